@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine:
+#   make report   renders every curated notebook on data/samples/ into reports/
+#   make test     runs the whole test suite, notebooks included
+# Both create .venv (python3 -m venv) and install the project when the venv is missing or
+# pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+JUPYTER_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: all venv report test lab samples strip checks clean help
+
+help:
+	@echo "make report   render the notebooks on data/samples/ into reports/ (open reports/index.html)"
+	@echo "make test     run all tests, notebooks included"
+	@echo "make lab      JupyterLab on notebooks/"
+	@echo "make samples  regenerate data/samples/ from the seeded generator"
+	@echo "make strip    strip outputs from notebooks/ before committing"
+	@echo "make checks   refresh the notebooks' key-number outputs (after changing samples on purpose)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m toolkit report data/samples --out reports --tz Europe/Berlin
+
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(JUPYTER_ROOT) --notebook-dir=notebooks
+
+samples: $(STAMP)
+	$(BIN)/python -m toolkit.samples data/samples
+
+strip: $(STAMP)
+	$(BIN)/nbstripout --keep-count --keep-id notebooks/*.ipynb  # keeps key-number cells (metadata keep_output)
+
+checks: $(STAMP)
+	$(BIN)/python scripts/refresh_notebook_checks.py
+
+clean:
+	rm -rf reports .pytest_cache

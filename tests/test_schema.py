@@ -1,0 +1,116 @@
+"""The canonical tables: names, dtypes, and validate() collecting every problem."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import SchemaError, ToolkitError
+from toolkit.schema import COMMENTS, DAILY, METRICS, POSTS
+
+
+def _posts(**overrides) -> pd.DataFrame:
+    base = {
+        "platform": ["instagram", "x"],
+        "account": ["bergkaffee", "bergkaffee"],
+        "post_id": ["17900000000000001", "1900000000000000001"],
+        "published_at": pd.to_datetime(["2026-03-31 16:00", "2026-03-30 17:00"], utc=True),
+        "date_only": [False, False],
+        "text": ["Frisch geröstet ☕ #Röstfrisch", ""],
+        "media_type": ["reel", "text"],
+        "permalink": ["https://www.instagram.com/p/abc/", pd.NA],
+        "likes": [12, 0],
+        "source_file": ["a.csv", "b.csv"],
+    }
+    base.update(overrides)
+    return POSTS.conform(pd.DataFrame(base))
+
+
+def test_contract_column_names_are_exact():
+    assert POSTS.names[:8] == ["platform", "account", "post_id", "published_at", "date_only", "text",
+                               "media_type", "permalink"]
+    assert [c for c in POSTS.names if c in METRICS] == ["impressions", "reach", "views", "likes", "comments",
+                                                          "shares", "saves", "clicks", "engagements"]
+    assert COMMENTS.names == ["platform", "account", "post_id", "comment_id", "parent_id", "author", "is_owner",
+                              "published_at", "text", "likes", "source_file"]
+    assert DAILY.names == ["platform", "account", "date", "metric", "value", "source_file"]
+    assert POSTS.grain == "one row per post" and POSTS.key == ("platform", "post_id")
+
+
+def test_conform_gives_canonical_dtypes_and_keeps_missing_apart_from_zero():
+    posts = _posts()
+    assert str(posts["published_at"].dtype) == "datetime64[ns, UTC]"
+    assert str(posts["likes"].dtype) == "Int64"
+    assert posts["likes"].tolist() == [12, 0]
+    assert posts["shares"].isna().all()  # not reported is <NA>, not 0
+    assert posts["text"].tolist()[1] == ""
+    POSTS.validate(posts)
+
+
+def test_conform_converts_other_zones_to_utc():
+    berlin = pd.to_datetime(["2026-03-31 18:00"]).tz_localize("Europe/Berlin")
+    posts = _posts(published_at=list(berlin) * 2)
+    assert posts["published_at"].iloc[0] == pd.Timestamp("2026-03-31 16:00", tz="UTC")
+
+
+def test_conform_refuses_fractional_counts():
+    with pytest.raises(SchemaError, match="likes"):
+        _posts(likes=[1.5, 2.0])
+
+
+def test_validate_collects_every_problem_before_raising():
+    bad = _posts()
+    bad.loc[1, "platform"] = "Instagram"
+    bad.loc[1, "post_id"] = bad.loc[0, "post_id"]
+    bad["platform"] = bad["platform"].astype("string")
+    bad = bad.drop(columns=["source_file"])
+    bad["likes"] = bad["likes"].astype("float64")
+    with pytest.raises(SchemaError) as info:
+        POSTS.validate(bad, source="export.csv")
+    problems = info.value.problems
+    assert any("missing columns ['source_file']" in p for p in problems)
+    assert any("'likes' has dtype float64" in p for p in problems)
+    assert any("lowercase" in p and "Instagram" in p for p in problems)
+    assert "export.csv" in str(info.value)
+    assert isinstance(info.value, ToolkitError) and isinstance(info.value, ValueError)
+
+
+def test_validate_finds_duplicate_keys_and_naive_timestamps():
+    dup = pd.concat([_posts(), _posts()], ignore_index=True)
+    with pytest.raises(SchemaError, match="share a key"):
+        POSTS.validate(dup)
+    naive = _posts()
+    naive["published_at"] = naive["published_at"].dt.tz_localize(None)
+    with pytest.raises(SchemaError, match="published_at"):
+        POSTS.validate(naive)
+
+
+def test_validate_rejects_nulls_in_required_columns_but_not_in_optional_ones():
+    posts = _posts()
+    posts.loc[0, "media_type"] = pd.NA
+    POSTS.validate(posts)
+    posts.loc[1, "post_id"] = pd.NA
+    with pytest.raises(SchemaError, match="'post_id' is empty in 1 row"):
+        POSTS.validate(posts)
+
+
+def test_daily_and_comments_tables_validate():
+    daily = DAILY.conform(pd.DataFrame({"platform": ["facebook"], "account": ["Bergkaffee"],
+                                        "date": ["2026-03-01"], "metric": ["followers"], "value": [1200],
+                                        "source_file": ["d.csv"]}))
+    assert str(daily["date"].dtype) == "datetime64[ns]" and str(daily["value"].dtype) == "Float64"
+    DAILY.validate(daily)
+    comments = COMMENTS.conform(pd.DataFrame({
+        "platform": ["facebook"], "comment_id": ["c1"], "published_at": ["2026-03-01T10:00:00Z"],
+        "text": ["Toll! 😍"], "source_file": ["c.csv"]}))
+    assert comments["is_owner"].tolist() == [False]
+    assert comments["parent_id"].isna().all() and comments["post_id"].isna().all()
+    tk.schema.validate(comments, "comments")
+    with pytest.raises(tk.errors.ParameterError, match="expected one of"):
+        tk.schema.validate(comments, "tweets")
+
+
+def test_empty_tables_are_valid():
+    for table in (POSTS, COMMENTS, DAILY):
+        table.validate(table.empty())

@@ -1,0 +1,51 @@
+"""Command line: ``python -m toolkit report PATH --out DIR [--tz ZONE] [--from DATE --to DATE]
+[--show-code] [--no-pseudonymize]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import ToolkitError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m toolkit",
+                                     description="Audience and content research on social media exports.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rep = sub.add_parser("report", help="render the curated notebooks on a folder of exports into HTML")
+    rep.add_argument("path", help="folder, file or zip with your exports")
+    rep.add_argument("--out", default="reports", help="output folder (default: reports)")
+    rep.add_argument("--tz", default="Europe/Berlin", help="IANA time zone of your audience (default: Europe/Berlin)")
+    rep.add_argument("--from", dest="date_from", metavar="DATE", help="first day to analyse (YYYY-MM-DD)")
+    rep.add_argument("--to", dest="date_to", metavar="DATE", help="last day to analyse (YYYY-MM-DD)")
+    rep.add_argument("--show-code", action="store_true", help="include the code cells in the pages")
+    rep.add_argument("--no-pseudonymize", dest="pseudonymize", action="store_false",
+                     help="show commenter names (default: stable pseudonyms)")
+    rep.add_argument("--only", action="append", help="render only notebooks whose name contains this")
+    rep.add_argument("--timeout", type=int, default=600, help="seconds per cell before failing (default 600)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    if args.command == "report":
+        from .io._base import check_tz
+        from .report import render
+        try:
+            check_tz(args.tz, parameter="--tz")
+            pages = render(args.path, out=args.out, tz=args.tz, date_from=args.date_from, date_to=args.date_to,
+                           show_code=args.show_code, pseudonymize=args.pseudonymize, only=args.only,
+                           timeout=args.timeout)
+        except ToolkitError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            return 2
+        sys.stderr.write(f"wrote {len(pages)} page(s) and index.html to {args.out}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

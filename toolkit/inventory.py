@@ -1,0 +1,146 @@
+"""What is in a dataset: coverage per platform, which metrics each export reports, activity over time.
+
+These tables answer "what did I load?" before any analysis: a platform missing here, a metric
+never reported there, or a gap in the weeks is the first caveat of every later answer.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import ParameterError
+from .io._base import check_tz
+from .schema import METRICS
+
+__all__ = ["coverage", "metrics", "activity", "select"]
+
+
+def coverage(dataset, *, tz: str = "UTC") -> pd.DataFrame:
+    """One row per (table, platform): how many rows, accounts and days the data covers.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The result of :func:`toolkit.load`.
+    tz : str
+        Zone in which first/last days are shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: table, platform, rows, accounts, first_day, last_day, days (calendar days from
+        first to last, inclusive), files (source files contributing rows).
+    """
+    tz = check_tz(tz)
+    rows = []
+    for table, frame in (("posts", dataset.posts), ("comments", dataset.comments), ("daily", dataset.daily)):
+        if frame.empty:
+            continue
+        when = frame["date"] if table == "daily" else frame["published_at"].dt.tz_convert(tz).dt.tz_localize(None)
+        grouped = frame.assign(_day=when.dt.normalize()).groupby("platform", sort=True)
+        agg = grouped.agg(rows=("platform", "size"), accounts=("account", "nunique"),
+                          first_day=("_day", "min"), last_day=("_day", "max"), files=("source_file", "nunique"))
+        agg["days"] = (agg["last_day"] - agg["first_day"]).dt.days + 1
+        agg.insert(0, "table", table)
+        rows.append(agg.reset_index())
+    cols = ["table", "platform", "rows", "accounts", "first_day", "last_day", "days", "files"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)[cols]
+    out["first_day"] = out["first_day"].dt.date
+    out["last_day"] = out["last_day"].dt.date
+    return out
+
+
+def metrics(posts: pd.DataFrame) -> pd.DataFrame:
+    """Share of posts reporting each metric, per platform.
+
+    ``<NA>`` means the export did not report the metric; a reported 0 counts as reported. A
+    metric at 0 % cannot be used for that platform (so neither can a rate built on it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform. Columns: platform, posts, then one ``<metric>_reported_rate``
+        column (0..1) per canonical metric.
+    """
+    present = [m for m in METRICS if m in posts.columns]
+    if posts.empty:
+        return pd.DataFrame(columns=["platform", "posts"] + [f"{m}_reported_rate" for m in present])
+    reported = posts[present].notna().astype(float)
+    reported.columns = [f"{m}_reported_rate" for m in present]
+    reported["platform"] = posts["platform"]
+    out = reported.groupby("platform", sort=True).mean()
+    out.insert(0, "posts", posts.groupby("platform", sort=True).size())
+    return out.reset_index()
+
+
+def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
+    """Posts published and comments received per period and platform, in local time ``tz``.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+    tz : str
+        IANA zone; periods are calendar weeks/months/days in this zone.
+    freq : {"D", "W", "M"}
+        Day, week (starting Monday) or month.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (period, platform). Columns: period (the period's first day), platform,
+        posts, comments (user comments, the account's own replies excluded), replies (by the
+        account).
+    """
+    tz = check_tz(tz)
+    rule = {"D": "D", "W": "W-MON", "M": "M"}.get(freq)
+    if rule is None:
+        raise ParameterError(f"freq={freq!r}: expected 'D', 'W' or 'M'.")
+
+    def per_period(frame: pd.DataFrame, name: str) -> pd.Series:
+        local = frame["published_at"].dt.tz_convert(tz).dt.tz_localize(None)
+        if freq == "W":
+            start = local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")
+        elif freq == "M":
+            start = local.dt.to_period("M").dt.start_time
+        else:
+            start = local.dt.normalize()
+        return frame.assign(period=start).groupby(["period", "platform"]).size().rename(name)
+
+    comments = dataset.comments
+    parts = [per_period(dataset.posts, "posts"),
+             per_period(comments[~comments["is_owner"]], "comments"),
+             per_period(comments[comments["is_owner"]], "replies")]
+    out = pd.concat(parts, axis=1).fillna(0).astype("int64").reset_index()
+    return out.sort_values(["period", "platform"], ignore_index=True)
+
+
+def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
+           platforms: list[str] | None = None, tz: str = "UTC"):
+    """A copy of ``dataset`` limited to a period (local days in ``tz``, both ends included) and platforms.
+
+    The load report is kept as it was (it describes the files, not the selection).
+    """
+    from dataclasses import replace
+
+    tz = check_tz(tz)
+    start = pd.Timestamp(date_from, tz=tz) if date_from else None
+    end = (pd.Timestamp(date_to, tz=tz) + pd.Timedelta(days=1)) if date_to else None
+    plats = {p.lower() for p in platforms} if platforms else None
+
+    def keep(frame: pd.DataFrame, col: str) -> pd.DataFrame:
+        mask = pd.Series(True, index=frame.index)
+        when = frame[col]
+        if col == "date":
+            when = when.dt.tz_localize(tz)
+        if start is not None:
+            mask &= when >= start
+        if end is not None:
+            mask &= when < end
+        if plats is not None:
+            mask &= frame["platform"].isin(plats)
+        return frame.loc[mask].reset_index(drop=True)
+
+    return replace(dataset, posts=keep(dataset.posts, "published_at"),
+                   comments=keep(dataset.comments, "published_at"), daily=keep(dataset.daily, "date"))

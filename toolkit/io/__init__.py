@@ -1,0 +1,15 @@
+"""Reading platform exports into the canonical tables.
+
+``toolkit.load(path, *, tz=None)`` reads a file, a folder (recursively) or archives as downloaded,
+detects each file's format from its content, and returns a :class:`Dataset`. One module per
+export format registers a loader (see :mod:`toolkit.io._base` for the interface).
+"""
+
+from __future__ import annotations
+
+from . import generic  # noqa: F401  (registers the generic CSV loader)
+from ._base import DEFAULT_TZ, Context, Loader, Parsed, Source, loaders, register
+from ._core import LIMITS, REPORT_COLUMNS, Dataset, load, read
+
+__all__ = ["load", "read", "Dataset", "DEFAULT_TZ", "LIMITS", "REPORT_COLUMNS", "Source", "Context",
+           "Parsed", "Loader", "register", "loaders"]

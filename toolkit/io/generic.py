@@ -1,0 +1,222 @@
+"""Generic CSV: files whose columns are (or are mapped onto) the canonical names.
+
+Which table a file holds follows from its columns: ``comment_id`` -> comments; ``metric`` and
+``value`` -> daily; ``post_id`` -> posts. Column names match ignoring case, spaces and
+underscores (``Post ID`` = ``post_id``). Map other names with ``load(..., columns={...})``::
+
+    tk.load("my_export.csv", columns={"Beitrags-ID": "post_id", "Datum": "published_at",
+                                      "Plattform": "platform"})
+
+Timestamps may carry an offset (``2026-03-01T09:15:00+00:00``) or not (then they are local time
+in ``tz=``); a date alone (``2026-03-01``) sets ``date_only``. Counts accept ``12,400``-style
+thousands and ``-``/blank for "not reported". Unknown extra columns are kept in the table and
+named in the load report's notes.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..errors import ExportFormatError
+from ..schema import METRICS, TABLES
+from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime,
+                    parse_float, parse_int, read_csv_records, register)
+
+__all__ = ["GenericCSV", "REQUIRED", "normalise_name"]
+
+#: Columns a generic CSV must have, per table.
+REQUIRED = {
+    "posts": ("platform", "post_id", "published_at"),
+    "comments": ("platform", "comment_id", "published_at"),
+    "daily": ("platform", "date", "metric", "value"),
+}
+_CANONICAL = {c for t in TABLES.values() for c in t.names}
+
+#: Header aliases (normalised with :func:`normalise_name`, quotes removed) -> canonical column.
+#: German names as written by German-language tools and spreadsheets, and English renames.
+ALIASES = {
+    "plattform": "platform", "netzwerk": "platform", "network": "platform",
+    "konto": "account", "profil": "account", "seite": "account", "seitenname": "account",
+    "page_name": "account", "account_name": "account", "username": "account",
+    "beitrags_id": "post_id", "beitrag_id": "post_id", "beitragsid": "post_id", "post": "post_id",
+    "datum": "published_at", "date": "published_at", "veröffentlicht": "published_at",
+    "veröffentlicht_am": "published_at", "veröffentlichungsdatum": "published_at",
+    "veröffentlichungszeitpunkt": "published_at", "erstellt_am": "published_at", "zeitpunkt": "published_at",
+    "publish_time": "published_at", "published": "published_at", "created_at": "published_at",
+    "beitragstext": "text", "nachricht": "text", "inhalt": "text", "message": "text", "caption": "text",
+    "beitragstyp": "media_type", "medientyp": "media_type", "typ": "media_type", "post_type": "media_type",
+    "link": "permalink", "url": "permalink",
+    "impressionen": "impressions", "reichweite": "reach", "aufrufe": "views",
+    "gefällt_mir": "likes", "gefällt_mir_angaben": "likes", "reaktionen": "likes", "reactions": "likes",
+    "favorites": "likes", "favourites": "likes", "kommentare": "comments", "geteilt": "shares",
+    "geteilte_inhalte": "shares", "reposts": "shares", "gespeichert": "saves",
+    "gespeicherte_beiträge": "saves", "klicks": "clicks", "interaktionen": "engagements",
+    "kommentar_id": "comment_id", "autor": "author", "antwort_auf": "parent_id",
+    "metrik": "metric", "kennzahl": "metric", "wert": "value",
+}
+#: Aliases meaning "the date" that become ``date`` in a daily table (``published_at`` elsewhere).
+_DATE_WORDS = {"datum", "date", "tag"}
+_DE_NUMBER = r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^-?\d+,\d+$"
+_EN_NUMBER = r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+\.\d+$"
+_DE_DATE = r"^\s*\d{1,2}\.\d{1,2}\.\d{4}\s*$"
+_DE_FORMATS = (None, "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
+
+
+def normalise_name(name: str) -> str:
+    """``"Post ID"`` -> ``"post_id"``: lower case, runs of spaces/dashes/dots as one underscore."""
+    return re.sub(r"[\s\-./]+", "_", str(name).strip().lstrip("\ufeff").lower()).strip("_")
+
+
+def _key(name: str) -> str:
+    return normalise_name(re.sub(r"[\"'„“”‘’]", "", str(name)))
+
+
+def _mapping(header: list[str], ctx: Context) -> dict[str, str]:
+    user = {_key(k): v for k, v in ctx.columns.items()}
+    out = {}
+    taken = set()
+    for pass_ in ("user", "canonical", "alias"):
+        for h in header:
+            if h in out:
+                continue
+            key = _key(h)
+            target = user.get(key) if pass_ == "user" else key if pass_ == "canonical" and key in _CANONICAL \
+                else ALIASES.get(key) if pass_ == "alias" else None
+            if target and (target not in taken or pass_ == "user"):
+                out[h] = target
+                taken.add(target)
+    table = _table_of(set(out.values()))
+    for h, target in list(out.items()):  # "Datum" is the day in a daily table
+        if table == "daily" and target == "published_at" and _key(h) in _DATE_WORDS and "date" not in taken:
+            out[h] = "date"
+            taken.add("date")
+    return out
+
+
+def _table_of(names: set[str]) -> str | None:
+    if "comment_id" in names:
+        return "comments"
+    if {"metric", "value"} <= names:
+        return "daily"
+    if "post_id" in names:
+        return "posts"
+    return None
+
+
+@register
+class GenericCSV(Loader):
+    """Canonical-column CSV (any delimiter among ``,``/``;``/tab), with optional user mapping."""
+
+    format = "generic_csv"
+    priority = 90
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        if source.suffix not in (".csv", ".tsv", ".txt", ""):
+            return False
+        first = source.head(4096).splitlines()[:1]
+        if not first:
+            return False
+        from ._base import sniff_delimiter
+        fields = [f.strip().strip('"') for f in first[0].split(sniff_delimiter(first[0]))]
+        # Recognised when the header names a table's key column (canonical or mapped).
+        return _table_of(set(_mapping(fields, ctx).values())) is not None
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source)
+        mapping = _mapping(recs.header, ctx)
+        names = set(mapping.values())
+        table = _table_of(names)
+        if table is None:  # pragma: no cover - sniff guarantees a key column
+            raise ExportFormatError(f"{source.name}: cannot tell which table this CSV holds.", file=source.name)
+        missing = [c for c in REQUIRED[table] if c not in names]
+        if missing:
+            raise ExportFormatError(
+                f"{source.name}, line {recs.header_line}: looks like a {table} table but misses required "
+                f"column(s) {missing}; expected {list(REQUIRED[table])} (see toolkit.schema), found "
+                f"{recs.header}. Rename the columns or pass columns={{'your name': '{missing[0]}'}} to load().",
+                file=source.name, line=recs.header_line)
+        parsed = Parsed(self.format)
+        parsed.rejected += [{"table": table, **b} for b in recs.bad]
+        parsed.rows_read[table] = len(recs.frame) + len(recs.bad)
+        extra = [h for h in recs.header if h not in mapping]
+        if extra:
+            parsed.notes.append(f"extra columns kept: {extra}")
+        raw = recs.frame.rename(columns={k: v for k, v in mapping.items()})
+        raw = raw.loc[:, ~raw.columns.duplicated()]
+        out = pd.DataFrame(index=raw.index)
+        probs = CellProblems(source, recs.lines, table)
+        spec = TABLES[table]
+        zone = None
+        for col in spec.names:
+            if col not in raw.columns:
+                continue
+            s = raw[col]
+            dtype = spec.column(col).dtype
+            if dtype == "utc":
+                if zone is None and _has_naive(s):
+                    zone = ctx.zone_for(source, parsed.notes)
+                vals, date_only, bad = parse_datetime(s, tz=zone or ctx.tz)
+                probs.add(bad, _orig(mapping, col), s, "a timestamp (expected like '2026-03-01T09:15:00+00:00' "
+                          "or '2026-03-01 10:15' in tz=)")
+                empty = vals.isna() & ~bad
+                if not spec.column(col).nullable:
+                    probs.add(empty, _orig(mapping, col), s, "a timestamp (the cell is empty)")
+                out[col] = vals
+                if col == "published_at" and "date_only" in spec.names and "date_only" not in raw.columns:
+                    out["date_only"] = date_only
+            elif dtype == "date":
+                vals, _, bad = parse_datetime(s, tz="UTC")
+                probs.add(bad | vals.isna(), _orig(mapping, col), s, "a date (expected like '2026-03-01')")
+                out[col] = vals.dt.tz_localize(None).dt.normalize()
+            elif dtype == "Int64":
+                vals, bad = parse_int(s)
+                probs.add(bad, _orig(mapping, col), s, "a whole number (blank or '-' = not reported)")
+                out[col] = vals
+            elif dtype == "Float64":
+                vals, bad = parse_float(s)
+                probs.add(bad, _orig(mapping, col), s, "a number")
+                out[col] = vals
+            elif dtype == "bool":
+                vals, bad = parse_bool(s)
+                probs.add(bad, _orig(mapping, col), s, "true/false")
+                out[col] = vals
+            else:
+                vals = s.fillna("") if col == "text" else s.where(s.str.strip() != "", pd.NA)
+                if col == "platform":
+                    vals = vals.str.strip().str.lower()
+                    probs.add(vals.isna(), _orig(mapping, col), s, "a platform name (the cell is empty)")
+                elif not spec.column(col).nullable and col != "text":
+                    probs.add(vals.isna(), _orig(mapping, col), s, f"a {col} (the cell is empty)")
+                out[col] = vals
+        for col in extra:
+            if col not in out.columns and normalise_name(col) not in spec.names:
+                out[col] = raw[col]
+        ids = [c for c in ("post_id", "comment_id", "parent_id") if c in out.columns]
+        for c in ids:
+            mangled = out[c].fillna("").str.match(r"^\d+(?:[.,]\d+)?[eE][+]\d+$")
+            probs.add(mangled, _orig(mapping, c), raw[c],
+                      "an ID (it was turned into a number in scientific notation by a spreadsheet program, "
+                      "so the original digits are lost; export again and do not re-save it)")
+        out = probs.finish(out, ctx, parsed)
+        parsed.tables[table] = out
+        return parsed
+
+
+def _orig(mapping: dict[str, str], canonical: str) -> str:
+    for k, v in mapping.items():
+        if v == canonical:
+            return k
+    return canonical
+
+
+def _has_naive(s: pd.Series) -> bool:
+    from ._base import _OFFSET_RE
+    t = s.dropna().str.strip()
+    t = t[t != ""]
+    return bool(len(t)) and not t.str.contains(_OFFSET_RE, regex=True).all()
+
+
+# Metrics listed for documentation of the generic format.
+_ = METRICS

@@ -1,0 +1,344 @@
+"""The canonical tables: grain, columns, dtypes, validation.
+
+Every loader produces these three tables and every analysis consumes them. They are a contract:
+columns may be added, never renamed.
+
+``posts``
+    One row per post (key: platform, post_id).
+``comments``
+    One row per comment or reply (key: platform, comment_id).
+``daily``
+    One row per (platform, account, date, metric): account-level daily series such as followers
+    or page views.
+
+Conventions: timestamps are UTC (``datetime64[ns, UTC]``); "not reported" is ``<NA>`` and a reported
+zero is ``0``; counts are nullable ``Int64``; IDs are strings.
+
+Examples
+--------
+>>> import toolkit as tk
+>>> tk.schema.POSTS.key
+('platform', 'post_id')
+>>> tk.schema.POSTS.empty().dtypes["likes"]
+Int64Dtype()
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import SchemaError
+
+__all__ = [
+    "Column",
+    "Table",
+    "POSTS",
+    "COMMENTS",
+    "DAILY",
+    "TABLES",
+    "METRICS",
+    "KNOWN_PLATFORMS",
+    "UTC_DTYPE",
+    "validate",
+    "conform",
+]
+
+#: dtype of every timestamp column.
+UTC_DTYPE = pd.DatetimeTZDtype("ns", "UTC")
+#: Platforms the toolkit knows by name; any other lowercase name is accepted too.
+KNOWN_PLATFORMS = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon",
+                   "xing", "whatsapp", "threads", "bluesky", "pinterest")
+#: Per-post metrics, all nullable Int64 (``<NA>`` = not reported, 0 = reported zero).
+METRICS = ("impressions", "reach", "views", "likes", "comments", "shares", "saves", "clicks",
+           "engagements")
+
+_PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_.-]*$")
+_MAX_LISTED = 5
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a canonical table.
+
+    Parameters
+    ----------
+    name : str
+        Column name (snake_case).
+    dtype : str
+        pandas dtype name: ``"string"``, ``"Int64"``, ``"Float64"``, ``"boolean"``, ``"bool"``,
+        ``"utc"`` (``datetime64[ns, UTC]``) or ``"date"`` (naive ``datetime64[ns]`` at midnight).
+    nullable : bool
+        Whether ``<NA>``/``NaT`` is allowed.
+    label : str
+        Human axis label for charts.
+    description : str
+        What the column holds.
+    """
+
+    name: str
+    dtype: str
+    nullable: bool = True
+    label: str = ""
+    description: str = ""
+
+    @property
+    def pandas_dtype(self):
+        """The dtype object pandas uses for this column."""
+        if self.dtype == "utc":
+            return UTC_DTYPE
+        if self.dtype == "date":
+            return "datetime64[ns]"
+        return self.dtype
+
+
+@dataclass(frozen=True)
+class Table:
+    """A canonical table: its grain, key and columns.
+
+    Use :meth:`empty` for a typed empty frame, :meth:`conform` to cast a frame to the schema and
+    :meth:`validate` to check one (all problems are collected before raising).
+    """
+
+    name: str
+    grain: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def names(self) -> list[str]:
+        """Column names in canonical order."""
+        return [c.name for c in self.columns]
+
+    @property
+    def dtypes(self) -> dict[str, object]:
+        """Mapping of column name to pandas dtype."""
+        return {c.name: c.pandas_dtype for c in self.columns}
+
+    def column(self, name: str) -> Column:
+        """The :class:`Column` called ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def labels(self) -> dict[str, str]:
+        """Axis labels for charts (``{"likes": "Likes", ...}``)."""
+        return {c.name: c.label or c.name.replace("_", " ").capitalize() for c in self.columns}
+
+    def empty(self) -> pd.DataFrame:
+        """A zero-row frame with every canonical column and dtype."""
+        return pd.DataFrame({c.name: pd.Series(dtype=c.pandas_dtype) for c in self.columns})
+
+    def conform(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Return a copy with canonical columns first, cast to canonical dtypes.
+
+        Missing nullable columns are added as ``<NA>``; extra columns are kept after the
+        canonical ones. Values are not parsed here (loaders parse); a column that cannot be cast
+        raises :class:`~toolkit.errors.SchemaError` naming it.
+        """
+        out = frame.copy()
+        problems = []
+        for c in self.columns:
+            if c.name not in out.columns:
+                if c.dtype == "bool":
+                    out[c.name] = False
+                elif c.dtype == "string" and c.name == "text":
+                    out[c.name] = ""
+                else:
+                    out[c.name] = pd.Series(pd.NA, index=out.index, dtype=object)
+            try:
+                out[c.name] = _cast(out[c.name], c)
+            except (TypeError, ValueError) as exc:
+                problems.append(f"column '{c.name}': cannot cast to {c.dtype} ({exc})")
+        if problems:
+            raise SchemaError(f"table '{self.name}': " + "; ".join(problems), problems=problems)
+        extra = [col for col in out.columns if col not in self.names]
+        return out[self.names + extra].reset_index(drop=True)
+
+    def validate(self, frame: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+        """Check ``frame`` against the schema and return it unchanged if it passes.
+
+        Collects every problem (missing columns, wrong dtypes, nulls in required columns,
+        non-UTC timestamps, platform names that are not lowercase, duplicate keys) and raises one
+        :class:`~toolkit.errors.SchemaError` listing them.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            The table to check.
+        source : str, optional
+            Where the table came from, for the message (a file name).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``frame`` itself.
+        """
+        problems: list[str] = []
+        missing = [n for n in self.names if n not in frame.columns]
+        if missing:
+            problems.append(f"missing columns {missing}; present: {list(frame.columns)}")
+        for c in self.columns:
+            if c.name not in frame.columns:
+                continue
+            s = frame[c.name]
+            if not _dtype_ok(s, c):
+                problems.append(f"column '{c.name}' has dtype {s.dtype}, expected {c.dtype}")
+                continue
+            if not c.nullable:
+                bad = s.isna()
+                if bad.any():
+                    problems.append(f"column '{c.name}' is empty in {int(bad.sum())} row(s), "
+                                    f"first at row(s) {_first_rows(bad)}")
+        if "platform" in frame.columns and _dtype_ok(frame["platform"], self.column("platform")):
+            plat = frame["platform"].dropna()
+            bad = ~plat.str.match(_PLATFORM_RE)
+            if bad.any():
+                examples = sorted(set(plat[bad].head(_MAX_LISTED)))
+                problems.append(f"column 'platform' must be a lowercase name such as 'facebook'; "
+                                f"found {examples} in {int(bad.sum())} row(s)")
+        if not missing and self.key:
+            dup = frame.duplicated(list(self.key), keep=False)
+            if dup.any():
+                problems.append(f"{int(dup.sum())} row(s) share a key {self.key} (one row per "
+                                f"{self.grain.removeprefix('one row per ')} expected), first at "
+                                f"row(s) {_first_rows(dup)}")
+        if problems:
+            where = f" from {source}" if source else ""
+            head = problems[:10]
+            more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+            raise SchemaError(f"table '{self.name}'{where} does not match the canonical schema: "
+                              + "; ".join(head) + more
+                              + ". See toolkit.schema for the expected columns.",
+                              problems=problems)
+        return frame
+
+
+def _first_rows(mask: pd.Series) -> list:
+    return list(mask[mask].index[:_MAX_LISTED])
+
+
+def _dtype_ok(s: pd.Series, c: Column) -> bool:
+    if c.dtype == "utc":
+        return isinstance(s.dtype, pd.DatetimeTZDtype) and str(s.dtype.tz) == "UTC"
+    if c.dtype == "date":
+        return pd.api.types.is_datetime64_dtype(s.dtype) and not isinstance(s.dtype, pd.DatetimeTZDtype)
+    if c.dtype == "string":
+        return pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype) \
+            or (pd.api.types.is_object_dtype(s.dtype) and s.dropna().map(type).eq(str).all())
+    if c.dtype == "bool":
+        return pd.api.types.is_bool_dtype(s.dtype) and not s.isna().any()
+    if c.dtype == "boolean":
+        return pd.api.types.is_bool_dtype(s.dtype)
+    if c.dtype == "Int64":
+        return str(s.dtype) == "Int64"
+    if c.dtype == "Float64":
+        return str(s.dtype) in ("Float64", "float64")
+    return str(s.dtype) == c.dtype
+
+
+def _cast(s: pd.Series, c: Column) -> pd.Series:
+    if c.dtype == "utc":
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            return s.dt.tz_convert("UTC").astype(UTC_DTYPE)
+        if pd.api.types.is_datetime64_dtype(s.dtype):
+            return s.dt.tz_localize("UTC").astype(UTC_DTYPE)
+        if s.isna().all():
+            return pd.Series(pd.NaT, index=s.index, dtype=UTC_DTYPE)
+        return pd.to_datetime(s, utc=True).astype(UTC_DTYPE)
+    if c.dtype == "date":
+        if s.isna().all() and not pd.api.types.is_datetime64_dtype(s.dtype):
+            return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+        out = pd.to_datetime(s)
+        if isinstance(out.dtype, pd.DatetimeTZDtype):
+            out = out.dt.tz_localize(None)
+        return out.dt.normalize().astype("datetime64[ns]")
+    if c.dtype == "string":
+        return s.astype("string")
+    if c.dtype == "bool":
+        return s.fillna(False).astype(bool)
+    if c.dtype == "Int64":
+        if pd.api.types.is_float_dtype(s.dtype):
+            frac = s.dropna() % 1 != 0
+            if frac.any():
+                raise ValueError(f"non-integer values such as {s.dropna()[frac].iloc[0]}")
+        return s.astype("Int64")
+    return s.astype(c.dtype)
+
+
+def _posts() -> Table:
+    cols = [
+        Column("platform", "string", False, "Platform", "lowercase platform name"),
+        Column("account", "string", True, "Account", "the page, profile or channel that posted"),
+        Column("post_id", "string", False, "Post ID", "the platform's id of the post, as text"),
+        Column("published_at", "utc", False, "Published (UTC)", "publish time in UTC"),
+        Column("date_only", "bool", False, "Date only",
+               "True when the export gave a date but no time of day"),
+        Column("text", "string", False, "Text", 'post text, "" when none'),
+        Column("media_type", "string", True, "Media type", "photo, video, reel, carousel, link, text, ..."),
+        Column("permalink", "string", True, "Link", "URL of the post"),
+    ]
+    cols += [Column(m, "Int64", True, m.capitalize(), f"{m} as reported by the platform")
+             for m in METRICS]
+    cols.append(Column("source_file", "string", False, "Source file", "file the row came from"))
+    return Table("posts", "one row per post", ("platform", "post_id"), tuple(cols))
+
+
+def _comments() -> Table:
+    cols = (
+        Column("platform", "string", False, "Platform", "lowercase platform name"),
+        Column("account", "string", True, "Account", "the page the comment was made on"),
+        Column("post_id", "string", True, "Post ID", "post commented on; <NA> if the export does not link it"),
+        Column("comment_id", "string", False, "Comment ID", "the platform's id of the comment"),
+        Column("parent_id", "string", True, "Parent ID", "comment replied to; <NA> for top-level comments"),
+        Column("author", "string", True, "Author", "display name or handle of the writer"),
+        Column("is_owner", "bool", False, "By the account", "True when written by the account itself"),
+        Column("published_at", "utc", False, "Published (UTC)", "time of the comment in UTC"),
+        Column("text", "string", False, "Text", "comment text"),
+        Column("likes", "Int64", True, "Likes", "likes of the comment"),
+        Column("source_file", "string", False, "Source file", "file the row came from"),
+    )
+    return Table("comments", "one row per comment or reply", ("platform", "comment_id"), cols)
+
+
+def _daily() -> Table:
+    cols = (
+        Column("platform", "string", False, "Platform", "lowercase platform name"),
+        Column("account", "string", True, "Account", "the page, profile or channel"),
+        Column("date", "date", False, "Date", "calendar day as reported by the platform"),
+        Column("metric", "string", False, "Metric", "snake_case metric name, e.g. followers, page_views"),
+        Column("value", "Float64", True, "Value", "value of the metric on that day"),
+        Column("source_file", "string", False, "Source file", "file the row came from"),
+    )
+    return Table("daily", "one row per (platform, account, date, metric)",
+                 ("platform", "account", "date", "metric"), cols)
+
+
+POSTS = _posts()
+COMMENTS = _comments()
+DAILY = _daily()
+TABLES = {"posts": POSTS, "comments": COMMENTS, "daily": DAILY}
+
+
+def validate(frame: pd.DataFrame, table: str, *, source: str | None = None) -> pd.DataFrame:
+    """Validate ``frame`` as the canonical table named ``table`` ("posts", "comments", "daily").
+
+    Returns the frame unchanged, or raises :class:`~toolkit.errors.SchemaError` listing every problem.
+    """
+    return _table(table).validate(frame, source=source)
+
+
+def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Cast ``frame`` to the canonical table named ``table``; see :meth:`Table.conform`."""
+    return _table(table).conform(frame)
+
+
+def _table(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        from .errors import ParameterError
+        raise ParameterError(f"table={name!r}: expected one of {sorted(TABLES)}") from None
