@@ -1,0 +1,750 @@
+"""When to post, and when the audience is active.
+
+Three computations over the canonical tables (see :mod:`toolkit.schema`):
+
+:func:`best_times`
+    Which (weekday, clock-time) slots did better than the account's usual post, with a
+    bootstrap interval and a recommendation that survives a multiple-comparison guard.
+:func:`audience_activity`
+    When the community writes comments (weekday x hour, per clock hour that occurred), the
+    proxy for "followers online" that exports lack.
+:func:`comment_lag`
+    How quickly comments arrive after a post (quantiles of minutes, per platform).
+
+All clock times are local times in the IANA zone passed as ``tz=``; conversion goes through
+``Series.dt.tz_convert`` so daylight-saving changes are handled (a post at 16:00 UTC on
+2024-03-31 and one at 17:00 UTC on 2024-03-30 were both published at 18:00 in Berlin).
+
+What the usual "best time" heatmaps get wrong, and what this module does instead:
+
+* summing views or likes per slot shows *when you post*, not *when posts do well*: here every
+  post is compared with its own account's baseline and slots are averaged per post;
+* UTC shown as local time: here ``tz`` is required;
+* "best time" from three posts: here small slots are shrunk towards the account's mean, carry
+  a bootstrap interval, and are never recommended below ``min_posts`` or without passing a
+  false-discovery-rate guard;
+* undeclared denominators: every result carries ``metric`` and ``formula`` columns.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+from scipy.special import stdtr, stdtrit
+from tqdm.auto import tqdm
+
+from .errors import ParameterError, SchemaError
+
+__all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES"]
+
+#: Columns summed by ``metric="interactions"``. Clicks are left out on purpose: few exports
+#: report them, and link posts collect them by design, which would make a slot look good
+#: because of what was posted in it rather than when.
+INTERACTIONS = ("likes", "comments", "shares", "saves")
+#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``).
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+_SLOT_CHOICES = (1, 2, 3, 4, 6, 12, 24)
+_RATE_DENOMINATORS = ("reach", "impressions", "views")
+_WINSOR_MADS = 3.0        # residuals are clipped at median +/- 3 robust SDs (1.4826 * MAD)
+_PRIOR_DF = 4.0           # degrees of freedom of the pooled variance in the moderated t-test
+_FACTOR_SHRINK = 1.0      # ridge penalty on adjust_for effects (a level seen once: halfway)
+_BOOT_CELLS = 2_000_000   # random draws held in memory at once during the bootstrap
+
+_SLOT_COLUMNS = ["platform", "account", "weekday", "weekday_name", "hour", "hour_end",
+                 "slot_hours", "slot", "n_posts", "lift_raw", "lift", "ci_low", "ci_high",
+                 "p_value", "recommended", "n_account_posts", "n_excluded_young", "metric",
+                 "formula", "tz"]
+
+
+# --------------------------------------------------------------------------------------------
+# best_times
+# --------------------------------------------------------------------------------------------
+
+def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "interactions",
+               per: str | None = None, adjust_for: Sequence[str] = ("media_type",),
+               slot_hours: int | None = None, target_posts: int = 8, min_posts: int = 8,
+               min_age_days: float = 3, as_of=None, baseline_days: int = 30,
+               shrinkage: float | None = None, alpha: float = 0.05, n_boot: int = 1000,
+               random_state: int | None = 0, progress: bool = True) -> pd.DataFrame:
+    """Rank posting slots by how much better posts in them did than the account's usual.
+
+    Each post is compared with its own account: its performance is
+    ``y = log(1 + metric)`` (or ``log(1 + metric) - log(denominator)`` with ``per=``), minus the
+    median ``y`` of the same account's posts published within +/- ``baseline_days`` days
+    (a local baseline, so growth or a quiet month does not favour the slots used at that time).
+    Residuals are winsorised per account at median +/- 3 robust SDs (1.4826 x MAD), so one
+    viral post cannot carry a slot. The effects of the columns in ``adjust_for`` (by default
+    the media type: a slot full of reels must not look good because reels do) are removed by
+    backfitting them jointly with the slot effects, then residuals are centred on the
+    account's mean.
+
+    For a slot with ``n`` posts and mean residual ``m``:
+
+    * ``lift_raw = exp(m)``: ratio of the slot's geometric-mean performance to the account's
+      usual post (1.3 = 30 % better);
+    * ``lift = exp(m * n / (n + k))``: the same, shrunk towards 1 (empirical Bayes); ``k`` is
+      the within-slot variance divided by the between-slot variance of true slot effects,
+      estimated per account by the method of moments and capped at ``2 * target_posts`` (or
+      fixed with ``shrinkage=k``). The cap keeps a slot with twice the target number of posts
+      at least half its effect: real time effects are sparse (a few good slots among many
+      ordinary ones), which the normal prior behind the estimate would shrink to nothing;
+    * ``ci_low``, ``ci_high``: 2.5 % and 97.5 % quantiles of the shrunk lift over ``n_boot``
+      bootstrap resamples of the slot's posts, widened (before shrinking) to at least the
+      moderated-t interval below, since the percentile bootstrap is too narrow for a handful of
+      posts, and by the uncertainty of the ``adjust_for`` effects where a slot is confounded
+      with them;
+    * ``p_value``: one-sided moderated t-test of ``m > 0`` (slot variance pooled with the
+      account's within-slot variance, 4 prior degrees of freedom);
+    * ``recommended``: ``ci_low > 1`` and ``n >= min_posts`` and the slot passes the
+      Benjamini-Hochberg false-discovery-rate procedure at ``alpha`` among the slots of its
+      account that have at least ``min_posts`` posts (the others can never be recommended,
+      so they are not tested). On data without a time effect this recommends any slot at all
+      in at most about ``alpha`` of the accounts.
+
+    Slot size adapts to the data unless ``slot_hours`` is given: per account, the smallest
+    block of 1, 2, 3, 4, 6, 12 or 24 hours such that the median post sits in a (weekday, block)
+    slot with at least ``target_posts`` posts (a post-weighted median: hours nobody posts in do
+    not force wider blocks); 24 (whole weekdays) when none does.
+
+    Excluded posts (counted in ``result.attrs["excluded"]`` and announced with a warning):
+    posts with ``date_only`` (no clock time), posts where the metric or denominator is not
+    reported (or the denominator is 0), and posts younger than ``min_age_days`` days at
+    ``as_of`` (default: the latest ``published_at`` in the table), whose counts are still
+    growing.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table (``published_at`` in UTC).
+    tz : str
+        IANA time zone of the clock times, e.g. ``"Europe/Berlin"``.
+    metric : str or sequence of str, default "interactions"
+        ``"interactions"`` = likes + comments + shares + saves, using per account only the
+        components it reports for at least half of its posts (X reports no saves, say); any
+        posts column (``"engagements"``, ``"likes"``); or a list of columns to sum.
+    per : {"reach", "impressions", "views", None}, default None
+        If given, performance is the rate ``metric / per`` (compared as a ratio).
+    adjust_for : sequence of str, default ("media_type",)
+        Posts columns whose effect is removed before slots are compared; ``()`` for none.
+    slot_hours : int, optional
+        Force the block size (a divisor of 24).
+    target_posts : int, default 8
+        Typical posts per slot the automatic block size aims for.
+    min_posts : int, default 8
+        Fewest posts a slot needs before it can be recommended.
+    min_age_days : float, default 3
+        Posts younger than this at ``as_of`` are left out.
+    as_of : timestamp-like, optional
+        End of the export; default is the latest ``published_at`` in ``posts``.
+    baseline_days : int, default 30
+        Half-width of the local baseline window.
+    shrinkage : float, optional
+        Fixed shrinkage constant ``k``; default estimates it per account.
+    alpha : float, default 0.05
+        False discovery rate of the recommendation.
+    n_boot : int, default 1000
+        Bootstrap resamples.
+    random_state : int, optional
+        Seed of the bootstrap.
+    progress : bool, default True
+        Show a progress bar over accounts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (platform, account, weekday, slot), every slot of the week included
+        (``n_posts`` 0 for empty ones, whose lift columns are NaN). Columns: platform, account,
+        weekday (0 = Monday), weekday_name, hour (block start, local clock), hour_end (block
+        end, exclusive), slot_hours, slot (label such as ``"Wed 18-21"``), n_posts, lift_raw,
+        lift, ci_low, ci_high, p_value, recommended, n_account_posts (posts of the account
+        used), n_excluded_young (per platform), metric, formula, tz.
+        ``attrs["excluded"]`` = ``{"date_only": n, "missing_metric": n, "too_young": n}``,
+        ``attrs["as_of"]`` = the cut-off used.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> posts = tk.schema.POSTS.conform(pd.DataFrame({
+    ...     "platform": ["x"] * 4, "account": ["a"] * 4, "post_id": list("1234"),
+    ...     "published_at": pd.to_datetime(["2024-03-30 17:00", "2024-03-31 16:00",
+    ...                                     "2024-04-06 08:00", "2024-04-20 08:00"], utc=True),
+    ...     "likes": [10, 12, 3, 3], "source_file": "f"}))
+    >>> res = tk.timing.best_times(posts, tz="Europe/Berlin", slot_hours=24, min_age_days=0,
+    ...                            progress=False)
+    >>> res.loc[res.n_posts > 0, ["weekday_name", "n_posts"]].to_numpy().tolist()
+    [['Saturday', 3], ['Sunday', 1]]
+    """
+    zone = _check_tz(tz)
+    _check_table(posts, ["platform", "post_id", "published_at"], "posts")
+    components, metric_name = _metric_columns(metric)
+    if per is not None and per not in _RATE_DENOMINATORS:
+        raise ParameterError(f"best_times(per={per!r}): expected one of {_RATE_DENOMINATORS} or "
+                             f"None.")
+    if slot_hours is not None and (slot_hours not in _SLOT_CHOICES and 24 % int(slot_hours) != 0):
+        raise ParameterError(f"best_times(slot_hours={slot_hours!r}): expected a divisor of 24 "
+                             f"such as 1, 2, 3, 4, 6, 12 or 24.")
+    if not 0 < alpha < 1:
+        raise ParameterError(f"best_times(alpha={alpha!r}): expected a number between 0 and 1, "
+                             f"e.g. 0.05.")
+    if n_boot < 100:
+        raise ParameterError(f"best_times(n_boot={n_boot!r}): expected at least 100 resamples.")
+    adjust_for = tuple(adjust_for or ())
+    needed = list(components) + ([per] if per else []) + list(adjust_for)
+    _check_table(posts, needed, "posts")
+    formula = _formula(metric_name, components, per, baseline_days)
+
+    df = pd.DataFrame({
+        "platform": posts["platform"].astype("string").to_numpy(),
+        "account": (posts["account"].astype("string").fillna("") if "account" in posts
+                    else pd.Series("", index=posts.index, dtype="string")).to_numpy(),
+        "published_at": _utc(posts["published_at"], "posts").to_numpy(),
+        "date_only": (posts["date_only"].fillna(False).astype(bool).to_numpy()
+                      if "date_only" in posts else np.zeros(len(posts), bool)),
+    })
+    for c in set(needed):
+        df[c] = posts[c].to_numpy()
+    excluded = {"date_only": 0, "missing_metric": 0, "too_young": 0}
+
+    cutoff = (pd.Timestamp(as_of) if as_of is not None else df["published_at"].max())
+
+    # 1. no clock time
+    drop = df["date_only"].to_numpy() | df["published_at"].isna().to_numpy()
+    excluded["date_only"] = int(drop.sum())
+    df = df.loc[~drop].reset_index(drop=True)
+
+    # 2. too young at the export's end
+    if cutoff is not None and not pd.isna(cutoff):
+        cutoff = cutoff.tz_localize("UTC") if cutoff.tzinfo is None else cutoff.tz_convert("UTC")
+        young = (df["published_at"] > cutoff - pd.Timedelta(days=min_age_days)).to_numpy()
+    else:
+        young = np.zeros(len(df), bool)
+    young_by_platform = df.loc[young, "platform"].value_counts().to_dict()
+    excluded["too_young"] = int(young.sum())
+    df = df.loc[~young].reset_index(drop=True)
+
+    # 3. the metric
+    y = _performance(df, components, per, metric_name)
+    missing = np.isnan(y)
+    excluded["missing_metric"] = int(missing.sum())
+    df = df.loc[~missing].reset_index(drop=True)
+    df["y"] = y[~missing]
+
+    if any(excluded.values()):
+        warnings.warn("best_times left out " + ", ".join(
+            f"{n} post(s) {why}" for why, n in [
+                ("without a time of day (date_only)", excluded["date_only"]),
+                (f"younger than {min_age_days} days at {cutoff:%Y-%m-%d %H:%M} UTC (metrics "
+                 f"still growing)" if excluded["too_young"] else "", excluded["too_young"]),
+                (f"where {formula.split(' = ')[0]} is not reported", excluded["missing_metric"]),
+            ] if n) + ".", stacklevel=2)
+
+    local = df["published_at"].dt.tz_convert(zone)
+    df["weekday"] = local.dt.day_of_week.to_numpy()
+    df["hour"] = local.dt.hour.to_numpy()
+
+    rng = np.random.default_rng(random_state)
+    parts = []
+    groups = list(df.groupby(["platform", "account"], sort=True))
+    for (platform, account), g in tqdm(groups, desc="best_times", disable=not progress,
+                                       leave=False):
+        part = _account_slots(g, adjust_for=adjust_for, slot_hours=slot_hours,
+                              target_posts=target_posts, min_posts=min_posts,
+                              baseline_days=baseline_days, shrinkage=shrinkage, alpha=alpha,
+                              n_boot=n_boot, rng=rng)
+        part.insert(0, "account", account)
+        part.insert(0, "platform", platform)
+        part["n_excluded_young"] = int(young_by_platform.get(platform, 0))
+        parts.append(part)
+    if parts:
+        out = pd.concat(parts, ignore_index=True)
+    else:
+        out = pd.DataFrame({c: [] for c in _SLOT_COLUMNS})
+    out["metric"] = metric_name if per is None else f"{metric_name}_per_{per}"
+    out["formula"] = formula
+    out["tz"] = tz
+    out = out[_SLOT_COLUMNS].astype({
+        "platform": "string", "account": "string", "weekday": "int64",
+        "weekday_name": "string", "hour": "int64", "hour_end": "int64", "slot_hours": "int64",
+        "slot": "string", "n_posts": "int64", "lift_raw": "float64", "lift": "float64",
+        "ci_low": "float64", "ci_high": "float64", "p_value": "float64", "recommended": "bool",
+        "n_account_posts": "int64", "n_excluded_young": "int64", "metric": "string",
+        "formula": "string", "tz": "string"})
+    out.attrs["excluded"] = excluded
+    out.attrs["as_of"] = None if cutoff is None or pd.isna(cutoff) else cutoff.isoformat()
+    return out
+
+
+def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min_posts,
+                   baseline_days, shrinkage, alpha, n_boot, rng) -> pd.DataFrame:
+    """Slot table of one account (rows = every weekday x block of the week)."""
+    g = g.sort_values("published_at", kind="stable")
+    y = pd.Series(g["y"].to_numpy(float), index=pd.DatetimeIndex(g["published_at"]))
+    base = y.rolling(f"{2 * baseline_days + 1}D", center=True, min_periods=1).median()
+    r = y.to_numpy() - base.to_numpy()
+    r = _winsorise(r)
+
+    h = slot_hours or _choose_block(g["weekday"].to_numpy(), g["hour"].to_numpy(), target_posts)
+    n_blocks = 24 // h
+    slot = g["weekday"].to_numpy() * n_blocks + g["hour"].to_numpy() // h
+    n_slots = 7 * n_blocks
+
+    factors = [pd.factorize(g[c].astype("string").fillna("<NA>"))[0] for c in adjust_for]
+    r, infl = _adjust(r, slot, n_slots, factors)
+    r = r - r.mean()
+
+    n = np.bincount(slot, minlength=n_slots)
+    sums = np.bincount(slot, weights=r, minlength=n_slots)
+    occ = n > 0
+    mean = np.where(occ, sums / np.maximum(n, 1), np.nan)
+    dev2 = np.bincount(slot, weights=(r - mean[slot]) ** 2, minlength=n_slots)
+    df_within = int((n[occ] - 1).sum())
+    pooled = dev2.sum() / df_within if df_within > 0 else np.var(r)
+    pooled = pooled if pooled > 0 else 1e-12
+
+    if shrinkage is None:
+        tau2 = np.mean(mean[occ] ** 2 - pooled / n[occ]) if occ.any() else 0.0
+        k = pooled / tau2 if tau2 > 0 else float(len(r))
+        k = float(np.clip(k, 0.0, 2 * target_posts))
+    else:
+        k = float(shrinkage)
+    w = np.where(occ, n / (n + k), np.nan)
+
+    # moderated t-test of mean > 0 (slot variance pooled with the account's)
+    s2 = (np.maximum(n - 1, 0) * np.where(n > 1, dev2 / np.maximum(n - 1, 1), 0.0)
+          + _PRIOR_DF * pooled) / (np.maximum(n - 1, 0) + _PRIOR_DF)
+    dof = np.maximum(n - 1, 0) + _PRIOR_DF
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = mean / np.sqrt(s2 * infl / n)
+    p = np.where(occ, 1.0 - stdtr(dof, np.nan_to_num(t)), np.nan)
+
+    lo, hi = _bootstrap_ci(r, slot, n_slots, n_boot, rng)
+    # widen the interval by the uncertainty of the adjust_for effects, and to at least the
+    # moderated-t interval: the percentile bootstrap is too narrow for a handful of posts
+    # (and has zero width for one post)
+    lo, hi = mean + (lo - mean) * np.sqrt(infl), mean + (hi - mean) * np.sqrt(infl)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = stdtrit(dof, 0.975) * np.sqrt(s2 * infl / n)
+    lo, hi = np.fmin(lo, mean - half), np.fmax(hi, mean + half)
+    # independent filtering: slots below min_posts can never be recommended, so they are not
+    # part of the family of tests (their n does not depend on their outcome)
+    sig = _bh(np.where(n >= min_posts, p, np.nan), alpha)
+
+    wd = np.repeat(np.arange(7), n_blocks)
+    start = np.tile(np.arange(n_blocks) * h, 7)
+    lift = np.exp(mean * w)
+    ci_low = np.exp(lo * w)
+    recommended = occ & (ci_low > 1) & (n >= min_posts) & sig
+    return pd.DataFrame({
+        "weekday": wd,
+        "weekday_name": [WEEKDAY_NAMES[d] for d in wd],
+        "hour": start,
+        "hour_end": start + h,
+        "slot_hours": h,
+        "slot": [f"{WEEKDAY_NAMES[d][:3]} {s:02d}-{s + h:02d}" for d, s in zip(wd, start)],
+        "n_posts": n,
+        "lift_raw": np.exp(mean),
+        "lift": lift,
+        "ci_low": ci_low,
+        "ci_high": np.exp(hi * w),
+        "p_value": p,
+        "recommended": recommended,
+        "n_account_posts": len(r),
+    })
+
+
+def _choose_block(weekday: np.ndarray, hour: np.ndarray, target: int) -> int:
+    for h in _SLOT_CHOICES:
+        counts = np.bincount(weekday * (24 // h) + hour // h)
+        counts = counts[counts > 0]
+        # the size of the slot the median *post* sits in (slots nobody posts in do not count)
+        if len(counts) and np.median(np.repeat(counts, counts)) >= target:
+            return h
+    return 24
+
+
+def _winsorise(r: np.ndarray) -> np.ndarray:
+    if len(r) < 3:
+        return r
+    med = np.median(r)
+    mad = 1.4826 * np.median(np.abs(r - med))
+    if mad <= 0:
+        return r
+    return np.clip(r, med - _WINSOR_MADS * mad, med + _WINSOR_MADS * mad)
+
+
+def _adjust(r: np.ndarray, slot: np.ndarray, n_slots: int, factors: list
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Remove the effects of ``factors`` (integer codes), fitted jointly with slot effects.
+
+    Least squares of ``r ~ slot + factor_1 + ...`` with a ridge penalty of
+    ``_FACTOR_SHRINK`` on each factor level (so a level seen once is shrunk halfway), solved
+    through the normal equations (size = occupied slots + levels, independent of the number
+    of posts). Returns the adjusted residuals and, per slot, the variance inflation of the
+    slot's contrast with the account mean (1 when the slot is not confounded with a factor;
+    larger when, say, all reels were posted in one slot).
+    """
+    infl = np.ones(n_slots)
+    if not factors:
+        return r, infl
+    occ = np.flatnonzero(np.bincount(slot, minlength=n_slots))
+    slot_idx = np.searchsorted(occ, slot)
+    cols = [slot_idx]
+    offset = len(occ)
+    for f in factors:
+        cols.append(offset + f)
+        offset += int(f.max()) + 1
+    n_par = offset
+    if n_par > 2000:
+        raise ParameterError(f"best_times(adjust_for=...): {n_par - len(occ)} distinct values "
+                             f"to adjust for in one account; expected a category column with "
+                             f"few values such as 'media_type'.")
+    a = np.zeros(n_par * n_par)
+    for ca in cols:
+        for cb in cols:
+            a += np.bincount(ca * n_par + cb, minlength=n_par * n_par)
+    a = a.reshape(n_par, n_par)
+    a[np.arange(len(occ), n_par), np.arange(len(occ), n_par)] += _FACTOR_SHRINK
+    b = np.zeros(n_par)
+    for c in cols:
+        b += np.bincount(c, weights=r, minlength=n_par)
+    try:
+        inv = np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        inv = np.linalg.pinv(a)
+    beta = inv @ b
+    fac = sum(beta[c] for c in cols[1:])
+    # variance of each slot's contrast with the account mean, e_s - w (w = n_s / N), relative
+    # to the same without adjustment (1/n_s - 1/N); the contrast is blind to the common shift
+    # between slot and factor effects that only the ridge penalty pins down.
+    n_occ = np.diag(a)[: len(occ)]
+    w = n_occ / n_occ.sum()
+    inv_ss = inv[: len(occ), : len(occ)]
+    iw = inv_ss @ w
+    var = np.diag(inv_ss) - 2 * iw + w @ iw
+    ref = 1 / n_occ - 1 / n_occ.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        infl[occ] = np.where(ref > 0, np.maximum(var / ref, 1.0), 1.0)
+    return r - fac, infl
+
+
+def _bootstrap_ci(r, slot, n_slots, n_boot, rng):
+    """2.5 % and 97.5 % bootstrap quantiles of each slot's mean (resampling within slot)."""
+    order = np.argsort(slot, kind="stable")
+    vals = r[order]
+    codes = slot[order]
+    n = np.bincount(codes, minlength=n_slots)
+    occ = np.flatnonzero(n)
+    starts = np.concatenate([[0], np.cumsum(n)[:-1]])
+    pos_start = starts[codes]
+    pos_n = n[codes]
+    total = len(vals)
+    lo = np.full(n_slots, np.nan)
+    hi = np.full(n_slots, np.nan)
+    if total == 0:
+        return lo, hi
+    chunk = max(1, _BOOT_CELLS // total)
+    means = np.empty((n_boot, len(occ)))
+    seg = starts[occ]
+    for b0 in range(0, n_boot, chunk):
+        b1 = min(n_boot, b0 + chunk)
+        idx = pos_start + (rng.random((b1 - b0, total)) * pos_n).astype(np.int64)
+        sums = np.add.reduceat(vals[idx], seg, axis=1)
+        means[b0:b1] = sums / n[occ]
+    q = np.quantile(means, [0.025, 0.975], axis=0)
+    lo[occ], hi[occ] = q[0], q[1]
+    return lo, hi
+
+
+def _bh(p: np.ndarray, alpha: float) -> np.ndarray:
+    """Benjamini-Hochberg: True where the hypothesis is rejected (NaN = not tested)."""
+    ok = ~np.isnan(p)
+    out = np.zeros(len(p), bool)
+    m = int(ok.sum())
+    if m == 0:
+        return out
+    pv = p[ok]
+    order = np.argsort(pv)
+    passed = pv[order] <= alpha * np.arange(1, m + 1) / m
+    if passed.any():
+        kmax = np.flatnonzero(passed).max()
+        rej = np.zeros(m, bool)
+        rej[order[: kmax + 1]] = True
+        out[np.flatnonzero(ok)] = rej
+    return out
+
+
+def _metric_columns(metric) -> tuple[tuple[str, ...], str]:
+    if isinstance(metric, str):
+        if metric == "interactions":
+            return INTERACTIONS, "interactions"
+        return (metric,), metric
+    cols = tuple(metric)
+    if not cols or not all(isinstance(c, str) for c in cols):
+        raise ParameterError(f"metric={metric!r}: expected 'interactions', a posts column such "
+                             f"as 'engagements', or a list of posts columns to sum.")
+    return cols, "+".join(cols)
+
+
+def _formula(name: str, components, per, days: int) -> str:
+    num = " + ".join(components)
+    if name == "interactions":
+        num += " (components the account reports for at least half of its posts)"
+    if per:
+        return (f"{name}_per_{per} = ({num}) / {per}; compared as log(1 + {name}) - log({per}) "
+                f"minus the account's +/- {days}-day median")
+    return (f"{name} = {num}; compared as log(1 + {name}) minus the account's "
+            f"+/- {days}-day median")
+
+
+def _performance(df: pd.DataFrame, components, per, metric_name) -> np.ndarray:
+    """log(1 + metric) (minus log(denominator)) per row; NaN where not reported."""
+    vals = {c: pd.to_numeric(df[c], errors="coerce").astype("Float64").to_numpy(
+        dtype=float, na_value=np.nan) for c in components}
+    if metric_name == "interactions" and len(components) > 1:
+        m = np.full(len(df), np.nan)
+        keys = df["platform"].astype(str) + "\x00" + df["account"].astype(str)
+        for _, idx in pd.Series(np.arange(len(df))).groupby(keys.to_numpy()):
+            ix = idx.to_numpy()
+            used = [c for c in components if np.mean(~np.isnan(vals[c][ix])) >= 0.5]
+            if used:
+                m[ix] = np.sum([vals[c][ix] for c in used], axis=0)
+    else:
+        m = np.sum([vals[c] for c in components], axis=0)
+    with np.errstate(invalid="ignore"):
+        y = np.log1p(np.where(m >= 0, m, np.nan))
+    if per:
+        d = pd.to_numeric(df[per], errors="coerce").astype("Float64").to_numpy(
+            dtype=float, na_value=np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = y - np.log(np.where(d > 0, d, np.nan))
+    return y
+
+
+# --------------------------------------------------------------------------------------------
+# audience_activity and comment_lag
+# --------------------------------------------------------------------------------------------
+
+def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = False
+                      ) -> pd.DataFrame:
+    """When the community comments: weekday x hour of the local clock, per platform.
+
+    Exports do not say when followers are online; the times at which people comment are the
+    closest proxy available. Counts are divided by the number of times each (weekday, hour)
+    occurred on the clock between the first and last comment of the platform, so a period
+    with one Monday more, or the hour lost to the spring daylight-saving change, does not
+    bias the picture. Comments also follow posts: read this together with
+    :func:`comment_lag` (most comments arrive within hours of a post), and do not treat it
+    as independent of your own posting times.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments table.
+    tz : str
+        IANA time zone, e.g. ``"Europe/Berlin"``.
+    include_owner : bool, default False
+        Count comments written by the account itself (``is_owner``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (platform, weekday, hour), all 168 hours of the week for every platform.
+        Columns: platform, weekday (0 = Monday), weekday_name, hour (local clock, 0-23),
+        n_comments, n_hours (how often that weekday-hour occurred in the period),
+        comments_per_hour = n_comments / n_hours, activity_index = comments_per_hour / mean of
+        comments_per_hour over the platform's 168 cells (1 = average hour, 2 = twice as busy),
+        share = n_comments / all comments of the platform, tz.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> c = tk.schema.COMMENTS.conform(pd.DataFrame({"platform": ["x", "x"],
+    ...     "comment_id": ["1", "2"], "published_at": pd.to_datetime(
+    ...     ["2024-03-30 17:10", "2024-03-31 16:20"], utc=True), "text": "", "source_file": "f"}))
+    >>> a = tk.timing.audience_activity(c, tz="Europe/Berlin")
+    >>> a.loc[a.n_comments > 0, ["weekday_name", "hour", "n_comments"]].to_numpy().tolist()
+    [['Saturday', 18, 1], ['Sunday', 18, 1]]
+    """
+    zone = _check_tz(tz)
+    _check_table(comments, ["platform", "published_at"], "comments")
+    ts = _utc(comments["published_at"], "comments")
+    keep = ts.notna().to_numpy().copy()
+    if not include_owner and "is_owner" in comments:
+        keep &= ~comments["is_owner"].fillna(False).astype(bool).to_numpy()
+    n_missing = int(ts.isna().sum())
+    if n_missing:
+        warnings.warn(f"audience_activity ignored {n_missing} comment(s) without a time.",
+                      stacklevel=2)
+    df = pd.DataFrame({"platform": comments["platform"].astype("string").to_numpy()[keep],
+                       "ts": ts.to_numpy()[keep]})
+    rows = []
+    for platform, g in df.groupby("platform", sort=True):
+        local = g["ts"].dt.tz_convert(zone)
+        cell = (local.dt.day_of_week * 24 + local.dt.hour).to_numpy()
+        n = np.bincount(cell, minlength=168)
+        hours = pd.date_range(g["ts"].min().floor("h"), g["ts"].max().floor("h"), freq="h",
+                              tz="UTC").tz_convert(zone)
+        n_hours = np.bincount(hours.day_of_week * 24 + hours.hour, minlength=168)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cph = np.where(n_hours > 0, n / np.maximum(n_hours, 1), np.nan)
+        avg = np.nanmean(cph)
+        rows.append(pd.DataFrame({
+            "platform": platform,
+            "weekday": np.repeat(np.arange(7), 24),
+            "weekday_name": np.repeat(WEEKDAY_NAMES, 24),
+            "hour": np.tile(np.arange(24), 7),
+            "n_comments": n,
+            "n_hours": n_hours,
+            "comments_per_hour": cph,
+            "activity_index": cph / avg if avg > 0 else np.nan,
+            "share": n / n.sum(),
+        }))
+    cols = ["platform", "weekday", "weekday_name", "hour", "n_comments", "n_hours",
+            "comments_per_hour", "activity_index", "share", "tz"]
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame({c: [] for c in cols})
+    out["tz"] = tz
+    return out[cols].astype({"platform": "string", "weekday": "int64", "weekday_name": "string",
+                             "hour": "int64", "n_comments": "int64", "n_hours": "int64",
+                             "comments_per_hour": "float64", "activity_index": "float64",
+                             "share": "float64", "tz": "string"})
+
+
+def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
+                quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
+                include_owner: bool = False, top_level_only: bool = False) -> pd.DataFrame:
+    """How quickly comments arrive after a post, per platform.
+
+    The lag of a comment is ``comment.published_at - post.published_at`` in minutes, joining
+    comments to posts on (platform, post_id). Left out and counted (``attrs["excluded"]`` and
+    a warning): comments not linked to a post in ``posts``, comments on ``date_only`` posts
+    (no publish time), comments dated before their post (clock or export errors), and, unless
+    ``include_owner``, the account's own comments.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments table.
+    posts : pandas.DataFrame
+        Canonical posts table.
+    quantiles : sequence of float, default (0.1, 0.25, 0.5, 0.75, 0.9)
+        Quantiles of the lag to report (between 0 and 1).
+    include_owner : bool, default False
+        Include comments written by the account itself (its replies).
+    top_level_only : bool, default False
+        Use only top-level comments (``parent_id`` missing), not replies in threads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform. Columns: platform, n_comments (comments measured), n_posts
+        (posts they belong to), one column ``q{pct}_minutes`` per quantile (``q50_minutes`` =
+        median lag), mean_minutes, within_1h_rate = comments with lag <= 60 min / n_comments,
+        within_24h_rate = comments with lag <= 1440 min / n_comments.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> p = tk.schema.POSTS.conform(pd.DataFrame({"platform": ["x"], "post_id": ["p"],
+    ...     "published_at": pd.to_datetime(["2024-01-01 10:00"], utc=True), "source_file": "f"}))
+    >>> c = tk.schema.COMMENTS.conform(pd.DataFrame({"platform": "x", "post_id": "p",
+    ...     "comment_id": ["1", "2", "3"], "published_at": pd.to_datetime(
+    ...     ["2024-01-01 10:30", "2024-01-01 11:00", "2024-01-01 13:00"], utc=True),
+    ...     "text": "", "source_file": "f"}))
+    >>> tk.timing.comment_lag(c, p, quantiles=[0.5]).loc[0, "q50_minutes"]
+    np.float64(60.0)
+    """
+    _check_table(comments, ["platform", "post_id", "published_at"], "comments")
+    _check_table(posts, ["platform", "post_id", "published_at"], "posts")
+    qs = [float(q) for q in quantiles]
+    if not qs or not all(0 <= q <= 1 for q in qs):
+        raise ParameterError(f"comment_lag(quantiles={quantiles!r}): expected numbers between "
+                             f"0 and 1, e.g. (0.25, 0.5, 0.75).")
+    c = pd.DataFrame({"platform": comments["platform"].astype("string").to_numpy(),
+                      "post_id": comments["post_id"].astype("string").to_numpy(),
+                      "c_at": _utc(comments["published_at"], "comments").to_numpy()})
+    keep = np.ones(len(c), bool)
+    if not include_owner and "is_owner" in comments:
+        keep &= ~comments["is_owner"].fillna(False).astype(bool).to_numpy()
+    if top_level_only and "parent_id" in comments:
+        keep &= comments["parent_id"].isna().to_numpy()
+    c = c.loc[keep]
+    p = pd.DataFrame({"platform": posts["platform"].astype("string").to_numpy(),
+                      "post_id": posts["post_id"].astype("string").to_numpy(),
+                      "p_at": _utc(posts["published_at"], "posts").to_numpy(),
+                      "date_only": (posts["date_only"].fillna(False).astype(bool).to_numpy()
+                                    if "date_only" in posts else np.zeros(len(posts), bool))})
+    p = p.drop_duplicates(["platform", "post_id"])
+    m = c.merge(p, on=["platform", "post_id"], how="left")
+    unlinked = m["p_at"].isna() & ~m["date_only"].fillna(False).astype(bool)
+    date_only = m["date_only"].fillna(False).astype(bool)
+    lag = (m["c_at"] - m["p_at"]).dt.total_seconds() / 60
+    negative = (lag < 0).fillna(False)
+    ok = ~(unlinked | date_only | negative | m["c_at"].isna())
+    excluded = {"unlinked": int(unlinked.sum()), "date_only_post": int(date_only.sum()),
+                "before_post": int(negative.sum())}
+    if any(excluded.values()):
+        warnings.warn("comment_lag left out " + ", ".join(f"{n} comment(s) {why}" for why, n in [
+            ("not linked to a post in the posts table", excluded["unlinked"]),
+            ("on posts without a time of day (date_only)", excluded["date_only_post"]),
+            ("dated before their post", excluded["before_post"])] if n) + ".", stacklevel=2)
+    m = m.loc[ok].assign(lag=lag[ok].astype(float))
+    qcols = [f"q{round(q * 100):02d}_minutes" for q in qs]
+    rows = []
+    for platform, g in m.groupby("platform", sort=True):
+        v = g["lag"].to_numpy()
+        rows.append([platform, len(v), g["post_id"].nunique(), *np.quantile(v, qs), v.mean(),
+                     np.mean(v <= 60), np.mean(v <= 1440)])
+    cols = ["platform", "n_comments", "n_posts", *qcols, "mean_minutes", "within_1h_rate",
+            "within_24h_rate"]
+    out = pd.DataFrame(rows, columns=cols)
+    out = out.astype({"platform": "string", "n_comments": "int64", "n_posts": "int64",
+                      **{q: "float64" for q in qcols + ["mean_minutes", "within_1h_rate",
+                                                        "within_24h_rate"]}})
+    out.attrs["excluded"] = excluded
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# shared checks
+# --------------------------------------------------------------------------------------------
+
+def _check_tz(tz) -> ZoneInfo:
+    if not isinstance(tz, str) or not tz:
+        raise ParameterError(f"tz={tz!r}: expected an IANA time zone name such as "
+                             f"'Europe/Berlin' (clock times are shown in this zone).")
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ParameterError(f"tz={tz!r}: not a known IANA time zone; expected a name such as "
+                             f"'Europe/Berlin' or 'America/New_York'.") from None
+
+
+def _check_table(frame, columns, name: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"{name}: expected a pandas DataFrame (the canonical {name} table), "
+                             f"found {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"table '{name}': missing column(s) {missing}; present: "
+                          f"{list(frame.columns)}. Load exports with toolkit.load or cast with "
+                          f"toolkit.schema.conform(df, '{name}').", problems=[
+                              f"missing column '{c}'" for c in missing])
+
+
+def _utc(s: pd.Series, name: str) -> pd.Series:
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC")
+    if pd.api.types.is_datetime64_dtype(s.dtype):
+        raise SchemaError(f"table '{name}', column 'published_at': timestamps have no time zone "
+                          f"(expected UTC, datetime64[ns, UTC]). If they are UTC, cast with "
+                          f"toolkit.schema.conform(df, '{name}'); if they are local time, use "
+                          f"s.dt.tz_localize(<zone>).dt.tz_convert('UTC').",
+                          problems=["published_at without time zone"])
+    raise SchemaError(f"table '{name}', column 'published_at': dtype {s.dtype}, expected "
+                      f"datetime64[ns, UTC]. Cast with toolkit.schema.conform(df, '{name}').",
+                      problems=["published_at is not a timestamp"])
