@@ -8,34 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import _plots_community
+from ._colors import PLATFORM_COLORS, platform_color
+from ._plots_community import *  # noqa: F401,F403  (sentiment and community charts)
 from .errors import ParameterError
 
-__all__ = ["PLATFORM_COLORS", "platform_color", "activity"]
-
-#: One colour per platform, close to each brand's own colour but distinguishable side by side.
-PLATFORM_COLORS = {
-    "facebook": "#1877F2",
-    "instagram": "#C13584",
-    "x": "#14171A",
-    "linkedin": "#0A66C2",
-    "youtube": "#FF0000",
-    "tiktok": "#25F4EE",
-    "mastodon": "#6364FF",
-    "xing": "#026466",
-    "whatsapp": "#25D366",
-    "threads": "#7F7F7F",
-    "bluesky": "#1185FE",
-    "pinterest": "#E60023",
-}
-_FALLBACK = ["#8C564B", "#BCBD22", "#17BECF", "#9467BD", "#FF7F0E", "#2CA02C"]
-
-
-def platform_color(platform: str) -> str:
-    """The colour of ``platform`` (a stable fallback colour for platforms not listed)."""
-    if platform in PLATFORM_COLORS:
-        return PLATFORM_COLORS[platform]
-    return _FALLBACK[sum(map(ord, platform)) % len(_FALLBACK)]
-
+__all__ = ["PLATFORM_COLORS", "platform_color", "activity", *_plots_community.__all__]
 
 def _require(table: pd.DataFrame, columns: list[str], chart: str) -> None:
     missing = [c for c in columns if c not in table.columns]
