@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, SchemaError
+from .text import is_question
 
 __all__ = [
     "reply_times",
@@ -125,15 +126,6 @@ def _thread_root(comments: pd.DataFrame) -> pd.Series:
     grand = pd.Series(parent_of.reindex((plat + "\x1f" + pid.fillna("").astype(str)).to_numpy())
                       .to_numpy(), index=comments.index, dtype="string")
     return grand.where(pid.notna()).fillna(pid).fillna(cid)
-
-
-def _is_question(text: pd.Series) -> pd.Series:
-    text = text.astype("string").fillna("")
-    try:
-        from .text import is_question  # noqa: PLC0415
-        return pd.Series(np.asarray(is_question(text), dtype=bool), index=text.index)
-    except (ImportError, AttributeError):
-        return text.str.contains("?", regex=False).astype(bool)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -347,7 +339,7 @@ def unanswered_questions(comments: pd.DataFrame, *, posts: pd.DataFrame | None =
     """
     _check(comments, ["text"], "unanswered_questions(comments)")
     rt = reply_times(comments, match=match, top_level=top_level)
-    q = rt[~rt["replied"] & _is_question(rt["text"]).to_numpy()].copy()
+    q = rt[~rt["replied"] & is_question(rt["text"].astype("string").fillna("")).to_numpy(dtype=bool)].copy()
     ref = pd.Timestamp(as_of) if as_of is not None else comments["published_at"].max()
     if ref is not pd.NaT and ref.tzinfo is None:
         ref = ref.tz_localize("UTC")

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, SchemaError
+from ._stats import bh_adjust
+from .text import hashtags, is_question
 
 __all__ = [
     "INTERACTION_COLUMNS",
@@ -442,35 +444,14 @@ def _lift_ci(a: np.ndarray, b: np.ndarray | None, n_boot: int, rng: np.random.Ge
     return math.exp(d), math.exp(lo), math.exp(hi), p
 
 
-def _bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values."""
-    m = len(p)
-    if m == 0:
-        return p
-    order = np.argsort(p)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    adj = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
-    out = np.empty(m)
-    out[order] = adj
-    return out
-
-
-def _is_question(text: pd.Series) -> pd.Series:
-    try:
-        from .text import is_question  # noqa: PLC0415
-        return pd.Series(np.asarray(is_question(text), dtype=bool), index=text.index)
-    except (ImportError, AttributeError):
-        return text.str.contains("?", regex=False).fillna(False).astype(bool)
-
-
 def _features(p: pd.DataFrame) -> pd.DataFrame:
     """One row per (post row label, feature, value) for every post feature content_effects tests."""
     text = p["text"].astype("string").fillna("") if "text" in p.columns else pd.Series(
         "", index=p.index, dtype="string")
     plain = text.str.replace(_URL_RE, "", regex=True).str.strip()
     length = plain.str.len()
-    tags = text.str.findall(_HASHTAG_RE)
-    n_tags = tags.str.len().fillna(0).astype(int)
+    tags = hashtags(text)  # one row per (post, hashtag); id = the post's row label
+    n_tags = tags.groupby("id").size().reindex(p.index, fill_value=0)
     feats = {
         "media_type": (p["media_type"].astype("string").str.lower() if "media_type" in p.columns
                        else pd.Series(pd.NA, index=p.index, dtype="string")),
@@ -481,14 +462,12 @@ def _features(p: pd.DataFrame) -> pd.DataFrame:
                            ).astype("string"),
         "emoji": text.str.contains(_EMOJI_RE, regex=True).map({True: "yes", False: "no"}),
         "link": text.str.contains(_URL_RE, regex=True).map({True: "yes", False: "no"}),
-        "question": _is_question(text).map({True: "yes", False: "no"}),
+        "question": is_question(text).map({True: "yes", False: "no"}),
     }
     rows = [pd.DataFrame({"_row": p.index, "feature": k, "value": v.astype("string")})
             for k, v in feats.items()]
-    ex = tags.explode().dropna()
-    if len(ex):
-        keys = ex.astype(str).str.casefold()
-        hs = pd.DataFrame({"_row": ex.index, "feature": "hashtag", "value": keys.to_numpy()})
+    if len(tags):
+        hs = pd.DataFrame({"_row": tags["id"].to_numpy(), "feature": "hashtag", "value": tags["hashtag"].to_numpy()})
         rows.append(hs.drop_duplicates())
     out = pd.concat(rows, ignore_index=True)
     return out[out["value"].notna()]
@@ -589,7 +568,7 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window
     cols = ["platform", "account", "feature", "value", "n_posts", "n_other", "lift", "ci_low",
             "ci_high", "p_value"]
     out = pd.DataFrame(rows, columns=cols)
-    out["p_adjusted"] = _bh(out["p_value"].to_numpy(dtype=float))
+    out["p_adjusted"] = bh_adjust(out["p_value"].to_numpy(dtype=float))
     out["flagged"] = ((out["p_adjusted"] < alpha) & ((out["ci_low"] > 1) | (out["ci_high"] < 1))
                       ).astype(bool)
     out["metric"] = metric
@@ -822,7 +801,7 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
     pv = out["p_value"].to_numpy(dtype=float)
     adj = np.full(len(pv), np.nan)
     ok = ~np.isnan(pv)
-    adj[ok] = _bh(pv[ok])
+    adj[ok] = bh_adjust(pv[ok])
     out["p_adjusted"] = adj
     out["flagged"] = ((out["p_adjusted"] < alpha) & ((out["ci_low"] > 1) | (out["ci_high"] < 1))
                       ).fillna(False).astype(bool)

@@ -38,6 +38,7 @@ from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
 from .errors import ParameterError, SchemaError
+from ._stats import bh_reject
 
 __all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES"]
 
@@ -332,7 +333,7 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
     lo, hi = np.fmin(lo, mean - half), np.fmax(hi, mean + half)
     # independent filtering: slots below min_posts can never be recommended, so they are not
     # part of the family of tests (their n does not depend on their outcome)
-    sig = _bh(np.where(n >= min_posts, p, np.nan), alpha)
+    sig = bh_reject(np.where(n >= min_posts, p, np.nan), alpha)
 
     wd = np.repeat(np.arange(7), n_blocks)
     start = np.tile(np.arange(n_blocks) * h, 7)
@@ -458,24 +459,6 @@ def _bootstrap_ci(r, slot, n_slots, n_boot, rng):
     q = np.quantile(means, [0.025, 0.975], axis=0)
     lo[occ], hi[occ] = q[0], q[1]
     return lo, hi
-
-
-def _bh(p: np.ndarray, alpha: float) -> np.ndarray:
-    """Benjamini-Hochberg: True where the hypothesis is rejected (NaN = not tested)."""
-    ok = ~np.isnan(p)
-    out = np.zeros(len(p), bool)
-    m = int(ok.sum())
-    if m == 0:
-        return out
-    pv = p[ok]
-    order = np.argsort(pv)
-    passed = pv[order] <= alpha * np.arange(1, m + 1) / m
-    if passed.any():
-        kmax = np.flatnonzero(passed).max()
-        rej = np.zeros(m, bool)
-        rej[order[: kmax + 1]] = True
-        out[np.flatnonzero(ok)] = rej
-    return out
 
 
 def _metric_columns(metric) -> tuple[tuple[str, ...], str]:
