@@ -1,0 +1,131 @@
+"""Tests of toolkit/io/x.py on small hand-written exports in tests/fixtures/io/x/."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ExportFormatError
+from toolkit.io.x import snowflake_time
+
+FIX = Path(__file__).parent.parent / "fixtures" / "io" / "x"
+UTC = "UTC"
+
+
+def _invariant(ds):
+    r = ds.load_report
+    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
+
+
+def test_activity_csv_values():
+    ds = tk.load(FIX / "tweet_activity_metrics_rOpenSci_20211201_20220101_en.csv")
+    p = ds.posts.set_index("post_id")
+    a = p.loc["1473352573927059456"]
+    assert a.published_at == pd.Timestamp("2021-12-21 18:00", tz=UTC)
+    assert a.text == ("Join us for social coworking & office hours – Grüße!\n\nAlternating times for "
+                      "🌎 🌍 🌏\n\"quoted\"")
+    assert (a.impressions, a.engagements, a.shares, a.comments, a.likes, a.clicks) == (5383, 22, 4, 0, 7, 5)
+    assert a.account == "rOpenSci" and a.platform == "x" and not a.date_only
+    assert pd.isna(a.views) and pd.isna(a.promoted_impressions)  # '-' = not reported
+    b = p.loc["1472990000000000000"]
+    assert b.text == "Plain tweet <3 👩‍👩‍👧"
+    assert b.likes == 0 and b.media_views == 12 and b.promoted_impressions == 300
+    assert ds.load_report.format.tolist() == ["x_activity_csv"]
+    _invariant(ds)
+
+
+def test_activity_csv_2015_favorites_bom_crlf():
+    ds = tk.load(FIX / "tweet_activity_metrics_studio_stein_20150101_20150201_en.csv")
+    row = ds.posts.iloc[0]
+    assert row.post_id == "560000000000000000"
+    assert row.likes == 1 and row.shares == 1 and row.comments == 1
+    assert pd.isna(row.clicks)  # '-' in url clicks
+    assert row.text == "Neuer Blog-Post über Steinmetz"
+    assert row.account == "studio_stein"
+
+
+def test_activity_csv_bad_time_names_line():
+    with pytest.raises(ExportFormatError, match=r"line 3, column 'time'.*'20.12.2021 09:30'"):
+        tk.load(FIX / "bad_time_line_3.csv")
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(FIX / "bad_time_line_3.csv", errors="reject")
+    assert ds.rejected.line.tolist() == [3]
+    _invariant(ds)
+
+
+def test_activity_csv_missing_column_lists_expected_and_found():
+    with pytest.raises(ExportFormatError, match=r"\['time'\].*missing.*found \['Tweet id'"):
+        tk.load(FIX / "missing_time_column.csv")
+
+
+def test_snowflake_time():
+    ids = pd.Series(["1774466704470966279", "abc"])
+    got = snowflake_time(ids)
+    assert got[0] == pd.Timestamp("2024-03-31 16:00:05", tz=UTC)
+    assert pd.isna(got[1])
+
+
+def test_content_csv_time_from_snowflake():
+    ds = tk.load(FIX / "account_analytics_content_2024-03-01_2024-04-01.csv", tz="Europe/Berlin")
+    p = ds.posts.set_index("post_id")
+    a = p.loc["1774466704470966279"]
+    assert a.published_at == pd.Timestamp("2024-03-31 16:00:05", tz=UTC) and not a.date_only
+    assert a.text == 'Ostern 🐣 in München, "frohe" Feiertage!\nZweite Zeile'
+    assert (a.impressions, a.likes, a.engagements, a.saves, a.share_actions, a.comments, a.shares,
+            a.clicks) == (1234, 12, 30, 2, 1, 3, 4, 7)
+    assert a.account == "studio_stein"
+    # Posted 23:30 UTC on Mar 30 = Mar 31 in Berlin: within a day of Date, so the snowflake time wins.
+    assert p.loc["1774217541841846279"].published_at == pd.Timestamp("2024-03-30 23:30", tz=UTC)
+    # Id 20 is no snowflake: keep the date only, midnight Berlin (CET) = 23:00 UTC the day before.
+    old = p.loc["20"]
+    assert old.date_only and old.published_at == pd.Timestamp("2006-03-20 23:00", tz=UTC)
+    assert pd.isna(old.impressions) and pd.isna(old.likes)
+    assert "not a snowflake" in ds.load_report.notes[0]
+    _invariant(ds)
+
+
+def test_content_csv_bad_date():
+    with pytest.raises(ExportFormatError, match=r"line 2, column 'Date'"):
+        tk.load(FIX / "bad_date_line_2.csv")
+
+
+def test_overview_to_daily():
+    ds = tk.load(FIX / "account_overview_analytics.csv")
+    d = ds.daily
+    assert len(d) == 26 and d.platform.eq("x").all()
+    v = d.set_index(["date", "metric"])["value"]
+    assert v[(pd.Timestamp("2024-04-26"), "impressions")] == 1500
+    assert v[(pd.Timestamp("2024-04-26"), "new_follows")] == 5
+    assert pd.isna(v[(pd.Timestamp("2024-04-27"), "video_views")])  # blank = not reported
+    assert v[(pd.Timestamp("2024-04-27"), "replies")] == 0
+    _invariant(ds)
+
+
+def test_archive_zip_posts_account_retweet_skipped():
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(FIX / "twitter-2025-10-12-abc123def.zip")
+    p = ds.posts.set_index("post_id")
+    assert list(p.index) == ["1977039067859894552", "1977040000000000000"]
+    a = p.loc["1977039067859894552"]
+    assert a.text == "Käse & Brot 🧀\nzweite Zeile <b>"
+    assert a.published_at == pd.Timestamp("2025-10-11 15:50:20", tz=UTC)
+    assert a.likes == 15 and a.shares == 0 and pd.isna(a.impressions)
+    assert a.account == "studio_stein" and not a.is_reply
+    assert a.permalink == "https://x.com/studio_stein/status/1977039067859894552"
+    assert p.loc["1977040000000000000"].is_reply
+    assert ds.rejected.reason.str.contains("retweet").tolist() == [True]
+    _invariant(ds)
+
+
+def test_archive_overlap_dedupes():
+    with pytest.warns(UserWarning, match="rejected 2 row"):
+        ds = tk.load([FIX / "twitter-2025-10-12-abc123def.zip", FIX / "twitter-2025-10-12-abc123def.zip"])
+    assert len(ds.posts) == 2
+    assert ds.load_report.duplicates_dropped.sum() == 2
+    _invariant(ds)
+
+
+def test_archive_broken_json_is_not_evaluated():
+    with pytest.raises(ExportFormatError, match="not valid JSON"):
+        tk.load(FIX / "tweets_not_json.js")

@@ -1,0 +1,93 @@
+"""Tests of toolkit/io/youtube.py on hand-written exports in tests/fixtures/io/youtube/."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ExportFormatError
+
+FIX = Path(__file__).parent.parent / "fixtures" / "io" / "youtube"
+STUDIO = FIX / "Content 2026-09-01_2026-09-30 Steinwerk Studio.zip"
+
+
+def _invariant(ds):
+    r = ds.load_report
+    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
+
+
+def test_studio_zip_table_totals_chart():
+    with pytest.warns(UserWarning, match="rejected 3 row"):
+        ds = tk.load(STUDIO, tz="Europe/Berlin")
+    p = ds.posts.set_index("post_id")
+    assert list(p.index) == ["dQw4w9WgXcQ", "-abcDEF1234"]  # leading space trimmed, Total row skipped
+    a = p.loc["dQw4w9WgXcQ"]
+    assert a.text == "Grüße aus München 🎉" and a.account == "Steinwerk Studio"
+    assert a.date_only and a.published_at == pd.Timestamp("2026-09-19 22:00", tz="UTC")  # midnight CEST
+    assert (a.views, a.impressions, a.duration_s, a.subscribers) == (1000, 15000, 212, 5)
+    assert a.watch_time_hours == pytest.approx(40.2) and a.impressions_ctr_pct == pytest.approx(6.2)
+    assert pd.isna(a.likes)
+    b = p.loc["-abcDEF1234"]
+    assert not b.date_only and b.published_at == pd.Timestamp("2026-09-21 11:18", tz="UTC")
+    assert b.subscribers == -2 and pd.isna(b.impressions_ctr_pct) and b.text == "Tutorial, Teil 2"
+    assert b.permalink == "https://www.youtube.com/watch?v=-abcDEF1234"
+    rej = ds.rejected.set_index("table")
+    assert rej.loc["posts", "reason"] == "totals row" and rej.loc["posts", "line"] == 2
+    assert ds.daily.value.tolist() == [600, 900] and ds.daily.metric.eq("views").all()
+    assert ds.daily.account.eq("Steinwerk Studio").all()
+    assert set(ds.load_report.format) == {"youtube_studio_table", "youtube_studio_totals", "youtube_studio_chart"}
+    _invariant(ds)
+
+
+def test_studio_dst_conversion():
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(FIX / "dst" / "Table data.csv", tz="Europe/Berlin")
+    got = ds.posts.set_index("post_id").published_at
+    assert got["AAAAAAAAAA1"] == pd.Timestamp("2024-03-30 17:00", tz="UTC")  # CET
+    assert got["AAAAAAAAAA2"] == pd.Timestamp("2024-03-31 16:00", tz="UTC")  # CEST
+    likes = ds.posts.set_index("post_id").likes
+    assert likes["AAAAAAAAAA1"] == 0 and pd.isna(likes["AAAAAAAAAA2"])  # 0 reported vs blank
+
+
+def test_studio_without_tz_warns_and_notes_utc():
+    with pytest.warns(UserWarning) as got:
+        ds = tk.load(FIX / "dst" / "Table data.csv")
+    assert any("no time zone" in str(w.message) for w in got)
+    assert ds.posts.published_at.iloc[0] == pd.Timestamp("2024-03-30 18:00", tz="UTC")
+    assert "assumed UTC" in ds.load_report.notes.iloc[0]
+
+
+def test_studio_missing_column():
+    with pytest.raises(ExportFormatError, match=r"\['Video publish time'\] are missing.*found \['Content'"):
+        tk.load(FIX / "missing_publish_time_column.csv")
+
+
+def test_studio_bad_date_line_3():
+    with pytest.raises(ExportFormatError, match=r"line 3, column 'Video publish time'.*'31.02.2026'"):
+        tk.load(FIX / "bad_date_line_3.csv", tz="UTC")
+
+
+def test_comment_threads():
+    ds = tk.load(FIX / "comment_threads.json")
+    c = ds.comments.set_index("comment_id")
+    assert list(c.index) == ["UgxThread1", "UgxThread1.reply1", "UgxThread1.reply2", "UgxThread2"]
+    top = c.loc["UgxThread1"]
+    assert top.text == "Schöne Grüße & danke 👍" and top.likes == 21 and not top.is_owner
+    assert pd.isna(top.parent_id) and top.post_id == "dQw4w9WgXcQ" and top.author == "@fan"
+    assert top.published_at == pd.Timestamp("2026-09-20 10:36:55", tz="UTC")
+    own = c.loc["UgxThread1.reply1"]
+    assert own.is_owner and own.parent_id == "UgxThread1"
+    # No textOriginal: textDisplay HTML turned into text.
+    assert c.loc["UgxThread1.reply2"].text == "crash's at 0:45\nzweite Zeile"
+    assert c.loc["UgxThread2"].post_id == "-abcDEF1234"
+    _invariant(ds)
+
+
+def test_comment_threads_bad_record():
+    with pytest.raises(ExportFormatError, match="record 1"):
+        tk.load(FIX / "bad_published_at_record_1.json")
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(FIX / "bad_published_at_record_1.json", errors="reject")
+    assert len(ds.comments) == 3
+    _invariant(ds)

@@ -1,0 +1,564 @@
+"""X (Twitter) exports: analytics CSVs and the account archive.
+
+Formats (see ``/work/shared/export-formats.md`` section 1):
+
+``x_activity_csv``
+    Legacy ``tweet_activity_metrics_<user>_<YYYYMMDD>_<YYYYMMDD>_en.csv`` (analytics.twitter.com,
+    retired 2023/24). ``time`` is UTC. 2015 files say ``favorites`` instead of ``likes``.
+``x_content_csv``
+    ``account_analytics_content_<from>_<to>.csv`` (x.com analytics). ``Date`` has no time: the UTC
+    time is recovered from the post id (a snowflake: ``utc_ms = (id >> 22) + 1288834974657``) and
+    ``date_only`` is False. When the snowflake's day differs from ``Date`` by more than one day the
+    id is not a snowflake: the row keeps ``date_only=True`` (midnight of ``Date`` in ``tz=``) and
+    the load report says so.
+``x_overview_csv``
+    ``account_overview_analytics.csv``: account-level days -> ``daily`` (one row per day and metric;
+    ``rows_read`` counts those day-metric cells).
+``x_archive_js``
+    ``data/tweets.js`` / ``tweet.js`` / ``tweets-partN.js`` of the account archive: the
+    ``window.YTD.<name>.partN =`` prefix is stripped and the rest parsed with :func:`json.loads`
+    (never evaluated). ``account.js`` of the same archive, when read before the tweets (it sorts
+    first in X's zips), names the account.
+
+Mapping decisions
+-----------------
+- ``shares`` = retweets/reposts (legacy ``retweets``, new ``Reposts``); X's newer ``Shares``
+  (sent by DM / copied link) is kept as the extra column ``share_actions``.
+- ``comments`` = replies; ``likes`` = likes (``favorites`` before Nov 2015).
+- ``clicks`` = **URL clicks only** (link clicks, the same meaning as Meta's link clicks). Profile,
+  hashtag, detail-expand and permalink clicks are kept as extra columns (``user_profile_clicks``,
+  ``hashtag_clicks``, ``detail_expands``, ``permalink_clicks``) and are part of ``engagements``.
+- ``views`` stays ``<NA>``: legacy ``media views`` counts plays of attached media (and is 0 for
+  tweets without media), which is not a view of the post; it is kept as ``media_views``. (Since
+  2023 X calls impressions "views"; those are in ``impressions``.)
+- ``saves`` = ``Bookmarks``.
+- Archive retweets (``RT @user: ...`` or ``retweeted``) are other people's posts: they are not
+  loaded; each is counted as rejected with the reason (the same rule as Mastodon boosts).
+  Replies are kept, with ``is_reply=True``. The archive has no impressions: only ``likes``
+  (``favorite_count``) and ``shares`` (``retweet_count``) are filled.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ExportFormatError
+from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, parse_float,
+                    parse_int, read_csv_records, register)
+
+__all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
+           "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
+
+#: Twitter's snowflake epoch (2010-11-04T01:42:54.657Z) in Unix milliseconds.
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+_PLATFORM = "x"
+
+
+def snowflake_time(ids: pd.Series) -> pd.Series:
+    """UTC creation time encoded in X post ids: ``utc_ms = (int(id) >> 22) + 1288834974657``.
+
+    Ids that are not whole numbers give ``NaT``.
+    """
+    def one(v):
+        try:
+            n = int(str(v).strip())
+        except (TypeError, ValueError):
+            return pd.NaT
+        if n <= 0:
+            return pd.NaT
+        return pd.Timestamp((n >> 22) + SNOWFLAKE_EPOCH_MS, unit="ms", tz="UTC")
+    return pd.Series([one(v) for v in ids], index=ids.index, dtype="datetime64[ns, UTC]")
+
+
+# --- helpers shared by the CSV loaders of this engineer's modules ---------------------------------
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name).strip().lstrip("\ufeff").strip('"').lower())
+
+
+def _map_header(header: list[str], aliases: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Map header fields to canonical/extra names by alias; return (mapping name->field, unknown)."""
+    found: dict[str, str] = {}
+    unknown = []
+    for h in header:
+        key = aliases.get(_norm(h))
+        if key is None:
+            unknown.append(h)
+        elif key not in found:
+            found[key] = h
+    return found, unknown
+
+
+def _require(source: Source, recs: Records, found: dict[str, str], required: dict[str, str],
+             what: str) -> None:
+    """Raise naming the missing columns (``required`` maps name -> label shown to the user)."""
+    missing = [label for name, label in required.items() if name not in found]
+    if missing:
+        raise ExportFormatError(
+            f"{source.name}, line {recs.header_line}: this looks like {what} but the column(s) "
+            f"{missing} are missing; expected {list(required.values())} (among others), found "
+            f"{recs.header}. Export the file again without removing columns.",
+            file=source.name, line=recs.header_line)
+
+
+def _int_columns(out: pd.DataFrame, raw: pd.DataFrame, found: dict[str, str], names, probs: CellProblems,
+                 *, thousands: str | None = ",") -> None:
+    for name in names:
+        if name in found:
+            col = found[name]
+            vals, bad = parse_int(raw[col], thousands=thousands)
+            probs.add(bad, col, raw[col], "a whole number (blank or '-' = not reported)")
+            out[name] = vals
+
+
+def _unknown_note(parsed: Parsed, unknown: list[str]) -> None:
+    if unknown:
+        parsed.notes.append(f"unknown columns not loaded: {unknown}")
+
+
+def _account_from_link(links: pd.Series, pattern: str) -> pd.Series:
+    return links.fillna("").str.extract(pattern, expand=False).astype("string")
+
+
+def _head_fields(source: Source) -> list[str]:
+    first = source.head(4096).splitlines()[:1]
+    if not first:
+        return []
+    line = first[0]
+    delim = "\t" if line.count("\t") > line.count(",") else ","
+    return [_norm(f) for f in line.split(delim)]
+
+
+def _json_payload(source: Source) -> str:
+    """The JSON part of an X archive file (``window.YTD.tweets.part0 = [...]``)."""
+    text = source.text
+    eq = text.find("=")
+    if eq < 0:
+        raise ExportFormatError(f"{source.name}, line 1: expected 'window.YTD.<name>.partN = [...]' but "
+                                f"found no '='. Is this an X archive file?", file=source.name, line=1)
+    body = text[eq + 1:].strip()
+    if body.endswith(";"):
+        body = body[:-1]
+    return body
+
+
+def _loads(source: Source, body: str):
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        # JSON positions are relative to ``body``; report the line in the file.
+        offset = source.text.find(body[:50]) if body else 0
+        line = source.text.count("\n", 0, max(offset, 0) + exc.pos) + 1
+        raise ExportFormatError(f"{source.name}, line {line}: not valid JSON ({exc.msg}). Was the file cut "
+                                f"off or edited? Download the archive again.", file=source.name,
+                                line=line) from None
+
+
+def _range_end(name: str) -> pd.Timestamp | None:
+    """Export time proxy: the last date of a range in the file name (YYYYMMDD or YYYY-MM-DD)."""
+    dates = re.findall(r"(?<!\d)(20\d\d)-?([01]\d)-?([0-3]\d)(?!\d)", name)
+    if not dates:
+        return None
+    try:
+        return max(pd.Timestamp(int(y), int(m), int(d), tz="UTC") for y, m, d in dates)
+    except ValueError:
+        return None
+
+
+def _basename(source: Source) -> str:
+    return source.basename.lower()
+
+
+# --- legacy analytics CSV -------------------------------------------------------------------------
+
+_ACTIVITY_ALIASES = {
+    "tweet id": "post_id", "tweet permalink": "permalink", "tweet text": "text", "time": "published_at",
+    "impressions": "impressions", "engagements": "engagements", "engagement rate": "_engagement_rate",
+    "retweets": "shares", "replies": "comments", "likes": "likes", "favorites": "likes",
+    "user profile clicks": "user_profile_clicks", "url clicks": "clicks", "hashtag clicks": "hashtag_clicks",
+    "detail expands": "detail_expands", "permalink clicks": "permalink_clicks", "app opens": "app_opens",
+    "app installs": "app_installs", "follows": "follows", "email tweet": "email_tweet",
+    "dial phone": "dial_phone", "media views": "media_views", "media engagements": "media_engagements",
+    "promoted impressions": "promoted_impressions", "promoted engagements": "promoted_engagements",
+}
+_ACTIVITY_INTS = ["impressions", "engagements", "shares", "comments", "likes", "clicks",
+                  "user_profile_clicks", "hashtag_clicks", "detail_expands", "permalink_clicks", "app_opens",
+                  "app_installs", "follows", "email_tweet", "dial_phone", "media_views", "media_engagements",
+                  "promoted_impressions", "promoted_engagements"]
+
+
+@register
+class XActivityCSV(Loader):
+    """Legacy X/Twitter analytics CSV (``tweet_activity_metrics_*.csv``) -> posts."""
+
+    format = "x_activity_csv"
+    priority = 20
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        fields = _head_fields(source)
+        return "tweet id" in fields and ("time" in fields or "tweet permalink" in fields)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source, delimiter=",")
+        found, unknown = _map_header(recs.header, _ACTIVITY_ALIASES)
+        promoted = [u for u in unknown if _norm(u).startswith("promoted ")]
+        unknown = [u for u in unknown if u not in promoted]
+        _require(source, recs, found, {"post_id": "Tweet id", "published_at": "time"},
+                 "an X tweet activity CSV")
+        parsed = Parsed(self.format)
+        parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
+        parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
+        _unknown_note(parsed, unknown)
+        if promoted:
+            parsed.notes.append(f"{len(promoted)} promoted-only columns not loaded (promoted impressions "
+                                f"and engagements are kept)")
+        parsed.notes.append("clicks = url clicks; other clicks are extra columns")
+        raw = recs.frame
+        probs = CellProblems(source, recs.lines, "posts")
+        out = pd.DataFrame(index=raw.index)
+        out["platform"] = _PLATFORM
+        ids = raw[found["post_id"]].str.strip()
+        probs.add(ids.eq("") | ~ids.str.fullmatch(r"\d+"), found["post_id"], raw[found["post_id"]],
+                  "a tweet id (digits)")
+        out["post_id"] = ids
+        when, _, bad = parse_datetime(raw[found["published_at"]], tz="UTC",
+                                      formats=("%Y-%m-%d %H:%M %z", None))
+        probs.add(bad | when.isna(), found["published_at"], raw[found["published_at"]],
+                  "a time like '2021-12-21 18:00 +0000'")
+        out["published_at"] = when
+        out["date_only"] = False
+        out["text"] = raw[found["text"]].fillna("").map(html.unescape) if "text" in found else ""
+        link = raw[found["permalink"]].str.strip() if "permalink" in found else \
+            pd.Series(pd.NA, index=raw.index, dtype="string")
+        out["permalink"] = link.where(link != "", pd.NA)
+        acc = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
+        m = re.match(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", source.basename)
+        out["account"] = acc.fillna(m.group(1)) if m else acc
+        _int_columns(out, raw, found, _ACTIVITY_INTS, probs)
+        out = probs.finish(out, ctx, parsed, hint="Fix the cell or export the file again")
+        parsed.tables["posts"] = out
+        parsed.exported_at = _range_end(source.basename)
+        return parsed
+
+
+# --- new content CSV ------------------------------------------------------------------------------
+
+_CONTENT_ALIASES = {
+    "post id": "post_id", "date": "date", "post text": "text", "post link": "permalink",
+    "impressions": "impressions", "views": "impressions", "likes": "likes", "engagements": "engagements",
+    "bookmarks": "saves", "bookmark": "saves", "shares": "share_actions", "share": "share_actions",
+    "new follows": "follows", "follows": "follows", "replies": "comments", "reposts": "shares",
+    "retweets": "shares", "profile visits": "profile_visits", "detail expands": "detail_expands",
+    "url clicks": "clicks", "hashtag clicks": "hashtag_clicks", "permalink clicks": "permalink_clicks",
+}
+#: Column order of X's own CSV writer (bundle.AccountAnalytics): used when the header is localized.
+_CONTENT_ORDER = ["post_id", "date", "text", "permalink", "impressions", "likes", "engagements", "saves",
+                  "share_actions", "follows", "comments", "shares", "profile_visits", "detail_expands",
+                  "clicks", "hashtag_clicks", "permalink_clicks"]
+_CONTENT_INTS = ["impressions", "likes", "engagements", "saves", "share_actions", "follows", "comments",
+                 "shares", "profile_visits", "detail_expands", "clicks", "hashtag_clicks", "permalink_clicks"]
+
+
+@register
+class XContentCSV(Loader):
+    """X analytics content export (``account_analytics_content_*.csv``) -> posts."""
+
+    format = "x_content_csv"
+    priority = 20
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        fields = _head_fields(source)
+        if "post id" in fields and "date" in fields and ("post link" in fields or "post text" in fields):
+            return True
+        # Localized header: X's fixed column order, recognised by the file name as tie-breaker.
+        return _basename(source).startswith("account_analytics_content") and len(fields) == 17
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source, delimiter=",")
+        found, unknown = _map_header(recs.header, _CONTENT_ALIASES)
+        parsed = Parsed(self.format)
+        if "post_id" not in found and len(recs.header) == 17:
+            found = dict(zip(_CONTENT_ORDER, recs.header))
+            unknown = []
+            parsed.notes.append(f"header not recognised (localized?): columns mapped by X's fixed order "
+                                f"{_CONTENT_ORDER}")
+        _require(source, recs, found, {"post_id": "Post id", "date": "Date"}, "an X content analytics CSV")
+        parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
+        parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
+        _unknown_note(parsed, unknown)
+        raw = recs.frame
+        probs = CellProblems(source, recs.lines, "posts")
+        out = pd.DataFrame(index=raw.index)
+        out["platform"] = _PLATFORM
+        ids = raw[found["post_id"]].str.strip()
+        probs.add(~ids.str.fullmatch(r"\d+"), found["post_id"], raw[found["post_id"]], "a post id (digits)")
+        out["post_id"] = ids
+        dcol = found["date"]
+        day = pd.to_datetime(raw[dcol].str.strip(), format="%a, %b %d, %Y", errors="coerce")
+        day = day.fillna(pd.to_datetime(raw[dcol].str.strip(), format="%b %d, %Y", errors="coerce"))
+        day = day.fillna(pd.to_datetime(raw[dcol].str.strip(), format="ISO8601", errors="coerce"))
+        probs.add(day.isna(), dcol, raw[dcol], "a date like 'Tue, Jul 14, 2026'")
+        sf = snowflake_time(ids)
+        gap = (sf.dt.tz_localize(None).dt.normalize() - day.astype("datetime64[ns]")).abs()
+        ok = sf.notna() & day.notna() & (gap <= pd.Timedelta(days=1))
+        when = sf.where(ok)
+        fallback = ~ok & day.notna()
+        if fallback.any():
+            zone = ctx.zone_for(source, parsed.notes)
+            local = pd.to_datetime(day[fallback]).dt.tz_localize(zone, nonexistent="shift_forward",
+                                                                  ambiguous=True).dt.tz_convert("UTC")
+            when = when.copy()
+            when.loc[fallback] = local
+            parsed.notes.append(f"{int(fallback.sum())} post(s): id is not a snowflake matching the Date "
+                                f"(more than a day apart); kept the date only (date_only=True)")
+        parsed.notes.append("time of day recovered from the post id (snowflake), UTC")
+        out["published_at"] = when
+        out["date_only"] = fallback.astype(bool)
+        out["text"] = raw[found["text"]].fillna("").map(html.unescape) if "text" in found else ""
+        link = raw[found["permalink"]].str.strip() if "permalink" in found else \
+            pd.Series(pd.NA, index=raw.index, dtype="string")
+        out["permalink"] = link.where(link != "", pd.NA)
+        out["account"] = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
+        _int_columns(out, raw, found, _CONTENT_INTS, probs)
+        out = probs.finish(out, ctx, parsed)
+        parsed.tables["posts"] = out
+        parsed.exported_at = _range_end(source.basename)
+        return parsed
+
+
+# --- account overview (daily) ---------------------------------------------------------------------
+
+
+@register
+class XOverviewCSV(Loader):
+    """X ``account_overview_analytics.csv`` -> daily (one row per day and metric)."""
+
+    format = "x_overview_csv"
+    priority = 20
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        fields = _head_fields(source)
+        return bool(fields) and fields[0] == "date" and "impressions" in fields and \
+            ("create post" in fields or "new follows" in fields or "profile visits" in fields)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source, delimiter=",")
+        return daily_from_wide(recs, source, ctx, Parsed(self.format), platform=_PLATFORM, account=pd.NA,
+                               dates=_parse_x_day(recs.frame[recs.header[0]]),
+                               date_hint="a date like 'Fri, Apr 26, 2024'")
+
+
+def _parse_x_day(s: pd.Series) -> pd.Series:
+    t = s.fillna("").str.strip()
+    out = pd.to_datetime(t, format="%a, %b %d, %Y", errors="coerce")
+    out = out.fillna(pd.to_datetime(t, format="%b %d, %Y", errors="coerce"))
+    return out.fillna(pd.to_datetime(t, format="ISO8601", errors="coerce")).astype("datetime64[ns]")
+
+
+def metric_name(header: str) -> str:
+    """``"New follows"`` -> ``"new_follows"``; ``"Watch time (hours)"`` -> ``"watch_time_hours"``."""
+    return re.sub(r"[^0-9a-z]+", "_", _norm(header)).strip("_")
+
+
+def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed, *, platform: str,
+                    account, dates: pd.Series, date_hint: str, skip: tuple[str, ...] = ()) -> Parsed:
+    """Melt a ``Date, metric, metric...`` table into canonical ``daily`` rows.
+
+    ``rows_read["daily"]`` counts (day, metric) cells, so the load report's invariant holds; a row
+    with an unreadable date rejects each of its cells. Metric names are the headers in snake_case.
+    """
+    date_col = recs.header[0]
+    metrics = [h for h in recs.header[1:] if h and h not in skip]
+    names = {h: metric_name(h) for h in metrics}
+    raw = recs.frame
+    n = len(metrics)
+    parsed.rows_read["daily"] = (len(raw) + len(recs.bad)) * n
+    for b in recs.bad:
+        parsed.rejected += [{"table": "daily", **b} for _ in range(n)]
+    parsed.notes.append(f"{n} metric(s) per day {list(names.values())}; rows counted per (day, metric)")
+    bad_date = dates.isna()
+    if bad_date.any() and ctx.errors == "raise":
+        i = int(np.flatnonzero(bad_date.to_numpy())[0])
+        line = int(recs.lines[i])
+        raise ExportFormatError(
+            f"{source.name}, line {line}, column '{date_col}': cannot read {raw[date_col].iloc[i]!r} as "
+            f"{date_hint} ({int(bad_date.sum())} bad date(s) in all). Fix the cell or export the file "
+            f"again; or pass errors='reject' to load().", file=source.name, line=line, column=date_col)
+    frames = []
+    for h in metrics:
+        vals, bad = parse_float(raw[h])
+        if bad.any() and ctx.errors == "raise":
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            line = int(recs.lines[i])
+            raise ExportFormatError(
+                f"{source.name}, line {line}, column '{h}': cannot read {raw[h].iloc[i]!r} as a number "
+                f"({int(bad.sum())} bad cell(s) in this column). Fix the cell or export the file again; or "
+                f"pass errors='reject' to load().", file=source.name, line=line, column=h)
+        drop = bad | bad_date
+        for i in np.flatnonzero(drop.to_numpy()):
+            why = f"cannot read {raw[date_col].iloc[i]!r} as {date_hint}" if bad_date.iloc[i] else \
+                f"cannot read {raw[h].iloc[i]!r} as a number"
+            parsed.rejected.append({"table": "daily", "line": int(recs.lines[i]),
+                                    "column": date_col if bad_date.iloc[i] else h, "reason": why})
+        keep = ~drop.to_numpy()
+        frames.append(pd.DataFrame({"platform": platform, "account": account, "date": dates[keep].to_numpy(),
+                                    "metric": names[h], "value": vals[keep].to_numpy()}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["platform", "account", "date", "metric", "value"])
+    out["account"] = out["account"].astype("string")
+    parsed.tables["daily"] = out
+    return parsed
+
+
+# --- account archive ------------------------------------------------------------------------------
+
+_YTD_RE = re.compile(r"^\s*window\.YTD\.([A-Za-z_]+)\.part\d+\s*=")
+
+
+def _ytd_name(source: Source) -> str | None:
+    m = _YTD_RE.match(source.head(200))
+    return m.group(1) if m else None
+
+
+def _archive_key(source: Source) -> str:
+    return source.name.split("!")[0] if "!" in source.name else ""
+
+
+@register
+class XAccountJS(Loader):
+    """``data/account.js`` of an X archive: remembers the username for the archive's tweets.
+
+    It holds no posts; it is recognised so it is not reported as an unknown file.
+    """
+
+    format = "x_archive_account"
+    priority = 20
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        return _ytd_name(source) == "account"
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        data = _loads(source, _json_payload(source))
+        parsed = Parsed(self.format)
+        try:
+            acc = data[0]["account"]
+            name = acc.get("username") or acc.get("accountDisplayName")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            name = None
+        if name:
+            _accounts(ctx)[_archive_key(source)] = str(name)
+            parsed.notes.append(f"account: {name}")
+        return parsed
+
+
+def _accounts(ctx: Context) -> dict:
+    # Per-load memory (account.js -> tweets.js of the same archive); lives on the load's Context.
+    store = ctx.__dict__.get("_x_accounts")
+    if store is None:
+        store = {}
+        ctx.__dict__["_x_accounts"] = store
+    return store
+
+
+@register
+class XArchiveJS(Loader):
+    """``tweets.js`` / ``tweet.js`` / ``tweets-partN.js`` of an X account archive -> posts."""
+
+    format = "x_archive_js"
+    priority = 20
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        return _ytd_name(source) in ("tweets", "tweet")
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        data = _loads(source, _json_payload(source))
+        if not isinstance(data, list):
+            raise ExportFormatError(f"{source.name}: expected a list of tweets after 'window.YTD...=', found "
+                                    f"{type(data).__name__}. Download the archive again.", file=source.name)
+        parsed = Parsed(self.format)
+        parsed.rows_read["posts"] = len(data)
+        account = _accounts(ctx).get(_archive_key(source))
+        m = re.match(r"twitter-(\d{4}-\d{2}-\d{2})-", source.name.split("!")[0].split("/")[-1])
+        if m:
+            parsed.exported_at = pd.Timestamp(m.group(1), tz="UTC")
+        rows = []
+        for i, item in enumerate(data):
+            tw = item.get("tweet", item) if isinstance(item, dict) else None
+            if not isinstance(tw, dict):
+                self._bad(source, ctx, parsed, i, None, "is not a tweet object")
+                continue
+            tid = str(tw.get("id_str") or tw.get("id") or "").strip()
+            if not tid.isdigit():
+                self._bad(source, ctx, parsed, i, "id_str", f"has no tweet id (found {tid!r})")
+                continue
+            text = str(tw.get("full_text", tw.get("text", "")) or "")
+            if tw.get("retweeted") is True or text.startswith("RT @"):
+                parsed.rejected.append({"table": "posts", "line": i, "column": None,
+                                        "reason": f"record {i}: retweet of another account's post (not own "
+                                                  f"content; retweets are skipped)"})
+                continue
+            created = pd.to_datetime(str(tw.get("created_at", "")), format="%a %b %d %H:%M:%S %z %Y",
+                                     errors="coerce", utc=True)
+            if pd.isna(created):
+                self._bad(source, ctx, parsed, i, "created_at",
+                          f"cannot read {tw.get('created_at')!r} as a time like 'Sat Oct 11 15:50:20 +0000 2025'")
+                continue
+            media = (tw.get("extended_entities") or tw.get("entities") or {}).get("media") or []
+            rows.append({
+                "post_id": tid, "published_at": created, "text": html.unescape(text),
+                "likes": _num(tw.get("favorite_count")), "shares": _num(tw.get("retweet_count")),
+                "media_type": _media_type(media),
+                "is_reply": bool(tw.get("in_reply_to_status_id_str") or tw.get("in_reply_to_status_id")),
+                "in_reply_to_screen_name": tw.get("in_reply_to_screen_name"),
+                "lang": tw.get("lang"),
+            })
+        out = pd.DataFrame(rows, columns=["post_id", "published_at", "text", "likes", "shares", "media_type",
+                                          "is_reply", "in_reply_to_screen_name", "lang"])
+        out.insert(0, "platform", _PLATFORM)
+        out.insert(1, "account", account if account else pd.NA)
+        out["account"] = out["account"].astype("string")
+        out["published_at"] = pd.to_datetime(out["published_at"], utc=True)
+        out["date_only"] = False
+        out["likes"] = out["likes"].astype("Int64")
+        out["shares"] = out["shares"].astype("Int64")
+        out["is_reply"] = out["is_reply"].astype(bool)
+        out["in_reply_to_screen_name"] = out["in_reply_to_screen_name"].astype("string")
+        out["lang"] = out["lang"].astype("string")
+        user = account or "i/web"
+        out["permalink"] = "https://x.com/" + user + "/status/" + out["post_id"].astype(str)
+        if not account:
+            parsed.notes.append("account unknown (no account.js read before this file): account left empty")
+        parsed.notes.append("the archive has no impressions: only likes and shares (retweets) are filled")
+        parsed.tables["posts"] = out
+        return parsed
+
+    @staticmethod
+    def _bad(source: Source, ctx: Context, parsed: Parsed, i: int, column, what: str) -> None:
+        if ctx.errors == "raise":
+            raise ExportFormatError(f"{source.name}, record {i} (0-based index in the list): {what}. Download "
+                                    f"the archive again; or pass errors='reject' to load().",
+                                    file=source.name, column=column)
+        parsed.rejected.append({"table": "posts", "line": i, "column": column,
+                                "reason": f"record {i}: {what}"})
+
+
+def _num(v):
+    if v is None:
+        return pd.NA
+    s = str(v).strip()
+    return int(s) if s.isdigit() else pd.NA
+
+
+def _media_type(media: list) -> str:
+    if not media:
+        return "text"
+    kind = str(media[0].get("type", "photo")) if isinstance(media[0], dict) else "photo"
+    return {"animated_gif": "gif"}.get(kind, kind)
+

@@ -1,0 +1,329 @@
+"""YouTube exports: YouTube Studio CSVs and Data API ``commentThreads`` JSON.
+
+Formats (see ``/work/shared/export-formats.md`` section 5):
+
+``youtube_studio_table``
+    ``Table data.csv`` of a Studio export (zip ``Content <start>_<end> <Channel>.zip``) -> posts,
+    one row per video. The ``Total`` row is skipped and counted as rejected with reason "totals
+    row". IDs lose the leading space Studio puts before IDs starting with ``-``. ``text`` is the
+    video title. ``Video publish time`` is read as ``Sep 20, 2026``, ``Sep 20 2026``, ``2026-09-20``
+    (date only: ``date_only=True``, midnight local) or ``2026-09-20 13:18:00``; it carries no zone,
+    so ``tz=`` applies (YouTube Analytics days are US-Pacific - unverified). Metric columns:
+    ``Views`` -> views, ``Impressions`` -> impressions, ``Likes`` -> likes, ``Comments added`` ->
+    comments, ``Shares`` -> shares; kept as extra columns: ``duration_s``, ``watch_time_hours``,
+    ``subscribers`` (net, may be negative), ``estimated_revenue_usd``, ``impressions_ctr_pct``
+    (0..100), ``avg_view_duration_s``, ``avg_pct_viewed``, ``engaged_views``. The channel name
+    (``account``) and the range end (``exported_at``) come from the zip's name when it has
+    Studio's form.
+``youtube_studio_totals``
+    ``Totals.csv`` (``Date, <metric>...``, channel totals per day) -> daily.
+``youtube_studio_chart``
+    ``Chart data.csv`` (per video per day): no canonical table holds per-video daily series, so
+    its rows are counted and rejected with that reason (use ``Table data.csv`` for per-video
+    totals). Without a per-video column it is read like ``Totals.csv``.
+``youtube_comment_threads``
+    Data API ``commentThreads.list`` responses (one response, or a list of pages or threads) ->
+    comments: top-level comments and the replies included in ``replies.comments``. ``text`` is
+    ``textOriginal``, else ``textDisplay`` turned from HTML into text; ``is_owner`` is True when
+    the author's channel is the video's channel; ``parent_id`` is the thread id for replies;
+    ``likes`` = ``likeCount``. ``account`` stays ``<NA>`` (the API gives the channel id, kept as
+    ``channel_id``, not its name). Records in rejected rows are 0-based thread indexes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+
+from ..errors import ExportFormatError
+from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, parse_float, parse_int,
+                    read_csv_records, register)
+from .mastodon import html_to_text
+from .x import _head_fields, _map_header, _norm, _require, _unknown_note, daily_from_wide
+
+__all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
+
+_PLATFORM = "youtube"
+
+_TABLE_ALIASES = {
+    "content": "post_id", "video": "post_id", "video title": "text", "video publish time": "published_at",
+    "publish time": "published_at", "views": "views", "impressions": "impressions", "likes": "likes",
+    "comments added": "comments", "comments": "comments", "shares": "shares",
+    "duration": "duration_s", "watch time (hours)": "watch_time_hours", "subscribers": "subscribers",
+    "estimated revenue (usd)": "estimated_revenue_usd",
+    "impressions click-through rate (%)": "impressions_ctr_pct",
+    "average view duration": "avg_view_duration_s", "average percentage viewed (%)": "avg_pct_viewed",
+    "engaged views": "engaged_views", "stayed to watch (%)": "stayed_to_watch_pct",
+}
+_INTS = ["views", "impressions", "likes", "comments", "shares", "duration_s", "subscribers", "engaged_views"]
+_FLOATS = ["watch_time_hours", "estimated_revenue_usd", "impressions_ctr_pct", "avg_pct_viewed",
+           "stayed_to_watch_pct"]
+#: Studio's publish-time formats seen in the wild; True = the format has a time of day.
+_TIME_FORMATS = (("%b %d, %Y", False), ("%b %d %Y", False), ("%Y-%m-%d", False),
+                 ("%Y-%m-%d %H:%M:%S", True), ("%Y-%m-%d %H:%M", True))
+
+
+def _studio_zip(source: Source) -> tuple[str | None, pd.Timestamp | None]:
+    """Channel name and range end from ``Content <start>_<end> <Channel>.zip`` in the source name."""
+    if "!" not in source.name:
+        return None, None
+    archive = re.split(r"[/\\]", source.name.split("!")[0])[-1]
+    m = re.match(r"^.+? (\S+?)_(\S+?) (.+?)\.zip$", archive, flags=re.I)
+    if not m:
+        return None, None
+    end = pd.to_datetime(m.group(2), errors="coerce")
+    return m.group(3).strip(), (end.tz_localize("UTC") if pd.notna(end) else None)
+
+
+def _hms_seconds(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    t = s.fillna("").str.strip()
+    parts = t.str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
+    secs = parts[0].fillna("0").astype("Int64") * 3600 + parts[1].astype("Int64") * 60 + parts[2].astype("Int64")
+    plain, plain_bad = parse_int(s)
+    out = secs.where(parts[2].notna(), plain)
+    bad = parts[2].isna() & plain_bad
+    return out.astype("Int64"), bad.astype(bool)
+
+
+@register
+class YouTubeStudioTable(Loader):
+    """YouTube Studio ``Table data.csv`` -> posts (one row per video)."""
+
+    format = "youtube_studio_table"
+    priority = 20
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        fields = _head_fields(source)
+        return bool(fields) and fields[0] in ("content", "video") and \
+            ("video title" in fields or "video publish time" in fields)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source)
+        found, unknown = _map_header(recs.header, _TABLE_ALIASES)
+        _require(source, recs, found, {"post_id": "Content", "published_at": "Video publish time"},
+                 "a YouTube Studio 'Table data.csv'")
+        parsed = Parsed(self.format)
+        account, parsed.exported_at = _studio_zip(source)
+        parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
+        parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
+        _unknown_note(parsed, unknown)
+        raw = recs.frame
+        ids = raw[found["post_id"]].fillna("").str.strip()
+        total = ids.str.lower().eq("total")
+        for line in recs.lines[total.to_numpy()]:
+            parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
+                                    "reason": "totals row"})
+        keep = ~total.to_numpy()
+        raw = raw.loc[keep].reset_index(drop=True)
+        ids = ids[keep].reset_index(drop=True)
+        lines = recs.lines[keep]
+        probs = CellProblems(source, lines, "posts")
+        out = pd.DataFrame(index=raw.index)
+        out["platform"] = _PLATFORM
+        out["account"] = pd.Series(account if account else pd.NA, index=raw.index, dtype="string")
+        probs.add(~ids.str.fullmatch(r"[A-Za-z0-9_-]{6,}"), found["post_id"], raw[found["post_id"]],
+                  "a video ID like 'dQw4w9WgXcQ'")
+        out["post_id"] = ids
+        tcol = found["published_at"]
+        t = raw[tcol].fillna("").str.strip()
+        naive = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        date_only = pd.Series(False, index=raw.index)
+        for fmt, has_time in _TIME_FORMATS:
+            todo = naive.isna() & t.ne("")
+            if not todo.any():
+                break
+            got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+            ok = got.notna()
+            naive.loc[got[ok].index] = got[ok].astype("datetime64[ns]")
+            date_only.loc[got[ok].index] = not has_time
+        probs.add(naive.isna(), tcol, raw[tcol], "a publish time like 'Sep 20, 2026' or '2026-09-20 13:18:00'")
+        zone = ctx.zone_for(source, parsed.notes) if naive.notna().any() else "UTC"
+        when = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
+        if naive.notna().any():
+            when.loc[naive.notna()] = localize(naive[naive.notna()], zone)
+        out["published_at"] = when
+        out["date_only"] = date_only.astype(bool)
+        out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
+        out["media_type"] = "video"
+        out["permalink"] = "https://www.youtube.com/watch?v=" + ids
+        for name in _INTS:
+            if name not in found:
+                continue
+            col = found[name]
+            if name == "duration_s":
+                vals, bad = _hms_seconds(raw[col])
+            else:
+                vals, bad = parse_int(raw[col])
+            probs.add(bad, col, raw[col], "a whole number (blank = not reported)")
+            out[name] = vals
+        if "avg_view_duration_s" in found:
+            col = found["avg_view_duration_s"]
+            vals, bad = _hms_seconds(raw[col])
+            probs.add(bad, col, raw[col], "a duration like '0:03:41'")
+            out["avg_view_duration_s"] = vals
+        for name in _FLOATS:
+            if name in found:
+                col = found[name]
+                vals, bad = parse_float(raw[col])
+                probs.add(bad, col, raw[col], "a number")
+                out[name] = vals
+        out = probs.finish(out, ctx, parsed)
+        parsed.tables["posts"] = out
+        return parsed
+
+
+def _first_is_date(source: Source) -> bool:
+    fields = _head_fields(source)
+    return bool(fields) and fields[0] == "date"
+
+
+def _studio_day(s: pd.Series) -> pd.Series:
+    t = s.fillna("").str.strip()
+    out = pd.to_datetime(t, format="ISO8601", errors="coerce")
+    out = out.fillna(pd.to_datetime(t, format="%b %d, %Y", errors="coerce"))
+    return out.astype("datetime64[ns]").dt.normalize()
+
+
+@register
+class YouTubeStudioTotals(Loader):
+    """YouTube Studio ``Totals.csv`` (``Date`` + metric columns) -> daily."""
+
+    format = "youtube_studio_totals"
+    priority = 40
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        return source.basename.lower() == "totals.csv" and _first_is_date(source)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source)
+        account, exported = _studio_zip(source)
+        parsed = Parsed(self.format, exported_at=exported)
+        return daily_from_wide(recs, source, ctx, parsed, platform=_PLATFORM,
+                               account=account if account else pd.NA,
+                               dates=_studio_day(recs.frame[recs.header[0]]), date_hint="a date like '2026-09-20'")
+
+
+@register
+class YouTubeStudioChart(Loader):
+    """YouTube Studio ``Chart data.csv``: per-video daily rows are counted and rejected (no table)."""
+
+    format = "youtube_studio_chart"
+    priority = 40
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        return source.basename.lower() == "chart data.csv" and _first_is_date(source)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source)
+        account, exported = _studio_zip(source)
+        parsed = Parsed(self.format, exported_at=exported)
+        per_video = [h for h in recs.header if _norm(h) in ("content", "video", "video title")]
+        if not per_video:
+            return daily_from_wide(recs, source, ctx, parsed, platform=_PLATFORM,
+                                   account=account if account else pd.NA,
+                                   dates=_studio_day(recs.frame[recs.header[0]]),
+                                   date_hint="a date like '2026-09-20'")
+        n = len(recs.frame) + len(recs.bad)
+        parsed.rows_read["daily"] = n
+        reason = ("per-video daily series (Chart data.csv): no canonical table holds it; "
+                  "Table data.csv has the per-video totals")
+        lines = list(recs.lines) + [b["line"] for b in recs.bad]
+        parsed.rejected += [{"table": "daily", "line": int(line), "column": per_video[0], "reason": reason}
+                            for line in sorted(lines)]
+        parsed.notes.append(f"{n} per-video daily row(s) not loaded: {reason}")
+        parsed.tables["daily"] = pd.DataFrame(columns=["platform", "account", "date", "metric", "value"])
+        return parsed
+
+
+@register
+class YouTubeCommentThreads(Loader):
+    """YouTube Data API ``commentThreads`` JSON -> comments (top level and replies)."""
+
+    format = "youtube_comment_threads"
+    priority = 20
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        if source.suffix != ".json":
+            return False
+        head = source.head(4096)
+        return "youtube#commentThread" in head
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        try:
+            data = json.loads(source.text)
+        except json.JSONDecodeError as exc:
+            raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Save the "
+                                    f"API response again.", file=source.name, line=exc.lineno) from None
+        threads = []
+        pages = data if isinstance(data, list) else [data]
+        for page in pages:
+            if isinstance(page, dict) and isinstance(page.get("items"), list):
+                threads += page["items"]
+            else:
+                threads.append(page)
+        parsed = Parsed(self.format)
+        rows = []
+        n_read = 0
+        for i, th in enumerate(threads):
+            snip = th.get("snippet") if isinstance(th, dict) else None
+            top = snip.get("topLevelComment") if isinstance(snip, dict) else None
+            replies = ((th.get("replies") or {}).get("comments") or []) if isinstance(th, dict) else []
+            n_read += 1 + len(replies)
+            if not isinstance(top, dict):
+                self._bad(ctx, source, parsed, i, "topLevelComment", "has no topLevelComment", 1 + len(replies))
+                continue
+            channel = snip.get("channelId")
+            thread_id = th.get("id") or top.get("id")
+            for c, parent in [(top, None)] + [(r, thread_id) for r in replies]:
+                row = self._comment(c, parent, snip.get("videoId"), channel)
+                if isinstance(row, str):
+                    self._bad(ctx, source, parsed, i, row, f"has a comment without a readable {row}", 1)
+                else:
+                    rows.append(row)
+        parsed.rows_read["comments"] = n_read
+        cols = ["post_id", "comment_id", "parent_id", "author", "is_owner", "published_at", "text", "likes",
+                "channel_id"]
+        out = pd.DataFrame(rows, columns=cols)
+        out.insert(0, "platform", _PLATFORM)
+        out.insert(1, "account", pd.Series(pd.NA, index=out.index, dtype="string"))
+        out["published_at"] = pd.to_datetime(out["published_at"], utc=True)
+        out["is_owner"] = out["is_owner"].astype(bool)
+        out["likes"] = out["likes"].astype("Int64")
+        for c in ("post_id", "comment_id", "parent_id", "author", "channel_id"):
+            out[c] = out[c].astype("string")
+        parsed.tables["comments"] = out
+        return parsed
+
+    @staticmethod
+    def _comment(c: dict, parent, video, channel):
+        s = c.get("snippet") or {}
+        cid = c.get("id")
+        when = pd.to_datetime(s.get("publishedAt"), utc=True, errors="coerce", format="ISO8601")
+        if not cid:
+            return "id"
+        if pd.isna(when):
+            return "publishedAt"
+        text = s.get("textOriginal")
+        if text is None:
+            text = html_to_text(s.get("textDisplay"), drop_invisible=False)
+        chan = s.get("channelId") or channel
+        author_chan = (s.get("authorChannelId") or {}).get("value") if isinstance(s.get("authorChannelId"), dict) \
+            else s.get("authorChannelId")
+        likes = s.get("likeCount")
+        return {"post_id": s.get("videoId") or video, "comment_id": str(cid),
+                "parent_id": s.get("parentId") or parent, "author": s.get("authorDisplayName"),
+                "is_owner": bool(chan) and author_chan == chan, "published_at": when, "text": str(text),
+                "likes": int(likes) if isinstance(likes, (int, float)) or str(likes).isdigit() else pd.NA,
+                "channel_id": chan}
+
+    @staticmethod
+    def _bad(ctx: Context, source: Source, parsed: Parsed, i: int, column: str, what: str, n: int) -> None:
+        if ctx.errors == "raise":
+            raise ExportFormatError(f"{source.name}, record {i} (0-based index of the comment thread): {what}. "
+                                    f"Save the API response again; or pass errors='reject' to load().",
+                                    file=source.name, column=column)
+        parsed.rejected += [{"table": "comments", "line": i, "column": column,
+                             "reason": f"record {i} (thread index): {what}"} for _ in range(n)]
+
