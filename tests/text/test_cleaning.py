@@ -1,0 +1,42 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.errors import ParameterError
+from toolkit.text.cleaning import clean
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("RT @united: Thanks!! #happy https://t.co/x1", "Thanks!! happy"),
+    ("@united flight delayed", "flight delayed"),
+    ("see www.example.com/page now", "see now"),
+    ("Fish &amp; chips", "Fish & chips"),
+    ("mail a@b.de ok", "mail a@b.de ok"),
+    ("  viel   zu   spät  ", "viel zu spät"),
+    ("Toll! 😍", "Toll! 😍"),
+    ("#Bahnchaos heute", "Bahnchaos heute"),
+    ("", ""),
+])
+def test_clean_str(raw, expected):
+    assert clean(raw) == expected
+
+
+def test_clean_series_keeps_index_and_missing_become_empty():
+    s = pd.Series(["@a hi", None, np.nan, "RT @b: ok"], index=[10, 11, 12, 13], name="text")
+    before = s.copy()
+    out = clean(s)
+    assert out.tolist() == ["hi", "", "", "ok"]
+    assert out.index.tolist() == [10, 11, 12, 13]
+    assert out.dtype == "string"
+    pd.testing.assert_series_equal(s, before)
+
+
+def test_clean_list_gives_series():
+    out = clean(["@x super", pd.NA])
+    assert isinstance(out, pd.Series)
+    assert out.tolist() == ["super", ""]
+
+
+def test_clean_dataframe_is_refused():
+    with pytest.raises(ParameterError, match="DataFrame"):
+        clean(pd.DataFrame({"text": ["a"]}))

@@ -1,0 +1,155 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.errors import InputFileError, ParameterError, SchemaError
+from toolkit.text.scoring import add_sentiment, load_lexicon, sentiment
+
+
+def label(text, **kw):
+    return sentiment([text], progress=False, **kw)["label"].iloc[0]
+
+
+def score(text, **kw):
+    return float(sentiment([text], progress=False, **kw)["score"].iloc[0])
+
+
+def test_german_english_lexicon_trap_not_negative():
+    # English VADER scores this -0.83 ("die", "war"); the German scorer must not.
+    assert score("Die Bahn war pünktlich.", lang="de") > 0
+    assert label("Die Bahn war pünktlich.") != "negative"
+
+
+@pytest.mark.parametrize("text", ["nicht so toll", "Das ist nicht gut", "kein guter Service",
+                                  "Das gefällt mir nicht."])
+def test_german_negation_negative(text):
+    assert score(text, lang="de") < 0
+
+
+def test_german_negated_negative_turns_positive():
+    assert score("Das ist nicht schlecht", lang="de") > 0
+
+
+def test_german_boosters_and_dampeners():
+    assert score("sehr gut", lang="de") > score("gut", lang="de") > score("etwas gut", lang="de") > 0
+    assert score("total schlecht", lang="de") < score("schlecht", lang="de") < 0
+
+
+def test_german_inflected_forms_and_loanwords():
+    base = score("toll", lang="de")
+    for form in ("tolle", "tollen", "toller"):
+        assert score(form, lang="de") == pytest.approx(base)
+    for word in ("super", "cool", "nice", "top", "geil"):
+        assert score(word, lang="de") > 0
+    assert score("fail", lang="de") < 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Toll! 😍", "positive"), ("👍", "positive"), ("😡", "negative"), ("🙏", "positive"),
+    ("💪", "positive"), ("❤️", "positive"), ("👍🏽", "positive"), ("🤦‍♂️", "negative"),
+])
+def test_emoji(text, expected):
+    assert label(text) == expected
+
+
+def test_english_rules_and_handle_not_scored():
+    assert score("This is not good at all", lang="en") < 0
+    assert score("I love this so much", lang="en") > 0
+    # "united" is positive in VADER; the handle must be dropped before scoring
+    out = sentiment(["@united"], lang="en", progress=False)
+    assert out["score"].isna().all()
+    assert score("@united my flight", lang="en") == 0.0
+
+
+def test_textblob_backend_english():
+    assert score("a great day", lang="en", backend="textblob") == pytest.approx(0.8)
+    assert score("great 😡😡", lang="en", backend="textblob") < 0.8
+
+
+def test_mixed_language_text():
+    # German words and an English loanword phrase in one comment
+    assert score("Das Konzert war mega, love it", lang="auto") > 0
+
+
+def test_missing_and_empty_input():
+    out = sentiment(pd.Series(["gut", None, np.nan, "", "https://t.co/x"], index=list("abcde")), lang="de",
+                    progress=False)
+    assert out.index.tolist() == list("abcde")
+    assert out["score"].isna().tolist() == [False, True, True, True, True]
+    assert out["label"].isna().tolist() == [False, True, True, True, True]
+    assert out["lang"].tolist() == ["de", "unknown", "unknown", "unknown", "unknown"]
+    assert str(out["score"].dtype) == "Float64"
+
+
+def test_repeated_texts_scored_once_same_result():
+    texts = ["Toll! 😍"] * 1000 + ["Mist 😡"] * 1000
+    out = sentiment(texts, lang="de", progress=False)
+    assert out["label"].value_counts().to_dict() == {"positive": 1000, "negative": 1000}
+
+
+def test_extra_lexicon_dict_and_csv(tmp_path):
+    assert score("Das ist ein Shitstorm", lang="de", extra_lexicon={"shitstorm": -3}) < 0
+    assert score("ausverkauft", lang="de") == 0.0
+    csv = tmp_path / "words.csv"
+    csv.write_text("word,valence\nausverkauft,1\n", encoding="utf-8")
+    assert score("ausverkauft", lang="de", extra_lexicon=csv) > 0
+    assert score("awesome", lang="en", extra_lexicon={"awesome": -3}) < 0
+
+
+def test_extra_lexicon_bad_value():
+    with pytest.raises(ParameterError, match="shitstorm"):
+        sentiment(["x"], extra_lexicon={"shitstorm": "bad"}, progress=False)
+
+
+def test_load_lexicon_bundled_and_sentiws(tmp_path):
+    de = load_lexicon("de")
+    assert list(de.columns) == ["word", "valence"]
+    assert len(de) > 7000
+    assert float(de.loc[de["word"] == "gut", "valence"].iloc[0]) == 2.0
+    f = tmp_path / "SentiWS_v2.0_Positive.txt"
+    f.write_text("Freude|NN\t0.6502\tFreuden\nschick|ADJX\t0.25\tschicke,schicken\n", encoding="utf-8")
+    sw = load_lexicon(f)
+    got = dict(zip(sw["word"], sw["valence"].astype(float)))
+    assert got["freuden"] == pytest.approx(2.6008)
+    assert got["schicken"] == pytest.approx(1.0)
+    assert score("schicken", lang="de") == 0.0
+    assert score("schicken", lang="de", extra_lexicon=sw) > 0
+
+
+def test_load_lexicon_errors(tmp_path):
+    with pytest.raises(InputFileError, match="no such file"):
+        load_lexicon(tmp_path / "missing.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("word,valence\nfoo,bar\nok,1\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="1 line"):
+        load_lexicon(bad)
+
+
+def test_parameters_checked():
+    with pytest.raises(ParameterError, match="lang='fr'"):
+        sentiment(["x"], lang="fr")
+    with pytest.raises(ParameterError, match="backend"):
+        sentiment(["x"], backend="bert")
+    with pytest.raises(ParameterError, match="thresholds"):
+        sentiment(["x"], thresholds=(0.5, 0.1))
+
+
+def test_thresholds_override():
+    assert label("Die Bahn war pünktlich.", lang="de", thresholds=(-0.05, 0.05)) == "positive"
+
+
+def test_add_sentiment_adds_columns_and_keeps_input():
+    comments = pd.DataFrame({"comment_id": ["1", "2", "3"], "text": ["Super 👍", "nicht so toll", None]},
+                            index=[5, 6, 7])
+    before = comments.copy()
+    out = add_sentiment(comments, progress=False)
+    pd.testing.assert_frame_equal(comments, before)
+    assert out.index.tolist() == [5, 6, 7]
+    assert list(out.columns) == ["comment_id", "text", "lang", "sentiment_score", "sentiment_label"]
+    assert out["sentiment_label"].tolist()[:2] == ["positive", "negative"]
+    assert pd.isna(out["sentiment_label"].iloc[2])
+
+
+def test_add_sentiment_missing_column():
+    with pytest.raises(SchemaError, match="body"):
+        add_sentiment(pd.DataFrame({"text": ["x"]}), text_col="body")

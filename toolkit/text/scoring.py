@@ -1,0 +1,793 @@
+"""Sentiment of English and German social-media text with lexicon rules, emoji and user words.
+
+:func:`sentiment` scores texts, :func:`add_sentiment` adds the scores to a posts or comments table,
+:func:`load_lexicon` reads the bundled lexicons or a user's file (a CSV/TSV of words and valences, or
+SentiWS) as a table of ``word, valence``.
+
+How a text is scored
+--------------------
+1. :func:`toolkit.text.clean` removes RT markers, @mentions and URLs and keeps hashtag words.
+2. The language is detected (``lang="auto"``, via :func:`toolkit.text.detect_language`) or given.
+3. English (``"en"``): the VADER rules of ``vaderSentiment`` (Hutto & Gilbert 2014) with its own
+   lexicon, or TextBlob's pattern lexicon with ``backend="textblob"``.
+   German (``"de"``): the same VADER-style engine (valence sum, boosters/dampeners with distance decay,
+   negation scaling by -0.74, contrast words, CAPS and ``!`` emphasis, ``x / sqrt(x**2 + 15)``
+   normalisation) with the German Polarity Lexicon plus German social-media words, German negations
+   (also clause-final: "Das gefällt mir nicht."), German boosters/dampeners and a light suffix
+   stripping for inflected forms (tolle/tollen/toller -> toll).
+   Texts whose language cannot be told (``"unknown"``: short comments such as "Toll! 😍") are scored
+   with both lexicons merged, minus English entries that are common German function words ("die",
+   "war", "will").
+4. Emoji, for both languages, from the bundled emoji table (Emoji Sentiment Ranking, Kralj Novak et
+   al. 2015, plus documented additions); VS16, skin tones and ZWJ sequences are reduced to the base
+   emoji. Each emoji adds its valence like one word.
+5. ``score`` is the normalised valence sum in -1..1 (VADER's "compound"); ``label`` is "positive"
+   when ``score >= pos_threshold``, "negative" when ``score <= neg_threshold``, else "neutral". The
+   thresholds per language were tuned on development data only (docs/benchmarks.md).
+
+Each distinct cleaned text is scored once and the result mapped back, so repeated comments cost once.
+
+Examples
+--------
+>>> import toolkit as tk
+>>> tk.text.sentiment(["Die Bahn war pünktlich.", "nicht so toll", "👍"], lang="auto",
+...                   progress=False)[["lang", "label"]].values.tolist()
+[['de', 'positive'], ['unknown', 'negative'], ['unknown', 'positive']]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError, ParameterError, SchemaError
+from .cleaning import _clean_one
+
+__all__ = ["sentiment", "add_sentiment", "load_lexicon", "LABELS", "THRESHOLDS"]
+
+_DATA = Path(__file__).parent / "data"
+
+#: Sentiment labels, from worst to best.
+LABELS = ("negative", "neutral", "positive")
+
+#: Default (neg_threshold, pos_threshold) on ``score`` per language and backend; tuned on the dev
+#: files only (en_crowdflower_dev, germeval2017_dev_social), see bench/sentiment_accuracy.py. Both dev
+#: sets have more negative than positive texts, hence the high positive thresholds; "unknown" (short
+#: comments, emoji-only) keeps VADER's +-0.05. Pass ``thresholds=(-0.05, 0.05)`` for VADER's defaults.
+THRESHOLDS = {
+    ("en", "vader"): (-0.025, 0.45),
+    ("en", "textblob"): (-0.025, 0.275),
+    ("de", "vader"): (-0.05, 0.65),
+    ("unknown", "vader"): (-0.05, 0.05),
+}
+
+_BACKENDS = ("vader", "textblob")
+_LANGS = ("auto", "en", "de")
+_PROGRESS_MIN = 20_000  # distinct texts from which a progress bar is shown by default
+
+# VADER constants (Hutto & Gilbert 2014), as in vaderSentiment.
+_B_INCR = 0.293
+_B_DECR = -0.293
+_C_INCR = 0.733
+_N_SCALAR = -0.74
+
+_DE_NEGATIONS = frozenset({
+    "nicht", "nich", "net", "kein", "keine", "keinen", "keiner", "keines", "keinem", "nie", "niemals",
+    "nimmer", "nix", "nichts", "ohne", "weder", "noch_nie", "niemand", "nirgends", "garnicht",
+    "gar_nicht",
+})
+# Negations that end a clause negate the sentiment words before them: "Das gefällt mir nicht."
+_DE_FINAL_NEGATIONS = frozenset({"nicht", "nich", "net", "nie", "niemals", "nimmer"})
+_DE_BOOSTERS = {
+    **{w: _B_INCR for w in (
+        "sehr", "total", "mega", "echt", "voll", "extrem", "richtig", "super", "besonders", "absolut",
+        "wirklich", "unglaublich", "so", "ganz", "mehr", "viel", "ultra", "äußerst", "ausgesprochen",
+        "höchst", "enorm", "wahnsinnig", "irre", "krass", "übelst", "komplett", "völlig", "zu", "sowas",
+        "derbe", "verdammt", "absolut", "definitiv", "immer", "überhaupt", "gar", "soo", "sooo",
+        "sehr_sehr", "tierisch", "hammer", "zutiefst", "herzlich",
+    )},
+    **{w: _B_DECR for w in (
+        "etwas", "kaum", "ziemlich", "bisschen", "bissl", "bissel", "wenig", "leicht", "eher", "relativ",
+        "halbwegs", "einigermaßen", "teilweise", "teils", "fast", "beinahe", "irgendwie", "ein_bisschen",
+        "recht", "mäßig", "vielleicht", "eigentlich",
+    )},
+}
+_DE_CONTRAST = frozenset({"aber", "jedoch", "allerdings", "trotzdem", "dennoch", "but"})
+# Suffixes tried, longest first, when an inflected German form is not in the lexicon.
+_DE_SUFFIXES = ("esten", "sten", "ster", "stes", "ste", "eren", "erer", "eres", "ere", "em", "en", "er",
+                "es", "e", "st", "t", "n", "s")
+# English lexicon entries that are frequent German words: never scored in mixed/unknown texts.
+_DE_FUNCTION_WORDS = frozenset({
+    "die", "war", "will", "also", "hat", "bad", "fast", "gift", "arm", "hell", "lol", "rot", "mist",
+    "fail", "gross", "kind", "bitte", "gut", "pathetic", "see", "die", "dies", "dead", "war", "wars",
+    "hang", "arme", "alarm", "no", "not", "so", "top", "fun", "ha", "haha",
+})
+_SPLIT_RE = re.compile(r"\s+")
+_PUNCT = string.punctuation + "„“”‘’«»…–—"
+_CLAUSE_END = frozenset(".,;:!?")
+_MULTIWORD = (("noch nie", "noch_nie"), ("gar nicht", "gar_nicht"), ("ein bisschen", "ein_bisschen"),
+              ("vielen dank", "vielen_dank"), ("sehr sehr", "sehr_sehr"))
+
+
+# ----------------------------------------------------------------------------------------- lexicons
+def _read_table(path: Path, *, where: str) -> pd.DataFrame:
+    """Read a word/valence CSV or TSV (``#`` comment lines allowed) into ``word, valence``."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = [ln.rstrip("\n\r") for ln in fh if ln.strip() and not ln.startswith("#")]
+    except OSError as exc:
+        raise InputFileError(f"{where}: cannot read lexicon file {str(path)!r} ({exc}). "
+                             "Check the path.") from exc
+    if not lines:
+        raise InputFileError(f"{where}: lexicon file {str(path)!r} is empty; expected lines 'word,valence'.")
+    sep = "\t" if "\t" in lines[0] else ("," if "," in lines[0] else ";")
+    rows, bad = [], []
+    for n, line in enumerate(lines, start=1):
+        parts = line.split(sep)
+        if len(parts) < 2:
+            bad.append(n)
+            continue
+        word, value = parts[0].strip(), parts[1].strip()
+        try:
+            rows.append((word.lower(), float(value)))
+        except ValueError:
+            if n == 1:  # header line such as "word,valence"
+                continue
+            bad.append(n)
+    if bad:
+        raise InputFileError(
+            f"{where}: lexicon file {str(path)!r}: {len(bad)} line(s) are not 'word{sep}number' "
+            f"(first data lines {bad[:5]}, not counting comment lines). Expected e.g. 'shitstorm{sep}-3'.")
+    table = pd.DataFrame(rows, columns=["word", "valence"])
+    return table.astype({"word": "string", "valence": "Float64"})
+
+
+def _read_sentiws(path: Path, *, where: str, scale: float) -> pd.DataFrame:
+    """Read one SentiWS file ('Wort|POS<TAB>weight<TAB>form,form,...') into ``word, valence``."""
+    rows = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                parts = line.rstrip("\n\r").split("\t")
+                if len(parts) < 2 or "|" not in parts[0]:
+                    if line.strip():
+                        raise InputFileError(
+                            f"{where}: {str(path)!r}, line {n}: expected SentiWS format "
+                            f"'Wort|POS<TAB>weight<TAB>forms', found {line.strip()[:60]!r}.")
+                    continue
+                value = float(parts[1]) * scale
+                forms = [parts[0].split("|")[0]]
+                if len(parts) > 2 and parts[2]:
+                    forms += parts[2].split(",")
+                rows += [(f.strip().lower(), value) for f in forms if f.strip()]
+    except OSError as exc:
+        raise InputFileError(f"{where}: cannot read SentiWS file {str(path)!r} ({exc}).") from exc
+    table = pd.DataFrame(rows, columns=["word", "valence"])
+    table = table.groupby("word", as_index=False, sort=True)["valence"].mean()
+    return table.astype({"word": "string", "valence": "Float64"})
+
+
+_BUNDLED = {"de": "de_polarity_lexicon.tsv", "de_social": "de_social.tsv"}
+
+
+def load_lexicon(source: str | Path | Iterable[str | Path], *, format: str = "auto",
+                 scale: float = 4.0) -> pd.DataFrame:
+    """Read a sentiment lexicon into a table of words and valences.
+
+    Parameters
+    ----------
+    source : str, Path or list of them
+        A bundled lexicon name -- ``"en"`` (VADER), ``"de"`` (German Polarity Lexicon),
+        ``"de_social"`` (German social-media additions), ``"emoji"`` -- or the path of a user file:
+        a CSV/TSV with a word and a valence per line (an optional header and ``#`` comment lines are
+        skipped), or a SentiWS file (``SentiWS_v2.0_Positive.txt`` / ``..._Negative.txt``; SentiWS is
+        CC BY-NC-SA and not bundled). A list reads every item; later items win on duplicates.
+    format : {"auto", "table", "sentiws"}, default "auto"
+        File format; ``"auto"`` reads ``SentiWS*.txt`` files as SentiWS, anything else as a table.
+    scale : float, default 4.0
+        SentiWS only: valence = SentiWS weight (-1..1) * ``scale``, onto VADER's -4..+4 range.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per word (lowercase). Columns: ``word`` (string), ``valence`` (Float64, VADER scale:
+        about -4 very negative .. +4 very positive; "good" is 1.9 in VADER).
+
+    Raises
+    ------
+    InputFileError
+        If a file is missing, empty or not in the expected format (names file and line).
+    ParameterError
+        If ``format`` is unknown.
+
+    Examples
+    --------
+    >>> import toolkit as tk
+    >>> lex = tk.text.load_lexicon("de_social")
+    >>> float(lex.loc[lex["word"] == "super", "valence"].iloc[0])
+    2.6
+    """
+    if format not in ("auto", "table", "sentiws"):
+        raise ParameterError(f"load_lexicon(format={format!r}): expected 'auto', 'table' or 'sentiws'.")
+    if not isinstance(source, (str, Path)):
+        parts = [load_lexicon(s, format=format, scale=scale) for s in source]
+        if not parts:
+            raise ParameterError("load_lexicon(source=[]): got an empty list; pass a name or a path.")
+        table = pd.concat(parts, ignore_index=True).drop_duplicates("word", keep="last")
+        return table.sort_values("word", ignore_index=True)
+    where = f"load_lexicon({str(source)!r})"
+    if isinstance(source, str) and source in ("en", "emoji", *_BUNDLED):
+        lex = _bundled_dict(source)
+        table = pd.DataFrame({"word": list(lex), "valence": list(lex.values())})
+        return table.astype({"word": "string", "valence": "Float64"}).sort_values("word", ignore_index=True)
+    path = Path(source)
+    if not path.is_file():
+        raise InputFileError(f"{where}: no such file. Pass a bundled name ('en', 'de', 'de_social', "
+                             "'emoji') or the path of a CSV/TSV 'word,valence' or SentiWS file.")
+    if format == "sentiws" or (format == "auto" and path.name.lower().startswith("sentiws")):
+        return _read_sentiws(path, where=where, scale=scale)
+    table = _read_table(path, where=where)
+    return table.drop_duplicates("word", keep="last").sort_values("word", ignore_index=True)
+
+
+@lru_cache(maxsize=None)
+def _bundled_dict(name: str) -> dict[str, float]:
+    """A bundled lexicon as a plain dict word -> valence (cached, never mutate)."""
+    if name == "en":
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        return dict(SentimentIntensityAnalyzer().lexicon)
+    if name == "emoji":
+        table = pd.read_csv(_DATA / "emoji_sentiment.csv", dtype={"emoji": str})
+        return dict(zip(table["emoji"], table["valence"].astype(float)))
+    table = _read_table(_DATA / _BUNDLED[name], where=f"bundled lexicon {name!r}")
+    return dict(zip(table["word"].tolist(), table["valence"].astype(float).tolist()))
+
+
+def _extra_dict(extra: object, *, where: str) -> dict[str, float]:
+    """User words from a dict, a path or a (word, valence) table, as a lowercase dict."""
+    if extra is None:
+        return {}
+    if isinstance(extra, (str, Path)):
+        table = load_lexicon(extra)
+        return dict(zip(table["word"].tolist(), table["valence"].astype(float).tolist()))
+    if isinstance(extra, pd.DataFrame):
+        missing = {"word", "valence"} - set(extra.columns)
+        if missing:
+            raise ParameterError(f"{where}(extra_lexicon=...): the table lacks column(s) {sorted(missing)}; "
+                                 f"found {list(extra.columns)}. Expected columns 'word' and 'valence'.")
+        return {str(w).lower(): float(v) for w, v in zip(extra["word"], extra["valence"])}
+    if isinstance(extra, Mapping):
+        out = {}
+        for w, v in extra.items():
+            try:
+                out[str(w).lower()] = float(v)
+            except (TypeError, ValueError):
+                raise ParameterError(f"{where}(extra_lexicon=...): valence of {w!r} is {v!r}; expected a "
+                                     "number on VADER's -4..+4 scale, e.g. {'shitstorm': -3}.") from None
+        return out
+    raise ParameterError(f"{where}(extra_lexicon=...): got {type(extra).__name__}; expected a dict "
+                         "{'word': valence}, a CSV/TSV path or a table with columns word, valence.")
+
+
+# --------------------------------------------------------------------------------------------- emoji
+_SKIN_TONES = frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
+_EMOJI_DROP = str.maketrans("", "", "\ufe0f\ufe0e" + "".join(_SKIN_TONES))
+
+
+def _emoji_valence(em: str, table: Mapping[str, float]) -> float:
+    """Valence of one emoji (maybe VS16 / skin tone / ZWJ sequence); 0.0 when unknown."""
+    base = em.translate(_EMOJI_DROP)
+    value = table.get(base)
+    if value is not None:
+        return value
+    if "\u200d" in base:  # ZWJ sequence: first known component (❤️‍🔥 -> ❤, 🤦‍♂️ -> 🤦)
+        for part in base.split("\u200d"):
+            value = table.get(part)
+            if value is not None:
+                return value
+    return 0.0
+
+
+_EMO_BASE = ("\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21ff\u2300-\u23ff\u24c2\u25a0-\u27bf"
+              "\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff")
+_EMOJI_RE = re.compile(
+    "[\U0001f1e6-\U0001f1ff]{2}"  # flags
+    f"|[{_EMO_BASE}][\ufe0f\ufe0e]?[\U0001f3fb-\U0001f3ff]?"
+    f"(?:\u200d[{_EMO_BASE}][\ufe0f\ufe0e]?[\U0001f3fb-\U0001f3ff]?)*"
+)
+
+
+def _split_emoji(text: str, table: Mapping[str, float]) -> tuple[str, list[float]]:
+    """Remove emoji from ``text``; return the rest and the valences of the emoji that have one.
+
+    An emoji is one base pictograph with its optional variation selector, skin tone and ZWJ-joined
+    components (one regular expression over the emoji code-point blocks; the same grouping as
+    ``emoji.emoji_list`` for the sequences in common use, about 20 times faster).
+    """
+    if text.isascii():
+        return text, []
+    valences = []
+    for em in _EMOJI_RE.findall(text):
+        value = _emoji_valence(em, table)
+        if value:
+            valences.append(value)
+    if not valences and not _EMOJI_RE.search(text):
+        return text, []
+    return _EMOJI_RE.sub(" ", text), valences
+
+
+def _normalize(total: float, alpha: float = 15.0) -> float:
+    """VADER's normalisation ``x / sqrt(x**2 + alpha)`` into -1..1."""
+    return max(-1.0, min(1.0, total / math.sqrt(total * total + alpha)))
+
+
+def _punctuation_emphasis(text: str) -> float:
+    """VADER's emphasis from '!' (0.292 each, up to 4) and '??' (0.18 each up to 3, else 0.96)."""
+    ep = min(text.count("!"), 4) * 0.292
+    qm = text.count("?")
+    return ep + (0.0 if qm <= 1 else (qm * 0.18 if qm <= 3 else 0.96))
+
+
+def _combine(sentiments: list[float], text: str) -> float:
+    """Sum valences, add punctuation emphasis away from zero, normalise to -1..1."""
+    if not sentiments:
+        return 0.0
+    total = float(sum(sentiments))
+    if total > 0:
+        total += _punctuation_emphasis(text)
+    elif total < 0:
+        total -= _punctuation_emphasis(text)
+    return _normalize(total)
+
+
+# --------------------------------------------------------------------------------------------- engines
+class _RuleScorer:
+    """VADER-style scorer over any lexicon, with German negation, boosters and suffix stripping."""
+
+    def __init__(self, lexicon: Mapping[str, float], emoji: Mapping[str, float], *,
+                 negations=_DE_NEGATIONS, final_negations=_DE_FINAL_NEGATIONS,
+                 boosters: Mapping[str, float] = _DE_BOOSTERS, contrast=_DE_CONTRAST,
+                 stem: bool = True) -> None:
+        self.lexicon = lexicon
+        self.emoji = emoji
+        self.negations = negations
+        self.final_negations = final_negations
+        self.boosters = boosters
+        self.contrast = contrast
+        self.stem = stem
+        self._lookup_cache: dict[str, float] = {}
+
+    def _lookup(self, word: str) -> float:
+        """Valence of a lowercase token (0.0 if unknown); tries suffix stripping for inflections."""
+        hit = self._lookup_cache.get(word)
+        if hit is not None:
+            return hit
+        value = self.lexicon.get(word)
+        if value is None and self.stem and len(word) > 4 and word.isalpha():
+            for suffix in _DE_SUFFIXES:
+                if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                    value = self.lexicon.get(word[: -len(suffix)])
+                    if value is not None:
+                        break
+        value = 0.0 if value is None else float(value)
+        if len(self._lookup_cache) < 500_000:
+            self._lookup_cache[word] = value
+        return value
+
+    def tokens(self, text: str) -> tuple[list[str], list[bool]]:
+        """Tokens (punctuation stripped unless that leaves <= 2 chars) and clause-end flags."""
+        low = text.lower()
+        for phrase, joined in _MULTIWORD:
+            if phrase in low:
+                text = re.sub(re.escape(phrase), joined, text, flags=re.IGNORECASE)
+        words, ends = [], []
+        for raw in _SPLIT_RE.split(text):
+            if not raw:
+                continue
+            stripped = raw.strip(_PUNCT)
+            words.append(stripped if len(stripped) > 2 else raw)
+            tail = raw.rstrip("\"')”“’»")
+            ends.append(bool(tail) and tail[-1] in _CLAUSE_END)
+        return words, ends
+
+    def score(self, text: str) -> float:
+        """Compound score in -1..1 of one cleaned text."""
+        rest, emoji_vals = _split_emoji(text, self.emoji)
+        words, ends = self.tokens(rest)
+        lows = [w.lower() for w in words]
+        n = len(words)
+        n_caps = sum(1 for w in words if w.isupper() and len(w) > 1)
+        cap_diff = 0 < n_caps < n
+        sentiments: list[float] = []
+        for i, word in enumerate(words):
+            low = lows[i]
+            if low in self.negations or (low in self.boosters and i + 1 < n
+                                         and self._lookup(lows[i + 1])):
+                sentiments.append(0.0)  # a modifier here; "super" alone still scores as a word
+                continue
+            valence = self._lookup(low)
+            if not valence:
+                sentiments.append(0.0)
+                continue
+            if cap_diff and word.isupper() and len(word) > 1:
+                valence += _C_INCR if valence > 0 else -_C_INCR
+            negated = False
+            for k in (1, 2, 3):
+                j = i - k
+                if j < 0 or ends[j]:
+                    break
+                prev = lows[j]
+                scalar = self.boosters.get(prev)
+                if scalar is not None and not self._lookup(prev):
+                    scalar = scalar if valence > 0 else -scalar
+                    valence += scalar * (1.0, 0.95, 0.9)[k - 1]
+                if prev in self.negations and not negated:
+                    valence *= _N_SCALAR
+                    negated = True
+            if not negated and self.final_negations:
+                j = i + 1
+                while j < n:  # the rest of this clause
+                    if lows[j] in self.final_negations and (ends[j] or j == n - 1):
+                        valence *= _N_SCALAR
+                        break
+                    if ends[j] or self._lookup(lows[j]):
+                        break
+                    j += 1
+            sentiments.append(valence)
+        for k, low in enumerate(lows):  # contrast: "gut, aber teuer" weighs the part after "aber" more
+            if low in self.contrast:
+                sentiments = [v * 0.5 for v in sentiments[:k]] + [0.0] + [v * 1.5 for v in sentiments[k + 1:]]
+                break
+        return _combine(sentiments + emoji_vals, text)
+
+
+class _VaderScorer:
+    """vaderSentiment's English rules, with the bundled emoji table instead of emoji descriptions."""
+
+    def __init__(self, extra: Mapping[str, float], emoji: Mapping[str, float]) -> None:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self.analyzer = SentimentIntensityAnalyzer()
+        if extra:
+            self.analyzer.lexicon = {**self.analyzer.lexicon, **extra}
+        self.emoji = emoji
+
+    def score(self, text: str) -> float:
+        """Compound score in -1..1 of one cleaned text."""
+        from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
+
+        rest, emoji_vals = _split_emoji(text, self.emoji)
+        rest = rest.strip()
+        sentiments: list[float] = []
+        if rest:
+            senti = SentiText(rest)
+            words = senti.words_and_emoticons
+            for i, item in enumerate(words):
+                low = item.lower()
+                if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"):
+                    sentiments.append(0)
+                    continue
+                sentiments = self.analyzer.sentiment_valence(0, senti, item, i, sentiments)
+            sentiments = self.analyzer._but_check(words, sentiments)
+        return _combine(sentiments + emoji_vals, text)
+
+
+class _TextBlobScorer:
+    """TextBlob's pattern lexicon (English); emoji valences are averaged in as extra assessments."""
+
+    def __init__(self, extra: Mapping[str, float], emoji: Mapping[str, float]) -> None:
+        from textblob.en import sentiment as pattern_sentiment
+
+        self.pattern = pattern_sentiment
+        self.extra = extra
+        self.emoji = emoji
+
+    def score(self, text: str) -> float:
+        """Polarity in -1..1: mean of TextBlob assessments, user words and emoji (valence / 4)."""
+        rest, emoji_vals = _split_emoji(text, self.emoji)
+        values = [a[1] for a in self.pattern(rest).assessments] if rest.strip() else []
+        if self.extra:
+            values += [self.extra[w] / 4 for w in re.findall(r"\w+", rest.lower()) if w in self.extra]
+        values += [max(-1.0, min(1.0, v / 4)) for v in emoji_vals]
+        return float(np.clip(np.mean(values), -1, 1)) if values else 0.0
+
+
+@lru_cache(maxsize=16)
+def _scorer(lang: str, backend: str, extra_items: tuple) -> object:
+    """Build (and cache) the scorer for a language, backend and user-word set."""
+    extra = dict(extra_items)
+    emoji = _bundled_dict("emoji")
+    if lang == "en":
+        if backend == "textblob":
+            return _TextBlobScorer(extra, emoji)
+        return _VaderScorer(extra, emoji)
+    german = {**_bundled_dict("de"), **_bundled_dict("de_social")}
+    english = _bundled_dict("en")
+    emoticons = {w: v for w, v in english.items() if not any(c.isalpha() for c in w)}  # :) :( <3
+    if lang == "de":
+        return _RuleScorer({**emoticons, **german, **extra}, emoji)
+    mixed = {w: v for w, v in english.items() if w not in _DE_FUNCTION_WORDS}
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE
+
+    return _RuleScorer({**mixed, **german, **extra}, emoji,
+                       negations=_DE_NEGATIONS | frozenset(NEGATE) - {"no"},
+                       boosters={**BOOSTER_DICT, **_DE_BOOSTERS})
+
+
+# ------------------------------------------------------------------------------------------ public API
+def _as_series(texts: object, *, where: str) -> pd.Series:
+    if isinstance(texts, pd.Series):
+        return texts
+    if isinstance(texts, str):
+        return pd.Series([texts], dtype=object)
+    if isinstance(texts, pd.DataFrame):
+        raise ParameterError(f"{where}(texts): got a DataFrame; pass one text column (e.g. "
+                             "comments['text']) or use add_sentiment(table, text_col=...).")
+    try:
+        return pd.Series(list(texts), dtype=object)
+    except TypeError:
+        raise ParameterError(f"{where}(texts): got {type(texts).__name__}; expected a str, a list of "
+                             "str or a pandas Series.") from None
+
+
+def _check_options(lang: str, backend: str, where: str) -> None:
+    if lang not in _LANGS:
+        raise ParameterError(f"{where}(lang={lang!r}): expected one of {list(_LANGS)}.")
+    if backend not in _BACKENDS:
+        raise ParameterError(f"{where}(backend={backend!r}): expected one of {list(_BACKENDS)} "
+                             "('textblob' applies to English texts; German always uses the rule engine).")
+
+
+def _progress_bar(iterable, *, total: int, enabled: bool | None, desc: str):
+    show = total >= _PROGRESS_MIN if enabled is None else bool(enabled)
+    if not show:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="text")
+
+
+def _score_unique(cleaned: list[str], langs: list[str], *, backend: str, extra: dict,
+                  progress: bool | None) -> np.ndarray:
+    """Scores (float, NaN for empty text) of distinct cleaned texts with known languages."""
+    extra_items = tuple(sorted(extra.items()))
+    scorers = {}
+    out = np.full(len(cleaned), np.nan)
+    for k, (text, lang) in enumerate(_progress_bar(zip(cleaned, langs), total=len(cleaned),
+                                                   enabled=progress, desc="sentiment")):
+        if not text:
+            continue
+        key = lang if lang in ("en", "de") else "unknown"
+        scorer = scorers.get(key)
+        if scorer is None:
+            scorer = scorers[key] = _scorer(key, backend if key == "en" else "vader", extra_items)
+        out[k] = scorer.score(text)
+    return out
+
+
+def _labels(scores: np.ndarray, langs: np.ndarray, backend: str,
+            thresholds: tuple[float, float] | None) -> np.ndarray:
+    labels = np.full(len(scores), None, dtype=object)
+    for key in ("en", "de", "unknown"):
+        rows = (langs == key) if key != "unknown" else ~np.isin(langs, ["en", "de"])
+        if not rows.any():
+            continue
+        neg, pos = thresholds or THRESHOLDS.get((key, backend if key == "en" else "vader"), (-0.05, 0.05))
+        s = scores[rows]
+        lab = np.where(s >= pos, "positive", np.where(s <= neg, "negative", "neutral")).astype(object)
+        lab[np.isnan(s)] = None
+        labels[rows] = lab
+    return labels
+
+
+_QUICK_DE = frozenset(
+    "der die das und ist nicht ich ein eine einen mit auf für sich den dem auch war wird sehr aber noch "
+    "wie von im wir sind mal schon kein keine heute wieder immer nur bei nach wenn weil dass habe hat mir "
+    "mich uns doch auch oder alle keiner nichts einfach".split())
+_QUICK_EN = frozenset(
+    "the and is not this that with for you are was it's i'm my our have has be will just very "
+    "because but nobody nothing everyone we of from what when there".split())
+_WORD_RE = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
+
+
+def _quick_lang(text: str) -> str | None:
+    """'de'/'en' when function words are unambiguous (>= 2 of one language, none of the other)."""
+    if sum(c.isalpha() for c in text) < 10:
+        return None
+    de = en = 0
+    for w in _WORD_RE.findall(text.lower()):
+        if w in _QUICK_DE:
+            de += 1
+        elif w in _QUICK_EN:
+            en += 1
+    if de >= 2 and en == 0:
+        return "de"
+    if en >= 2 and de == 0:
+        return "en"
+    return None
+
+
+def _detect(cleaned: list[str], lang: str, progress: bool | None) -> np.ndarray:
+    """Language per distinct cleaned text.
+
+    ``lang="auto"``: texts with clear function-word evidence (two or more German function words and
+    no English one, or the reverse) are labelled directly -- microseconds instead of a detector call;
+    all others go to :func:`toolkit.text.detect_language`.
+    """
+    if lang != "auto":
+        return np.array([lang if t else "unknown" for t in cleaned], dtype=object)
+    from .language import detect_language
+
+    out = np.array([_quick_lang(t) for t in cleaned], dtype=object)
+    todo = np.flatnonzero(pd.isna(out))
+    if len(todo):
+        show = (len(todo) >= _PROGRESS_MIN) if progress is None else bool(progress)
+        found = detect_language(pd.Series([cleaned[i] for i in todo], dtype=object), progress=show)
+        out[todo] = found.astype(object).to_numpy()
+    return out
+
+
+def _check_thresholds(thresholds, where):
+    if thresholds is None:
+        return None
+    try:
+        neg, pos = (float(t) for t in thresholds)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{where}(thresholds={thresholds!r}): expected two numbers "
+                             "(neg_threshold, pos_threshold), e.g. (-0.05, 0.05).") from None
+    if not -1 <= neg < pos <= 1:
+        raise ParameterError(f"{where}(thresholds={thresholds!r}): expected -1 <= neg < pos <= 1.")
+    return neg, pos
+
+
+def sentiment(texts: str | pd.Series | Iterable[str | None], *, lang: str = "auto",
+              backend: str = "vader", extra_lexicon: object = None, model: object = None,
+              thresholds: tuple[float, float] | None = None,
+              progress: bool | None = None) -> pd.DataFrame:
+    """Score the sentiment of English and German social-media texts.
+
+    Parameters
+    ----------
+    texts : str, list of str or pandas.Series
+        The texts. Missing values (``None``, ``NaN``, ``<NA>``) are allowed.
+    lang : {"auto", "en", "de"}, default "auto"
+        Language of the texts; ``"auto"`` detects it per text with
+        :func:`toolkit.text.detect_language` (texts too short to tell are ``"unknown"`` and scored
+        with the English and German lexicons merged).
+    backend : {"vader", "textblob"}, default "vader"
+        Engine for English texts. German and unknown texts always use the VADER-style rule engine.
+    extra_lexicon : dict, str/Path or DataFrame, optional
+        Your own words with valences on VADER's -4..+4 scale, e.g. ``{"shitstorm": -3,
+        "ausverkauft": 1}``, the path of a CSV/TSV ``word,valence`` file, or a table from
+        :func:`load_lexicon` (e.g. SentiWS). They are added to (and override) every lexicon.
+    model : SentimentModel, optional
+        A trained :class:`toolkit.text.SentimentModel`; then ``score`` and ``label`` come from it.
+    thresholds : (float, float), optional
+        ``(neg_threshold, pos_threshold)`` on ``score``; default :data:`THRESHOLDS` per language.
+    progress : bool, optional
+        Show a progress bar; default: only when there are 20,000 distinct texts or more.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input text, same index as a Series input (else 0..n-1). Columns:
+
+        - ``text`` (string): the input text.
+        - ``lang`` (string): "en", "de" or "unknown" (missing/too short to tell), or the ``lang`` given.
+        - ``score`` (Float64): -1 (most negative) .. +1 (most positive); the VADER compound
+          ``s / sqrt(s**2 + 15)`` of the valence sum ``s`` of words and emoji (TextBlob: mean
+          polarity; model: P(positive) - P(negative)). ``<NA>`` when nothing is left to score after
+          cleaning (missing text, only a link or a mention).
+        - ``label`` (string): "positive" if ``score >= pos_threshold``, "negative" if
+          ``score <= neg_threshold``, else "neutral"; ``<NA>`` where ``score`` is ``<NA>``.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown ``lang`` or ``backend``, bad ``thresholds`` or ``extra_lexicon``.
+
+    Examples
+    --------
+    >>> import toolkit as tk
+    >>> tk.text.sentiment("Toll! 😍", progress=False)["label"].tolist()
+    ['positive']
+    >>> out = tk.text.sentiment(["Das ist ein Shitstorm"], lang="de",
+    ...                         extra_lexicon={"shitstorm": -3}, progress=False)
+    >>> out["label"].tolist()
+    ['negative']
+    """
+    where = "sentiment"
+    _check_options(lang, backend, where)
+    thresholds = _check_thresholds(thresholds, where)
+    series = _as_series(texts, where=where)
+    extra = _extra_dict(extra_lexicon, where=where)
+    values = series.astype(object).to_numpy()
+    missing = pd.isna(series).to_numpy()
+    keys = np.where(missing, "", values)
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    cleaned = [_clean_one(t) for t in uniques]
+    # distinct raw texts can clean to the same text: score distinct cleaned texts only
+    ccodes, cuniques = pd.factorize(pd.Series(cleaned, dtype=object))
+    cuniques = list(cuniques)
+    ulangs = _detect(cuniques, lang, progress)
+    if model is not None:
+        from .model import SentimentModel
+
+        if not isinstance(model, SentimentModel):
+            raise ParameterError(f"{where}(model=...): got {type(model).__name__}; expected a trained "
+                                 "toolkit.text.SentimentModel (see SentimentModel.fit / .load).")
+        uscores, ulabels = model._predict_unique(cuniques, ulangs, progress=progress)
+    else:
+        uscores = _score_unique(cuniques, list(ulangs), backend=backend, extra=extra, progress=progress)
+        ulabels = _labels(uscores, ulangs, backend, thresholds)
+    row = ccodes[codes]
+    out = pd.DataFrame({
+        "text": pd.array(np.where(missing, None, values), dtype="string"),
+        "lang": pd.array(ulangs[row], dtype="string"),
+        "score": pd.array(uscores[row], dtype="Float64"),
+        "label": pd.array(ulabels[row], dtype="string"),
+    }, index=series.index)
+    out["score"] = out["score"].mask(out["score"].isna(), pd.NA)
+    return out
+
+
+def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "auto",
+                  backend: str = "vader", extra_lexicon: object = None, model: object = None,
+                  thresholds: tuple[float, float] | None = None,
+                  progress: bool | None = None) -> pd.DataFrame:
+    """Return ``table`` with sentiment columns added (posts, comments or any table with text).
+
+    Same rows, order and index; the input is not modified. Existing columns of the same name are
+    replaced. See :func:`sentiment` for the options and how scores are made.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Usually the canonical posts or comments table.
+    text_col : str, default "text"
+        Column with the text to score.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``table`` with three more columns:
+
+        - ``lang`` (string): "en", "de" or "unknown".
+        - ``sentiment_score`` (Float64): -1..+1, see :func:`sentiment` (``<NA>`` = nothing to score).
+        - ``sentiment_label`` (string): "positive", "neutral", "negative" or ``<NA>``.
+
+    Raises
+    ------
+    SchemaError
+        If ``text_col`` is not a column of ``table``.
+    ParameterError
+        As :func:`sentiment`.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> comments = pd.DataFrame({"text": ["Super 👍", "Das ist leider gar nicht gut"]})
+    >>> tk.text.add_sentiment(comments, progress=False)["sentiment_label"].tolist()
+    ['positive', 'negative']
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"add_sentiment(table): got {type(table).__name__}; expected a DataFrame "
+                             "(posts or comments). For a list of texts use sentiment(texts).")
+    if text_col not in table.columns:
+        raise SchemaError(f"add_sentiment(text_col={text_col!r}): no such column; the table has "
+                          f"{list(table.columns)[:12]}. Pass text_col=... naming the text column.",
+                          problems=[f"missing column {text_col!r}"])
+    scored = sentiment(table[text_col], lang=lang, backend=backend, extra_lexicon=extra_lexicon,
+                       model=model, thresholds=thresholds, progress=progress)
+    out = table.copy()
+    out["lang"] = scored["lang"].to_numpy()
+    out["sentiment_score"] = scored["score"].to_numpy()
+    out["sentiment_label"] = scored["label"].to_numpy()
+    return out.astype({"lang": "string", "sentiment_score": "Float64", "sentiment_label": "string"})
