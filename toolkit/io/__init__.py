@@ -7,6 +7,7 @@ export format registers a loader (see :mod:`toolkit.io._base` for the interface)
 
 from __future__ import annotations
 
+from . import linkedin, meta, meta_dyi  # noqa: F401  (register Meta and LinkedIn loaders)
 from . import mastodon, tiktok, x, youtube  # noqa: F401  (register X, YouTube, TikTok and Mastodon loaders)
 from . import generic  # noqa: F401  (registers the generic CSV loader)
 from ._base import DEFAULT_TZ, Context, Loader, Parsed, Source, loaders, register

@@ -7,10 +7,24 @@ underscores (``Post ID`` = ``post_id``). Map other names with ``load(..., column
     tk.load("my_export.csv", columns={"Beitrags-ID": "post_id", "Datum": "published_at",
                                       "Plattform": "platform"})
 
+Common German and English header names are understood without a mapping (:data:`ALIASES`):
+``Plattform`` -> platform, ``Beitrags-ID`` -> post_id, ``Datum``/``Veröffentlicht`` ->
+published_at (``date`` in a daily table), ``Beitragstext``/``Text`` -> text, ``Reichweite`` -> reach,
+``Impressionen`` -> impressions, ``Aufrufe`` -> views, ``Gefällt mir``/``Likes``/``Reaktionen`` ->
+likes, ``Kommentare`` -> comments, ``Geteilt``/``Shares``/``Reposts`` -> shares, ``Gespeichert`` ->
+saves, ``Klicks`` -> clicks, ``Interaktionen`` -> engagements. Your ``columns=`` win over aliases,
+canonical names over aliases.
+
 Timestamps may carry an offset (``2026-03-01T09:15:00+00:00``) or not (then they are local time
-in ``tz=``); a date alone (``2026-03-01``) sets ``date_only``. Counts accept ``12,400``-style
-thousands and ``-``/blank for "not reported". Unknown extra columns are kept in the table and
-named in the load report's notes.
+in ``tz=``); a date alone (``2026-03-01``, ``01.03.2026``) sets ``date_only``. Counts accept
+``12,400``-style thousands and ``-``/blank for "not reported". Unknown extra columns are kept in
+the table and named in the load report's notes.
+
+Files re-saved by a German spreadsheet program (``;`` delimiter, cp1252, CRLF, ``TT.MM.JJJJ hh:mm``
+dates, decimal comma and ``1.234`` thousands) are read as such: German number parsing switches on
+when the delimiter is ``;`` and number cells look German (``1.234``, ``3,5``) and none look English
+(``1,234``, ``3.5``). IDs the spreadsheet turned into numbers (``1,00619E+15``, ``1.00619E+15``) are
+reported as destroyed, never joined on.
 """
 
 from __future__ import annotations
@@ -24,7 +38,7 @@ from ..schema import METRICS, TABLES
 from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime,
                     parse_float, parse_int, read_csv_records, register)
 
-__all__ = ["GenericCSV", "REQUIRED", "normalise_name"]
+__all__ = ["GenericCSV", "REQUIRED", "ALIASES", "normalise_name"]
 
 #: Columns a generic CSV must have, per table.
 REQUIRED = {
@@ -59,7 +73,7 @@ ALIASES = {
 #: Aliases meaning "the date" that become ``date`` in a daily table (``published_at`` elsewhere).
 _DATE_WORDS = {"datum", "date", "tag"}
 _DE_NUMBER = r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^-?\d+,\d+$"
-_EN_NUMBER = r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+\.\d+$"
+_EN_NUMBER = r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+\.(?:\d{1,2}|\d{4,})$"
 _DE_DATE = r"^\s*\d{1,2}\.\d{1,2}\.\d{4}\s*$"
 _DE_FORMATS = (None, "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
 
@@ -92,6 +106,9 @@ def _mapping(header: list[str], ctx: Context) -> dict[str, str]:
         if table == "daily" and target == "published_at" and _key(h) in _DATE_WORDS and "date" not in taken:
             out[h] = "date"
             taken.add("date")
+        elif table in ("posts", "comments") and target == "date" and "published_at" not in taken:
+            out[h] = "published_at"
+            taken.add("published_at")
     return out
 
 
@@ -147,6 +164,9 @@ class GenericCSV(Loader):
         raw = raw.loc[:, ~raw.columns.duplicated()]
         out = pd.DataFrame(index=raw.index)
         probs = CellProblems(source, recs.lines, table)
+        thousands, decimal = _number_style(raw, recs.delimiter, table)
+        if decimal == ",":
+            parsed.notes.append("German number format (1.234 / 3,5): delimiter ';' and such values found")
         spec = TABLES[table]
         zone = None
         for col in spec.names:
@@ -157,9 +177,10 @@ class GenericCSV(Loader):
             if dtype == "utc":
                 if zone is None and _has_naive(s):
                     zone = ctx.zone_for(source, parsed.notes)
-                vals, date_only, bad = parse_datetime(s, tz=zone or ctx.tz)
-                probs.add(bad, _orig(mapping, col), s, "a timestamp (expected like '2026-03-01T09:15:00+00:00' "
-                          "or '2026-03-01 10:15' in tz=)")
+                vals, date_only, bad = parse_datetime(s, tz=zone or ctx.tz, formats=_DE_FORMATS)
+                date_only = date_only | s.fillna("").str.match(_DE_DATE)
+                probs.add(bad, _orig(mapping, col), s, "a timestamp (expected like '2026-03-01T09:15:00+00:00', "
+                          "'2026-03-01 10:15' or '01.03.2026 10:15' in tz=)")
                 empty = vals.isna() & ~bad
                 if not spec.column(col).nullable:
                     probs.add(empty, _orig(mapping, col), s, "a timestamp (the cell is empty)")
@@ -167,15 +188,16 @@ class GenericCSV(Loader):
                 if col == "published_at" and "date_only" in spec.names and "date_only" not in raw.columns:
                     out["date_only"] = date_only
             elif dtype == "date":
-                vals, _, bad = parse_datetime(s, tz="UTC")
-                probs.add(bad | vals.isna(), _orig(mapping, col), s, "a date (expected like '2026-03-01')")
+                vals, _, bad = parse_datetime(s, tz="UTC", formats=_DE_FORMATS)
+                probs.add(bad | vals.isna(), _orig(mapping, col), s,
+                          "a date (expected like '2026-03-01' or '01.03.2026')")
                 out[col] = vals.dt.tz_localize(None).dt.normalize()
             elif dtype == "Int64":
-                vals, bad = parse_int(s)
+                vals, bad = parse_int(s, thousands=thousands, decimal=decimal)
                 probs.add(bad, _orig(mapping, col), s, "a whole number (blank or '-' = not reported)")
                 out[col] = vals
             elif dtype == "Float64":
-                vals, bad = parse_float(s)
+                vals, bad = parse_float(s, thousands=thousands, decimal=decimal)
                 probs.add(bad, _orig(mapping, col), s, "a number")
                 out[col] = vals
             elif dtype == "bool":
@@ -202,6 +224,24 @@ class GenericCSV(Loader):
         out = probs.finish(out, ctx, parsed)
         parsed.tables[table] = out
         return parsed
+
+
+def _number_style(raw: pd.DataFrame, delimiter: str, table: str) -> tuple[str | None, str]:
+    """``(thousands, decimal)``: German ``(".", ",")`` for a ``;`` file whose number cells look German.
+
+    The heuristic of export-formats.md section 8: ``;`` delimiter and values like ``1.234`` or
+    ``3,5``, and none like ``1,234`` or ``3.5``; otherwise ``(",", ".")``.
+    """
+    if delimiter != ";":
+        return ",", "."
+    spec = TABLES[table]
+    cols = [c for c in raw.columns if c in spec.names and spec.column(c).dtype in ("Int64", "Float64")]
+    if not cols:
+        return ",", "."
+    cells = pd.concat([raw[c] for c in cols], ignore_index=True).dropna().str.strip()
+    de = cells.str.match(_DE_NUMBER).any()
+    en = cells.str.match(_EN_NUMBER).any()
+    return (".", ",") if de and not en else (",", ".")
 
 
 def _orig(mapping: dict[str, str], canonical: str) -> str:

@@ -1,0 +1,75 @@
+"""Generic CSV: canonical names, German aliases, files re-saved by a German spreadsheet program."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ExportFormatError
+
+FIX = Path(__file__).parent.parent / "fixtures" / "io" / "generic"
+
+
+def utc(s):
+    return pd.Timestamp(s, tz="UTC")
+
+
+def test_german_excel_resave_posts():
+    raw = (FIX / "beitraege_excel_de.csv").read_bytes()
+    assert b"\r\n" in raw and "ü".encode("cp1252") in raw  # cp1252 + CRLF, as German Excel writes
+    ds = tk.load(FIX / "beitraege_excel_de.csv", tz="Europe/Berlin")
+    p = ds.posts.set_index("post_id")
+    assert list(p.platform) == ["facebook", "instagram", "facebook"]
+    assert p.loc["1827720132094663", "account"] == "Bäckerei Müller"
+    assert p.loc["1827720132094663", "text"] == "Frühlingsbrötchen – jetzt; überall\r\nzweite Zeile"
+    # TT.MM.JJJJ hh:mm in Europe/Berlin, across the DST change
+    assert p.loc["1827720132094663", "published_at"] == utc("2024-03-31 16:00")
+    assert p.loc["18182686576415017", "published_at"] == utc("2024-03-30 17:00")
+    assert p.loc["1827720132094600", "published_at"] == utc("2024-02-13 23:00")
+    assert list(p.date_only) == [False, False, True]
+    # 1.234 / 12.400 are German thousands; blank and '-' are not reported; 0 is a reported zero
+    assert p.loc["1827720132094663", "reach"] == 1234 and p.loc["1827720132094663", "impressions"] == 12400
+    assert pd.isna(p.loc["18182686576415017", "impressions"]) and pd.isna(p.loc["1827720132094600", "impressions"])
+    assert p.loc["1827720132094663", "shares"] == 0
+    assert list(p.likes) == [20, 7, 1] and list(p.comments) == [3, 0, 0]
+    assert "Notiz" in ds.load_report.notes.iloc[0] and "German number format" in ds.load_report.notes.iloc[0]
+    assert list(p.Notiz.fillna("")) == ["A", "", "B"]
+
+
+def test_german_daily_with_decimal_comma():
+    ds = tk.load(FIX / "taeglich_excel_de.csv")
+    d = ds.daily
+    assert list(d.date) == list(pd.to_datetime(["2024-03-01", "2024-03-02"]))
+    assert list(d.metric) == ["followers", "engagement_rate"]
+    assert d.value.tolist() == [1204.0, 0.5]
+
+
+def test_english_thousands_with_semicolon_stay_english(tmp_path):
+    f = tmp_path / "en.csv"
+    f.write_text("platform;post_id;published_at;reach;likes\nx;1;2024-03-01T10:00:00Z;1,234;2\n"
+                 "x;2;2024-03-02T10:00:00Z;12.5;3\n", encoding="utf-8")
+    with pytest.raises(ExportFormatError, match=r"line 3, column 'reach'.*'12.5'"):
+        tk.load(f)  # 12.5 is not a count: English style chosen, and the cell is reported
+
+
+def test_user_mapping_beats_aliases(tmp_path):
+    f = tmp_path / "mine.csv"
+    f.write_text("Netz;Nr;Wann;Datum\nfacebook;7;2024-03-01 10:00;egal\n", encoding="utf-8")
+    ds = tk.load(f, tz="UTC", columns={"Netz": "platform", "Nr": "post_id", "Wann": "published_at"})
+    assert ds.posts.published_at.iloc[0] == utc("2024-03-01 10:00")
+    assert ds.posts.post_id.iloc[0] == "7"
+
+
+def test_excel_mangled_id_with_decimal_comma_line_3():
+    with pytest.raises(ExportFormatError, match=r"line 3, column 'Beitrags-ID'.*'1,82772E\+15'.*scientific"):
+        tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin")
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin", errors="reject")
+    assert list(ds.posts.post_id) == ["1827720132094663"]
+
+
+def test_missing_published_at_column():
+    with pytest.raises(ExportFormatError, match=r"misses required column\(s\) \['published_at'\].*"
+                                                r"found \['Plattform', 'Beitrags-ID', 'Reichweite'\]"):
+        tk.load(FIX / "broken" / "missing_published_at_column.csv")

@@ -1,0 +1,155 @@
+"""Meta Business Suite CSV exports: per-post (Facebook, Instagram, German UI), page-level daily, legacy."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ExportFormatError
+
+FIX = Path(__file__).parent.parent / "fixtures" / "io" / "meta"
+FB = FIX / "Mar-01-2024_Mar-31-2024_1012345.csv"
+IG = FIX / "Sep-01-2026_Oct-31-2026_ig.csv"
+
+
+def utc(s):
+    return pd.Timestamp(s, tz="UTC")
+
+
+def assert_invariant(ds):
+    r = ds.load_report
+    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all(), r
+
+
+def test_facebook_posts_values_and_dst():
+    ds = tk.load(FB, tz="Europe/Berlin")
+    p = ds.posts.set_index("post_id")
+    assert list(p.index) == ["1827720132094663", "1827720132094664", "1827720132094665"]
+    assert (ds.posts.platform == "facebook").all() and (ds.posts.account == "Bäckerei Müller").all()
+    # 03/31/2024 18:00 Berlin is summer time (UTC+2); 03/30 is winter time (UTC+1)
+    assert p.loc["1827720132094663", "published_at"] == utc("2024-03-31 16:00")
+    assert p.loc["1827720132094664", "published_at"] == utc("2024-03-30 17:00")
+    assert p.loc["1827720132094665", "published_at"] == utc("2024-03-02 06:05")
+    assert not ds.posts.date_only.any()
+    assert p.loc["1827720132094663", "text"] == ("Frühlingsbrötchen sind zurück! 🥐 \nAb Montag in allen Filialen, "
+                                                 "\"wirklich\".\n\n#Bäckerei #Frühling 👩\u200d👩\u200d👧")
+    assert p.loc["1827720132094664", "text"] == "Öffnungszeiten über Ostern: Karfreitag geschlossen."  # Description
+    assert list(p.media_type) == ["photo", "link", "reel"]
+    # "12,400" -> 12400; blank Reach -> <NA> (not reported); 0 reactions -> 0 (reported zero)
+    assert p.loc["1827720132094663", "views"] == 12400
+    assert pd.isna(p.loc["1827720132094663", "reach"])
+    assert pd.isna(p.loc["1827720132094665", "views"])
+    assert p.loc["1827720132094664", "likes"] == 0
+    row = p.loc["1827720132094663"]
+    assert (row.likes, row.comments, row.shares, row.clicks, row.engagements) == (20, 3, 1, 7, 24)
+    assert pd.isna(row.impressions) and pd.isna(row.saves)
+    assert str(ds.posts.likes.dtype) == "Int64" and str(ds.posts.published_at.dtype) == "datetime64[ns, UTC]"
+    assert "assumed Europe/Berlin" in ds.load_report.notes.iloc[0]
+    assert_invariant(ds)
+
+
+def test_instagram_posts():
+    ds = tk.load(IG, tz="Europe/Berlin")
+    p = ds.posts.set_index("post_id")
+    assert (ds.posts.platform == "instagram").all() and (ds.posts.account == "baeckerei.mueller").all()
+    assert p.loc["18182686576415017", "published_at"] == utc("2026-09-24 13:30")
+    # 10/27/2026 is after the end of summer time (10/25): UTC+1
+    assert p.loc["18182686576415018", "published_at"] == utc("2026-10-27 01:30")
+    assert p.loc["18182686576415017", "views"] == 15000
+    assert p.loc["18182686576415017", "text"] == "Zurück am Strand. 🤍 \nDas Rauschen des Wassers."
+    assert p.loc["18182686576415018", "text"] == ""
+    assert list(p.media_type) == ["carousel", "reel"]
+    assert (p.loc["18182686576415018", "likes"], p.loc["18182686576415018", "saves"]) == (12, 3)
+    assert pd.isna(p.loc["18182686576415018", "reach"])
+    assert ds.posts.engagements.isna().all()  # Instagram reports no engagements total
+
+
+def test_german_ui_instagram_export():
+    ds = tk.load(FIX / "de_instagram_posts.csv", tz="Europe/Berlin")
+    row = ds.posts.iloc[0]
+    assert (row.platform, row.account, row.post_id) == ("instagram", "baeckerei.mueller", "18182686576415099")
+    assert row.published_at == utc("2026-09-01 16:00")
+    assert (row.views, row.reach, row.likes, row.shares, row.comments, row.saves) == (1234, 900, 56, 2, 7, 9)
+    assert row.media_type == "carousel" and row.text == "Guten Morgen ☀️"
+
+
+def test_without_tz_warns_and_assumes_utc():
+    with pytest.warns(UserWarning, match="no time zone"):
+        ds = tk.load(FB)
+    assert ds.posts.published_at.iloc[0] == utc("2024-03-31 18:00")
+    assert "assumed UTC" in ds.load_report.notes.iloc[0]
+
+
+def test_older_month_impressions_unknown_column_and_overlap(tmp_path):
+    ds = tk.load([FIX / "Feb-01-2024_Feb-29-2024_1012344.csv", FB], tz="Europe/Berlin")
+    assert "Brand new column" in ds.load_report.notes.iloc[0]
+    p = ds.posts.set_index("post_id")
+    assert len(p) == 4  # 3 + 2 rows, one post in both files
+    # the March file is the newer export: its metrics win
+    assert p.loc["1827720132094663", "views"] == 12400
+    assert pd.isna(p.loc["1827720132094663", "impressions"])
+    assert p.loc["1827720132094600", "impressions"] == 500
+    rep = ds.load_report.set_index("file")
+    assert rep.loc["Feb-01-2024_Feb-29-2024_1012344.csv", "duplicates_dropped"] == 1
+    assert rep.loc["Mar-01-2024_Mar-31-2024_1012345.csv", "duplicates_dropped"] == 0
+    assert_invariant(ds)
+
+
+def test_missing_publish_time_column():
+    with pytest.raises(ExportFormatError, match=r"misses the column\(s\) \['Publish time'\].*found \['Post ID'"):
+        tk.load(FIX / "broken" / "missing_publish_time_column.csv", tz="Europe/Berlin")
+
+
+def test_bad_date_line_3_raises_and_rejects():
+    with pytest.raises(ExportFormatError, match=r"line 3, column 'Publish time'.*'31.02.2024 09:00'"):
+        tk.load(FIX / "broken" / "bad_date_line_3.csv", tz="Europe/Berlin")
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(FIX / "broken" / "bad_date_line_3.csv", tz="Europe/Berlin", errors="reject")
+    assert list(ds.posts.post_id) == ["1827720132094664"]
+    assert ds.rejected[["line", "column"]].values.tolist() == [[3, "Publish time"]]
+    r = ds.load_report.iloc[0]
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (2, 1, 1)
+
+
+def test_excel_mangled_post_id_is_refused():
+    with pytest.raises(ExportFormatError, match=r"line 2, column 'Post ID'.*scientific notation"):
+        tk.load(FIX / "broken" / "excel_mangled_post_id.csv", tz="Europe/Berlin")
+
+
+def test_page_level_daily_utf16():
+    raw = (FIX / "instagram" / "Views.csv").read_bytes()
+    assert raw.startswith(b"\xff\xfe")  # the fixture is UTF-16LE with BOM, as Meta writes it
+    ds = tk.load(FIX / "instagram")  # the folder name tells the platform
+    d = ds.daily
+    assert list(d.metric) == ["views"] * 3 and (d.platform == "instagram").all()
+    assert list(d.date) == list(pd.to_datetime(["2025-08-01", "2025-08-02", "2025-08-03"]))
+    assert d.value.iloc[0] == 67753 and d.value.iloc[1] == 1204 and pd.isna(d.value.iloc[2])
+    assert_invariant(ds)
+
+
+def test_page_level_daily_without_platform_folder(tmp_path):
+    f = tmp_path / "Views.csv"
+    f.write_bytes((FIX / "instagram" / "Views.csv").read_bytes())
+    ds = tk.load(f)
+    assert (ds.daily.platform == "meta").all()
+    assert "platform set to 'meta'" in ds.load_report.notes.iloc[0]
+
+
+def test_page_level_daily_bad_value_line_5():
+    with pytest.raises(ExportFormatError, match=r"line 5, column 'Primary'.*'zwölf'"):
+        tk.load(FIX / "broken" / "bad_value_line_5_Follows.csv")
+
+
+def test_legacy_post_level_export():
+    f = FIX / "Facebook Insights Data Export (Post Level) - BoostedUSCTrials - 2015-10-05.csv"
+    ds = tk.load(f, tz="America/Los_Angeles")
+    p = ds.posts
+    assert list(p.post_id) == ["951745098223517_980422845355742", "951745098223517_980422845355743"]
+    assert p.account.iloc[0] == "BoostedUSCTrials"
+    assert p.published_at.iloc[0] == utc("2015-10-02 04:00")  # 21:00 PDT
+    assert p.published_at.iloc[1] == utc("2015-10-02 16:05")
+    assert list(p.media_type) == ["photo", "text"]
+    assert (p.reach.iloc[0], p.impressions.iloc[0], p.clicks.iloc[0]) == (8, 11, 16)
+    r = ds.load_report.iloc[0]
+    assert (r.rows_read, r.rows_loaded) == (2, 2)  # the description row is not data

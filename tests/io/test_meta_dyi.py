@@ -1,0 +1,92 @@
+"""Meta "Download your information" JSON: Instagram and Facebook posts and comments, mojibake repair."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ExportFormatError
+from toolkit.io.meta_dyi import fix_mojibake
+
+FIX = Path(__file__).parent.parent / "fixtures" / "io" / "meta"
+DYI = FIX / "dyi"
+
+
+def utc(s):
+    return pd.Timestamp(s, tz="UTC")
+
+
+def test_fix_mojibake_only_where_round_trip_works():
+    assert fix_mojibake("Gecondoleerd H\u00c3\u00a5kan sterkte!!! \u00f0\u009f\u0098\u00a2") == \
+        "Gecondoleerd Håkan sterkte!!! 😢"
+    assert fix_mojibake("\u00e6\u00b2\u00a1\u00e6\u009c\u0089\u00e5\u0095\u008a") == "没有啊"
+    assert fix_mojibake({"K\u00c3\u00b6ln": ["Stra\u00c3\u009fe"]}) == {"Köln": ["Straße"]}
+    assert fix_mojibake("Café") == "Café"            # correct latin-1 text: UTF-8 decode fails, kept
+    assert fix_mojibake("Grüße 😢") == "Grüße 😢"     # correct text beyond latin-1: kept
+    double = "ä".encode("utf-8").decode("latin-1").encode("utf-8").decode("latin-1")
+    assert fix_mojibake(double) == "ä"
+    assert fix_mojibake(1711900800) == 1711900800
+
+
+def test_instagram_posts_and_reels():
+    ds = tk.load(DYI / "instagram-baeckerei-2024-04-02")
+    p = ds.posts.set_index("post_id")
+    assert sorted(p.index) == ["17904019260137620", "17904019260137621", "18011111111111111"]
+    assert (p.platform == "instagram").all() and p.account.isna().all()
+    assert p.loc["17904019260137620", "text"] == "Frühstück mit Aussicht ☕️\nGrüße aus Köln 👩\u200d👩\u200d👧"
+    assert p.loc["17904019260137620", "published_at"] == utc("2024-03-31 16:00")
+    assert p.loc["17904019260137621", "text"] == "Karussell: Tag 1 & 2 – schön war’s"  # top-level title
+    assert p.loc["17904019260137621", "media_type"] == "carousel"
+    assert p.loc["18011111111111111", "media_type"] == "reel"
+    assert p[["likes", "views", "reach"]].isna().all().all()   # the archive carries no metrics
+
+
+def test_instagram_comments_new_and_old_layouts():
+    ds = tk.load(DYI)
+    c = ds.comments[ds.comments.platform == "instagram"].sort_values("published_at")
+    assert list(c.text) == ["Heel mooi, Håkan!", "Danke für das Rezept! 😢", "Super"]
+    assert list(c.media_owner) == ["iemand", "kochfreund", "baeckerei.mueller"]
+    assert list(c.published_at) == [utc("2020-09-13 12:26:40"), utc("2024-04-01 00:00"), utc("2024-04-01 01:00")]
+    assert c.is_owner.all() and c.post_id.isna().all() and c.author.isna().all()
+    assert c.comment_id.str.startswith("dyi-").all() and c.comment_id.is_unique
+
+
+def test_facebook_posts_and_comments():
+    ds = tk.load(DYI / "facebook-baeckerei-2024-04-02")
+    p = ds.posts.set_index("post_id")
+    assert list(p.index) == ["dyi-1711900800", "dyi-1711814400", "dyi-1711814400-2"]
+    assert p.loc["dyi-1711900800", "text"] == 'Neues Rezept: Käsekuchen 🍰\n\nMit "Liebe" gebacken.'
+    assert list(p.media_type) == ["link", "photo", "text"]
+    assert p.loc["dyi-1711814400", "text"] == ""
+    c = ds.comments
+    assert list(c.text) == ["Gecondoleerd Håkan sterkte!!! 😢", "Danke"]
+    assert list(c.author) == ["Bäckerei Müller"] * 2 and c.is_owner.all()
+    assert c.published_at.iloc[0] == utc("2024-04-01 00:00")
+
+
+def test_same_archive_twice_dedupes(tmp_path):
+    ds = tk.load([DYI / "facebook-baeckerei-2024-04-02", DYI / "facebook-baeckerei-2024-04-02"])
+    assert len(ds.posts) == 3 and len(ds.comments) == 2
+    r = ds.load_report
+    assert r.duplicates_dropped.sum() == 5
+    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
+
+
+def test_missing_timestamp_record_2():
+    f = FIX / "broken" / "dyi_missing_timestamp_record_2" / "your_posts_1.json"
+    with pytest.raises(ExportFormatError, match=r"record 2, key 'timestamp'"):
+        tk.load(f)
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(f, errors="reject")
+    assert len(ds.posts) == 1
+    assert ds.rejected.line.tolist() == [2] and "not a line" in ds.rejected.reason.iloc[0]
+    r = ds.load_report.iloc[0]
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (2, 1, 1)
+
+
+def test_truncated_json_names_the_line(tmp_path):
+    f = tmp_path / "your_posts_1.json"
+    f.write_text('[\n  {"timestamp": 1711900800, "data": [{"post": "a"}]},\n  {"timestamp": 17', encoding="ascii")
+    with pytest.raises(ExportFormatError, match="line 3: not valid JSON"):
+        tk.load(f)

@@ -1,0 +1,437 @@
+"""Meta Business Suite CSV exports (Facebook pages and Instagram accounts).
+
+Three formats (facts and evidence: ``export-formats.md`` section 2):
+
+``meta_posts_csv``
+    Insights > Content > Export, one row per post. UTF-8 with BOM, header on line 1, quoted
+    thousands (``"12,400"``), blank = not reported. ``Publish time`` is ``MM/DD/YYYY HH:MM`` with no
+    zone: it is read as local time in ``tz=`` (the zone your Business Suite shows). ``Date`` holds
+    ``Lifetime``: metrics are lifetime totals as of the export day.
+    Columns are mapped by name (English, German and a few machine-translated variants):
+
+    =====================================  ===============
+    Meta column                            canonical
+    =====================================  ===============
+    Post ID                                post_id
+    Page name / Account username           account
+    Title, Description (the longer one)    text
+    Publish time                           published_at
+    Permalink                              permalink
+    Post type (normalised)                 media_type
+    Views                                  views
+    Impressions                            impressions
+    Reach                                  reach
+    Reactions (Facebook) / Likes (IG)      likes
+    Comments, Shares, Saves                comments, shares, saves
+    Total clicks                           clicks
+    Reactions, Comments and Shares         engagements
+    =====================================  ===============
+
+    ``engagements`` is Meta's own "Reactions, Comments and Shares" total (it equals the sum of the
+    three columns); Instagram exports have no such column, so it stays ``<NA>`` there rather than
+    being computed here (``toolkit.performance`` computes interactions from the parts).
+    ``Views`` and ``Impressions`` are kept apart (Meta's views count repeat views).
+    Platform: ``instagram`` when the header has Instagram's account columns (``Account ID``,
+    ``Account username``) or post types start with ``IG``, else ``facebook``.
+
+``meta_daily_csv``
+    Page-level daily files (``Views.csv``, ``Follows.csv`` ...): UTF-16 with a ``sep=,`` line, a
+    title line (the metric) and ``"Date","Primary"``. Into ``daily`` with ``metric`` = the title in
+    snake_case (``views``); further value columns become ``<title>_<column>``. The file does not say
+    which platform it is about: ``facebook``/``instagram`` when the path says so (put the files in a
+    folder named after the platform), else ``meta`` (noted in the load report).
+
+``facebook_insights_post_level``
+    The legacy (pre-2018) Page Insights "Post level" CSV: header row, then a row of metric
+    descriptions (skipped, not counted as data), ``Posted`` as ``M/D/YYYY H:MM`` without zone.
+    Lifetime Post Total Reach -> reach, Lifetime Post Total Impressions -> impressions,
+    Lifetime Post Consumptions (clicks anywhere in the post) -> clicks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ExportFormatError
+from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetime, parse_float,
+                    parse_int, read_csv_records, register)
+
+__all__ = ["MetaPostsCSV", "MetaDailyCSV", "FacebookPostLevelCSV", "POST_ALIASES", "MEDIA_TYPES", "media_type"]
+
+
+def _norm(name: str) -> str:
+    """Header key: NFKC, lower case, typographic quotes dropped, runs of spaces as one."""
+    s = unicodedata.normalize("NFKC", str(name)).strip().lstrip("\ufeff").lower()
+    s = re.sub(r"[\"'„“”‘’«»]", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+#: Header aliases of the per-post export (normalised with lower case, no quotes), by role.
+POST_ALIASES: dict[str, tuple[str, ...]] = {
+    "post_id": ("post id", "beitrags-id", "publicerings-id", "id de la publicación", "id du post"),
+    "page_id": ("page id", "sid-id", "seiten-id"),
+    "account_id": ("account id", "konto-id"),
+    "page_name": ("page name", "sidnamn", "seitenname", "name der seite"),
+    "account_username": ("account username", "konto-benutzername"),
+    "account_name": ("account name", "kontoname"),
+    "title": ("title", "titel"),
+    "description": ("description", "beschreibung"),
+    "published_at": ("publish time", "publication time", "veröffentlichungszeitpunkt",
+                     "veröffentlichungszeit", "publiceringstid"),
+    "permalink": ("permalink",),
+    "post_type": ("post type", "beitragstyp", "publiceringstyp"),
+    "date": ("date", "datum"),
+    "views": ("views", "aufrufe", "visningar"),
+    "impressions": ("impressions", "impressionen", "exponeringar"),
+    "reach": ("reach", "range", "reichweite", "räckvidd"),
+    "likes": ("reactions", "likes", "gefällt mir-angaben", "gefällt mir", "reaktionen", "reaktioner"),
+    "comments": ("comments", "kommentare", "kommentarer"),
+    "shares": ("shares", "geteilte inhalte", "delningar"),
+    "saves": ("saves", "gespeicherte beiträge", "gespeichert"),
+    "clicks": ("total clicks", "klicks insgesamt"),
+    "engagements": ("reactions, comments and shares", "reaktionen, kommentare und geteilte inhalte"),
+}
+#: Known columns that are read but not stored (so they are not reported as unknown).
+_KNOWN_UNUSED = {
+    "duration (sec)", "dauer (sek.)", "caption type", "is crosspost", "is crossposted", "is share",
+    "languages", "custom labels", "funded content status", "sponsored content status", "data comment",
+    "datenkommentar", "follows", "matched audience targeting consumption (photo click)", "other clicks",
+    "link clicks", "matched audience targeting consumption (video click)",
+    "negative feedback from users: hide all", "negative feedback from users: hide", "seconds viewed",
+    "average seconds viewed", "estimated earnings (usd)", "ad cpm (usd)", "ad impressions",
+    "reels_plays:count", "account name", "kontoname",
+}
+_GERMAN_KEYS = {"beitrags-id", "veröffentlichungszeitpunkt", "veröffentlichungszeit", "beitragstyp",
+                "reichweite", "aufrufe", "kommentare"}
+_IG_ROLES = ("account_id", "account_username")
+_FB_ROLES = ("page_id", "page_name")
+
+#: ``Post type`` values (normalised) -> canonical ``media_type``.
+MEDIA_TYPES = {
+    "photos": "photo", "photo": "photo", "videos": "video", "video": "video", "reels": "reel",
+    "reel": "reel", "links": "link", "link": "link", "status": "text", "text": "text",
+    "ig image": "photo", "ig carousel": "carousel", "ig reel": "reel", "ig video": "video",
+    "ig story": "story", "ig bild": "photo", "ig karussell": "carousel", "ig foto": "photo",
+    "fotos": "photo", "bilder": "photo",
+}
+
+_LIFETIME = {"lifetime", "gesamte laufzeit", "livstid"}
+_MANGLED_ID = r"^\d+(?:[.,]\d+)?[eE][+]\d+$"
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                                       "oct", "nov", "dec"), start=1)}
+
+
+def _roles(header: list[str]) -> dict[str, str]:
+    """Map roles to the header names present (first match wins)."""
+    keys = {_norm(h): h for h in reversed(header)}
+    out = {}
+    for role, aliases in POST_ALIASES.items():
+        for a in aliases:
+            if a in keys:
+                out[role] = keys[a]
+                break
+    return out
+
+
+def media_type(values: pd.Series) -> pd.Series:
+    """Normalise Meta ``Post type`` values (``Photos``, ``IG carousel``) to canonical media types."""
+    key = values.fillna("").map(_norm)
+    out = key.map(MEDIA_TYPES)
+    out = out.where(out.notna(), key.str.removeprefix("ig ").where(key != ""))
+    return out.astype("string")
+
+
+def _period_end(basename: str) -> pd.Timestamp | None:
+    """``Aug-01-2025_Aug-31-2025_123.csv`` -> 2025-08-31 23:59:59 UTC (proxy for the export time)."""
+    m = re.search(r"([A-Za-z]{3})-(\d{2})-(\d{4})_([A-Za-z]{3})-(\d{2})-(\d{4})", basename)
+    if not m or m.group(4).lower() not in _MONTHS:
+        return None
+    try:
+        return pd.Timestamp(int(m.group(6)), _MONTHS[m.group(4).lower()], int(m.group(5)), 23, 59, 59,
+                            tz="UTC")
+    except ValueError:
+        return None
+
+
+def _first_line_fields(source: Source, skip: int = 0) -> list[str]:
+    lines = source.head(4096).splitlines()
+    if len(lines) <= skip:
+        return []
+    import csv
+    try:
+        return [f.strip().lstrip("\ufeff") for f in next(csv.reader([lines[skip]]))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+@register
+class MetaPostsCSV(Loader):
+    """Meta Business Suite per-post content export (Facebook page or Instagram account)."""
+
+    format = "meta_posts_csv"
+    priority = 30
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        if source.suffix not in (".csv", ""):
+            return False
+        fields = _first_line_fields(source)
+        roles = _roles(fields)
+        if "post_id" not in roles:
+            return False
+        owner = any(r in roles for r in _IG_ROLES + _FB_ROLES)
+        meta_cols = sum(r in roles for r in ("published_at", "permalink", "post_type", "date"))
+        legacy = any(_norm(f).startswith("lifetime post") for f in fields)
+        return not legacy and (owner or meta_cols >= 3)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source, delimiter=",")
+        roles = _roles(recs.header)
+        missing = [r for r in ("post_id", "published_at") if r not in roles]
+        if missing:
+            names = {"post_id": "Post ID", "published_at": "Publish time"}
+            raise ExportFormatError(
+                f"{source.name}, line {recs.header_line}: this Meta Business Suite post export misses the "
+                f"column(s) {[names[m] for m in missing]}; expected at least ['Post ID', 'Publish time'] "
+                f"(plus metrics such as Views, Reach, Reactions), found {recs.header}. Export the posts "
+                f"again from Insights > Content with these columns selected.",
+                file=source.name, line=recs.header_line)
+        parsed = Parsed(self.format)
+        parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
+        parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
+        used = set(roles.values())
+        unknown = [h for h in recs.header if h not in used and _norm(h) not in _KNOWN_UNUSED]
+        if unknown:
+            parsed.notes.append(f"columns not read (unknown): {unknown}")
+        keys = {_norm(h) for h in recs.header}
+        german = bool(keys & _GERMAN_KEYS)
+        raw = recs.frame
+        out = pd.DataFrame(index=raw.index)
+        probs = CellProblems(source, recs.lines, "posts")
+
+        types = raw[roles["post_type"]] if "post_type" in roles else pd.Series(pd.NA, index=raw.index,
+                                                                              dtype="string")
+        is_ig = any(r in roles for r in _IG_ROLES) or \
+            bool(types.fillna("").str.strip().str.lower().str.startswith("ig ").any())
+        out["platform"] = "instagram" if is_ig else "facebook"
+        acc_role = next((r for r in ("account_username", "page_name") if r in roles), None)
+        if acc_role:
+            acc = raw[roles[acc_role]].str.strip()
+            out["account"] = acc.where(acc != "", pd.NA)
+        else:
+            out["account"] = pd.Series(pd.NA, index=raw.index, dtype="string")
+
+        pid = raw[roles["post_id"]].fillna("").str.strip()
+        probs.add(pid == "", roles["post_id"], raw[roles["post_id"]], "a post ID (the cell is empty)")
+        probs.add(pid.str.match(_MANGLED_ID), roles["post_id"], raw[roles["post_id"]],
+                  "a post ID (a spreadsheet program turned it into a number in scientific notation, so "
+                  "the original digits are lost; export again and do not re-save the file)")
+        out["post_id"] = pid
+
+        col = roles["published_at"]
+        zone = ctx.zone_for(source, parsed.notes)
+        formats = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", None) if german else \
+            ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", None)
+        when, date_only, bad = parse_datetime(raw[col], tz=zone, formats=formats)
+        example = "'01.09.2026 18:00'" if german else "'09/28/2026 18:12'"
+        probs.add(bad, col, raw[col], f"a publish time (expected like {example}, local time)")
+        probs.add(when.isna() & ~bad, col, raw[col], "a publish time (the cell is empty)")
+        out["published_at"] = when
+        out["date_only"] = date_only
+
+        title = raw[roles["title"]].fillna("") if "title" in roles else pd.Series("", index=raw.index)
+        desc = raw[roles["description"]].fillna("") if "description" in roles else \
+            pd.Series("", index=raw.index)
+        out["text"] = title.where(title.str.len() >= desc.str.len(), desc).astype("string")
+        out["media_type"] = media_type(types)
+        out["permalink"] = raw[roles["permalink"]].where(raw[roles["permalink"]].str.strip() != "", pd.NA) \
+            if "permalink" in roles else pd.NA
+
+        thousands, decimal = (".", ",") if german else (",", ".")
+        for m in ("impressions", "reach", "views", "likes", "comments", "shares", "saves", "clicks",
+                  "engagements"):
+            if m not in roles:
+                out[m] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+                continue
+            vals, badm = parse_int(raw[roles[m]], thousands=thousands, decimal=decimal)
+            probs.add(badm, roles[m], raw[roles[m]], "a whole number (blank = not reported)")
+            out[m] = vals
+
+        if "date" in roles:
+            d = raw[roles["date"]].fillna("").str.strip().str.lower()
+            other = sorted(set(d[(d != "") & ~d.isin(_LIFETIME)]))
+            if other:
+                parsed.notes.append(f"column '{roles['date']}' holds {other[:3]} instead of 'Lifetime'; "
+                                    f"metrics may cover that period only")
+            else:
+                parsed.notes.append("metrics are lifetime totals as of the export day")
+        out = probs.finish(out, ctx, parsed)
+        parsed.tables["posts"] = out
+        parsed.exported_at = _period_end(source.basename)
+        if parsed.exported_at is not None:
+            parsed.notes.append(f"export time taken as the end of the period in the file name "
+                                f"({parsed.exported_at.date()}) for choosing among duplicates")
+        return parsed
+
+
+def _snake(name: str) -> str:
+    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", s.lower()).strip("_")
+
+
+def _platform_from_path(name: str) -> str | None:
+    """The platform named by the nearest folder (``.../instagram/Views.csv``), if any."""
+    for part in reversed(re.split(r"[/\\!]", name.lower())[:-1]):
+        hits = [p for p in ("instagram", "facebook") if p in part]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+@register
+class MetaDailyCSV(Loader):
+    """Meta Business Suite page-level daily file (``sep=,`` line, title line, ``Date,Primary``)."""
+
+    format = "meta_daily_csv"
+    priority = 30
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        lines = source.head(2048).splitlines()
+        if len(lines) < 3 or not lines[0].strip().lower().startswith("sep="):
+            return False
+        header = [_norm(f) for f in _first_line_fields(source, skip=2)]
+        return bool(header) and header[0] == "date" and len(header) >= 2
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        lines = source.text.splitlines()
+        delim = lines[0].strip()[4:5] or ","
+        title = lines[1].strip().strip('"').strip()
+        recs = read_csv_records(source.text, source=source, delimiter=delim, skip_lines=2)
+        parsed = Parsed(self.format)
+        metric = _snake(title) or "value"
+        values = recs.header[1:]
+        names = {v: metric if _norm(v) == "primary" or len(values) == 1 else f"{metric}_{_snake(v)}"
+                 for v in values}
+        platform = _platform_from_path(source.name)
+        if platform is None:
+            platform = "meta"
+            parsed.notes.append("the file does not say whether it is about Facebook or Instagram: "
+                                "platform set to 'meta'; put it in a folder named facebook or instagram")
+        parsed.notes.append(f"metric '{title}' stored as {sorted(set(names.values()))}")
+        long = _melt(recs.frame, recs.header[0], values, recs.lines)
+        parsed.rejected += [{"table": "daily", "line": b["line"], "column": None, "reason": b["reason"]}
+                            for b in recs.bad for _ in values]
+        parsed.rows_read["daily"] = len(long) + len(recs.bad) * len(values)
+        out = _daily_values(long, source, ctx, parsed, date_col=recs.header[0], names=names,
+                            platform=platform, account=pd.NA,
+                            date_formats=("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", None))
+        parsed.tables["daily"] = out
+        return parsed
+
+
+def _melt(frame: pd.DataFrame, date_col: str, value_cols: list[str], lines: np.ndarray) -> pd.DataFrame:
+    """Wide daily rows -> one row per (row, value column) with the source line."""
+    parts = []
+    for c in value_cols:
+        parts.append(pd.DataFrame({"_date": frame[date_col].to_numpy(), "_col": c,
+                                   "_value": frame[c].to_numpy(), "_line": lines}))
+    if not parts:
+        return pd.DataFrame({"_date": pd.Series(dtype="string"), "_col": pd.Series(dtype="string"),
+                             "_value": pd.Series(dtype="string"), "_line": pd.Series(dtype="int64")})
+    long = pd.concat(parts, ignore_index=True)
+    for c in ("_date", "_col", "_value"):
+        long[c] = long[c].astype("string")
+    return long
+
+
+def _daily_values(long: pd.DataFrame, source: Source, ctx: Context, parsed: Parsed, *, date_col: str,
+                  names: dict[str, str], platform: str, account, date_formats: tuple,
+                  thousands: str | None = ",") -> pd.DataFrame:
+    """Parse a melted daily frame (``_date, _col, _value, _line``) into canonical daily rows."""
+    probs = CellProblems(source, long["_line"].to_numpy(dtype=np.int64), "daily")
+    when, _, bad = parse_datetime(long["_date"], tz="UTC", formats=date_formats)
+    probs.add(bad | (when.isna() & ~bad), date_col, long["_date"], "a date (expected like '2025-08-01')")
+    value, badv = parse_float(long["_value"], thousands=thousands)
+    for c in names:
+        probs.add(badv & (long["_col"] == c), c, long["_value"], "a number (blank = not reported)")
+    out = pd.DataFrame({"platform": platform, "account": account,
+                        "date": when.dt.tz_localize(None).dt.normalize(),
+                        "metric": long["_col"].map(names).astype("string"), "value": value})
+    return probs.finish(out, ctx, parsed)
+
+
+_LEGACY = {
+    "post_id": "post id", "permalink": "permalink", "text": "post message", "type": "type",
+    "published_at": "posted", "reach": "lifetime post total reach",
+    "impressions": "lifetime post total impressions", "clicks": "lifetime post consumptions",
+}
+_LEGACY_TYPES = {"photo": "photo", "link": "link", "status": "text", "video": "video"}
+
+
+@register
+class FacebookPostLevelCSV(Loader):
+    """Legacy Facebook Page Insights "Post level" CSV (header row + description row)."""
+
+    format = "facebook_insights_post_level"
+    priority = 30
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        if source.suffix not in (".csv", ""):
+            return False
+        keys = {_norm(f) for f in _first_line_fields(source)}
+        return "post id" in keys and "posted" in keys and any(k.startswith("lifetime post") for k in keys)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        recs = read_csv_records(source.text, source=source, delimiter=",")
+        keys = {}
+        for h, c in zip(recs.header, recs.frame.columns):
+            keys.setdefault(_norm(h), c)
+        missing = [v for v in ("post id", "posted") if v not in keys]
+        if missing:  # pragma: no cover - sniff requires them
+            raise ExportFormatError(f"{source.name}: missing columns {missing}", file=source.name)
+        frame, lines = recs.frame, recs.lines
+        # The row under the header holds descriptions ("Lifetime: The total number of ..."): not data.
+        desc = frame[keys["post id"]].fillna("").str.strip().eq("") & \
+            frame.apply(lambda r: r.fillna("").str.match(r"^(Lifetime|Daily|Weekly):").any(), axis=1)
+        if desc.any():
+            frame, lines = frame.loc[~desc].reset_index(drop=True), lines[~desc.to_numpy()]
+        parsed = Parsed(self.format)
+        parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
+        parsed.rows_read["posts"] = len(frame) + len(recs.bad)
+        probs = CellProblems(source, lines, "posts")
+        out = pd.DataFrame(index=frame.index)
+        out["platform"] = "facebook"
+        m = re.search(r"Post Level\)\s*-\s*(.+?)\s*-\s*[\d-]+", source.basename)
+        out["account"] = m.group(1) if m else pd.NA
+        d = re.search(r"(\d{4}-\d{2}-\d{2})\D*$", source.basename)
+        if d:
+            try:
+                parsed.exported_at = pd.Timestamp(d.group(1), tz="UTC")
+            except ValueError:
+                pass
+        pid = frame[keys["post id"]].fillna("").str.strip()
+        probs.add(pid == "", keys["post id"], frame[keys["post id"]], "a post ID (the cell is empty)")
+        out["post_id"] = pid
+        zone = ctx.zone_for(source, parsed.notes)
+        col = keys["posted"]
+        when, date_only, bad = parse_datetime(frame[col], tz=zone, formats=("%m/%d/%Y %H:%M", None))
+        probs.add(bad | (when.isna() & ~bad), col, frame[col], "a time (expected like '10/1/2015 21:00')")
+        out["published_at"] = when
+        out["date_only"] = date_only
+        out["text"] = frame[keys["post message"]].fillna("") if "post message" in keys else ""
+        out["media_type"] = frame[keys["type"]].fillna("").str.strip().str.lower().map(
+            lambda t: _LEGACY_TYPES.get(t, t or pd.NA)).astype("string") if "type" in keys else pd.NA
+        out["permalink"] = frame[keys["permalink"]] if "permalink" in keys else pd.NA
+        for canon in ("reach", "impressions", "clicks"):
+            k = _LEGACY[canon]
+            if k in keys:
+                vals, badm = parse_int(frame[keys[k]])
+                probs.add(badm, keys[k], frame[keys[k]], "a whole number")
+                out[canon] = vals
+        out = probs.finish(out, ctx, parsed)
+        parsed.tables["posts"] = out
+        parsed.notes.append("legacy Post level export: other Lifetime columns not read")
+        return parsed

@@ -1,0 +1,357 @@
+"""Meta "Download your information" JSON (Facebook and Instagram): posts and comments.
+
+Files and key layouts (facts: ``export-formats.md`` section 3) - matched by content, any folder:
+
+=====================================================  ==========================================
+file                                                   content
+=====================================================  ==========================================
+``posts_1.json`` (Instagram, any year)                 list of ``{"media": [...], "title"?,
+                                                       "creation_timestamp"?}``
+``reels.json`` / ``stories.json`` (Instagram)          ``{"ig_reels_media": [...]}`` /
+                                                       ``{"ig_stories": [...]}``, same entries
+``post_comments_1.json`` (Instagram 2024+)             list of ``{"string_map_data": {...}}``
+``post_comments.json`` / ``reels_comments.json``       ``{"comments_media_comments": [...]}`` /
+                                                       ``{"comments_reels_comments": [...]}``
+``your_posts_1.json`` / ``your_posts__check_ins...``   list of ``{"timestamp", "data": [{"post"}],
+(Facebook)                                             "attachments", "title"}``
+``comments.json`` (Facebook)                           ``{"comments_v2": [...]}`` (older
+                                                       ``{"comments": [...]}``)
+=====================================================  ==========================================
+
+What the archive does and does not carry, and what the loader makes of it:
+
+- Times are Unix seconds, UTC.
+- Text: Meta writes every UTF-8 byte of non-ASCII text as its own ``\\u00XX`` escape
+  (``"M\\u00c3\\u00bcller"``). Every string (and key) is repaired by re-encoding as latin-1 and
+  decoding as UTF-8, repeated while that round trip succeeds and changes the string; strings
+  for which it fails are already correct and stay as they are.
+- No post IDs, no comment IDs and no metrics. ``post_id`` is derived: the media file number of
+  the first photo/video for Instagram (``media/posts/202504/17904019260137620.jpg`` ->
+  ``17904019260137620``), else ``dyi-<unix time>`` (``-2``, ``-3`` for several posts in the same
+  second). ``comment_id`` is ``dyi-`` plus a hash of time, author and text. These IDs are stable
+  across re-downloads, so overlapping archives dedupe, but they do not match the IDs of Business
+  Suite exports. Metrics are ``<NA>`` (not reported).
+- Comments in these archives are the ones the account holder **wrote** (on any post):
+  ``is_owner`` is True, ``author`` is the name the file gives (Facebook) or ``<NA>``
+  (Instagram), ``account`` is ``<NA>`` and ``post_id`` is ``<NA>`` (the archive does not link
+  them). Instagram's "Media Owner" is kept in an extra column ``media_owner``.
+
+Records that cannot be read (no timestamp) raise :class:`~toolkit.errors.ExportFormatError`
+naming the record (1-based position in the file's list), or are rejected with ``errors="reject"``
+(the load report's ``line`` then holds the record number, as its reason says).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from ..errors import ExportFormatError
+from ._base import Context, Loader, Parsed, Source, register
+
+__all__ = ["MetaDYIJSON", "fix_mojibake"]
+
+_VIDEO = (".mp4", ".mov", ".m4v", ".webm")
+_COMMENT_KEYS = ("comment", "opmerking", "kommentar", "commentaire", "comentario", "commento", "댓글")
+_OWNER_KEYS = ("media owner", "media-eigenaar", "medieninhaber", "medieninhaber*in", "propriétaire du média",
+               "propietario del contenido")
+
+
+def fix_mojibake(value):
+    """Repair Meta's per-byte escapes in a JSON value (strings, keys, nested lists and dicts).
+
+    >>> fix_mojibake({"Comment": "M\\u00c3\\u00bcller \\u00f0\\u009f\\u0098\\u00a2"})
+    {'Comment': 'Müller 😢'}
+    >>> fix_mojibake("Café")   # already correct: the round trip fails, the text is kept
+    'Café'
+    """
+    if isinstance(value, str):
+        return _fix_str(value)
+    if isinstance(value, list):
+        return [fix_mojibake(v) for v in value]
+    if isinstance(value, dict):
+        return {_fix_str(k) if isinstance(k, str) else k: fix_mojibake(v) for k, v in value.items()}
+    return value
+
+
+def _fix_str(s: str) -> str:
+    for _ in range(3):  # double-encoded text has been seen; repeat while it changes
+        if s.isascii():
+            return s
+        try:
+            t = s.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return s
+        if t == s:
+            return s
+        s = t
+    return s
+
+
+def _kind(head: str, basename: str) -> str | None:
+    h = head.lstrip("\ufeff \r\n\t")
+    name = basename.lower()
+    if not name.endswith(".json"):
+        return None
+    if h.startswith("{"):
+        if re.match(r'\{\s*"comments_v2"\s*:', h) or (re.match(r'\{\s*"comments"\s*:', h) and '"comment"' in h):
+            return "fb_comments"
+        if re.match(r'\{\s*"comments_(media|reels)_comments"\s*:', h):
+            return "ig_comments"
+        if re.match(r'\{\s*"ig_(reels_media|stories)"\s*:', h) and '"media"' in h:
+            return "ig_posts"
+        return None
+    if not h.startswith("["):
+        return None
+    if re.match(r'\[\s*\{\s*"media"\s*:', h) and "creation_timestamp" in h:
+        return "ig_posts"
+    if re.match(r'\[\s*\{\s*"(media_list_data|string_map_data|label_values)"\s*:', h) and \
+            ("comment" in name or '"Comment"' in h):
+        return "ig_comments"
+    if re.match(r'\[\s*\{\s*"timestamp"\s*:', h) and re.search(r'"(data|attachments|title)"\s*:', h):
+        return "fb_posts"
+    if re.match(r'\[\s*\]\s*$', h) and re.search(r"(your_posts|posts_\d|comments)", name):
+        return "empty"
+    return None
+
+
+@register
+class MetaDYIJSON(Loader):
+    """Facebook/Instagram "Download your information" JSON files (posts and comments)."""
+
+    format = "meta_dyi_json"
+    priority = 40
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        return _kind(source.head(4096), source.basename) is not None
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        kind = _kind(source.head(4096), source.basename)
+        try:
+            data = json.loads(source.text)
+        except json.JSONDecodeError as exc:
+            raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Was the "
+                                    f"download cut off? Download the archive again.",
+                                    file=source.name, line=exc.lineno) from None
+        data = fix_mojibake(data)
+        parsed = Parsed(f"meta_dyi_{kind}" if kind != "empty" else self.format)
+        if kind == "empty":
+            parsed.rows_read["posts"] = 0
+            return parsed
+        records, sub = _records(data, kind)
+        if records is None:
+            raise ExportFormatError(f"{source.name}: expected a list of records for this Meta archive file, "
+                                    f"found {type(data).__name__}. Download the archive again.",
+                                    file=source.name)
+        table = "posts" if kind.endswith("posts") else "comments"
+        parsed.rows_read[table] = len(records)
+        rows, problems = [], []
+        fn = {"ig_posts": _ig_post, "fb_posts": _fb_post, "ig_comments": _ig_comment,
+              "fb_comments": _fb_comment}[kind]
+        for i, rec in enumerate(records, start=1):
+            if not isinstance(rec, dict):
+                problems.append((i, None, rec, "an object ({...})"))
+                continue
+            row, prob = fn(rec, sub)
+            if prob:
+                problems.append((i, *prob))
+            else:
+                row["_record"] = i
+                rows.append(row)
+        if problems:
+            _problems(source, ctx, parsed, table, problems)
+        frame = pd.DataFrame(rows)
+        if kind.endswith("posts"):
+            frame = _post_frame(frame, "instagram" if kind == "ig_posts" else "facebook", parsed)
+        else:
+            frame = _comment_frame(frame, "instagram" if kind == "ig_comments" else "facebook")
+        parsed.tables[table] = frame
+        parsed.notes.append(f"Meta archive ({kind.replace('_', ' ')}): times are UTC; IDs derived, no metrics")
+        return parsed
+
+
+def _records(data, kind: str) -> tuple[list | None, str]:
+    if isinstance(data, list):
+        return data, ""
+    if isinstance(data, dict):
+        for key, val in data.items():
+            if isinstance(val, list):
+                return val, key
+    return None, ""
+
+
+def _problems(source: Source, ctx: Context, parsed: Parsed, table: str, problems: list) -> None:
+    if ctx.errors == "raise":
+        i, key, val, expected = problems[0]
+        more = f" ({len(problems)} bad record(s) in all; first at records {[p[0] for p in problems[:5]]})" \
+            if len(problems) > 1 else ""
+        where = f", key '{key}'" if key else ""
+        raise ExportFormatError(
+            f"{source.name}, record {i}{where}: cannot read {_short(val)} as {expected}{more}. Download the "
+            f"archive again; or pass errors='reject' to load() to skip bad records and list them in the "
+            f"load report.", file=source.name, line=i, column=key)
+    for i, key, val, expected in problems:
+        parsed.rejected.append({"table": table, "line": i, "column": key,
+                                "reason": f"record {i} (position in the JSON list, not a line): cannot read "
+                                          f"{_short(val)} as {expected}"})
+
+
+def _short(val) -> str:
+    s = repr(val)
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def _ts(value):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{9,11}", value.strip()):
+        return int(value)
+    return None
+
+
+def _ig_post(rec: dict, sub: str):
+    media = rec.get("media") if isinstance(rec.get("media"), list) else []
+    first = media[0] if media and isinstance(media[0], dict) else {}
+    ts = _ts(rec.get("creation_timestamp", first.get("creation_timestamp")))
+    if ts is None:
+        return None, ("creation_timestamp", rec.get("creation_timestamp", first.get("creation_timestamp")),
+                      "a Unix time in seconds (the post has no creation_timestamp)")
+    title = rec.get("title")
+    text = title if isinstance(title, str) else first.get("title") if isinstance(first.get("title"), str) else ""
+    uri = first.get("uri") if isinstance(first.get("uri"), str) else ""
+    stem = PurePosixPath(uri).stem if uri else ""
+    if "reels" in sub:
+        mtype = "reel"
+    elif "stories" in sub:
+        mtype = "story"
+    elif len(media) > 1:
+        mtype = "carousel"
+    elif uri.lower().endswith(_VIDEO):
+        mtype = "video"
+    elif uri:
+        mtype = "photo"
+    else:
+        mtype = None
+    pid = stem if re.fullmatch(r"\d{6,}", stem or "") else None
+    return {"ts": ts, "text": text, "media_type": mtype, "post_id": pid}, None
+
+
+def _fb_post(rec: dict, sub: str):
+    ts = _ts(rec.get("timestamp"))
+    if ts is None:
+        return None, ("timestamp", rec.get("timestamp"), "a Unix time in seconds")
+    text = ""
+    for d in rec.get("data") or []:
+        if isinstance(d, dict) and isinstance(d.get("post"), str):
+            text = d["post"]
+            break
+    mtype = "text"
+    for att in rec.get("attachments") or []:
+        for item in (att.get("data") or []) if isinstance(att, dict) else []:
+            if not isinstance(item, dict):
+                continue
+            if isinstance(item.get("media"), dict):
+                uri = str(item["media"].get("uri", ""))
+                mtype = "video" if uri.lower().endswith(_VIDEO) else "photo"
+            elif "external_context" in item:
+                mtype = "link"
+            elif "place" in item:
+                mtype = "checkin"
+            break
+        break
+    return {"ts": ts, "text": text, "media_type": mtype, "post_id": None}, None
+
+
+def _post_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFrame:
+    if frame.empty:
+        from ..schema import POSTS
+        return POSTS.empty()
+    frame = frame.sort_values("_record", kind="stable")
+    fallback = "dyi-" + frame["ts"].astype("int64").astype(str)
+    nth = fallback.groupby(fallback).cumcount()
+    fallback = fallback.where(nth == 0, fallback + "-" + (nth + 1).astype(str))
+    pid = frame["post_id"].where(frame["post_id"].notna(), fallback)
+    if frame["post_id"].isna().any():
+        parsed.notes.append(f"{int(frame['post_id'].isna().sum())} post(s) without a media file number: "
+                            f"post_id = 'dyi-<unix time>'")
+    return pd.DataFrame({
+        "platform": platform, "account": pd.NA, "post_id": pid.astype("string"),
+        "published_at": pd.to_datetime(frame["ts"].astype("int64"), unit="s", utc=True),
+        "date_only": False, "text": frame["text"].fillna("").astype("string"),
+        "media_type": frame["media_type"].astype("string"), "permalink": pd.NA,
+    }).reset_index(drop=True)
+
+
+def _smd(rec: dict) -> dict:
+    """``string_map_data`` or ``label_values`` as {normalised key: {value/timestamp}}."""
+    out = {}
+    smd = rec.get("string_map_data")
+    if isinstance(smd, dict):
+        for k, v in smd.items():
+            if isinstance(v, dict):
+                out[str(k).strip().lower()] = v
+    for lv in rec.get("label_values") or []:
+        if isinstance(lv, dict) and "label" in lv:
+            v = {"value": lv.get("value")}
+            if "timestamp_value" in lv or "timestamp" in lv:
+                v["timestamp"] = lv.get("timestamp_value", lv.get("timestamp"))
+            out[str(lv["label"]).strip().lower()] = v
+    return out
+
+
+def _ig_comment(rec: dict, sub: str):
+    smd = _smd(rec)
+    text = next((smd[k].get("value") for k in _COMMENT_KEYS if k in smd), None)
+    owner = next((smd[k].get("value") for k in _OWNER_KEYS if k in smd), None)
+    ts = next((_ts(v["timestamp"]) for v in smd.values() if _ts(v.get("timestamp")) is not None), None)
+    if ts is None:
+        ts = _ts(rec.get("timestamp"))
+    if ts is None:
+        return None, ("Time", rec, "a comment with a Unix time (no 'timestamp' found)")
+    if text is None:  # localized label we do not know: the one string value that is not the owner
+        cands = [v.get("value") for k, v in smd.items() if isinstance(v.get("value"), str)
+                 and k not in _OWNER_KEYS and "timestamp" not in v]
+        text = cands[0] if len(cands) == 1 else ""
+    return {"ts": ts, "text": text if isinstance(text, str) else "", "author": None,
+            "media_owner": owner}, None
+
+
+def _fb_comment(rec: dict, sub: str):
+    c = {}
+    for d in rec.get("data") or []:
+        if isinstance(d, dict) and isinstance(d.get("comment"), dict):
+            c = d["comment"]
+            break
+    ts = _ts(c.get("timestamp", rec.get("timestamp")))
+    if ts is None:
+        return None, ("timestamp", rec.get("timestamp"), "a Unix time in seconds")
+    text = c.get("comment") if isinstance(c.get("comment"), str) else ""
+    author = c.get("author") if isinstance(c.get("author"), str) else None
+    return {"ts": ts, "text": text, "author": author, "media_owner": None}, None
+
+
+def _comment_frame(frame: pd.DataFrame, platform: str) -> pd.DataFrame:
+    if frame.empty:
+        from ..schema import COMMENTS
+        return COMMENTS.empty()
+    frame = frame.sort_values("_record", kind="stable")
+    keys = frame["ts"].astype("int64").astype(str) + "|" + frame["author"].fillna("").astype(str) + "|" + \
+        frame["text"].astype(str) + "|" + frame["media_owner"].fillna("").astype(str)
+    cid = keys.map(lambda k: "dyi-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
+    nth = cid.groupby(cid).cumcount()
+    cid = cid.where(nth == 0, cid + "-" + (nth + 1).astype(str))
+    out = pd.DataFrame({
+        "platform": platform, "account": pd.NA, "post_id": pd.NA, "comment_id": cid.astype("string"),
+        "parent_id": pd.NA, "author": frame["author"].astype("string"), "is_owner": True,
+        "published_at": pd.to_datetime(frame["ts"].astype("int64"), unit="s", utc=True),
+        "text": frame["text"].astype("string"), "likes": pd.Series(pd.NA, index=frame.index, dtype="Int64"),
+    })
+    if frame["media_owner"].notna().any():
+        out["media_owner"] = frame["media_owner"].astype("string")
+    return out.reset_index(drop=True)
