@@ -145,3 +145,17 @@ def test_user_column_mapping(tmp_path):
                                                    "Datum": "published_at"})
     assert ds.posts[["platform", "post_id", "likes"]].values.tolist() == [["facebook", "42", 7]]
     assert ds.posts["published_at"].iloc[0] == pd.Timestamp("2024-03-31 16:00", tz="UTC")
+
+
+def test_overlapping_exports_merge_columns_only_one_of_them_reports(tmp_path):
+    # An archive-like file without reach (newer) and an analytics-like file with reach (older):
+    # the newer likes win, the reach only the older file knows is kept.
+    (tmp_path / "a_analytics.csv").write_text(
+        "platform,post_id,published_at,likes,reach\nx,1,2024-03-01T10:00:00Z,5,100\n", encoding="utf-8")
+    (tmp_path / "b_archive.csv").write_text(
+        "platform,post_id,published_at,likes\nx,1,2024-03-01T10:00:00Z,9\n", encoding="utf-8")
+    ds = tk.load(tmp_path)
+    assert ds.posts[["likes", "reach"]].values.tolist() == [[9, 100]]
+    rep = ds.load_report.set_index("file")["duplicates_dropped"]
+    assert rep.tolist() == [1, 0]
+    _invariant(ds.load_report)

@@ -86,9 +86,10 @@ def test_older_month_impressions_unknown_column_and_overlap(tmp_path):
     assert "Brand new column" in ds.load_report.notes.iloc[0]
     p = ds.posts.set_index("post_id")
     assert len(p) == 4  # 3 + 2 rows, one post in both files
-    # the March file is the newer export: its metrics win
+    # the March file is the newer export: its metrics win; impressions, which only the older
+    # February export reports, are kept rather than lost (newest non-missing value per column)
     assert p.loc["1827720132094663", "views"] == 12400
-    assert pd.isna(p.loc["1827720132094663", "impressions"])
+    assert p.loc["1827720132094663", "impressions"] == 9000
     assert p.loc["1827720132094600", "impressions"] == 500
     rep = ds.load_report.set_index("file")
     assert rep.loc["Feb-01-2024_Feb-29-2024_1012344.csv", "duplicates_dropped"] == 1

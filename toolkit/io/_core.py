@@ -300,20 +300,37 @@ def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Cont
 
 
 def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, int]]:
-    """Concatenate and keep one row per key: the one from the most recent export.
+    """Concatenate and keep one row per key, merging what overlapping exports know.
 
-    Recency is the export time a loader found in the file, else the order files were read in
-    (sorted paths), else the row order within a file.
+    For each column the value of the most recent export that reports it wins: a newer
+    export's metrics replace older ones, and a value only an older (or another kind of)
+    export carries, such as impressions from X's analytics CSV next to its archive, is kept
+    instead of being lost with the older row. Recency is the export time a loader found in
+    the file, else the order files were read in (sorted paths), else the row order in a file.
+    The duplicate is counted against the file whose row was superseded.
     """
     frames = [f for f in frames if len(f)]
     if not frames:
         return table.empty(), {}
     data = pd.concat([table.conform(f) for f in frames], ignore_index=True)
     data["_row"] = range(len(data))
+    key = list(table.key)
     ordered = data.sort_values(["_exported_at", "_order", "_row"], na_position="first", kind="stable")
-    dup = ordered.duplicated(list(table.key), keep="last")
+    dup = ordered.duplicated(key, keep="last")
     dropped = ordered.loc[dup, "_order"].value_counts().to_dict() if dup.any() else {}
-    kept = ordered.loc[~dup].sort_values("_row", kind="stable")
+    kept = ordered.loc[~dup]
+    if dup.any():
+        in_group = ordered.duplicated(key, keep=False)
+        # newest non-missing value per column within each duplicated key
+        merged = ordered.loc[in_group].groupby(key, sort=False, dropna=False).last()
+        winners = kept.loc[in_group.loc[kept.index], key + ["_row"]]
+        filled = winners.merge(merged.drop(columns=["_row"]).reset_index(), on=key, how="left",
+                               validate="one_to_one").set_index(winners.index)
+        kept = kept.copy()
+        cols = [c for c in filled.columns if c not in key and c != "_row"]
+        for c in cols:
+            kept.loc[filled.index, c] = filled[c].astype(kept[c].dtype)
+    kept = kept.sort_values("_row", kind="stable")
     kept = kept.drop(columns=["_order", "_exported_at", "_row"]).reset_index(drop=True)
     kept = table.conform(kept)
     table.validate(kept)
