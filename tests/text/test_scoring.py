@@ -153,3 +153,11 @@ def test_add_sentiment_adds_columns_and_keeps_input():
 def test_add_sentiment_missing_column():
     with pytest.raises(SchemaError, match="body"):
         add_sentiment(pd.DataFrame({"text": ["x"]}), text_col="body")
+
+
+def test_auto_language_routes_to_the_right_lexicon():
+    out = sentiment(["Die Bahn war heute pünktlich und der Service war gut.",
+                     "The train was on time and the service was good.", "Toll! 😍"], progress=False)
+    assert out["lang"].tolist() == ["de", "en", "unknown"]
+    # English lexicon on this German sentence would be negative ("die", "war")
+    assert (out["score"] > 0).all()

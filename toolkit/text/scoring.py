@@ -7,7 +7,9 @@ SentiWS) as a table of ``word, valence``.
 How a text is scored
 --------------------
 1. :func:`toolkit.text.clean` removes RT markers, @mentions and URLs and keeps hashtag words.
-2. The language is detected (``lang="auto"``, via :func:`toolkit.text.detect_language`) or given.
+2. The language is detected (``lang="auto"``) or given. Texts with clear function-word evidence
+   (two or more German function words and no English one, or the reverse) are labelled directly;
+   the others go to :func:`toolkit.text.detect_language`.
 3. English (``"en"``): the VADER rules of ``vaderSentiment`` (Hutto & Gilbert 2014) with its own
    lexicon, or TextBlob's pattern lexicon with ``backend="textblob"``.
    German (``"de"``): the same VADER-style engine (valence sum, boosters/dampeners with distance decay,
@@ -32,7 +34,7 @@ Examples
 >>> import toolkit as tk
 >>> tk.text.sentiment(["Die Bahn war pünktlich.", "nicht so toll", "👍"], lang="auto",
 ...                   progress=False)[["lang", "label"]].values.tolist()
-[['de', 'positive'], ['unknown', 'negative'], ['unknown', 'positive']]
+[['de', 'neutral'], ['de', 'negative'], ['unknown', 'positive']]
 """
 
 from __future__ import annotations

@@ -1,0 +1,118 @@
+"""Speed and peak memory of tk.text.sentiment(lang="auto") versus a plain vaderSentiment loop.
+
+Usage::
+
+    .venv/bin/python bench/sentiment_speed.py [--n 1000000] [--unique-share 0.25] [--seed 0]
+
+Generates ``n`` comment-like texts (seeded): a share of frequent short comments drawn with a Zipf-like
+distribution from a pool of German and English comments with emoji ("Toll! 😍", "Danke 🙏", "fail 😡"),
+and ``unique-share`` of longer unique texts built from German or English sentence parts. Each side
+runs in its own subprocess over the same texts, so peak memory (ru_maxrss) is per side and includes
+generating the texts. Results are written up in docs/benchmarks.md ("Sentiment speed").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SHORT = [
+    "Toll! 😍", "Danke 🙏", "Super 👍", "👍", "❤️", "😍😍😍", "Mega!!", "geil 🔥", "Wie immer zu spät 😡",
+    "nicht so toll", "Schade 😢", "Wann kommt der Zug?", "fail 😡", "Love it ❤️", "Great job! 👏",
+    "Thanks 🙏", "So cool 😎", "Not good 👎", "lol 😂", "Ich liebe es", "Wow 😮", "Hammer 💪", "ok",
+    "Was für ein Chaos!", "Bin dabei 🙋", "Yes!!! 🎉", "nope", "Really? 🙄", "Top 👌", "Danke für die Info",
+    "Nie wieder!", "Congrats 🥳", "Warum?", "Sehr schön 🌸", "Ekelhaft 🤮", "Bravo 👏👏", "Same here 😂",
+]
+DE_PARTS = [
+    ["Heute", "Gestern", "Wieder einmal", "Endlich", "Am Montag", "Leider"], ["war", "ist", "wird"],
+    ["der Zug", "das Konzert", "der Service", "die Lieferung", "das Essen", "die App", "das Team"],
+    ["richtig gut", "total verspätet", "nicht so toll", "echt super", "ziemlich enttäuschend", "okay",
+     "sehr freundlich", "mega langsam", "kaum zu gebrauchen", "einfach perfekt"],
+    ["und", "aber", "weil"], ["ich freue mich", "keiner hilft", "alle waren nett", "nichts funktioniert",
+                              "das Wetter passt", "wir kommen wieder"],
+]
+EN_PARTS = [
+    ["Today", "Yesterday", "Once again", "Finally", "On Monday", "Sadly"], ["the", "our", "my"],
+    ["train", "concert", "service", "delivery", "food", "app", "team"],
+    ["was great", "was late again", "is not that good", "was super", "felt disappointing", "was fine",
+     "was very friendly", "is so slow", "barely works", "was just perfect"],
+    ["and", "but", "because"], ["I am happy", "nobody helps", "everyone was nice", "nothing works",
+                                "the weather is fine", "we will come back"],
+]
+EMOJI = ["", "", "", " 😍", " 😡", " 👍", " 🙏", " 😂", " 💪", " ❤️", " 👎", " 🤦‍♂️", " 👍🏽"]
+
+
+def make_texts(n: int, unique_share: float, seed: int) -> list[str]:
+    """Seeded comment stream: frequent short comments (Zipf-like) plus unique longer texts."""
+    rng = np.random.default_rng(seed)
+    n_unique = int(n * unique_share)
+    weights = 1 / np.arange(1, len(SHORT) + 1) ** 1.1
+    short = rng.choice(len(SHORT), size=n - n_unique, p=weights / weights.sum())
+    texts = [SHORT[i] for i in short]
+    for k in range(n_unique):
+        parts = DE_PARTS if rng.random() < 0.5 else EN_PARTS
+        words = [p[rng.integers(len(p))] for p in parts]
+        prefix = "@user%d " % rng.integers(1000) if rng.random() < 0.2 else ""
+        texts.append(f"{prefix}{' '.join(words)} #{k}{EMOJI[rng.integers(len(EMOJI))]}")
+    order = rng.permutation(len(texts))
+    return [texts[i] for i in order]
+
+
+def run_side(side: str, n: int, unique_share: float, seed: int) -> dict:
+    texts = make_texts(n, unique_share, seed)
+    if side == "toolkit":
+        import toolkit as tk
+
+        t0 = time.perf_counter()
+        out = tk.text.sentiment(texts, lang="auto", progress=False)
+        seconds = time.perf_counter() - t0
+        extra = {"labels": out["label"].value_counts().to_dict(), "langs": out["lang"].value_counts().to_dict()}
+    else:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        sia = SentimentIntensityAnalyzer()
+        t0 = time.perf_counter()
+        scores = [sia.polarity_scores(t)["compound"] for t in texts]
+        seconds = time.perf_counter() - t0
+        extra = {"n_scored": len(scores)}
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"side": side, "seconds": round(seconds, 2), "peak_rss_mb": round(rss_mb, 1),
+            "distinct_texts": len(set(texts)), **extra}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--unique-share", type=float, default=0.25)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--side", choices=["toolkit", "vader"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.side:
+        print(json.dumps(run_side(args.side, args.n, args.unique_share, args.seed), ensure_ascii=False))
+        return
+    print(f"machine: {platform.machine()}, cores: {__import__('os').cpu_count()}, python {platform.python_version()}")
+    print(f"n={args.n:,} texts, unique share {args.unique_share}, seed {args.seed}")
+    results = {}
+    for side in ("toolkit", "vader"):
+        proc = subprocess.run([sys.executable, __file__, "--side", side, "--n", str(args.n),
+                               "--unique-share", str(args.unique_share), "--seed", str(args.seed)],
+                              capture_output=True, text=True, check=True)
+        results[side] = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(json.dumps(results[side], ensure_ascii=False), flush=True)
+    ratio = results["toolkit"]["seconds"] / results["vader"]["seconds"]
+    print(f"toolkit / plain vader time: {ratio:.3f} (target <= 0.5)")
+
+
+if __name__ == "__main__":
+    main()
