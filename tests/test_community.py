@@ -35,27 +35,11 @@ def _c(cid, t, *, parent=None, owner=False, author="ann", text="", post="p1", pl
 
 
 @pytest.fixture(scope="session")
-def samples():
-    """Sample comments (CSV under data/samples when written, else generated) with sentiment."""
+def samples(sample_dataset, sample_truth):
+    """Sample comments as tk.load() reads them from data/samples, with sentiment."""
     from toolkit.text import add_sentiment
-    truth_path = SAMPLES / "TRUTH.json"
-    if truth_path.exists() and list(SAMPLES.glob("*/comments.csv")):
-        def read(name, table):
-            df = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False, na_values=[""])
-                            for f in sorted(SAMPLES.glob(f"*/{name}.csv"))], ignore_index=True)
-            df["published_at"] = pd.to_datetime(df["published_at"], utc=True, format="ISO8601")
-            df["text"] = df["text"].fillna("")
-            for b in ("is_owner", "date_only"):
-                if b in df.columns:
-                    df[b] = df[b].astype(str).str.lower().eq("true")
-            return table.conform(df)
-        comments, posts = read("comments", COMMENTS), read("posts", POSTS)
-        truth = json.loads(truth_path.read_text("utf-8"))
-    else:
-        from toolkit import samples as gen
-        data = gen.generate()
-        comments, posts, truth = data.comments, data.posts, data.truth
-    return {"comments": add_sentiment(comments, progress=False), "posts": posts, "truth": truth}
+    return {"comments": add_sentiment(sample_dataset.comments, progress=False), "posts": sample_dataset.posts,
+            "truth": sample_truth}
 
 
 # -- replies -----------------------------------------------------------------------------------

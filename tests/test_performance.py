@@ -27,22 +27,9 @@ def _posts(rows) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def samples():
-    """The sample data: the CSVs under data/samples when written, else generated in memory."""
-    truth_path = SAMPLES / "TRUTH.json"
-    if truth_path.exists() and list(SAMPLES.glob("*/posts.csv")):
-        posts = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False, na_values=[""])
-                           for f in sorted(SAMPLES.glob("*/posts.csv"))], ignore_index=True)
-        posts["published_at"] = pd.to_datetime(posts["published_at"], utc=True, format="ISO8601")
-        posts["text"] = posts["text"].fillna("")
-        for m in ("impressions", "reach", "views", "likes", "comments", "shares", "saves",
-                  "clicks", "engagements"):
-            posts[m] = pd.to_numeric(posts[m])
-        posts["date_only"] = posts["date_only"].astype(str).str.lower().eq("true")
-        return {"posts": POSTS.conform(posts), "truth": json.loads(truth_path.read_text("utf-8"))}
-    from toolkit import samples as gen
-    data = gen.generate()
-    return {"posts": data.posts, "truth": data.truth}
+def samples(sample_dataset, sample_truth):
+    """The sample data as tk.load() reads it from data/samples (real export formats)."""
+    return {"posts": sample_dataset.posts, "truth": sample_truth}
 
 
 # -- formulas and add_engagement -------------------------------------------------------------

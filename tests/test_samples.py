@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import toolkit as tk
 from toolkit import samples
 from toolkit.errors import InputFileError, ParameterError
 from toolkit.schema import COMMENTS, DAILY, POSTS
@@ -23,27 +26,6 @@ from toolkit.schema import COMMENTS, DAILY, POSTS
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 TZ = "Europe/Berlin"
-
-
-def _read(kind: str) -> pd.DataFrame:
-    """Read one canonical table from all platform folders of data/samples."""
-    table = {"posts": POSTS, "comments": COMMENTS, "daily": DAILY}[kind]
-    frames = []
-    for p in samples.PLATFORMS:
-        df = pd.read_csv(SAMPLES / p / f"{kind}.csv", dtype=str, keep_default_na=False,
-                         na_values=[""], encoding="utf-8")
-        frames.append(df)
-    df = pd.concat(frames, ignore_index=True)
-    for col in table.columns:
-        if col.dtype == "Int64":
-            df[col.name] = pd.to_numeric(df[col.name]).astype("Int64")
-        elif col.dtype == "Float64":
-            df[col.name] = pd.to_numeric(df[col.name]).astype("Float64")
-        elif col.dtype == "bool":
-            df[col.name] = df[col.name].map({"True": True, "False": False})
-        elif col.dtype == "string" and col.name == "text":
-            df[col.name] = df[col.name].fillna("")
-    return table.validate(table.conform(df))
 
 
 @pytest.fixture(scope="module")
@@ -62,18 +44,19 @@ def truth():
 
 
 @pytest.fixture(scope="module")
-def posts():
-    return _read("posts")
+def posts(sample_dataset):
+    """The committed samples as users load them (real export formats, via tk.load)."""
+    return sample_dataset.posts
 
 
 @pytest.fixture(scope="module")
-def comments():
-    return _read("comments")
+def comments(sample_dataset):
+    return sample_dataset.comments
 
 
 @pytest.fixture(scope="module")
-def daily():
-    return _read("daily")
+def daily(sample_dataset):
+    return sample_dataset.daily
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +104,36 @@ def test_written_files_are_byte_identical(tmp_path):
     samples.write(tmp_path / "b", scale=0.05)
     assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
     names = sorted(str(p.relative_to(tmp_path / "a")) for p in a)
-    assert len(names) == 3 * 7 + 2
-    assert "TRUTH.json" in names and "README.md" in names and "tiktok/comments.csv" in names
+    assert "TRUTH.json" in names and "README.md" in names
+    assert {n.split("/")[0] for n in names if "/" in n} == set(samples.PLATFORMS)
+
+
+def test_samples_are_real_platform_exports(sample_dataset, tmp_path):
+    """The committed samples are in the platforms' own formats: several per platform, a zip,
+    a tar.gz, a German-spreadsheet CSV; canonical CSVs only for what no export carries."""
+    report = sample_dataset.load_report
+    formats = set(report["format"])
+    assert {"meta_posts_csv", "meta_daily_csv", "x_activity_csv", "x_archive_js", "linkedin_xlsx",
+            "youtube_studio_table", "youtube_comment_threads", "tiktok_content_csv",
+            "mastodon_outbox"} <= formats
+    files = set(report["file"])
+    assert any(".zip!" in f for f in files) and any(".tar.gz!" in f for f in files)
+    german = (SAMPLES / "linkedin" / "kennzahlen_taeglich.csv").read_bytes()
+    assert b";" in german.splitlines()[0] and german.decode("cp1252")
+    # every post is in a platform export; the toolkit-*.csv files only fill in what exports lack
+    exports_only = tmp_path / "exports"
+    shutil.copytree(SAMPLES, exports_only, ignore=shutil.ignore_patterns("toolkit-*"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bare = tk.load(exports_only, tz=TZ, progress=False)
+    assert len(bare.posts) == len(sample_dataset.posts)
+
+
+def test_every_sample_row_is_accounted_for(sample_dataset):
+    r = sample_dataset.load_report
+    assert (r["rows_read"] == r["rows_loaded"] + r["duplicates_dropped"] + r["rows_rejected"]).all()
+    assert set(sample_dataset.rejected["reason"]) == {"totals row"}
+    assert (r["format"] != "unrecognised").all()
 
 
 def test_committed_samples_are_current(tmp_path):
@@ -171,11 +182,20 @@ def test_tables_match_the_canonical_schema(small):
 
 
 def test_committed_files_round_trip_exactly(full, posts, comments, daily):
-    # what is read back from the CSVs equals the generator's frames: emoji, umlauts, newlines,
-    # 19-digit ids, <NA> versus 0 all survive
-    pd.testing.assert_frame_equal(posts, full.posts)
-    pd.testing.assert_frame_equal(comments, full.comments)
-    pd.testing.assert_frame_equal(daily, full.daily)
+    # What tk.load reads back from the platform exports equals the generator's frames: emoji,
+    # umlauts, newlines, 19-digit ids, <NA> versus 0 all survive. Publish times agree to the
+    # minute (Meta's and X's exports have minute precision).
+    for got, want, table in ((posts, full.posts, POSTS), (comments, full.comments, COMMENTS),
+                             (daily, full.daily, DAILY)):
+        key = list(table.key)
+        cols = [c for c in table.names if c != "source_file"]
+        a = got[cols].sort_values(key, ignore_index=True)
+        b = want[cols].sort_values(key, ignore_index=True)
+        if "published_at" in cols:
+            gap = (a["published_at"] - b["published_at"]).abs()
+            assert gap.max() < pd.Timedelta(minutes=1), table.name
+            a, b = a.drop(columns="published_at"), b.drop(columns="published_at")
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
 def test_counts_platforms_and_period(posts, comments, daily, truth):

@@ -236,12 +236,61 @@ def test_slot_size_adapts_and_can_be_forced():
     small = quiet(timing.best_times, synth_posts(60, seed=4), tz=TZ, progress=False)
     forced = quiet(timing.best_times, synth_posts(60, seed=4), tz=TZ, slot_hours=2,
                    progress=False)
-    # 3000 posts over 7 x 17 posting hours: ~25 per hour slot -> 1-hour slots.
-    assert set(busy["slot_hours"]) == {1}
-    # 60 posts: even 6-hour blocks hold fewer than 8 posts -> 12 or 24 hours.
-    assert set(small["slot_hours"]) <= {12, 24}
+    # 3000 posts over 7 x 17 posting hours (06-23): ~25 per hour -> 1-hour slots wherever
+    # there are posts; the empty night 00-06 is one block, 23-24 another.
+    used = busy[busy["n_posts"] > 0]
+    assert set(used["slot_hours"]) == {1} and len(used) == 7 * 17
+    assert set(busy.loc[busy["hour"] == 0, "slot"]) == {f"{d[:3]} 00-06"
+                                                         for d in timing.WEEKDAY_NAMES}
+    # 60 posts (about 9 a day): even 6-hour blocks hold fewer than 8 posts, so each day is
+    # one block of posts (the whole day, or the day from its first posting hour on).
+    used = small[small["n_posts"] > 0]
+    assert len(used) == 7 and (used["slot_hours"] >= 17).all()
+    # the blocks tile each weekday exactly
+    for res in (busy, small):
+        for _, day in res.groupby("weekday"):
+            assert day["hour"].iloc[0] == 0 and day["hour_end"].iloc[-1] == 24
+            assert (day["hour"].to_numpy()[1:] == day["hour_end"].to_numpy()[:-1]).all()
     assert set(forced["slot_hours"]) == {2} and len(forced) == 7 * 12
     assert (forced["hour_end"] - forced["hour"] == 2).all()
+
+
+def test_blocks_follow_the_posting_routine_not_a_fixed_grid():
+    # Each weekday: one post at every hour 08-17 (10 posts); Wednesdays also 4 posts at each
+    # of 18, 19, 20 (12 more). A fixed grid needs 24-hour blocks here (at 12 hours the median
+    # post sits in a slot of 6 posts < 8), so H = 24.
+    # Other weekdays: blocks 00-08 | 08-18 | 18-24 have log-likelihood 10 ln(10/10) = 0 vs
+    # 10 ln(10/24) = -8.75 for the whole day; BIC penalty ln(10)/2 = 1.15 per block, so the
+    # three blocks win (0 - 3.45 > -8.75 - 1.15), and no further cut raises the likelihood.
+    # Wednesday: 00-08 | 08-18 | 18-21 | 21-24: loglik 12 ln(12/3) = 16.64 (penalty
+    # 4 x ln(22)/2 = 6.18) beats 00-08 | 08-21 | 21-24: 22 ln(22/13) = 11.58 (penalty 4.64).
+    rows = []
+    rng = np.random.default_rng(0)
+    for wd in range(7):
+        day = pd.Timestamp("2024-01-01") + pd.Timedelta(days=wd)
+        hours = list(range(8, 18)) + ([18, 19, 20] * 4 if wd == 2 else [])
+        rows += [{"local": f"{day:%Y-%m-%d} {h:02d}:{i % 60:02d}",
+                  "likes": int(rng.integers(5, 500)), "post_id": f"{wd}-{i}"}
+                 for i, h in enumerate(hours)]
+    posts = make_posts(rows)
+    res = timing.best_times(posts, tz=TZ, min_age_days=0, adjust_for=(), progress=False)
+    wed = res[res["weekday"] == 2]
+    assert wed["slot"].tolist() == ["Wed 00-08", "Wed 08-18", "Wed 18-21", "Wed 21-24"]
+    assert wed["n_posts"].tolist() == [0, 10, 12, 0]
+    assert wed["slot_hours"].tolist() == [8, 10, 3, 3]
+    mon = res[res["weekday"] == 0]
+    assert mon["slot"].tolist() == ["Mon 00-08", "Mon 08-18", "Mon 18-24"]
+    # a fixed 4-hour grid would cut the Wednesday routine at 20:00
+    fixed = timing.best_times(posts, tz=TZ, min_age_days=0, adjust_for=(), slot_hours=4,
+                              progress=False)
+    assert slot_row(fixed, "Wed 16-20")["n_posts"] == 8 + 2
+    # The blocks depend on the publish times only, never on the outcomes: other likes, same
+    # blocks (no data snooping, so the tests of the slots stay valid).
+    other = posts.assign(likes=pd.array(rng.integers(5, 500, len(posts)), dtype="Int64"))
+    res2 = timing.best_times(other, tz=TZ, min_age_days=0, adjust_for=(), progress=False)
+    pd.testing.assert_frame_equal(res[["weekday", "hour", "hour_end", "n_posts"]],
+                                  res2[["weekday", "hour", "hour_end", "n_posts"]])
+    assert not (res["lift_raw"].fillna(0) == res2["lift_raw"].fillna(0)).all()
 
 
 # ------------------------------------------------------------------------------------------
@@ -459,24 +508,10 @@ def test_comment_lag_bad_quantiles():
 # the samples: recover what TRUTH.json planted
 # ------------------------------------------------------------------------------------------
 
-def _read_canonical(name: str, table) -> pd.DataFrame:
-    files = sorted(SAMPLES.glob(f"*/{name}.csv"))
-    ids = {c: "string" for c in ("post_id", "comment_id", "parent_id", "account", "author")}
-    frame = pd.concat([pd.read_csv(f, dtype=ids, keep_default_na=False,
-                                   na_values=[""]) for f in files], ignore_index=True)
-    frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
-    frame["text"] = frame["text"].fillna("")
-    return table.conform(frame)
-
-
 @pytest.fixture(scope="session")
-def samples():
-    """(truth, posts, comments) of data/samples, read once per session."""
-    if not (SAMPLES / "TRUTH.json").exists() or not list(SAMPLES.glob("*/posts.csv")):
-        pytest.skip("data/samples not generated yet (python -m toolkit.samples)")
-    truth = json.loads((SAMPLES / "TRUTH.json").read_text(encoding="utf-8"))
-    return (truth, _read_canonical("posts", tk.schema.POSTS),
-            _read_canonical("comments", tk.schema.COMMENTS))
+def samples(sample_dataset, sample_truth):
+    """(truth, posts, comments) of data/samples as tk.load() reads them (real export formats)."""
+    return sample_truth, sample_dataset.posts, sample_dataset.comments
 
 
 @pytest.fixture(scope="session")
@@ -497,9 +532,12 @@ def test_samples_recommend_only_planted_windows(samples, sample_slots):
     # no claim outside the planted windows ...
     wrong = [r["slot"] for _, r in rec.iterrows() if not _overlaps(r, windows[r["platform"]])]
     assert wrong == []
-    # ... and the windows are found on most channels (each has 70-250 posts, 27 % in the window)
-    found = set(rec["platform"])
-    assert len(found) >= 4, f"found windows only on {sorted(found)}"
+    # ... and the window is found on every channel (each has 70-250 posts, about 27 % in the
+    # window): the blocks follow the posting routine, so no fixed grid cuts a window in two
+    # (instagram Wed/Thu 18-21 fell into 16-20 / 20-24 before; youtube's 72 posts forced
+    # 12-hour blocks that diluted Sat 17-20 with the afternoon)
+    found = {r["platform"] for _, r in rec.iterrows() if _overlaps(r, windows[r["platform"]])}
+    assert found == set(windows), f"missed the window on {sorted(set(windows) - found)}"
     # the planted windows rank above the other slots with enough posts
     for platform, w in windows.items():
         g = sample_slots[(sample_slots["platform"] == platform) & (sample_slots["n_posts"] >= 8)]
@@ -525,18 +563,25 @@ def test_samples_young_posts_are_counted(samples, sample_slots):
 
 
 def test_samples_with_shuffled_times_claim_nothing(samples):
+    # Publish times shuffled within each platform: the posting routine (the blocks) stays,
+    # the time effect is gone. Over 20 shufflings (about 2,500 tested slots) at most 5 % of
+    # the slots with posts may be recommended, in total and in every single run. (Measured
+    # over 200 shufflings: 24 of 25,400 slots = 0.09 %, at most 1.6 % in one run.)
     truth, posts, _ = samples
-    share = []
-    for seed in (1, 2, 3):
+    total = recommended = 0
+    for seed in range(20):
         rng = np.random.default_rng(seed)
         shuffled = posts.copy()
         for platform, idx in posts.groupby("platform").groups.items():
             shuffled.loc[idx, "published_at"] = rng.permutation(
                 posts.loc[idx, "published_at"].to_numpy())
         res = quiet(timing.best_times, shuffled, tz=truth["timezone"], progress=False,
-                    random_state=seed)
-        share.append(res.loc[res["n_posts"] > 0, "recommended"].mean())
-    assert max(share) <= 0.05
+                    random_state=seed, n_boot=200)
+        tested = res[res["n_posts"] > 0]
+        assert tested["recommended"].mean() <= 0.05, seed
+        total += len(tested)
+        recommended += int(tested["recommended"].sum())
+    assert recommended / total <= 0.05
 
 
 def test_samples_audience_activity_and_lag(samples):

@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputFileError, ParameterError
-from .schema import COMMENTS, DAILY, POSTS
+from .schema import TABLES, COMMENTS, DAILY, POSTS
 
 __all__ = [
     "SampleData",
@@ -1257,22 +1258,85 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_canonical(data: SampleData, out_dir: Path) -> list[Path]:
+def _write_canonical(frames: dict[str, pd.DataFrame], out_dir: Path, prefix: str = "") -> list[Path]:
+    """Write canonical CSVs, one folder per platform (``<platform>/<prefix><table>.csv``)."""
     written = []
     for p in PLATFORMS:
-        folder = out_dir / p
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, df in (("posts", data.posts), ("comments", data.comments), ("daily", data.daily)):
-            path = folder / f"{name}.csv"
-            _csv_frame(df[df["platform"] == p]).to_csv(path, index=False, encoding="utf-8",
-                                                       lineterminator="\n", na_rep="")
+        for name, df in frames.items():
+            part = df[df["platform"] == p]
+            if not len(part):
+                continue
+            folder = out_dir / p
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{prefix}{name}.csv"
+            _csv_frame(part).to_csv(path, index=False, encoding="utf-8", lineterminator="\n", na_rep="")
             written.append(path)
-    truth_path = out_dir / "TRUTH.json"
-    truth_path.write_text(json.dumps(data.truth, ensure_ascii=False, indent=2, sort_keys=True)
-                          + "\n", encoding="utf-8")
-    readme = out_dir / "README.md"
-    readme.write_text(_readme(data.truth), encoding="utf-8")
-    return written + [truth_path, readme]
+    return written
+
+
+def _write_exports(data: SampleData, out_dir: Path) -> list[Path]:
+    """Write each platform's data the way the platform exports it (see toolkit/_exporters)."""
+    from ._exporters.generic_de import write_generic_de
+    from ._exporters.linkedin import write_linkedin
+    from ._exporters.mastodon import write_mastodon
+    from ._exporters.meta import write_meta
+    from ._exporters.video import write_tiktok, write_youtube, write_youtube_comments
+    from ._exporters.x import write_x
+
+    posts, daily, acc = data.posts, data.daily, ACCOUNTS
+    written: list[Path] = []
+    written += write_meta(posts, None, daily, out_dir / "facebook", platform="facebook",
+                          account=acc["facebook"], tz=TIMEZONE)
+    written += write_meta(posts, None, daily, out_dir / "instagram", platform="instagram",
+                          account=acc["instagram"], tz=TIMEZONE)
+    written += write_x(posts, None, None, out_dir / "x", account=acc["x"])
+    # LinkedIn: the content workbook (dates only) and the follower numbers a manager keeps in a
+    # German spreadsheet (';', decimal comma, cp1252).
+    written += write_linkedin(posts, None, None, out_dir / "linkedin", account=acc["linkedin"], tz=TIMEZONE)
+    written += write_generic_de(None, daily[daily["platform"] == "linkedin"], out_dir / "linkedin", tz=TIMEZONE)
+    written += write_youtube(posts, None, daily, out_dir / "youtube", account=acc["youtube"], tz=TIMEZONE)
+    written += write_youtube_comments(data.comments, out_dir / "youtube")
+    written += write_tiktok(posts, None, None, out_dir / "tiktok", account=acc["tiktok"], tz=TIMEZONE)
+    user, _, host = acc["mastodon"].partition("@")
+    written += write_mastodon(posts, None, None, out_dir / "mastodon", account=user, host=host or "mastodon.social")
+    return written
+
+
+def _supplement(data: SampleData, exports_dir: Path) -> dict[str, pd.DataFrame]:
+    """Canonical rows that no platform export carried (or carried with less detail).
+
+    Loads the freshly written exports and keeps each canonical row whose values differ from
+    what the exports gave: comments by others (no platform exports them except YouTube),
+    LinkedIn's publish times (its export has dates only), Mastodon's counts (its archive has
+    none), and daily metrics without an export.
+    """
+    import warnings
+
+    from .io import load
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = load(exports_dir, tz=TIMEZONE, progress=False)
+    out = {}
+    for name, canon, got in (("posts", data.posts, loaded.posts), ("comments", data.comments, loaded.comments),
+                             ("daily", data.daily, loaded.daily)):
+        key = list(TABLES[name].key)
+        cols = [c for c in TABLES[name].names if c != "source_file"]
+        merged = canon[cols].merge(got[cols], on=key, how="left", suffixes=("", "_got"), indicator=True)
+        differs = merged["_merge"] == "left_only"
+        for c in cols:
+            if c in key:
+                continue
+            a, b = merged[c], merged[f"{c}_got"]
+            if c == "published_at":
+                gap = (a - b).abs() > pd.Timedelta(minutes=1)
+                bad = a.notna() & (b.isna() | gap.fillna(True).astype(bool))
+            else:
+                eq = (a.astype(object) == b.astype(object))
+                bad = a.notna() & ~(eq.fillna(False).astype(bool))
+            differs |= bad.to_numpy()
+        out[name] = canon.loc[differs.to_numpy()].reset_index(drop=True)
+    return out
 
 
 def _days_names(weekdays) -> str:
@@ -1305,11 +1369,26 @@ Any resemblance to real people or companies is coincidence.
 
 ## Files
 
-`<platform>/posts.csv`, `<platform>/comments.csv`, `<platform>/daily.csv`: the canonical tables
-of `toolkit.schema` (UTF-8, timestamps ISO 8601 in UTC with `+00:00`, empty cell = not reported,
-`0` = reported zero). Only the metrics the platform's own export reports are filled.
+Each platform folder holds the data the way that platform exports it, so `toolkit.load()` is
+exercised on real formats:
+
+| platform | files |
+|---|---|
+| facebook, instagram | Meta Business Suite per-post CSVs, one per month (UTF-8 with BOM, `Publish time` in Europe/Berlin without zone), page-level daily CSVs (UTF-16, `sep=,` line) |
+| x | the legacy analytics CSV `tweet_activity_metrics_*.csv` and an account archive zip (`data/tweets.js`); the same posts in both, merged on load |
+| linkedin | the company-page content workbook (`.xlsx`, dates only) and a follower sheet re-saved by a German spreadsheet program (`kennzahlen_taeglich.csv`: `;`, decimal comma, cp1252) |
+| youtube | a Studio zip (`Table data.csv` with its `Total` row, `Totals.csv`) and a Data API `commentThreads.json` |
+| tiktok | the Studio content CSV |
+| mastodon | an account archive `.tar.gz` (`outbox.json`, `actor.json`, `likes.json`) |
+
+Files named `toolkit-*.csv` are in the toolkit's generic canonical format (see `toolkit.schema`)
+and hold only what no platform export carries: comments by other people (platforms export those
+only through their APIs; YouTube's is included), LinkedIn publish times (its export has dates
+only), Mastodon favourite/boost counts (its archive has none), YouTube Shorts flags, and daily
+series without an export. They carry an `exported_at` column so their values win over the
+exports' when both have a row. Load everything with
+`toolkit.load("data/samples", tz="Europe/Berlin")`.
 `TRUTH.json`: what was planted, and what it measures as in these files.
-A later issue adds the same data in the platforms' real export formats.
 
 ## Regenerate
 
@@ -1357,7 +1436,10 @@ Best windows (weekday 0 = Monday, hours in Europe/Berlin local time, end exclusi
 
 def write(out_dir: str | Path = "data/samples", *, seed: int = SEED,
           scale: float = 1.0) -> list[Path]:
-    """Generate the samples and write them as canonical CSVs plus TRUTH.json and README.md.
+    """Generate the samples and write them as real platform exports plus TRUTH.json and README.md.
+
+    Each platform's posts and daily series are written in its own export formats (see
+    ``toolkit/_exporters``); what no export carries goes into canonical ``toolkit-*.csv`` files.
 
     Parameters
     ----------
@@ -1371,8 +1453,8 @@ def write(out_dir: str | Path = "data/samples", *, seed: int = SEED,
     Returns
     -------
     list of Path
-        The files written: ``<platform>/posts.csv``, ``comments.csv``, ``daily.csv`` for each
-        platform, then ``TRUTH.json`` and ``README.md``.
+        The files written: the export files per platform, the ``toolkit-*.csv`` supplements,
+        then ``TRUTH.json`` and ``README.md``.
 
     Raises
     ------
@@ -1385,7 +1467,20 @@ def write(out_dir: str | Path = "data/samples", *, seed: int = SEED,
                              f"to write the samples into. Pass a folder path.")
     data = generate(seed=seed, scale=scale)
     out.mkdir(parents=True, exist_ok=True)
-    return _write_canonical(data, out)
+    for old in sorted(out.glob("*/")):  # rewrite the platform folders from scratch
+        if old.name in PLATFORMS:
+            shutil.rmtree(old)
+    written = _write_exports(data, out)
+    extra = _supplement(data, out)
+    stamp = f"{data.truth['export_date']}T12:00:00+00:00"  # written after the platform exports
+    extra = {name: df.assign(exported_at=stamp) for name, df in extra.items()}
+    written += _write_canonical(extra, out, prefix="toolkit-")
+    truth_path = out / "TRUTH.json"
+    truth_path.write_text(json.dumps(data.truth, ensure_ascii=False, indent=2, sort_keys=True)
+                          + "\n", encoding="utf-8")
+    readme = out / "README.md"
+    readme.write_text(_readme(data.truth), encoding="utf-8")
+    return written + [truth_path, readme]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,9 @@ What the usual "best time" heatmaps get wrong, and what this module does instead
 * "best time" from three posts: here small slots are shrunk towards the account's mean, carry
   a bootstrap interval, and are never recommended below ``min_posts`` or without passing a
   false-discovery-rate guard;
+* a fixed grid (4-hour blocks from midnight) cutting a posting routine such as 18:00-21:00 in
+  two: here the blocks follow where the account's posting density changes, per weekday,
+  chosen from the publish times alone (never from the outcomes);
 * undeclared denominators: every result carries ``metric`` and ``formula`` columns.
 """
 
@@ -107,10 +110,24 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
       so they are not tested). On data without a time effect this recommends any slot at all
       in at most about ``alpha`` of the accounts.
 
-    Slot size adapts to the data unless ``slot_hours`` is given: per account, the smallest
-    block of 1, 2, 3, 4, 6, 12 or 24 hours such that the median post sits in a (weekday, block)
-    slot with at least ``target_posts`` posts (a post-weighted median: hours nobody posts in do
-    not force wider blocks); 24 (whole weekdays) when none does.
+    Slots follow the account's posting routine unless ``slot_hours`` fixes a grid. The blocks
+    are chosen from the publish times alone, never from the outcomes (so the choice cannot
+    favour a slot that happened to do well, and the tests below stay valid):
+
+    1. the widest block ``H``: the smallest of 1, 2, 3, 4, 6, 12 or 24 hours such that, on a
+       fixed grid, the median post sits in a (weekday, block) slot with at least
+       ``target_posts`` posts (a post-weighted median: hours nobody posts in do not count);
+    2. per weekday, the day is cut into contiguous hour ranges where the posting density
+       changes: for each number of blocks ``K`` the cut maximising the Poisson log-likelihood
+       of the hourly post counts, ``sum n_b * log(n_b / width_b)``, with no block that holds
+       posts wider than ``H``; ``K`` maximises the Bayesian information criterion
+       ``loglik - K * log(n_day) / 2`` among the cuts whose median post still sits in a block
+       of at least ``target_posts`` posts.
+
+    A routine such as "Saturdays 17:00-20:00" so becomes one slot instead of being cut in two
+    by a fixed grid (16-20 / 20-24), and a weekday with few posts gets wide blocks while a
+    busy one gets narrow ones. Blocks can therefore differ between weekdays and in width
+    (``slot_hours`` per row); empty night hours are merged into one block.
 
     Excluded posts (counted in ``result.attrs["excluded"]`` and announced with a warning):
     posts with ``date_only`` (no clock time), posts where the metric or denominator is not
@@ -133,9 +150,11 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     adjust_for : sequence of str, default ("media_type",)
         Posts columns whose effect is removed before slots are compared; ``()`` for none.
     slot_hours : int, optional
-        Force the block size (a divisor of 24).
+        Force a fixed grid of blocks of this many hours (a divisor of 24), the same on every
+        weekday, starting at midnight.
     target_posts : int, default 8
-        Typical posts per slot the automatic block size aims for.
+        Typical posts per slot the automatic blocks aim for (at least this many for the
+        median post).
     min_posts : int, default 8
         Fewest posts a slot needs before it can be recommended.
     min_age_days : float, default 3
@@ -161,7 +180,8 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         One row per (platform, account, weekday, slot), every slot of the week included
         (``n_posts`` 0 for empty ones, whose lift columns are NaN). Columns: platform, account,
         weekday (0 = Monday), weekday_name, hour (block start, local clock), hour_end (block
-        end, exclusive), slot_hours, slot (label such as ``"Wed 18-21"``), n_posts, lift_raw,
+        end, exclusive), slot_hours (= hour_end - hour; may differ between rows), slot (label
+        such as ``"Wed 18-21"``), n_posts, lift_raw,
         lift, ci_low, ci_high, p_value, recommended, n_account_posts (posts of the account
         used), n_excluded_young (per platform), metric, formula, tz.
         ``attrs["excluded"]`` = ``{"date_only": n, "missing_metric": n, "too_young": n}``,
@@ -289,10 +309,19 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
     r = y.to_numpy() - base.to_numpy()
     r = _winsorise(r)
 
-    h = slot_hours or _choose_block(g["weekday"].to_numpy(), g["hour"].to_numpy(), target_posts)
-    n_blocks = 24 // h
-    slot = g["weekday"].to_numpy() * n_blocks + g["hour"].to_numpy() // h
-    n_slots = 7 * n_blocks
+    hour, weekday = g["hour"].to_numpy(), g["weekday"].to_numpy()
+    if slot_hours:
+        bounds = [np.arange(0, 25, int(slot_hours))] * 7
+    else:
+        widest = _choose_block(weekday, hour, target_posts)
+        bounds = [_choose_bounds(hour[weekday == d], target_posts, widest) for d in range(7)]
+    n_blocks = np.array([len(b) - 1 for b in bounds])
+    first = np.concatenate([[0], np.cumsum(n_blocks)[:-1]])
+    slot = np.empty(len(hour), dtype=np.int64)
+    for d in range(7):
+        on = weekday == d
+        slot[on] = first[d] + np.searchsorted(bounds[d], hour[on], side="right") - 1
+    n_slots = int(n_blocks.sum())
 
     factors = [pd.factorize(g[c].astype("string").fillna("<NA>"))[0] for c in adjust_for]
     r, infl = _adjust(r, slot, n_slots, factors)
@@ -336,7 +365,8 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
     sig = bh_reject(np.where(n >= min_posts, p, np.nan), alpha)
 
     wd = np.repeat(np.arange(7), n_blocks)
-    start = np.tile(np.arange(n_blocks) * h, 7)
+    start = np.concatenate([b[:-1] for b in bounds])
+    end = np.concatenate([b[1:] for b in bounds])
     lift = np.exp(mean * w)
     ci_low = np.exp(lo * w)
     recommended = occ & (ci_low > 1) & (n >= min_posts) & sig
@@ -344,9 +374,9 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
         "weekday": wd,
         "weekday_name": [WEEKDAY_NAMES[d] for d in wd],
         "hour": start,
-        "hour_end": start + h,
-        "slot_hours": h,
-        "slot": [f"{WEEKDAY_NAMES[d][:3]} {s:02d}-{s + h:02d}" for d, s in zip(wd, start)],
+        "hour_end": end,
+        "slot_hours": end - start,
+        "slot": [f"{WEEKDAY_NAMES[d][:3]} {s:02d}-{e:02d}" for d, s, e in zip(wd, start, end)],
         "n_posts": n,
         "lift_raw": np.exp(mean),
         "lift": lift,
@@ -359,13 +389,67 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
 
 
 def _choose_block(weekday: np.ndarray, hour: np.ndarray, target: int) -> int:
+    """Widest block for the account: the smallest of 1, 2, 3, 4, 6, 12, 24 hours such that, on
+    a fixed grid, the median post sits in a (weekday, block) slot with at least ``target``
+    posts (a post-weighted median: hours nobody posts in do not force wider blocks)."""
     for h in _SLOT_CHOICES:
         counts = np.bincount(weekday * (24 // h) + hour // h)
         counts = counts[counts > 0]
-        # the size of the slot the median *post* sits in (slots nobody posts in do not count)
         if len(counts) and np.median(np.repeat(counts, counts)) >= target:
             return h
     return 24
+
+
+def _choose_bounds(hour: np.ndarray, target: int, widest: int = 24) -> np.ndarray:
+    """Block boundaries of one weekday (local hours, 0 ... 24) from its posting times alone.
+
+    For each number of blocks ``K`` (1 ... 24), the partition of the day into ``K``
+    contiguous hour ranges that best describes when the account posts on this weekday: it
+    maximises the Poisson log-likelihood of the hourly post counts under a rate that is
+    constant within each block, ``sum_b n_b * log(n_b / width_b)`` (dynamic programming).
+    Boundaries so fall where the posting density changes: a routine "Saturday 17:00-20:00"
+    stays one block instead of being cut by a fixed grid. Among the ``K`` whose median post
+    sits in a block with at least ``target`` posts (a post-weighted median: hours nobody posts
+    in do not force wider blocks), the one with the best Bayesian information criterion,
+    ``loglik - K * log(n) / 2`` (``n`` posts on the weekday), is used: a boundary is drawn
+    only where the posting times support it; the whole day when no ``K`` qualifies. Outcomes
+    are never looked at, so the choice cannot favour a slot that happened to do well, and the
+    tests of the slots stay valid.
+    """
+    chosen = np.array([0, 24])
+    if len(hour) == 0:
+        return chosen
+    cum = np.concatenate([[0.0], np.cumsum(np.bincount(hour, minlength=24)[:24])])
+    a, b = np.triu_indices(25, k=1)
+    n = cum[b] - cum[a]
+    cost = np.full((25, 25), -np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost[a, b] = np.where(n > 0, n * np.log(n / (b - a)), 0.0)
+    # no block with posts wider than the account's fixed-grid block (hours without posts
+    # may be merged freely): a day of evenly spread posts keeps the fixed grid's resolution
+    cost[a[(n > 0) & (b - a > widest)], b[(n > 0) & (b - a > widest)]] = -np.inf
+    best = np.full(25, -np.inf)
+    best[0] = 0.0
+    back = np.zeros((25, 25), dtype=np.int64)
+    pen = 0.5 * np.log(len(hour))                             # BIC: one rate per block
+    score = -np.inf
+    # more blocks than occupied hours plus the gaps between them cannot raise the likelihood
+    max_k = min(24, 2 * len(np.unique(hour)) + 1)
+    for k in range(1, max_k + 1):
+        cand = best[:, None] + cost                            # [start, end]
+        back[k] = np.argmax(cand, axis=0)
+        best = cand[back[k], np.arange(25)]
+        if not np.isfinite(best[24]) or best[24] - pen * k <= score:
+            continue
+        bounds = [24]
+        for kk in range(k, 0, -1):
+            bounds.append(int(back[kk][bounds[-1]]))
+        bounds = np.array(bounds[::-1])
+        c = np.bincount(np.searchsorted(bounds, hour, side="right") - 1)
+        # the size of the block the median *post* sits in (empty blocks do not count)
+        if np.median(np.repeat(c, c)) >= target:
+            chosen, score = bounds, best[24] - pen * k
+    return chosen
 
 
 def _winsorise(r: np.ndarray) -> np.ndarray:

@@ -159,3 +159,24 @@ def test_overlapping_exports_merge_columns_only_one_of_them_reports(tmp_path):
     rep = ds.load_report.set_index("file")["duplicates_dropped"]
     assert rep.tolist() == [1, 0]
     _invariant(ds.load_report)
+
+
+def test_a_precise_publish_time_beats_a_newer_date_only_one(tmp_path):
+    (tmp_path / "a_scheduler.csv").write_text(
+        "platform,post_id,published_at,likes\nlinkedin,7,2024-03-05T08:30:00Z,5\n", encoding="utf-8")
+    (tmp_path / "b_linkedin_export.csv").write_text(
+        "platform,post_id,published_at,likes,clicks\nlinkedin,7,2024-03-05,9,3\n", encoding="utf-8")
+    ds = tk.load(tmp_path, tz="UTC")
+    row = ds.posts.iloc[0]
+    assert row["published_at"] == pd.Timestamp("2024-03-05 08:30", tz="UTC") and not row["date_only"]
+    assert (row["likes"], row["clicks"]) == (9, 3)
+
+
+def test_exported_at_column_makes_a_file_win_duplicates(tmp_path):
+    (tmp_path / "a.csv").write_text("platform,post_id,published_at,likes,exported_at\n"
+                                    "x,1,2024-03-01T10:00:00Z,50,2024-04-01T00:00:00Z\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("platform,post_id,published_at,likes,exported_at\n"
+                                    "x,1,2024-03-01T10:00:00Z,40,2024-03-15T00:00:00Z\n", encoding="utf-8")
+    ds = tk.load(tmp_path)
+    assert ds.posts["likes"].tolist() == [50]  # a.csv is the newer export although read first
+    assert "exported_at" not in ds.posts.columns

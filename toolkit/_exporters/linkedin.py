@@ -42,9 +42,23 @@ def _metric_header(metric: str) -> str:
 
 
 def _save(wb, path: Path) -> None:
+    """Save deterministically: openpyxl stamps the save time into docProps/core.xml and the zip."""
+    import io
+    import re
+    import zipfile
+
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", lambda m: m.group(1) + stamp.encode(), data)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6]), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
 
 
 def write_linkedin(posts: pd.DataFrame, comments: pd.DataFrame | None, daily: pd.DataFrame | None,

@@ -84,3 +84,68 @@ def write_tiktok(posts: pd.DataFrame, comments: pd.DataFrame | None, daily: pd.D
     path = out / "tiktok_content.csv"
     path.write_text(_csv(rows), encoding="utf-8", newline="")
     return [path]
+
+
+_CHANNEL_ID = "UCbergkaffee0000000000000"
+
+
+def write_youtube_comments(comments: pd.DataFrame, out_dir: str | Path, *,
+                           channel_id: str = _CHANNEL_ID) -> list[Path]:
+    """Write ``platform == "youtube"`` comments as a YouTube Data API ``commentThreads`` response.
+
+    Top-level comments become threads; replies go into the thread of their top-level comment
+    (YouTube threads are one level deep). The channel's own comments carry ``channel_id`` as
+    author channel, which is how the loader recognises them. ``textDisplay`` is the HTML-escaped
+    text, as the API sends it. Returns the paths written.
+    """
+    import hashlib
+    import html
+    import json
+
+    c = comments[comments["platform"] == "youtube"].sort_values(["published_at", "comment_id"], kind="stable")
+    if not len(c):
+        return []
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    parent = dict(zip(c["comment_id"], c["parent_id"]))
+
+    def root(cid: str) -> str:
+        seen = 0
+        while isinstance(parent.get(cid), str) and seen < 50:
+            cid, seen = parent[cid], seen + 1
+        return cid
+
+    def snippet(r, thread: str | None) -> dict:
+        digest = hashlib.sha1(str(r["author"]).encode("utf-8")).hexdigest()[:22]
+        author_channel = channel_id if r["is_owner"] else "UC" + digest
+        s = {"channelId": channel_id, "videoId": r["post_id"],
+             "textDisplay": html.escape(r["text"]).replace("\n", "<br>"), "textOriginal": r["text"],
+             "authorDisplayName": r["author"],
+             "authorChannelId": {"value": author_channel}, "canRate": True, "viewerRating": "none",
+             "likeCount": 0 if pd.isna(r["likes"]) else int(r["likes"]),
+             "publishedAt": r["published_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+             "updatedAt": r["published_at"].strftime("%Y-%m-%dT%H:%M:%SZ")}
+        if thread is not None:
+            s["parentId"] = thread
+        return {"kind": "youtube#comment", "id": r["comment_id"], "snippet": s}
+
+    threads: dict[str, dict] = {}
+    for _, r in c.iterrows():
+        if pd.isna(r["parent_id"]):
+            threads[r["comment_id"]] = {"kind": "youtube#commentThread", "id": r["comment_id"],
+                                        "snippet": {"channelId": channel_id, "videoId": r["post_id"],
+                                                    "topLevelComment": snippet(r, None), "canReply": True,
+                                                    "totalReplyCount": 0, "isPublic": True},
+                                        "replies": {"comments": []}}
+    for _, r in c.iterrows():
+        if pd.notna(r["parent_id"]):
+            top = root(r["comment_id"])
+            if top in threads:
+                threads[top]["replies"]["comments"].append(snippet(r, top))
+                threads[top]["snippet"]["totalReplyCount"] += 1
+    body = {"kind": "youtube#commentThreadListResponse", "pageInfo": {"totalResults": len(threads),
+                                                                     "resultsPerPage": len(threads)},
+            "items": list(threads.values())}
+    path = out / "commentThreads.json"
+    path.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return [path]

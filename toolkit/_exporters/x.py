@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -69,6 +70,14 @@ def write_x(posts: pd.DataFrame, comments: pd.DataFrame | None, daily: pd.DataFr
               "retweet_count": "" if pd.isna(r.shares) else str(int(r.shares)), "id": r.post_id,
               "created_at": r.published_at.strftime("%a %b %d %H:%M:%S +0000 %Y"), "favorited": False,
               "full_text": html.escape(r.text, quote=False), "lang": "de"}
+        links = re.findall(r"https?://\S+", r.text)
+        tw["entities"]["urls"] = [{"url": u, "expanded_url": u, "display_url": u.split("//", 1)[-1]}
+                                  for u in links]
+        if isinstance(r.media_type, str) and r.media_type in ("photo", "video", "gif"):
+            media = [{"type": "animated_gif" if r.media_type == "gif" else r.media_type,
+                      "media_url_https": f"https://pbs.twimg.com/media/{r.post_id}.jpg"}]
+            tw["entities"]["media"] = media
+            tw["extended_entities"] = {"media": media}
         tweets.append({"tweet": tw})
     acc = [{"account": {"username": account, "accountId": "1", "accountDisplayName": account}}]
     zip_path = out / f"twitter-{end:%Y-%m-%d}-sample.zip"

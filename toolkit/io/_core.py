@@ -282,7 +282,13 @@ def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Cont
                                 "_order": order})
     report = pd.DataFrame(report_rows, columns=REPORT_COLUMNS + ["_order"])
     out = {}
-    for name, table in TABLES.items():
+    for name, table in TABLES.items():  # posts first: the others borrow its accounts
+        if name != "posts":
+            for i, frame in enumerate(frames[name]):
+                frames[name][i], note = _fill_account(frame, out["posts"])
+                if note:
+                    sel = (report["_order"] == frame["_order"].iloc[0]) & (report["table"] == name)
+                    report.loc[sel, "notes"] = report.loc[sel, "notes"].map(lambda n: f"{n}; {note}" if n else note)
         out[name], dropped = _dedupe(frames[name], table)
         for order, n in dropped.items():
             sel = (report["_order"] == order) & (report["table"] == name)
@@ -299,6 +305,31 @@ def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Cont
     return Dataset(out["posts"], out["comments"], out["daily"], report, rejected, ctx.tz)
 
 
+def _fill_account(frame: pd.DataFrame, posts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Fill a missing ``account`` from what the posts say, and say how many rows were filled.
+
+    Comments take the account of the post they belong to; rows still without one take the
+    platform's account when the posts of that platform name exactly one (exports such as
+    Meta's daily files or YouTube's comment API name no account).
+    """
+    if "account" not in frame.columns or not len(frame) or frame["account"].notna().all():
+        return frame, ""
+    frame = frame.copy()
+    account = frame["account"].astype("string")
+    before = int(account.isna().sum())
+    if "post_id" in frame.columns and len(posts):
+        by_post = posts.dropna(subset=["account"]).drop_duplicates(["platform", "post_id"]).set_index(
+            ["platform", "post_id"])["account"]
+        keys = pd.MultiIndex.from_arrays([frame["platform"].astype("string"), frame["post_id"].astype("string")])
+        account = account.fillna(pd.Series(by_post.reindex(keys).to_numpy(), index=frame.index, dtype="string"))
+    single = posts.dropna(subset=["account"]).groupby("platform")["account"].unique()
+    single = single[single.map(len) == 1].map(lambda a: a[0])
+    account = account.fillna(frame["platform"].astype("string").map(single).astype("string"))
+    frame["account"] = account
+    filled = before - int(account.isna().sum())
+    return frame, (f"account taken from the posts for {filled} row(s) whose export names none" if filled else "")
+
+
 def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, int]]:
     """Concatenate and keep one row per key, merging what overlapping exports know.
 
@@ -307,7 +338,8 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     export carries, such as impressions from X's analytics CSV next to its archive, is kept
     instead of being lost with the older row. Recency is the export time a loader found in
     the file, else the order files were read in (sorted paths), else the row order in a file.
-    The duplicate is counted against the file whose row was superseded.
+    A precise publish time wins over a date-only one. The duplicate is counted against the
+    file whose row was superseded.
     """
     frames = [f for f in frames if len(f)]
     if not frames:
@@ -321,8 +353,18 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     kept = ordered.loc[~dup]
     if dup.any():
         in_group = ordered.duplicated(key, keep=False)
+        group = ordered.loc[in_group]
+        if "date_only" in group.columns:
+            # A precise publish time beats a date-only one whatever the export's age (LinkedIn's
+            # export has dates only; a scheduler's CSV has the time): blank the date-only times
+            # of groups that also have a precise one, so the precise one is the last non-missing.
+            precise = ~group["date_only"].astype(bool)
+            has_precise = precise.groupby([group[k] for k in key], dropna=False).transform("any")
+            blank = ~precise & has_precise
+            group = group.assign(published_at=group["published_at"].mask(blank),
+                                 date_only=group["date_only"].astype("boolean").mask(blank))
         # newest non-missing value per column within each duplicated key
-        merged = ordered.loc[in_group].groupby(key, sort=False, dropna=False).last()
+        merged = group.groupby(key, sort=False, dropna=False).last()
         winners = kept.loc[in_group.loc[kept.index], key + ["_row"]]
         filled = winners.merge(merged.drop(columns=["_row"]).reset_index(), on=key, how="left",
                                validate="one_to_one").set_index(winners.index)

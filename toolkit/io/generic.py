@@ -15,6 +15,8 @@ likes, ``Kommentare`` -> comments, ``Geteilt``/``Shares``/``Reposts`` -> shares,
 saves, ``Klicks`` -> clicks, ``Interaktionen`` -> engagements. Your ``columns=`` win over aliases,
 canonical names over aliases.
 
+An optional ``exported_at`` column says when the file was exported: when the same row is in
+several files, the newest export's values win (without it, files read later win).
 Timestamps may carry an offset (``2026-03-01T09:15:00+00:00``) or not (then they are local time
 in ``tz=``); a date alone (``2026-03-01``, ``01.03.2026``) sets ``date_only``. Counts accept
 ``12,400``-style thousands and ``-``/blank for "not reported". Unknown extra columns are kept in
@@ -157,7 +159,15 @@ class GenericCSV(Loader):
         parsed = Parsed(self.format)
         parsed.rejected += [{"table": table, **b} for b in recs.bad]
         parsed.rows_read[table] = len(recs.frame) + len(recs.bad)
-        extra = [h for h in recs.header if h not in mapping]
+        exported = [h for h in recs.header if normalise_name(h) == "exported_at"]
+        if exported:
+            # File-level: when the data was exported (newer exports win duplicate rows).
+            when, _, bad = parse_datetime(recs.frame[exported[0]], tz="UTC")
+            if len(when.dropna()):
+                parsed.exported_at = when.max()
+            if bad.any():
+                parsed.notes.append(f"column '{exported[0]}': {int(bad.sum())} unreadable value(s) ignored")
+        extra = [h for h in recs.header if h not in mapping and h not in exported]
         if extra:
             parsed.notes.append(f"extra columns kept: {extra}")
         raw = recs.frame.rename(columns={k: v for k, v in mapping.items()})

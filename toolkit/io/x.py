@@ -511,10 +511,11 @@ class XArchiveJS(Loader):
                           f"cannot read {tw.get('created_at')!r} as a time like 'Sat Oct 11 15:50:20 +0000 2025'")
                 continue
             media = (tw.get("extended_entities") or tw.get("entities") or {}).get("media") or []
+            has_link = bool((tw.get("entities") or {}).get("urls"))
             rows.append({
                 "post_id": tid, "published_at": created, "text": html.unescape(text),
                 "likes": _num(tw.get("favorite_count")), "shares": _num(tw.get("retweet_count")),
-                "media_type": _media_type(media),
+                "media_type": _media_type(media, has_link),
                 "is_reply": bool(tw.get("in_reply_to_status_id_str") or tw.get("in_reply_to_status_id")),
                 "in_reply_to_screen_name": tw.get("in_reply_to_screen_name"),
                 "lang": tw.get("lang"),
@@ -556,9 +557,10 @@ def _num(v):
     return int(s) if s.isdigit() else pd.NA
 
 
-def _media_type(media: list) -> str:
+def _media_type(media: list, has_link: bool = False) -> str:
+    """The archive's first media entity type; without media: "link" when the tweet links out, else "text"."""
     if not media:
-        return "text"
+        return "link" if has_link else "text"
     kind = str(media[0].get("type", "photo")) if isinstance(media[0], dict) else "photo"
     return {"animated_gif": "gif"}.get(kind, kind)
 
