@@ -45,7 +45,9 @@ class Dataset:
         duplicates_dropped, rows_rejected, notes. For every row
         ``rows_read == rows_loaded + duplicates_dropped + rows_rejected``.
     rejected : pandas.DataFrame
-        One row per rejected input row: file, table, line, column, reason.
+        One row per rejected input row: file, table, line, column, kind, reason. ``kind`` is
+        "invalid" (a row that could not be read; load() warns) or "skipped" (a row that is not
+        data by design: a totals row, a repost of someone else's post, a list of liked URIs).
     tz : str or None
         The ``tz=`` the data was loaded with.
     """
@@ -55,7 +57,7 @@ class Dataset:
     daily: pd.DataFrame
     load_report: pd.DataFrame
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["file", "table", "line", "column", "reason"]))
+        columns=["file", "table", "line", "column", "kind", "reason"]))
     tz: str | None = None
 
     @property
@@ -298,9 +300,11 @@ def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Cont
                        ignore_index=True)
     for c in ("rows_read", "rows_loaded", "duplicates_dropped", "rows_rejected"):
         report[c] = report[c].astype("int64")
-    rejected = pd.DataFrame(rejected_rows, columns=["file", "table", "line", "column", "reason"])
-    if len(rejected):
-        warnings.warn(f"load(): rejected {len(rejected):,} row(s); see Dataset.rejected and the load report.",
+    rejected = pd.DataFrame(rejected_rows, columns=["file", "table", "line", "column", "kind", "reason"])
+    rejected["kind"] = rejected["kind"].fillna("invalid")
+    invalid = int((rejected["kind"] == "invalid").sum())
+    if invalid:
+        warnings.warn(f"load(): rejected {invalid:,} row(s) that could not be read; see Dataset.rejected and the load report.",
                       stacklevel=3)
     return Dataset(out["posts"], out["comments"], out["daily"], report, rejected, ctx.tz)
 

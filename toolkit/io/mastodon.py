@@ -170,7 +170,7 @@ class MastodonOutbox(Loader):
             kind = act.get("type") if isinstance(act, dict) else None
             if kind == "Announce":
                 parsed.rejected.append({"table": "posts", "line": i, "column": "type",
-                                        "reason": f"record {i}: boost (Announce) of another account's post, "
+                                        "kind": "skipped", "reason": f"record {i}: boost (Announce) of another account's post, "
                                                   f"not own content"})
                 continue
             obj = act.get("object") if isinstance(act, dict) else None
@@ -250,7 +250,7 @@ class MastodonURIList(Loader):
         name = source.basename
         parsed = Parsed(self.format, exported_at=_exported_at(source))
         reason = f"{name} lists {'liked' if 'like' in name.lower() else 'bookmarked'} status URIs only"
-        parsed.rejected += [{"table": "", "line": i, "column": None, "reason": f"record {i}: {reason}"}
+        parsed.rejected += [{"table": "", "line": i, "column": None, "kind": "skipped", "reason": f"record {i}: {reason}"}
                             for i in range(len(items))]
         parsed.notes.append(f"{reason} (no time, no content): {len(items)} URI(s) not loaded")
         return parsed

@@ -164,7 +164,7 @@ class TikTokDistributionCSV(Loader):
                   f"it")
         lines = sorted([int(x) for x in recs.lines] + [b["line"] for b in recs.bad])
         parsed.rows_read["daily"] = len(lines)
-        parsed.rejected += [{"table": "daily", "line": line, "column": None, "reason": reason} for line in lines]
+        parsed.rejected += [{"table": "daily", "line": line, "column": None, "kind": "skipped", "reason": reason} for line in lines]
         parsed.notes.append(f"{len(lines)} row(s) not loaded: {reason}")
         parsed.tables["daily"] = pd.DataFrame(columns=["platform", "account", "date", "metric", "value"])
         return parsed
@@ -287,7 +287,7 @@ class TikTokDataJSON(Loader):
         parsed.rows_read["posts"] = len(videos) + len(deleted)
         for p, i, _ in deleted:
             parsed.rejected.append({"table": "posts", "line": i, "column": None,
-                                    "reason": f"record {i} of {'/'.join(map(str, p))}: recently deleted post"})
+                                    "kind": "skipped", "reason": f"record {i} of {'/'.join(map(str, p))}: recently deleted post"})
         rows = []
         for p, i, v in videos:
             where = f"record {i} of {'/'.join(map(str, p))}"

@@ -501,7 +501,7 @@ class XArchiveJS(Loader):
             text = str(tw.get("full_text", tw.get("text", "")) or "")
             if tw.get("retweeted") is True or text.startswith("RT @"):
                 parsed.rejected.append({"table": "posts", "line": i, "column": None,
-                                        "reason": f"record {i}: retweet of another account's post (not own "
+                                        "kind": "skipped", "reason": f"record {i}: retweet of another account's post (not own "
                                                   f"content; retweets are skipped)"})
                 continue
             created = pd.to_datetime(str(tw.get("created_at", "")), format="%a %b %d %H:%M:%S %z %Y",

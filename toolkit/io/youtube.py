@@ -114,7 +114,7 @@ class YouTubeStudioTable(Loader):
         total = ids.str.lower().eq("total")
         for line in recs.lines[total.to_numpy()]:
             parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
-                                    "reason": "totals row"})
+                                    "kind": "skipped", "reason": "totals row"})
         keep = ~total.to_numpy()
         raw = raw.loc[keep].reset_index(drop=True)
         ids = ids[keep].reset_index(drop=True)
@@ -230,7 +230,7 @@ class YouTubeStudioChart(Loader):
         reason = ("per-video daily series (Chart data.csv): no canonical table holds it; "
                   "Table data.csv has the per-video totals")
         lines = list(recs.lines) + [b["line"] for b in recs.bad]
-        parsed.rejected += [{"table": "daily", "line": int(line), "column": per_video[0], "reason": reason}
+        parsed.rejected += [{"table": "daily", "line": int(line), "column": per_video[0], "kind": "skipped", "reason": reason}
                             for line in sorted(lines)]
         parsed.notes.append(f"{n} per-video daily row(s) not loaded: {reason}")
         parsed.tables["daily"] = pd.DataFrame(columns=["platform", "account", "date", "metric", "value"])
