@@ -1,32 +1,17 @@
 """Tests of toolkit/io/mastodon.py on a hand-written archive in tests/fixtures/io/mastodon/."""
 
-import contextlib
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.io._util import assert_invariant, no_unreadable_rows_warning
 import toolkit as tk
 from toolkit.errors import ExportFormatError
 from toolkit.io.mastodon import html_to_text
 
 FIX = Path(__file__).parent.parent / "fixtures" / "io" / "mastodon"
 ARCHIVE = FIX / "archive-20240614120000-0123456789abcdef0123456789abcdef.tar.gz"
-
-@contextlib.contextmanager
-def _no_unreadable_rows_warning():
-    """Rows skipped by design (reposts, totals rows, URI lists) are counted, not warned about."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    assert not [w for w in caught if "could not be read" in str(w.message)]
-
-
-
-def _invariant(ds):
-    r = ds.load_report
-    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
 
 
 def test_html_to_text():
@@ -38,7 +23,7 @@ def test_html_to_text():
 
 
 def test_archive_posts():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load(ARCHIVE)
     p = ds.posts.set_index("post_id")
     assert list(p.index) == ["112615000000000001", "112615000000000002"]
@@ -55,14 +40,14 @@ def test_archive_posts():
     assert "boost (Announce)" in reasons[0]
     assert reasons[1:] == ["record 0: likes.json lists liked status URIs only",
                            "record 1: likes.json lists liked status URIs only"]
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_same_archive_twice_dedupes():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load([ARCHIVE, ARCHIVE])
     assert len(ds.posts) == 2 and ds.load_report.duplicates_dropped.sum() == 2
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_bad_published_record_1():

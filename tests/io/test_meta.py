@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.io._util import assert_invariant
 import toolkit as tk
 from toolkit.errors import ExportFormatError
 
@@ -15,11 +16,6 @@ IG = FIX / "Sep-01-2026_Oct-31-2026_ig.csv"
 
 def utc(s):
     return pd.Timestamp(s, tz="UTC")
-
-
-def assert_invariant(ds):
-    r = ds.load_report
-    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all(), r
 
 
 def test_facebook_posts_values_and_dst():

@@ -1,32 +1,17 @@
 """Tests of toolkit/io/tiktok.py on hand-written exports in tests/fixtures/io/tiktok/."""
 
-import contextlib
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.io._util import assert_invariant, no_unreadable_rows_warning
 import toolkit as tk
 from toolkit.errors import ExportFormatError
 from toolkit.io.tiktok import comment_id, infer_years
 
 FIX = Path(__file__).parent.parent / "fixtures" / "io" / "tiktok"
 D = pd.Timestamp
-
-@contextlib.contextmanager
-def _no_unreadable_rows_warning():
-    """Rows skipped by design (reposts, totals rows, URI lists) are counted, not warned about."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    assert not [w for w in caught if "could not be read" in str(w.message)]
-
-
-
-def _invariant(ds):
-    r = ds.load_report
-    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
 
 
 def test_infer_years_across_new_year_both_orders():
@@ -46,7 +31,7 @@ def test_overview_year_from_parameter():
     assert v[(D("2024-12-31"), "likes")] == 0
     assert len(ds.daily) == 4 * 5
     assert "year=2025" in ds.load_report.notes[0]
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_overview_without_year_names_the_fix():
@@ -55,7 +40,7 @@ def test_overview_without_year_names_the_fix():
 
 
 def test_folder_year_followers_and_distribution():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load(FIX / "tiktok-2024")
     v = ds.daily.set_index(["date", "metric"]).value
     assert v[(D("2023-12-31"), "followers")] == 1200
@@ -65,7 +50,7 @@ def test_folder_year_followers_and_distribution():
     notes = ds.load_report.set_index("format").notes
     assert "2024 (from the file/folder name" in notes["tiktok_daily_csv"].iloc[0]
     assert ds.rejected.reason.str.contains("distribution by gender").all()
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_bad_date_line_3():
@@ -83,7 +68,7 @@ def test_content_csv():
     b = p.loc["7301234567890123457"]
     assert b.published_at == D("2024-03-30 17:00", tz="UTC")
     assert pd.isna(b.likes) and b.comments == 0
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_content_csv_missing_column():
@@ -92,7 +77,7 @@ def test_content_csv_missing_column():
 
 
 def test_download_your_data_json():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load(FIX / "user_data_tiktok.json", tz="Europe/Berlin")
     p = ds.posts.set_index("post_id")
     assert list(p.index) == ["7301234567890123456", "7301234567890123457"]
@@ -105,4 +90,4 @@ def test_download_your_data_json():
     assert c.text.tolist() == ["Super Video! 😍", "Grüße aus Köln"]
     assert c.comment_id.iloc[0] == comment_id("2024-03-31 18:05:00", "Super Video! 😍")
     assert ds.rejected.reason.str.contains("recently deleted").tolist() == [True]
-    _invariant(ds)
+    assert_invariant(ds)

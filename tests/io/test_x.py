@@ -1,33 +1,17 @@
 """Tests of toolkit/io/x.py on small hand-written exports in tests/fixtures/io/x/."""
 
-import contextlib
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.io._util import assert_invariant, no_unreadable_rows_warning
 import toolkit as tk
 from toolkit.errors import ExportFormatError
 from toolkit.io.x import snowflake_time
 
 FIX = Path(__file__).parent.parent / "fixtures" / "io" / "x"
 UTC = "UTC"
-
-
-@contextlib.contextmanager
-def _no_unreadable_rows_warning():
-    """Rows skipped by design (reposts, totals rows, URI lists) are counted, not warned about."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    assert not [w for w in caught if "could not be read" in str(w.message)]
-
-
-
-def _invariant(ds):
-    r = ds.load_report
-    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
 
 
 def test_activity_csv_values():
@@ -44,7 +28,7 @@ def test_activity_csv_values():
     assert b.text == "Plain tweet <3 👩‍👩‍👧"
     assert b.likes == 0 and b.media_views == 12 and b.promoted_impressions == 300
     assert ds.load_report.format.tolist() == ["x_activity_csv"]
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_activity_csv_2015_favorites_bom_crlf():
@@ -63,7 +47,7 @@ def test_activity_csv_bad_time_names_line():
     with pytest.warns(UserWarning, match="rejected 1 row"):
         ds = tk.load(FIX / "bad_time_line_3.csv", errors="reject")
     assert ds.rejected.line.tolist() == [3]
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_activity_csv_missing_column_lists_expected_and_found():
@@ -94,7 +78,7 @@ def test_content_csv_time_from_snowflake():
     assert old.date_only and old.published_at == pd.Timestamp("2006-03-20 23:00", tz=UTC)
     assert pd.isna(old.impressions) and pd.isna(old.likes)
     assert "not a snowflake" in ds.load_report.notes[0]
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_content_csv_bad_date():
@@ -111,11 +95,11 @@ def test_overview_to_daily():
     assert v[(pd.Timestamp("2024-04-26"), "new_follows")] == 5
     assert pd.isna(v[(pd.Timestamp("2024-04-27"), "video_views")])  # blank = not reported
     assert v[(pd.Timestamp("2024-04-27"), "replies")] == 0
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_archive_zip_posts_account_retweet_skipped():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load(FIX / "twitter-2025-10-12-abc123def.zip")
     p = ds.posts.set_index("post_id")
     assert list(p.index) == ["1977039067859894552", "1977040000000000000"]
@@ -127,15 +111,15 @@ def test_archive_zip_posts_account_retweet_skipped():
     assert a.permalink == "https://x.com/studio_stein/status/1977039067859894552"
     assert p.loc["1977040000000000000"].is_reply
     assert ds.rejected.reason.str.contains("retweet").tolist() == [True]
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_archive_overlap_dedupes():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load([FIX / "twitter-2025-10-12-abc123def.zip", FIX / "twitter-2025-10-12-abc123def.zip"])
     assert len(ds.posts) == 2
     assert ds.load_report.duplicates_dropped.sum() == 2
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_archive_broken_json_is_not_evaluated():

@@ -1,35 +1,20 @@
 """Tests of toolkit/io/youtube.py on hand-written exports in tests/fixtures/io/youtube/."""
 
-import contextlib
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.io._util import assert_invariant, no_unreadable_rows_warning
 import toolkit as tk
 from toolkit.errors import ExportFormatError
 
 FIX = Path(__file__).parent.parent / "fixtures" / "io" / "youtube"
 STUDIO = FIX / "Content 2026-09-01_2026-09-30 Steinwerk Studio.zip"
 
-@contextlib.contextmanager
-def _no_unreadable_rows_warning():
-    """Rows skipped by design (reposts, totals rows, URI lists) are counted, not warned about."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        yield
-    assert not [w for w in caught if "could not be read" in str(w.message)]
-
-
-
-def _invariant(ds):
-    r = ds.load_report
-    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
-
 
 def test_studio_zip_table_totals_chart():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load(STUDIO, tz="Europe/Berlin")
     p = ds.posts.set_index("post_id")
     assert list(p.index) == ["dQw4w9WgXcQ", "-abcDEF1234"]  # leading space trimmed, Total row skipped
@@ -48,11 +33,11 @@ def test_studio_zip_table_totals_chart():
     assert ds.daily.value.tolist() == [600, 900] and ds.daily.metric.eq("views").all()
     assert ds.daily.account.eq("Steinwerk Studio").all()
     assert set(ds.load_report.format) == {"youtube_studio_table", "youtube_studio_totals", "youtube_studio_chart"}
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_studio_dst_conversion():
-    with _no_unreadable_rows_warning():
+    with no_unreadable_rows_warning():
         ds = tk.load(FIX / "dst" / "Table data.csv", tz="Europe/Berlin")
     got = ds.posts.set_index("post_id").published_at
     assert got["AAAAAAAAAA1"] == pd.Timestamp("2024-03-30 17:00", tz="UTC")  # CET
@@ -92,7 +77,7 @@ def test_comment_threads():
     # No textOriginal: textDisplay HTML turned into text.
     assert c.loc["UgxThread1.reply2"].text == "crash's at 0:45\nzweite Zeile"
     assert c.loc["UgxThread2"].post_id == "-abcDEF1234"
-    _invariant(ds)
+    assert_invariant(ds)
 
 
 def test_comment_threads_bad_record():
@@ -101,4 +86,4 @@ def test_comment_threads_bad_record():
     with pytest.warns(UserWarning, match="rejected 1 row"):
         ds = tk.load(FIX / "bad_published_at_record_1.json", errors="reject")
     assert len(ds.comments) == 3
-    _invariant(ds)
+    assert_invariant(ds)
