@@ -2,19 +2,24 @@
 
 Usage::
 
-    .venv/bin/python bench/sentiment_speed.py [--n 1000000] [--unique-share 0.25] [--seed 0]
+    .venv/bin/python bench/sentiment_speed.py [--n 1000000] [--unique-share 0.25] [--seed 0] [--repeat 3]
 
 Generates ``n`` comment-like texts (seeded): a share of frequent short comments drawn with a Zipf-like
 distribution from a pool of German and English comments with emoji ("Toll! 😍", "Danke 🙏", "fail 😡"),
 and ``unique-share`` of longer unique texts built from German or English sentence parts. Each side
 runs in its own subprocess over the same texts, so peak memory (ru_maxrss) is per side and includes
-generating the texts. Results are written up in docs/benchmarks.md ("Sentiment speed").
+generating the texts (and, for the toolkit, the lingua models). The two sides alternate ``--repeat``
+times (toolkit, vader, toolkit, vader, ...) and the medians and the median of the per-round ratios are
+printed. A last toolkit run under ``tracemalloc`` reports the peak of Python allocations made by the
+``sentiment`` call itself (not timed: tracing slows Python down). Results are written up in
+docs/benchmarks.md ("Sentiment speed").
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import platform
 import resource
 import subprocess
@@ -71,12 +76,20 @@ def make_texts(n: int, unique_share: float, seed: int) -> list[str]:
 
 def run_side(side: str, n: int, unique_share: float, seed: int) -> dict:
     texts = make_texts(n, unique_share, seed)
-    if side == "toolkit":
+    if side in ("toolkit", "toolkit-memory"):
         import toolkit as tk
 
+        if side == "toolkit-memory":
+            import tracemalloc
+
+            tracemalloc.start()
         t0 = time.perf_counter()
         out = tk.text.sentiment(texts, lang="auto", progress=False)
         seconds = time.perf_counter() - t0
+        if side == "toolkit-memory":
+            traced_mb = tracemalloc.get_traced_memory()[1] / 2**20
+            return {"side": side, "tracemalloc_peak_mb": round(traced_mb, 1),
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
         extra = {"labels": out["label"].value_counts().to_dict(), "langs": out["lang"].value_counts().to_dict()}
     else:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -96,22 +109,32 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--unique-share", type=float, default=0.25)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--side", choices=["toolkit", "vader"], help=argparse.SUPPRESS)
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of toolkit + vader runs")
+    ap.add_argument("--side", choices=["toolkit", "vader", "toolkit-memory"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:
         print(json.dumps(run_side(args.side, args.n, args.unique_share, args.seed), ensure_ascii=False))
         return
     print(f"machine: {platform.machine()}, cores: {__import__('os').cpu_count()}, python {platform.python_version()}")
     print(f"n={args.n:,} texts, unique share {args.unique_share}, seed {args.seed}")
-    results = {}
-    for side in ("toolkit", "vader"):
+    def run(side: str) -> dict:
         proc = subprocess.run([sys.executable, __file__, "--side", side, "--n", str(args.n),
                                "--unique-share", str(args.unique_share), "--seed", str(args.seed)],
                               capture_output=True, text=True, check=True)
-        results[side] = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(json.dumps(results[side], ensure_ascii=False), flush=True)
-    ratio = results["toolkit"]["seconds"] / results["vader"]["seconds"]
-    print(f"toolkit / plain vader time: {ratio:.3f} (target <= 0.5)")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        return result
+
+    rounds = [(run("toolkit"), run("vader")) for _ in range(args.repeat)]
+    ratios = [t["seconds"] / v["seconds"] for t, v in rounds]
+    memory = run("toolkit-memory")
+    med = {side: statistics.median(r[k]["seconds"] for r in rounds) for k, side in enumerate(("toolkit", "vader"))}
+    print(f"median seconds: toolkit {med['toolkit']:.2f}, plain vader {med['vader']:.2f}; "
+          f"median ratio toolkit / plain vader {statistics.median(ratios):.3f} (rounds: "
+          f"{', '.join(f'{r:.3f}' for r in ratios)}; target <= 0.5)")
+    print(f"peak RSS (median): toolkit {statistics.median(t['peak_rss_mb'] for t, _ in rounds):.0f} MB, "
+          f"vader {statistics.median(v['peak_rss_mb'] for _, v in rounds):.0f} MB; tracemalloc peak of the "
+          f"sentiment call {memory['tracemalloc_peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

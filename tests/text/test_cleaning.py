@@ -16,6 +16,9 @@ from toolkit.text.cleaning import clean
     ("Toll! 😍", "Toll! 😍"),
     ("#Bahnchaos heute", "Bahnchaos heute"),
     ("", ""),
+    ("  RT @db: Zug\tfällt\n aus", "Zug fällt aus"),   # leading blanks before RT, tab and newline
+    ("a#b ##x #1", "a#b ##x 1"),                     # '#' inside a word or doubled is kept
+    ("Start ist heute", "Start ist heute"),         # 'RT'-like word that is no marker
 ])
 def test_clean_str(raw, expected):
     assert clean(raw) == expected
@@ -40,3 +43,8 @@ def test_clean_list_gives_series():
 def test_clean_dataframe_is_refused():
     with pytest.raises(ParameterError, match="DataFrame"):
         clean(pd.DataFrame({"text": ["a"]}))
+
+
+def test_clean_unchanged_text_is_returned_as_is():
+    text = "Nothing to clean here 👍"
+    assert clean(text) is text

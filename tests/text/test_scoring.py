@@ -161,3 +161,62 @@ def test_auto_language_routes_to_the_right_lexicon():
     assert out["lang"].tolist() == ["de", "en", "unknown"]
     # English lexicon on this German sentence would be negative ("die", "war")
     assert (out["score"] > 0).all()
+
+
+# vaderSentiment itself is the reference for the re-implemented English rules (texts without emoji,
+# so both sides see the same tokens); each text exercises one rule.
+VADER_CASES = [
+    "The food was good.",
+    "The food was not good.",                       # negation, 1 word before
+    "The food was not very good!!",                 # negation 2 words before + booster + '!!'
+    "I never thought it would be so great",         # negation 3 words before
+    "It was never so good",                         # "never so" -> x 1.25
+    "The service was VERY bad but the food was GREAT",  # CAPS differential, booster, "but"
+    "It was kind of nice",                          # "kind of" dampener
+    "This is the least helpful answer",             # "least"
+    "No problem at all, thanks",                    # "no" before a lexicon word
+    "That movie was the bomb",                      # special-case idiom
+    "Well, this sucks??? Really???",                # question-mark emphasis
+    "I am hardly happy, just sort of okay",         # dampeners
+    "Without doubt the best day",                   # "without doubt"
+    "nothing works and nobody helps",
+]
+
+
+@pytest.mark.parametrize("text", VADER_CASES)
+def test_english_rules_match_vadersentiment(text):
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    expected = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    assert score(text, lang="en") == pytest.approx(expected, abs=6e-5)
+
+
+def test_english_emoji_from_bundled_table():
+    # "great" alone: 3.1 -> 3.1 / sqrt(3.1**2 + 15); 😡 adds its table valence as one more word
+    from toolkit.text.scoring import _bundled_dict
+
+    angry = _bundled_dict("emoji")["😡"]
+    assert angry < 0
+    assert score("great", lang="en") == pytest.approx(3.1 / np.sqrt(3.1 ** 2 + 15))
+    total = 3.1 + angry
+    assert score("great 😡", lang="en") == pytest.approx(total / np.sqrt(total ** 2 + 15))
+
+
+def test_auto_language_short_texts_unknown_without_detector():
+    from toolkit.text.scoring import _quick_lang
+
+    assert _quick_lang("Danke 🙏") == "unknown"        # 5 letters: too short to tell
+    assert _quick_lang("ist das nicht toll") == "de"
+    assert _quick_lang("this is not that good") == "en"
+    assert _quick_lang("Konzert tonight") is None      # no function words: the detector decides
+
+
+def test_labels_per_row_with_missing_and_thresholds():
+    # "gut" = 2.0 -> 2 / sqrt(4 + 15) = 0.459: neutral under the German default (0.65), positive at 0.05
+    out = sentiment(["gut", None, "schlecht"] * 3, lang="de", progress=False)
+    assert out["label"].isna().tolist() == [False, True, False] * 3
+    assert out["label"].dropna().tolist() == ["neutral", "negative"] * 3
+    out = sentiment(["gut", None, "schlecht"], lang="de", thresholds=(-0.05, 0.05), progress=False)
+    assert out["label"].dropna().tolist() == ["positive", "negative"]
+    assert out["score"].iloc[0] == pytest.approx(2 / np.sqrt(19))
+    assert str(out["label"].dtype) == "string"

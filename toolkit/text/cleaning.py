@@ -27,8 +27,7 @@ __all__ = ["clean"]
 _RT_RE = re.compile(r"^\s*(?:RT|rt)\b:?\s*")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|de|org|net|ly|co|at|ch|io)/\S*", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<![\w@])@\w+(?:[.:]\w+)*:?")
-_HASHTAG_RE = re.compile(r"(?<![\w#])#(\w)")
-_SPACE_RE = re.compile(r"\s+")
+_HASHTAG_RE = re.compile(r"(?<![\w#])#(?=\w)")
 
 
 def _clean_one(text: object) -> str:
@@ -41,14 +40,16 @@ def _clean_one(text: object) -> str:
         text = str(text)
     if "&" in text:
         text = html.unescape(text)
-    text = _RT_RE.sub("", text)
+    if text.lstrip()[:2] in ("RT", "rt"):
+        text = _RT_RE.sub("", text)
     if "http" in text or "www" in text or "/" in text:
         text = _URL_RE.sub(" ", text)
     if "@" in text:
         text = _MENTION_RE.sub(" ", text)
     if "#" in text:
-        text = _HASHTAG_RE.sub(r"\1", text)
-    return _SPACE_RE.sub(" ", text).strip()
+        text = _HASHTAG_RE.sub("", text)
+    out = " ".join(text.split())
+    return text if out == text else out  # unchanged text: keep the caller's string, no copy
 
 
 def clean(texts: str | pd.Series | Iterable[str | None]) -> str | pd.Series:

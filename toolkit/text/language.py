@@ -13,7 +13,7 @@ Engines (``engine=``):
 ``"lingua"`` (default)
     lingua-language-detector restricted to English and German, high-accuracy mode (character
     1- to 5-grams). Deterministic. The most accurate on short comments in
-    ``bench/language_detection.py`` (see docs/benchmarks-language.md); its low-accuracy mode was
+    ``bench/language_detection.py`` (see docs/benchmarks.md, "Language detection"); its low-accuracy mode was
     faster but wrong on 14 % of English tweets of 20-50 characters, so it is not used.
 ``"langdetect"``
     langdetect (a port of Google's language-detection) with only its English and German
@@ -77,7 +77,7 @@ def detect_language(texts, *, min_chars: int = _DEFAULT_MIN_CHARS, engine: str =
         Minimum number of letters a text must keep, after URLs, e-mail addresses, @mentions,
         emoji, digits and punctuation are removed, to be detected at all; shorter texts are
         ``"unknown"``. Hashtag words count as letters (``#Bahnchaos`` counts 9). Emoji-only texts
-        are always ``"unknown"``. Accuracy per length is in docs/benchmarks-language.md.
+        are always ``"unknown"``. Accuracy per length is in docs/benchmarks.md.
     engine : {"lingua", "langdetect"}, default "lingua"
         Detector to use; see the module docstring.
     progress : bool, default True
