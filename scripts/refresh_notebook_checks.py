@@ -22,7 +22,10 @@ MARK = "# NBVAL_CHECK_OUTPUT"
 def refresh(path: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / path.name
-        pm.execute_notebook(str(path), str(out), cwd=str(path.parent), kernel_name="python3",
+        source = nbformat.read(path, as_version=4)
+        # widget cells need a live kernel and can stall headless execution (see toolkit/report.py)
+        source.cells = [c for c in source.cells if "interactive" not in c.get("metadata", {}).get("tags", [])]
+        pm.execute_notebook(source, str(out), cwd=str(path.parent), kernel_name="python3",
                             progress_bar=False)
         executed = nbformat.read(out, as_version=4)
     by_source = {c.source: c for c in executed.cells if c.cell_type == "code"}

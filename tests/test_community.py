@@ -270,3 +270,18 @@ def test_response_rate_is_vectorised_for_large_tables():
     r = com.response_rate(c, period="W")
     assert r["user_comments"].sum() == n and r["replied"].sum() == n // 2
     assert (r["median_minutes"] == 60).all()
+
+
+def test_pseudonymize_replaces_mentions_of_commenters_in_texts():
+    df = _comments([
+        _c("1", "2026-03-02 10:00", author="Jörg Kaya", text="Wann liefert ihr?"),
+        _c("2", "2026-03-02 10:30", author="Anna", text="@Jörg Kaya same question! @jörg kaya?"),
+        _c("3", "2026-03-02 11:00", parent="1", owner=True, text="@Jörg Kaya morgen, @Anna auch"),
+        _c("4", "2026-03-02 11:30", author="Bob", text="@Annabelle is not Anna; mail anna@example.com"),
+    ])
+    out = com.pseudonymize(df, salt="s")
+    joerg, anna = out.loc[0, "author"], out.loc[1, "author"]
+    assert out.loc[1, "text"] == f"@{joerg} same question! @{joerg}?"
+    assert out.loc[2, "text"] == f"@{joerg} morgen, @{anna} auch"
+    assert out.loc[3, "text"] == "@Annabelle is not Anna; mail anna@example.com"  # no partial or e-mail hits
+    assert "Jörg" not in " ".join(out["text"])

@@ -1,49 +1,128 @@
-"""The report command renders notebooks into self-contained HTML pages."""
+"""The report command renders notebooks into self-contained, safe HTML pages; exports are formula-safe."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import nbformat
+import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit.errors import InputFileError
+from toolkit.errors import InputFileError, ParameterError, ReportError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
+EVIL_TEXT = "<script>alert(1)</script> Wann liefert ihr?"
+EVIL_AUTHOR = "<img src=x onerror=alert(2)>"
+# the notebooks that show user text and names (the other pages run in the notebook tests and `make report`)
+RENDERED = ["04-", "06-"]
+
+
+def _evil_folder(tmp: Path) -> Path:
+    """A copy of the samples plus one extra canonical comments file with hostile comments."""
+    import shutil
+
+    data = tmp / "exports"
+    shutil.copytree(SAMPLES, data)
+    ds = tk.load(SAMPLES, tz="UTC")
+    post = ds.posts[ds.posts["platform"] == "facebook"].sort_values("published_at").iloc[-1]
+    (data / "extra").mkdir()
+    pd.DataFrame({
+        "platform": ["facebook", "facebook"], "account": [post["account"]] * 2,
+        "post_id": [post["post_id"]] * 2, "comment_id": ["evil1", "evil2"], "parent_id": ["", ""],
+        "author": [EVIL_AUTHOR, "Mallory Quux"], "is_owner": [False, False],
+        "published_at": ["2026-09-02T20:00:00+00:00", "2026-09-02T20:05:00+00:00"],
+        "text": [EVIL_TEXT, '=HYPERLINK("http://evil.example","klick") schlecht?'],
+        "likes": [0, 0], "source_file": ["extra/comments.csv"] * 2,
+    }).to_csv(data / "extra" / "comments.csv", index=False)
+    return data
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    out = tmp_path_factory.mktemp("report")
-    pages = tk.report.render(SAMPLES, out=out, tz="Europe/Berlin", only=["01-"], progress=False, timeout=300)
-    return out, pages
+    tmp = tmp_path_factory.mktemp("report")
+    data = _evil_folder(tmp)
+    out = tmp / "out"
+    pages = tk.report.render(data, out=out, tz="Europe/Berlin", only=RENDERED, progress=False, timeout=300)
+    authors = tk.load(data, tz="UTC").comments.query("~is_owner")["author"].dropna().unique()
+    return out, pages, authors
+
+
+def _pages(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.html"))}
 
 
 def test_render_writes_index_and_a_page_per_notebook(rendered):
-    out, pages = rendered
-    assert [p.notebook for p in pages] == ["01-what-is-in-my-data.ipynb"]
+    out, pages, _ = rendered
+    expected = [b.name for b in tk.report.notebooks() if any(o in b.name for o in RENDERED)]
+    assert [p.notebook for p in pages] == expected and "06-is-the-community-looked-after.ipynb" in expected
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="01-what-is-in-my-data.html"' in index and "What is in my data?" in index
+    assert 'href="06-is-the-community-looked-after.html"' in index and "Is the community looked after?" in index
+    assert not (out / "_executed").exists()  # removed after success unless keep_executed=True
 
 
 def test_pages_open_offline_with_plotly_embedded(rendered):
-    out, _ = rendered
-    page = (out / "01-what-is-in-my-data.html").read_text(encoding="utf-8")
-    assert re.findall(r'<script[^>]+src="https?://', page) == []
-    assert re.findall(r'<link[^>]+href="https?://', page) == []
-    assert "Plotly.newPlot" in page  # a chart is drawn ...
-    assert "plotly.js v" in page or "plotly.min.js" not in page  # ... by an inlined plotly.js
-    assert len(page) > 3_000_000  # plotly.js itself is ~3.5 MB
+    out, _, _ = rendered
+    for name, page in _pages(out).items():
+        assert re.findall(r'<script[^>]+src=["\']?(?:https?:)?//', page) == [], name
+        assert re.findall(r'<link[^>]+href=["\']?(?:https?:)?//', page) == [], name
+        assert "connect-src 'none'" in page, name  # the CSP forbids any network access
+        if name != "index.html":
+            assert "Plotly.newPlot" in page, name  # a chart is drawn ...
+            assert len(page) > 3_000_000, name  # ... by an inlined plotly.js (~3.5 MB)
 
 
 def test_code_is_hidden_by_default(rendered):
-    out, _ = rendered
-    page = (out / "01-what-is-in-my-data.html").read_text(encoding="utf-8")
-    assert "tk.load(data_dir" not in page
+    out, _, _ = rendered
+    page = (out / "06-is-the-community-looked-after.html").read_text(encoding="utf-8")
+    assert "a folder, file or zip with your exports" not in page  # the parameters cell
+    assert "comments = tk.community.pseudonymize(ds.comments" not in page
+    assert "jp-OutputArea-output" in page and "&lt;Dataset:" in page  # the outputs stay
+
+
+def test_every_page_ends_with_a_methods_section(rendered):
+    out, pages, _ = rendered
+    for p in pages:
+        page = p.path.read_text(encoding="utf-8")
+        methods = page[page.index('<section id="methods"'):]
+        assert "Europe/Berlin" in methods and "interactions / reach" in methods
+        assert "Rejected rows" in methods and "Lexicon: German" in methods
+
+
+def test_user_markup_is_shown_as_text_never_run(rendered):
+    out, _, _ = rendered
+    for name, page in _pages(out).items():
+        assert "<script>alert(1)" not in page, name
+        assert "<img src=x onerror" not in page, name
+    # the hostile question is listed (escaped) among the unanswered questions of notebook 06
+    sixes = [page for name, page in _pages(out).items() if name.startswith("06-")]
+    if sixes:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; Wann liefert ihr?" in sixes[0]
+
+
+def _leaks(out: Path, authors, *, mentions: bool) -> list[str]:
+    names = [a for a in authors if len(a) >= 6]
+    assert len(names) > 1000
+    found = []
+    for name, page in _pages(out).items():
+        text = page if mentions else re.sub(r"@[^<@]{0,40}", "", page)  # drop "@Name ..." mentions
+        found += [f"{name}: {a}" for a in names if a in text]
+    return found
+
+
+def test_no_commenter_names_when_pseudonymised(rendered):
+    out, _, authors = rendered
+    assert _leaks(out, authors, mentions=False) == []
+
+
+def test_no_commenter_names_in_mentions_when_pseudonymised(rendered):
+    out, _, authors = rendered
+    assert _leaks(out, authors, mentions=True) == []
 
 
 def test_cli_reports_a_missing_folder_clearly(tmp_path):
@@ -53,6 +132,132 @@ def test_cli_reports_a_missing_folder_clearly(tmp_path):
     assert "nope: no such file or folder" in proc.stderr
 
 
+def test_cli_rejects_an_unknown_time_zone(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "toolkit", "report", str(SAMPLES), "--out",
+                           str(tmp_path / "out"), "--tz", "Europe/Berlni"], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert proc.returncode == 2 and "--tz='Europe/Berlni' is not an IANA time zone" in proc.stderr
+
+
 def test_render_refuses_missing_data(tmp_path):
     with pytest.raises(InputFileError):
         tk.report.render(tmp_path / "missing", out=tmp_path / "out", progress=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# failures name the notebook and the cell
+
+
+def _notebook(folder: Path, name: str, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('data_dir = "x"\ntz = "UTC"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), params,
+                *[nbformat.v4.new_code_cell(s) for s in sources]]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def _tiny_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "posts.csv").write_bytes((ROOT / "tests/fixtures/core/posts_ok.csv").read_bytes())
+    return data
+
+
+def test_a_failing_cell_is_named_with_its_notebook(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    _notebook(books, "07-broken.ipynb", "x = 1", "raise ValueError('boom in the cell')")
+    with pytest.raises(ReportError, match=r"07-broken\.ipynb failed in cell 4 of 4 \(starting \"raise ValueError.*boom in the cell"):
+        tk.report.render(_tiny_data(tmp_path), out=tmp_path / "out", notebook_dir=books, progress=False)
+    assert (tmp_path / "out" / "_executed" / "07-broken.ipynb").exists()  # kept for debugging
+
+
+def test_a_slow_cell_times_out_with_a_clear_message(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    _notebook(books, "08-slow.ipynb", "import time\ntime.sleep(30)")
+    with pytest.raises(ReportError, match=r"08-slow\.ipynb: cell 3 of 3 \(starting 'import time'\) ran longer than 2 s"):
+        tk.report.render(_tiny_data(tmp_path), out=tmp_path / "out", notebook_dir=books, progress=False,
+                         timeout=2)
+
+
+def test_render_passes_one_salt_to_every_notebook(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    for name in ("10-a.ipynb", "11-b.ipynb"):
+        path = _notebook(books, name, "print('salt=' + salt)")
+        nb = nbformat.read(path, as_version=4)
+        nb.cells[1].source += "\nsalt = None"
+        nbformat.write(nb, path)
+    pages = tk.report.render(_tiny_data(tmp_path), out=tmp_path / "out", notebook_dir=books, progress=False,
+                             show_code=True)
+    salts = {re.search(r"salt=([0-9a-f]{32})", p.path.read_text(encoding="utf-8")).group(1) for p in pages}
+    assert len(salts) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# methods and safe exports
+
+
+def test_methods_states_window_exclusions_and_formulas():
+    ds = tk.load(ROOT / "tests/fixtures/core/posts_ok.csv", tz="UTC")
+    m = tk.report.methods(ds, tz="Europe/Berlin", date_from="2030-01-01", pseudonymize=False)
+    assert list(m.columns) == ["section", "item", "detail"]
+    by_item = m.set_index("item")["detail"]
+    assert by_item["Period"].startswith("2030-01-01 to last day in the data (local days in Europe/Berlin")
+    assert by_item["Outside the period or platforms"] == f"{len(ds.posts):,} posts, 0 comments, 0 daily"
+    assert "shown as exported" in by_item["Commenter names"]
+    assert set(m["section"]) >= {"Data", "Excluded", "Engagement rates", "Community", "Sentiment", "Privacy"}
+
+
+def test_neutralize_prefixes_only_risky_text():
+    t = pd.DataFrame({"text": pd.array(["=1+1", "+49 170", "-minus", "@all", "\tx", "\rx", "ok", None],
+                                       dtype="string"),
+                      "n": pd.array([-1, 2, 3, 4, 5, 6, 7, None], dtype="Int64")})
+    out = tk.report.neutralize(t)
+    assert out["text"].tolist()[:7] == ["'=1+1", "'+49 170", "'-minus", "'@all", "'\tx", "'\rx", "ok"]
+    assert out["text"].isna().iloc[7] and out["n"].tolist()[:2] == [-1, 2]
+    assert t["text"].iloc[0] == "=1+1"  # input untouched
+
+
+def test_to_csv_and_to_excel_write_formulas_as_text(tmp_path):
+    t = pd.DataFrame({"post_id": pd.array(["1234567890123456789"], dtype="string"),
+                      "text": pd.array(['=HYPERLINK("http://evil.example","klick") Grüße 😀'], dtype="string"),
+                      "published_at": pd.to_datetime(["2026-03-01 10:00"]).tz_localize("Europe/Berlin"),
+                      "likes": pd.array([-3], dtype="Int64")})
+    csv = tk.report.to_csv(t, tmp_path / "t.csv", sep=";")
+    raw = csv.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in raw and "Grüße 😀" in raw and "1234567890123456789" in raw
+    xlsx = tk.report.to_excel(t, tmp_path / "t.xlsx")
+    with zipfile.ZipFile(xlsx) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula cell anywhere
+    back = pd.read_excel(xlsx, dtype={"post_id": str})
+    assert back.loc[0, "text"].startswith("'=HYPERLINK") and back.loc[0, "post_id"] == "1234567890123456789"
+    assert str(back.loc[0, "published_at_utc"]) == "2026-03-01 09:00:00" and back.loc[0, "likes"] == -3
+
+
+def test_exports_refuse_a_missing_folder_and_wrong_suffix(tmp_path):
+    t = pd.DataFrame({"a": [1]})
+    with pytest.raises(InputFileError, match="does not exist"):
+        tk.report.to_csv(t, tmp_path / "nope" / "t.csv")
+    with pytest.raises(ParameterError, match=r"ending in \.xlsx"):
+        tk.report.to_excel(t, tmp_path / "t.xls")
+
+
+def test_interactive_cells_are_not_run_for_the_report(tmp_path):
+    # widget cells need a live kernel; headless they can stall, so render() skips them
+    books = tmp_path / "books"
+    books.mkdir()
+    path = _notebook(books, "12-widgets.ipynb", "raise RuntimeError('a widget cell ran')", "print('after')")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].metadata["tags"] = ["remove", "interactive"]
+    nbformat.write(nb, path)
+    pages = tk.report.render(_tiny_data(tmp_path), out=tmp_path / "out", notebook_dir=books, progress=False,
+                             show_code=True)
+    html = pages[0].path.read_text(encoding="utf-8")
+    assert "after" in html and "a widget cell ran" not in html

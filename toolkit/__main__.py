@@ -24,7 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--show-code", action="store_true", help="include the code cells in the pages")
     rep.add_argument("--no-pseudonymize", dest="pseudonymize", action="store_false",
                      help="show commenter names (default: stable pseudonyms)")
+    rep.add_argument("--salt", help="secret key for the pseudonyms; the same key gives the same pseudonyms "
+                                    "in every report (default: a new random key per report)")
     rep.add_argument("--only", action="append", help="render only notebooks whose name contains this")
+    rep.add_argument("--keep-executed", action="store_true",
+                     help="keep the executed notebooks in OUT/_executed (kept anyway when one fails)")
     rep.add_argument("--timeout", type=int, default=600, help="seconds per cell before failing (default 600)")
     return parser
 
@@ -38,12 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             check_tz(args.tz, parameter="--tz")
             pages = render(args.path, out=args.out, tz=args.tz, date_from=args.date_from, date_to=args.date_to,
-                           show_code=args.show_code, pseudonymize=args.pseudonymize, only=args.only,
-                           timeout=args.timeout)
+                           show_code=args.show_code, pseudonymize=args.pseudonymize, salt=args.salt,
+                           only=args.only, timeout=args.timeout, keep_executed=args.keep_executed)
         except ToolkitError as exc:
             sys.stderr.write(f"error: {exc}\n")
             return 2
-        sys.stderr.write(f"wrote {len(pages)} page(s) and index.html to {args.out}\n")
+        slowest = max(pages, key=lambda p: p.seconds)
+        sys.stderr.write(f"wrote {len(pages)} page(s) and index.html to {args.out} (slowest: "
+                         f"{slowest.notebook}, {slowest.seconds:.0f} s); open {args.out}/index.html\n")
     return 0
 
 

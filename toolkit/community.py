@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import warnings
 
@@ -372,12 +373,15 @@ def _pseudonym_map(names: pd.Series, salt: str | None, prefix: str) -> pd.Series
 
 
 def pseudonymize(comments: pd.DataFrame, *, salt: str | None = None, col: str = "author",
-                 prefix: str = "member-") -> pd.DataFrame:
+                 prefix: str = "member-", text_cols: tuple[str, ...] = ("text",)) -> pd.DataFrame:
     """Replace commenters' names with stable pseudonyms such as "member-3f9a".
 
     The pseudonym is the start of an HMAC-SHA256 of the name keyed with ``salt`` (4 hex digits,
     longer when two names in the table would collide). The same name gets the same pseudonym
     within a report; the account's own name (authors of ``is_owner`` comments) stays.
+    ``@name`` mentions of these commenters inside ``text_cols`` get the same pseudonym, so a
+    reply such as "@Jörg Kaya danke!" does not give the name away. (Names of people who never
+    commented in the table cannot be recognised and stay.)
 
     Parameters
     ----------
@@ -390,6 +394,8 @@ def pseudonymize(comments: pd.DataFrame, *, salt: str | None = None, col: str = 
         Column holding the names.
     prefix : str
         Text before the hash.
+    text_cols : tuple of str
+        Text columns in which ``@name`` mentions of the pseudonymised commenters are replaced.
 
     Returns
     -------
@@ -406,6 +412,23 @@ def pseudonymize(comments: pd.DataFrame, *, salt: str | None = None, col: str = 
     mapping = _pseudonym_map(names[~keep], salt, prefix)
     out[col] = names.where(keep, pd.array(mapping.reindex(names.astype(str).to_numpy()).to_numpy(),
                                           dtype="string"))
+    if len(mapping):
+        for tc in (c for c in text_cols if c in out.columns):
+            out[tc] = _replace_mentions(_str(out[tc]), mapping)
+    return out
+
+
+def _replace_mentions(text: pd.Series, mapping: pd.Series) -> pd.Series:
+    """Replace ``@name`` (any of mapping's names, longest first, case-insensitive) by ``@pseudonym``."""
+    names = sorted(mapping.index, key=len, reverse=True)
+    pattern = re.compile("@(" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE)
+    lookup = {n.casefold(): v for n, v in mapping.items()}
+    has_at = text.str.contains("@", regex=False).fillna(False).astype(bool)
+    if not has_at.any():
+        return text
+    replaced = text[has_at].map(lambda t: pattern.sub(lambda m: "@" + lookup[m.group(1).casefold()], t))
+    out = text.copy()
+    out[has_at] = replaced.astype("string")
     return out
 
 

@@ -48,3 +48,10 @@ def test_clean_dataframe_is_refused():
 def test_clean_unchanged_text_is_returned_as_is():
     text = "Nothing to clean here 👍"
     assert clean(text) is text
+
+
+def test_hyphenated_handles_and_pseudonyms_are_dropped_whole():
+    # YouTube handles and the report's pseudonyms contain hyphens; no fragment may remain
+    assert clean("@member-3f9a danke!") == "danke!"
+    assert clean("@Bergkaffee-Fan super") == "super"
+    assert clean("@bergkaffee@mastodon.social danke") == "danke"

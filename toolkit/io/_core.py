@@ -301,7 +301,7 @@ def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Cont
     for c in ("rows_read", "rows_loaded", "duplicates_dropped", "rows_rejected"):
         report[c] = report[c].astype("int64")
     rejected = pd.DataFrame(rejected_rows, columns=["file", "table", "line", "column", "kind", "reason"])
-    rejected["kind"] = rejected["kind"].fillna("invalid")
+    rejected["kind"] = rejected["kind"].astype(object).fillna("invalid")
     invalid = int((rejected["kind"] == "invalid").sum())
     if invalid:
         warnings.warn(f"load(): rejected {invalid:,} row(s) that could not be read; see Dataset.rejected and the load report.",

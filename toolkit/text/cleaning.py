@@ -26,7 +26,7 @@ __all__ = ["clean"]
 
 _RT_RE = re.compile(r"^\s*(?:RT|rt)\b:?\s*")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|de|org|net|ly|co|at|ch|io)/\S*", re.IGNORECASE)
-_MENTION_RE = re.compile(r"(?<![\w@])@\w+(?:[.:]\w+)*:?")
+_MENTION_RE = re.compile(r"(?<![\w@])@\w+(?:[.:-]\w+)*(?:@[\w-]+(?:\.[\w-]+)+)?:?")
 _HASHTAG_RE = re.compile(r"(?<![\w#])#(?=\w)")
 
 

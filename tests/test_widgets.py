@@ -1,0 +1,101 @@
+"""Widgets: change the controls from code and check the table and figure follow (headless)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ParameterError
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+TZ = "Europe/Berlin"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return tk.load(SAMPLES, tz=TZ)
+
+
+def test_best_times_explorer_follows_platform_metric_and_period(ds):
+    w = tk.widgets.explore_best_times(ds.posts, tz=TZ, n_boot=100)
+    first = sorted(ds.posts["platform"].unique())[0]
+    assert w.controls["platform"].value == first
+    assert set(w.table["platform"]) == {first} and first in w.figure.layout.title.text
+
+    w.controls["platform"].value = "x"
+    assert set(w.table["platform"]) == {"x"} and ": x" in w.figure.layout.title.text
+    all_months = int(w.table["n_account_posts"].iloc[0])
+
+    w.controls["metric"].value = "likes"
+    assert set(w.table["metric"]) == {"likes"}
+    assert "likes" in w.figure.layout.title.text
+
+    w.controls["period"].index = (0, 0)  # first month only
+    first_month = int(w.table["n_account_posts"].iloc[0])
+    x = ds.posts[ds.posts["platform"] == "x"]
+    month = x["published_at"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("M")
+    assert first_month == int((month == month.min()).sum()) < all_months
+    # posts of an early month are not "too young": the cut-off is the end of the export
+    assert "younger" not in w.status.value
+
+
+def test_best_times_explorer_rate_control(ds):
+    w = tk.widgets.explore_best_times(ds.posts, tz=TZ, n_boot=100, platform="instagram")
+    assert [v for _, v in w.controls["per"].options][0] is None
+    w.controls["per"].value = "reach"
+    assert w.table["formula"].iloc[0].startswith("interactions_per_reach")
+
+
+def test_kpis_explorer_platforms_interval_and_metric(ds):
+    w = tk.widgets.explore_kpis(ds.posts, tz=TZ, daily=ds.daily)
+    n_monthly = len(w.table)
+    assert set(w.table["platform"]) == set(ds.posts["platform"])
+    w.controls["platforms"].value = ("linkedin", "x")
+    assert set(w.table["platform"]) == {"linkedin", "x"}
+    assert {t.name for t in w.figure.data if t.visible} == {"linkedin", "x"}
+    w.controls["metric"].value = "followers"
+    assert w.figure.layout.title.text.endswith("Followers")
+    w.controls["every"].value = "W"
+    two = ds.posts[ds.posts["platform"].isin(["linkedin", "x"])]
+    week = two["published_at"].dt.tz_convert(TZ).dt.tz_localize(None).dt.to_period("W")
+    assert len(w.table) == len(pd.DataFrame({"p": two["platform"], "w": week}).drop_duplicates())
+    assert (w.table["period_start"].dt.day_of_week == 0).all()  # weeks start on Monday
+    w.controls["formula"].value = "impressions"
+    assert set(w.table["formula"]) == {"impressions"}
+    assert n_monthly > 0
+
+
+def test_effects_explorer_feature_and_metric(ds):
+    w = tk.widgets.explore_effects(ds.posts, tz=TZ, n_boot=100, platform="linkedin")
+    assert set(w.table["platform"]) == {"linkedin"}
+    w.controls["feature"].value = "media_type"
+    n_media = int((w.table["feature"] == "media_type").sum())
+    assert sum(len(t.x) for t in w.figure.data) == n_media > 0
+    w.controls["metric"].value = "likes"
+    assert set(w.table["metric"]) == {"likes"}
+
+
+def test_audience_explorer_value_control(ds):
+    w = tk.widgets.explore_audience(ds.comments, tz=TZ, platform="youtube")
+    assert len(w.table) == 168 and set(w.table["platform"]) == {"youtube"}
+    w.controls["value"].value = "comments_per_hour"
+    assert "Comments per hour" in w.figure.data[0].hovertemplate
+
+
+def test_explorers_reject_empty_or_wrong_tables(ds):
+    with pytest.raises(ParameterError, match="empty"):
+        tk.widgets.explore_best_times(ds.posts.iloc[:0], tz=TZ)
+    with pytest.raises(ParameterError, match="published_at"):
+        tk.widgets.explore_kpis(ds.posts.drop(columns="published_at"), tz=TZ)
+    with pytest.raises(ParameterError, match="DataFrame"):
+        tk.widgets.explore_effects([1, 2], tz=TZ)
+
+
+def test_explorer_does_not_modify_the_input(ds):
+    before = ds.posts.copy()
+    w = tk.widgets.explore_effects(ds.posts, tz=TZ, n_boot=100)
+    w.controls["metric"].value = "engagement_rate"
+    pd.testing.assert_frame_equal(ds.posts, before)

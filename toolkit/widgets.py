@@ -1,0 +1,342 @@
+"""ipywidgets front ends: controls wired to the toolkit's computations and charts.
+
+Each ``explore_*`` function returns an :class:`Explorer`, a box of controls (platform, period,
+metric...) above a chart. Changing a control re-runs the matching ``tk.`` computation on the
+selected posts and redraws the chart from :mod:`toolkit.plots`; nothing is computed here that the
+package does not compute elsewhere. In JupyterLab the chart updates live; executed headless
+(papermill, nbval, tests) the controls still work and ``explorer.figure`` holds the current chart.
+For a shared HTML report use the charts' own dropdowns, which keep working without a kernel.
+
+Examples
+--------
+>>> import toolkit as tk
+>>> ds = tk.load("data/samples", tz="Europe/Berlin")                    # doctest: +SKIP
+>>> w = tk.widgets.explore_best_times(ds.posts, tz="Europe/Berlin")     # doctest: +SKIP
+>>> w.controls["platform"].value = "instagram"                          # doctest: +SKIP
+>>> w.figure.layout.title.text                                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import ipywidgets as _w
+import pandas as pd
+
+from . import performance, plots, timing
+from .errors import ParameterError, ToolkitError
+
+__all__ = ["Explorer", "explore_best_times", "explore_audience", "explore_kpis", "explore_effects"]
+
+_COUNT_METRICS = ("interactions", "engagements", "likes", "comments", "shares", "saves", "clicks",
+                  "views")
+
+
+def _widgets():
+    return _w
+
+
+class Explorer(_w.VBox):
+    """Controls above a chart; changing a control recomputes and redraws.
+
+    Attributes
+    ----------
+    controls : dict of str to ipywidgets.Widget
+        The controls by name (``"platform"``, ``"period"``, ``"metric"``...). Set ``.value``
+        to change the view from code.
+    figure : plotly.graph_objects.Figure
+        The chart currently shown.
+    table : pandas.DataFrame
+        The computed table behind :attr:`figure`.
+    status : ipywidgets.HTML
+        Notes from the last computation (posts left out, nothing to show...).
+    """
+
+    def __init__(self, controls: dict, compute: Callable[[dict], tuple[pd.DataFrame, object]]):
+        w = _widgets()
+        self.controls = dict(controls)
+        self._compute = compute
+        self.status = w.HTML()
+        self._out = w.Output()
+        self.table = pd.DataFrame()
+        self.figure = None
+        rows = [w.HBox(list(self.controls.values())[i:i + 3])
+                for i in range(0, len(self.controls), 3)]
+        super().__init__([*rows, self.status, self._out])
+        for c in self.controls.values():
+            c.observe(self._changed, names="value")
+        self.refresh()
+
+    def _changed(self, _change) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the table and the chart from the current control values."""
+        values = {k: c.value for k, c in self.controls.items()}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                self.table, self.figure = self._compute(values)
+                notes = [str(m.message) for m in caught]
+            except ToolkitError as exc:
+                self.table = pd.DataFrame()
+                self.figure = plots._empty_figure("Nothing to show", str(exc))
+                notes = [str(exc)]
+        import html  # noqa: PLC0415
+
+        self.status.value = "".join(f"<div style='color:#666;font-size:90%'>{html.escape(n)}</div>"
+                                    for n in notes)
+        _show(self._out, self.figure)
+
+
+def _show(out, fig) -> None:
+    """Put ``fig`` into the Output widget when running inside a kernel (headless: keep it only).
+
+    The formatted figure is assigned to ``out.outputs`` rather than displayed inside
+    ``with out:``: the capture protocol of Output widgets can stall headless executors
+    (papermill, nbval) that track widget outputs.
+    """
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - IPython ships with ipywidgets
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    data, metadata = shell.display_formatter.format(fig)
+    out.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+
+
+# --------------------------------------------------------------------------------------------
+# shared controls and filters
+# --------------------------------------------------------------------------------------------
+
+def _check_posts(posts, needed: list[str], where: str) -> None:
+    if not isinstance(posts, pd.DataFrame):
+        raise ParameterError(f"{where}: expected the canonical table as a pandas DataFrame, found "
+                             f"{type(posts).__name__}. Pass ds.posts (or ds.comments) from tk.load().")
+    missing = [c for c in needed if c not in posts.columns]
+    if missing:
+        raise ParameterError(f"{where}: the table misses column(s) {missing}; found "
+                             f"{list(posts.columns)}. Pass a table from tk.load().")
+    if posts.empty:
+        raise ParameterError(f"{where}: the table is empty; nothing to explore. Check the period "
+                             "and platforms selected (tk.inventory.select).")
+
+
+def _months(table: pd.DataFrame, tz: str) -> pd.Series:
+    at = table["published_at"].dt.tz_convert(tz).dt.tz_localize(None)
+    return at.dt.to_period("M")
+
+
+def _period_control(table: pd.DataFrame, tz: str):
+    w = _widgets()
+    months = sorted(_months(table, tz).dropna().unique())
+    options = [(m.strftime("%b %Y"), m) for m in months]
+    return w.SelectionRangeSlider(options=options, index=(0, len(options) - 1),
+                                  description="Period", continuous_update=False,
+                                  layout={"width": "420px"})
+
+
+def _in_period(table: pd.DataFrame, period, tz: str) -> pd.DataFrame:
+    if not period:
+        return table
+    m = _months(table, tz)
+    return table[((m >= period[0]) & (m <= period[1])).fillna(False).to_numpy()]
+
+
+def _platforms(table: pd.DataFrame) -> list[str]:
+    return sorted(table["platform"].dropna().astype(str).unique())
+
+
+def _dropdown(options, value, description: str):
+    w = _widgets()
+    return w.Dropdown(options=options, value=value, description=description)
+
+
+def _reported_counts(posts: pd.DataFrame) -> list[str]:
+    out = ["interactions"]
+    out += [c for c in _COUNT_METRICS[1:] if c in posts.columns and posts[c].notna().any()]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# explorers
+# --------------------------------------------------------------------------------------------
+
+def explore_best_times(posts: pd.DataFrame, *, tz: str, min_posts: int = 8, n_boot: int = 200,
+                       platform: str | None = None) -> Explorer:
+    """Best posting slots with controls for platform, period, metric and denominator.
+
+    Wires :func:`toolkit.timing.best_times` (on the selected platform and months) to
+    :func:`toolkit.plots.best_times`. Posts younger than three days at the end of the whole
+    table are left out (their counts are still growing), whatever months are selected.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table.
+    tz : str
+        IANA time zone of the clock times.
+    min_posts : int, default 8
+        Passed to ``best_times`` and the chart (slots with fewer posts are grey).
+    n_boot : int, default 200
+        Bootstrap resamples per recomputation (kept small so the controls stay responsive).
+    platform : str, optional
+        Platform selected first.
+
+    Returns
+    -------
+    Explorer
+        Controls ``platform``, ``period``, ``metric``, ``per``; ``table`` is the best_times
+        result for the selection.
+    """
+    _check_posts(posts, ["platform", "published_at"], "explore_best_times(posts)")
+    plats = _platforms(posts)
+    controls = {
+        "platform": _dropdown(plats, platform if platform in plats else plats[0], "Platform"),
+        "period": _period_control(posts, tz),
+        "metric": _dropdown(_reported_counts(posts), "interactions", "Metric"),
+        "per": _dropdown([("count (no denominator)", None)]
+                         + [(f"per {d}", d) for d in ("reach", "impressions", "views")
+                            if d in posts.columns and posts[d].notna().any()], None, "Rate"),
+    }
+
+    as_of = posts["published_at"].max()  # end of the export, not of the selected months
+
+    def compute(v: dict):
+        sel = _in_period(posts[(posts["platform"] == v["platform"]).to_numpy()], v["period"], tz)
+        table = timing.best_times(sel, tz=tz, metric=v["metric"], per=v["per"], as_of=as_of,
+                                  min_posts=min_posts, n_boot=n_boot, progress=False)
+        return table, plots.best_times(table, min_posts=min_posts)
+
+    return Explorer(controls, compute)
+
+
+def explore_audience(comments: pd.DataFrame, *, tz: str, platform: str | None = None) -> Explorer:
+    """When the community comments, with controls for platform, period and the value drawn.
+
+    Wires :func:`toolkit.timing.audience_activity` to :func:`toolkit.plots.audience_activity`.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments table.
+    tz : str
+        IANA time zone.
+    platform : str, optional
+        Platform selected first.
+
+    Returns
+    -------
+    Explorer
+        Controls ``platform``, ``period``, ``value``; ``table`` is the audience_activity result.
+    """
+    _check_posts(comments, ["platform", "published_at"], "explore_audience(comments)")
+    plats = _platforms(comments)
+    controls = {
+        "platform": _dropdown(plats, platform if platform in plats else plats[0], "Platform"),
+        "period": _period_control(comments, tz),
+        "value": _dropdown([("activity (1 = average hour)", "activity_index"),
+                            ("comments per hour", "comments_per_hour"),
+                            ("share of comments", "share")], "activity_index", "Colour"),
+    }
+
+    def compute(v: dict):
+        sel = _in_period(comments[(comments["platform"] == v["platform"]).to_numpy()],
+                         v["period"], tz)
+        table = timing.audience_activity(sel, tz=tz)
+        return table, plots.audience_activity(table, value=v["value"])
+
+    return Explorer(controls, compute)
+
+
+def explore_kpis(posts: pd.DataFrame, *, tz: str, daily: pd.DataFrame | None = None) -> Explorer:
+    """KPI trends with controls for platforms, period, period length, metric and formula.
+
+    Wires :func:`toolkit.performance.channel_kpis` to :func:`toolkit.plots.kpis`.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table.
+    tz : str
+        Time zone whose calendar defines the periods.
+    daily : pandas.DataFrame, optional
+        Canonical daily table (followers per period).
+
+    Returns
+    -------
+    Explorer
+        Controls ``platforms`` (several), ``period``, ``every`` (W, M, Q), ``metric``,
+        ``formula``; ``table`` is the channel_kpis result.
+    """
+    w = _widgets()
+    _check_posts(posts, ["platform", "published_at"], "explore_kpis(posts)")
+    plats = _platforms(posts)
+    formulas = [f for f in performance.formulas()["name"].tolist()
+                if daily is not None or "followers" not in f]
+    controls = {
+        "platforms": w.SelectMultiple(options=plats, value=tuple(plats), description="Platforms",
+                                      rows=min(len(plats), 7)),
+        "period": _period_control(posts, tz),
+        "every": _dropdown([("week", "W"), ("month", "M"), ("quarter", "Q")], "M", "Every"),
+        "metric": _dropdown(["engagement_rate", "posts", "reach", "impressions", "views",
+                             "interactions"] + (["followers"] if daily is not None else []),
+                            "engagement_rate", "Metric"),
+        "formula": _dropdown(formulas, "auto", "Formula"),
+    }
+
+    def compute(v: dict):
+        sel = posts[posts["platform"].isin(list(v["platforms"])).to_numpy()]
+        sel = _in_period(sel, v["period"], tz)
+        table = performance.channel_kpis(sel, period=v["every"], daily=daily,
+                                         formula=v["formula"], tz=tz)
+        return table, plots.kpis(table, metric=v["metric"])
+
+    return Explorer(controls, compute)
+
+
+def explore_effects(posts: pd.DataFrame, *, tz: str, n_boot: int = 300,
+                    platform: str | None = None) -> Explorer:
+    """Content effects with controls for platform, period, metric and feature.
+
+    Wires :func:`toolkit.performance.content_effects` to :func:`toolkit.plots.effects`.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table.
+    tz : str
+        Time zone of the month boundaries of the period control.
+    n_boot : int, default 300
+        Bootstrap resamples per recomputation.
+    platform : str, optional
+        Platform selected first.
+
+    Returns
+    -------
+    Explorer
+        Controls ``platform``, ``period``, ``metric``, ``feature``; ``table`` is the
+        content_effects result.
+    """
+    _check_posts(posts, ["platform", "published_at"], "explore_effects(posts)")
+    plats = _platforms(posts)
+    features = [("all", None), ("media type", "media_type"), ("text length", "text_length"),
+                ("number of hashtags", "hashtags"), ("each hashtag", "hashtag"), ("emoji", "emoji"),
+                ("link", "link"), ("question", "question")]
+    controls = {
+        "platform": _dropdown(plats, platform if platform in plats else plats[0], "Platform"),
+        "period": _period_control(posts, tz),
+        "metric": _dropdown(["interactions", "engagement_rate"] + _reported_counts(posts)[1:],
+                            "interactions", "Metric"),
+        "feature": _dropdown(features, None, "Feature"),
+    }
+
+    def compute(v: dict):
+        sel = _in_period(posts[(posts["platform"] == v["platform"]).to_numpy()], v["period"], tz)
+        table = performance.content_effects(sel, metric=v["metric"], n_boot=n_boot, progress=False)
+        return table, plots.effects(table, feature=v["feature"])
+
+    return Explorer(controls, compute)
