@@ -300,3 +300,14 @@ def test_channel_fit_recovers_truth_from_samples(samples):
         else:
             assert row["flagged"] and (row["lift"] > 1) == (lift > 1)
             assert row["ci_low"] < lift < row["ci_high"]
+
+
+def test_content_effects_on_too_few_posts_is_an_empty_table_with_numeric_columns():
+    # bug found rendering the report on tiny real-format exports: 'lift' was object dtype when empty
+    few = _posts([{"platform": "x", "account": "a", "post_id": str(i), "published_at": f"2026-03-0{i + 1} 10:00",
+                   "likes": i, "text": "#a"}
+                  for i in range(3)])
+    out = perf.content_effects(few, progress=False)
+    assert out.empty
+    assert out["lift"].dtype == "float64" and out["ci_low"].dtype == "float64"
+    assert out.nlargest(3, "lift").empty

@@ -261,3 +261,21 @@ def test_interactive_cells_are_not_run_for_the_report(tmp_path):
                              show_code=True)
     html = pages[0].path.read_text(encoding="utf-8")
     assert "after" in html and "a widget cell ran" not in html
+
+
+def test_report_renders_on_real_format_exports_the_notebooks_never_saw(tmp_path):
+    """Every notebook renders on the loaders' small real-format fixtures (other brands, other
+    years, tiny counts), not only on the samples they were written against."""
+    import shutil
+
+    def ignore(_folder, names):
+        return [n for n in names if n == "broken" or n.startswith(("bad_", "missing_", "_make_", "outbox_bad"))
+                or "not_json" in n or n == "Overview.csv" and _folder.endswith("tiktok")]  # year-less file
+
+    data = tmp_path / "exports"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "io", data, ignore=ignore)
+    pages = tk.report.render(data, out=tmp_path / "out", tz="Europe/Berlin", progress=False, timeout=300)
+    assert [p.notebook for p in pages] == [b.name for b in tk.report.notebooks()]
+    for page in pages:
+        html = page.path.read_text(encoding="utf-8")
+        assert re.findall(r'<script[^>]+src="https?://', html) == [], page.notebook

@@ -577,6 +577,8 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window
         out[c] = out[c].astype("string")
     for c in ("n_posts", "n_other"):
         out[c] = out[c].astype("Int64")
+    for c in ("lift", "ci_low", "ci_high", "p_value", "p_adjusted"):
+        out[c] = out[c].astype("float64")  # also when nothing could be tested (empty table)
     out = out.sort_values(["platform", "feature", "lift"], ascending=[True, True, False],
                           kind="stable").reset_index(drop=True)
     return out
