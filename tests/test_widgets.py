@@ -99,3 +99,21 @@ def test_explorer_does_not_modify_the_input(ds):
     w = tk.widgets.explore_effects(ds.posts, tz=TZ, n_boot=100)
     w.controls["metric"].value = "engagement_rate"
     pd.testing.assert_frame_equal(ds.posts, before)
+
+
+def test_label_comments_records_clicks_and_escapes_text():
+    comments = pd.DataFrame({"text": ["<b>toll</b> 😍", "schlecht", "geht so", "", "ok"],
+                             "is_owner": [False, False, False, False, True]})
+    lab = tk.widgets.label_comments(comments, n=10, seed=1)
+    shown = list(lab._sample["text"])
+    assert sorted(shown) == sorted(["<b>toll</b> 😍", "schlecht", "geht so"])  # no empty text, no owner
+    answers = {"<b>toll</b> 😍": "positive", "schlecht": "negative", "geht so": "skip"}
+    for text in shown:
+        if text.startswith("<b>"):
+            assert "&lt;b&gt;toll&lt;/b&gt; 😍" in lab.text.value  # user text is shown as text
+        else:
+            assert text in lab.text.value
+        lab.buttons[answers[text]].click()
+    got = lab.labels.set_index("text")["label"].to_dict()
+    assert got == {"<b>toll</b> 😍": "positive", "schlecht": "negative"}
+    assert all(b.disabled for b in lab.buttons.values()) and "All done" in lab.text.value

@@ -27,7 +27,8 @@ import pandas as pd
 from . import performance, plots, timing
 from .errors import ParameterError, ToolkitError
 
-__all__ = ["Explorer", "explore_best_times", "explore_audience", "explore_kpis", "explore_effects"]
+__all__ = ["Explorer", "explore_best_times", "explore_audience", "explore_kpis", "explore_effects",
+           "Labeller", "label_comments"]
 
 _COUNT_METRICS = ("interactions", "engagements", "likes", "comments", "shares", "saves", "clicks",
                   "views")
@@ -340,3 +341,88 @@ def explore_effects(posts: pd.DataFrame, *, tz: str, n_boot: int = 300,
         return table, plots.effects(table, feature=v["feature"])
 
     return Explorer(controls, compute)
+
+
+class Labeller(_w.VBox):
+    """Buttons to label comments one after another, for :class:`toolkit.text.SentimentModel`.
+
+    Attributes
+    ----------
+    labels : pandas.DataFrame
+        One row per labelled comment: the sample's index label (``row``), ``text``, ``label``.
+        Pass it to ``tk.text.SentimentModel().fit(labeller.labels, text_col="text",
+        label_col="label")``; save it with ``labeller.labels.to_csv(...)`` to keep your work.
+    buttons : dict[str, ipywidgets.Button]
+        One button per label plus "skip".
+    """
+
+    def __init__(self, sample: pd.DataFrame, *, text_col: str, choices: tuple[str, ...]) -> None:
+        import html
+
+        self._html = html
+        self._sample = sample
+        self._text_col = text_col
+        self._pos = 0
+        self._rows: list[dict] = []
+        self.text = _w.HTML()
+        self.progress = _w.HTML()
+        self.buttons = {c: _w.Button(description=c, layout=_w.Layout(width="8rem")) for c in (*choices, "skip")}
+        for choice, button in self.buttons.items():
+            button.on_click(lambda _b, c=choice: self._answer(c))
+        super().__init__([self.progress, self.text, _w.HBox(list(self.buttons.values()))])
+        self._show()
+
+    @property
+    def labels(self) -> pd.DataFrame:
+        return pd.DataFrame(self._rows, columns=["row", "text", "label"])
+
+    def _answer(self, choice: str) -> None:
+        if self._pos >= len(self._sample):
+            return
+        if choice != "skip":
+            row = self._sample.iloc[self._pos]
+            self._rows.append({"row": self._sample.index[self._pos], "text": row[self._text_col], "label": choice})
+        self._pos += 1
+        self._show()
+
+    def _show(self) -> None:
+        done = self._pos >= len(self._sample)
+        self.progress.value = f"<b>{len(self._rows)}</b> labelled, {len(self._sample) - self._pos} to go"
+        text = "All done: use <code>.labels</code>." if done else \
+            self._html.escape(str(self._sample.iloc[self._pos][self._text_col])).replace("\n", "<br>")
+        self.text.value = f"<div style='font-size:1.1em;padding:.5em 0'>{text}</div>"  # user text escaped
+        for b in self.buttons.values():
+            b.disabled = done
+
+
+def label_comments(comments: pd.DataFrame, *, n: int = 200, text_col: str = "text",
+                   choices: tuple[str, ...] = ("negative", "neutral", "positive"), seed: int = 0,
+                   include_owner: bool = False) -> Labeller:
+    """A quick labelling helper: shows a random sample of comments one by one with a button per label.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments (or any table with ``text_col``).
+    n : int
+        How many comments to sample (a few hundred labels give a useful model).
+    choices : tuple of str
+        The labels offered (SentimentModel expects negative/neutral/positive).
+    seed : int
+        Seed of the sample, so the same comments come up again.
+    include_owner : bool
+        Also sample the account's own replies (off: they say little about the community's mood).
+
+    Returns
+    -------
+    Labeller
+        The widget; its ``labels`` table grows with every click.
+    """
+    if text_col not in comments.columns:
+        raise ParameterError(f"label_comments(): no column {text_col!r}; found {list(comments.columns)}")
+    pool = comments
+    if not include_owner and "is_owner" in comments.columns:
+        pool = comments[~comments["is_owner"].astype(bool)]
+    pool = pool[pool[text_col].fillna("").astype(str).str.strip() != ""]
+    sample = pool.sample(n=min(n, len(pool)), random_state=seed) if len(pool) else pool
+    return Labeller(sample, text_col=text_col, choices=tuple(choices))
