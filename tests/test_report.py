@@ -279,3 +279,12 @@ def test_report_renders_on_real_format_exports_the_notebooks_never_saw(tmp_path)
     for page in pages:
         html = page.path.read_text(encoding="utf-8")
         assert re.findall(r'<script[^>]+src="https?://', html) == [], page.notebook
+
+
+def test_warnings_in_pages_show_the_message_not_the_code(tmp_path):
+    books = tmp_path / "books"
+    books.mkdir()
+    _notebook(books, "13-warn.ipynb", "import warnings\nwarnings.warn('left out 3 young posts')")
+    pages = tk.report.render(_tiny_data(tmp_path), out=tmp_path / "out", notebook_dir=books, progress=False)
+    html = pages[0].path.read_text(encoding="utf-8")
+    assert "Note: left out 3 young posts" in html and "warnings.warn(" not in html

@@ -56,6 +56,9 @@ from pandas.io.formats.style import Styler as _Styler
 _pd.set_option("styler.format.escape", "html")
 _Styler.format = _ft.partialmethod(_Styler.format, escape="html")
 _Styler.format_index = _ft.partialmethod(_Styler.format_index, escape="html")
+import warnings as _warnings
+# a report reader needs the warning, not the file name and source line it was raised from
+_warnings.formatwarning = lambda message, category, *args, **kwargs: f"Note: {message}\\n"
 """
 
 # Leading characters that make a spreadsheet cell a formula (OWASP "CSV injection").
