@@ -42,7 +42,8 @@ import pandas as pd
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, parse_int,
                     read_csv_records, register)
-from .x import _head_fields, _map_header, _require, _unknown_note, daily_from_wide
+from ._headers import _head_fields, _map_header, _require, _unknown_note
+from .x import daily_from_wide
 
 __all__ = ["TikTokDailyCSV", "TikTokDistributionCSV", "TikTokContentCSV", "TikTokDataJSON", "infer_years",
            "comment_id"]

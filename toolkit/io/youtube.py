@@ -41,7 +41,8 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, parse_float, parse_int,
                     read_csv_records, register)
 from .mastodon import html_to_text
-from .x import _head_fields, _map_header, _norm, _require, _unknown_note, daily_from_wide
+from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
+from .x import daily_from_wide
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
