@@ -101,7 +101,7 @@ def test_add_engagement_rejects_unknown_formula_and_missing_daily():
         perf.add_engagement(p, formula="ctr")
     with pytest.raises(ParameterError, match="needs daily"):
         perf.add_engagement(p, formula="followers")
-    with pytest.raises(SchemaError, match="missing columns \\['platform'\\]"):
+    with pytest.raises(SchemaError, match=r"missing column\(s\) \[.platform.\]"):
         perf.add_engagement(pd.DataFrame({"likes": [1]}))
 
 

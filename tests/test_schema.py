@@ -114,3 +114,14 @@ def test_daily_and_comments_tables_validate():
 def test_empty_tables_are_valid():
     for table in (POSTS, COMMENTS, DAILY):
         table.validate(table.empty())
+
+
+def test_require_columns_names_missing_and_present_columns():
+    from toolkit.errors import ParameterError
+    from toolkit.schema import require_columns
+
+    require_columns(pd.DataFrame({"a": [1], "b": [2]}), ["a"], where="f(posts)")
+    with pytest.raises(SchemaError, match=r"f\(posts\): missing column\(s\) \['c'\]; present: \['a', 'b'\]"):
+        require_columns(pd.DataFrame({"a": [1], "b": [2]}), ["a", "c"], where="f(posts)")
+    with pytest.raises(ParameterError, match="canonical comments table as a pandas DataFrame, found list"):
+        require_columns([1, 2], ["a"], where="g(comments)", table="comments")

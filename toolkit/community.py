@@ -27,7 +27,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, SchemaError
+from .errors import ParameterError
+from .schema import require_columns
 from .text import is_question
 
 __all__ = [
@@ -51,11 +52,7 @@ _WEEKDAYS = (0, 1, 2, 3, 4)
 
 
 def _check(comments: pd.DataFrame, needed, where: str) -> None:
-    missing = [c for c in needed if c not in comments.columns]
-    if missing:
-        raise SchemaError(f"{where}: missing columns {missing}; present: {list(comments.columns)}. "
-                          "Pass a canonical comments table (see toolkit.schema.COMMENTS).",
-                          problems=[f"missing column '{c}'" for c in missing])
+    require_columns(comments, needed, where=where, table="comments")
 
 
 def _str(s: pd.Series) -> pd.Series:

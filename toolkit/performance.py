@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError, SchemaError
+from .errors import ParameterError
+from .schema import require_columns
 from ._stats import bh_adjust
 from .text import hashtags, is_question
 
@@ -119,11 +120,7 @@ def formulas() -> pd.DataFrame:
 
 
 def _check_columns(table: pd.DataFrame, needed, where: str) -> None:
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise SchemaError(f"{where}: missing columns {missing}; present: {list(table.columns)}. "
-                          "Pass a canonical posts table (see toolkit.schema.POSTS).",
-                          problems=[f"missing column '{c}'" for c in missing])
+    require_columns(table, needed, where=where, table="posts")
 
 
 def _num(table: pd.DataFrame, col: str) -> pd.Series:

@@ -44,6 +44,7 @@ __all__ = [
     "UTC_DTYPE",
     "validate",
     "conform",
+    "require_columns",
 ]
 
 #: dtype of every timestamp column.
@@ -342,3 +343,21 @@ def _table(name: str) -> Table:
     except KeyError:
         from .errors import ParameterError
         raise ParameterError(f"table={name!r}: expected one of {sorted(TABLES)}") from None
+
+
+def require_columns(frame, columns, *, where: str, table: str = "posts") -> None:
+    """Raise unless ``frame`` is a DataFrame holding ``columns`` (the analyses' input check).
+
+    The message names the function (``where``), the missing and the present columns, and the
+    canonical table expected, e.g. ``best_times(posts): missing column(s) ['published_at']``.
+    """
+    from .errors import ParameterError
+
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"{where}: expected the canonical {table} table as a pandas DataFrame, found "
+                             f"{type(frame).__name__}. Load exports with toolkit.load().")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SchemaError(f"{where}: missing column(s) {missing}; present: {list(frame.columns)}. Pass a "
+                          f"canonical {table} table (toolkit.load(), or toolkit.schema.conform(df, '{table}')).",
+                          problems=[f"missing column '{c}'" for c in missing])

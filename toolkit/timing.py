@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,8 @@ from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
 from .errors import ParameterError, SchemaError
+from .io._base import check_tz
+from .schema import require_columns
 from ._stats import bh_reject
 
 __all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES"]
@@ -784,23 +786,11 @@ def _check_tz(tz) -> ZoneInfo:
     if not isinstance(tz, str) or not tz:
         raise ParameterError(f"tz={tz!r}: expected an IANA time zone name such as "
                              f"'Europe/Berlin' (clock times are shown in this zone).")
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ParameterError(f"tz={tz!r}: not a known IANA time zone; expected a name such as "
-                             f"'Europe/Berlin' or 'America/New_York'.") from None
+    return ZoneInfo(check_tz(tz))
 
 
 def _check_table(frame, columns, name: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"{name}: expected a pandas DataFrame (the canonical {name} table), "
-                             f"found {type(frame).__name__}.")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SchemaError(f"table '{name}': missing column(s) {missing}; present: "
-                          f"{list(frame.columns)}. Load exports with toolkit.load or cast with "
-                          f"toolkit.schema.conform(df, '{name}').", problems=[
-                              f"missing column '{c}'" for c in missing])
+    require_columns(frame, columns, where=f"table '{name}'", table=name)
 
 
 def _utc(s: pd.Series, name: str) -> pd.Series:
