@@ -220,3 +220,38 @@ def test_labels_per_row_with_missing_and_thresholds():
     assert out["label"].dropna().tolist() == ["positive", "negative"]
     assert out["score"].iloc[0] == pytest.approx(2 / np.sqrt(19))
     assert str(out["label"].dtype) == "string"
+
+
+def test_mixed_batch_scores_equal_one_by_one():
+    # scoring groups distinct texts by language; each row must still get its own text's score
+    texts = ["Die Bahn war pünktlich, super!", "The train was late again", "Toll! 😍", None, "",
+             "Das Konzert war nicht so toll", "great 😡", "Die Bahn war pünktlich, super!"]
+    batch = sentiment(texts, progress=False)
+    for k, text in enumerate(texts):
+        one = sentiment([text], progress=False).iloc[0]
+        assert batch["lang"].iloc[k] == one["lang"]
+        assert (pd.isna(batch["score"].iloc[k]) and pd.isna(one["score"])) or \
+            batch["score"].iloc[k] == one["score"], text
+
+
+def test_progress_bar_counts_distinct_texts(capsys):
+    sentiment(["Toll! 😍", "Mist 😡", "Toll! 😍", None], lang="de", progress=True)
+    err = capsys.readouterr().err
+    assert "sentiment" in err and "2/2" in err
+
+
+def test_token_caches_stay_bounded(monkeypatch):
+    from toolkit.text import scoring
+
+    texts = [f"word{k} ist gut, aber nicht toll" for k in range(40)] + [f"item{k} is not good" for k in range(40)]
+    expected = sentiment(texts, progress=False)["score"].tolist()
+    monkeypatch.setattr(scoring, "_CACHE_MAX", 10)
+    scoring._scorer.cache_clear()
+    try:
+        got = sentiment(texts, progress=False)["score"].tolist()
+        for key in ("de", "en"):
+            scorer = scoring._scorer(key, "vader", ())
+            assert 0 < len(scorer._token_cache) <= 10
+    finally:
+        scoring._scorer.cache_clear()
+    assert got == expected

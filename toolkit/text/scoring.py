@@ -77,6 +77,8 @@ THRESHOLDS = {
 _BACKENDS = ("vader", "textblob")
 _LANGS = ("auto", "en", "de")
 _PROGRESS_MIN = 20_000  # distinct texts from which a progress bar is shown by default
+_SCORE_CHUNK = 10_000  # distinct texts scored between two progress-bar updates
+_CACHE_MAX = 100_000  # entries per token cache of a scorer (bounded memory on streams of unique words)
 
 # VADER constants (Hutto & Gilbert 2014), as in vaderSentiment.
 _B_INCR = 0.293
@@ -115,7 +117,6 @@ _DE_FUNCTION_WORDS = frozenset({
     "fail", "gross", "kind", "bitte", "gut", "pathetic", "see", "die", "dies", "dead", "war", "wars",
     "hang", "arme", "alarm", "no", "not", "so", "top", "fun", "ha", "haha",
 })
-_SPLIT_RE = re.compile(r"\s+")
 _PUNCT = string.punctuation + "„“”‘’«»…–—"
 _CLAUSE_END = frozenset(".,;:!?")
 _MULTIWORD = (("noch nie", "noch_nie"), ("gar nicht", "gar_nicht"), ("ein bisschen", "ein_bisschen"),
@@ -319,13 +320,14 @@ def _split_emoji(text: str, table: Mapping[str, float]) -> tuple[str, list[float
     """
     if text.isascii():
         return text, []
+    found = _EMOJI_RE.findall(text)
+    if not found:
+        return text, []
     valences = []
-    for em in _EMOJI_RE.findall(text):
+    for em in found:
         value = _emoji_valence(em, table)
         if value:
             valences.append(value)
-    if not valences and not _EMOJI_RE.search(text):
-        return text, []
     return _EMOJI_RE.sub(" ", text), valences
 
 
@@ -369,6 +371,7 @@ class _RuleScorer:
         self.contrast = contrast
         self.stem = stem
         self._lookup_cache: dict[str, float] = {}
+        self._token_cache: dict[str, tuple[str, str, bool, float, bool]] = {}
 
     def _lookup(self, word: str) -> float:
         """Valence of a lowercase token (0.0 if unknown); tries suffix stripping for inflections."""
@@ -383,78 +386,87 @@ class _RuleScorer:
                     if value is not None:
                         break
         value = 0.0 if value is None else float(value)
-        if len(self._lookup_cache) < 500_000:
+        if len(self._lookup_cache) < _CACHE_MAX:
             self._lookup_cache[word] = value
         return value
 
+    def _token(self, raw: str) -> tuple[str, str, bool, float, bool]:
+        """(word, lowercase word, ends a clause, valence, is a CAPS word) of one whitespace token."""
+        hit = self._token_cache.get(raw)
+        if hit is None:
+            stripped = raw.strip(_PUNCT)
+            word = stripped if len(stripped) > 2 else raw
+            low = word.lower()
+            tail = raw.rstrip("\"')”“’»")
+            hit = (word, low, bool(tail) and tail[-1] in _CLAUSE_END, self._lookup(low),
+                   word.isupper() and len(word) > 1)
+            if len(self._token_cache) < _CACHE_MAX:
+                self._token_cache[raw] = hit
+        return hit
+
     def tokens(self, text: str) -> tuple[list[str], list[bool]]:
         """Tokens (punctuation stripped unless that leaves <= 2 chars) and clause-end flags."""
+        toks = self._tokens(text)
+        return [t[0] for t in toks], [t[2] for t in toks]
+
+    def _tokens(self, text: str) -> list[tuple[str, str, bool, float, bool]]:
         low = text.lower()
         for phrase, joined in _MULTIWORD:
             if phrase in low:
                 text = re.sub(re.escape(phrase), joined, text, flags=re.IGNORECASE)
-        words, ends = [], []
-        for raw in _SPLIT_RE.split(text):
-            if not raw:
-                continue
-            stripped = raw.strip(_PUNCT)
-            words.append(stripped if len(stripped) > 2 else raw)
-            tail = raw.rstrip("\"')”“’»")
-            ends.append(bool(tail) and tail[-1] in _CLAUSE_END)
-        return words, ends
+        token = self._token
+        return [token(raw) for raw in text.split()]
 
     def score(self, text: str) -> float:
         """Compound score in -1..1 of one cleaned text."""
         rest, emoji_vals = _split_emoji(text, self.emoji)
-        words, ends = self.tokens(rest)
-        lows = [w.lower() for w in words]
-        lookup = self._lookup
-        vals = [lookup(low) for low in lows]
-        if not any(vals):  # no lexicon word: only emoji can score
+        toks = self._tokens(rest)
+        hits = [i for i, t in enumerate(toks) if t[3]]
+        if not hits:  # no lexicon word: only emoji can score
             return _combine(emoji_vals, text)
-        n = len(words)
-        n_caps = sum(1 for w in words if w.isupper() and len(w) > 1)
+        n = len(toks)
+        n_caps = sum(1 for t in toks if t[4])
         cap_diff = 0 < n_caps < n
-        sentiments: list[float] = []
-        for i, word in enumerate(words):
-            low = lows[i]
-            if low in self.negations or (low in self.boosters and i + 1 < n and vals[i + 1]):
-                sentiments.append(0.0)  # a modifier here; "super" alone still scores as a word
-                continue
-            valence = vals[i]
-            if not valence:
-                sentiments.append(0.0)
-                continue
-            if cap_diff and word.isupper() and len(word) > 1:
+        negations, boosters, final_negations = self.negations, self.boosters, self.final_negations
+        sentiments: dict[int, float] = {}
+        for i in hits:
+            word, low, _, valence, caps = toks[i]
+            if low in negations or (low in boosters and i + 1 < n and toks[i + 1][3]):
+                continue  # a modifier here; "super" alone still scores as a word
+            if cap_diff and caps:
                 valence += _C_INCR if valence > 0 else -_C_INCR
             negated = False
             for k in (1, 2, 3):
                 j = i - k
-                if j < 0 or ends[j]:
+                if j < 0:
                     break
-                prev = lows[j]
-                scalar = self.boosters.get(prev)
-                if scalar is not None and not vals[j]:
+                _, prev, end, prev_val, _ = toks[j]
+                if end:
+                    break
+                scalar = boosters.get(prev)
+                if scalar is not None and not prev_val:
                     scalar = scalar if valence > 0 else -scalar
                     valence += scalar * (1.0, 0.95, 0.9)[k - 1]
-                if prev in self.negations and not negated:
+                if prev in negations and not negated:
                     valence *= _N_SCALAR
                     negated = True
-            if not negated and self.final_negations:
+            if not negated and final_negations:
                 j = i + 1
                 while j < n:  # the rest of this clause
-                    if lows[j] in self.final_negations and (ends[j] or j == n - 1):
+                    _, nxt, end, nxt_val, _ = toks[j]
+                    if nxt in final_negations and (end or j == n - 1):
                         valence *= _N_SCALAR
                         break
-                    if ends[j] or vals[j]:
+                    if end or nxt_val:
                         break
                     j += 1
-            sentiments.append(valence)
-        for k, low in enumerate(lows):  # contrast: "gut, aber teuer" weighs the part after "aber" more
-            if low in self.contrast:
-                sentiments = [v * 0.5 for v in sentiments[:k]] + [0.0] + [v * 1.5 for v in sentiments[k + 1:]]
+            sentiments[i] = valence
+        contrast = self.contrast
+        for k, t in enumerate(toks):  # contrast: "gut, aber teuer" weighs the part after "aber" more
+            if t[1] in contrast:
+                sentiments = {i: (v * 0.5 if i < k else v * 1.5) for i, v in sentiments.items() if i != k}
                 break
-        return _combine(sentiments + emoji_vals, text)
+        return _combine(list(sentiments.values()) + emoji_vals, text)
 
 
 class _VaderScorer:
@@ -477,34 +489,41 @@ class _VaderScorer:
         self.booster_ngrams = {w: v for w, v in BOOSTER_DICT.items() if " " in w}
         self.negate = frozenset(NEGATE)
         self.special = dict(SPECIAL_CASES)
-        self.strip_cache: dict[str, str] = {}
+        # words of the idioms and multi-word boosters: _idioms only runs when one is near a lexicon word
+        self._idiom_words = frozenset(w for key in (*self.special, *self.booster_ngrams) for w in key.split())
+        self._token_cache: dict[str, tuple[str, str, bool]] = {}
 
     def _negated(self, low: str) -> bool:
         return low in self.negate or "n't" in low
 
+    def _token(self, raw: str) -> tuple[str, str, bool]:
+        """(word, lowercase word, is a lexicon word) of one whitespace token (VADER's tokens:
+        punctuation stripped unless <= 2 chars remain)."""
+        hit = self._token_cache.get(raw)
+        if hit is None:
+            stripped = raw.strip(string.punctuation)
+            word = stripped if len(stripped) > 2 else raw
+            low = word.lower()
+            hit = (word, low, low in self.lexicon)
+            if len(self._token_cache) < _CACHE_MAX:
+                self._token_cache[raw] = hit
+        return hit
+
     def tokens(self, text: str) -> list[str]:
         """VADER's tokens: whitespace split, punctuation stripped unless <= 2 chars remain."""
-        cache = self.strip_cache
-        out = []
-        for tok in text.split():
-            hit = cache.get(tok)
-            if hit is None:
-                stripped = tok.strip(string.punctuation)
-                hit = stripped if len(stripped) > 2 else tok
-                if len(cache) < 500_000:
-                    cache[tok] = hit
-            out.append(hit)
-        return out
+        return [self._token(raw)[0] for raw in text.split()]
 
     def score(self, text: str) -> float:
         """Compound score in -1..1 of one cleaned text."""
         rest, emoji_vals = _split_emoji(text, self.emoji)
-        words = self.tokens(rest)
-        lows = [w.lower() for w in words]
-        lex = self.lexicon
-        hits = [i for i, low in enumerate(lows) if low in lex]
+        token = self._token
+        toks = [token(raw) for raw in rest.split()]
+        hits = [i for i, t in enumerate(toks) if t[2]]
         if not hits:
             return _combine(emoji_vals, text)
+        words = [t[0] for t in toks]
+        lows = [t[1] for t in toks]
+        lex = self.lexicon
         n = len(words)
         n_caps = sum(1 for w in words if w.isupper())
         cap_diff = 0 < n - n_caps < n
@@ -538,7 +557,7 @@ class _VaderScorer:
                         scalar += _C_INCR if valence > 0 else -_C_INCR
                     valence += scalar * (1.0, 0.95, 0.9)[start]
                 valence = self._negation(valence, lows, start, i)
-                if start == 2:
+                if start == 2 and not self._idiom_words.isdisjoint(lows[i - 3:i + 3]):
                     valence = self._idioms(valence, lows, i)
             if i > 1 and lows[i - 1] == "least" and "least" not in lex:
                 if lows[i - 2] not in ("at", "very"):
@@ -661,6 +680,7 @@ def _check_options(lang: str, backend: str, where: str) -> None:
 
 
 def _progress_bar(iterable, *, total: int, enabled: bool | None, desc: str):
+    """A tqdm bar over ``iterable`` (or a manual bar when it is None); ``iterable`` itself when hidden."""
     show = total >= _PROGRESS_MIN if enabled is None else bool(enabled)
     if not show:
         return iterable
@@ -673,17 +693,25 @@ def _score_unique(cleaned: list[str], langs: list[str], *, backend: str, extra: 
                   progress: bool | None) -> np.ndarray:
     """Scores (float, NaN for empty text) of distinct cleaned texts with known languages."""
     extra_items = tuple(sorted(extra.items()))
-    scorers = {}
     out = np.full(len(cleaned), np.nan)
-    for k, (text, lang) in enumerate(_progress_bar(zip(cleaned, langs), total=len(cleaned),
-                                                   enabled=progress, desc="sentiment")):
-        if not text:
-            continue
-        key = lang if lang in ("en", "de") else "unknown"
-        scorer = scorers.get(key)
-        if scorer is None:
-            scorer = scorers[key] = _scorer(key, backend if key == "en" else "vader", extra_items)
-        out[k] = scorer.score(text)
+    langs = np.asarray(langs, dtype=object)
+    nonempty = np.fromiter(map(bool, cleaned), dtype=bool, count=len(cleaned))
+    groups = []
+    for key in ("en", "de", "unknown"):
+        in_lang = (langs == key) if key != "unknown" else ~np.isin(langs, ["en", "de"])
+        rows = np.flatnonzero(in_lang & nonempty)
+        if len(rows):
+            groups.append((_scorer(key, backend if key == "en" else "vader", extra_items), rows))
+    bar = _progress_bar(None, total=int(nonempty.sum()), enabled=progress, desc="sentiment")
+    for scorer, rows in groups:  # per language, in chunks: a list comprehension per chunk, one bar update
+        score = scorer.score
+        for start in range(0, len(rows), _SCORE_CHUNK):
+            chunk = rows[start:start + _SCORE_CHUNK]
+            out[chunk] = [score(cleaned[k]) for k in chunk.tolist()]
+            if bar is not None:
+                bar.update(len(chunk))
+    if bar is not None:
+        bar.close()
     return out
 
 
@@ -721,6 +749,8 @@ def _quick_lang(text: str) -> str | None:
     ``"unknown"`` when the text has fewer than 10 letters (what :func:`detect_language` answers for
     them), ``None`` when a detector has to decide.
     """
+    if len(text) < 10:
+        return "unknown"
     words = _WORD_RE.findall(text.lower())
     if sum(map(len, words)) < 10:
         return "unknown"
