@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/sentiment_speed.py [--n 1000000] [--unique-share 0.25] [--seed 0] [--repeat 3]
+    .venv/bin/python bench/sentiment_speed.py [--n 1000000] [--unique-share 0.25] [--phrase-share 0.4] [--seed 0] [--repeat 3]
 
 Generates ``n`` comment-like texts (seeded): a share of frequent short comments drawn with a Zipf-like
 distribution from a pool of German and English comments with emoji ("Toll! 😍", "Danke 🙏", "fail 😡"),
@@ -55,18 +55,34 @@ EN_PARTS = [
     ["and", "but", "because"], ["I am happy", "nobody helps", "everyone was nice", "nothing works",
                                 "the weather is fine", "we will come back"],
 ]
+# Short phrases with few or no function words ("Mega Stimmung gestern", "Great vibes tonight"): the
+# quick function-word rule cannot place most of them, so they go to the language detector, as about
+# 12-17 % of real tweets do (see docs/benchmarks.md "Sentiment speed").
+DE_PHRASE = [["Mega", "Krasse", "Schöne", "Starke", "Tolle", "Miese", "Geile", "Traurige"],
+             ["Stimmung", "Show", "Aktion", "Bilder", "Preise", "Musik", "Kampagne", "Idee"],
+             ["gestern", "in Berlin", "heute Abend", "beim Konzert", "!!", "", "?", "Leute"]]
+EN_PHRASE = [["Great", "Awesome", "Poor", "Amazing", "Lovely", "Terrible", "Cool", "Sad"],
+             ["vibes", "show", "pictures", "prices", "music", "campaign", "idea", "crowd"],
+             ["tonight", "in Berlin", "last weekend", "at the gig", "!!", "", "?", "guys"]]
 EMOJI = ["", "", "", " 😍", " 😡", " 👍", " 🙏", " 😂", " 💪", " ❤️", " 👎", " 🤦‍♂️", " 👍🏽"]
 
 
-def make_texts(n: int, unique_share: float, seed: int) -> list[str]:
-    """Seeded comment stream: frequent short comments (Zipf-like) plus unique longer texts."""
+def make_texts(n: int, unique_share: float, seed: int, phrase_share: float = 0.4) -> list[str]:
+    """Seeded comment stream: frequent short comments (Zipf-like) plus unique texts.
+
+    Of the unique texts, ``phrase_share`` are short phrases with few function words (most need the
+    language detector), the rest sentences with function words (the quick rule places them).
+    """
     rng = np.random.default_rng(seed)
     n_unique = int(n * unique_share)
     weights = 1 / np.arange(1, len(SHORT) + 1) ** 1.1
     short = rng.choice(len(SHORT), size=n - n_unique, p=weights / weights.sum())
     texts = [SHORT[i] for i in short]
     for k in range(n_unique):
-        parts = DE_PARTS if rng.random() < 0.5 else EN_PARTS
+        if rng.random() < phrase_share:
+            parts = DE_PHRASE if rng.random() < 0.5 else EN_PHRASE
+        else:
+            parts = DE_PARTS if rng.random() < 0.5 else EN_PARTS
         words = [p[rng.integers(len(p))] for p in parts]
         prefix = "@user%d " % rng.integers(1000) if rng.random() < 0.2 else ""
         texts.append(f"{prefix}{' '.join(words)} #{k}{EMOJI[rng.integers(len(EMOJI))]}")
@@ -74,8 +90,8 @@ def make_texts(n: int, unique_share: float, seed: int) -> list[str]:
     return [texts[i] for i in order]
 
 
-def run_side(side: str, n: int, unique_share: float, seed: int) -> dict:
-    texts = make_texts(n, unique_share, seed)
+def run_side(side: str, n: int, unique_share: float, seed: int, phrase_share: float) -> dict:
+    texts = make_texts(n, unique_share, seed, phrase_share)
     if side in ("toolkit", "toolkit-memory"):
         import toolkit as tk
 
@@ -90,7 +106,14 @@ def run_side(side: str, n: int, unique_share: float, seed: int) -> dict:
             traced_mb = tracemalloc.get_traced_memory()[1] / 2**20
             return {"side": side, "tracemalloc_peak_mb": round(traced_mb, 1),
                     "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-        extra = {"labels": out["label"].value_counts().to_dict(), "langs": out["lang"].value_counts().to_dict()}
+        from toolkit.text.cleaning import _clean_one
+        from toolkit.text.scoring import _quick_lang
+
+        distinct = {_clean_one(t) for t in set(texts)}
+        to_detector = sum(1 for t in distinct if _quick_lang(t) is None)
+        extra = {"labels": out["label"].value_counts().to_dict(), "langs": out["lang"].value_counts().to_dict(),
+                 "distinct_cleaned": len(distinct), "sent_to_detector": to_detector,
+                 "sent_to_detector_share": round(to_detector / len(distinct), 3)}
     else:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -109,17 +132,20 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--unique-share", type=float, default=0.25)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--phrase-share", type=float, default=0.4,
+                    help="share of the unique texts that are short phrases with few function words")
     ap.add_argument("--repeat", type=int, default=3, help="rounds of toolkit + vader runs")
     ap.add_argument("--side", choices=["toolkit", "vader", "toolkit-memory"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:
-        print(json.dumps(run_side(args.side, args.n, args.unique_share, args.seed), ensure_ascii=False))
+        print(json.dumps(run_side(args.side, args.n, args.unique_share, args.seed, args.phrase_share), ensure_ascii=False))
         return
     print(f"machine: {platform.machine()}, cores: {__import__('os').cpu_count()}, python {platform.python_version()}")
-    print(f"n={args.n:,} texts, unique share {args.unique_share}, seed {args.seed}")
+    print(f"n={args.n:,} texts, unique share {args.unique_share}, phrase share {args.phrase_share}, seed {args.seed}")
     def run(side: str) -> dict:
         proc = subprocess.run([sys.executable, __file__, "--side", side, "--n", str(args.n),
-                               "--unique-share", str(args.unique_share), "--seed", str(args.seed)],
+                               "--unique-share", str(args.unique_share), "--seed", str(args.seed),
+                               "--phrase-share", str(args.phrase_share)],
                               capture_output=True, text=True, check=True)
         result = json.loads(proc.stdout.strip().splitlines()[-1])
         print(json.dumps(result, ensure_ascii=False), flush=True)

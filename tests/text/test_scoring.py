@@ -255,3 +255,25 @@ def test_token_caches_stay_bounded(monkeypatch):
     finally:
         scoring._scorer.cache_clear()
     assert got == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ärger über die späte Ankunft", "de"),              # lower-case umlaut words count as German signs
+    ("Is the Sommerröstung Sonnenhang good for espresso?", "en"),  # capitalised umlaut words do not count
+    ("Hey man, die hard fans were there", "en"),         # "die", "man", "hey" are no German signs
+    ("Got the Espresso Nachtschicht as a gift", "en"),   # German product name in an English text
+    ("RE 8 fällt heute aus, danke für nichts", "de"),   # "RE" (Regional-Express) is no English sign
+    ("Konzert tonight in München", None),                 # one sign each way: the detector decides
+])
+def test_quick_language_rule(text, expected):
+    from toolkit.text.scoring import _quick_lang
+
+    assert _quick_lang(text) == expected
+
+
+def test_quick_language_rule_clear_lead_wins():
+    from toolkit.text.scoring import _quick_lang
+
+    # one German sign (the umlaut in a product name) against six English ones
+    assert _quick_lang("Our office is hooked on the Hausmischung Gipfelglück and everyone loves it") == "en"
+    assert _quick_lang("Wir haben den Coffee to go in der Früh immer dabei und es ist super") == "de"

@@ -733,21 +733,42 @@ def _labels(scores: np.ndarray, langs: np.ndarray, backend: str,
 _LABEL_VALUES = np.array([*LABELS, None], dtype=object)
 
 
-_QUICK_DE = frozenset(
-    "der die das und ist nicht ich ein eine einen mit auf für sich den dem auch war wird sehr aber noch "
-    "wie von im wir sind mal schon kein keine heute wieder immer nur bei nach wenn weil dass habe hat mir "
-    "mich uns doch auch oder alle keiner nichts einfach".split())
-_QUICK_EN = frozenset(
-    "the and is not this that with for you are was it's i'm my our have has be will just very "
-    "because but nobody nothing everyone we of from what when there".split())
+# Words that are evidence for one language only: the shipped stop-word lists without the words in
+# both, without words that are also frequent in the other language or in tweets ("die", "hat", "war",
+# "man", "hey"; "re", "de", "rt", "u" as abbreviations), plus a few frequent comment words. The
+# ambiguous list was found on the dev files (en_crowdflower_dev, germeval2017_dev_social); see
+# docs/benchmarks.md "Sentiment speed" for how often the rule decides and how often it is wrong.
+_QUICK_AMBIGUOUS = frozenset(
+    "re de rt a etc u lol co i her hey man pro die hat war wars ne da hi um falls ah ab wo eh es halt "
+    "na ja ans tue mag".split())
+
+
+def _quick_words(lang: str, extra: str) -> frozenset[str]:
+    from .features import stopwords
+
+    other = stopwords("en" if lang == "de" else "de")
+    return frozenset((stopwords(lang) | set(extra.split())) - other - _QUICK_AMBIGUOUS)
+
+
+_QUICK_DE = _quick_words("de", "der die das und ist nicht ich ein eine einen mit auf für sich den dem auch "
+                               "wird sehr aber noch wie von im wir sind mal schon kein keine heute wieder "
+                               "immer nur bei nach wenn weil dass habe mir mich uns doch oder alle keiner "
+                               "nichts einfach")
+_QUICK_EN = _quick_words("en", "the and is not this that with for you are was it's i'm my our have has be "
+                               "will just very because but nobody nothing everyone we of from what when there")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
+_UMLAUT = frozenset("äöüß")
 
 
 def _quick_lang(text: str) -> str | None:
-    """'de'/'en' when function words are unambiguous (>= 2 of one language, none of the other).
+    """'de'/'en' when the words are unambiguous: >= 2 signs of one language and none of the other, or
+    a clear lead (at least 3 more and 3 times as many; "Tried the Hausmischung Gipfelglück and it's
+    lovely" is English).
 
-    ``"unknown"`` when the text has fewer than 10 letters (what :func:`detect_language` answers for
-    them), ``None`` when a detector has to decide.
+    Signs of German: German-only function words and lower-case words with ä, ö, ü or ß (capitalised
+    ones are often names: "Greetings from München"); signs of English:
+    English-only function words. ``"unknown"`` when the text has fewer than 10 letters (what
+    :func:`detect_language` answers for them), ``None`` when a detector has to decide.
     """
     if len(text) < 10:
         return "unknown"
@@ -755,10 +776,13 @@ def _quick_lang(text: str) -> str | None:
     if sum(map(len, words)) < 10:
         return "unknown"
     de = sum(map(_QUICK_DE.__contains__, words))
+    if not text.isascii():  # lower-case words with umlauts (schön, müssen; not names like München)
+        de += sum(1 for w in _WORD_RE.findall(text)
+                  if w[0].islower() and not w.isascii() and not _UMLAUT.isdisjoint(w) and w not in _QUICK_DE)
     en = sum(map(_QUICK_EN.__contains__, words))
-    if de >= 2 and en == 0:
+    if de >= 2 and (en == 0 or (de - en >= 3 and de >= 3 * en)):
         return "de"
-    if en >= 2 and de == 0:
+    if en >= 2 and (de == 0 or (en - de >= 3 and en >= 3 * de)):
         return "en"
     return None
 
