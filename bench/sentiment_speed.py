@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/sentiment_speed.py [--n 1000000] [--unique-share 0.25] [--phrase-share 0.4] [--seed 0] [--repeat 3]
+    .venv/bin/python bench/sentiment_speed.py [--n 1000000] [--unique-share 0.25] [--phrase-share 0.2] [--seed 0] [--repeat 3]
 
 Generates ``n`` comment-like texts (seeded): a share of frequent short comments drawn with a Zipf-like
 distribution from a pool of German and English comments with emoji ("Toll! 😍", "Danke 🙏", "fail 😡"),
@@ -67,7 +67,7 @@ EN_PHRASE = [["Great", "Awesome", "Poor", "Amazing", "Lovely", "Terrible", "Cool
 EMOJI = ["", "", "", " 😍", " 😡", " 👍", " 🙏", " 😂", " 💪", " ❤️", " 👎", " 🤦‍♂️", " 👍🏽"]
 
 
-def make_texts(n: int, unique_share: float, seed: int, phrase_share: float = 0.4) -> list[str]:
+def make_texts(n: int, unique_share: float, seed: int, phrase_share: float = 0.2) -> list[str]:
     """Seeded comment stream: frequent short comments (Zipf-like) plus unique texts.
 
     Of the unique texts, ``phrase_share`` are short phrases with few function words (most need the
@@ -132,7 +132,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--unique-share", type=float, default=0.25)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--phrase-share", type=float, default=0.4,
+    ap.add_argument("--phrase-share", type=float, default=0.2,
                     help="share of the unique texts that are short phrases with few function words")
     ap.add_argument("--repeat", type=int, default=3, help="rounds of toolkit + vader runs")
     ap.add_argument("--side", choices=["toolkit", "vader", "toolkit-memory"], help=argparse.SUPPRESS)
