@@ -277,3 +277,21 @@ def test_quick_language_rule_clear_lead_wins():
     # one German sign (the umlaut in a product name) against six English ones
     assert _quick_lang("Our office is hooked on the Hausmischung Gipfelglück and everyone loves it") == "en"
     assert _quick_lang("Wir haben den Coffee to go in der Früh immer dabei und es ist super") == "de"
+
+
+def test_each_distinct_cleaned_text_scored_once(monkeypatch):
+    from toolkit.text import scoring
+
+    calls = []
+    original = scoring._RuleScorer.score
+
+    def counting(self, text):
+        calls.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(scoring._RuleScorer, "score", counting)
+    # 2,001 rows, 3 distinct raw texts, 2 distinct after cleaning (the double space collapses)
+    texts = ["Toll! 😍"] * 1000 + ["Mist 😡"] * 1000 + ["Toll!  😍"]
+    out = sentiment(texts, lang="de", progress=False)
+    assert sorted(calls) == ["Mist 😡", "Toll! 😍"]
+    assert out["score"].iloc[-1] == out["score"].iloc[0]

@@ -352,11 +352,29 @@ def _combine(sentiments: list[float], text: str) -> float:
     if not sentiments:
         return 0.0
     total = float(sum(sentiments))
-    if total > 0:
-        total += _punctuation_emphasis(text)
-    elif total < 0:
-        total -= _punctuation_emphasis(text)
-    return _normalize(total)
+    if not total:
+        return 0.0
+    if "!" in text or "?" in text:
+        total += _punctuation_emphasis(text) if total > 0 else -_punctuation_emphasis(text)
+    return max(-1.0, min(1.0, total / math.sqrt(total * total + 15.0)))  # _normalize, inlined
+
+
+class _TokenCache(dict):
+    """token -> computed record; a miss computes it with ``make`` and keeps it while the cache has
+    fewer than ``_CACHE_MAX`` entries. ``list(map(cache.__getitem__, tokens))`` looks tokens up
+    without a Python call per known token."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str):
+        value = self.make(key)
+        if len(self) < _CACHE_MAX:
+            self[key] = value
+        return value
 
 
 # --------------------------------------------------------------------------------------------- engines
@@ -375,7 +393,7 @@ class _RuleScorer:
         self.contrast = contrast
         self.stem = stem
         self._lookup_cache: dict[str, float] = {}
-        self._token_cache: dict[str, tuple[str, str, bool, float, bool]] = {}
+        self._token_cache = _TokenCache(self._make_token)
 
     def _lookup(self, word: str) -> float:
         """Valence of a lowercase token (0.0 if unknown); tries suffix stripping for inflections."""
@@ -394,19 +412,14 @@ class _RuleScorer:
             self._lookup_cache[word] = value
         return value
 
-    def _token(self, raw: str) -> tuple[str, str, bool, float, bool]:
+    def _make_token(self, raw: str) -> tuple[str, str, bool, float, bool]:
         """(word, lowercase word, ends a clause, valence, is a CAPS word) of one whitespace token."""
-        hit = self._token_cache.get(raw)
-        if hit is None:
-            stripped = raw.strip(_PUNCT)
-            word = stripped if len(stripped) > 2 else raw
-            low = word.lower()
-            tail = raw.rstrip("\"')”“’»")
-            hit = (word, low, bool(tail) and tail[-1] in _CLAUSE_END, self._lookup(low),
-                   word.isupper() and len(word) > 1)
-            if len(self._token_cache) < _CACHE_MAX:
-                self._token_cache[raw] = hit
-        return hit
+        stripped = raw.strip(_PUNCT)
+        word = stripped if len(stripped) > 2 else raw
+        low = word.lower()
+        tail = raw.rstrip("\"')”“’»")
+        return (word, low, bool(tail) and tail[-1] in _CLAUSE_END, self._lookup(low),
+                word.isupper() and len(word) > 1)
 
     def tokens(self, text: str) -> tuple[list[str], list[bool]]:
         """Tokens (punctuation stripped unless that leaves <= 2 chars) and clause-end flags."""
@@ -418,8 +431,7 @@ class _RuleScorer:
         for phrase, joined in _MULTIWORD:
             if phrase in low:
                 text = re.sub(re.escape(phrase), joined, text, flags=re.IGNORECASE)
-        token = self._token
-        return [token(raw) for raw in text.split()]
+        return list(map(self._token_cache.__getitem__, text.split()))
 
     def score(self, text: str) -> float:
         """Compound score in -1..1 of one cleaned text."""
@@ -495,33 +507,27 @@ class _VaderScorer:
         self.special = dict(SPECIAL_CASES)
         # words of the idioms and multi-word boosters: _idioms only runs when one is near a lexicon word
         self._idiom_words = frozenset(w for key in (*self.special, *self.booster_ngrams) for w in key.split())
-        self._token_cache: dict[str, tuple[str, str, bool]] = {}
+        self._token_cache = _TokenCache(self._make_token)
 
     def _negated(self, low: str) -> bool:
         return low in self.negate or "n't" in low
 
-    def _token(self, raw: str) -> tuple[str, str, bool]:
+    def _make_token(self, raw: str) -> tuple[str, str, bool]:
         """(word, lowercase word, is a lexicon word) of one whitespace token (VADER's tokens:
         punctuation stripped unless <= 2 chars remain)."""
-        hit = self._token_cache.get(raw)
-        if hit is None:
-            stripped = raw.strip(string.punctuation)
-            word = stripped if len(stripped) > 2 else raw
-            low = word.lower()
-            hit = (word, low, low in self.lexicon)
-            if len(self._token_cache) < _CACHE_MAX:
-                self._token_cache[raw] = hit
-        return hit
+        stripped = raw.strip(string.punctuation)
+        word = stripped if len(stripped) > 2 else raw
+        low = word.lower()
+        return (word, low, low in self.lexicon)
 
     def tokens(self, text: str) -> list[str]:
         """VADER's tokens: whitespace split, punctuation stripped unless <= 2 chars remain."""
-        return [self._token(raw)[0] for raw in text.split()]
+        return [t[0] for t in map(self._token_cache.__getitem__, text.split())]
 
     def score(self, text: str) -> float:
         """Compound score in -1..1 of one cleaned text."""
         rest, emoji_vals = _split_emoji(text, self.emoji)
-        token = self._token
-        toks = [token(raw) for raw in rest.split()]
+        toks = list(map(self._token_cache.__getitem__, rest.split()))
         hits = [i for i, t in enumerate(toks) if t[2]]
         if not hits:
             return _combine(emoji_vals, text)
@@ -529,7 +535,7 @@ class _VaderScorer:
         lows = [t[1] for t in toks]
         lex = self.lexicon
         n = len(words)
-        n_caps = sum(1 for w in words if w.isupper())
+        n_caps = sum(map(str.isupper, words))
         cap_diff = 0 < n - n_caps < n
         boosters = self.boosters
         values: list[tuple[int, float]] = []
@@ -560,7 +566,10 @@ class _VaderScorer:
                     if cap_diff and words[i - start - 1].isupper():
                         scalar += _C_INCR if valence > 0 else -_C_INCR
                     valence += scalar * (1.0, 0.95, 0.9)[start]
-                valence = self._negation(valence, lows, start, i)
+                if start:
+                    valence = self._negation(valence, lows, start, i)
+                elif prev in self.negate or "n't" in prev:  # _negation(start=0), inlined
+                    valence *= _N_SCALAR
                 if start == 2 and not self._idiom_words.isdisjoint(lows[i - 3:i + 3]):
                     valence = self._idioms(valence, lows, i)
             if i > 1 and lows[i - 1] == "least" and "least" not in lex:
@@ -765,6 +774,23 @@ _UMLAUT = frozenset("äöüß")
 _UMLAUT_RE = re.compile("[äöüß]")
 
 
+_FIELD = (1 << 32) - 1
+
+
+def _quick_counts(token: str) -> int:
+    """Letters, German signs and English signs of one whitespace token, packed into one int."""
+    words = _WORD_RE.findall(token.lower())
+    de = sum(map(_QUICK_DE.__contains__, words))
+    if not token.isascii() and _UMLAUT_RE.search(token):  # lower-case umlaut words: schön (not München)
+        de += sum(1 for w in _WORD_RE.findall(token)
+                  if w[0].islower() and not w.isascii() and not _UMLAUT.isdisjoint(w) and w not in _QUICK_DE)
+    en = sum(map(_QUICK_EN.__contains__, words))
+    return sum(map(len, words)) | de << 32 | en << 64
+
+
+_QUICK_CACHE = _TokenCache(_quick_counts)
+
+
 def _quick_lang(text: str) -> str | None:
     """'de'/'en' when the words are unambiguous: >= 2 signs of one language and none of the other, or
     a clear lead (at least 3 more and 3 times as many; "Tried the Hausmischung Gipfelglück and it's
@@ -777,14 +803,13 @@ def _quick_lang(text: str) -> str | None:
     """
     if len(text) < 10:
         return "unknown"
-    words = _WORD_RE.findall(text.lower())
-    if sum(map(len, words)) < 10:
+    # per whitespace token (cached): letters + German signs << 32 + English signs << 64; words never
+    # span whitespace, so the sums over tokens equal the counts over the whole text
+    total = sum(map(_QUICK_CACHE.__getitem__, text.split()))
+    if total & _FIELD < 10:
         return "unknown"
-    de = sum(map(_QUICK_DE.__contains__, words))
-    if not text.isascii() and _UMLAUT_RE.search(text):  # lower-case umlaut words: schön (not München)
-        de += sum(1 for w in _WORD_RE.findall(text)
-                  if w[0].islower() and not w.isascii() and not _UMLAUT.isdisjoint(w) and w not in _QUICK_DE)
-    en = sum(map(_QUICK_EN.__contains__, words))
+    de = (total >> 32) & _FIELD
+    en = total >> 64
     if de >= 2 and (en == 0 or (de - en >= 3 and de >= 3 * en)):
         return "de"
     if en >= 2 and (de == 0 or (en - de >= 3 and en >= 3 * de)):
