@@ -335,11 +335,6 @@ def _split_emoji(text: str, table: Mapping[str, float]) -> tuple[str, list[float
     return " ".join(parts[0::2]), valences
 
 
-def _normalize(total: float, alpha: float = 15.0) -> float:
-    """VADER's normalisation ``x / sqrt(x**2 + alpha)`` into -1..1."""
-    return max(-1.0, min(1.0, total / math.sqrt(total * total + alpha)))
-
-
 def _punctuation_emphasis(text: str) -> float:
     """VADER's emphasis from '!' (0.292 each, up to 4) and '??' (0.18 each up to 3, else 0.96)."""
     ep = min(text.count("!"), 4) * 0.292
@@ -348,7 +343,8 @@ def _punctuation_emphasis(text: str) -> float:
 
 
 def _combine(sentiments: list[float], text: str) -> float:
-    """Sum valences, add punctuation emphasis away from zero, normalise to -1..1."""
+    """Sum valences, add punctuation emphasis away from zero, normalise to -1..1 (VADER's
+    ``x / sqrt(x**2 + 15)``)."""
     if not sentiments:
         return 0.0
     total = float(sum(sentiments))
@@ -356,7 +352,7 @@ def _combine(sentiments: list[float], text: str) -> float:
         return 0.0
     if "!" in text or "?" in text:
         total += _punctuation_emphasis(text) if total > 0 else -_punctuation_emphasis(text)
-    return max(-1.0, min(1.0, total / math.sqrt(total * total + 15.0)))  # _normalize, inlined
+    return max(-1.0, min(1.0, total / math.sqrt(total * total + 15.0)))
 
 
 class _TokenCache(dict):
@@ -421,12 +417,8 @@ class _RuleScorer:
         return (word, low, bool(tail) and tail[-1] in _CLAUSE_END, self._lookup(low),
                 word.isupper() and len(word) > 1)
 
-    def tokens(self, text: str) -> tuple[list[str], list[bool]]:
-        """Tokens (punctuation stripped unless that leaves <= 2 chars) and clause-end flags."""
-        toks = self._tokens(text)
-        return [t[0] for t in toks], [t[2] for t in toks]
-
     def _tokens(self, text: str) -> list[tuple[str, str, bool, float, bool]]:
+        """Token records (see _make_token) of the whitespace tokens, multi-word negations joined."""
         low = text.lower()
         for phrase, joined in _MULTIWORD:
             if phrase in low:
@@ -519,10 +511,6 @@ class _VaderScorer:
         word = stripped if len(stripped) > 2 else raw
         low = word.lower()
         return (word, low, low in self.lexicon)
-
-    def tokens(self, text: str) -> list[str]:
-        """VADER's tokens: whitespace split, punctuation stripped unless <= 2 chars remain."""
-        return [t[0] for t in map(self._token_cache.__getitem__, text.split())]
 
     def score(self, text: str) -> float:
         """Compound score in -1..1 of one cleaned text."""
