@@ -55,3 +55,13 @@ def test_hyphenated_handles_and_pseudonyms_are_dropped_whole():
     assert clean("@member-3f9a danke!") == "danke!"
     assert clean("@Bergkaffee-Fan super") == "super"
     assert clean("@bergkaffee@mastodon.social danke") == "danke"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("C# rocks", "C# rocks"), ("a#b", "a#b"), ("##double", "##double"), ("(#tag)", "(tag)"),
+    ("#tag#tag2", "tag#tag2"), ("mail me@host.de", "mail me@host.de"), ("@@x hi", "@@x hi"),
+    ("(@anna) hi", "( ) hi"), ("#", "#"), ("_#tag", "_#tag"),
+])
+def test_hashtag_and_mention_boundaries(text, expected):
+    # '#'/'@' inside a word or after another '#'/'@' is not a hashtag/mention
+    assert clean(text) == expected

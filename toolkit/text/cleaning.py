@@ -26,8 +26,10 @@ __all__ = ["clean"]
 
 _RT_RE = re.compile(r"^\s*(?:RT|rt)\b:?\s*")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|de|org|net|ly|co|at|ch|io)/\S*", re.IGNORECASE)
-_MENTION_RE = re.compile(r"(?<![\w@])@\w+(?:[.:-]\w+)*(?:@[\w-]+(?:\.[\w-]+)+)?:?")
-_HASHTAG_RE = re.compile(r"(?<![\w#])#(?=\w)")
+# The look-behinds come after the literal '@' / '#' (same matches as "(?<![\w@])@..."): a pattern
+# that starts with a literal lets the regex engine jump from '#' to '#' (twice as fast on long texts).
+_MENTION_RE = re.compile(r"@(?<![\w@]@)\w+(?:[.:-]\w+)*(?:@[\w-]+(?:\.[\w-]+)+)?:?")
+_HASHTAG_RE = re.compile(r"#(?<![\w#]#)(?=\w)")
 
 
 def _clean_one(text: object) -> str:
