@@ -781,8 +781,8 @@ _QUICK_CACHE = _TokenCache(_quick_counts)
 
 def _quick_lang(text: str) -> str | None:
     """'de'/'en' when the words are unambiguous: >= 2 signs of one language and none of the other, or
-    a clear lead (at least 3 more and 3 times as many; "Tried the Hausmischung Gipfelglück and it's
-    lovely" is English).
+    a clear lead (at least 3 more and 3 times as many: one German word in an English sentence does
+    not send it to the detector).
 
     Signs of German: German-only function words and lower-case words with ä, ö, ü or ß (capitalised
     ones are often names: "Greetings from München"); signs of English:
