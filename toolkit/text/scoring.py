@@ -680,14 +680,18 @@ def _check_options(lang: str, backend: str, where: str) -> None:
                              "('textblob' applies to English texts; German always uses the rule engine).")
 
 
-def _progress_bar(iterable, *, total: int, enabled: bool | None, desc: str):
-    """A tqdm bar over ``iterable`` (or a manual bar when it is None); ``iterable`` itself when hidden."""
-    show = total >= _PROGRESS_MIN if enabled is None else bool(enabled)
-    if not show:
-        return iterable
-    from tqdm.auto import tqdm
+def _language_groups(langs: np.ndarray, backend: str):
+    """(language key, backend of its engine, boolean row mask) for "en", "de" and "unknown" (any
+    other value); only the English engine has a TextBlob alternative."""
+    for key in ("en", "de", "unknown"):
+        rows = (langs == key) if key != "unknown" else ~np.isin(langs, ["en", "de"])
+        if rows.any():
+            yield key, (backend if key == "en" else "vader"), rows
 
-    return tqdm(iterable, total=total, desc=desc, unit="text")
+
+def _show_progress(total: int, enabled: bool | None) -> bool:
+    """``progress=None`` means: show a bar from ``_PROGRESS_MIN`` distinct texts on."""
+    return total >= _PROGRESS_MIN if enabled is None else bool(enabled)
 
 
 def _score_unique(cleaned: list[str], langs: list[str], *, backend: str, extra: dict,
@@ -697,33 +701,33 @@ def _score_unique(cleaned: list[str], langs: list[str], *, backend: str, extra: 
     out = np.full(len(cleaned), np.nan)
     langs = np.asarray(langs, dtype=object)
     nonempty = np.fromiter(map(bool, cleaned), dtype=bool, count=len(cleaned))
-    groups = []
-    for key in ("en", "de", "unknown"):
-        in_lang = (langs == key) if key != "unknown" else ~np.isin(langs, ["en", "de"])
-        rows = np.flatnonzero(in_lang & nonempty)
-        if len(rows):
-            groups.append((_scorer(key, backend if key == "en" else "vader", extra_items), rows))
-    bar = _progress_bar(None, total=int(nonempty.sum()), enabled=progress, desc="sentiment")
-    for scorer, rows in groups:  # per language, in chunks: a list comprehension per chunk, one bar update
-        score = scorer.score
-        for start in range(0, len(rows), _SCORE_CHUNK):
-            chunk = rows[start:start + _SCORE_CHUNK]
-            out[chunk] = [score(cleaned[k]) for k in chunk.tolist()]
-            if bar is not None:
-                bar.update(len(chunk))
-    if bar is not None:
-        bar.close()
+    groups = [(_scorer(key, engine, extra_items), np.flatnonzero(rows & nonempty))
+              for key, engine, rows in _language_groups(langs, backend)]
+    total = int(nonempty.sum())
+    bar = None
+    if _show_progress(total, progress):
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc="sentiment", unit="text")
+    try:
+        for scorer, rows in groups:  # per language, in chunks: a list comprehension per chunk, one bar update
+            score = scorer.score
+            for start in range(0, len(rows), _SCORE_CHUNK):
+                chunk = rows[start:start + _SCORE_CHUNK]
+                out[chunk] = [score(cleaned[k]) for k in chunk.tolist()]
+                if bar is not None:
+                    bar.update(len(chunk))
+    finally:
+        if bar is not None:
+            bar.close()
     return out
 
 
 def _labels(scores: np.ndarray, langs: np.ndarray, backend: str,
             thresholds: tuple[float, float] | None) -> np.ndarray:
     codes = np.full(len(scores), 3, dtype=np.int8)  # index into _LABEL_VALUES; 3 = missing
-    for key in ("en", "de", "unknown"):
-        rows = (langs == key) if key != "unknown" else ~np.isin(langs, ["en", "de"])
-        if not rows.any():
-            continue
-        neg, pos = thresholds or THRESHOLDS.get((key, backend if key == "en" else "vader"), (-0.05, 0.05))
+    for key, engine, rows in _language_groups(langs, backend):
+        neg, pos = thresholds or THRESHOLDS.get((key, engine), (-0.05, 0.05))
         s = scores[rows]
         lab = np.where(s >= pos, 2, np.where(s <= neg, 0, 1)).astype(np.int8)
         lab[np.isnan(s)] = 3
@@ -818,8 +822,8 @@ def _detect(cleaned: list[str], lang: str, progress: bool | None) -> np.ndarray:
     out = np.array([_quick_lang(t) for t in cleaned], dtype=object)
     todo = np.flatnonzero(pd.isna(out))
     if len(todo):
-        show = (len(todo) >= _PROGRESS_MIN) if progress is None else bool(progress)
-        found = detect_language(pd.Series([cleaned[i] for i in todo], dtype=object), progress=show)
+        found = detect_language(pd.Series([cleaned[i] for i in todo], dtype=object),
+                                progress=_show_progress(len(todo), progress))
         out[todo] = found.astype(object).to_numpy()
     return out
 
