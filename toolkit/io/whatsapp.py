@@ -110,7 +110,7 @@ def mask_phones(text: pd.Series) -> pd.Series:
     """Mask phone numbers in texts: keep the country code (or leading 0) and the last four digits.
 
     >>> mask_phones(pd.Series(["Ruf an: +49 151 23456789 oder 0151/2345678", "am 12.03.2024 um 14:30"])).tolist()
-    ['Ruf an: +49 … 6789 oder 0… 5678', 'am 12.03.2024 um 14:30']
+    ['Ruf an: +49 … 6789 oder 0 … 5678', 'am 12.03.2024 um 14:30']
     """
     def one(m: re.Match) -> str:
         s = m.group(0)
