@@ -110,11 +110,12 @@ def test_us_english_12_hour_times_month_first_inferred():
 
 
 def test_ambiguous_dates_ask_for_dayfirst():
+    jane = (WA / "broken" / "ambiguous_dates_WhatsApp Chat with Jane.txt").read_bytes()
     with pytest.raises(ExportFormatError, match=r"day/month or month/day.*dayfirst=True.*dayfirst=False"):
-        chat("WhatsApp Chat with Jane.txt")
-    _, c = chat("WhatsApp Chat with Jane.txt", dayfirst=True, tz="UTC")
+        chat("WhatsApp Chat with Jane.txt", jane)
+    _, c = chat("WhatsApp Chat with Jane.txt", jane, dayfirst=True, tz="UTC")
     assert c.published_at.tolist() == [utc("2024-02-01 09:16"), utc("2024-03-01 13:05"), utc("2024-03-02 12:30")]
-    _, c = chat("WhatsApp Chat with Jane.txt", dayfirst=False, tz="UTC")
+    _, c = chat("WhatsApp Chat with Jane.txt", jane, dayfirst=False, tz="UTC")
     assert c.published_at.iloc[2] == utc("2024-02-03 12:30")
 
 
