@@ -40,7 +40,7 @@ from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, read_csv_records, register
 from ._traffic import TOTAL_WORDS, finish_traffic, map_columns, norm_header, traffic_rows
 
-__all__ = ["GA4CSV", "GA4APIJSON", "GA4_COLUMNS", "GA4_API_NAMES"]
+__all__ = ["GA4CSV", "GA4APIJSON", "GA4_COLUMNS", "GA4_API_NAMES", "ReportDownload"]
 
 _TOOL = "ga4"
 
@@ -244,30 +244,48 @@ def _is_text(values: pd.Series) -> bool:
     return bool(len(t)) and not t.str.fullmatch(r"[-+]?[\d.,\s\u00a0\u202f%€$£:]+").all()
 
 
-@register
-class GA4CSV(Loader):
-    """GA4 report or exploration download (CSV/TSV with a ``#`` header block) -> traffic."""
+class ReportDownload(Loader):
+    """A report download with a ``#`` header block (GA4 and Universal Analytics share the reading)."""
 
-    format = "ga4_csv"
     priority = 15
+    tool = ""
+    label = ""
+    columns: dict[str, str] = {}
+    derived: set[str] = set()
+    day_formats: tuple[str, ...] = ("%Y%m%d",)
+    first_user: re.Pattern | None = None
+    goal_pattern: re.Pattern | None = None
 
     def sniff(self, source: Source, ctx: Context) -> bool:
-        return source.suffix in (".csv", ".tsv", ".txt") and preamble_kind(source.head(4096)) == "ga4"
+        return source.suffix in (".csv", ".tsv", ".txt") and preamble_kind(source.head(4096)) == self.tool
+
+    def meta(self, preamble: list[str]) -> dict:
+        return preamble_meta(preamble)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         parsed = Parsed(self.format)
         preamble, _ = sections(source.text)
-        meta = preamble_meta(preamble)
+        meta = self.meta(preamble)
         meta["tz"] = ctx.zone_for(source, parsed.notes)
         if "title" in meta:
-            parsed.notes.append(f"GA4 report '{meta['title']}'")
+            parsed.notes.append(f"{self.label} report '{meta['title']}'")
         parsed.tables["traffic"] = read_report_sections(
-            source, ctx, parsed, tool=_TOOL, columns=GA4_COLUMNS, meta=meta,
-            day_formats=("%Y%m%d",), derived=_DERIVED, first_user=_FIRST_USER)
+            source, ctx, parsed, tool=self.tool, columns=self.columns, meta=meta, day_formats=self.day_formats,
+            derived=self.derived, first_user=self.first_user, goal_pattern=self.goal_pattern)
         parsed.rows_read.setdefault("traffic", 0)
-        if meta.get("end") is not None:
-            parsed.exported_at = None  # the file does not say when it was downloaded
         return parsed
+
+
+@register
+class GA4CSV(ReportDownload):
+    """GA4 report or exploration download (CSV/TSV with a ``#`` header block) -> traffic."""
+
+    format = "ga4_csv"
+    tool = _TOOL
+    label = "GA4"
+    columns = GA4_COLUMNS
+    derived = _DERIVED
+    first_user = _FIRST_USER
 
 
 # --- Data API JSON -----------------------------------------------------------------------------

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import re
 
-from ._base import Context, Loader, Parsed, Source, register
+import pandas as pd
+
+from ._base import register
 from ._traffic import norm_header
-from .ga4 import _DASH, _RANGE, preamble_kind, read_report_sections, sections
+from .ga4 import _DASH, _RANGE, ReportDownload
 
 __all__ = ["UACSV", "UA_COLUMNS"]
 
@@ -74,7 +76,6 @@ def _meta(comments: list[str]) -> dict:
         meta["property"] = texts[0]
     if len(texts) > 1:
         meta["title"] = texts[1]
-    import pandas as pd
     for k in ("start", "end"):
         if k in meta:
             meta[k] = pd.Timestamp(meta[k])
@@ -82,24 +83,16 @@ def _meta(comments: list[str]) -> dict:
 
 
 @register
-class UACSV(Loader):
+class UACSV(ReportDownload):
     """Universal Analytics report download (CSV, or TSV for Excel in UTF-16) -> traffic."""
 
     format = "ua_csv"
-    priority = 15
+    tool = "ua"
+    label = "Universal Analytics"
+    columns = UA_COLUMNS
+    derived = _DERIVED
+    day_formats = _DAY_FORMATS
+    goal_pattern = _GOAL
 
-    def sniff(self, source: Source, ctx: Context) -> bool:
-        return source.suffix in (".csv", ".tsv", ".txt") and preamble_kind(source.head(4096)) == "ua"
-
-    def read(self, source: Source, ctx: Context) -> Parsed:
-        parsed = Parsed(self.format)
-        preamble, _ = sections(source.text)
-        meta = _meta(preamble)
-        meta["tz"] = ctx.zone_for(source, parsed.notes)
-        if "title" in meta:
-            parsed.notes.append(f"Universal Analytics report '{meta['title']}'")
-        parsed.tables["traffic"] = read_report_sections(
-            source, ctx, parsed, tool="ua", columns=UA_COLUMNS, meta=meta, day_formats=_DAY_FORMATS,
-            derived=_DERIVED, goal_pattern=_GOAL)
-        parsed.rows_read.setdefault("traffic", 0)
-        return parsed
+    def meta(self, preamble: list[str]) -> dict:
+        return _meta(preamble)

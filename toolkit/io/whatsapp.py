@@ -265,7 +265,7 @@ class WhatsAppChat(Loader):
         german = bool(_GERMAN.search(text[:200_000])) or " mit " in source.name
         order = _order(nums, german, source, dayfirst)
         chat = mask_phones(pd.Series([_chat_name(source.name)])).iloc[0]
-        rows, skipped = [], []
+        rows = []
         for m, (a, b, c) in zip(msgs, nums):
             y, mo, d = (a, b, c) if order == "ymd" else (c, b, a) if order == "dmy" else (c, a, b)
             y = y + 2000 if y < 100 else y
