@@ -133,3 +133,14 @@ def test_decimal_comma_resave_is_read_as_german_numbers(tmp_path):
     f.write_text(text, encoding="utf-8")
     t = parse(f).tables["traffic"].set_index("source")
     assert t.loc["instagram", "revenue"] == 700.5 and t.loc["l.facebook.com", "revenue"] == 450.0
+
+
+def test_german_exploration_tsv_in_utf16():
+    f = GA4 / "Freies_Format_1.tsv"
+    assert f.read_bytes()[:2] == b"\xff\xfe"
+    p = parse(f)
+    t = p.tables["traffic"]
+    assert t[["date", "source", "medium", "campaign", "sessions", "engaged_sessions", "conversions"]].values.tolist() == [
+        [day("2024-03-01"), "facebook", "social", "fruehling24", 12, 8, 2],
+        [day("2024-03-02"), "(direct)", "(none)", "(direct)", 7, 4, 0]]
+    assert set(t.breakdown) == {"date,source,medium,campaign"} and p.rejected[0]["line"] == 8
