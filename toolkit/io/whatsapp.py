@@ -45,6 +45,7 @@ When nothing decides, reading stops with an error asking for ``dayfirst=True`` o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -100,6 +101,10 @@ _DELETED = re.compile(r"^(Diese Nachricht wurde gelöscht\.?|Du hast diese Nachr
 _LOCATION = re.compile(r"^(Standort|location): https?://\S+$|^(Live-Standort wird geteilt\.?|live location shared)$",
                        re.I)
 _EDITED = re.compile(r"[\s\u200e]*<(Diese Nachricht wurde bearbeitet\.?|This message was edited)>\s*$", re.I)
+#: Words of every skipped kind below: a message without any of them is a plain message (fast path).
+_SKIP_WORDS = ("weggelassen", "omitted", "ausgeschlossen", "anhang:", "attached", "angehängt", "gelöscht", "deleted",
+               "standort", "location", "verschlüsselt", "encrypted", "anruf", "call", "sicherheitscode",
+               "security code", "null")
 _GERMAN = re.compile(r"verschlüsselt|weggelassen|ausgeschlossen|hinzugefügt|gelöscht|Anhang:|Datei angehängt|"
                      r"hat die Gruppe|Sprachanruf|bearbeitet", re.I)
 # +49 151 23456789, +1 (415) 555-0100, 0151 23456789, 0151/2345678: 8+ digits with spaces, dashes, slashes
@@ -122,6 +127,7 @@ def mask_phones(text: pd.Series) -> pd.Series:
     return text.astype("string").str.replace(_PHONE, one, regex=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean_author(author: str) -> str:
     a = author.strip(_INVISIBLE + " ")
     a = re.sub(r"^~[\s\u202f\u00a0]*", "", a)
@@ -182,19 +188,13 @@ def _order(dates: list[tuple[int, int, int]], german: bool, source: Source, dayf
         f"May 3) to toolkit.load().", file=source.name, column="date")
 
 
-def _hour24(hour: int, ampm: str | None) -> int:
-    if not ampm:
-        return hour
-    m = ampm.lower().replace(".", "").replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
-    if m in ("am", "vorm", "morgens"):
-        pm = False
-    elif m in ("pm", "nachm", "abends"):
-        pm = True
-    elif m == "mittags":
-        pm = hour != 11
-    else:  # nachts: 9 pm to 4 am
-        pm = hour >= 9
-    return hour % 12 + (12 if pm else 0)
+def _hours24(hour: pd.Series, ampm: pd.Series) -> np.ndarray:
+    """24-hour clock hours from 12-hour ones (AM/PM, a.m./p.m., German vorm./nachm./morgens/mittags/
+    abends/nachts; nachts is PM from 9 to 11 and AM from 12 to 4). Hours without a marker stay."""
+    h = hour.to_numpy()
+    m = ampm.fillna("").astype(str).str.lower().str.replace(r"[.\s\u202f\u00a0]", "", regex=True).to_numpy()
+    pm = np.isin(m, ["pm", "nachm", "abends"]) | ((m == "mittags") & (h != 11)) | ((m == "nachts") & (h >= 9))
+    return np.where(m == "", h, h % 12 + np.where(pm, 12, 0))
 
 
 def link_conversations(comments: pd.DataFrame) -> pd.DataFrame:
@@ -208,21 +208,16 @@ def link_conversations(comments: pd.DataFrame) -> pd.DataFrame:
     Returns the same rows with ``parent_id`` filled.
     """
     out = comments.copy()
-    order = out.sort_values(["platform", "post_id", "published_at"], kind="stable").index
-    parent = pd.Series(pd.NA, index=out.index, dtype="string")
-    owner = out["is_owner"].astype(bool)
-    waiting: dict[tuple, str | None] = {}
-    for i in order:
-        key = (out.at[i, "platform"], out.at[i, "post_id"])
-        first = waiting.get(key)
-        if owner.at[i]:
-            if first is not None:
-                parent.at[i] = first
-            waiting[key] = None
-        elif first is None:
-            waiting[key] = out.at[i, "comment_id"]
-        else:
-            parent.at[i] = first
+    s = out.sort_values(["platform", "post_id", "published_at"], kind="stable")
+    chat = s["platform"].astype(str) + "\x1f" + s["post_id"].astype(str)
+    owner = s["is_owner"].astype(bool).astype(int)
+    block = owner.groupby(chat).cumsum() - owner          # account messages before each message
+    key = chat + "\x1f" + block.astype(str)
+    users = owner == 0
+    opener = s["comment_id"].where(users).groupby(key).transform("first").astype("string")
+    parent = opener.where(users & (opener != s["comment_id"]))            # later messages of a waiting block
+    parent = parent.where(users, opener)                                   # the account's answer to the block
+    parent = parent.reindex(out.index)
     out["parent_id"] = parent
     return out
 
@@ -265,14 +260,17 @@ class WhatsAppChat(Loader):
         german = bool(_GERMAN.search(text[:200_000])) or " mit " in source.name
         order = _order(nums, german, source, dayfirst)
         chat = mask_phones(pd.Series([_chat_name(source.name)])).iloc[0]
+        parts = np.array(nums, dtype=np.int64)
+        y, mo, d = {"ymd": (0, 1, 2), "dmy": (2, 1, 0), "mdy": (2, 0, 1)}[order]
+        clock = pd.Series([m["time"] for m in msgs]).str.split(r"[:.]", expand=True, regex=True)
+        clock = clock.reindex(columns=[0, 1, 2]).apply(pd.to_numeric).fillna(0).astype(int)
+        stamps = pd.to_datetime(pd.DataFrame({
+            "year": np.where(parts[:, y] < 100, parts[:, y] + 2000, parts[:, y]), "month": parts[:, mo],
+            "day": parts[:, d], "hour": _hours24(clock[0], pd.Series([m["ampm"] for m in msgs], dtype=object)),
+            "minute": clock[1], "second": clock[2]}), errors="coerce")
         rows = []
-        for m, (a, b, c) in zip(msgs, nums):
-            y, mo, d = (a, b, c) if order == "ymd" else (c, b, a) if order == "dmy" else (c, a, b)
-            y = y + 2000 if y < 100 else y
-            hh, mm, *ss = (int(x) for x in re.split(r"[:.]", m["time"]))
-            try:
-                when = pd.Timestamp(y, mo, d, _hour24(hh, m["ampm"]), mm, ss[0] if ss else 0)
-            except ValueError:
+        for m, when in zip(msgs, stamps):
+            if pd.isna(when):
                 self._bad(ctx, source, parsed, m["line"], f"{m['date']}, {m['time']}", order)
                 continue
             kind, author, body = _classify(m["rest"].rstrip("\n"), chat)
@@ -280,9 +278,9 @@ class WhatsAppChat(Loader):
                 parsed.rejected.append({"table": "comments", "line": m["line"], "column": "text", "kind": "skipped",
                                         "reason": kind})
                 continue
-            edited = bool(_EDITED.search(body))
-            rows.append({"line": m["line"], "local": when, "author": author, "text": _EDITED.sub("", body),
-                         "edited": edited})
+            edited = "<" in body and bool(_EDITED.search(body))
+            rows.append({"line": m["line"], "local": when, "author": author,
+                         "text": _EDITED.sub("", body) if edited else body, "edited": edited})
         frame = _frame(rows, source, chat, tz=ctx.zone_for(source, parsed.notes))
         if owners:
             frame["is_owner"] = frame["author"].isin(owners).astype(bool)
@@ -315,12 +313,16 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     author = _clean_author(m["author"])
     raw = m["text"] or ""
     body = raw.strip(_INVISIBLE + " ")
-    if re.search(r"\s(hat|hast|have|has)\s|\s(created|added|left|removed|changed)\b", author):
+    if any(w in author for w in (" hat ", " hast ", " has ", " have ", " created", " added", " left", " removed",
+                                 " changed")):
         # "Du hast X hinzugefügt" cut at a colon inside the system text: not an author
         if any(p.search(rest.strip(_INVISIBLE)) for p in SYSTEM_PATTERNS):
             return "system message (no author)", None, rest
     if not body:
         return "empty message (view-once media or an item the export leaves out)", author, ""
+    low = body.lower()
+    if not any(k in low for k in _SKIP_WORDS) and not raw.startswith("\u200e") and author != chat:
+        return "message", author, raw.replace("\u200e", "").replace("\u200f", "")
     if _STRONG.search(body) or ((raw.startswith("\u200e") or author == chat)
                                 and any(p.search(body) for p in SYSTEM_PATTERNS)):
         return "system message", author, body
