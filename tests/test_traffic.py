@@ -186,3 +186,14 @@ def test_functions_do_not_modify_their_inputs():
     tk.traffic.post_days(t, p, tz="Europe/Berlin")
     pd.testing.assert_frame_equal(t, t0)
     pd.testing.assert_frame_equal(p, p0)
+
+
+def test_by_channel_per_week_from_daily_reports():
+    t, p = _planted(n_days=14, post_days=(1, 9))           # 2024-03-01 is a Friday
+    w = tk.traffic.by_channel(t, posts=p, tz="Europe/Berlin", freq="week")
+    fb = w[w.channel == "facebook"]
+    assert fb.date_from.tolist() == [pd.Timestamp("2024-02-26"), pd.Timestamp("2024-03-04"), pd.Timestamp("2024-03-11")]
+    assert fb.sessions.tolist() == [70, 110, 40] and fb.n_posts.tolist() == [1, 1, 0]
+    assert w.groupby("date_from").share_of_sessions.sum().round(6).eq(1).all()
+    with pytest.raises(ParameterError, match="freq='fortnight'"):
+        tk.traffic.by_channel(t, freq="fortnight")

@@ -394,8 +394,23 @@ def _rates(out: pd.DataFrame) -> pd.DataFrame:
 _KPI_COLS = ["sessions", "engaged_sessions", "conversions", "revenue"]
 
 
+_FREQ = {"d": "D", "day": "D", "w": "W", "week": "W", "m": "M", "month": "M", "q": "Q", "quarter": "Q",
+         "y": "Y", "year": "Y"}
+
+
+def _period(dates: pd.Series, freq: str) -> tuple[pd.Series, pd.Series]:
+    """First and last day of the calendar period (``freq``) each day falls in."""
+    try:
+        code = _FREQ[str(freq).lower()]
+    except KeyError:
+        raise ParameterError(f"freq={freq!r}: expected 'D'/'day', 'W'/'week', 'M'/'month', 'Q'/'quarter', "
+                             f"'Y'/'year' or None (the whole period).") from None
+    per = dates.dt.to_period(code)
+    return per.dt.start_time.dt.normalize(), per.dt.end_time.dt.normalize()
+
+
 def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: str | None = None,
-               per: str | None = "auto") -> pd.DataFrame:
+               per: str | None = "auto", freq: str | None = None) -> pd.DataFrame:
     """Sessions, engagement and conversions per social network, with the unattributed rest as rows.
 
     Uses, per tool and property, one breakdown by source (else by channel group); see the module
@@ -413,11 +428,14 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
     per : {"auto", "reach", "impressions", "views"} or None
         Exposure metric of the posts; "auto" = reach where every post reports it, else impressions,
         else views.
+    freq : {"W", "M", "Q", "Y", "D"} or None
+        Calendar periods (week, month, ...) from daily reports; None = the whole period.
 
     Returns
     -------
     pandas.DataFrame
-        One row per (tool, property, channel); ``channel`` is a network name or one of "direct /
+        One row per (tool, property, channel), and per period with ``freq`` (``date_from`` and
+        ``date_to`` are its first and last day); ``channel`` is a network name or one of "direct /
         dark social", "(not set)", "search", "email", "other", "social (network not reported)",
         "campaign (network not reported)". Columns: tool, property, channel, is_social, sessions,
         engaged_sessions, engaged_session_rate, engaged_basis, conversions, conversion_rate,
@@ -427,17 +445,21 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
     if posts is not None:
         tz = _check_tz(tz, "by_channel(posts=...)")
         _warn_zone(traffic, tz, "by_channel")
-    t = add_network(_pick(traffic, ("source", "channel", "campaign")))
+    t = add_network(_pick(traffic, ("source", "channel", "campaign"), daily=freq is not None))
     eng, basis = _engaged(t)
     t = t.assign(engaged_sessions=eng, _basis=basis, channel_=t["traffic_class"])
     keys = ["tool", "property", "channel_"]
+    if freq is not None:
+        t["_from"], t["_to"] = _period(t["date"], freq)
+        keys += ["_from", "_to"]
     g = t.groupby(keys, dropna=False, sort=False)
     out = g[_KPI_COLS].sum(min_count=1).reset_index().rename(columns={"channel_": "channel"})
     out["engaged_basis"] = g["_basis"].first().to_numpy()
-    out["date_from"] = g["date"].min().to_numpy()
-    out["date_to"] = g["date_to"].max().to_numpy()
+    out["date_from"] = g["date"].min().to_numpy() if freq is None else out.pop("_from").to_numpy()
+    out["date_to"] = g["date_to"].max().to_numpy() if freq is None else out.pop("_to").to_numpy()
     out["breakdown"] = g["breakdown"].first().to_numpy()
-    total = out.groupby(["tool", "property"], dropna=False)["sessions"].transform("sum")
+    total = out.groupby(["tool", "property"] + (["date_from"] if freq is not None else []),
+                        dropna=False)["sessions"].transform("sum")
     out["share_of_sessions"] = (out["sessions"] / total.where(total > 0)).astype("Float64")
     nets = set(SOURCES.values())
     out["is_social"] = out["channel"].isin(nets) | out["channel"].eq("social (network not reported)")
@@ -446,7 +468,7 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
     cols = ["tool", "property", "channel", "is_social", "sessions", "engaged_sessions", "engaged_session_rate",
             "engaged_basis", "conversions", "conversion_rate", "revenue", "share_of_sessions", "date_from", "date_to",
             "breakdown", "n_posts", "per", "exposure", "conversions_per_1000", "formula"]
-    return out[cols].sort_values(["tool", "property", "sessions"], ascending=[True, True, False],
+    return out[cols].sort_values(["tool", "property", "date_from", "sessions"], ascending=[True, True, True, False],
                                  na_position="last", kind="stable").reset_index(drop=True)
 
 
