@@ -144,3 +144,15 @@ def test_german_exploration_tsv_in_utf16():
         [day("2024-03-01"), "facebook", "social", "fruehling24", 12, 8, 2],
         [day("2024-03-02"), "(direct)", "(none)", "(direct)", 7, 4, 0]]
     assert set(t.breakdown) == {"date,source,medium,campaign"} and p.rejected[0]["line"] == 8
+
+
+def test_batch_run_reports_and_unknown_api_dimension(tmp_path):
+    import json
+    one = json.loads((GA4 / "runreport_daily_source_medium.json").read_text(encoding="utf-8"))
+    device = {"dimensionHeaders": [{"name": "deviceCategory"}], "metricHeaders": [{"name": "sessions"}],
+              "rows": [{"dimensionValues": [{"value": "mobile"}], "metricValues": [{"value": "5"}]}]}
+    f = tmp_path / "batch.json"
+    f.write_text(json.dumps({"reports": [one, device]}), encoding="utf-8")
+    p = parse(f)
+    assert len(p.tables["traffic"]) == 2 and p.rows_read["traffic"] == 3
+    assert p.rejected[0]["kind"] == "skipped" and "deviceCategory" in p.rejected[0]["reason"]
