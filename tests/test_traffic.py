@@ -148,20 +148,20 @@ def _planted(n_days=20, post_days=(3, 8, 13), on=50, off=10):
 
 def test_daily_view_and_post_days_recover_a_planted_lift():
     t, p = _planted()
-    d = tk.traffic.daily(t, p, tz="Europe/Berlin")
+    d = tk.traffic.daily(t, posts=p, tz="Europe/Berlin")
     fb = d[d.channel == "facebook"]
     assert len(fb) == 20 and fb.post_day.sum() == 3 and fb.n_posts.sum() == 3
-    s = tk.traffic.post_days(t, p, tz="Europe/Berlin").set_index("channel")
+    s = tk.traffic.post_days(t, posts=p, tz="Europe/Berlin").set_index("channel")
     assert s.loc["facebook", ["n_post_days", "n_other_days"]].tolist() == [3, 17]
     assert s.loc["facebook", "sessions_post_days"] == 50 and s.loc["facebook", "ratio"] == 5.0
     assert "direct / dark social" not in s.index                 # no post days on direct: nothing to compare
-    wider = tk.traffic.post_days(t, p, tz="Europe/Berlin", days_after=1).set_index("channel")
+    wider = tk.traffic.post_days(t, posts=p, tz="Europe/Berlin", days_after=1).set_index("channel")
     assert wider.loc["facebook", "n_post_days"] == 6
 
 
 def test_no_effect_no_lift():
     t, p = _planted(on=10, off=10)
-    s = tk.traffic.post_days(t, p, tz="Europe/Berlin").set_index("channel")
+    s = tk.traffic.post_days(t, posts=p, tz="Europe/Berlin").set_index("channel")
     assert s.loc["facebook", "ratio"] == 1.0
 
 
@@ -171,11 +171,11 @@ def test_daily_from_loaded_exports_and_zone_warning():
     t = pd.concat(fr)
     p = posts([{"platform": "instagram", "post_id": "i", "published_at": "2024-03-01 08:00", "text": ""}])
     with pytest.warns(UserWarning, match="traffic's days are in"):
-        d = tk.traffic.daily(t, p, tz="UTC")
+        d = tk.traffic.daily(t, posts=p, tz="UTC")
     ig = d[d.channel == "instagram"]
     assert ig.sessions.tolist() == [10, 10] and ig.post_day.tolist() == [True, False]
     with pytest.raises(ParameterError, match="tz= is required"):
-        tk.traffic.daily(t, p, tz=None)
+        tk.traffic.daily(t, posts=p, tz=None)
 
 
 def test_functions_do_not_modify_their_inputs():
@@ -183,7 +183,7 @@ def test_functions_do_not_modify_their_inputs():
     t0, p0 = t.copy(), p.copy()
     tk.traffic.by_channel(t, posts=p, tz="Europe/Berlin")
     tk.traffic.by_campaign(t, posts=p, tz="Europe/Berlin")
-    tk.traffic.post_days(t, p, tz="Europe/Berlin")
+    tk.traffic.post_days(t, posts=p, tz="Europe/Berlin")
     pd.testing.assert_frame_equal(t, t0)
     pd.testing.assert_frame_equal(p, p0)
 

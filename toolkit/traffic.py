@@ -557,7 +557,7 @@ def by_campaign(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz:
                                  kind="stable").reset_index(drop=True)
 
 
-def daily(traffic: pd.DataFrame, posts: pd.DataFrame, *, tz: str, days_after: int = 0) -> pd.DataFrame:
+def daily(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: int = 0) -> pd.DataFrame:
     """Traffic per channel and day next to the posts published on that channel.
 
     Uses, per tool and property, the daily breakdown by source (else by channel group, else the
@@ -580,7 +580,7 @@ def daily(traffic: pd.DataFrame, posts: pd.DataFrame, *, tz: str, days_after: in
         engaged_sessions, conversions, n_posts (posts on that channel that day), post_day (a post
         on that day or up to ``days_after`` days before).
     """
-    tz = _check_tz(tz, "daily(traffic, posts)")
+    tz = _check_tz(tz, "daily(traffic, posts=...)")
     _warn_zone(traffic, tz, "daily")
     require_columns(posts, ["platform", "published_at"], where="daily(posts)")
     if days_after < 0:
@@ -626,7 +626,7 @@ def daily(traffic: pd.DataFrame, posts: pd.DataFrame, *, tz: str, days_after: in
     return out[cols]
 
 
-def post_days(traffic: pd.DataFrame, posts: pd.DataFrame, *, tz: str, days_after: int = 0) -> pd.DataFrame:
+def post_days(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: int = 0) -> pd.DataFrame:
     """Sessions on post days versus other days, per channel (the summary of :func:`daily`).
 
     Only channels the account posts on are compared; a channel needs at least one post day and one
@@ -640,7 +640,7 @@ def post_days(traffic: pd.DataFrame, posts: pd.DataFrame, *, tz: str, days_after
         per other day), median_post_days, median_other_days, ratio (= sessions_post_days /
         sessions_other_days).
     """
-    d = daily(traffic, posts, tz=tz, days_after=days_after)
+    d = daily(traffic, posts=posts, tz=tz, days_after=days_after)
     cols = ["tool", "property", "channel", "n_post_days", "n_other_days", "sessions_post_days",
             "sessions_other_days", "median_post_days", "median_other_days", "ratio"]
     if d.empty:
