@@ -1,5 +1,6 @@
 """tk.traffic: UTM parsing, source normalisation, traffic per channel/campaign, post days."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -162,7 +163,26 @@ def test_daily_view_and_post_days_recover_a_planted_lift():
 def test_no_effect_no_lift():
     t, p = _planted(on=10, off=10)
     s = tk.traffic.post_days(t, posts=p, tz="Europe/Berlin").set_index("channel")
-    assert s.loc["facebook", "ratio"] == 1.0
+    assert s.loc["facebook", "ratio"] == 1.0 and not s.loc["facebook", "clear"]
+
+
+def test_noisy_null_is_not_claimed_and_a_real_lift_is():
+    rng = np.random.default_rng(7)
+    days = pd.date_range("2024-01-01", periods=90, freq="D")
+    post_idx = list(range(2, 90, 7))
+    noise = rng.poisson(40, size=90)
+    lifted = noise + np.isin(np.arange(90), post_idx) * 40
+    rows = [{"date": d, "date_to": d, "source": "facebook", "medium": "social", "sessions": int(noise[i])}
+            for i, d in enumerate(days)]
+    rows += [{"date": d, "date_to": d, "source": "instagram", "medium": "social", "sessions": int(lifted[i])}
+             for i, d in enumerate(days)]
+    t = traffic(rows, breakdown="date,source,medium")
+    p = posts([{"platform": plat, "post_id": f"{plat}{i}", "published_at": days[i] + pd.Timedelta(hours=10),
+                "text": ""} for i in post_idx for plat in ("facebook", "instagram")])
+    s = tk.traffic.post_days(t, posts=p, tz="Europe/Berlin", seed=1).set_index("channel")
+    assert not s.loc["facebook", "clear"] and s.loc["facebook", "ci_low"] < 1 < s.loc["facebook", "ci_high"]
+    assert s.loc["instagram", "clear"] and s.loc["instagram", "ci_low"] > 1.5
+    assert s.loc["instagram", "n_post_days"] == 13
 
 
 def test_daily_from_loaded_exports_and_zone_warning():

@@ -626,37 +626,60 @@ def daily(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: in
     return out[cols]
 
 
-def post_days(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: int = 0) -> pd.DataFrame:
+def post_days(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: int = 0, level: float = 0.95,
+              n_boot: int = 2000, alpha: float = 0.05, seed: int | None = None) -> pd.DataFrame:
     """Sessions on post days versus other days, per channel (the summary of :func:`daily`).
 
-    Only channels the account posts on are compared; a channel needs at least one post day and one
-    other day. The ratio is descriptive: busy days, launches and weekdays are not adjusted for.
+    A channel needs at least one post day and one other day. ``ratio`` = mean sessions per post day
+    / mean sessions per other day, with a bootstrap interval (days resampled within each group) and a
+    permutation p-value of the difference (post-day labels shuffled), Benjamini-Hochberg adjusted
+    over the channels compared: ``clear`` is True only where the difference survives the
+    false-discovery rate ``alpha``. Descriptive: launches, weekdays and seasons are not adjusted for.
 
     Returns
     -------
     pandas.DataFrame
         One row per (tool, property, channel). Columns: tool, property, channel, n_post_days,
-        n_other_days, sessions_post_days (mean sessions per post day), sessions_other_days (mean
-        per other day), median_post_days, median_other_days, ratio (= sessions_post_days /
-        sessions_other_days).
+        n_other_days, sessions_post_days (mean per post day), sessions_other_days (mean per other
+        day), median_post_days, median_other_days, ratio, ci_low, ci_high, p_value, clear.
     """
+    from ._stats import bh_reject
+
     d = daily(traffic, posts=posts, tz=tz, days_after=days_after)
     cols = ["tool", "property", "channel", "n_post_days", "n_other_days", "sessions_post_days",
-            "sessions_other_days", "median_post_days", "median_other_days", "ratio"]
+            "sessions_other_days", "median_post_days", "median_other_days", "ratio", "ci_low", "ci_high",
+            "p_value", "clear"]
     if d.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    rng = np.random.default_rng(seed)
     d = d.assign(sessions=d["sessions"].astype("float64"))
     rows = []
+    q = ((1 - level) / 2, 1 - (1 - level) / 2)
     for (tool, prop, chan), g in d.groupby(["tool", "property", "channel"], dropna=False, sort=True):
-        on, off = g.loc[g["post_day"], "sessions"], g.loc[~g["post_day"], "sessions"]
+        on = g.loc[g["post_day"], "sessions"].to_numpy()
+        off = g.loc[~g["post_day"], "sessions"].to_numpy()
         if not len(on) or not len(off):
             continue
-        rows.append({"tool": tool, "property": prop if pd.notna(prop) else pd.NA, "channel": chan, "n_post_days": len(on),
-                     "n_other_days": len(off), "sessions_post_days": on.mean(), "sessions_other_days": off.mean(),
-                     "median_post_days": on.median(), "median_other_days": off.median(),
-                     "ratio": on.mean() / off.mean() if off.mean() > 0 else np.nan})
-    out = pd.DataFrame(rows, columns=cols)
-    for c in cols[5:]:
+        boot_on = rng.choice(on, size=(n_boot, len(on))).mean(axis=1)
+        boot_off = rng.choice(off, size=(n_boot, len(off))).mean(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(boot_off > 0, boot_on / boot_off, np.nan)
+        both = np.concatenate([on, off])
+        perm = rng.permuted(np.tile(both, (n_boot, 1)), axis=1)
+        diff = np.abs(perm[:, :len(on)].mean(axis=1) - perm[:, len(on):].mean(axis=1))
+        obs = abs(on.mean() - off.mean())
+        rows.append({"tool": tool, "property": prop if pd.notna(prop) else pd.NA, "channel": chan,
+                     "n_post_days": len(on), "n_other_days": len(off), "sessions_post_days": on.mean(),
+                     "sessions_other_days": off.mean(), "median_post_days": np.median(on),
+                     "median_other_days": np.median(off),
+                     "ratio": on.mean() / off.mean() if off.mean() > 0 else np.nan,
+                     "ci_low": np.nanquantile(ratios, q[0]) if np.isfinite(ratios).any() else np.nan,
+                     "ci_high": np.nanquantile(ratios, q[1]) if np.isfinite(ratios).any() else np.nan,
+                     "p_value": (1 + int((diff >= obs - 1e-12).sum())) / (n_boot + 1)})
+    out = pd.DataFrame(rows, columns=cols[:-1])
+    out["clear"] = bh_reject(out["p_value"].to_numpy(dtype=float), alpha).astype(bool) if len(out) else \
+        pd.Series(dtype=bool)
+    for c in cols[5:-1]:
         out[c] = out[c].astype("Float64")
     for c in ("n_post_days", "n_other_days"):
         out[c] = out[c].astype("Int64")
