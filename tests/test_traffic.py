@@ -51,10 +51,13 @@ def test_add_network_classes_unattributed_rows():
                  {"source": "(not set)", "medium": "(not set)"}, {"source": "google", "medium": "organic"},
                  {"source": "newsletter", "medium": "email"}, {"source": "partner.example", "medium": "referral"},
                  {"channel": "Organic Social", "breakdown": "channel"}, {"channel": "Direkte Zugriffe", "breakdown": "channel"},
-                 {"channel": "Unassigned", "breakdown": "channel"}])
+                 {"channel": "Unassigned", "breakdown": "channel"}, {"channel": "Kampagnen", "breakdown": "channel"},
+                 {"campaign": "fruehling24", "breakdown": "campaign"}, {"campaign": "facebook", "breakdown": "campaign"}])
     got = tk.traffic.add_network(t)
     assert got.traffic_class.tolist() == ["facebook", "direct / dark social", "(not set)", "search", "email", "other",
-                                          "social (network not reported)", "direct / dark social", "(not set)"]
+                                          "social (network not reported)", "direct / dark social", "(not set)",
+                                          "campaign (network not reported)", "campaign (network not reported)",
+                                          "facebook"]
     assert len(got) == len(t) and "network" not in t.columns      # input unchanged
 
 

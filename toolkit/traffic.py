@@ -191,11 +191,12 @@ def add_network(traffic: pd.DataFrame) -> pd.DataFrame:
     cls[direct] = DIRECT
     social_channel = low_c.isin(_SOCIAL_CHANNELS).fillna(False) & net.isna()
     cls[social_channel] = "social (network not reported)"
-    cls[net.notna()] = net[net.notna()]
+    campaign_channel = low_c.isin({"campaign", "campaigns", "kampagnen"}).fillna(False) & net.isna()
     if "campaign" in out.columns:  # campaign-only rows without a network: a campaign, not "other"
-        camp_only = src.isna() & ch.isna() & net.isna() & ~out["campaign"].astype("string").str.lower().isin(
+        campaign_channel |= src.isna() & ch.isna() & net.isna() & ~out["campaign"].astype("string").str.lower().isin(
             _NO_CAMPAIGN).fillna(True)
-        cls[camp_only] = "campaign (network not reported)"
+    cls[campaign_channel] = "campaign (network not reported)"
+    cls[net.notna()] = net[net.notna()]
     out["network"] = net
     out["traffic_class"] = cls
     return out
