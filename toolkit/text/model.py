@@ -30,7 +30,10 @@ import pandas as pd
 
 from ..errors import InputFileError, ParameterError
 from .cleaning import _clean_one
-from .scoring import LABELS, _bundled_dict, _detect, _scorer, _split_emoji
+from ._engines import _scorer, _split_emoji
+from ._langrule import _detect
+from .lexicons import _bundled_dict
+from .scoring import LABELS, sentiment
 
 __all__ = ["SentimentModel"]
 
@@ -224,8 +227,6 @@ class SentimentModel:
             One row per text: ``text``, ``lang``, ``score`` (P(positive) - P(negative), -1..1),
             ``label``. See :func:`toolkit.text.sentiment`.
         """
-        from .scoring import sentiment
-
         self._check_fitted()
         lang = self.lang
         return sentiment(texts, lang=lang, model=self, progress=progress)
