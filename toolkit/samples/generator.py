@@ -1,32 +1,9 @@
-"""Seeded sample data: a fictional German coffee roaster, "Bergkaffee", on seven platforms.
+"""The sample generator: posts, comments and daily metrics of the fictional "Bergkaffee", with the
+planted effects recorded in ``TRUTH.json`` (see :mod:`toolkit.samples`).
 
-The samples let every notebook and test run without real exports, and they carry *known* effects
-(written to ``TRUTH.json``) so tests can check that the analyses recover them.
-
-What is generated (``scale=1.0``): about 1,000 posts on facebook, instagram, x, linkedin, youtube,
-tiktok and mastodon between 2026-03-01 and 2026-08-31 (export date 2026-09-03, time zone
-Europe/Berlin), about 22,000 comments and replies (German and English, with emoji, hashtags,
-mentions, links, questions, brand replies, an angry episode) and one row per day and account
-metric (followers and one or two others).
-
-Planted effects act multiplicatively on a post's *interaction* counts (likes, comments, shares,
-saves, clicks, engagements); reach, impressions and views follow the account's baseline x growth x
-noise only. The effects: one best weekday/hour window per platform (Europe/Berlin local clock
-time), a hashtag that lifts engagement, media types that work on one channel and not on another,
-cross-posted messages that fit one channel better than another, a few viral outliers, and one
-trap (a slot that looks good only because the account grew while it was used more often).
-
-Nothing happens at import. Generate in memory with :func:`generate`, write the files with
-:func:`write`, or run ``python -m toolkit.samples [OUT_DIR]``.
-
-Examples
---------
->>> from toolkit import samples
->>> data = samples.generate(scale=0.05)
->>> sorted(data.posts["platform"].unique())[:3]
-['facebook', 'instagram', 'linkedin']
->>> data.truth["hashtag_lift"]["hashtag"]
-'röstfrisch'
+:func:`generate` builds the canonical tables in memory; :func:`write` writes them the way each
+platform exports them (the format writers in ``toolkit/samples/_exporters/``), plus the
+``toolkit-*.csv`` supplements, ``TRUTH.json`` and ``README.md``.
 """
 
 from __future__ import annotations
@@ -42,8 +19,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from .errors import InputFileError, ParameterError
-from .schema import TABLES, COMMENTS, DAILY, POSTS
+from ..errors import InputFileError, ParameterError
+from ..schema import TABLES, COMMENTS, DAILY, POSTS
 
 __all__ = [
     "SampleData",
@@ -1275,7 +1252,7 @@ def _write_canonical(frames: dict[str, pd.DataFrame], out_dir: Path, prefix: str
 
 
 def _write_exports(data: SampleData, out_dir: Path) -> list[Path]:
-    """Write each platform's data the way the platform exports it (see toolkit/_exporters)."""
+    """Write each platform's data the way the platform exports it (see toolkit/samples/_exporters)."""
     from ._exporters.generic_de import write_generic_de
     from ._exporters.linkedin import write_linkedin
     from ._exporters.mastodon import write_mastodon
@@ -1312,7 +1289,7 @@ def _supplement(data: SampleData, exports_dir: Path) -> dict[str, pd.DataFrame]:
     """
     import warnings
 
-    from .io import load
+    from ..io import load
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1439,7 +1416,7 @@ def write(out_dir: str | Path = "data/samples", *, seed: int = SEED,
     """Generate the samples and write them as real platform exports plus TRUTH.json and README.md.
 
     Each platform's posts and daily series are written in its own export formats (see
-    ``toolkit/_exporters``); what no export carries goes into canonical ``toolkit-*.csv`` files.
+    ``toolkit/samples/_exporters``); what no export carries goes into canonical ``toolkit-*.csv`` files.
 
     Parameters
     ----------
@@ -1496,7 +1473,3 @@ def main(argv: list[str] | None = None) -> int:
     sys.stderr.write(f"wrote {len(paths)} files ({total / 1e6:.1f} MB) to "
                      f"{paths[-1].parent}\n")
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
