@@ -1016,22 +1016,22 @@ def _utc(seconds) -> pd.Series:
         .astype("datetime64[ns, UTC]")
 
 
-def _posts_frame(posts: list) -> pd.DataFrame:
-    df = pd.DataFrame(posts)
+def _table_frame(rows: list, table, id_col: str) -> pd.DataFrame:
+    """Generated rows as a canonical table, sorted by platform (generation order), time and id."""
+    df = pd.DataFrame(rows)
     df["published_at"] = _utc(df.pop("ts"))
-    df = POSTS.conform(df)
-    df = df.sort_values(["platform", "published_at", "post_id"], kind="mergesort",
+    df = table.conform(df)
+    df = df.sort_values(["platform", "published_at", id_col], kind="mergesort",
                         key=lambda s: s.map(PLATFORMS.index) if s.name == "platform" else s)
-    return POSTS.validate(df.reset_index(drop=True))
+    return table.validate(df.reset_index(drop=True))
+
+
+def _posts_frame(posts: list) -> pd.DataFrame:
+    return _table_frame(posts, POSTS, "post_id")
 
 
 def _comments_frame(comments: list) -> pd.DataFrame:
-    df = pd.DataFrame(comments)
-    df["published_at"] = _utc(df.pop("ts"))
-    df = COMMENTS.conform(df)
-    df = df.sort_values(["platform", "published_at", "comment_id"], kind="mergesort",
-                        key=lambda s: s.map(PLATFORMS.index) if s.name == "platform" else s)
-    return COMMENTS.validate(df.reset_index(drop=True))
+    return _table_frame(comments, COMMENTS, "comment_id")
 
 
 def _daily_frame(rng: np.random.Generator, days: list, followers: dict,
