@@ -22,6 +22,8 @@ help:
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# the distribution was called 'toolkit' before; drop that install so only one maps the package
+	@$(BIN)/python -m pip uninstall --quiet --yes toolkit 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 

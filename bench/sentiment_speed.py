@@ -107,7 +107,7 @@ def run_side(side: str, n: int, unique_share: float, seed: int, phrase_share: fl
             return {"side": side, "tracemalloc_peak_mb": round(traced_mb, 1),
                     "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
         from toolkit.text.cleaning import _clean_one
-        from toolkit.text.scoring import _quick_lang
+        from toolkit.text._langrule import _quick_lang
 
         distinct = {_clean_one(t) for t in set(texts)}
         to_detector = sum(1 for t in distinct if _quick_lang(t) is None)

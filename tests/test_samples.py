@@ -1,4 +1,4 @@
-"""Tests of toolkit/samples.py: determinism, schema, and that TRUTH.json matches the data.
+"""Tests of toolkit/samples/: determinism, schema, and that TRUTH.json matches the data.
 
 Fast checks use ``scale=0.1``; full-size checks read the committed files under data/samples
 (and one test regenerates them to prove the committed files are current).

@@ -28,6 +28,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -36,9 +37,9 @@ from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "NOTEBOOK_DIR", "Page"]
 
-#: The curated notebooks shipped with the project (next to the package in a source checkout).
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-_BENCHMARKS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+#: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
+NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
+_BENCHMARKS = Path(str(resources.files("toolkit._docs").joinpath("benchmarks.md")))
 
 # Renderer for figures inside executed notebooks: the mimetype keeps JupyterLab interactive, the
 # "notebook" renderer embeds plotly.js in the output so nbconvert's HTML draws offline.

@@ -1,4 +1,4 @@
-"""Round trip: canonical frames -> toolkit/_exporters (X, YouTube, TikTok, Mastodon) -> tk.load."""
+"""Round trip: canonical frames -> toolkit/samples/_exporters (X, YouTube, TikTok, Mastodon) -> tk.load."""
 
 import warnings
 
@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit._exporters.mastodon import write_mastodon
-from toolkit._exporters.video import write_tiktok, write_youtube
-from toolkit._exporters.x import write_x
+from toolkit.samples._exporters.mastodon import write_mastodon
+from toolkit.samples._exporters.video import write_tiktok, write_youtube
+from toolkit.samples._exporters.x import write_x
 
 UTC = "UTC"
 

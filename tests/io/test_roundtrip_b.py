@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit._exporters.generic_de import write_generic_de
-from toolkit._exporters.linkedin import write_linkedin
-from toolkit._exporters.meta import write_meta
+from toolkit.samples._exporters.generic_de import write_generic_de
+from toolkit.samples._exporters.linkedin import write_linkedin
+from toolkit.samples._exporters.meta import write_meta
 from toolkit.schema import COMMENTS, DAILY, POSTS
 
 TZ = "Europe/Berlin"

@@ -193,7 +193,7 @@ def test_english_rules_match_vadersentiment(text):
 
 def test_english_emoji_from_bundled_table():
     # "great" alone: 3.1 -> 3.1 / sqrt(3.1**2 + 15); 😡 adds its table valence as one more word
-    from toolkit.text.scoring import _bundled_dict
+    from toolkit.text.lexicons import _bundled_dict
 
     angry = _bundled_dict("emoji")["😡"]
     assert angry < 0
@@ -203,7 +203,7 @@ def test_english_emoji_from_bundled_table():
 
 
 def test_auto_language_short_texts_unknown_without_detector():
-    from toolkit.text.scoring import _quick_lang
+    from toolkit.text._langrule import _quick_lang
 
     assert _quick_lang("Danke 🙏") == "unknown"        # 5 letters: too short to tell
     assert _quick_lang("ist das nicht toll") == "de"
@@ -241,19 +241,19 @@ def test_progress_bar_counts_distinct_texts(capsys):
 
 
 def test_token_caches_stay_bounded(monkeypatch):
-    from toolkit.text import scoring
+    from toolkit.text import _engines, _util
 
     texts = [f"word{k} ist gut, aber nicht toll" for k in range(40)] + [f"item{k} is not good" for k in range(40)]
     expected = sentiment(texts, progress=False)["score"].tolist()
-    monkeypatch.setattr(scoring, "_CACHE_MAX", 10)
-    scoring._scorer.cache_clear()
+    monkeypatch.setattr(_util, "_CACHE_MAX", 10)
+    _engines._scorer.cache_clear()
     try:
         got = sentiment(texts, progress=False)["score"].tolist()
         for key in ("de", "en"):
-            scorer = scoring._scorer(key, "vader", ())
+            scorer = _engines._scorer(key, "vader", ())
             assert 0 < len(scorer._token_cache) <= 10
     finally:
-        scoring._scorer.cache_clear()
+        _engines._scorer.cache_clear()
     assert got == expected
 
 
@@ -266,13 +266,13 @@ def test_token_caches_stay_bounded(monkeypatch):
     ("Konzert tonight in München", None),                 # one sign each way: the detector decides
 ])
 def test_quick_language_rule(text, expected):
-    from toolkit.text.scoring import _quick_lang
+    from toolkit.text._langrule import _quick_lang
 
     assert _quick_lang(text) == expected
 
 
 def test_quick_language_rule_clear_lead_wins():
-    from toolkit.text.scoring import _quick_lang
+    from toolkit.text._langrule import _quick_lang
 
     # one German sign (the umlaut in a product name) against six English ones
     assert _quick_lang("Our office is hooked on the Hausmischung Gipfelglück and everyone loves it") == "en"
@@ -280,16 +280,16 @@ def test_quick_language_rule_clear_lead_wins():
 
 
 def test_each_distinct_cleaned_text_scored_once(monkeypatch):
-    from toolkit.text import scoring
+    from toolkit.text import _engines
 
     calls = []
-    original = scoring._RuleScorer.score
+    original = _engines._RuleScorer.score
 
     def counting(self, text):
         calls.append(text)
         return original(self, text)
 
-    monkeypatch.setattr(scoring._RuleScorer, "score", counting)
+    monkeypatch.setattr(_engines._RuleScorer, "score", counting)
     # 2,001 rows, 3 distinct raw texts, 2 distinct after cleaning (the double space collapses)
     texts = ["Toll! 😍"] * 1000 + ["Mist 😡"] * 1000 + ["Toll!  😍"]
     out = sentiment(texts, lang="de", progress=False)

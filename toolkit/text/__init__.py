@@ -14,7 +14,7 @@ _NAMES = {
     "clean": "cleaning",
     "sentiment": "scoring",
     "add_sentiment": "scoring",
-    "load_lexicon": "scoring",
+    "load_lexicon": "lexicons",
     "SentimentModel": "model",
     "detect_language": "language",
     "add_language": "language",

@@ -5,8 +5,11 @@ character n-grams (TF-IDF word 1-2grams + char_wb 3-5grams + lexicon features, o
 regression with balanced class weights) and reports its cross-validated macro-F1, so a user sees how good it is
 before trusting it.
 
-Saved model files are Python pickles: **loading a model file executes code**. Only load files you
-(or someone you trust) saved; never load a model file from an e-mail or the internet.
+Saved model files hold data only (:meth:`SentimentModel.save`): a NumPy ``.npz`` archive with the
+vocabularies, IDF weights, scaler statistics and coefficients as plain arrays and the settings as
+JSON, read back without unpickling anything. A model file can be shared like a CSV file: opening it
+cannot run code. Files saved as pickles by earlier versions are refused unless you pass
+``trusted=True`` (see :meth:`SentimentModel.load`).
 
 Examples
 --------
@@ -21,7 +24,10 @@ Examples
 
 from __future__ import annotations
 
+import json
 import pickle
+import warnings
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,11 +36,15 @@ import pandas as pd
 
 from ..errors import InputFileError, ParameterError
 from .cleaning import _clean_one
-from .scoring import LABELS, _bundled_dict, _detect, _scorer, _split_emoji
+from ._engines import _scorer, _split_emoji
+from ._langrule import _detect
+from .lexicons import _bundled_dict
+from .scoring import LABELS, sentiment
 
 __all__ = ["SentimentModel"]
 
-_FORMAT = "toolkit.text.SentimentModel/1"
+_FORMAT = "toolkit.text.SentimentModel/2"  # data-only .npz (see _Predictor)
+_PICKLE_FORMAT = "toolkit.text.SentimentModel/1"  # pickles written before; loaded only with trusted=True
 
 
 #: Names of the lexicon features, in the order of :func:`_lexicon_features`.
@@ -224,58 +234,224 @@ class SentimentModel:
             One row per text: ``text``, ``lang``, ``score`` (P(positive) - P(negative), -1..1),
             ``label``. See :func:`toolkit.text.sentiment`.
         """
-        from .scoring import sentiment
-
         self._check_fitted()
         lang = self.lang
         return sentiment(texts, lang=lang, model=self, progress=progress)
 
     # ------------------------------------------------------------------------------------ save/load
     def save(self, path: str | Path) -> Path:
-        """Write the trained model to ``path`` (a pickle; see the warning in :meth:`load`).
+        """Write the trained model to ``path`` in a data-only format (no pickle).
+
+        The file is a NumPy ``.npz`` archive (a zip of ``.npy`` arrays): the word and character
+        vocabularies and their IDF weights, the lexicon-feature scaler, the coefficients of the
+        per-class logistic regressions and, as JSON, the settings and the cross-validation report.
+        :meth:`load` reads it with ``allow_pickle=False``, so opening a model file cannot run code.
 
         Returns
         -------
         pathlib.Path
-            The path written.
+            The path written (exactly ``path``; no suffix is added).
+
+        Raises
+        ------
+        InputFileError
+            If the file cannot be written.
         """
         self._check_fitted()
         path = Path(path)
+        predictor = self._pipeline if isinstance(self._pipeline, _Predictor) else _Predictor.from_pipeline(self._pipeline)
+        settings = {"format": _FORMAT, "lang": self.lang, "C": self.C, "cv": self.cv,
+                    "random_state": self.random_state, "n_train": self.n_train_,
+                    "cv_macro_f1": self.cv_macro_f1_,
+                    "cv_report": self.cv_report_.astype(object).where(self.cv_report_.notna(), None)
+                                                 .to_dict(orient="list")}
+        arrays = predictor.to_arrays()
+        arrays["settings"] = _json_array(settings)
         try:
             with open(path, "wb") as fh:
-                pickle.dump({"format": _FORMAT, "model": self}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                np.savez_compressed(fh, **arrays)
         except OSError as exc:
             raise InputFileError(f"SentimentModel.save({str(path)!r}): cannot write ({exc}).") from exc
         return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "SentimentModel":
+    def load(cls, path: str | Path, *, trusted: bool = False) -> "SentimentModel":
         """Read a model written by :meth:`save`.
 
-        Warning: model files are pickles, and **loading a pickle executes code**. Only load model
-        files you saved yourself or got from someone you trust.
+        Parameters
+        ----------
+        path : str or Path
+            The model file.
+        trusted : bool, default False
+            Also read a model pickled by an earlier version of the toolkit. **Unpickling a file runs
+            any code its author put in it**: pass ``True`` only for a file you saved yourself, then
+            save it again to get the data-only format. Without it, pickles are refused unread.
 
         Raises
         ------
         InputFileError
-            If the file is missing or is not a saved SentimentModel.
+            If the file is missing, is a pickle and ``trusted`` is False, or is not a saved
+            SentimentModel.
         """
         path = Path(path)
+        where = f"SentimentModel.load({str(path)!r})"
         if not path.is_file():
-            raise InputFileError(f"SentimentModel.load({str(path)!r}): no such file. Save a model with "
-                                 "model.save(path) first.")
+            raise InputFileError(f"{where}: no such file. Save a model with model.save(path) first.")
         try:
             with open(path, "rb") as fh:
-                payload = pickle.load(fh)  # noqa: S301 - documented: only load your own files
+                head = fh.read(4)
+        except OSError as exc:
+            raise InputFileError(f"{where}: cannot read ({exc}).") from exc
+        if head.startswith(b"PK"):
+            return cls._load_npz(path, where)
+        if head[:1] == b"\x80":  # pickle protocol 2 and later
+            if not trusted:
+                raise InputFileError(
+                    f"{where}: the file is a Python pickle (model files of earlier toolkit versions), and "
+                    "unpickling a file can run any code its author put in it, so it was not read. Retrain "
+                    "and save the model again, or, only if you saved this file yourself, load it once with "
+                    "SentimentModel.load(path, trusted=True) and save it again (data-only format).")
+            return cls._load_pickle(path, where)
+        raise InputFileError(f"{where}: not a saved SentimentModel (expected the .npz archive written "
+                             "by SentimentModel.save).")
+
+    @classmethod
+    def _load_npz(cls, path: Path, where: str) -> "SentimentModel":
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+            settings = _from_json_array(arrays.pop("settings"))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise InputFileError(f"{where}: not a saved SentimentModel ({type(exc).__name__}: {exc}).") from exc
+        if not isinstance(settings, dict) or settings.get("format") != _FORMAT:
+            raise InputFileError(f"{where}: the file is not a model saved by SentimentModel.save (expected "
+                                 f"format {_FORMAT!r}).")
+        model = cls(lang=settings["lang"], C=settings["C"], cv=settings["cv"],
+                    random_state=settings["random_state"])
+        try:
+            model._pipeline = _Predictor.from_arrays(arrays, model._make_pipeline())
+        except (KeyError, ValueError) as exc:
+            raise InputFileError(f"{where}: the model file is incomplete or damaged ({exc}); save the model "
+                                 "again.") from exc
+        model.n_train_ = int(settings["n_train"])
+        model.cv_macro_f1_ = float(settings["cv_macro_f1"])
+        model.cv_report_ = pd.DataFrame(settings["cv_report"]).astype(
+            {"label": "string", "precision": "Float64", "recall": "Float64", "f1": "Float64", "support": "Int64"})
+        return model
+
+    @classmethod
+    def _load_pickle(cls, path: Path, where: str) -> "SentimentModel":
+        warnings.warn(f"{where}: reading a pickled model (trusted=True); unpickling runs code from the file. "
+                      "Save it again with model.save(path) to get the data-only format.", stacklevel=3)
+        try:
+            with open(path, "rb") as fh:
+                payload = pickle.load(fh)  # noqa: S301 - only with trusted=True, documented
         except Exception as exc:
-            raise InputFileError(f"SentimentModel.load({str(path)!r}): not a saved SentimentModel "
-                                 f"({type(exc).__name__}: {exc}).") from exc
-        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-            raise InputFileError(f"SentimentModel.load({str(path)!r}): the file is not a model saved by "
-                                 f"SentimentModel.save (expected format {_FORMAT!r}).")
+            raise InputFileError(f"{where}: not a saved SentimentModel ({type(exc).__name__}: {exc}).") from exc
+        if not isinstance(payload, dict) or payload.get("format") != _PICKLE_FORMAT \
+                or not isinstance(payload.get("model"), cls):
+            raise InputFileError(f"{where}: the pickle is not a model saved by SentimentModel.save.")
         return payload["model"]
 
     def __repr__(self) -> str:
         state = (f"trained on {self.n_train_} texts, cv macro-F1 {self.cv_macro_f1_:.3f}"
                  if self._pipeline is not None else "not trained")
         return f"SentimentModel(lang={self.lang!r}, C={self.C}, cv={self.cv}; {state})"
+
+
+# ---------------------------------------------------------------------------------- data-only format
+def _json_array(value) -> np.ndarray:
+    """JSON as a uint8 array (UTF-8 bytes): stored in .npz without pickling."""
+    return np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+
+
+def _from_json_array(array: np.ndarray):
+    return json.loads(array.astype(np.uint8).tobytes().decode("utf-8"))
+
+
+class _Predictor:
+    """The fitted parts of the pipeline as plain arrays, predicting exactly like the sklearn pipeline.
+
+    ``features``: the word and character TF-IDF vectorisers (vocabulary + IDF weights) and the
+    standard scaler of the lexicon features, stacked as the ColumnTransformer stacks them (sparse
+    when it chose sparse output at fit time); ``clf``: one binary logistic regression per class,
+    combined as OneVsRestClassifier does (P(class) / sum over classes).
+    """
+
+    def __init__(self, words, chars, scaler, estimators, classes, sparse_output: bool) -> None:
+        self.words, self.chars, self.scaler = words, chars, scaler
+        self.estimators = estimators
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.sparse_output = bool(sparse_output)
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> "_Predictor":
+        features, clf = pipeline.named_steps["features"], pipeline.named_steps["clf"]
+        parts = features.named_transformers_
+        return cls(parts["words"], parts["chars"], parts["lexicon"], list(clf.estimators_),
+                   [str(c) for c in clf.classes_], features.sparse_output_)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        out = {"classes": _json_array(list(self.classes_)),
+               "sparse_output": np.array(self.sparse_output),
+               "lexicon_mean": self.scaler.mean_, "lexicon_scale": self.scaler.scale_,
+               "coef": np.vstack([e.coef_ for e in self.estimators]),
+               "intercept": np.concatenate([e.intercept_ for e in self.estimators])}
+        for name, vec in (("words", self.words), ("chars", self.chars)):
+            terms = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+            out[f"{name}_vocabulary"] = _json_array(terms)
+            out[f"{name}_idf"] = vec.idf_
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], pipeline) -> "_Predictor":
+        """Rebuild from :meth:`to_arrays`; ``pipeline`` is an unfitted pipeline giving the settings."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.preprocessing import StandardScaler
+
+        features = dict((name, est) for name, est, _ in pipeline.named_steps["features"].transformers)
+        vectorisers = []
+        for name in ("words", "chars"):
+            vec = features[name]
+            terms = _from_json_array(arrays[f"{name}_vocabulary"])
+            vec.vocabulary_ = {term: k for k, term in enumerate(terms)}
+            vec.idf_ = np.asarray(arrays[f"{name}_idf"], dtype=np.float64)
+            vectorisers.append(vec)
+        scaler = StandardScaler()
+        scaler.mean_ = np.asarray(arrays["lexicon_mean"], dtype=np.float64)
+        scaler.scale_ = np.asarray(arrays["lexicon_scale"], dtype=np.float64)
+        scaler.var_ = scaler.scale_ ** 2
+        scaler.n_features_in_ = len(scaler.mean_)
+        scaler.feature_names_in_ = np.array(_LEX_COLUMNS, dtype=object)
+        scaler.n_samples_seen_ = 0
+        coef = np.asarray(arrays["coef"], dtype=np.float64)
+        intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+        n_features = len(vectorisers[0].vocabulary_) + len(vectorisers[1].vocabulary_) + len(scaler.mean_)
+        if coef.ndim != 2 or coef.shape[1] != n_features or len(intercept) != len(coef):
+            raise ValueError(f"coefficients of shape {coef.shape} do not fit {n_features} features")
+        estimators = []
+        for k in range(len(coef)):
+            est = LogisticRegression()
+            est.classes_ = np.array([0, 1])
+            est.coef_ = coef[k:k + 1].copy()
+            est.intercept_ = intercept[k:k + 1].copy()
+            est.n_features_in_ = n_features
+            estimators.append(est)
+        classes = _from_json_array(arrays["classes"])
+        return cls(vectorisers[0], vectorisers[1], scaler, estimators, classes, bool(arrays["sparse_output"]))
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        from scipy import sparse
+
+        parts = [self.words.transform(frame["text"]), self.chars.transform(frame["text"]),
+                 self.scaler.transform(frame[_LEX_COLUMNS])]
+        if self.sparse_output:
+            X = sparse.hstack(parts).tocsr()
+        else:
+            X = np.hstack([p.toarray() if sparse.issparse(p) else p for p in parts])
+        Y = np.array([e.predict_proba(X)[:, 1] for e in self.estimators]).T
+        if len(self.estimators) == 1:  # two classes: one estimator for the second
+            Y = np.concatenate(((1 - Y), Y), axis=1)
+        sums = np.sum(Y, axis=1)[:, np.newaxis]
+        np.divide(Y, sums, out=Y, where=sums != 0)
+        return Y

@@ -1,32 +1,9 @@
-"""Seeded sample data: a fictional German coffee roaster, "Bergkaffee", on seven platforms.
+"""The sample generator: posts, comments and daily metrics of the fictional "Bergkaffee", with the
+planted effects recorded in ``TRUTH.json`` (see :mod:`toolkit.samples`).
 
-The samples let every notebook and test run without real exports, and they carry *known* effects
-(written to ``TRUTH.json``) so tests can check that the analyses recover them.
-
-What is generated (``scale=1.0``): about 1,000 posts on facebook, instagram, x, linkedin, youtube,
-tiktok and mastodon between 2026-03-01 and 2026-08-31 (export date 2026-09-03, time zone
-Europe/Berlin), about 22,000 comments and replies (German and English, with emoji, hashtags,
-mentions, links, questions, brand replies, an angry episode) and one row per day and account
-metric (followers and one or two others).
-
-Planted effects act multiplicatively on a post's *interaction* counts (likes, comments, shares,
-saves, clicks, engagements); reach, impressions and views follow the account's baseline x growth x
-noise only. The effects: one best weekday/hour window per platform (Europe/Berlin local clock
-time), a hashtag that lifts engagement, media types that work on one channel and not on another,
-cross-posted messages that fit one channel better than another, a few viral outliers, and one
-trap (a slot that looks good only because the account grew while it was used more often).
-
-Nothing happens at import. Generate in memory with :func:`generate`, write the files with
-:func:`write`, or run ``python -m toolkit.samples [OUT_DIR]``.
-
-Examples
---------
->>> from toolkit import samples
->>> data = samples.generate(scale=0.05)
->>> sorted(data.posts["platform"].unique())[:3]
-['facebook', 'instagram', 'linkedin']
->>> data.truth["hashtag_lift"]["hashtag"]
-'röstfrisch'
+:func:`generate` builds the canonical tables in memory; :func:`write` writes them the way each
+platform exports them (the format writers in ``toolkit/samples/_exporters/``), plus the
+``toolkit-*.csv`` supplements, ``TRUTH.json`` and ``README.md``.
 """
 
 from __future__ import annotations
@@ -42,8 +19,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from .errors import InputFileError, ParameterError
-from .schema import TABLES, COMMENTS, DAILY, POSTS
+from ..errors import InputFileError, ParameterError
+from ..schema import TABLES, COMMENTS, DAILY, POSTS
 
 __all__ = [
     "SampleData",
@@ -1039,22 +1016,22 @@ def _utc(seconds) -> pd.Series:
         .astype("datetime64[ns, UTC]")
 
 
-def _posts_frame(posts: list) -> pd.DataFrame:
-    df = pd.DataFrame(posts)
+def _table_frame(rows: list, table, id_col: str) -> pd.DataFrame:
+    """Generated rows as a canonical table, sorted by platform (generation order), time and id."""
+    df = pd.DataFrame(rows)
     df["published_at"] = _utc(df.pop("ts"))
-    df = POSTS.conform(df)
-    df = df.sort_values(["platform", "published_at", "post_id"], kind="mergesort",
+    df = table.conform(df)
+    df = df.sort_values(["platform", "published_at", id_col], kind="mergesort",
                         key=lambda s: s.map(PLATFORMS.index) if s.name == "platform" else s)
-    return POSTS.validate(df.reset_index(drop=True))
+    return table.validate(df.reset_index(drop=True))
+
+
+def _posts_frame(posts: list) -> pd.DataFrame:
+    return _table_frame(posts, POSTS, "post_id")
 
 
 def _comments_frame(comments: list) -> pd.DataFrame:
-    df = pd.DataFrame(comments)
-    df["published_at"] = _utc(df.pop("ts"))
-    df = COMMENTS.conform(df)
-    df = df.sort_values(["platform", "published_at", "comment_id"], kind="mergesort",
-                        key=lambda s: s.map(PLATFORMS.index) if s.name == "platform" else s)
-    return COMMENTS.validate(df.reset_index(drop=True))
+    return _table_frame(comments, COMMENTS, "comment_id")
 
 
 def _daily_frame(rng: np.random.Generator, days: list, followers: dict,
@@ -1275,7 +1252,7 @@ def _write_canonical(frames: dict[str, pd.DataFrame], out_dir: Path, prefix: str
 
 
 def _write_exports(data: SampleData, out_dir: Path) -> list[Path]:
-    """Write each platform's data the way the platform exports it (see toolkit/_exporters)."""
+    """Write each platform's data the way the platform exports it (see toolkit/samples/_exporters)."""
     from ._exporters.generic_de import write_generic_de
     from ._exporters.linkedin import write_linkedin
     from ._exporters.mastodon import write_mastodon
@@ -1312,7 +1289,7 @@ def _supplement(data: SampleData, exports_dir: Path) -> dict[str, pd.DataFrame]:
     """
     import warnings
 
-    from .io import load
+    from ..io import load
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -1356,7 +1333,7 @@ def _readme(t: dict) -> str:
     return f"""# Sample data: Bergkaffee (fictional)
 
 Everything here is **made up**. "Bergkaffee" is a fictional German coffee roaster; every account,
-commenter, post, comment and number was generated by `toolkit/samples.py` (seed {t['seed']}).
+commenter, post, comment and number was generated by `toolkit/samples/` (seed {t['seed']}).
 Any resemblance to real people or companies is coincidence.
 
 - Period {t['period']['start']} to {t['period']['end']}, export date {t['export_date']},
@@ -1439,7 +1416,7 @@ def write(out_dir: str | Path = "data/samples", *, seed: int = SEED,
     """Generate the samples and write them as real platform exports plus TRUTH.json and README.md.
 
     Each platform's posts and daily series are written in its own export formats (see
-    ``toolkit/_exporters``); what no export carries goes into canonical ``toolkit-*.csv`` files.
+    ``toolkit/samples/_exporters``); what no export carries goes into canonical ``toolkit-*.csv`` files.
 
     Parameters
     ----------
@@ -1496,7 +1473,3 @@ def main(argv: list[str] | None = None) -> int:
     sys.stderr.write(f"wrote {len(paths)} files ({total / 1e6:.1f} MB) to "
                      f"{paths[-1].parent}\n")
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ParameterError
+from ...errors import ParameterError
 
 __all__ = ["write_meta"]
 
