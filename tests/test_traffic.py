@@ -220,3 +220,14 @@ def test_by_channel_per_week_from_daily_reports():
     assert w.groupby("date_from").share_of_sessions.sum().round(6).eq(1).all()
     with pytest.raises(ParameterError, match="freq='fortnight'"):
         tk.traffic.by_channel(t, freq="fortnight")
+
+
+def test_a_dataset_brings_its_own_traffic_posts_and_zone():
+    from types import SimpleNamespace
+    t, p = _planted()
+    ds = SimpleNamespace(traffic=t, posts=p, tz="Europe/Berlin")
+    pd.testing.assert_frame_equal(tk.traffic.post_days(ds, seed=3), tk.traffic.post_days(t, posts=p, tz="Europe/Berlin",
+                                                                                         seed=3))
+    assert tk.traffic.by_channel(ds).set_index("channel").loc["facebook", "n_posts"] == 3
+    with pytest.raises(ParameterError, match="pass posts="):
+        tk.traffic.daily(t, tz="Europe/Berlin")

@@ -344,6 +344,13 @@ def _local_day(ts: pd.Series, tz: str) -> pd.Series:
     return ts.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
 
 
+def _unpack(traffic, posts, tz):
+    """Accept a :class:`toolkit.io.Dataset` in place of the traffic table: its posts and tz are the defaults."""
+    if isinstance(traffic, pd.DataFrame) or not hasattr(traffic, "traffic"):
+        return traffic, posts, tz
+    return traffic.traffic, posts if posts is not None else traffic.posts, tz if tz is not None else traffic.tz
+
+
 def _check_tz(tz, where: str) -> str:
     from .io._base import check_tz
     if tz is None:
@@ -419,8 +426,9 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
 
     Parameters
     ----------
-    traffic : pandas.DataFrame
-        Canonical traffic table (``ds.traffic``).
+    traffic : pandas.DataFrame or Dataset
+        Canonical traffic table (``ds.traffic``); given a Dataset from :func:`toolkit.load`, its
+        posts and zone are used unless ``posts=``/``tz=`` say otherwise (the same in every function here).
     posts : pandas.DataFrame, optional
         Canonical posts table: adds the number of posts and their exposure per network in the
         traffic's period, and conversions per 1,000 of it.
@@ -443,6 +451,7 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
         revenue, share_of_sessions, date_from, date_to, breakdown, n_posts, per, exposure,
         conversions_per_1000, formula. Sorted by sessions, largest first.
     """
+    traffic, posts, tz = _unpack(traffic, posts, tz)
     if posts is not None:
         tz = _check_tz(tz, "by_channel(posts=...)")
         _warn_zone(traffic, tz, "by_channel")
@@ -514,6 +523,7 @@ def by_campaign(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz:
         revenue, date_from, date_to, breakdown, n_posts, platforms, post_ids, per, exposure,
         conversions_per_1000, formula. Sorted by sessions, largest first.
     """
+    traffic, posts, tz = _unpack(traffic, posts, tz)
     if posts is not None:
         tz = _check_tz(tz, "by_campaign(posts=...)")
         _warn_zone(traffic, tz, "by_campaign")
@@ -558,7 +568,8 @@ def by_campaign(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz:
                                  kind="stable").reset_index(drop=True)
 
 
-def daily(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: int = 0) -> pd.DataFrame:
+def daily(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: str | None = None,
+          days_after: int = 0) -> pd.DataFrame:
     """Traffic per channel and day next to the posts published on that channel.
 
     Uses, per tool and property, the daily breakdown by source (else by channel group, else the
@@ -581,8 +592,11 @@ def daily(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: in
         engaged_sessions, conversions, n_posts (posts on that channel that day), post_day (a post
         on that day or up to ``days_after`` days before).
     """
+    traffic, posts, tz = _unpack(traffic, posts, tz)
     tz = _check_tz(tz, "daily(traffic, posts=...)")
     _warn_zone(traffic, tz, "daily")
+    if posts is None:
+        raise ParameterError("daily(traffic): pass posts= (the canonical posts table) or a Dataset.")
     require_columns(posts, ["platform", "published_at"], where="daily(posts)")
     if days_after < 0:
         raise ParameterError(f"days_after={days_after}: expected 0 or more days.")
@@ -627,7 +641,8 @@ def daily(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: in
     return out[cols]
 
 
-def post_days(traffic: pd.DataFrame, *, posts: pd.DataFrame, tz: str, days_after: int = 0, level: float = 0.95,
+def post_days(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: str | None = None,
+              days_after: int = 0, level: float = 0.95,
               n_boot: int = 2000, alpha: float = 0.05, seed: int | None = None) -> pd.DataFrame:
     """Sessions on post days versus other days, per channel (the summary of :func:`daily`).
 
