@@ -1,5 +1,6 @@
 """Generic CSV: canonical names, German aliases, files re-saved by a German spreadsheet program."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ def test_german_excel_resave_posts():
     assert pd.isna(p.loc["18182686576415017", "impressions"]) and pd.isna(p.loc["1827720132094600", "impressions"])
     assert p.loc["1827720132094663", "shares"] == 0
     assert list(p.likes) == [20, 7, 1] and list(p.comments) == [3, 0, 0]
-    assert "Notiz" in ds.load_report.notes.iloc[0] and "German number format" in ds.load_report.notes.iloc[0]
+    assert "Notiz" in ds.load_report.notes.iloc[0] and "numbers read in German format" in ds.load_report.notes.iloc[0]
     assert list(p.Notiz.fillna("")) == ["A", "", "B"]
 
 
@@ -61,12 +62,14 @@ def test_user_mapping_beats_aliases(tmp_path):
     assert ds.posts.post_id.iloc[0] == "7"
 
 
-def test_excel_mangled_id_with_decimal_comma_line_3():
-    with pytest.raises(ExportFormatError, match=r"line 3, column 'Beitrags-ID'.*'1,82772E\+15'.*scientific"):
-        tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin")
-    with pytest.warns(UserWarning, match="rejected 1 row"):
-        ds = tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin", errors="reject")
-    assert list(ds.posts.post_id) == ["1827720132094663"]
+def test_excel_mangled_id_with_decimal_comma_is_keyed_by_time_and_text():
+    ds = tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin")
+    ids = ds.posts.post_id.tolist()
+    assert ids[0] == "1827720132094663" and re.fullmatch(r"key-[0-9a-f]{16}", ids[1])
+    assert ds.posts.reach.tolist() == [5, 7]  # the row is kept, not rejected
+    note = ds.load_report.notes.iloc[0]
+    assert "'1,82772E+15'" in note and "1 keyed by publish time + text" in note
+    assert ds.rejected.empty
 
 
 def test_missing_published_at_column():

@@ -1,5 +1,6 @@
 """Meta Business Suite CSV exports: per-post (Facebook, Instagram, German UI), page-level daily, legacy."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -109,9 +110,16 @@ def test_bad_date_line_3_raises_and_rejects():
     assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (2, 1, 1)
 
 
-def test_excel_mangled_post_id_is_refused():
-    with pytest.raises(ExportFormatError, match=r"line 2, column 'Post ID'.*scientific notation"):
-        tk.load(FIX / "broken" / "excel_mangled_post_id.csv", tz="Europe/Berlin")
+def test_excel_mangled_post_id_is_never_stored_and_keyed_by_the_permalink(tmp_path):
+    f = FIX / "broken" / "excel_mangled_post_id.csv"
+    (tmp_path / "again.csv").write_bytes(f.read_bytes())
+    ds = tk.load([f, tmp_path / "again.csv"], tz="Europe/Berlin")
+    assert len(ds.posts) == 1  # the same post in two files: one key, one row
+    pid = ds.posts.post_id.iloc[0]
+    assert re.fullmatch(r"link-[0-9a-f]{16}", pid)
+    notes = ds.load_report.notes.iloc[0]
+    assert "'1.82772E+15'" in notes and "1 keyed by the permalink" in notes
+    assert ds.load_report.duplicates_dropped.sum() == 1
 
 
 def test_page_level_daily_utf16():
