@@ -192,10 +192,10 @@ def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool =
 # --- IDs destroyed by spreadsheets -----------------------------------------------------------------
 
 _SCI = r"^\s*(\d+)(?:[.,](\d+))?[eE]\+?(\d+)\s*$"
-#: Numeric post ids inside permalinks, per platform (first group = the id).
+#: Numeric post ids inside permalinks, per platform (first group = the id). Instagram has none:
+#: its shortcodes (``/p/C2abcDEFghi/``) do not encode the ids Business Suite exports.
 URL_IDS = {
     "facebook": r"(?:/posts/|/videos/|/reel/|/permalink/|story_fbid=|fbid=|/photos/[^/?#]+/)(\d{6,})",
-    "instagram": r"$^",  # shortcodes are not the numeric ids of the exports
     "x": r"/status(?:es)?/(\d{6,})",
     "tiktok": r"/video/(\d{6,})",
     "linkedin": r"urn:li:(?:activity|share|ugcPost):(\d{6,})",

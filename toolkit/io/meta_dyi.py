@@ -307,7 +307,7 @@ def _post_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFr
     fallback = _content_id(frame["ts"], frame["text"], frame["media"])
     pid = frame["post_id"].where(frame["post_id"].notna(), fallback)
     if frame["post_id"].isna().any():
-        parsed.notes.append(f"{int(frame['post_id'].isna().sum())} post(s) without a media file number: "
+        parsed.notes.append(f"{pid[frame['post_id'].isna()].nunique()} post(s) without a media file number: "
                             f"post_id = 'dyi-<unix time>-<hash of text and media>'")
     _identical_note(pid, "post(s)", parsed)
     return pd.DataFrame({
