@@ -42,34 +42,43 @@ class NumberStyle:
 EN = NumberStyle(",", ".", "English")
 DE = NumberStyle(".", ",", "German")
 
-_PCT = r"\s*%?"  # percent strings ("6,14 %") carry the same evidence as plain numbers
+_PCT = r"\s*%?\s*$"  # percent strings ("6,14 %") carry the same evidence as plain numbers
 # Evidence that only one style explains, for any number column ...
-_DE_ANY = re.compile(r"^-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:\.\d{3}){2,}|0,\d+)"
-                     + _PCT + "$")
-_EN_ANY = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:,\d{3}){2,}|0\.\d+)"
-                     + _PCT + "$")
+_DE_ANY = re.compile(r"^\s*-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:\.\d{3}){2,}|0,\d+)"
+                     + _PCT)
+_EN_ANY = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:,\d{3}){2,}|0\.\d+)"
+                     + _PCT)
 # ... and for counts, which have no fractional part: "18.450" is German, "12,400" English.
-_DE_COUNT = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$")
-_EN_COUNT = re.compile(r"^-?[1-9]\d{0,2}(?:,\d{3})+$")
+_DE_COUNT = re.compile(r"^\s*-?[1-9]\d{0,2}(?:\.\d{3})+\s*$")
+_EN_COUNT = re.compile(r"^\s*-?[1-9]\d{0,2}(?:,\d{3})+\s*$")
 
 
-def _cells(s: pd.Series) -> pd.Series:
-    t = s.astype("string").str.strip()
-    return t[~is_na_token(t)]
+def _marked(s: pd.Series) -> pd.Series:
+    """Distinct cells holding a '.' or ',' with how often each occurs (the only cells that can tell
+    the styles apart; working on distinct values keeps a million-row column cheap)."""
+    counts = s.value_counts(dropna=True)
+    if not len(counts):
+        return counts
+    values = counts.index.astype(str)
+    keep = np.fromiter((("." in v or "," in v) for v in values), dtype=bool, count=len(values))
+    return pd.Series(counts.to_numpy()[keep], index=values[keep])
+
+
+def _fits(values: pd.Index, kind: str, german: bool) -> np.ndarray:
+    any_re, count_re = (_DE_ANY, _DE_COUNT) if german else (_EN_ANY, _EN_COUNT)
+    return np.fromiter((bool(any_re.match(v) or (kind == "int" and count_re.match(v))) for v in values),
+                       dtype=bool, count=len(values))
 
 
 def _evidence(s: pd.Series, kind: str) -> tuple[int, int, str | None, str | None]:
     """(German cells, English cells, a German example, an English example) of one column."""
-    t = _cells(s)
-    if not len(t):
+    marked = _marked(s)
+    if not len(marked):
         return 0, 0, None, None
-    de = t.str.match(_DE_ANY)
-    en = t.str.match(_EN_ANY)
-    if kind == "int":
-        de = de | t.str.match(_DE_COUNT)
-        en = en | t.str.match(_EN_COUNT)
-    n_de, n_en = int(de.sum()), int(en.sum())
-    return n_de, n_en, (t[de].iloc[0] if n_de else None), (t[en].iloc[0] if n_en else None)
+    de, en = _fits(marked.index, kind, True), _fits(marked.index, kind, False)
+    n_de, n_en = int(marked[de].sum()), int(marked[en].sum())
+    return (n_de, n_en, (marked.index[de][0].strip() if n_de else None),
+            (marked.index[en][0].strip() if n_en else None))
 
 
 def number_style(columns: dict[str, tuple[pd.Series, str]], *, delimiter: str = ",",
@@ -120,12 +129,13 @@ def number_style(columns: dict[str, tuple[pd.Series, str]], *, delimiter: str = 
 
 def _contradicts(s: pd.Series, kind: str, style: NumberStyle) -> pd.Series:
     """Cells that only the other style explains (never read silently in the wrong style)."""
-    t = s.astype("string").fillna("").str.strip()
-    if style is DE:
-        bad = t.str.match(_EN_ANY) | (t.str.match(_EN_COUNT) if kind == "int" else False)
-    else:
-        bad = t.str.match(_DE_ANY) | (t.str.match(_DE_COUNT) if kind == "int" else False)
-    return pd.Series(np.asarray(bad, dtype=bool), index=s.index)
+    marked = _marked(s)
+    if not len(marked):
+        return pd.Series(False, index=s.index)
+    other = marked.index[_fits(marked.index, kind, style is not DE)]
+    if not len(other):
+        return pd.Series(False, index=s.index)
+    return s.astype("string").isin(other).fillna(False).astype(bool)
 
 
 def count(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
@@ -146,7 +156,7 @@ def number(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]
 
 _TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2})?)?"
 _DOT_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})" + _TIME + r"$")
-_SLASH_DATE = r"^(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})" + _TIME + r"$"
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(?:\d{4}|\d{2})" + _TIME + r"$")
 #: Formats of dates a German spreadsheet program writes (day first, dots).
 DE_DATETIME_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
 
@@ -169,23 +179,26 @@ def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool =
     ``native`` formats with ``%m/%d`` (US order) are swapped to ``%d/%m`` only when some value has
     a first number above 12 and none has a second number above 12 (never per cell).
     """
-    t = _cells(s)
+    counts = s.astype("string").value_counts()  # distinct values: cheap on a million rows
+    stripped = pd.Series(counts.index.astype(str), dtype="string").str.strip()
+    real = ~is_na_token(stripped).to_numpy()
+    counts, values = counts[real], pd.Index(stripped[real].to_numpy(dtype=str))
     formats = tuple(native)
-    german = allow_german and bool(len(t)) and bool(t.str.match(_DOT_DATE).mean() > 0.5)
+    dots = np.fromiter((bool(_DOT_DATE.match(v)) for v in values), dtype=bool, count=len(values))
+    german = allow_german and bool(len(values)) and int(counts.to_numpy()[dots].sum()) > counts.sum() / 2
     note = None
     if german:
         formats = DE_DATETIME_FORMATS + formats
         note = f"dates in column '{column}' written TT.MM.JJJJ (German spreadsheet format): read day first"
-    parts = t.str.extract(_SLASH_DATE)
-    if parts[0].notna().any():
-        first = pd.to_numeric(parts[0], errors="coerce")
-        second = pd.to_numeric(parts[1], errors="coerce")
-        day_first = bool((first > 12).any()) and not bool((second > 12).any())
+    parts = [m.groups() for m in map(_SLASH_DATE.match, values) if m]
+    if parts:
+        day_first = any(int(a) > 12 for a, b in parts) and not any(int(b) > 12 for a, b in parts)
         us_native = any(isinstance(f, str) and "%m/%d" in f for f in formats)
         if day_first and us_native:
+            example = next(f"{a}/{b}" for a, b in parts if int(a) > 12)
             formats = tuple(f.replace("%m/%d", "%d/%m") if isinstance(f, str) else f for f in formats)
-            note = (f"dates in column '{column}' are day first (e.g. {t[first > 12].iloc[0]!r}), not the "
-                    f"export's month-first order: read as DD/MM/YYYY for the whole column")
+            note = (f"dates in column '{column}' are day first (e.g. {example!r}...), not the export's "
+                    f"month-first order: read as DD/MM/YYYY for the whole column")
     return DateStyle(formats, german, note)
 
 
@@ -208,19 +221,28 @@ def mangled(ids: pd.Series) -> pd.Series:
 
 
 def _consistent(candidate: pd.Series, sci: pd.Series) -> pd.Series:
-    """Whether a digit string is what the scientific-notation cell was rounded from."""
-    parts = sci.astype("string").str.extract(_SCI)
-    mant = (parts[0].fillna("") + parts[1].fillna("")).str.rstrip("0")
-    exp = pd.to_numeric(parts[2], errors="coerce")
-
-    def one(c, m, e) -> bool:
-        if not c or not m or pd.isna(e) or len(c) != int(e) + 1:
-            return False
-        k = len(m)
-        # the spreadsheet shows k significant digits, rounded (or cut)
-        return c[:k] == m or (len(c) > k and (int(c[:k + 1]) + 5) // 10 == int(m))
-    return pd.Series([one(c, m, e) for c, m, e in zip(candidate.fillna(""), mant, exp)], index=candidate.index,
-                     dtype=bool)
+    """Whether a digit string is what the scientific-notation cell was rounded from: as many digits
+    as the exponent says, and its leading digits equal to the mantissa (cut or rounded)."""
+    parsed = {}
+    for v in pd.unique(sci.astype("string").dropna()):
+        m = re.match(_SCI, str(v))
+        if m:
+            parsed[v] = ((m.group(1) + (m.group(2) or "")).rstrip("0") or "0", int(m.group(3)))
+    s = sci.astype("string")
+    mant = s.map({k: v[0] for k, v in parsed.items()}).astype("string")
+    exp = s.map({k: v[1] for k, v in parsed.items()}).astype("Float64")
+    cand = candidate.astype("string").fillna("")
+    out = pd.Series(False, index=candidate.index)
+    size = mant.str.len()
+    ok = (cand.str.len() == exp + 1).fillna(False).astype(bool) & mant.notna()
+    for k in size[ok].unique():  # a handful of mantissa lengths: vectorised per length
+        sel = ok & size.eq(k).fillna(False)
+        c, m = cand[sel], mant[sel]
+        exact = c.str.slice(0, int(k)).eq(m)
+        lead = pd.to_numeric(c.str.slice(0, int(k) + 1), errors="coerce")
+        rounded = ((lead + 5) // 10).eq(pd.to_numeric(m, errors="coerce")) & c.str.len().gt(int(k))
+        out[sel] = (exact | rounded).fillna(False).astype(bool)
+    return out
 
 
 def canonical_url(urls: pd.Series) -> pd.Series:

@@ -155,10 +155,10 @@ def _columns(recs: Records, notes: list[str]) -> dict[str, str]:
 
 def media_type(values: pd.Series) -> pd.Series:
     """Normalise Meta ``Post type`` values (``Photos``, ``IG carousel``) to canonical media types."""
-    key = values.fillna("").map(_norm)
-    out = key.map(MEDIA_TYPES)
-    out = out.where(out.notna(), key.str.removeprefix("ig ").where(key != ""))
-    return out.astype("string")
+    raw = values.astype("string").fillna("")
+    keys = {v: _norm(v) for v in raw.unique()}  # distinct values only: cheap on a million rows
+    names = {v: MEDIA_TYPES.get(k, k.removeprefix("ig ") if k else None) for v, k in keys.items()}
+    return raw.map(names).astype("string")
 
 
 def _period_end(basename: str) -> pd.Timestamp | None:
