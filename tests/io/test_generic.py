@@ -76,3 +76,12 @@ def test_missing_published_at_column():
     with pytest.raises(ExportFormatError, match=r"misses required column\(s\) \['published_at'\].*"
                                                 r"found \['Plattform', 'Beitrags-ID', 'Reichweite'\]"):
         tk.load(FIX / "broken" / "missing_published_at_column.csv")
+
+
+def test_repeated_header_is_read_from_one_column_and_noted(tmp_path):
+    f = tmp_path / "mine.csv"
+    f.write_text("platform;post_id;published_at;Reichweite;Reichweite\nfacebook;1;2024-03-01T10:00:00Z;;1.234\n"
+                 "facebook;2;2024-03-02T10:00:00Z;;7\n", encoding="utf-8")
+    ds = tk.load(f)
+    assert ds.posts.reach.tolist() == [1234, 7]
+    assert "used 'Reichweite' (column 5) (more filled cells)" in ds.load_report.notes.iloc[0]

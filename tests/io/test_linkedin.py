@@ -116,3 +116,13 @@ def test_metrics_sheet_saved_as_csv_keeps_negative_values():
     assert d[(pd.Timestamp("2024-09-15"), "impressions_organic")] == 1100
     assert d[(pd.Timestamp("2024-09-16"), "impressions_total")] == -3
     assert d[(pd.Timestamp("2024-09-15"), "engagement_rate_organic")] == pytest.approx(0.061)
+
+
+def test_new_followers_sheet_saved_as_csv(tmp_path):
+    f = tmp_path / "radwerk_followers_1727740800000.csv"
+    f.write_bytes(("Date;Sponsored followers;Organic followers;Auto-invited followers;Total followers\r\n"
+                   "15.09.2024;0;12;1;13\r\n16.09.2024;2;1.204;0;1.206\r\n").encode("cp1252"))
+    ds = tk.load(f)
+    d = ds.daily.set_index(["date", "metric"]).value
+    assert d[(pd.Timestamp("2024-09-16"), "new_followers_organic")] == 1204
+    assert d[(pd.Timestamp("2024-09-15"), "new_followers_total")] == 13 and (ds.daily.account == "radwerk").all()

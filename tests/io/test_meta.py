@@ -283,3 +283,14 @@ def test_daily_file_resaved_by_german_excel_without_sep_line():
     assert (d.platform == "facebook").all() and list(d.metric) == ["views"] * 3
     assert list(d.date) == list(pd.to_datetime(["2025-08-01", "2025-08-02", "2025-08-03"]))
     assert d.value.iloc[0] == 1204 and d.value.iloc[1] == 980 and pd.isna(d.value.iloc[2])
+
+
+def test_repeated_header_in_a_post_export_is_resolved_and_named(tmp_path):
+    f = tmp_path / "Mar-01-2024_Mar-31-2024_y.csv"
+    f.write_text('\ufeff"Post ID","Page name","Publish time",Views,Reach,Views\n'
+                 '1827720132094663,A,"03/31/2024 18:00",,10,"12,400"\n1827720132094664,A,"03/30/2024 18:00",,5,7\n',
+                 encoding="utf-8")
+    ds = tk.load(f, tz="Europe/Berlin")
+    assert ds.posts.views.tolist() == [12400, 7]
+    assert ("2 columns mean views: 'Views' (column 4), 'Views' (column 6); used 'Views' (column 6) (more filled "
+            "cells), the other(s) not read") in ds.load_report.notes.iloc[0]

@@ -149,3 +149,14 @@ def test_no_evidence_in_the_load_names_what_was_tried(tmp_path):
                                                 r"sibling files.*Pass year=2024"):
         tk.load(tmp_path)
     assert _days(tk.load(tmp_path, year=2025))["2024-12-30"] == 820
+
+
+def test_dated_sibling_files_beat_a_bare_year_in_the_folder_name(tmp_path):
+    folder = tmp_path / "tiktok-2024"  # the user named it after December; the download runs into January
+    folder.mkdir()
+    for name in ("Overview.csv", "tiktok_content.csv"):
+        (folder / name).write_bytes((FIX / "no-year" / name).read_bytes())
+    ds = tk.load(folder, tz="Europe/Berlin")
+    assert _days(ds) == {"2024-12-30": 820, "2024-12-31": 1441, "2025-01-01": 2210, "2025-01-02": 640}
+    note = ds.load_report.notes[ds.load_report.format == "tiktok_daily_csv"].iloc[0]
+    assert "from sibling files of the same download" in note and "rather than 2024 from the file/folder name" in note

@@ -167,3 +167,15 @@ def test_archive_retweets_are_skipped_and_counted():
     assert "2 retweet(s) of other accounts' posts skipped" in r.notes
     assert ds.rejected.kind.tolist() == ["skipped", "skipped"] and ds.rejected.line.tolist() == [1, 3]
     assert_invariant(ds)
+
+
+def test_overview_resaved_by_german_excel(tmp_path):
+    f = tmp_path / "account_overview_analytics.csv"
+    f.write_bytes(("Date;Impressions;Engagements;Likes;Replies;Reposts;New follows;Unfollows;Bookmarks;Shares;"
+                   "Profile visits;Create Post;Video views;Media views\r\n"
+                   "Fri, Apr 26, 2024;12.345;40;12;2;3;1;0;0;0;5;1;0;9\r\n"
+                   "Sat, Apr 27, 2024;987;22;9;0;1;0;1;0;0;2;0;0;3\r\n").encode("cp1252"))
+    ds = tk.load(f)
+    v = ds.daily.set_index(["date", "metric"]).value
+    assert v[(pd.Timestamp("2024-04-26"), "impressions")] == 12345 and v[(pd.Timestamp("2024-04-27"), "unfollows")] == 1
+    assert "numbers read in German format" in ds.load_report.notes.iloc[0]

@@ -143,3 +143,23 @@ def style_for(recs: Records, kinds: dict[str, str], notes: list[str], *, german_
     if note:
         notes.append(note)
     return style
+
+
+def unique_columns(recs: Records, notes: list[str]) -> Records:
+    """``recs`` with one column per header name: a name the file repeats is read from one of its
+    columns (:func:`choose_column`, noted with both columns), the others are left out."""
+    norm = [_norm(h) for h in recs.header]
+    if len(set(norm)) == len(norm):
+        return recs
+    cols = list(recs.frame.columns)
+    keep, header = [], []
+    for i, key in enumerate(norm):
+        pos = [j for j, k in enumerate(norm) if k == key]
+        if pos[0] != i:
+            continue
+        chosen = choose_column(recs, pos, f"'{recs.header[i]}'", notes) if len(pos) > 1 else cols[i]
+        keep.append(chosen)
+        header.append(recs.header[i])
+    frame = recs.frame[keep].copy()
+    frame.columns = header
+    return Records(frame, recs.lines, header, recs.header_line, recs.bad, recs.delimiter)

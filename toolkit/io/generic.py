@@ -38,6 +38,7 @@ import pandas as pd
 from ..errors import ExportFormatError
 from ..schema import METRICS, TABLES
 from ._base import CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime, read_csv_records, register
+from ._headers import unique_columns
 from ._locale import DERIVED_KEY, count, mangled, number, number_style, repair_ids
 from ._resolve import defer, match_derived_keys
 
@@ -143,6 +144,8 @@ class GenericCSV(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         recs = read_csv_records(source.text, source=source)
+        repeated: list[str] = []
+        recs = unique_columns(recs, repeated)
         mapping = _mapping(recs.header, ctx)
         names = set(mapping.values())
         table = _table_of(names)
@@ -156,6 +159,7 @@ class GenericCSV(Loader):
                 f"{recs.header}. Rename the columns or pass columns={{'your name': '{missing[0]}'}} to load().",
                 file=source.name, line=recs.header_line)
         parsed = Parsed(self.format)
+        parsed.notes += repeated
         parsed.rejected += [{"table": table, **b} for b in recs.bad]
         parsed.rows_read[table] = len(recs.frame) + len(recs.bad)
         exported = [h for h in recs.header if normalise_name(h) == "exported_at"]

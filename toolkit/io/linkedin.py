@@ -161,7 +161,8 @@ class LinkedInWorkbook(Loader):
     def _posts(self, source, sheet, raw, ctx, parsed, account, *, line_map=None, delimiter=",") -> pd.DataFrame:
         sub = Source(f"{source.name}, sheet '{sheet}'", b"") if sheet else source
         frame, header, lines, header_row = _table(raw, sub, required=("post link", "created date"),
-                                                  expected=list(POST_COLUMNS), line_map=line_map)
+                                                  expected=list(POST_COLUMNS), line_map=line_map,
+                                                  notes=parsed.notes)
         parsed.rows_read["posts"] = len(frame)
         cols = {h.lower(): h for h in header}
         unknown = [h for h in header if h.lower() not in POST_COLUMNS and h.lower() not in _KNOWN_UNUSED]
@@ -220,7 +221,8 @@ class LinkedInWorkbook(Loader):
         sub = Source(f"{source.name}, sheet '{sheet}'", b"") if sheet else source
         frame, header, lines, _ = _table(raw, sub, required=("date",),
                                          expected=["Date", "Impressions (organic)", "..."] if not followers
-                                         else ["Date", *(k.title() for k in _FOLLOWER_METRICS)], line_map=line_map)
+                                         else ["Date", *(k.title() for k in _FOLLOWER_METRICS)], line_map=line_map,
+                                         notes=parsed.notes)
         values = header[1:] if header[0].lower() == "date" else [h for h in header if h.lower() != "date"]
         date_col = next(h for h in header if h.lower() == "date")
         names = {v: _metric(v, followers) for v in values}
@@ -353,7 +355,7 @@ def _blank(x) -> bool:
 
 
 def _table(raw: pd.DataFrame, sub: Source, *, required: tuple[str, ...], expected: list[str],
-           line_map: np.ndarray | None = None):
+           line_map: np.ndarray | None = None, notes: list[str] | None = None):
     """Find the header row (below an optional description row) and return the data as strings.
 
     Returns ``(frame, header, lines, header_row)``; ``lines`` are 1-based spreadsheet rows, or the
@@ -378,6 +380,16 @@ def _table(raw: pd.DataFrame, sub: Source, *, required: tuple[str, ...], expecte
     header_cells = cells.iloc[header_row]
     keep = [j for j, h in enumerate(header_cells) if not _blank(h)]
     header = [str(header_cells.iloc[j]).strip() for j in keep]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):  # a repeated name: the first column is read, the others renamed and noted
+        k = h.lower()
+        if k in seen:
+            if notes is not None:
+                notes.append(f"{sub.name}: column '{h}' appears twice (columns {seen[k] + 1} and {keep[i] + 1}): "
+                             f"read column {seen[k] + 1}, column {keep[i] + 1} not read")
+            header[i] = f"{h} (column {keep[i] + 1})"
+        else:
+            seen[k] = keep[i]
     body = cells.iloc[header_row + 1:, keep]
     body.columns = header
     lines = np.arange(header_row + 2, header_row + 2 + len(body), dtype=np.int64) if line_map is None \

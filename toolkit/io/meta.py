@@ -59,7 +59,7 @@ import pandas as pd
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records,
                     register, sniff_delimiter)
-from ._headers import choose_column, line_fields, style_for
+from ._headers import choose_column, line_fields, style_for, unique_columns
 from ._locale import DE, DERIVED_KEY, EN, NumberStyle, count, date_style, number, repair_ids
 from ._resolve import defer, match_derived_keys
 
@@ -363,6 +363,7 @@ class MetaDailyCSV(Loader):
         skip, delim, title = _daily_layout(source)  # type: ignore[misc]
         recs = read_csv_records(source.text, source=source, delimiter=delim, skip_lines=skip)
         parsed = Parsed(self.format)
+        recs = unique_columns(recs, parsed.notes)
         platform = _platform_in(title)
         if platform:
             parsed.notes.append(f"platform '{platform}' from the file's title line {title!r}")

@@ -7,11 +7,25 @@ Formats (facts and evidence: ``export-formats.md`` section 6):
     ``FollowerHistory.csv`` (``Date, Followers, Difference in followers from previous day``) and
     ``Viewers.csv`` -> daily, one row per day and metric (``video_views``, ``profile_views``,
     ``likes``, ``comments``, ``shares``, ``followers``, ``followers_change``, ``total_viewers``,
-    ...). ``rows_read`` counts (day, metric) cells. Dates are ``Month D`` **without a year**: the
-    year is ``year=`` of :func:`toolkit.load`, else the latest year (``20YY``) in the file or folder
-    names, and it is the year of the **last** day in the file; a range crossing New Year (December
-    then January) puts the earlier days in the year before. The load report says which year was
-    used and where it came from. ``undefined``/blank = not reported.
+    ...). ``rows_read`` counts (day, metric) cells. Dates are ``Month D`` **without a year**; the
+    year of the file's last day comes from the first of these that gives one, without asking:
+
+    1. ``year=`` of :func:`toolkit.load`;
+    2. a full date in the file, folder or zip name (``..._2025-01-31/``): the last day is on or
+       before it;
+    3. the date the zip/tar records for the file (the download day): the last day is on or
+       before it;
+    4. sibling files of the same download (same folder or archive) with dated rows, such as the
+       content CSV: the year whose days hold clearly the most of their dates;
+    5. a year alone in the path (``tiktok-2024/``);
+    6. the TikTok rows of the rest of the load, then all its rows, the same way (or, when no row
+       falls in the file's days, the nearest year within half a year).
+
+    Steps 4-6 need the whole load (``toolkit.io._resolve``). A range crossing New Year (December
+    then January, oldest or newest first) puts the earlier days in the year before. The load
+    report says which year was used and where it came from; when nothing gives it, the error
+    lists what was tried and asks for ``year=``. ``undefined``/blank = not reported. Re-saves by
+    a spreadsheet (``;``, ``1.441``) are read too.
 ``tiktok_distribution_csv``
     ``FollowerGender.csv`` / ``FollowerTopTerritories.csv``: shares without a date; no canonical
     table holds them, so each row is counted and rejected with that reason.
@@ -129,13 +143,16 @@ def _own_year(source: Source, ctx: Context, days: pd.Series) -> tuple[int | None
     if dates and last:
         bound = max(dates)
         return _year_for_bound(last, bound), f"the date {bound:%Y-%m-%d} in the file/folder name {source.name!r}"
-    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", source.name)]
-    if years:
-        return max(years), f"the file/folder name {source.name!r}"
     if source.modified is not None and last:
         return (_year_for_bound(last, source.modified),
                 f"the date the archive records for the file ({source.modified:%Y-%m-%d})")
     return None, ""
+
+
+def _bare_year(source: Source) -> int | None:
+    """A year alone in the path (``tiktok-2024/``): weaker than dated sibling files."""
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", source.name)]
+    return max(years) if years else None
 
 
 def _folder(name: str) -> str:
@@ -220,19 +237,31 @@ class TikTokDailyCSV(Loader):
 
     def _resolve(self, recs: Records, source: Source, ctx: Context, parsed: Parsed, col: pd.Series,
                  parts: list) -> None:
+        """The year from, in order: dated sibling files (same folder or archive), a year alone in the
+        path, the TikTok data of the load, all data of the load; else the error that asks for year=."""
         here = _folder(source.name)
         others = [(s, p) for s, p in parts if p is not parsed]
         siblings = [p for s, p in others if _folder(s.name) == here]
+        bare = _bare_year(source)
         tried = []
         for label, group, platform in (("sibling files of the same download", siblings, None),
+                                       ("name", None, None),
                                        ("the TikTok data of this load", [p for _, p in others], _PLATFORM),
                                        ("the period of all data of this load", [p for _, p in others], None)):
+            if group is None:
+                if bare is not None:
+                    parsed.notes.append(f"dates had no year: {bare} (from the file/folder name {source.name!r}) "
+                                        f"used as the year of the last day")
+                    self._finish(recs, source, ctx, parsed, infer_years(col, end_year=bare))
+                    return
+                continue
             points = [dated_rows(p, platform=platform) for p in group]
             points = pd.concat(points, ignore_index=True) if points else pd.Series(dtype="datetime64[ns]")
             year, why = _year_from_rows(col, points)
             if year is not None:
+                other = f" (rather than {bare} from the file/folder name)" if bare not in (None, year) else ""
                 parsed.notes.append(f"dates had no year: {year} used as the year of the last day, from {label}: "
-                                    f"{why}")
+                                    f"{why}{other}")
                 self._finish(recs, source, ctx, parsed, infer_years(col, end_year=year))
                 return
             tried.append(f"{label}: {why}")
