@@ -23,10 +23,15 @@ in ``tz=``); a date alone (``2026-03-01``, ``01.03.2026``) sets ``date_only``. C
 the table and named in the load report's notes.
 
 Files re-saved by a German spreadsheet program (``;`` delimiter, cp1252, CRLF, ``TT.MM.JJJJ hh:mm``
-dates, decimal comma and ``1.234`` thousands) are read as such: German number parsing switches on
-when the delimiter is ``;`` and number cells look German (``1.234``, ``3,5``) and none look English
-(``1,234``, ``3.5``). IDs the spreadsheet turned into numbers (``1,00619E+15``, ``1.00619E+15``) are
-reported as destroyed, never joined on.
+dates, decimal comma and ``1.234`` thousands) are read as such. The number style is decided for
+the whole file from the cells only one style explains (``18.450`` in a count column, ``3,5``, or
+``12,400``, ``3.5`` for English); when none does, a ``;`` delimiter means German. A cell that
+only fits the other style is reported as unreadable, never read as something else. The load
+report says what was assumed (``toolkit.io._locale``). IDs the spreadsheet turned into numbers
+(``1,00619E+15``, ``1.00619E+15``) are never stored: the row gets a stable key from its
+permalink (or the real id, when the permalink holds it), else from its time and text (and, for
+comments, author); destroyed references (a comment's ``post_id``/``parent_id``) become
+``<NA>``. All of this is noted. A header named twice is read from one column (noted).
 """
 
 from __future__ import annotations

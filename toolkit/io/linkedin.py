@@ -39,6 +39,12 @@ Followers workbook (``<company>_followers_<...>.xls``)
     ``new_followers_organic``, ``new_followers_auto_invited``, ``new_followers_total`` (new
     followers gained that day, not the follower count). Demographic sheets are not read (noted).
 
+A sheet saved as CSV (``All posts``, ``Metrics`` or ``New followers``, with or without its
+description line; also by German Excel: ``;``, cp1252, ``1.234``, ``0,0454``, ``6,56%``,
+``15.09.2024``) is read the same way (format ``linkedin_csv``); the number style is decided per
+file from whole columns and noted (``toolkit.io._locale``). A header named twice: the first
+column is read, the other named in the notes.
+
 ``account`` is the company part of the file name (``acme_content_30D.xls`` -> ``acme``) when the
 name has that shape, else ``<NA>``. Row numbers in messages are the spreadsheet's row numbers.
 """

@@ -34,18 +34,39 @@ Three formats (facts and evidence: ``export-formats.md`` section 2):
     Platform: ``instagram`` when the header has Instagram's account columns (``Account ID``,
     ``Account username``) or post types start with ``IG``, else ``facebook``.
 
+    **Re-saved by a spreadsheet program** (German Excel: cp1252 or UTF-8 with BOM, ``;``,
+    ``07.03.2024 17:30``, ``18.450``, ``12,5``): the number style and the date order are decided
+    per file from whole columns (see ``toolkit.io._locale``) and noted. Post IDs turned into
+    scientific notation (``1,02938E+15``) are never stored: the real id comes back from the
+    permalink when it holds it (``/posts/<id>``, ``/videos/<id>``, ``/reel/<id>``, digits checked
+    against the mantissa), else the post is keyed ``link-<hash of the permalink>`` or, without a
+    permalink, ``key-<hash of publish minute and text>`` (emoji the cp1252 save turned into ``?``
+    are left out of the text, so the key is the same in every re-save). When another file of the
+    same load has the post with its real id (same permalink, or same time and text), that id is
+    used. A header named twice is read from the column with more cells filled (noted).
+
 ``meta_daily_csv``
     Page-level daily files (``Views.csv``, ``Follows.csv`` ...): UTF-16 with a ``sep=,`` line, a
-    title line (the metric) and ``"Date","Primary"``. Into ``daily`` with ``metric`` = the title in
-    snake_case (``views``); further value columns become ``<title>_<column>``. The file does not say
-    which platform it is about: ``facebook``/``instagram`` when the path says so (put the files in a
-    folder named after the platform), else ``meta`` (noted in the load report).
+    title line (the metric) and ``"Date","Primary"``; a spreadsheet re-save drops the ``sep=``
+    line and may write ``;``, ``01.08.2025 00:00`` and ``1.204``, which is read too. Into
+    ``daily`` with ``metric`` = the title in snake_case (``views``); further value columns become
+    ``<title>_<column>``. The platform is taken from the file's own title line when it names
+    Instagram or Facebook (``Instagram reach`` -> instagram, metric ``reach``), else from the
+    nearest folder or zip name that names exactly one of them (``facebook_page_insights.zip``,
+    ``Instagram Insights Aug 2025/``; also ``ig``/``fb`` as a word), else ``meta``; the load
+    report says which.
 
 ``facebook_insights_post_level``
     The legacy (pre-2018) Page Insights "Post level" CSV: header row, then a row of metric
     descriptions (skipped, not counted as data), ``Posted`` as ``M/D/YYYY H:MM`` without zone.
     Lifetime Post Total Reach -> reach, Lifetime Post Total Impressions -> impressions,
-    Lifetime Post Consumptions (clicks anywhere in the post) -> clicks.
+    Lifetime Post Consumptions (clicks anywhere in the post) -> clicks, views = Lifetime Organic
+    Video Views + Lifetime Paid Video Views. The export repeats column names (two ``Lifetime
+    Organic Video Views``, two ``Lifetime Organic views to 95%`` ...); the description row tells
+    them apart by its last words, ``(Unique Users)`` or ``(Total Count)``: views, impressions and
+    clicks are read from the Total Count column, reach from Unique Users. Without a description
+    row the repeated columns are not guessed (not read, noted); the other repeated columns are
+    named in the notes.
 """
 
 from __future__ import annotations

@@ -20,6 +20,12 @@ Formats (facts and evidence: ``export-formats.md`` section 1):
     (never evaluated). ``account.js`` of the same archive, when read before the tweets (it sorts
     first in X's zips), names the account.
 
+The three CSVs are also read when re-saved by a spreadsheet program (German Excel: ``;``,
+cp1252, ``12.040``, ``0,0257``): the number style is decided per file from whole columns and
+noted (``toolkit.io._locale``). Ids turned into scientific notation (``1,73784E+18``) are never
+stored: the real id comes back from the permalink (``/status/<id>``, digits checked against the
+mantissa), else the post gets a ``link-``/``key-`` key (noted; its time is then the date only).
+
 Mapping decisions
 -----------------
 - ``shares`` = retweets/reposts (legacy ``retweets``, new ``Reposts``); X's newer ``Shares``

@@ -15,6 +15,8 @@ Formats (facts and evidence: ``export-formats.md`` section 5):
     (0..100), ``avg_view_duration_s``, ``avg_pct_viewed``, ``engaged_views``. The channel name
     (``account``) and the range end (``exported_at``) come from the zip's name when it has
     Studio's form.
+    A re-save by a spreadsheet program (``;``, cp1252, ``1.234``, ``12,5``, ``31.03.2024 18:00``)
+    is read too; the number style is decided per file (``toolkit.io._locale``) and noted.
 ``youtube_studio_totals``
     ``Totals.csv`` (``Date, <metric>...``, channel totals per day) -> daily.
 ``youtube_studio_chart``
