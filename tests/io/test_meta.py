@@ -294,3 +294,32 @@ def test_repeated_header_in_a_post_export_is_resolved_and_named(tmp_path):
     assert ds.posts.views.tolist() == [12400, 7]
     assert ("2 columns mean views: 'Views' (column 4), 'Views' (column 6); used 'Views' (column 6) (more filled "
             "cells), the other(s) not read") in ds.load_report.notes.iloc[0]
+
+
+def test_ids_cut_to_15_digits_by_a_number_format_are_not_stored(tmp_path):
+    # a column formatted as a number keeps 15 significant digits: 1029384756102938 -> 1029384756102930
+    f = tmp_path / "Mar-01-2024_Mar-31-2024_z.csv"
+    f.write_bytes(("Post ID;Page name;Publish time;Permalink;Views\r\n"
+                   "1029384756102930;A;31.03.2024 18:00;https://www.facebook.com/a/posts/1029384756102938;5\r\n"
+                   "1029384756103000;A;30.03.2024 18:00;https://www.facebook.com/a/posts/pfbid0xyz;6\r\n"
+                   "1029384756109990;A;29.03.2024 18:00;;7\r\n").encode("cp1252"))
+    ds = tk.load(f, tz="Europe/Berlin")
+    ids = ds.posts.post_id.tolist()
+    assert ids[0] == "1029384756102938"  # the digits are back from the permalink
+    assert ids[1].startswith("link-") and ids[2].startswith("key-")
+    assert "cut to 15 significant digits" in ds.load_report.notes.iloc[0]
+
+
+def test_excel_unicode_text_save_is_read(tmp_path):
+    # Excel's "Unicode text" save: UTF-16 with BOM, tab-separated, .txt
+    f = tmp_path / "Mar-01-2024_Mar-31-2024_radwerk.txt"
+    text = (RESAVED / "Mar-01-2024_Mar-31-2024_radwerk_de.csv").read_bytes().decode("cp1252")
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    f.write_bytes(buf.getvalue().encode("utf-16"))
+    ds = tk.load(f, tz="Europe/Berlin")
+    assert ds.load_report.format.tolist() == ["meta_posts_csv"]
+    assert ds.posts.set_index("post_id").loc["1029384756102938", "views"] == 18450

@@ -245,6 +245,29 @@ def _consistent(candidate: pd.Series, sci: pd.Series) -> pd.Series:
     return out
 
 
+def truncated(ids: pd.Series) -> pd.Series:
+    """True where a column's long numeric ids were cut to 15 significant digits (a spreadsheet
+    cell with a number format keeps 15: ``1029384756102938`` -> ``1029384756102930``).
+
+    Decided for the whole column: every id longer than 15 digits ends in zeros after the 15th,
+    and there are at least three such zeros in all (by chance: one in a thousand or less).
+    """
+    t = ids.astype("string").fillna("").str.strip()
+    long = t.str.fullmatch(r"\d{16,}").fillna(False).astype(bool)
+    if not long.any():
+        return pd.Series(False, index=ids.index)
+    tails = t[long].str.slice(15)
+    if tails.str.fullmatch(r"0+").all() and int(tails.str.len().sum()) >= 3:
+        return long
+    return pd.Series(False, index=ids.index)
+
+
+def _same_leading(candidate: pd.Series, cut: pd.Series) -> pd.Series:
+    """Whether a digit string has the cut id's length and its first 15 digits."""
+    c, k = candidate.astype("string").fillna(""), cut.astype("string").fillna("")
+    return (c.str.len().eq(k.str.len()) & c.str.slice(0, 15).eq(k.str.slice(0, 15))).fillna(False).astype(bool)
+
+
 def canonical_url(urls: pd.Series) -> pd.Series:
     """A permalink reduced to what identifies the post: no scheme, ``www.``/``m.``, tracking query
     or trailing slash; ``twitter.com`` = ``x.com``."""
@@ -302,7 +325,8 @@ DERIVED_KEY = r"^(?:link|key)-[0-9a-f]{16}$"
 def repair_ids(ids: pd.Series, *, platform: str, column: str, permalink: pd.Series | None = None,
                published_at: pd.Series | None = None, text: pd.Series | None = None,
                what: str = "post") -> tuple[pd.Series, pd.Series, str | None]:
-    """Replace IDs destroyed into scientific notation by a stable key; never store the number.
+    """Replace IDs a spreadsheet destroyed (scientific notation, or cut to 15 significant digits:
+    :func:`mangled`, :func:`truncated`) by a stable key; never store the number.
 
     In order: the numeric id in the permalink when its digits are the ones the spreadsheet
     rounded (the real id is back); else ``link-<hash>`` of the permalink; else ``key-<hash>``
@@ -311,16 +335,19 @@ def repair_ids(ids: pd.Series, *, platform: str, column: str, permalink: pd.Seri
 
     Returns ``(ids, unresolved mask, note)``; unresolved rows have neither link nor time.
     """
-    bad = mangled(ids)
+    sci, cut = mangled(ids), truncated(ids)
+    bad = sci | cut
     if not bad.any():
         return ids, pd.Series(False, index=ids.index), None
     out = ids.astype("string").copy()
     n = int(bad.sum())
     example = ids[bad].iloc[0]
+    how = "cut to 15 significant digits" if cut.any() and not sci.any() else "scientific notation"
     recovered = pd.Series(False, index=ids.index)
     if permalink is not None and platform in URL_IDS:
         cand = permalink.astype("string").fillna("").str.extract(URL_IDS[platform], expand=False)
-        ok = bad & cand.notna() & _consistent(cand, ids)
+        fits = (sci & _consistent(cand, ids)) | (cut & _same_leading(cand, ids))
+        ok = bad & cand.notna() & fits
         out[ok] = cand[ok]
         recovered = ok
     rest = bad & ~recovered
@@ -340,8 +367,8 @@ def repair_ids(ids: pd.Series, *, platform: str, column: str, permalink: pd.Seri
         parts.append(f"{n_key} keyed by publish time + text ('key-...')")
     if unresolved.any():
         parts.append(f"{int(unresolved.sum())} without permalink or time: not loaded")
-    note = (f"column '{column}': {n} {what} id(s) destroyed by a spreadsheet program (scientific notation "
-            f"like {example!r}; the digits are lost) were not stored as ids: " + ", ".join(parts)
+    note = (f"column '{column}': {n} {what} id(s) destroyed by a spreadsheet program ({how} like {example!r}; "
+            f"the digits are lost) were not stored as ids: " + ", ".join(parts)
             + (". Derived keys are the same in every re-export of the post (duplicates are still found) "
                "but are not the platform's ids" if n_link or n_key else ""))
     return out, unresolved, note

@@ -252,7 +252,8 @@ class GenericCSV(Loader):
         ``post_id``/``parent_id``) cannot be rebuilt and becomes ``<NA>``, noted."""
         own = "post_id" if table == "posts" else "comment_id" if table == "comments" else None
         if own and own in out.columns:
-            plats = out["platform"].fillna("").astype(str) if "platform" in out.columns else pd.Series("", index=out.index)
+            plats = out["platform"].fillna("").astype(str) if "platform" in out.columns else \
+                pd.Series("", index=out.index)
             ids = out[own].astype("string")
             notes, unresolved = [], pd.Series(False, index=out.index)
             for plat in plats.unique():

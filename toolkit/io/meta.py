@@ -209,7 +209,7 @@ class MetaPostsCSV(Loader):
     priority = 30
 
     def sniff(self, source: Source, ctx: Context) -> bool:
-        if source.suffix not in (".csv", ""):
+        if source.suffix not in (".csv", ".tsv", ".txt", ""):  # Excel's "Unicode text" save is .txt
             return False
         fields = _first_line_fields(source)
         roles = _roles(fields)
@@ -473,7 +473,7 @@ class FacebookPostLevelCSV(Loader):
     priority = 30
 
     def sniff(self, source: Source, ctx: Context) -> bool:
-        if source.suffix not in (".csv", ""):
+        if source.suffix not in (".csv", ".tsv", ".txt", ""):  # Excel's "Unicode text" save is .txt
             return False
         keys = {_norm(f) for f in _first_line_fields(source)}
         return "post id" in keys and "posted" in keys and any(k.startswith("lifetime post") for k in keys)

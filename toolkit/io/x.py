@@ -59,8 +59,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, parse_float,
-                    read_csv_records, register)
+from ._base import CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records, register
 from ._headers import (_head_fields, _int_columns, _map_header, _norm, _require, _unknown_note,
                        choose_column, style_for)
 from ._locale import DE, DERIVED_KEY, date_style, number, repair_ids

@@ -40,8 +40,7 @@ import re
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, parse_float, parse_int,
-                    read_csv_records, register)
+from ._base import CellProblems, Context, Loader, Parsed, Source, localize, read_csv_records, register
 from .mastodon import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note, style_for
 from ._locale import DE, EN, NumberStyle, count, date_style, number
