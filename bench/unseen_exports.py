@@ -372,6 +372,18 @@ def x_files(ex: Export) -> None:
         rows.append([tid, when.strftime("%a, %b %-d, %Y"), text, f"https://x.com/elbkiesel/status/{tid}", str(imp),
                      str(likes), str(likes + reposts + 5), "2", "1", "0", "3", str(reposts), "4", "9", "1", "0", "0"])
     ex.write("x/account_analytics_content_2024-08-01_2024-09-30.csv", csv_text(rows).encode("utf-8"))
+    # October, re-saved by German Excel with the id column formatted as a number: 15 digits kept
+    rows = [head]
+    for i, (when, text) in enumerate([(utc(2024, 10, 3, 17, 12, 9), "Oktoberfest-Bilanz: 1.200 Liter"),
+                                      (utc(2024, 10, 27, 1, 30, 0), "Zeitumstellung: eine Stunde länger Kneipe")]):
+        tid = snowflake(when, 311 + i)
+        imp, likes, reposts = rng.randint(1000, 150000), rng.randint(0, 400), rng.randint(0, 60)
+        ex.post("x", tid, when=when, text=text, impressions=imp, likes=likes, shares=reposts)
+        rows.append([tid[:15] + "0" * (len(tid) - 15), when.strftime("%a, %b %-d, %Y"), text,
+                     f"https://x.com/elbkiesel/status/{tid}", de_int(imp), str(likes), str(likes + reposts + 5), "2",
+                     "1", "0", "3", str(reposts), "4", "9", "1", "0", "0"])
+    ex.write("x/account_analytics_content_2024-10-01_2024-10-31.csv",
+             csv_text(rows, delimiter=";", newline=CRLF).encode("cp1252", errors="replace"))
     over = [["Date", "Impressions", "Engagements", "Likes", "Replies", "Reposts", "New follows", "Unfollows",
              "Bookmarks", "Shares", "Profile visits", "Create Post", "Video views", "Media views"]]
     for d in range(1, 6):
@@ -691,6 +703,11 @@ def run_checks(ex: Export, ds) -> Checks:
     aug = [k for k in truth if k[0] == "x" and truth[k]["when"].month == 8][1]
     ck.eq("x content CSV: time of day from the snowflake", _value(posts, "x", aug[1], "published_at"),
           truth[aug]["when"].replace(microsecond=0) + timedelta(milliseconds=0))
+    octo = [k for k in truth if k[0] == "x" and truth[k]["when"].month == 10]
+    for k in octo:
+        ck.eq(f"x re-saved content CSV, id cut to 15 digits: {k[1]} back from the link, time from it",
+              (_value(posts, "x", k[1], "published_at"), _value(posts, "x", k[1], "impressions")),
+              (truth[k]["when"], truth[k]["impressions"]))
     skipped = ds.rejected[(ds.rejected.kind == "skipped") & ds.rejected.reason.str.contains("retweet")]
     ck.eq("x archive: retweets skipped and counted", len(skipped), ex.truth["x_retweets"])
     reply = [k for k in truth if k[0] == "x" and truth[k].get("is_reply")][0]

@@ -42,15 +42,16 @@ class NumberStyle:
 EN = NumberStyle(",", ".", "English")
 DE = NumberStyle(".", ",", "German")
 
-_PCT = r"\s*%?\s*$"  # percent strings ("6,14 %") carry the same evidence as plain numbers
-# Evidence that only one style explains, for any number column ...
-_DE_ANY = re.compile(r"^\s*-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:\.\d{3}){2,}|0,\d+)"
-                     + _PCT)
-_EN_ANY = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:,\d{3}){2,}|0\.\d+)"
-                     + _PCT)
-# ... and for counts, which have no fractional part: "18.450" is German, "12,400" English.
-_DE_COUNT = re.compile(r"^\s*-?[1-9]\d{0,2}(?:\.\d{3})+\s*$")
-_EN_COUNT = re.compile(r"^\s*-?[1-9]\d{0,2}(?:,\d{3})+\s*$")
+# Cells that only one style explains. For any number column: '1.234,5', '3,5', '1.234.567', '0,5' are
+# German; '1,234.5', '3.5', '1,234,567', '0.5' English. For counts, which have no fractional part, also
+# '18.450' (German) and '12,400' (English). Percent strings ('6,14 %') carry the same evidence.
+_DE = r"\d{1,3}(?:\.\d{3})+,\d+|\d+,(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:\.\d{3}){2,}|0,\d+"
+_EN = r"\d{1,3}(?:,\d{3})+\.\d+|\d+\.(?:\d{1,2}|\d{4,})|[1-9]\d{0,2}(?:,\d{3}){2,}|0\.\d+"
+_DE_COUNT, _EN_COUNT = r"[1-9]\d{0,2}(?:\.\d{3})+", r"[1-9]\d{0,2}(?:,\d{3})+"
+_STYLE_RE = {
+    "float": re.compile(rf"^\s*-?(?:(?P<de>{_DE})|(?P<en>{_EN}))\s*%?\s*$"),
+    "int": re.compile(rf"^\s*-?(?:(?P<de>{_DE}|{_DE_COUNT})|(?P<en>{_EN}|{_EN_COUNT}))\s*%?\s*$"),
+}
 
 
 def _marked(s: pd.Series) -> pd.Series:
@@ -64,10 +65,12 @@ def _marked(s: pd.Series) -> pd.Series:
     return pd.Series(counts.to_numpy()[keep], index=values[keep])
 
 
-def _fits(values: pd.Index, kind: str, german: bool) -> np.ndarray:
-    any_re, count_re = (_DE_ANY, _DE_COUNT) if german else (_EN_ANY, _EN_COUNT)
-    return np.fromiter((bool(any_re.match(v) or (kind == "int" and count_re.match(v))) for v in values),
-                       dtype=bool, count=len(values))
+def _classify(values: pd.Index, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(only German fits, only English fits) for each value, in one regex pass."""
+    rx = _STYLE_RE[kind]
+    groups = [(m.lastgroup if m else None) for m in map(rx.match, values)]
+    return (np.fromiter((g == "de" for g in groups), dtype=bool, count=len(groups)),
+            np.fromiter((g == "en" for g in groups), dtype=bool, count=len(groups)))
 
 
 def _evidence(s: pd.Series, kind: str) -> tuple[int, int, str | None, str | None]:
@@ -75,7 +78,7 @@ def _evidence(s: pd.Series, kind: str) -> tuple[int, int, str | None, str | None
     marked = _marked(s)
     if not len(marked):
         return 0, 0, None, None
-    de, en = _fits(marked.index, kind, True), _fits(marked.index, kind, False)
+    de, en = _classify(marked.index, kind)
     n_de, n_en = int(marked[de].sum()), int(marked[en].sum())
     return (n_de, n_en, (marked.index[de][0].strip() if n_de else None),
             (marked.index[en][0].strip() if n_en else None))
@@ -132,7 +135,8 @@ def _contradicts(s: pd.Series, kind: str, style: NumberStyle) -> pd.Series:
     marked = _marked(s)
     if not len(marked):
         return pd.Series(False, index=s.index)
-    other = marked.index[_fits(marked.index, kind, style is not DE)]
+    de, en = _classify(marked.index, kind)
+    other = marked.index[en if style is DE else de]
     if not len(other):
         return pd.Series(False, index=s.index)
     return s.astype("string").isin(other).fillna(False).astype(bool)
