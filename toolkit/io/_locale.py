@@ -10,7 +10,8 @@ both the platform's own file and its re-save.
 Decisions are made per file (numbers) or per column (dates) from the evidence of whole columns,
 never cell by cell: ``1.234`` is read the same way everywhere in a file, and a cell that only fits
 the other style is reported as a bad cell instead of being read silently as something else.
-All checks are vectorised string operations over columns.
+Evidence is read once per distinct value of a column (counts repeat a lot), with no pandas call per
+row; ids and keys are built with vectorised string operations.
 """
 
 from __future__ import annotations
