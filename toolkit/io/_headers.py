@@ -5,6 +5,7 @@ sniffing (any delimiter, any encoding the decoder knows)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 
 import pandas as pd
@@ -162,4 +163,4 @@ def unique_columns(recs: Records, notes: list[str]) -> Records:
         header.append(recs.header[i])
     frame = recs.frame[keep].copy()
     frame.columns = header
-    return Records(frame, recs.lines, header, recs.header_line, recs.bad, recs.delimiter)
+    return dataclasses.replace(recs, frame=frame, header=header)

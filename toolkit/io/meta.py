@@ -71,6 +71,7 @@ Three formats (facts and evidence: ``export-formats.md`` section 2):
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 
@@ -516,7 +517,7 @@ class FacebookPostLevelCSV(Loader):
         probs.add(pid == "", keys["post_id"], frame[keys["post_id"]], "a post ID (the cell is empty)")
         out["post_id"] = pid
         metrics = [k for k in ("reach", "impressions", "clicks", "_views_organic", "_views_paid") if k in keys]
-        style = style_for(Records(frame, lines, header, recs.header_line, recs.bad, recs.delimiter),
+        style = style_for(dataclasses.replace(recs, frame=frame, lines=lines),
                           {keys[k]: "int" for k in metrics}, parsed.notes)
         zone = ctx.zone_for(source, parsed.notes)
         col = keys["published_at"]

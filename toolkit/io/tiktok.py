@@ -46,6 +46,7 @@ Formats (facts and evidence: ``export-formats.md`` section 6):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -287,7 +288,7 @@ def _rename_headers(recs: Records, names: dict[str, str]) -> Records:
     new = [names.get(h.strip().lower(), h) for h in recs.header]
     frame = recs.frame.copy()
     frame.columns = [names.get(c.strip().lower(), c) for c in frame.columns]
-    return Records(frame, recs.lines, new, recs.header_line, recs.bad, recs.delimiter)
+    return dataclasses.replace(recs, frame=frame, header=new)
 
 
 @register
