@@ -27,10 +27,14 @@ What the archive does and does not carry, and what the loader makes of it:
   for which it fails are already correct and stay as they are.
 - No post IDs, no comment IDs and no metrics. ``post_id`` is derived: the media file number of
   the first photo/video for Instagram (``media/posts/202504/17904019260137620.jpg`` ->
-  ``17904019260137620``), else ``dyi-<unix time>`` (``-2``, ``-3`` for several posts in the same
-  second). ``comment_id`` is ``dyi-`` plus a hash of time, author and text. These IDs are stable
-  across re-downloads, so overlapping archives dedupe, but they do not match the IDs of Business
-  Suite exports. Metrics are ``<NA>`` (not reported).
+  ``17904019260137620``), else ``dyi-<unix time>-<8 hex>``, the hex being a hash of the text
+  (whitespace runs as one space), the media file names (not their folders, which moved between
+  archive layouts) and the linked URLs. ``comment_id`` is ``dyi-`` plus a hash of time, author,
+  text and post owner. The IDs depend only on content, never on file order or file names: the
+  same post or comment gets the same id in every re-download, so overlapping archives dedupe,
+  and **identical entries** (same time, text and media; Meta repeats some) are one row, the
+  repeats counted as duplicates in the load report. Two different posts in the same second get
+  different ids. The IDs do not match those of Business Suite exports. Metrics are ``<NA>``.
 - Comments in these archives are the ones the account holder **wrote** (on any post):
   ``is_owner`` is True, ``author`` is the name the file gives (Facebook) or ``<NA>``
   (Instagram), ``account`` is ``<NA>`` and ``post_id`` is ``<NA>`` (the archive does not link
@@ -168,7 +172,7 @@ class MetaDYIJSON(Loader):
         if kind.endswith("posts"):
             frame = _post_frame(frame, "instagram" if kind == "ig_posts" else "facebook", parsed)
         else:
-            frame = _comment_frame(frame, "instagram" if kind == "ig_comments" else "facebook")
+            frame = _comment_frame(frame, "instagram" if kind == "ig_comments" else "facebook", parsed)
         parsed.tables[table] = frame
         parsed.notes.append(f"Meta archive ({kind.replace('_', ' ')}): times are UTC; IDs derived, no metrics")
         return parsed
@@ -225,6 +229,7 @@ def _ig_post(rec: dict, sub: str):
     title = rec.get("title")
     text = title if isinstance(title, str) else first.get("title") if isinstance(first.get("title"), str) else ""
     uri = first.get("uri") if isinstance(first.get("uri"), str) else ""
+    names = sorted(PurePosixPath(m["uri"]).name for m in media if isinstance(m, dict) and isinstance(m.get("uri"), str))
     stem = PurePosixPath(uri).stem if uri else ""
     if "reels" in sub:
         mtype = "reel"
@@ -239,7 +244,7 @@ def _ig_post(rec: dict, sub: str):
     else:
         mtype = None
     pid = stem if re.fullmatch(r"\d{6,}", stem or "") else None
-    return {"ts": ts, "text": text, "media_type": mtype, "post_id": pid}, None
+    return {"ts": ts, "text": text, "media_type": mtype, "post_id": pid, "media": "|".join(names)}, None
 
 
 def _fb_post(rec: dict, sub: str):
@@ -252,6 +257,15 @@ def _fb_post(rec: dict, sub: str):
             text = d["post"]
             break
     mtype = "text"
+    names = []
+    for att in rec.get("attachments") or []:
+        for item in (att.get("data") or []) if isinstance(att, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("media"), dict):
+                names.append(PurePosixPath(str(item["media"].get("uri", ""))).name)
+            elif isinstance(item, dict) and isinstance(item.get("external_context"), dict):
+                names.append(str(item["external_context"].get("url", "")))
+            elif isinstance(item, dict) and isinstance(item.get("place"), dict):
+                names.append(str(item["place"].get("name", "")))
     for att in rec.get("attachments") or []:
         for item in (att.get("data") or []) if isinstance(att, dict) else []:
             if not isinstance(item, dict):
@@ -265,7 +279,24 @@ def _fb_post(rec: dict, sub: str):
                 mtype = "checkin"
             break
         break
-    return {"ts": ts, "text": text, "media_type": mtype, "post_id": None}, None
+    return {"ts": ts, "text": text, "media_type": mtype, "post_id": None, "media": "|".join(sorted(names))}, None
+
+
+def _content_id(ts: pd.Series, *parts: pd.Series) -> pd.Series:
+    """``dyi-<unix time>-<8 hex>``: the time plus a hash of the content (text, media file names,
+    ...), so identical entries share an id and re-downloads give the same ids in any order."""
+    body = ts.astype("int64").astype(str)
+    for part in parts:
+        body = body + "\x1f" + part.fillna("").astype(str).map(lambda t: " ".join(t.split()))
+    digest = body.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:8])
+    return "dyi-" + ts.astype("int64").astype(str) + "-" + digest
+
+
+def _identical_note(ids: pd.Series, what: str, parsed: Parsed) -> None:
+    n = int(ids.duplicated().sum())
+    if n:
+        parsed.notes.append(f"{n} {what} identical to an earlier one in this file (same time, text and media): "
+                            f"counted once, as duplicates")
 
 
 def _post_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFrame:
@@ -273,13 +304,12 @@ def _post_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFr
         from ..schema import POSTS
         return POSTS.empty()
     frame = frame.sort_values("_record", kind="stable")
-    fallback = "dyi-" + frame["ts"].astype("int64").astype(str)
-    nth = fallback.groupby(fallback).cumcount()
-    fallback = fallback.where(nth == 0, fallback + "-" + (nth + 1).astype(str))
+    fallback = _content_id(frame["ts"], frame["text"], frame["media"])
     pid = frame["post_id"].where(frame["post_id"].notna(), fallback)
     if frame["post_id"].isna().any():
-        parsed.notes.append(f"{int(frame['post_id'].isna().sum())} post(s) without a media file number: "
-                            f"post_id = 'dyi-<unix time>'")
+        parsed.notes.append(f"{pid[frame['post_id'].isna()].nunique()} post(s) without a media file number: "
+                            f"post_id = 'dyi-<unix time>-<hash of text and media>'")
+    _identical_note(pid, "post(s)", parsed)
     return pd.DataFrame({
         "platform": platform, "account": pd.NA, "post_id": pid.astype("string"),
         "published_at": pd.to_datetime(frame["ts"].astype("int64"), unit="s", utc=True),
@@ -336,16 +366,16 @@ def _fb_comment(rec: dict, sub: str):
     return {"ts": ts, "text": text, "author": author, "media_owner": None}, None
 
 
-def _comment_frame(frame: pd.DataFrame, platform: str) -> pd.DataFrame:
+def _comment_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFrame:
     if frame.empty:
         from ..schema import COMMENTS
         return COMMENTS.empty()
     frame = frame.sort_values("_record", kind="stable")
     keys = frame["ts"].astype("int64").astype(str) + "|" + frame["author"].fillna("").astype(str) + "|" + \
         frame["text"].astype(str) + "|" + frame["media_owner"].fillna("").astype(str)
+    # identical entries (same time, author, text, post owner) are one comment: same id, deduplicated
     cid = keys.map(lambda k: "dyi-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
-    nth = cid.groupby(cid).cumcount()
-    cid = cid.where(nth == 0, cid + "-" + (nth + 1).astype(str))
+    _identical_note(cid, "comment(s)", parsed)
     out = pd.DataFrame({
         "platform": platform, "account": pd.NA, "post_id": pd.NA, "comment_id": cid.astype("string"),
         "parent_id": pd.NA, "author": frame["author"].astype("string"), "is_owner": True,
