@@ -1,5 +1,6 @@
 """Generic CSV: canonical names, German aliases, files re-saved by a German spreadsheet program."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +34,7 @@ def test_german_excel_resave_posts():
     assert pd.isna(p.loc["18182686576415017", "impressions"]) and pd.isna(p.loc["1827720132094600", "impressions"])
     assert p.loc["1827720132094663", "shares"] == 0
     assert list(p.likes) == [20, 7, 1] and list(p.comments) == [3, 0, 0]
-    assert "Notiz" in ds.load_report.notes.iloc[0] and "German number format" in ds.load_report.notes.iloc[0]
+    assert "Notiz" in ds.load_report.notes.iloc[0] and "numbers read in German format" in ds.load_report.notes.iloc[0]
     assert list(p.Notiz.fillna("")) == ["A", "", "B"]
 
 
@@ -61,15 +62,26 @@ def test_user_mapping_beats_aliases(tmp_path):
     assert ds.posts.post_id.iloc[0] == "7"
 
 
-def test_excel_mangled_id_with_decimal_comma_line_3():
-    with pytest.raises(ExportFormatError, match=r"line 3, column 'Beitrags-ID'.*'1,82772E\+15'.*scientific"):
-        tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin")
-    with pytest.warns(UserWarning, match="rejected 1 row"):
-        ds = tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin", errors="reject")
-    assert list(ds.posts.post_id) == ["1827720132094663"]
+def test_excel_mangled_id_with_decimal_comma_is_keyed_by_time_and_text():
+    ds = tk.load(FIX / "broken" / "excel_mangled_id_line_3.csv", tz="Europe/Berlin")
+    ids = ds.posts.post_id.tolist()
+    assert ids[0] == "1827720132094663" and re.fullmatch(r"key-[0-9a-f]{16}", ids[1])
+    assert ds.posts.reach.tolist() == [5, 7]  # the row is kept, not rejected
+    note = ds.load_report.notes.iloc[0]
+    assert "'1,82772E+15'" in note and "1 keyed by publish time + text" in note
+    assert ds.rejected.empty
 
 
 def test_missing_published_at_column():
     with pytest.raises(ExportFormatError, match=r"misses required column\(s\) \['published_at'\].*"
                                                 r"found \['Plattform', 'Beitrags-ID', 'Reichweite'\]"):
         tk.load(FIX / "broken" / "missing_published_at_column.csv")
+
+
+def test_repeated_header_is_read_from_one_column_and_noted(tmp_path):
+    f = tmp_path / "mine.csv"
+    f.write_text("platform;post_id;published_at;Reichweite;Reichweite\nfacebook;1;2024-03-01T10:00:00Z;;1.234\n"
+                 "facebook;2;2024-03-02T10:00:00Z;;7\n", encoding="utf-8")
+    ds = tk.load(f)
+    assert ds.posts.reach.tolist() == [1234, 7]
+    assert "used 'Reichweite' (column 5) (more filled cells)" in ds.load_report.notes.iloc[0]

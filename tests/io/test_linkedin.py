@@ -91,3 +91,38 @@ def test_bad_created_date_row_4():
 def test_missing_post_link_column():
     with pytest.raises(ExportFormatError, match=r"misses column\(s\) \['post link'\].*found \['Post title'"):
         tk.load(FIX / "broken" / "missing_post_link_column_content.xlsx", tz="Europe/Berlin")
+
+
+# --- issue 10: a sheet saved as CSV by German Excel -------------------------------------------------
+
+def test_all_posts_sheet_saved_as_csv_by_german_excel():
+    f = FIX / "resaved" / "radwerk_content_1727740800000.csv"
+    assert f.read_bytes().startswith(b"Engagement metrics for individual posts")  # the description line stays
+    ds = tk.load(f, tz="Europe/Berlin")
+    p = ds.posts.set_index("post_id")
+    a, b = p.loc["urn:li:activity:7241000000000000001"], p.loc["urn:li:activity:7242000000000000002"]
+    assert a.published_at == utc("2024-09-14 22:00") and a.date_only  # 15.09.2024, midnight in Berlin
+    assert (a.impressions, a.clicks, a.likes, a.comments, a.shares) == (1234, 56, 20, 3, 2)
+    assert a.engagement_rate == pytest.approx(0.0656) and a.click_through_rate == pytest.approx(0.0454)
+    assert a.text == "Wir suchen Verstärkung in der Werkstatt ?\nZweiradmechatroniker (m/w/d)"
+    assert (b.impressions, b.views, b.sponsored) == (12400, 800, True) and b.engagement_rate == pytest.approx(0.039)
+    assert (p.account == "radwerk").all()
+    assert ds.load_report.format.tolist() == ["linkedin_csv"]
+
+
+def test_metrics_sheet_saved_as_csv_keeps_negative_values():
+    ds = tk.load(FIX / "resaved" / "radwerk_content_metrics.csv")
+    d = ds.daily.set_index(["date", "metric"]).value
+    assert d[(pd.Timestamp("2024-09-15"), "impressions_organic")] == 1100
+    assert d[(pd.Timestamp("2024-09-16"), "impressions_total")] == -3
+    assert d[(pd.Timestamp("2024-09-15"), "engagement_rate_organic")] == pytest.approx(0.061)
+
+
+def test_new_followers_sheet_saved_as_csv(tmp_path):
+    f = tmp_path / "radwerk_followers_1727740800000.csv"
+    f.write_bytes(("Date;Sponsored followers;Organic followers;Auto-invited followers;Total followers\r\n"
+                   "15.09.2024;0;12;1;13\r\n16.09.2024;2;1.204;0;1.206\r\n").encode("cp1252"))
+    ds = tk.load(f)
+    d = ds.daily.set_index(["date", "metric"]).value
+    assert d[(pd.Timestamp("2024-09-16"), "new_followers_organic")] == 1204
+    assert d[(pd.Timestamp("2024-09-15"), "new_followers_total")] == 13 and (ds.daily.account == "radwerk").all()

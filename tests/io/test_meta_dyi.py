@@ -1,5 +1,6 @@
 """Meta "Download your information" JSON: Instagram and Facebook posts and comments, mojibake repair."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -7,6 +8,7 @@ import pytest
 
 import toolkit as tk
 from toolkit.errors import ExportFormatError
+from tests.io._util import assert_invariant
 from toolkit.io.meta_dyi import fix_mojibake
 
 FIX = Path(__file__).parent.parent / "fixtures" / "io" / "meta"
@@ -55,10 +57,13 @@ def test_instagram_comments_new_and_old_layouts():
 def test_facebook_posts_and_comments():
     ds = tk.load(DYI / "facebook-baeckerei-2024-04-02")
     p = ds.posts.set_index("post_id")
-    assert list(p.index) == ["dyi-1711900800", "dyi-1711814400", "dyi-1711814400-2"]
-    assert p.loc["dyi-1711900800", "text"] == 'Neues Rezept: Käsekuchen 🍰\n\nMit "Liebe" gebacken.'
+    ids = list(p.index)
+    # time + a hash of the content: two posts in the same second stay apart
+    assert [re.fullmatch(r"dyi-(\d+)-[0-9a-f]{8}", i).group(1) for i in ids] == ["1711900800", "1711814400", "1711814400"]
+    assert len(set(ids)) == 3
+    assert p.loc[ids[0], "text"] == 'Neues Rezept: Käsekuchen 🍰\n\nMit "Liebe" gebacken.'
     assert list(p.media_type) == ["link", "photo", "text"]
-    assert p.loc["dyi-1711814400", "text"] == ""
+    assert p.loc[ids[1], "text"] == ""
     c = ds.comments
     assert list(c.text) == ["Gecondoleerd Håkan sterkte!!! 😢", "Danke"]
     assert list(c.author) == ["Bäckerei Müller"] * 2 and c.is_owner.all()
@@ -90,3 +95,50 @@ def test_truncated_json_names_the_line(tmp_path):
     f.write_text('[\n  {"timestamp": 1711900800, "data": [{"post": "a"}]},\n  {"timestamp": 17', encoding="ascii")
     with pytest.raises(ExportFormatError, match="line 3: not valid JSON"):
         tk.load(f)
+
+
+# --- issue 10: identical entries without ids, ids stable across re-downloads ---------------------
+
+DUP = FIX / "dyi-duplicates"
+
+
+def test_identical_instagram_entries_are_one_post_and_one_comment():
+    ds = tk.load(DUP / "instagram-radwerk-2025-03-01")
+    p = ds.posts.set_index("post_id")
+    assert len(p) == 3  # 5 entries: two were repeated verbatim
+    assert p.loc["17950000000000001", "text"] == "Neue Lieferung: Gravel-Reifen 🚴\u200d♀️ für den Frühling"  # mojibake fixed
+    assert p.loc["17950000000000001", "published_at"] == utc("2025-02-08 07:33:20")
+    same_second = p[p.published_at == utc("2025-02-09 11:20")]
+    assert sorted(same_second.text) == ["Blick in die Werkstatt – Montag geht’s los", "Blick in die Werkstatt – Teil 2"]
+    assert same_second.index.str.fullmatch(r"dyi-1739100000-[0-9a-f]{8}").all()
+    assert sorted(ds.comments.text) == ["Danke fürs Teilen", "Schöne Tour! 😍"]
+    rep = ds.load_report.set_index("table")
+    assert rep.loc["posts", ["rows_read", "rows_loaded", "duplicates_dropped"]].tolist() == [5, 3, 2]
+    assert rep.loc["comments", ["rows_read", "rows_loaded", "duplicates_dropped"]].tolist() == [3, 2, 1]
+    assert "2 post(s) identical to an earlier one in this file" in rep.loc["posts", "notes"]
+    assert_invariant(ds)
+
+
+def test_ids_do_not_depend_on_file_order_layout_or_name():
+    first = tk.load(DUP / "instagram-radwerk-2025-03-01")
+    later = tk.load(DUP / "instagram-radwerk-2025-06-01")  # other folder layout, other order, one more post
+    ids = lambda ds: dict(zip(ds.posts.text, ds.posts.post_id))  # noqa: E731
+    assert {t: i for t, i in ids(later).items() if t in ids(first)} == ids(first)
+    cids = lambda ds: dict(zip(ds.comments.text, ds.comments.comment_id))  # noqa: E731
+    assert {t: i for t, i in cids(later).items() if t in cids(first)} == cids(first)
+    both = tk.load([DUP / "instagram-radwerk-2025-03-01", DUP / "instagram-radwerk-2025-06-01"])
+    assert len(both.posts) == 4 and len(both.comments) == 3
+    assert_invariant(both)
+
+
+def test_facebook_repeated_status_updates_and_old_layout():
+    new = tk.load(DUP / "facebook-radwerk-2025-03-01")
+    assert len(new.posts) == 3 and new.load_report.duplicates_dropped.sum() == 1
+    texts = dict(zip(new.posts.text, new.posts.post_id))
+    # two status updates in the same second stay two posts
+    assert texts["Heute geöffnet bis 20 Uhr"] != texts["Und morgen: Schrauber-Café ☕"]
+    old = tk.load(DUP / "facebook-radwerk-old")  # photo in another folder, entries in another order
+    assert sorted(old.posts.post_id) == sorted(new.posts.post_id)
+    both = tk.load(DUP)
+    assert len(both.posts[both.posts.platform == "facebook"]) == 3
+    assert_invariant(both)

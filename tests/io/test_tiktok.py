@@ -91,3 +91,72 @@ def test_download_your_data_json():
     assert c.comment_id.iloc[0] == comment_id("2024-03-31 18:05:00", "Super Video! 😍")
     assert ds.rejected.reason.str.contains("recently deleted").tolist() == [True]
     assert_invariant(ds)
+
+
+# --- issue 10: the year from the rest of the load ---------------------------------------------------
+
+def _days(ds, metric="video_views"):
+    d = ds.daily[(ds.daily.platform == "tiktok") & (ds.daily.metric == metric)]
+    return dict(zip(d.date.dt.strftime("%Y-%m-%d"), d.value))
+
+
+def test_year_from_sibling_files_across_new_year():
+    ds = tk.load(FIX / "no-year", tz="Europe/Berlin")
+    assert _days(ds) == {"2024-12-30": 820, "2024-12-31": 1441, "2025-01-01": 2210, "2025-01-02": 640}
+    assert _days(ds, "followers") == {"2024-12-31": 1510, "2025-01-01": 1532}
+    notes = ds.load_report.set_index(ds.load_report.file.str.split("/").str[-1]).notes
+    assert "2025 used as the year of the last day, from sibling files of the same download" in notes["Overview.csv"]
+    assert_invariant(ds)
+
+
+def test_year_from_the_date_the_zip_records():
+    ds = tk.load(FIX / "zip-date")
+    assert _days(ds) == {"2024-12-30": 820, "2024-12-31": 1441, "2025-01-01": 2210, "2025-01-02": 640}
+    assert "the date the archive records for the file (2025-01-03)" in ds.load_report.notes.iloc[0]
+
+
+def test_year_from_the_tiktok_data_elsewhere_in_the_load(tmp_path):
+    (tmp_path / "studio").mkdir()
+    (tmp_path / "studio" / "Overview.csv").write_bytes((FIX / "no-year" / "Overview.csv").read_bytes())
+    (tmp_path / "videos").mkdir()
+    (tmp_path / "videos" / "content.csv").write_bytes((FIX / "no-year" / "tiktok_content.csv").read_bytes())
+    ds = tk.load(tmp_path, tz="Europe/Berlin")
+    assert _days(ds)["2025-01-01"] == 2210
+    assert "from the TikTok data of this load" in ds.load_report.notes[ds.load_report.format == "tiktok_daily_csv"].iloc[0]
+
+
+def test_year_from_the_period_of_all_data_nearest(tmp_path):
+    (tmp_path / "Overview.csv").write_bytes((FIX / "no-year" / "Overview.csv").read_bytes())
+    (tmp_path / "yt").mkdir()
+    (tmp_path / "yt" / "Content 2024-03-01_2024-03-31 Radwerk Speiche.zip").write_bytes(
+        (FIX.parent / "youtube" / "resaved" / "Content 2024-03-01_2024-03-31 Radwerk Speiche.zip").read_bytes())
+    ds = tk.load(tmp_path, tz="Europe/Berlin")
+    assert _days(ds) == {"2023-12-30": 820, "2023-12-31": 1441, "2024-01-01": 2210, "2024-01-02": 640}
+    note = ds.load_report.notes[ds.load_report.format == "tiktok_daily_csv"].iloc[0]
+    assert "from the period of all data of this load" in note and "nearest period" in note
+
+
+def test_resaved_overview_with_german_thousands():
+    ds = tk.load(FIX / "resaved", tz="Europe/Berlin")
+    assert _days(ds) == {"2023-12-30": 820, "2023-12-31": 1441, "2024-01-01": 12210}
+    p = ds.posts.iloc[0]
+    assert p.published_at == D("2023-12-30 17:30", tz="UTC") and (p.views, p.likes) == (14500, 1210)
+
+
+def test_no_evidence_in_the_load_names_what_was_tried(tmp_path):
+    (tmp_path / "Overview.csv").write_bytes((FIX / "no-year" / "Overview.csv").read_bytes())
+    with pytest.raises(ExportFormatError, match=r"Overview.csv, line 2, column 'Date': the dates have no year.*"
+                                                r"sibling files.*Pass year=2024"):
+        tk.load(tmp_path)
+    assert _days(tk.load(tmp_path, year=2025))["2024-12-30"] == 820
+
+
+def test_dated_sibling_files_beat_a_bare_year_in_the_folder_name(tmp_path):
+    folder = tmp_path / "tiktok-2024"  # the user named it after December; the download runs into January
+    folder.mkdir()
+    for name in ("Overview.csv", "tiktok_content.csv"):
+        (folder / name).write_bytes((FIX / "no-year" / name).read_bytes())
+    ds = tk.load(folder, tz="Europe/Berlin")
+    assert _days(ds) == {"2024-12-30": 820, "2024-12-31": 1441, "2025-01-01": 2210, "2025-01-02": 640}
+    note = ds.load_report.notes[ds.load_report.format == "tiktok_daily_csv"].iloc[0]
+    assert "from sibling files of the same download" in note and "rather than 2024 from the file/folder name" in note

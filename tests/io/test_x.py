@@ -125,3 +125,57 @@ def test_archive_overlap_dedupes():
 def test_archive_broken_json_is_not_evaluated():
     with pytest.raises(ExportFormatError, match="not valid JSON"):
         tk.load(FIX / "tweets_not_json.js")
+
+
+# --- issue 10: German Excel re-saves; retweets in the archive ---------------------------------------
+
+RESAVED = FIX / "resaved"
+
+
+def test_activity_csv_resaved_by_german_excel():
+    f = RESAVED / "tweet_activity_metrics_radwerk_speiche_20231201_20240101_en.csv"
+    assert b"1,73784E+18" in f.read_bytes()
+    ds = tk.load(f)
+    p = ds.posts.set_index("post_id")
+    assert sorted(p.index) == ["1731234567890123456", "1737836218523840123"]  # ids back from the permalinks
+    a = p.loc["1737836218523840123"]
+    assert a.published_at == pd.Timestamp("2023-12-21 18:00", tz=UTC)
+    assert (a.impressions, a.engagements, a.shares, a.likes, a.clicks) == (5383, 22, 4, 7, 5)
+    assert a.text == "Winterreifen & Spikes jetzt montieren ??" and a.account == "radwerk_speiche"
+    assert p.loc["1731234567890123456", "impressions"] == 12040  # '12.040'
+    notes = ds.load_report.notes.iloc[0]
+    assert "numbers read in German format" in notes and "2 recovered from the permalink" in notes
+
+
+def test_content_csv_utf8_resave_recovers_id_and_time():
+    ds = tk.load(RESAVED / "account_analytics_content_2024-07-01_2024-09-28.csv")
+    row = ds.posts.iloc[0]
+    assert row.post_id == "1830000000000000001" and row.impressions == 122978 and row.engagements == 2300
+    assert not row.date_only  # the snowflake of the recovered id gives the time
+    assert row.text == "Sommerfest in der Werkstatt 🎉"
+
+
+def test_archive_retweets_are_skipped_and_counted():
+    with no_unreadable_rows_warning():
+        ds = tk.load(FIX / "archive-retweets")
+    p = ds.posts.set_index("post_id")
+    assert sorted(p.index) == ["1743000000000000004", "1745000000000000002", "1746812345678901234"]
+    assert p.loc["1745000000000000002", "is_reply"] and p.loc["1745000000000000002", "text"] == "Danke euch! 🙌"
+    assert (p.account == "radwerk_speiche").all()
+    r = ds.load_report.set_index("table").loc["posts"]
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (5, 3, 2)
+    assert "2 retweet(s) of other accounts' posts skipped" in r.notes
+    assert ds.rejected.kind.tolist() == ["skipped", "skipped"] and ds.rejected.line.tolist() == [1, 3]
+    assert_invariant(ds)
+
+
+def test_overview_resaved_by_german_excel(tmp_path):
+    f = tmp_path / "account_overview_analytics.csv"
+    f.write_bytes(("Date;Impressions;Engagements;Likes;Replies;Reposts;New follows;Unfollows;Bookmarks;Shares;"
+                   "Profile visits;Create Post;Video views;Media views\r\n"
+                   "Fri, Apr 26, 2024;12.345;40;12;2;3;1;0;0;0;5;1;0;9\r\n"
+                   "Sat, Apr 27, 2024;987;22;9;0;1;0;1;0;0;2;0;0;3\r\n").encode("cp1252"))
+    ds = tk.load(f)
+    v = ds.daily.set_index(["date", "metric"]).value
+    assert v[(pd.Timestamp("2024-04-26"), "impressions")] == 12345 and v[(pd.Timestamp("2024-04-27"), "unfollows")] == 1
+    assert "numbers read in German format" in ds.load_report.notes.iloc[0]

@@ -87,3 +87,18 @@ def test_comment_threads_bad_record():
         ds = tk.load(FIX / "bad_published_at_record_1.json", errors="reject")
     assert len(ds.comments) == 3
     assert_invariant(ds)
+
+
+def test_studio_zip_resaved_by_german_excel():
+    ds = tk.load(FIX / "resaved", tz="Europe/Berlin")
+    p = ds.posts.set_index("post_id")
+    assert sorted(p.index) == ["-xY9zW8vU7t", "aB3dE5fG7hI"]  # leading space trimmed, Total row skipped
+    a = p.loc["aB3dE5fG7hI"]
+    assert a.published_at == pd.Timestamp("2024-03-31 16:00", tz="UTC")  # 31.03.2024 18:00 Berlin
+    assert (a.views, a.impressions, a.duration_s, a.avg_view_duration_s) == (2500, 40000, 754, 131)
+    assert a.watch_time_hours == 301.25 and a.impressions_ctr_pct == 5.4
+    assert p.loc["-xY9zW8vU7t", "published_at"] == pd.Timestamp("2024-03-26 06:15", tz="UTC")
+    d = ds.daily.set_index(["date", "metric"]).value
+    assert d[(pd.Timestamp("2024-03-26"), "views")] == 1020 and d[(pd.Timestamp("2024-03-26"), "subscribers")] == -2
+    assert d[(pd.Timestamp("2024-03-25"), "watch_time_hours")] == 35.5
+    assert ds.rejected.reason.tolist() == ["totals row"]

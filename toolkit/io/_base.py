@@ -65,6 +65,9 @@ class Source:
     data: bytes
     _text: str | None = field(default=None, repr=False)
     _encoding: str | None = field(default=None, repr=False)
+    #: Modification time an archive records for the member (naive, as stored), else None:
+    #: evidence of when the export was made (used for TikTok's year-less dates).
+    modified: pd.Timestamp | None = field(default=None, repr=False)
 
     @property
     def basename(self) -> str:

@@ -144,13 +144,27 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
                                 "rows_rejected": 0, "notes": _unrecognised_note(source)})
             else:
                 parts.append((source, parsed))
+    _run_deferred(parts, ctx)
     return _assemble(parts, skipped, ctx)
+
+
+def _run_deferred(parts: list[tuple[Source, Parsed]], ctx: Context) -> None:
+    """Steps that need every file of the load (toolkit/io/_resolve.py): TikTok's year-less dates
+    from sibling files, ids destroyed by spreadsheets matched to other exports. A step that
+    cannot finish stops the load with its file's error."""
+    from ._resolve import run_deferred
+
+    failed = run_deferred(parts, ctx)
+    if failed:
+        raise failed[0][1]
 
 
 def read(source: Source, *, tz: str | None = None, errors: str = "raise") -> Parsed:
     """Read one in-memory :class:`Source` with the first loader that recognises it (for tests/tools)."""
-    parsed = _read_source(source, Context(tz=check_tz(tz), errors=errors), explicit=True)
+    ctx = Context(tz=check_tz(tz), errors=errors)
+    parsed = _read_source(source, ctx, explicit=True)
     assert parsed is not None
+    _run_deferred([(source, parsed)], ctx)
     return parsed
 
 
@@ -198,9 +212,17 @@ def _zip_members(file: Path, shown: str):
                     _check_limits(nested, [(i.filename, i.file_size) for i in inner_infos])
                     for ii in inner_infos:
                         if not (_ignored(Path(ii.filename).name) or _skip_suffix(ii.filename)):
-                            yield Source(f"{nested}!{ii.filename}", inner.read(ii))
+                            yield Source(f"{nested}!{ii.filename}", inner.read(ii), modified=_zip_time(ii))
                 continue
-            yield Source(f"{shown}!{info.filename}", data)
+            yield Source(f"{shown}!{info.filename}", data, modified=_zip_time(info))
+
+
+def _zip_time(info: zipfile.ZipInfo) -> pd.Timestamp | None:
+    """The member's modification time as the zip stores it (local, no zone); None if invalid."""
+    try:
+        return pd.Timestamp(*info.date_time)
+    except (ValueError, TypeError):
+        return None
 
 
 def _tar_members(file: Path, shown: str):
@@ -212,7 +234,8 @@ def _tar_members(file: Path, shown: str):
                 continue
             fh = tf.extractfile(m)  # read into memory only
             if fh is not None:
-                yield Source(f"{shown}!{m.name}", fh.read())
+                modified = pd.Timestamp(m.mtime, unit="s") if m.mtime else None
+                yield Source(f"{shown}!{m.name}", fh.read(), modified=modified)
 
 
 def _skip_suffix(name: str) -> bool:

@@ -1,6 +1,7 @@
 """Helpers shared by the loaders of Meta "Download your information" archives (Facebook,
 Instagram, Threads): record-level problems, Unix times, and the canonical post and comment
-frames with derived IDs (``dyi-<unix time>`` for posts, ``dyi-<hash>`` for comments)."""
+frames with derived IDs (``dyi-<unix time>-<hash>`` for posts without a media number,
+``dyi-<hash>`` for comments; identical entries share an id)."""
 
 from __future__ import annotations
 
@@ -46,18 +47,34 @@ def _ts(value):
     return None
 
 
+def _content_id(ts: pd.Series, *parts: pd.Series) -> pd.Series:
+    """``dyi-<unix time>-<8 hex>``: the time plus a hash of the content (text, media file names,
+    ...), so identical entries share an id and re-downloads give the same ids in any order."""
+    body = ts.astype("int64").astype(str)
+    for part in parts:
+        body = body + "\x1f" + part.fillna("").astype(str).map(lambda t: " ".join(t.split()))
+    digest = body.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:8])
+    return "dyi-" + ts.astype("int64").astype(str) + "-" + digest
+
+
+def _identical_note(ids: pd.Series, what: str, parsed: Parsed) -> None:
+    n = int(ids.duplicated().sum())
+    if n:
+        parsed.notes.append(f"{n} {what} identical to an earlier one in this file (same time, text and media): "
+                            f"counted once, as duplicates")
+
+
 def _post_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFrame:
     if frame.empty:
         from ..schema import POSTS
         return POSTS.empty()
     frame = frame.sort_values("_record", kind="stable")
-    fallback = "dyi-" + frame["ts"].astype("int64").astype(str)
-    nth = fallback.groupby(fallback).cumcount()
-    fallback = fallback.where(nth == 0, fallback + "-" + (nth + 1).astype(str))
+    fallback = _content_id(frame["ts"], frame["text"], frame["media"])
     pid = frame["post_id"].where(frame["post_id"].notna(), fallback)
     if frame["post_id"].isna().any():
-        parsed.notes.append(f"{int(frame['post_id'].isna().sum())} post(s) without a media file number: "
-                            f"post_id = 'dyi-<unix time>'")
+        parsed.notes.append(f"{pid[frame['post_id'].isna()].nunique()} post(s) without a media file number: "
+                            f"post_id = 'dyi-<unix time>-<hash of text and media>'")
+    _identical_note(pid, "post(s)", parsed)
     return pd.DataFrame({
         "platform": platform, "account": pd.NA, "post_id": pid.astype("string"),
         "published_at": pd.to_datetime(frame["ts"].astype("int64"), unit="s", utc=True),
@@ -66,16 +83,16 @@ def _post_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFr
     }).reset_index(drop=True)
 
 
-def _comment_frame(frame: pd.DataFrame, platform: str) -> pd.DataFrame:
+def _comment_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFrame:
     if frame.empty:
         from ..schema import COMMENTS
         return COMMENTS.empty()
     frame = frame.sort_values("_record", kind="stable")
     keys = frame["ts"].astype("int64").astype(str) + "|" + frame["author"].fillna("").astype(str) + "|" + \
         frame["text"].astype(str) + "|" + frame["media_owner"].fillna("").astype(str)
+    # identical entries (same time, author, text, post owner) are one comment: same id, deduplicated
     cid = keys.map(lambda k: "dyi-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
-    nth = cid.groupby(cid).cumcount()
-    cid = cid.where(nth == 0, cid + "-" + (nth + 1).astype(str))
+    _identical_note(cid, "comment(s)", parsed)
     out = pd.DataFrame({
         "platform": platform, "account": pd.NA, "post_id": pd.NA, "comment_id": cid.astype("string"),
         "parent_id": pd.NA, "author": frame["author"].astype("string"), "is_owner": True,

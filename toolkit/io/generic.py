@@ -23,10 +23,15 @@ in ``tz=``); a date alone (``2026-03-01``, ``01.03.2026``) sets ``date_only``. C
 the table and named in the load report's notes.
 
 Files re-saved by a German spreadsheet program (``;`` delimiter, cp1252, CRLF, ``TT.MM.JJJJ hh:mm``
-dates, decimal comma and ``1.234`` thousands) are read as such: German number parsing switches on
-when the delimiter is ``;`` and number cells look German (``1.234``, ``3,5``) and none look English
-(``1,234``, ``3.5``). IDs the spreadsheet turned into numbers (``1,00619E+15``, ``1.00619E+15``) are
-reported as destroyed, never joined on.
+dates, decimal comma and ``1.234`` thousands) are read as such. The number style is decided for
+the whole file from the cells only one style explains (``18.450`` in a count column, ``3,5``, or
+``12,400``, ``3.5`` for English); when none does, a ``;`` delimiter means German. A cell that
+only fits the other style is reported as unreadable, never read as something else. The load
+report says what was assumed (``toolkit.io._locale``). IDs the spreadsheet turned into numbers
+(``1,00619E+15``, ``1.00619E+15``) are never stored: the row gets a stable key from its
+permalink (or the real id, when the permalink holds it), else from its time and text (and, for
+comments, author); destroyed references (a comment's ``post_id``/``parent_id``) become
+``<NA>``. All of this is noted. A header named twice is read from one column (noted).
 """
 
 from __future__ import annotations
@@ -37,8 +42,10 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ..schema import METRICS, TABLES
-from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime,
-                    parse_float, parse_int, read_csv_records, register)
+from ._base import CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime, read_csv_records, register
+from ._headers import unique_columns
+from ._locale import DERIVED_KEY, count, mangled, number, number_style, repair_ids
+from ._resolve import defer, match_derived_keys
 
 __all__ = ["GenericCSV", "REQUIRED", "ALIASES", "normalise_name"]
 
@@ -74,8 +81,6 @@ ALIASES = {
 }
 #: Aliases meaning "the date" that become ``date`` in a daily table (``published_at`` elsewhere).
 _DATE_WORDS = {"datum", "date", "tag"}
-_DE_NUMBER = r"^-?\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^-?\d+,\d+$"
-_EN_NUMBER = r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+\.(?:\d{1,2}|\d{4,})$"
 _DE_DATE = r"^\s*\d{1,2}\.\d{1,2}\.\d{4}\s*$"
 _DE_FORMATS = (None, "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
 
@@ -144,6 +149,8 @@ class GenericCSV(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         recs = read_csv_records(source.text, source=source)
+        repeated: list[str] = []
+        recs = unique_columns(recs, repeated)
         mapping = _mapping(recs.header, ctx)
         names = set(mapping.values())
         table = _table_of(names)
@@ -157,6 +164,7 @@ class GenericCSV(Loader):
                 f"{recs.header}. Rename the columns or pass columns={{'your name': '{missing[0]}'}} to load().",
                 file=source.name, line=recs.header_line)
         parsed = Parsed(self.format)
+        parsed.notes += repeated
         parsed.rejected += [{"table": table, **b} for b in recs.bad]
         parsed.rows_read[table] = len(recs.frame) + len(recs.bad)
         exported = [h for h in recs.header if normalise_name(h) == "exported_at"]
@@ -174,10 +182,12 @@ class GenericCSV(Loader):
         raw = raw.loc[:, ~raw.columns.duplicated()]
         out = pd.DataFrame(index=raw.index)
         probs = CellProblems(source, recs.lines, table)
-        thousands, decimal = _number_style(raw, recs.delimiter, table)
-        if decimal == ",":
-            parsed.notes.append("German number format (1.234 / 3,5): delimiter ';' and such values found")
         spec = TABLES[table]
+        kinds = {c: ("int" if spec.column(c).dtype == "Int64" else "float") for c in raw.columns
+                 if c in spec.names and spec.column(c).dtype in ("Int64", "Float64")}
+        style, note = number_style({c: (raw[c], k) for c, k in kinds.items()}, delimiter=recs.delimiter)
+        if note:
+            parsed.notes.append(note)
         zone = None
         for col in spec.names:
             if col not in raw.columns:
@@ -203,12 +213,13 @@ class GenericCSV(Loader):
                           "a date (expected like '2026-03-01' or '01.03.2026')")
                 out[col] = vals.dt.tz_localize(None).dt.normalize()
             elif dtype == "Int64":
-                vals, bad = parse_int(s, thousands=thousands, decimal=decimal)
-                probs.add(bad, _orig(mapping, col), s, "a whole number (blank or '-' = not reported)")
+                vals, bad = count(s, style)
+                probs.add(bad, _orig(mapping, col), s,
+                          f"a whole number in {style.name} format (blank or '-' = not reported)")
                 out[col] = vals
             elif dtype == "Float64":
-                vals, bad = parse_float(s, thousands=thousands, decimal=decimal)
-                probs.add(bad, _orig(mapping, col), s, "a number")
+                vals, bad = number(s, style)
+                probs.add(bad, _orig(mapping, col), s, f"a number in {style.name} format")
                 out[col] = vals
             elif dtype == "bool":
                 vals, bad = parse_bool(s)
@@ -225,33 +236,53 @@ class GenericCSV(Loader):
         for col in extra:
             if col not in out.columns and normalise_name(col) not in spec.names:
                 out[col] = raw[col]
-        ids = [c for c in ("post_id", "comment_id", "parent_id") if c in out.columns]
-        for c in ids:
-            mangled = out[c].fillna("").str.match(r"^\d+(?:[.,]\d+)?[eE][+]\d+$")
-            probs.add(mangled, _orig(mapping, c), raw[c],
-                      "an ID (it was turned into a number in scientific notation by a spreadsheet program, "
-                      "so the original digits are lost; export again and do not re-save it)")
+        self._repair_ids(out, table, mapping, raw, probs, parsed)
         out = probs.finish(out, ctx, parsed)
+        if table == "posts" and out["post_id"].fillna("").str.match(DERIVED_KEY).any():
+            defer(ctx, source, lambda parts: match_derived_keys(source, parsed, parts))
         parsed.tables[table] = out
         return parsed
 
 
-def _number_style(raw: pd.DataFrame, delimiter: str, table: str) -> tuple[str | None, str]:
-    """``(thousands, decimal)``: German ``(".", ",")`` for a ``;`` file whose number cells look German.
-
-    The heuristic of export-formats.md section 8: ``;`` delimiter and values like ``1.234`` or
-    ``3,5``, and none like ``1,234`` or ``3.5``; otherwise ``(",", ".")``.
-    """
-    if delimiter != ";":
-        return ",", "."
-    spec = TABLES[table]
-    cols = [c for c in raw.columns if c in spec.names and spec.column(c).dtype in ("Int64", "Float64")]
-    if not cols:
-        return ",", "."
-    cells = pd.concat([raw[c] for c in cols], ignore_index=True).dropna().str.strip()
-    de = cells.str.match(_DE_NUMBER).any()
-    en = cells.str.match(_EN_NUMBER).any()
-    return (".", ",") if de and not en else (",", ".")
+    @staticmethod
+    def _repair_ids(out: pd.DataFrame, table: str, mapping: dict, raw: pd.DataFrame, probs: CellProblems,
+                    parsed: Parsed) -> None:
+        """IDs a spreadsheet turned into scientific notation are never stored: the row's own id gets
+        a stable key (:func:`toolkit.io._locale.repair_ids`); a destroyed reference (a comment's
+        ``post_id``/``parent_id``) cannot be rebuilt and becomes ``<NA>``, noted."""
+        own = "post_id" if table == "posts" else "comment_id" if table == "comments" else None
+        if own and own in out.columns:
+            plats = out["platform"].fillna("").astype(str) if "platform" in out.columns else \
+                pd.Series("", index=out.index)
+            ids = out[own].astype("string")
+            notes, unresolved = [], pd.Series(False, index=out.index)
+            for plat in plats.unique():
+                sel = plats.eq(plat)
+                body = out.loc[sel, "text"] if "text" in out.columns else None
+                if own == "comment_id" and "author" in out.columns and body is not None:
+                    body = out.loc[sel, "author"].fillna("").astype(str) + "|" + body.fillna("").astype(str)
+                got, bad, note = repair_ids(ids[sel], platform=plat, column=_orig(mapping, own),
+                                            permalink=out.loc[sel, "permalink"] if "permalink" in out.columns else None,
+                                            published_at=out.loc[sel, "published_at"] if "published_at" in out.columns
+                                            else None, text=body, what=own.removesuffix("_id"))
+                ids[sel] = got
+                unresolved[sel] = bad
+                if note:
+                    notes.append(note)
+            out[own] = ids
+            parsed.notes += notes
+            probs.add(unresolved, _orig(mapping, own), raw[own],
+                      "an ID (turned into scientific notation by a spreadsheet program, and the row has no "
+                      "permalink or time to derive a key from; export again and do not re-save it)")
+        for ref in ("post_id", "parent_id"):
+            if ref == own or ref not in out.columns:
+                continue
+            bad = mangled(out[ref])
+            if bad.any():
+                out[ref] = out[ref].mask(bad)
+                parsed.notes.append(f"column '{_orig(mapping, ref)}': {int(bad.sum())} reference(s) destroyed by a "
+                                    f"spreadsheet program (scientific notation like {raw[ref][bad].iloc[0]!r}) set to "
+                                    f"<NA>: the link to the {ref.removesuffix('_id')} is lost for these rows")
 
 
 def _orig(mapping: dict[str, str], canonical: str) -> str:

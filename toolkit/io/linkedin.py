@@ -39,12 +39,19 @@ Followers workbook (``<company>_followers_<...>.xls``)
     ``new_followers_organic``, ``new_followers_auto_invited``, ``new_followers_total`` (new
     followers gained that day, not the follower count). Demographic sheets are not read (noted).
 
+A sheet saved as CSV (``All posts``, ``Metrics`` or ``New followers``, with or without its
+description line; also by German Excel: ``;``, cp1252, ``1.234``, ``0,0454``, ``6,56%``,
+``15.09.2024``) is read the same way (format ``linkedin_csv``); the number style is decided per
+file from whole columns and noted (``toolkit.io._locale``). A header named twice: the first
+column is read, the other named in the notes.
+
 ``account`` is the company part of the file name (``acme_content_30D.xls`` -> ``acme``) when the
 name has that shape, else ``<NA>``. Row numbers in messages are the spreadsheet's row numbers.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -54,9 +61,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import CellProblems, Context, Loader, Parsed, Source, parse_datetime, parse_float, parse_int, register
+from ._base import CellProblems, Context, Loader, Parsed, Source, parse_datetime, register, sniff_delimiter
+from ._headers import line_fields
+from ._locale import DE, count, date_style, number, number_style
 
-__all__ = ["LinkedInWorkbook", "POST_COLUMNS"]
+__all__ = ["LinkedInWorkbook", "LinkedInCSV", "POST_COLUMNS"]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -76,6 +85,8 @@ _FOLLOWER_METRICS = {"sponsored followers": "new_followers_sponsored",
                      "auto-invited followers": "new_followers_auto_invited",
                      "total followers": "new_followers_total"}
 _SHEETS = ("all posts", "metrics", "new followers")
+_COUNTS = ("impressions", "views", "clicks", "likes", "comments", "shares")
+_RATES = ("engagement_rate", "click_through_rate")
 
 
 def _kind(data: bytes) -> str | None:
@@ -153,15 +164,17 @@ class LinkedInWorkbook(Loader):
             parsed.tables["daily"] = pd.concat(daily, ignore_index=True)
         return parsed
 
-    def _posts(self, source, sheet, raw, ctx, parsed, account) -> pd.DataFrame:
-        sub = Source(f"{source.name}, sheet '{sheet}'", b"")
+    def _posts(self, source, sheet, raw, ctx, parsed, account, *, line_map=None, delimiter=",") -> pd.DataFrame:
+        sub = Source(f"{source.name}, sheet '{sheet}'", b"") if sheet else source
         frame, header, lines, header_row = _table(raw, sub, required=("post link", "created date"),
-                                                  expected=list(POST_COLUMNS))
+                                                  expected=list(POST_COLUMNS), line_map=line_map,
+                                                  notes=parsed.notes)
         parsed.rows_read["posts"] = len(frame)
         cols = {h.lower(): h for h in header}
         unknown = [h for h in header if h.lower() not in POST_COLUMNS and h.lower() not in _KNOWN_UNUSED]
+        where = f"sheet '{sheet}': " if sheet else ""
         if unknown:
-            parsed.notes.append(f"sheet '{sheet}': columns not read (unknown): {unknown}")
+            parsed.notes.append(f"{where}columns not read (unknown): {unknown}")
         probs = CellProblems(sub, lines, "posts")
         out = pd.DataFrame(index=frame.index)
         out["platform"] = "linkedin"
@@ -171,9 +184,18 @@ class LinkedInWorkbook(Loader):
         probs.add(pid.isna(), cols["post link"], frame[cols["post link"]],
                   "a post link (expected like 'https://www.linkedin.com/feed/update/urn:li:activity:7100000000000000000')")
         out["post_id"] = pid.astype("string")
+        kinds = {cols[low]: ("float" if canon in ("engagement_rate", "click_through_rate") else "int")
+                 for low, canon in POST_COLUMNS.items() if low in cols and canon in _COUNTS + _RATES}
+        style, note = number_style({c: (frame[c], k) for c, k in kinds.items()}, delimiter=delimiter)
+        if note:
+            parsed.notes.append(where + note)
         zone = ctx.zone_for(sub, parsed.notes)
         c = cols["created date"]
-        when, _, bad = parse_datetime(frame[c], tz=zone, formats=("%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"))
+        dates = date_style(frame[c], ("%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"), column=c,
+                           allow_german=delimiter == ";" or style is DE)
+        if dates.note:
+            parsed.notes.append(where + dates.note)
+        when, _, bad = parse_datetime(frame[c], tz=zone, formats=dates.formats)
         probs.add(bad | (when.isna() & ~bad), c, frame[c], "a date (expected like '09/15/2026')")
         out["published_at"] = when
         out["date_only"] = True
@@ -186,32 +208,108 @@ class LinkedInWorkbook(Loader):
                     (canon in out.columns and canon not in ("platform",)):
                 continue
             s = frame[cols[low]]
-            if canon in ("engagement_rate", "click_through_rate"):
-                vals, badm = parse_float(s)
+            if canon in _RATES:
+                vals, badm = number(s, style)
                 probs.add(badm, cols[low], s, "a rate (like 0.0614 or '6.14%')")
             elif canon == "sponsored":
                 t = s.fillna("").str.strip().str.lower()
                 vals = t.map({"sponsored": True, "organic": False}).astype("boolean")
             else:
-                vals, badm = parse_int(s)
-                probs.add(badm, cols[low], s, "a whole number (blank = not reported)")
+                vals, badm = count(s, style)
+                probs.add(badm, cols[low], s, f"a whole number in {style.name} format (blank = not reported)")
             out[canon] = vals
         parsed.notes.append("LinkedIn gives dates without time: date_only=True, midnight local time")
         return probs.finish(out, ctx, parsed)
 
-    def _daily(self, source, sheet, raw, ctx, parsed, account, *, followers: bool) -> pd.DataFrame:
+    def _daily(self, source, sheet, raw, ctx, parsed, account, *, followers: bool, line_map=None,
+               delimiter=",") -> pd.DataFrame:
         from .meta import _daily_values, _melt
-        sub = Source(f"{source.name}, sheet '{sheet}'", b"")
+        sub = Source(f"{source.name}, sheet '{sheet}'", b"") if sheet else source
         frame, header, lines, _ = _table(raw, sub, required=("date",),
                                          expected=["Date", "Impressions (organic)", "..."] if not followers
-                                         else ["Date", *(k.title() for k in _FOLLOWER_METRICS)])
+                                         else ["Date", *(k.title() for k in _FOLLOWER_METRICS)], line_map=line_map,
+                                         notes=parsed.notes)
         values = header[1:] if header[0].lower() == "date" else [h for h in header if h.lower() != "date"]
         date_col = next(h for h in header if h.lower() == "date")
         names = {v: _metric(v, followers) for v in values}
+        style, note = number_style({v: (frame[v], "float" if "rate" in v.lower() else "int") for v in values},
+                                   delimiter=delimiter)
+        if note:
+            parsed.notes.append((f"sheet '{sheet}': " if sheet else "") + note)
+        dates = date_style(frame[date_col], ("%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"), column=date_col,
+                           allow_german=delimiter == ";" or style is DE)
         long = _melt(frame, date_col, values, lines)
         parsed.rows_read["daily"] = parsed.rows_read.get("daily", 0) + len(long)
         return _daily_values(long, sub, ctx, parsed, date_col=date_col, names=names, platform="linkedin",
-                             account=account, date_formats=("%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"))
+                             account=account, date_formats=dates.formats, style=style)
+
+
+#: What the CSV form of each sheet is recognised by (header names, lower case).
+_CSV_SHEETS = {
+    "All posts": ({"post link", "created date"}, "posts"),
+    "New followers": ({"date", "total followers"}, "followers"),
+    "Metrics": ({"date", "impressions (organic)"}, "metrics"),
+}
+
+
+def _csv_sheet(source: Source) -> tuple[str, str] | None:
+    """Which LinkedIn sheet a CSV holds (a sheet saved as CSV, with or without its description line)."""
+    for line in source.head(8192).splitlines()[:3]:
+        fields = {f.strip().lower() for f in line_fields(line)}
+        for sheet, (needed, kind) in _CSV_SHEETS.items():
+            if needed <= fields:
+                return sheet, kind
+    return None
+
+
+@register
+class LinkedInCSV(LinkedInWorkbook):
+    """A sheet of a LinkedIn workbook saved as CSV (``All posts``, ``Metrics``, ``New followers``),
+    also by a German spreadsheet program (``;``, cp1252, ``1.234``, ``15.09.2026``)."""
+
+    format = "linkedin_csv"
+    priority = 30
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        return source.suffix in (".csv", ".txt", "") and _csv_sheet(source) is not None
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        sheet, kind = _csv_sheet(source)  # type: ignore[misc]
+        raw, line_map, delimiter = _csv_grid(source)
+        parsed = Parsed(self.format)
+        parsed.notes.append(f"LinkedIn '{sheet}' sheet saved as CSV")
+        m = re.match(r"(.+?)_(content|followers|visitors)_", source.basename, flags=re.I)
+        account = m.group(1) if m else pd.NA
+        if kind == "posts":
+            parsed.tables["posts"] = self._posts(source, "", raw, ctx, parsed, account, line_map=line_map,
+                                                 delimiter=delimiter)
+        else:
+            parsed.tables["daily"] = self._daily(source, "", raw, ctx, parsed, account,
+                                                 followers=kind == "followers", line_map=line_map,
+                                                 delimiter=delimiter)
+        return parsed
+
+
+def _csv_grid(source: Source) -> tuple[pd.DataFrame, np.ndarray, str]:
+    """Every CSV record as a row of cells (ragged rows padded), the physical line each starts on,
+    and the delimiter (sniffed on the first line with more than one field)."""
+    text = source.text
+    lines = text.splitlines()
+    head = next((ln for ln in lines[:3] if len(line_fields(ln)) > 1), lines[0] if lines else "")
+    delimiter = sniff_delimiter(head)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, starts, prev = [], [], 0
+    try:
+        for rec in reader:
+            starts.append(prev + 1)
+            prev = reader.line_num
+            rows.append([c if c.strip() else None for c in rec])
+    except csv.Error as exc:
+        raise ExportFormatError(f"{source.name}, line {prev + 1}: broken CSV quoting ({exc}). Export the sheet "
+                                f"again.", file=source.name, line=prev + 1) from None
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
+    return grid, np.asarray(starts, dtype=np.int64), delimiter
 
 
 def _read_xls(data: bytes) -> dict[str, pd.DataFrame]:
@@ -262,10 +360,12 @@ def _blank(x) -> bool:
     return x is None or (not isinstance(x, str) and pd.isna(x)) or (isinstance(x, str) and not x.strip())
 
 
-def _table(raw: pd.DataFrame, sub: Source, *, required: tuple[str, ...], expected: list[str]):
+def _table(raw: pd.DataFrame, sub: Source, *, required: tuple[str, ...], expected: list[str],
+           line_map: np.ndarray | None = None, notes: list[str] | None = None):
     """Find the header row (below an optional description row) and return the data as strings.
 
-    Returns ``(frame, header, lines, header_row)``; ``lines`` are 1-based spreadsheet rows.
+    Returns ``(frame, header, lines, header_row)``; ``lines`` are 1-based spreadsheet rows, or the
+    physical lines of ``line_map`` (one per row of ``raw``, for CSV text with multi-line cells).
     """
     cells = raw.map(_cell_text).astype(object) if len(raw) else raw
     header_row = None
@@ -278,17 +378,28 @@ def _table(raw: pd.DataFrame, sub: Source, *, required: tuple[str, ...], expecte
         if header_row is not None else []
     missing = [r for r in required if r not in {f.lower() for f in found}]
     if missing:
-        line = f", line {header_row + 1}" if header_row is not None else ""
+        shown = None if header_row is None else (header_row + 1 if line_map is None else int(line_map[header_row]))
+        line = f", line {shown}" if shown is not None else ""
         raise ExportFormatError(f"{sub.name}{line}: the header misses column(s) {missing}; expected columns "
                                 f"like {expected[:8]}, found {found}. Export the workbook again from the "
-                                f"page's Analytics tab.", file=sub.name,
-                                line=header_row + 1 if header_row is not None else None)
+                                f"page's Analytics tab.", file=sub.name, line=shown)
     header_cells = cells.iloc[header_row]
     keep = [j for j, h in enumerate(header_cells) if not _blank(h)]
     header = [str(header_cells.iloc[j]).strip() for j in keep]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):  # a repeated name: the first column is read, the others renamed and noted
+        k = h.lower()
+        if k in seen:
+            if notes is not None:
+                notes.append(f"{sub.name}: column '{h}' appears twice (columns {seen[k] + 1} and {keep[i] + 1}): "
+                             f"read column {seen[k] + 1}, column {keep[i] + 1} not read")
+            header[i] = f"{h} (column {keep[i] + 1})"
+        else:
+            seen[k] = keep[i]
     body = cells.iloc[header_row + 1:, keep]
     body.columns = header
-    lines = np.arange(header_row + 2, header_row + 2 + len(body), dtype=np.int64)
+    lines = np.arange(header_row + 2, header_row + 2 + len(body), dtype=np.int64) if line_map is None \
+        else np.asarray(line_map[header_row + 1:header_row + 1 + len(body)], dtype=np.int64)
     filled = body.notna().any(axis=1).to_numpy()
     body, lines = body.loc[filled], lines[filled]
     body = body.astype("string").reset_index(drop=True)

@@ -1,6 +1,6 @@
 """Mastodon account archive (``archive-<UTC time>-<hex>.tar.gz`` or ``.zip``).
 
-Formats (see ``/work/shared/export-formats.md`` section 7):
+Formats (facts and evidence: ``export-formats.md`` section 7):
 
 ``mastodon_outbox``
     ``outbox.json``: an ActivityStreams ``OrderedCollection`` of ``Create`` activities (own posts,

@@ -27,10 +27,14 @@ What the archive does and does not carry, and what the loader makes of it:
   for which it fails are already correct and stay as they are.
 - No post IDs, no comment IDs and no metrics. ``post_id`` is derived: the media file number of
   the first photo/video for Instagram (``media/posts/202504/17904019260137620.jpg`` ->
-  ``17904019260137620``), else ``dyi-<unix time>`` (``-2``, ``-3`` for several posts in the same
-  second). ``comment_id`` is ``dyi-`` plus a hash of time, author and text. These IDs are stable
-  across re-downloads, so overlapping archives dedupe, but they do not match the IDs of Business
-  Suite exports. Metrics are ``<NA>`` (not reported).
+  ``17904019260137620``), else ``dyi-<unix time>-<8 hex>``, the hex being a hash of the text
+  (whitespace runs as one space), the media file names (not their folders, which moved between
+  archive layouts) and the linked URLs. ``comment_id`` is ``dyi-`` plus a hash of time, author,
+  text and post owner. The IDs depend only on content, never on file order or file names: the
+  same post or comment gets the same id in every re-download, so overlapping archives dedupe,
+  and **identical entries** (same time, text and media; Meta repeats some) are one row, the
+  repeats counted as duplicates in the load report. Two different posts in the same second get
+  different ids. The IDs do not match those of Business Suite exports. Metrics are ``<NA>``.
 - Comments in these archives are the ones the account holder **wrote** (on any post):
   ``is_owner`` is True, ``author`` is the name the file gives (Facebook) or ``<NA>``
   (Instagram), ``account`` is ``<NA>`` and ``post_id`` is ``<NA>`` (the archive does not link
@@ -168,7 +172,7 @@ class MetaDYIJSON(Loader):
         if kind.endswith("posts"):
             frame = _post_frame(frame, "instagram" if kind == "ig_posts" else "facebook", parsed)
         else:
-            frame = _comment_frame(frame, "instagram" if kind == "ig_comments" else "facebook")
+            frame = _comment_frame(frame, "instagram" if kind == "ig_comments" else "facebook", parsed)
         parsed.tables[table] = frame
         parsed.notes.append(f"Meta archive ({kind.replace('_', ' ')}): times are UTC; IDs derived, no metrics")
         return parsed
@@ -200,6 +204,7 @@ def _ig_post(rec: dict, sub: str):
     title = rec.get("title")
     text = title if isinstance(title, str) else first.get("title") if isinstance(first.get("title"), str) else ""
     uri = first.get("uri") if isinstance(first.get("uri"), str) else ""
+    names = sorted(PurePosixPath(m["uri"]).name for m in media if isinstance(m, dict) and isinstance(m.get("uri"), str))
     stem = PurePosixPath(uri).stem if uri else ""
     if "reels" in sub:
         mtype = "reel"
@@ -214,7 +219,7 @@ def _ig_post(rec: dict, sub: str):
     else:
         mtype = None
     pid = stem if re.fullmatch(r"\d{6,}", stem or "") else None
-    return {"ts": ts, "text": text, "media_type": mtype, "post_id": pid}, None
+    return {"ts": ts, "text": text, "media_type": mtype, "post_id": pid, "media": "|".join(names)}, None
 
 
 def _fb_post(rec: dict, sub: str):
@@ -227,6 +232,15 @@ def _fb_post(rec: dict, sub: str):
             text = d["post"]
             break
     mtype = "text"
+    names = []
+    for att in rec.get("attachments") or []:
+        for item in (att.get("data") or []) if isinstance(att, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("media"), dict):
+                names.append(PurePosixPath(str(item["media"].get("uri", ""))).name)
+            elif isinstance(item, dict) and isinstance(item.get("external_context"), dict):
+                names.append(str(item["external_context"].get("url", "")))
+            elif isinstance(item, dict) and isinstance(item.get("place"), dict):
+                names.append(str(item["place"].get("name", "")))
     for att in rec.get("attachments") or []:
         for item in (att.get("data") or []) if isinstance(att, dict) else []:
             if not isinstance(item, dict):
@@ -240,7 +254,11 @@ def _fb_post(rec: dict, sub: str):
                 mtype = "checkin"
             break
         break
-    return {"ts": ts, "text": text, "media_type": mtype, "post_id": None}, None
+    return {"ts": ts, "text": text, "media_type": mtype, "post_id": None, "media": "|".join(sorted(names))}, None
+
+
+
+
 
 
 

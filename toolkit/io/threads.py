@@ -14,7 +14,7 @@ its top level (as Instagram's ``posts_1.json``). Times are Unix seconds (UTC). T
 counts (views, likes, replies received): metrics are ``<NA>``.
 
 Entries with ``is_reply`` false are posts (``platform`` "threads", ``post_id`` the media file number
-where there is one, else ``dyi-<unix time>``); replies are the account's own comments on other
+where there is one, else ``dyi-<unix time>-<hash of text and media>``, as for Instagram); replies are the account's own comments on other
 threads (comments table, ``is_owner`` True, ``post_id`` <NA>: the archive does not say which thread).
 """
 
@@ -52,7 +52,8 @@ def _entry(rec: dict) -> tuple[dict | None, tuple | None]:
     mtype = "carousel" if len(uris) > 1 else ("video" if uris[0].lower().endswith(_VIDEO) else "photo") if uris \
         else "text"
     return {"ts": ts, "text": title if isinstance(title, str) else "", "media_type": mtype, "is_reply": is_reply,
-            "post_id": stem if re.fullmatch(r"\d{6,}", stem) else None, "author": None, "media_owner": None}, None
+            "post_id": stem if re.fullmatch(r"\d{6,}", stem) else None, "author": None, "media_owner": None,
+            "media": "|".join(sorted(PurePosixPath(u).name for u in uris))}, None
 
 
 @register
@@ -88,7 +89,7 @@ class ThreadsDYIJSON(Loader):
             else:
                 rows.append({**row, "_record": i})
         frame = pd.DataFrame(rows, columns=["ts", "text", "media_type", "is_reply", "post_id", "author",
-                                            "media_owner", "_record"])
+                                            "media_owner", "media", "_record"])
         replies = frame["is_reply"].astype(bool)
         parsed.rows_read["posts"] = int((~replies).sum())
         parsed.rows_read["comments"] = int(replies.sum())
@@ -96,7 +97,7 @@ class ThreadsDYIJSON(Loader):
             parsed.rows_read["posts"] += len(problems)
             _problems(source, ctx, parsed, "posts", problems)
         parsed.tables["posts"] = _post_frame(frame[~replies], _PLATFORM, parsed)
-        comments = _comment_frame(frame[replies], _PLATFORM)
+        comments = _comment_frame(frame[replies], _PLATFORM, parsed)
         comments["author"] = comments["author"].astype("string")
         parsed.tables["comments"] = comments
         parsed.notes.append("Threads archive: times are UTC; text repaired from Meta's byte escapes; no metrics; "

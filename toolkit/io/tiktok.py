@@ -1,17 +1,31 @@
 """TikTok exports: TikTok Studio analytics CSVs and the "Download your data" JSON.
 
-Formats (see ``/work/shared/export-formats.md`` section 6):
+Formats (facts and evidence: ``export-formats.md`` section 6):
 
 ``tiktok_daily_csv``
     Studio's ``Overview.csv`` (``Date, Video Views, Profile Views, Likes, Comments, Shares``),
     ``FollowerHistory.csv`` (``Date, Followers, Difference in followers from previous day``) and
     ``Viewers.csv`` -> daily, one row per day and metric (``video_views``, ``profile_views``,
     ``likes``, ``comments``, ``shares``, ``followers``, ``followers_change``, ``total_viewers``,
-    ...). ``rows_read`` counts (day, metric) cells. Dates are ``Month D`` **without a year**: the
-    year is ``year=`` of :func:`toolkit.load`, else the latest year (``20YY``) in the file or folder
-    names, and it is the year of the **last** day in the file; a range crossing New Year (December
-    then January) puts the earlier days in the year before. The load report says which year was
-    used and where it came from. ``undefined``/blank = not reported.
+    ...). ``rows_read`` counts (day, metric) cells. Dates are ``Month D`` **without a year**; the
+    year of the file's last day comes from the first of these that gives one, without asking:
+
+    1. ``year=`` of :func:`toolkit.load`;
+    2. a full date in the file, folder or zip name (``..._2025-01-31/``): the last day is on or
+       before it;
+    3. the date the zip/tar records for the file (the download day): the last day is on or
+       before it;
+    4. sibling files of the same download (same folder or archive) with dated rows, such as the
+       content CSV: the year whose days hold clearly the most of their dates;
+    5. a year alone in the path (``tiktok-2024/``);
+    6. the TikTok rows of the rest of the load, then all its rows, the same way (or, when no row
+       falls in the file's days, the nearest year within half a year).
+
+    Steps 4-6 need the whole load (``toolkit.io._resolve``). A range crossing New Year (December
+    then January, oldest or newest first) puts the earlier days in the year before. The load
+    report says which year was used and where it came from; when nothing gives it, the error
+    lists what was tried and asks for ``year=``. ``undefined``/blank = not reported. Re-saves by
+    a spreadsheet (``;``, ``1.441``) are read too.
 ``tiktok_distribution_csv``
     ``FollowerGender.csv`` / ``FollowerTopTerritories.csv``: shares without a date; no canonical
     table holds them, so each row is counted and rejected with that reason.
@@ -32,6 +46,7 @@ Formats (see ``/work/shared/export-formats.md`` section 6):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -40,9 +55,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, parse_int,
-                    read_csv_records, register)
-from ._headers import _head_fields, _map_header, _require, _unknown_note
+from ._base import CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records, register
+from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell, style_for
+from ._locale import DE, count, date_style
+from ._resolve import dated_rows, defer
 from .x import daily_from_wide
 
 __all__ = ["TikTokDailyCSV", "TikTokDistributionCSV", "TikTokContentCSV", "TikTokDataJSON", "infer_years",
@@ -54,11 +70,6 @@ _DAILY_HEADERS = {"video views", "profile views", "followers", "difference in fo
 _NO_YEAR_RE = r"^[A-Za-z]{3,9}\.? \d{1,2}$"
 
 
-def _first_data_cell(source: Source) -> str:
-    lines = source.head(4096).splitlines()
-    return lines[1].split(",")[0].strip().strip('"') if len(lines) > 1 else ""
-
-
 def infer_years(days: pd.Series, *, end_year: int) -> pd.Series:
     """Dates for ``Month D`` strings without a year, the last (most recent) day falling in ``end_year``.
 
@@ -66,47 +77,133 @@ def infer_years(days: pd.Series, *, end_year: int) -> pd.Series:
     in time order) the days before the wrap belong to the year before. Unreadable strings (and
     February 29 in a non-leap year) give ``NaT``.
     """
-    t = days.fillna("").str.strip().str.replace(".", "", regex=False)
-    md = pd.to_datetime("2000 " + t, format="%Y %B %d", errors="coerce")
-    md = md.fillna(pd.to_datetime("2000 " + t, format="%Y %b %d", errors="coerce"))
-    ok = md.notna().to_numpy()
+    month, day, ok = _month_day(days)
     out = pd.Series(pd.NaT, index=days.index, dtype="datetime64[ns]")
     if not ok.any():
         return out
-    month = md.dt.month.to_numpy()[ok]
-    day = md.dt.day.to_numpy()[ok]
-    ordinal = month * 100 + day
-    diffs = np.diff(ordinal)
-    # Small steps show the direction; a wrap (Dec -> Jan) is one big step the other way.
-    forward = (diffs[np.abs(diffs) < 600] > 0).sum() >= (diffs[np.abs(diffs) < 600] < 0).sum()
-    seq = ordinal if forward else ordinal[::-1]
-    wraps = np.concatenate([[0], np.cumsum(np.diff(seq) < 0)])
-    years = end_year - (wraps[-1] - wraps)
-    if not forward:
-        years = years[::-1]
-    dates = []
-    for y, m, d in zip(years, month, day):
-        try:
-            dates.append(pd.Timestamp(int(y), int(m), int(d)))
-        except ValueError:
-            dates.append(pd.NaT)
-    out.loc[out.index[ok]] = pd.to_datetime(pd.Series(dates)).to_numpy()
+    years = end_year - _years_back(month[ok], day[ok])
+    parts = pd.DataFrame({"year": years, "month": month[ok], "day": day[ok]})
+    out.loc[out.index[ok]] = pd.to_datetime(parts, errors="coerce").to_numpy()
     return out
 
 
-def _end_year(source: Source, ctx: Context, notes: list[str]) -> int:
+def _month_day(days: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = days.fillna("").astype(str).str.strip().str.replace(".", "", regex=False)
+    md = pd.to_datetime("2000 " + t, format="%Y %B %d", errors="coerce")
+    md = md.fillna(pd.to_datetime("2000 " + t, format="%Y %b %d", errors="coerce"))
+    ok = md.notna().to_numpy()
+    return md.dt.month.fillna(0).to_numpy(dtype=int), md.dt.day.fillna(0).to_numpy(dtype=int), ok
+
+
+def _years_back(month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """How many years before the last day's year each row falls (0 or more), from the wraps."""
+    ordinal = month * 100 + day
+    diffs = np.diff(ordinal)
+    # Small steps show the direction; a wrap (Dec -> Jan) is one big step the other way.
+    small = diffs[np.abs(diffs) < 600]
+    forward = (small > 0).sum() >= (small < 0).sum()
+    seq = ordinal if forward else ordinal[::-1]
+    wraps = np.concatenate([[0], np.cumsum(np.diff(seq) < 0)])
+    back = wraps[-1] - wraps
+    return back if forward else back[::-1]
+
+
+def _last_md(days: pd.Series) -> tuple[int, int] | None:
+    """(month, day) of the most recent row of a year-less column."""
+    month, day, ok = _month_day(days)
+    if not ok.any():
+        return None
+    back = _years_back(month[ok], day[ok])
+    last = np.flatnonzero(back == 0)
+    key = month[ok][last] * 100 + day[ok][last]
+    i = last[int(np.argmax(key))]
+    return int(month[ok][i]), int(day[ok][i])
+
+
+def _year_for_bound(last: tuple[int, int], bound: pd.Timestamp) -> int:
+    """Year of the last day given a date it cannot be after (export day or range end, +1 day)."""
+    bound = bound + pd.Timedelta(days=1)
+    return bound.year if last <= (bound.month, bound.day) else bound.year - 1
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?([01]\d)-?([0-3]\d)(?!\d)|(?<!\d)([0-3]?\d)\.([01]?\d)\.(20\d\d)(?!\d)")
+
+
+def _own_year(source: Source, ctx: Context, days: pd.Series) -> tuple[int | None, str]:
+    """The year of the file's last day from the load's ``year=``, the path, or the archive's date."""
     if ctx.year is not None:
-        notes.append(f"dates had no year: year={ctx.year} (load(year=)) used as the year of the last day")
-        return int(ctx.year)
+        return int(ctx.year), f"year={int(ctx.year)} of load()"
+    last = _last_md(days)
+    dates = []
+    for m in _NAME_DATE.finditer(source.name):
+        y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        try:
+            dates.append(pd.Timestamp(int(y), int(mo), int(d)))
+        except ValueError:
+            pass
+    if dates and last:
+        bound = max(dates)
+        return _year_for_bound(last, bound), f"the date {bound:%Y-%m-%d} in the file/folder name {source.name!r}"
+    if source.modified is not None and last:
+        return (_year_for_bound(last, source.modified),
+                f"the date the archive records for the file ({source.modified:%Y-%m-%d})")
+    return None, ""
+
+
+def _bare_year(source: Source) -> int | None:
+    """A year alone in the path (``tiktok-2024/``): weaker than dated sibling files."""
     years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", source.name)]
-    if years:
-        notes.append(f"dates had no year: {max(years)} (from the file/folder name {source.name!r}) used as "
-                     f"the year of the last day")
-        return max(years)
-    raise ExportFormatError(
-        f"{source.name}: the dates have no year (like 'August 31') and neither load(year=...) nor the file "
-        f"or folder name gives one. Pass year=2024 (the year of the file's last day) to load(), or put the "
-        f"year in the folder name (e.g. 'tiktok-2024/').", file=source.name, line=2, column="Date")
+    return max(years) if years else None
+
+
+def _folder(name: str) -> str:
+    """The folder or archive a source sits in (``a/b.zip!x/Overview.csv`` -> ``a/b.zip!x``)."""
+    cut = max(name.rfind("/"), name.rfind("!"), name.rfind("\\"))
+    return name[:cut] if cut > 0 else ""
+
+
+def _year_from_rows(days: pd.Series, points: pd.Series) -> tuple[int | None, str]:
+    """The end year whose window of days holds clearly the most ``points`` (dated rows), else the
+    nearest window within half a year; ``(None, why)`` when the rows do not decide."""
+    points = points.dropna()
+    if not len(points):
+        return None, "no dated rows"
+    month, day, ok = _month_day(days)
+    if not ok.any():
+        return None, "no readable day"
+    years = sorted(set(points.dt.year) | set(points.dt.year + 1))
+    scores, gaps = {}, {}
+    lo_p, hi_p = points.min(), points.max()
+    for y in years:
+        got = infer_years(days, end_year=y).dropna()
+        if not len(got):
+            continue
+        lo, hi = got.min(), got.max()
+        scores[y] = int(points.between(lo - pd.Timedelta(days=1), hi + pd.Timedelta(days=1)).sum())
+        gaps[y] = max((lo - hi_p).days, (lo_p - hi).days, 0)
+    if not scores:
+        return None, "no readable day"
+    ranked = sorted(scores, key=lambda y: -scores[y])
+    best = ranked[0]
+    second = scores[ranked[1]] if len(ranked) > 1 else 0
+    if scores[best] > 0 and scores[best] >= 2 * second:
+        return best, f"{scores[best]} dated row(s) fall in those days (other years: at most {second})"
+    if scores[best] > 0:
+        return None, f"dated rows fall in several years' days ({scores[best]} vs {second})"
+    near = sorted(gaps, key=lambda y: gaps[y])
+    if gaps[near[0]] <= 183 and (len(near) == 1 or gaps[near[1]] > gaps[near[0]]):
+        return near[0], (f"no dated row falls in those days; the nearest period to the dated rows "
+                         f"({lo_p:%Y-%m-%d}..{hi_p:%Y-%m-%d}, {gaps[near[0]]} days away)")
+    return None, f"no dated row falls in those days ({lo_p:%Y-%m-%d}..{hi_p:%Y-%m-%d})"
+
+
+def _no_year_error(source: Source, tried: str) -> ExportFormatError:
+    return ExportFormatError(
+        f"{source.name}, line 2, column 'Date': the dates have no year (like 'August 31') and nothing in the "
+        f"load gives it (tried: load(year=...), dates in the file/folder/zip name, the date the zip records, "
+        f"sibling files of the same download, the period of the other loaded data{tried}). Pass year=2024 "
+        f"(the year of the file's last day) to load(), or put the year in the folder name (e.g. "
+        f"'tiktok-2024/').", file=source.name, line=2, column="Date")
 
 
 @register
@@ -120,31 +217,78 @@ class TikTokDailyCSV(Loader):
         fields = _head_fields(source)
         if not fields or fields[0] != "date" or not (set(fields) & _DAILY_HEADERS):
             return False
-        first = _first_data_cell(source)
+        first = first_data_cell(source)
         return bool(re.match(_NO_YEAR_RE, first)) or bool(re.match(r"^\d{4}-\d{2}-\d{2}$", first)) or \
             source.basename.lower() in ("overview.csv", "followerhistory.csv", "viewers.csv")
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         recs = read_csv_records(source.text, source=source)
         parsed = Parsed(self.format)
-        col = recs.frame[recs.header[0]].fillna("").str.strip()
-        iso = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce")
-        if iso.notna().all() and len(col):
-            dates = iso.astype("datetime64[ns]")
-        else:
-            dates = infer_years(col, end_year=_end_year(source, ctx, parsed.notes))
-            if dates.notna().any():
-                parsed.notes.append(f"days read as {dates.min():%Y-%m-%d} .. {dates.max():%Y-%m-%d}")
+        col = recs.frame[recs.frame.columns[0]].fillna("").str.strip()
+        full = _full_dates(col, german=recs.delimiter == ";")
+        if full.notna().all() and len(col):
+            return self._finish(recs, source, ctx, parsed, full)
+        year, how = _own_year(source, ctx, col)
+        if year is not None:
+            parsed.notes.append(f"dates had no year: {year} (from {how}) used as the year of the last day")
+            return self._finish(recs, source, ctx, parsed, infer_years(col, end_year=year))
+        # The year must come from the rest of the load: decided once every file is read.
+        defer(ctx, source, lambda parts: self._resolve(recs, source, ctx, parsed, col, parts))
+        return parsed
+
+    def _resolve(self, recs: Records, source: Source, ctx: Context, parsed: Parsed, col: pd.Series,
+                 parts: list) -> None:
+        """The year from, in order: dated sibling files (same folder or archive), a year alone in the
+        path, the TikTok data of the load, all data of the load; else the error that asks for year=."""
+        here = _folder(source.name)
+        others = [(s, p) for s, p in parts if p is not parsed]
+        siblings = [p for s, p in others if _folder(s.name) == here]
+        bare = _bare_year(source)
+        tried = []
+        for label, group, platform in (("sibling files of the same download", siblings, None),
+                                       ("name", None, None),
+                                       ("the TikTok data of this load", [p for _, p in others], _PLATFORM),
+                                       ("the period of all data of this load", [p for _, p in others], None)):
+            if group is None:
+                if bare is not None:
+                    parsed.notes.append(f"dates had no year: {bare} (from the file/folder name {source.name!r}) "
+                                        f"used as the year of the last day")
+                    self._finish(recs, source, ctx, parsed, infer_years(col, end_year=bare))
+                    return
+                continue
+            points = [dated_rows(p, platform=platform) for p in group]
+            points = pd.concat(points, ignore_index=True) if points else pd.Series(dtype="datetime64[ns]")
+            year, why = _year_from_rows(col, points)
+            if year is not None:
+                other = f" (rather than {bare} from the file/folder name)" if bare not in (None, year) else ""
+                parsed.notes.append(f"dates had no year: {year} used as the year of the last day, from {label}: "
+                                    f"{why}{other}")
+                self._finish(recs, source, ctx, parsed, infer_years(col, end_year=year))
+                return
+            tried.append(f"{label}: {why}")
+        raise _no_year_error(source, "; " + "; ".join(tried))
+
+    def _finish(self, recs: Records, source: Source, ctx: Context, parsed: Parsed, dates: pd.Series) -> Parsed:
+        if dates.notna().any():
+            parsed.notes.append(f"days read as {dates.min():%Y-%m-%d} .. {dates.max():%Y-%m-%d}")
         recs = _rename_headers(recs, {"difference in followers from previous day": "followers_change"})
         return daily_from_wide(recs, source, ctx, parsed, platform=_PLATFORM, account=pd.NA, dates=dates,
-                               date_hint="a day like 'August 31'")
+                               date_hint="a day like 'August 31'", kind=lambda name: "int")
+
+
+def _full_dates(col: pd.Series, *, german: bool) -> pd.Series:
+    """Days with a year (ISO ``2024-12-31``, or ``31.12.2024`` in a German re-save)."""
+    out = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce")
+    for fmt in date_style(col, (), column="Date", allow_german=german).formats:
+        out = out.fillna(pd.to_datetime(col.where(out.isna(), ""), format=fmt, errors="coerce"))
+    return out.astype("datetime64[ns]").dt.normalize()
 
 
 def _rename_headers(recs: Records, names: dict[str, str]) -> Records:
     new = [names.get(h.strip().lower(), h) for h in recs.header]
     frame = recs.frame.copy()
-    frame.columns = new
-    return Records(frame, recs.lines, new, recs.header_line, recs.bad, recs.delimiter)
+    frame.columns = [names.get(c.strip().lower(), c) for c in frame.columns]
+    return dataclasses.replace(recs, frame=frame, header=new)
 
 
 @register
@@ -196,10 +340,10 @@ class TikTokContentCSV(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         recs = read_csv_records(source.text, source=source)
-        found, unknown = _map_header(recs.header, _CONTENT_ALIASES)
+        parsed = Parsed(self.format)
+        found, unknown = _map_header(recs, _CONTENT_ALIASES, parsed.notes)
         _require(source, recs, found, {"permalink": "Video link", "published_at": "Post time"},
                  "a TikTok content CSV")
-        parsed = Parsed(self.format)
         parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
         parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
         _unknown_note(parsed, unknown)
@@ -212,19 +356,25 @@ class TikTokContentCSV(Loader):
         probs.add(out["post_id"].isna(), found["permalink"], raw[found["permalink"]],
                   "a video link like 'https://www.tiktok.com/@user/video/7300000000000000000'")
         out["account"] = link.str.extract(r"tiktok\.com/@([^/?]+)", expand=False).astype("string")
+        counts = ("views", "likes", "comments", "shares", "saves", "reach")
+        style = style_for(recs, {found[n]: "int" for n in counts if n in found}, parsed.notes)
         zone = ctx.zone_for(source, parsed.notes)
-        when, date_only, bad = parse_datetime(raw[found["published_at"]], tz=zone)
-        probs.add(bad | when.isna(), found["published_at"], raw[found["published_at"]],
-                  "a time like '2026-09-10 18:30:00'")
+        tcol = found["published_at"]
+        dates = date_style(raw[tcol], (None,), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
+        if dates.note:
+            parsed.notes.append(dates.note)
+        when, date_only, bad = parse_datetime(raw[tcol], tz=zone, formats=dates.formats)
+        probs.add(bad | when.isna(), tcol, raw[tcol], "a time like '2026-09-10 18:30:00'")
         out["published_at"] = when
         out["date_only"] = date_only
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
         out["media_type"] = "video"
         out["permalink"] = link.where(link != "", pd.NA)
-        for name in ("views", "likes", "comments", "shares", "saves", "reach"):
+        for name in counts:
             if name in found:
-                vals, badn = parse_int(raw[found[name]])
-                probs.add(badn, found[name], raw[found[name]], "a whole number (blank = not reported)")
+                vals, badn = count(raw[found[name]], style)
+                probs.add(badn, found[name], raw[found[name]],
+                          f"a whole number in {style.name} format (blank = not reported)")
                 out[name] = vals
         for name in ("total_play_time", "average_watch_time", "watched_full_video"):
             if name in found:

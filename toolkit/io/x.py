@@ -1,6 +1,6 @@
 """X (Twitter) exports: analytics CSVs and the account archive.
 
-Formats (see ``/work/shared/export-formats.md`` section 1):
+Formats (facts and evidence: ``export-formats.md`` section 1):
 
 ``x_activity_csv``
     Legacy ``tweet_activity_metrics_<user>_<YYYYMMDD>_<YYYYMMDD>_en.csv`` (analytics.twitter.com,
@@ -20,6 +20,12 @@ Formats (see ``/work/shared/export-formats.md`` section 1):
     (never evaluated). ``account.js`` of the same archive, when read before the tweets (it sorts
     first in X's zips), names the account.
 
+The three CSVs are also read when re-saved by a spreadsheet program (German Excel: ``;``,
+cp1252, ``12.040``, ``0,0257``): the number style is decided per file from whole columns and
+noted (``toolkit.io._locale``). Ids turned into scientific notation (``1,73784E+18``) are never
+stored: the real id comes back from the permalink (``/status/<id>``, digits checked against the
+mantissa), else the post gets a ``link-``/``key-`` key (noted; its time is then the date only).
+
 Mapping decisions
 -----------------
 - ``shares`` = retweets/reposts (legacy ``retweets``, new ``Reposts``); X's newer ``Shares``
@@ -33,7 +39,12 @@ Mapping decisions
   2023 X calls impressions "views"; those are in ``impressions``.)
 - ``saves`` = ``Bookmarks``.
 - Archive retweets (``RT @user: ...`` or ``retweeted``) are other people's posts: they are not
-  loaded; each is counted as rejected with the reason (the same rule as Mastodon boosts).
+  loaded. Each is counted in the load report as rejected with kind ``"skipped"`` (not an error,
+  no warning) and the note gives their number (the same rule as Mastodon boosts). Why skipped
+  rather than kept as rows marked as reposts: the archive gives a retweet the original post's
+  ``favorite_count``/``retweet_count``, which measure someone else's content; kept as rows they
+  would need excluding from every performance, timing and content analysis. Quote tweets (own
+  text around a link to another post) are own content and are kept.
   Replies are kept, with ``is_reply=True``. The archive has no impressions: only ``likes``
   (``favorite_count``) and ``shares`` (``retweet_count``) are filled.
 """
@@ -48,9 +59,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, parse_float,
-                    read_csv_records, register)
-from ._headers import _head_fields, _int_columns, _map_header, _norm, _require, _unknown_note
+from ._base import CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records, register
+from ._headers import (_head_fields, _int_columns, _map_header, _norm, _require, _unknown_note,
+                       choose_column, style_for)
+from ._locale import DE, DERIVED_KEY, date_style, number, repair_ids
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
            "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
@@ -151,13 +163,13 @@ class XActivityCSV(Loader):
         return "tweet id" in fields and ("time" in fields or "tweet permalink" in fields)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source, delimiter=",")
-        found, unknown = _map_header(recs.header, _ACTIVITY_ALIASES)
+        recs = read_csv_records(source.text, source=source)
+        parsed = Parsed(self.format)
+        found, unknown = _map_header(recs, _ACTIVITY_ALIASES, parsed.notes)
         promoted = [u for u in unknown if _norm(u).startswith("promoted ")]
         unknown = [u for u in unknown if u not in promoted]
         _require(source, recs, found, {"post_id": "Tweet id", "published_at": "time"},
                  "an X tweet activity CSV")
-        parsed = Parsed(self.format)
         parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
         parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
         _unknown_note(parsed, unknown)
@@ -169,28 +181,47 @@ class XActivityCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out = pd.DataFrame(index=raw.index)
         out["platform"] = _PLATFORM
-        ids = raw[found["post_id"]].str.strip()
-        probs.add(ids.eq("") | ~ids.str.fullmatch(r"\d+"), found["post_id"], raw[found["post_id"]],
-                  "a tweet id (digits)")
-        out["post_id"] = ids
-        when, _, bad = parse_datetime(raw[found["published_at"]], tz="UTC",
-                                      formats=("%Y-%m-%d %H:%M %z", None))
-        probs.add(bad | when.isna(), found["published_at"], raw[found["published_at"]],
-                  "a time like '2021-12-21 18:00 +0000'")
+        style = style_for(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
+                          | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found else {}),
+                          parsed.notes)
+        tcol = found["published_at"]
+        dates = date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
+                           allow_german=recs.delimiter == ";" or style is DE)
+        when, _, bad = parse_datetime(raw[tcol], tz="UTC", formats=dates.formats)
+        probs.add(bad | when.isna(), tcol, raw[tcol], "a time like '2021-12-21 18:00 +0000'")
+        if dates.note:
+            parsed.notes.append(dates.note + " (times are UTC)")
         out["published_at"] = when
         out["date_only"] = False
         out["text"] = raw[found["text"]].fillna("").map(html.unescape) if "text" in found else ""
         link = raw[found["permalink"]].str.strip() if "permalink" in found else \
             pd.Series(pd.NA, index=raw.index, dtype="string")
         out["permalink"] = link.where(link != "", pd.NA)
+        ids = _post_ids(raw[found["post_id"]], found["post_id"], out, probs, parsed)
+        out["post_id"] = ids
         acc = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
         m = re.match(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", source.basename)
         out["account"] = acc.fillna(m.group(1)) if m else acc
-        _int_columns(out, raw, found, _ACTIVITY_INTS, probs)
+        _int_columns(out, raw, found, _ACTIVITY_INTS, probs, style=style)
         out = probs.finish(out, ctx, parsed, hint="Fix the cell or export the file again")
         parsed.tables["posts"] = out
         parsed.exported_at = _range_end(source.basename)
         return parsed
+
+
+def _post_ids(raw_ids: pd.Series, column: str, out: pd.DataFrame, probs: CellProblems, parsed: Parsed) -> pd.Series:
+    """Post ids as text; ids a spreadsheet turned into scientific notation are recovered from the
+    permalink (``/status/<id>``) or replaced by a derived key (noted); other non-digit ids are bad cells."""
+    ids = raw_ids.fillna("").str.strip()
+    ids, unresolved, note = repair_ids(ids, platform=_PLATFORM, column=column, permalink=out.get("permalink"),
+                                       published_at=out.get("published_at"), text=out.get("text"))
+    if note:
+        parsed.notes.append(note)
+    probs.add(unresolved, column, raw_ids, "a post id (destroyed by a spreadsheet, and no permalink or time "
+                                           "to derive a key from)")
+    probs.add(~unresolved & ~ids.fillna("").str.fullmatch(r"\d+") & ~ids.fillna("").str.match(DERIVED_KEY),
+              column, raw_ids, "a post id (digits)")
+    return ids
 
 
 # --- new content CSV ------------------------------------------------------------------------------
@@ -226,11 +257,11 @@ class XContentCSV(Loader):
         return _basename(source).startswith("account_analytics_content") and len(fields) == 17
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source, delimiter=",")
-        found, unknown = _map_header(recs.header, _CONTENT_ALIASES)
+        recs = read_csv_records(source.text, source=source)
         parsed = Parsed(self.format)
+        found, unknown = _map_header(recs, _CONTENT_ALIASES, parsed.notes)
         if "post_id" not in found and len(recs.header) == 17:
-            found = dict(zip(_CONTENT_ORDER, recs.header))
+            found = dict(zip(_CONTENT_ORDER, recs.frame.columns))
             unknown = []
             parsed.notes.append(f"header not recognised (localized?): columns mapped by X's fixed order "
                                 f"{_CONTENT_ORDER}")
@@ -242,14 +273,17 @@ class XContentCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out = pd.DataFrame(index=raw.index)
         out["platform"] = _PLATFORM
-        ids = raw[found["post_id"]].str.strip()
-        probs.add(~ids.str.fullmatch(r"\d+"), found["post_id"], raw[found["post_id"]], "a post id (digits)")
-        out["post_id"] = ids
+        style = style_for(recs, {found[n]: "int" for n in _CONTENT_INTS if n in found}, parsed.notes)
         dcol = found["date"]
-        day = pd.to_datetime(raw[dcol].str.strip(), format="%a, %b %d, %Y", errors="coerce")
-        day = day.fillna(pd.to_datetime(raw[dcol].str.strip(), format="%b %d, %Y", errors="coerce"))
-        day = day.fillna(pd.to_datetime(raw[dcol].str.strip(), format="ISO8601", errors="coerce"))
+        day = _parse_x_day(raw[dcol], german=recs.delimiter == ";" or style is DE)
         probs.add(day.isna(), dcol, raw[dcol], "a date like 'Tue, Jul 14, 2026'")
+        out["text"] = raw[found["text"]].fillna("").map(html.unescape) if "text" in found else ""
+        link = raw[found["permalink"]].str.strip() if "permalink" in found else \
+            pd.Series(pd.NA, index=raw.index, dtype="string")
+        out["permalink"] = link.where(link != "", pd.NA)
+        out["published_at"] = day.dt.tz_localize("UTC")  # only for keys of destroyed ids; replaced below
+        ids = _post_ids(raw[found["post_id"]], found["post_id"], out, probs, parsed)
+        out["post_id"] = ids
         sf = snowflake_time(ids)
         gap = (sf.dt.tz_localize(None).dt.normalize() - day.astype("datetime64[ns]")).abs()
         ok = sf.notna() & day.notna() & (gap <= pd.Timedelta(days=1))
@@ -266,12 +300,8 @@ class XContentCSV(Loader):
         parsed.notes.append("time of day recovered from the post id (snowflake), UTC")
         out["published_at"] = when
         out["date_only"] = fallback.astype(bool)
-        out["text"] = raw[found["text"]].fillna("").map(html.unescape) if "text" in found else ""
-        link = raw[found["permalink"]].str.strip() if "permalink" in found else \
-            pd.Series(pd.NA, index=raw.index, dtype="string")
-        out["permalink"] = link.where(link != "", pd.NA)
         out["account"] = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
-        _int_columns(out, raw, found, _CONTENT_INTS, probs)
+        _int_columns(out, raw, found, _CONTENT_INTS, probs, style=style)
         out = probs.finish(out, ctx, parsed)
         parsed.tables["posts"] = out
         parsed.exported_at = _range_end(source.basename)
@@ -294,17 +324,25 @@ class XOverviewCSV(Loader):
             ("create post" in fields or "new follows" in fields or "profile visits" in fields)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source, delimiter=",")
+        recs = read_csv_records(source.text, source=source)
         return daily_from_wide(recs, source, ctx, Parsed(self.format), platform=_PLATFORM, account=pd.NA,
-                               dates=_parse_x_day(recs.frame[recs.header[0]]),
-                               date_hint="a date like 'Fri, Apr 26, 2024'")
+                               dates=_parse_x_day(recs.frame[recs.frame.columns[0]],
+                                                  german=recs.delimiter == ";"),
+                               date_hint="a date like 'Fri, Apr 26, 2024'", kind=lambda name: "int")
 
 
-def _parse_x_day(s: pd.Series) -> pd.Series:
+def _parse_x_day(s: pd.Series, *, german: bool = False) -> pd.Series:
+    """X's ``Tue, Jul 14, 2026`` (also without weekday, or ISO); re-saved ``14.07.2026`` too when
+    ``german`` (the file is ';'-separated or has German numbers) and most of the column is so."""
     t = s.fillna("").str.strip()
     out = pd.to_datetime(t, format="%a, %b %d, %Y", errors="coerce")
-    out = out.fillna(pd.to_datetime(t, format="%b %d, %Y", errors="coerce"))
-    return out.fillna(pd.to_datetime(t, format="ISO8601", errors="coerce")).astype("datetime64[ns]")
+    extra = date_style(t, (), column="Date", allow_german=german).formats
+    for fmt in ("%b %d, %Y", "ISO8601") + extra:
+        todo = out.isna()
+        if not todo.any():
+            break
+        out = out.fillna(pd.to_datetime(t.where(todo, ""), format=fmt, errors="coerce"))
+    return out.astype("datetime64[ns]").dt.normalize()
 
 
 def metric_name(header: str) -> str:
@@ -313,21 +351,29 @@ def metric_name(header: str) -> str:
 
 
 def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed, *, platform: str,
-                    account, dates: pd.Series, date_hint: str, skip: tuple[str, ...] = ()) -> Parsed:
+                    account, dates: pd.Series, date_hint: str, skip: tuple[str, ...] = (),
+                    kind=lambda name: "float", german_dates: bool = False) -> Parsed:
     """Melt a ``Date, metric, metric...`` table into canonical ``daily`` rows.
 
     ``rows_read["daily"]`` counts (day, metric) cells, so the load report's invariant holds; a row
-    with an unreadable date rejects each of its cells. Metric names are the headers in snake_case.
+    with an unreadable date rejects each of its cells. Metric names are the headers in snake_case;
+    a header repeated is read once (see :func:`toolkit.io._headers.choose_column`, noted).
+    Numbers are read in the file's style (English or German, decided from all metric columns;
+    ``kind(metric_name)`` says ``"int"`` for counts, which makes ``18.450`` decisive).
     """
-    date_col = recs.header[0]
-    metrics = [h for h in recs.header[1:] if h and h not in skip]
-    names = {h: metric_name(h) for h in metrics}
+    date_col = recs.frame.columns[0]
+    by_name: dict[str, list[int]] = {}
+    for i, h in enumerate(recs.header[1:], start=1):
+        if h and h not in skip:
+            by_name.setdefault(metric_name(h), []).append(i)
+    cols = {name: choose_column(recs, pos, f"'{name}'", parsed.notes) for name, pos in by_name.items()}
     raw = recs.frame
-    n = len(metrics)
+    n = len(cols)
     parsed.rows_read["daily"] = (len(raw) + len(recs.bad)) * n
     for b in recs.bad:
         parsed.rejected += [{"table": "daily", **b} for _ in range(n)]
-    parsed.notes.append(f"{n} metric(s) per day {list(names.values())}; rows counted per (day, metric)")
+    parsed.notes.append(f"{n} metric(s) per day {list(cols)}; rows counted per (day, metric)")
+    style = style_for(recs, {c: kind(name) for name, c in cols.items()}, parsed.notes, german_dates=german_dates)
     bad_date = dates.isna()
     if bad_date.any() and ctx.errors == "raise":
         i = int(np.flatnonzero(bad_date.to_numpy())[0])
@@ -337,15 +383,15 @@ def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed,
             f"{date_hint} ({int(bad_date.sum())} bad date(s) in all). Fix the cell or export the file "
             f"again; or pass errors='reject' to load().", file=source.name, line=line, column=date_col)
     frames = []
-    for h in metrics:
-        vals, bad = parse_float(raw[h])
+    for name, h in cols.items():
+        vals, bad = number(raw[h], style)
         if bad.any() and ctx.errors == "raise":
             i = int(np.flatnonzero(bad.to_numpy())[0])
             line = int(recs.lines[i])
             raise ExportFormatError(
-                f"{source.name}, line {line}, column '{h}': cannot read {raw[h].iloc[i]!r} as a number "
-                f"({int(bad.sum())} bad cell(s) in this column). Fix the cell or export the file again; or "
-                f"pass errors='reject' to load().", file=source.name, line=line, column=h)
+                f"{source.name}, line {line}, column '{h}': cannot read {raw[h].iloc[i]!r} as a number in "
+                f"{style.name} format ({int(bad.sum())} bad cell(s) in this column). Fix the cell or export the "
+                f"file again; or pass errors='reject' to load().", file=source.name, line=line, column=h)
         drop = bad | bad_date
         for i in np.flatnonzero(drop.to_numpy()):
             why = f"cannot read {raw[date_col].iloc[i]!r} as {date_hint}" if bad_date.iloc[i] else \
@@ -354,7 +400,7 @@ def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed,
                                     "column": date_col if bad_date.iloc[i] else h, "reason": why})
         keep = ~drop.to_numpy()
         frames.append(pd.DataFrame({"platform": platform, "account": account, "date": dates[keep].to_numpy(),
-                                    "metric": names[h], "value": vals[keep].to_numpy()}))
+                                    "metric": name, "value": vals[keep].to_numpy()}))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["platform", "account", "date", "metric", "value"])
     out["account"] = out["account"].astype("string")
@@ -434,6 +480,7 @@ class XArchiveJS(Loader):
         if m:
             parsed.exported_at = pd.Timestamp(m.group(1), tz="UTC")
         rows = []
+        retweets = 0
         for i, item in enumerate(data):
             tw = item.get("tweet", item) if isinstance(item, dict) else None
             if not isinstance(tw, dict):
@@ -445,8 +492,9 @@ class XArchiveJS(Loader):
                 continue
             text = str(tw.get("full_text", tw.get("text", "")) or "")
             if tw.get("retweeted") is True or text.startswith("RT @"):
-                parsed.rejected.append({"table": "posts", "line": i, "column": None,
-                                        "kind": "skipped", "reason": f"record {i}: retweet of another account's post (not own "
+                retweets += 1
+                parsed.rejected.append({"table": "posts", "line": i, "column": None, "kind": "skipped",
+                                        "reason": f"record {i}: retweet of another account's post (not own "
                                                   f"content; retweets are skipped)"})
                 continue
             created = pd.to_datetime(str(tw.get("created_at", "")), format="%a %b %d %H:%M:%S %z %Y",
@@ -482,6 +530,9 @@ class XArchiveJS(Loader):
         if not account:
             parsed.notes.append("account unknown (no account.js read before this file): account left empty")
         parsed.notes.append("the archive has no impressions: only likes and shares (retweets) are filled")
+        if retweets:
+            parsed.notes.append(f"{retweets} retweet(s) of other accounts' posts skipped (counted as rejected, "
+                                f"kind 'skipped'): their likes and retweets belong to the original post")
         parsed.tables["posts"] = out
         return parsed
 

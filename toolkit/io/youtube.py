@@ -1,6 +1,6 @@
 """YouTube exports: YouTube Studio CSVs and Data API ``commentThreads`` JSON.
 
-Formats (see ``/work/shared/export-formats.md`` section 5):
+Formats (facts and evidence: ``export-formats.md`` section 5):
 
 ``youtube_studio_table``
     ``Table data.csv`` of a Studio export (zip ``Content <start>_<end> <Channel>.zip``) -> posts,
@@ -15,6 +15,8 @@ Formats (see ``/work/shared/export-formats.md`` section 5):
     (0..100), ``avg_view_duration_s``, ``avg_pct_viewed``, ``engaged_views``. The channel name
     (``account``) and the range end (``exported_at``) come from the zip's name when it has
     Studio's form.
+    A re-save by a spreadsheet program (``;``, cp1252, ``1.234``, ``12,5``, ``31.03.2024 18:00``)
+    is read too; the number style is decided per file (``toolkit.io._locale``) and noted.
 ``youtube_studio_totals``
     ``Totals.csv`` (``Date, <metric>...``, channel totals per day) -> daily.
 ``youtube_studio_chart``
@@ -38,10 +40,10 @@ import re
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, parse_float, parse_int,
-                    read_csv_records, register)
+from ._base import CellProblems, Context, Loader, Parsed, Source, localize, read_csv_records, register
 from .mastodon import html_to_text
-from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
+from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note, style_for
+from ._locale import DE, EN, NumberStyle, count, date_style, number
 from .x import daily_from_wide
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
@@ -78,11 +80,11 @@ def _studio_zip(source: Source) -> tuple[str | None, pd.Timestamp | None]:
     return m.group(3).strip(), (end.tz_localize("UTC") if pd.notna(end) else None)
 
 
-def _hms_seconds(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _hms_seconds(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
     t = s.fillna("").str.strip()
     parts = t.str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
     secs = parts[0].fillna("0").astype("Int64") * 3600 + parts[1].astype("Int64") * 60 + parts[2].astype("Int64")
-    plain, plain_bad = parse_int(s)
+    plain, plain_bad = count(s, style)
     out = secs.where(parts[2].notna(), plain)
     bad = parts[2].isna() & plain_bad
     return out.astype("Int64"), bad.astype(bool)
@@ -102,10 +104,10 @@ class YouTubeStudioTable(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         recs = read_csv_records(source.text, source=source)
-        found, unknown = _map_header(recs.header, _TABLE_ALIASES)
+        parsed = Parsed(self.format)
+        found, unknown = _map_header(recs, _TABLE_ALIASES, parsed.notes)
         _require(source, recs, found, {"post_id": "Content", "published_at": "Video publish time"},
                  "a YouTube Studio 'Table data.csv'")
-        parsed = Parsed(self.format)
         account, parsed.exported_at = _studio_zip(source)
         parsed.rejected += [{"table": "posts", **b} for b in recs.bad]
         parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
@@ -117,6 +119,8 @@ class YouTubeStudioTable(Loader):
             parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
                                     "kind": "skipped", "reason": "totals row"})
         keep = ~total.to_numpy()
+        style = style_for(recs, {found[n]: "int" for n in _INTS if n in found and n != "duration_s"}
+                          | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
         raw = raw.loc[keep].reset_index(drop=True)
         ids = ids[keep].reset_index(drop=True)
         lines = recs.lines[keep]
@@ -129,9 +133,13 @@ class YouTubeStudioTable(Loader):
         out["post_id"] = ids
         tcol = found["published_at"]
         t = raw[tcol].fillna("").str.strip()
+        dates = date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
+        if dates.note:
+            parsed.notes.append(dates.note)
         naive = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
         date_only = pd.Series(False, index=raw.index)
-        for fmt, has_time in _TIME_FORMATS:
+        formats = tuple((f, ":" in f) for f in dates.formats if f) + _TIME_FORMATS
+        for fmt, has_time in formats:
             todo = naive.isna() & t.ne("")
             if not todo.any():
                 break
@@ -154,21 +162,21 @@ class YouTubeStudioTable(Loader):
                 continue
             col = found[name]
             if name == "duration_s":
-                vals, bad = _hms_seconds(raw[col])
+                vals, bad = _hms_seconds(raw[col], style)
             else:
-                vals, bad = parse_int(raw[col])
-            probs.add(bad, col, raw[col], "a whole number (blank = not reported)")
+                vals, bad = count(raw[col], style)
+            probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank = not reported)")
             out[name] = vals
         if "avg_view_duration_s" in found:
             col = found["avg_view_duration_s"]
-            vals, bad = _hms_seconds(raw[col])
+            vals, bad = _hms_seconds(raw[col], style)
             probs.add(bad, col, raw[col], "a duration like '0:03:41'")
             out["avg_view_duration_s"] = vals
         for name in _FLOATS:
             if name in found:
                 col = found[name]
-                vals, bad = parse_float(raw[col])
-                probs.add(bad, col, raw[col], "a number")
+                vals, bad = number(raw[col], style)
+                probs.add(bad, col, raw[col], f"a number in {style.name} format")
                 out[name] = vals
         out = probs.finish(out, ctx, parsed)
         parsed.tables["posts"] = out
@@ -180,11 +188,23 @@ def _first_is_date(source: Source) -> bool:
     return bool(fields) and fields[0] == "date"
 
 
-def _studio_day(s: pd.Series) -> pd.Series:
+def _studio_day(s: pd.Series, *, german: bool = False) -> pd.Series:
+    """Studio's day (ISO or ``Sep 20, 2026``; re-saved ``20.09.2026`` when ``german`` and most of
+    the column is written so)."""
     t = s.fillna("").str.strip()
     out = pd.to_datetime(t, format="ISO8601", errors="coerce")
-    out = out.fillna(pd.to_datetime(t, format="%b %d, %Y", errors="coerce"))
+    for fmt in ("%b %d, %Y",) + date_style(t, (), column="Date", allow_german=german).formats:
+        todo = out.isna()
+        if not todo.any():
+            break
+        out = out.fillna(pd.to_datetime(t.where(todo, ""), format=fmt, errors="coerce"))
     return out.astype("datetime64[ns]").dt.normalize()
+
+
+def _metric_kind(name: str) -> str:
+    """Counts among Studio's metrics (their ``18.450`` decides a German file); the rest are decimals."""
+    return "int" if name in ("views", "impressions", "likes", "comments_added", "shares", "subscribers",
+                             "engaged_views", "duration") else "float"
 
 
 @register
@@ -203,7 +223,8 @@ class YouTubeStudioTotals(Loader):
         parsed = Parsed(self.format, exported_at=exported)
         return daily_from_wide(recs, source, ctx, parsed, platform=_PLATFORM,
                                account=account if account else pd.NA,
-                               dates=_studio_day(recs.frame[recs.header[0]]), date_hint="a date like '2026-09-20'")
+                               dates=_studio_day(recs.frame[recs.frame.columns[0]], german=recs.delimiter == ";"),
+                               date_hint="a date like '2026-09-20'", kind=_metric_kind)
 
 
 @register
@@ -224,8 +245,9 @@ class YouTubeStudioChart(Loader):
         if not per_video:
             return daily_from_wide(recs, source, ctx, parsed, platform=_PLATFORM,
                                    account=account if account else pd.NA,
-                                   dates=_studio_day(recs.frame[recs.header[0]]),
-                                   date_hint="a date like '2026-09-20'")
+                                   dates=_studio_day(recs.frame[recs.frame.columns[0]],
+                                                     german=recs.delimiter == ";"),
+                                   date_hint="a date like '2026-09-20'", kind=_metric_kind)
         n = len(recs.frame) + len(recs.bad)
         parsed.rows_read["daily"] = n
         reason = ("per-video daily series (Chart data.csv): no canonical table holds it; "

@@ -1,0 +1,67 @@
+"""toolkit/io/_locale.py: the number and date style of a file, IDs destroyed by spreadsheets."""
+
+import pandas as pd
+import pytest
+
+from toolkit.io._locale import DE, EN, canonical_url, count, date_style, mangled, number, number_style, repair_ids, \
+    text_key
+
+
+def S(*v):
+    return pd.Series(list(v), dtype="string")
+
+
+@pytest.mark.parametrize("cells,kind,delimiter,style", [
+    (["18.450", "7"], "int", ",", DE),        # dotted thousands in a count column
+    (["12,400", "7"], "int", ";", EN),        # Meta's own quoted thousands, even in a ';' file
+    (["3,5", "1"], "float", ",", DE),         # decimal comma
+    (["0.25", "1"], "float", ";", EN),        # decimal point
+    (["1.234", "5"], "float", ",", EN),       # ambiguous in a decimal column, no hint: English
+    (["1.234", "5"], "float", ";", DE),       # ... the ';' of a German Excel re-save tips it
+    (["1", "2"], "int", ";", DE),             # nothing decides, ';' does (and nothing is misread)
+])
+def test_number_style_from_whole_columns(cells, kind, delimiter, style):
+    got, _ = number_style({"c": (S(*cells), kind)}, delimiter=delimiter)
+    assert got is style
+
+
+def test_mixed_styles_are_reported_not_misread():
+    style, note = number_style({"a": (S("18.450", "1.020"), "int"), "b": (S("12,400"), "int")}, delimiter=";")
+    assert style is DE and "two styles" in note
+    vals, bad = count(S("18.450", "12,400", "", "-", "0"), style)
+    assert vals.tolist()[0] == 18450 and bad.tolist() == [False, True, False, False, False]
+    assert pd.isna(vals[1]) and pd.isna(vals[2]) and vals[4] == 0
+    f, badf = number(S("1.234,5", "6,14 %", "0,0040869"), DE)
+    assert f.tolist() == pytest.approx([1234.5, 0.0614, 0.0040869]) and not badf.any()
+
+
+def test_date_style_day_first_only_from_the_whole_column():
+    us = ("%m/%d/%Y %H:%M",)
+    assert date_style(S("03/04/2024 10:00", "03/05/2024 10:00"), us, column="t").formats == us
+    swapped = date_style(S("03/04/2024 10:00", "13/04/2024 10:00"), us, column="t")
+    assert swapped.formats == ("%d/%m/%Y %H:%M",) and "day first" in swapped.note
+    de = date_style(S("07.03.2024 17:30", "31.03.2024 18:00"), us, column="t")
+    assert de.german and de.formats[0] == "%d.%m.%Y %H:%M"
+    assert not date_style(S("07.03.2024 17:30"), us, column="t", allow_german=False).german
+
+
+def test_mangled_ids_and_their_keys():
+    ids = S("1,02938E+15", "1.02938E+15", "1029384756102938", "1,22158E+17", "abc")
+    assert mangled(ids).tolist() == [True, True, False, True, False]
+    links = S("https://www.facebook.com/p/posts/1029384756102938", "https://m.facebook.com/p/posts/1029399999999999",
+              "", "", "")
+    when = pd.Series(pd.to_datetime(["2024-03-01 10:00"] * 5, utc=True))
+    text = S("a", "b", "c", "Grüße 🚲!", "e")
+    out, unresolved, note = repair_ids(ids, platform="facebook", column="Post ID", permalink=links,
+                                       published_at=when, text=text)
+    assert out[0] == "1029384756102938"                  # digits fit the mantissa: the real id
+    assert out[1].startswith("link-")                     # digits do not fit: not taken as the id
+    assert out[2] == "1029384756102938" and out[4] == "abc"  # untouched
+    assert out[3].startswith("key-") and not unresolved.any()
+    # the same post re-saved with cp1252 ('?' for the emoji) and another spelling of the link gets the same key
+    again, _, _ = repair_ids(S("1,22158E+17"), platform="facebook", column="Post ID", permalink=S(""),
+                             published_at=when[:1], text=S("Grüße ?!"))
+    assert again[0] == out[3]
+    assert canonical_url(S("https://twitter.com/a/status/1/", "http://www.x.com/a/status/1?s=20")).nunique() == 1
+    assert text_key(S("Grüße 🚲!\r\n zwei")).iloc[0] == "Grüße ! zwei"
+    assert "3 post id(s) destroyed" in note
