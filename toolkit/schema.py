@@ -1,6 +1,6 @@
 """The canonical tables: grain, columns, dtypes, validation.
 
-Every loader produces these three tables and every analysis consumes them. They are a contract:
+Every loader produces these tables and every analysis consumes them. They are a contract:
 columns may be added, never renamed.
 
 ``posts``
@@ -378,9 +378,7 @@ POSTS = _posts()
 COMMENTS = _comments()
 DAILY = _daily()
 TRAFFIC = _traffic()
-TABLES = {"posts": POSTS, "comments": COMMENTS, "daily": DAILY}
-#: Every canonical table by name (``TABLES`` plus ``traffic``, which load() fills from web analytics).
-_ALL_TABLES = {**TABLES, "traffic": TRAFFIC}
+TABLES = {"posts": POSTS, "comments": COMMENTS, "daily": DAILY, "traffic": TRAFFIC}
 
 
 def validate(frame: pd.DataFrame, table: str, *, source: str | None = None) -> pd.DataFrame:
@@ -398,10 +396,10 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def _table(name: str) -> Table:
     try:
-        return _ALL_TABLES[name]
+        return TABLES[name]
     except KeyError:
         from .errors import ParameterError
-        raise ParameterError(f"table={name!r}: expected one of {sorted(_ALL_TABLES)}") from None
+        raise ParameterError(f"table={name!r}: expected one of {sorted(TABLES)}") from None
 
 
 def require_columns(frame, columns, *, where: str, table: str = "posts") -> None:
