@@ -156,3 +156,22 @@ def test_batch_run_reports_and_unknown_api_dimension(tmp_path):
     p = parse(f)
     assert len(p.tables["traffic"]) == 2 and p.rows_read["traffic"] == 3
     assert p.rejected[0]["kind"] == "skipped" and "deviceCategory" in p.rejected[0]["reason"]
+
+
+def test_folder_load_counts_every_row_and_a_repeated_download_as_duplicates(tmp_path):
+    import shutil
+    import warnings
+
+    import toolkit as tk
+
+    src = GA4 / "Traffic-Akquisition_Sitzung_Quelle_Medium.csv"
+    shutil.copy(src, tmp_path / src.name)
+    shutil.copy(src, tmp_path / (src.stem + " (1).csv"))           # the browser's name for a second download
+    shutil.copy(GA4 / "Events_Event_name.csv", tmp_path / "Events_Event_name.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                              # skipped rows are not "unreadable"
+        ds = tk.load(tmp_path, tz="Europe/Berlin")
+    r = ds.load_report[ds.load_report.table == "traffic"].set_index("file")
+    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
+    assert r.rows_read.sum() == 5 + 5 + 3 and r.rows_loaded.sum() == 4
+    assert r.duplicates_dropped.sum() == 4 and r.rows_rejected.sum() == 1 + 1 + 3
