@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from ._base import register
 from ._traffic import norm_header
-from .ga4 import _DASH, _RANGE, ReportDownload
+from .ga4 import ReportDownload, preamble_meta
 
 __all__ = ["UACSV", "UA_COLUMNS"]
 
@@ -60,25 +58,13 @@ _DAY_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d/%m/%y", "%m/%d/%y", "%d.
 
 
 def _meta(comments: list[str]) -> dict:
-    meta: dict = {}
-    texts = []
-    for c in comments:
-        if _DASH.match(c):
-            continue
-        m = _RANGE.match(c)
-        if m:
-            meta["start"], meta["end"] = m.group(1), m.group(2)
-            continue
-        t = c.lstrip("#").strip()
-        if t:
-            texts.append(t)
+    """View (property), report title and period: UA's block holds the view, then the report, then the range."""
+    meta = preamble_meta(comments)
+    texts = [meta.pop(k) for k in ("title", "segment") if k in meta]
     if texts:
         meta["property"] = texts[0]
     if len(texts) > 1:
         meta["title"] = texts[1]
-    for k in ("start", "end"):
-        if k in meta:
-            meta[k] = pd.Timestamp(meta[k])
     return meta
 
 
