@@ -155,8 +155,8 @@ class YouTubeStudioTable(Loader):
             col = found[name]
             if name == "duration_s":
                 vals, bad = _hms_seconds(raw[col])
-            else:
-                vals, bad = parse_int(raw[col])
+            else:  # subscribers is a net change: it can be negative
+                vals, bad = parse_int(raw[col], negative=name == "subscribers")
             probs.add(bad, col, raw[col], "a whole number (blank = not reported)")
             out[name] = vals
         if "avg_view_duration_s" in found:
