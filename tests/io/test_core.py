@@ -287,9 +287,11 @@ def test_impossible_counts_are_errors_naming_file_line_column_and_value(tmp_path
 def test_a_year_alone_or_out_of_range_is_not_read_as_a_date(tmp_path, value, why):
     f = tmp_path / "times.csv"
     f.write_text(f"platform,post_id,published_at,likes\nx,1,{value},5\n")
-    with pytest.raises(ExportFormatError, match=rf"^times.csv, line 2, column 'published_at': cannot read "
-                                                rf"'{value}' as a timestamp.*\({why}"):
+    with pytest.raises(ExportFormatError) as info:
         tk.load(f, tz="Europe/Berlin")
+    assert str(info.value).startswith(f"times.csv, line 2, column 'published_at': cannot read '{value}' as a "
+                                      f"timestamp (expected like")
+    assert f"in tz=) ({why}" in str(info.value) and "the cell is empty" not in str(info.value)
 
 
 def test_a_repeated_header_is_a_note_naming_both_columns_and_the_one_read(tmp_path):

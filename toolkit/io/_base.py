@@ -516,20 +516,18 @@ def parse_int(s: pd.Series, *, thousands: str | None = ",", decimal: str = ".",
     2**53 or more (``99999999999999999999999`` is not silently wrapped to a negative number), and a
     negative value unless ``negative=True`` (a count cannot be below zero).
     """
-    na = is_na_token(s)
-    t = s.fillna("").str.strip()
-    if thousands:
-        t = t.str.replace(thousands, "", regex=False)
-    t = t.str.replace("\u202f", "", regex=False).str.replace("\xa0", "", regex=False)
+    t = s.str.strip()
+    na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
+    t = t.str.replace(f"[{re.escape(thousands or '')}\u202f\xa0]", "", regex=True)
     if decimal != ".":
         t = t.str.replace(decimal, ".", regex=False)
-    num = pd.to_numeric(t.where(~na), errors="coerce")
-    bad = (num.isna() & ~na) | (num.notna() & ((num % 1 != 0) | (num.abs() >= MAX_COUNT)))
-    if not negative:
-        bad = bad | (num < 0)
-    bad = bad.fillna(True).astype(bool) & ~na
-    out = num.where(~bad).astype("Float64").round().astype("Int64")
-    return out, bad
+    num = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    num[na] = np.nan
+    with np.errstate(invalid="ignore"):
+        bad = ~na & (np.isnan(num) | (num % 1 != 0) | (np.abs(num) >= MAX_COUNT) | ((num < 0) & (not negative)))
+    num[bad] = np.nan
+    out = pd.Series(num, index=s.index).round().astype("Int64")
+    return out, pd.Series(bad, index=s.index)
 
 
 def parse_float(s: pd.Series, *, thousands: str | None = ",", decimal: str = ".") -> tuple[pd.Series, pd.Series]:
@@ -583,14 +581,16 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
 
     Returns ``(UTC series, date_only mask, bad mask)``.
     """
-    na = is_na_token(s)
-    t = s.fillna("").str.strip()
-    date_only = (t.str.match(_DATE_ONLY_RE) & ~na).astype(bool)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    t = s.str.strip()
+    na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
+    t = t.fillna("")
+    date_only = t.str.match(_DATE_ONLY_RE).to_numpy(dtype=bool) & ~na
     # A year alone ("2024") or a year and month are not a time: ISO 8601 parsing would make them
     # the first of January / of the month, a silently wrong date.
-    todo = ~na & ~t.str.fullmatch(_YEAR_MONTH_RE).fillna(False).astype(bool)
-    aware = t.str.contains(_OFFSET_RE, regex=True)
+    year_only = ~na & t.str.fullmatch(_YEAR_MONTH_RE).to_numpy(dtype=bool)
+    todo = ~na & ~year_only
+    aware = t.str.contains(_OFFSET_RE, regex=True).to_numpy(dtype=bool)
+    utc = np.full(len(s), np.datetime64("NaT", "ns"))
     for fmt in formats:
         for is_aware in (True, False):
             sel = todo & (aware == is_aware)
@@ -605,17 +605,19 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
                 parsed = pd.to_datetime(vals, errors="coerce", format=fmt, utc=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
             # nanoseconds (years 1678-2261), so such values are bad cells, not an overflow later.
-            ok = parsed.notna() & (parsed >= (_FIRST_UTC if is_aware else _FIRST)) & \
-                (parsed <= (_LAST_UTC if is_aware else _LAST))
+            ok = (parsed.notna() & (parsed >= (_FIRST_UTC if is_aware else _FIRST))
+                  & (parsed <= (_LAST_UTC if is_aware else _LAST))).to_numpy(dtype=bool)
             if not ok.any():
                 continue
             got = parsed[ok].astype("datetime64[ns, UTC]" if is_aware else "datetime64[ns]")
-            if not is_aware:
-                got = localize(got, tz or DEFAULT_TZ)
-            out.loc[got.index] = got.dt.tz_convert("UTC")
-            todo = todo & out.isna()
-    bad = (todo & ~na).astype(bool)
-    return out, date_only, bad
+            got = got.dt.tz_convert("UTC") if is_aware else localize(got, tz or DEFAULT_TZ)
+            rows = np.flatnonzero(sel)[ok]
+            utc[rows] = got.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            todo[rows] = False
+        if not todo.any():
+            break
+    out = pd.Series(utc, index=s.index).dt.tz_localize("UTC")
+    return out, pd.Series(date_only, index=s.index), pd.Series(todo | year_only, index=s.index)
 
 
 def localize(naive: pd.Series, tz: str) -> pd.Series:

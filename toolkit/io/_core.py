@@ -586,25 +586,25 @@ def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
         except SchemaError as exc:
             raise ExportFormatError(f"{source.name}: the rows read do not fit the {name} table ({exc}). This is "
                                     f"a bug in the toolkit, please report it with the file.", file=source.name) from exc
-        if "text" in frame.columns:
+        if "text" in frame.columns and frame["text"].hasnans:
             frame["text"] = frame["text"].fillna("")  # no text is "", never <NA>
         drop = np.zeros(len(frame), dtype=bool)
         for col in table.columns:
-            if col.name == "source_file":  # filled in by load()
+            if col.name == "source_file" or not len(frame):  # source_file is filled in by load()
                 continue
             s = frame[col.name]
-            if col.dtype == "Int64":
-                bad = ((s < 0) | (s >= MAX_COUNT)).fillna(False).to_numpy(dtype=bool)
-                why = "a count must be a whole number from 0 to 2**53"
-            elif col.dtype == "Float64":
-                bad = s.isin([np.inf, -np.inf]).to_numpy(dtype=bool)
-                why = "infinite"
+            why = ""
+            if col.dtype in ("Int64", "Float64"):
+                num = s.to_numpy(dtype="float64", na_value=np.nan)
+                with np.errstate(invalid="ignore"):
+                    bad = (num < 0) | (num >= MAX_COUNT) if col.dtype == "Int64" else np.isinf(num)
+                why = "a count must be a whole number from 0 to 2**53" if col.dtype == "Int64" else "infinite"
             else:
                 bad = np.zeros(len(frame), dtype=bool)
-                why = ""
             if not col.nullable and col.dtype != "bool":
                 empty = s.isna().to_numpy(dtype=bool)
-                bad, why = bad | empty, why or "the cell is empty"
+                if empty.any():
+                    bad, why = bad | empty, why or "the cell is empty"
             bad &= ~drop
             if not bad.any():
                 continue
@@ -737,7 +737,7 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
         for table in [t for t in counts if t]:
             frame = parsed.tables.get(table)
             if frame is None:
-                frame = TABLES[table].empty()
+                frame = _empty(table)
             frame = frame.copy()
             if "source_file" not in frame.columns or frame["source_file"].isna().all():
                 frame["source_file"] = name
@@ -769,8 +769,7 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
     skipped_rows = pd.DataFrame([{"file": s.name, "format": s.format, "table": "", "rows_read": s.rows_read,
                                   "rows_loaded": 0, "duplicates_dropped": 0, "rows_rejected": s.rows_read,
                                   "notes": s.note} for s in skipped], columns=REPORT_COLUMNS)
-    report = pd.concat([report.drop(columns="_order"), skipped_rows], ignore_index=True) if len(skipped_rows) \
-        else report.drop(columns="_order")
+    report = pd.concat([report.drop(columns="_order"), skipped_rows], ignore_index=True)
     for c in ("rows_read", "rows_loaded", "duplicates_dropped", "rows_rejected"):
         report[c] = report[c].astype("int64")
     rejected = pd.DataFrame(rejected_rows, columns=["file", "table", "line", "column", "kind", "reason"])
@@ -780,6 +779,16 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
         warnings.warn(f"load(): rejected {invalid:,} row(s) that could not be read; see Dataset.rejected and the load report.",
                       stacklevel=3)
     return Dataset(out["posts"], out["comments"], out["daily"], report, rejected, ctx.tz)
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _empty(table: str) -> pd.DataFrame:
+    """A zero-row canonical table (built once per process; a copy each time)."""
+    if table not in _EMPTY:
+        _EMPTY[table] = TABLES[table].empty()
+    return _EMPTY[table].copy()
 
 
 def _fill_account(frame: pd.DataFrame, posts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -820,7 +829,7 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     """
     frames = [f for f in frames if len(f)]
     if not frames:
-        return table.empty(), {}
+        return _empty(table.name), {}
     data = pd.concat(frames, ignore_index=True)  # each frame was cast to the schema when read
     data["_row"] = range(len(data))
     key = list(table.key)
