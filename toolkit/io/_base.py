@@ -565,7 +565,7 @@ _YEAR_MONTH_RE = r"\d{4}(?:[-/.]\d{1,2})?"
 #: that converting between zones cannot overflow.
 _FIRST, _LAST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59")
 _FIRST_UTC, _LAST_UTC = _FIRST.tz_localize("UTC"), _LAST.tz_localize("UTC")
-_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{2}(?::?\d{2})?)\s*$"
+_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)\s*$"
 
 
 def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, ...] = (None,),
@@ -596,13 +596,7 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             sel = todo & (aware == is_aware)
             if not sel.any():
                 continue
-            vals = t[sel]
-            if fmt is None and not dayfirst:
-                parsed = pd.to_datetime(vals, errors="coerce", format="ISO8601", utc=is_aware)
-            elif fmt is None:
-                parsed = pd.to_datetime(vals, errors="coerce", dayfirst=True, utc=is_aware)
-            else:
-                parsed = pd.to_datetime(vals, errors="coerce", format=fmt, utc=is_aware)
+            parsed = _to_datetime(t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
             # nanoseconds (years 1678-2261), so such values are bad cells, not an overflow later.
             ok = (parsed.notna() & (parsed >= (_FIRST_UTC if is_aware else _FIRST))
@@ -618,6 +612,33 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             break
     out = pd.Series(utc, index=s.index).dt.tz_localize("UTC")
     return out, pd.Series(date_only, index=s.index), pd.Series(todo | year_only, index=s.index)
+
+
+def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:
+    """``pd.to_datetime`` of one kind of value (with or without a zone), NaT where it fails.
+
+    pandas raises, even with ``errors="coerce"``, when values with and without a zone are mixed;
+    then (rare: an offset the zone pattern does not know) the values are read one by one and a
+    value of the other kind becomes NaT, so it is reported as a bad cell.
+    """
+    kw = {"format": "ISO8601"} if fmt is None and not dayfirst else {"dayfirst": True} if fmt is None \
+        else {"format": fmt}
+    try:
+        parsed = pd.to_datetime(vals, errors="coerce", utc=aware, **kw)
+        if pd.api.types.is_datetime64_any_dtype(parsed.dtype) and \
+                (aware or not isinstance(parsed.dtype, pd.DatetimeTZDtype)):
+            return parsed
+    except (ValueError, TypeError, OverflowError):
+        pass
+    one = []
+    for v in vals:
+        try:
+            ts = pd.to_datetime(v, errors="coerce", utc=aware, **kw)
+        except (ValueError, TypeError, OverflowError):
+            ts = pd.NaT
+        keep = ts is not pd.NaT and (aware or ts.tzinfo is None) and _FIRST.year <= ts.year <= _LAST.year
+        one.append(ts if keep else pd.NaT)
+    return pd.Series(one, index=vals.index, dtype="datetime64[ns, UTC]" if aware else "datetime64[ns]")
 
 
 def localize(naive: pd.Series, tz: str) -> pd.Series:

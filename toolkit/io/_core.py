@@ -24,7 +24,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
-from ..schema import TABLES
+from ..schema import _PLATFORM_RE, TABLES
 from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
 __all__ = ["Dataset", "load", "read", "REPORT_COLUMNS", "LIMITS", "UNREADABLE", "UNRECOGNISED"]
@@ -601,6 +601,10 @@ def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
                 why = "a count must be a whole number from 0 to 2**53" if col.dtype == "Int64" else "infinite"
             else:
                 bad = np.zeros(len(frame), dtype=bool)
+            if col.name == "platform":
+                odd = ~s.str.fullmatch(_PLATFORM_RE).fillna(True).to_numpy(dtype=bool)
+                if odd.any():
+                    bad, why = bad | odd, "not a platform name (lowercase letters, digits, '_', '.', '-')"
             if not col.nullable and col.dtype != "bool":
                 empty = s.isna().to_numpy(dtype=bool)
                 if empty.any():
@@ -740,7 +744,7 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
                 frame = _empty(table)
             frame = frame.copy()
             if "source_file" not in frame.columns or frame["source_file"].isna().all():
-                frame["source_file"] = name
+                frame["source_file"] = pd.Series(name, index=frame.index, dtype="string")
             frame["_order"] = order
             frame["_exported_at"] = parsed.exported_at if parsed.exported_at is not None else pd.NaT
             frames[table].append(frame)
@@ -831,8 +835,12 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     if not frames:
         return _empty(table.name), {}
     data = pd.concat(frames, ignore_index=True)  # each frame was cast to the schema when read
-    data["_row"] = range(len(data))
     key = list(table.key)
+    if not data.duplicated(key).any():  # the usual case: nothing to merge, keep the order read
+        kept = _as_schema(data.drop(columns=["_order", "_exported_at"]), table)
+        table.validate(kept)
+        return kept, {}
+    data["_row"] = range(len(data))
     ordered = data.sort_values(["_exported_at", "_order", "_row"], na_position="first", kind="stable")
     dup = ordered.duplicated(key, keep="last")
     dropped = ordered.loc[dup, "_order"].value_counts().to_dict() if dup.any() else {}
@@ -860,6 +868,15 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
             kept.loc[filled.index, c] = filled[c].astype(kept[c].dtype)
     kept = kept.sort_values("_row", kind="stable")
     kept = kept.drop(columns=["_order", "_exported_at", "_row"]).reset_index(drop=True)
-    kept = table.conform(kept)
+    kept = _as_schema(kept, table)
     table.validate(kept)
     return kept, {int(k): int(v) for k, v in dropped.items()}
+
+
+def _as_schema(frame: pd.DataFrame, table) -> pd.DataFrame:
+    """``table.conform(frame)``, skipped when every canonical column already has its dtype."""
+    if all(c.name in frame.columns and str(frame[c.name].dtype) == str(pd.api.types.pandas_dtype(c.pandas_dtype))
+           for c in table.columns):  # compared by name: pandas' "str" dtype == "string" is True
+        extra = [c for c in frame.columns if c not in table.names]
+        return frame[table.names + extra]
+    return table.conform(frame)

@@ -219,6 +219,8 @@ class GenericCSV(Loader):
                 if col == "platform":
                     vals = vals.str.strip().str.lower()
                     probs.add(vals.isna(), _orig(mapping, col), s, "a platform name (the cell is empty)")
+                    probs.add(~vals.str.fullmatch(r"[a-z][a-z0-9_.-]*").fillna(True).astype(bool), _orig(mapping, col),
+                              s, "a platform name (lowercase letters, digits, '_', '.' or '-', like 'facebook')")
                 elif not spec.column(col).nullable and col != "text":
                     probs.add(vals.isna(), _orig(mapping, col), s, f"a {col} (the cell is empty)")
                 out[col] = vals

@@ -247,13 +247,13 @@ def _fb_post(rec: dict, sub: str):
     if ts is None:
         return None, ("timestamp", rec.get("timestamp"), "a Unix time in seconds")
     text = ""
-    for d in rec.get("data") or []:
+    for d in rec.get("data") if isinstance(rec.get("data"), list) else []:
         if isinstance(d, dict) and isinstance(d.get("post"), str):
             text = d["post"]
             break
     mtype = "text"
-    for att in rec.get("attachments") or []:
-        for item in (att.get("data") or []) if isinstance(att, dict) else []:
+    for att in rec.get("attachments") if isinstance(rec.get("attachments"), list) else []:
+        for item in att["data"] if isinstance(att, dict) and isinstance(att.get("data"), list) else []:
             if not isinstance(item, dict):
                 continue
             if isinstance(item.get("media"), dict):
