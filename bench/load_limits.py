@@ -47,7 +47,9 @@ if sys.argv[1] != "-":
     except Exception as exc:
         out["outcome"] = f"{type(exc).__name__}: {str(exc)[:220]}"
     out["seconds"] = time.perf_counter() - t
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's peak resident memory (ru_maxrss would include the parent's at fork time)
+hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM")]
+out["peak_mb"] = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
 
@@ -56,7 +58,7 @@ def measure(path: Path | None, timeout: float = 600) -> dict:
     """Run load() on ``path`` in a fresh process; outcome, seconds and peak RSS in MB."""
     start = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, "-c", _CHILD, str(path) if path else "-"], capture_output=True,
+        proc = subprocess.run([sys.executable, "-c", _CHILD, path.name if path else "-"], capture_output=True,
                               text=True, timeout=timeout, cwd=path.parent if path else None)
     except subprocess.TimeoutExpired:
         return {"outcome": f"no answer within {timeout:.0f} s", "seconds": timeout, "peak_mb": float("nan")}
@@ -67,13 +69,13 @@ def measure(path: Path | None, timeout: float = 600) -> dict:
 
 
 def bomb(path: Path, size: int = 1024**3) -> Path:
-    """A zip whose one CSV member unpacks to ``size`` bytes (rows differ a little, like data)."""
+    """A zip whose one CSV member unpacks to ``size`` bytes: rows that repeat every 100 (a few MB)."""
     row = "facebook,{i},2024-03-01T10:00:00Z,5\n"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         with zf.open("posts/Mar-01-2024_Mar-31-2024.csv", "w", force_zip64=True) as fh:
             fh.write(b"platform,post_id,published_at,likes\n")
             written = 0
-            block = "".join(row.format(i=i % 1000) for i in range(30_000)).encode()
+            block = "".join(row.format(i=i % 100) for i in range(30_000)).encode()
             while written + len(block) <= size:
                 fh.write(block)
                 written += len(block)

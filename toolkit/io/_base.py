@@ -63,7 +63,7 @@ DEFAULT_TZ = "UTC"
 #:     Archives inside archives: 2 reads a zip inside the downloaded zip, not a zip inside that.
 #: ``max_columns``
 #:     Columns of a CSV header (after dropping columns that have neither a name nor a value).
-LIMITS = {"max_file_bytes": 512 * 1024**2, "max_total_bytes": 2 * 1024**3, "max_members": 20_000,
+LIMITS = {"max_file_bytes": 256 * 1024**2, "max_total_bytes": 2 * 1024**3, "max_members": 20_000,
           "max_depth": 2, "max_columns": 2_000}
 
 _NA_TOKENS = {"", "-", "--", "n/a", "N/A", "NA", "null", "None", "nan", "NaN", "undefined"}

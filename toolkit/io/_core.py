@@ -471,7 +471,8 @@ def _read_one(source: Source, ctx: Context, *, strict: bool) -> tuple[str, Parse
     except ToolkitError as exc:
         if strict:
             raise
-        rows = _count_rows(source, ctx) if ctx.errors == "raise" and getattr(exc, "line", None) else 0
+        cell = isinstance(exc, ExportFormatError) and (exc.line is not None or exc.column is not None)
+        rows = _count_rows(source, ctx) if ctx.errors == "raise" and cell else 0
         return _Unreadable(source.name, exc, rows_read=rows)
 
 

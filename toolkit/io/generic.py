@@ -224,9 +224,9 @@ class GenericCSV(Loader):
                 elif not spec.column(col).nullable and col != "text":
                     probs.add(vals.isna(), _orig(mapping, col), s, f"a {col} (the cell is empty)")
                 out[col] = vals
-        for col in extra:
-            if col not in out.columns and normalise_name(col) not in spec.names:
-                out[col] = raw[col]
+        kept = [c for c in dict.fromkeys(extra) if c not in out.columns and normalise_name(c) not in spec.names]
+        if kept:  # one concat: inserting thousands of columns one by one took minutes
+            out = pd.concat([out, raw[kept]], axis=1)
         ids = [c for c in ("post_id", "comment_id", "parent_id") if c in out.columns]
         for c in ids:
             mangled = out[c].fillna("").str.match(r"^\d+(?:[.,]\d+)?[eE][+]\d+$")
