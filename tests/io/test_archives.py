@@ -3,6 +3,7 @@
 import io
 import os
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -75,9 +76,13 @@ def test_nested_zip(tmp_path):
     with zipfile.ZipFile(inner, "w") as zf:
         zf.writestr("posts/Mar.csv", FB.read_bytes())
     z = _zip(tmp_path / "outer.zip", {"part1/inner.zip": inner.getvalue(), "readme.txt": b"hi"})
-    ds = tk.load(z, tz="Europe/Berlin")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a readme is not a broken export: listed, not warned about
+        ds = tk.load(z, tz="Europe/Berlin")
     assert len(ds.posts) == 3
     assert ds.posts.source_file.iloc[0] == "outer.zip!part1/inner.zip!posts/Mar.csv"
+    rep = ds.load_report.set_index("file")
+    assert rep.loc["outer.zip!readme.txt", "format"] == "unrecognised"
 
 
 def test_nested_zip_over_the_limit_is_refused(tmp_path, monkeypatch):

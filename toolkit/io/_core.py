@@ -695,10 +695,10 @@ def _diagnose(source: Source) -> tuple[str, ExportFormatError]:
             list(data[0])[:6] if isinstance(data, list) and data and isinstance(data[0], dict) else []
         return err(UNRECOGNISED, f"{name}: JSON, but not a recognised export (keys: {keys}); skipped.")
     lines = head.splitlines()
-    if len(lines) <= 1 and not source.text.endswith(("\n", "\r")) and len(source.text) < 8192:
-        first = lines[0][:120] if lines else ""
-        return err(UNREADABLE, f"{name}: a single line without a line end ({first!r}): the file is cut off or not "
-                               f"an export. Export it again, or remove it from the folder.")
+    if source.suffix in (".csv", ".tsv") and len(lines) == 1 and not source.text.endswith(("\n", "\r")) and \
+            len(source.text) < 8192 and any(d in lines[0] for d in ",;\t"):
+        return err(UNREADABLE, f"{name}: only part of a header line ({lines[0][:120]!r}) and no data: the file "
+                               f"is cut off. Export it again, or remove it from the folder.")
     first = lines[0][:200] if lines else ""
     return err(UNRECOGNISED, f"{name}: not a recognised export (first line: {first!r}); skipped. For "
                              f"a CSV of your own, name the columns like the canonical tables (toolkit.schema) or "
