@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 import warnings
 from pathlib import Path
 
@@ -118,9 +119,13 @@ def test_unrecognised_file_is_an_error_alone_and_a_counted_skip_in_a_folder(tmp_
         tk.load(FIX / "not_an_export.csv")
     shutil.copy(FIX / "not_an_export.csv", tmp_path / "x.csv")
     shutil.copy(FIX / "daily_ok.csv", tmp_path / "daily.csv")
-    ds = tk.load(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a well-formed file the toolkit does not read is no reason to warn
+        ds = tk.load(tmp_path)
     skipped = ds.load_report[ds.load_report["format"] == "unrecognised"]
     assert skipped["file"].tolist() == [f"{tmp_path.name}/x.csv"]
+    assert skipped["notes"].iloc[0].startswith(f"{tmp_path.name}/x.csv: not a recognised export (first line:")
+    assert ds.unreadable.empty
 
 
 def test_zone_less_times_without_tz_warn_once_and_say_so():
@@ -180,3 +185,180 @@ def test_exported_at_column_makes_a_file_win_duplicates(tmp_path):
     ds = tk.load(tmp_path)
     assert ds.posts["likes"].tolist() == [50]  # a.csv is the newer export although read first
     assert "exported_at" not in ds.posts.columns
+
+
+# --- one file never costs the folder (issue #18.1, #10.1) ----------------------------------------------
+
+
+def _folder(tmp_path, files: dict) -> Path:
+    for name, content in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copy(content, target)
+        else:
+            target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return tmp_path
+
+
+def test_a_bad_cell_makes_its_file_unreadable_in_a_folder_and_the_rest_loads(tmp_path):
+    d = _folder(tmp_path / "exports", {"a_posts.csv": FIX / "posts_ok.csv", "b_bad.csv": FIX / "bad_count_line_3.csv",
+                                       "sub/daily.csv": FIX / "daily_ok.csv"})
+    with pytest.warns(UserWarning) as caught:
+        ds = tk.load(d, tz="UTC")
+    messages = [str(w.message) for w in caught if "could not be read" in str(w.message)]
+    assert messages == ["load(): 1 of 3 file(s) could not be read and were skipped: exports/b_bad.csv (line 3, "
+                        "column 'likes': cannot read 'viele' as a whole number in En...). Everything "
+                        "else was loaded; Dataset.unreadable says why and what to do (or pass strict=True to stop "
+                        "at the first such file)."]
+    assert (len(ds.posts), len(ds.daily)) == (4, 2)
+    bad = ds.load_report.set_index("file").loc["exports/b_bad.csv"]
+    # the rows of the unreadable file are counted (by reading it again in reject mode), none loaded
+    assert (bad["format"], bad["table"], bad["rows_read"], bad["rows_loaded"], bad["rows_rejected"]) == \
+        ("unreadable", "", 3, 0, 3)
+    assert bad["notes"].startswith("exports/b_bad.csv, line 3, column 'likes': cannot read 'viele'")
+    assert ds.unreadable.columns.tolist() == ["file", "rows_read", "notes"]
+    assert ds.unreadable["file"].tolist() == ["exports/b_bad.csv"]
+    _invariant(ds.load_report)
+    # errors="reject": the same file loads its good rows and rejects the bad one with its reason
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(d, tz="UTC", errors="reject")
+    assert ds.unreadable.empty and len(ds.posts) == 6
+    _invariant(ds.load_report)
+
+
+def test_strict_stops_at_the_first_unreadable_file_and_a_named_file_raises_its_own_error(tmp_path):
+    d = _folder(tmp_path / "exports", {"a.csv": FIX / "posts_ok.csv", "b.csv": b"", "c.csv": FIX / "daily_ok.csv"})
+    with pytest.raises(ExportFormatError, match=r"^exports/b.csv: the file is empty"):
+        tk.load(d, tz="UTC", strict=True)
+    with pytest.raises(ExportFormatError, match=r"^b.csv: the file is empty"):
+        tk.load(d / "b.csv")
+    with pytest.raises(ExportFormatError, match=r"^b.csv: the file is empty"):
+        tk.load(d / "b.csv", errors="reject")
+    with pytest.raises(ParameterError, match="strict='yes'"):
+        tk.load(d, strict="yes")
+
+
+def test_a_folder_where_no_file_is_readable_names_the_folder_and_why(tmp_path):
+    d = _folder(tmp_path / "nothing_good", {"a.csv": b"", "b.csv": b"\x00\x01\x02garbage\x00" * 50,
+                                            "c.json": '[{"timestamp": 17'})
+    with pytest.raises(InputFileError) as info:
+        tk.load(d)
+    msg = str(info.value)
+    assert msg.startswith(f"{d}: none of the 3 file(s) could be read (3 unreadable): nothing_good/a.csv: the file "
+                          f"is empty.")
+    assert "nothing_good/b.csv: binary content" in msg
+    assert "nothing_good/c.json, line 1: not valid JSON" in msg and "cut off" in msg
+
+
+def test_lists_are_isolated_like_folders(tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.warns(UserWarning, match="1 of 2 file"):
+        ds = tk.load([tmp_path / "empty.csv", FIX / "daily_ok.csv"])
+    assert len(ds.daily) == 2 and ds.unreadable["file"].tolist() == ["empty.csv"]
+
+
+# --- no silent wrong values (issue #18.4) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, why", [
+    ("-5", "a count cannot be negative"),
+    ("inf", "infinite"),
+    ("99999999999999999999999", "larger than any real count"),
+    ("9007199254740993", "larger than any real count"),
+])
+def test_impossible_counts_are_errors_naming_file_line_column_and_value(tmp_path, value, why):
+    f = tmp_path / "counts.csv"
+    f.write_text(f"platform,post_id,published_at,likes\nx,1,2024-03-01T10:00:00Z,5\nx,2,2024-03-01T11:00:00Z,{value}\n")
+    with pytest.raises(ExportFormatError, match=rf"^counts.csv, line 3, column 'likes': cannot read '{value}' as a "
+                                                rf"whole number .*\({why}"):
+        tk.load(f)
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(f, errors="reject")
+    assert ds.posts["likes"].tolist() == [5]
+    assert why in ds.rejected["reason"].iloc[0] and ds.rejected["line"].iloc[0] == 3
+    _invariant(ds.load_report)
+
+
+@pytest.mark.parametrize("value, why", [
+    ("2024", "a year alone"), ("2024-03", "a year alone, or year and month"),
+    ("0024-03-01 10:00", "year 0024 is outside"), ("9999-12-31 23:59", "year 9999 is outside"),
+])
+def test_a_year_alone_or_out_of_range_is_not_read_as_a_date(tmp_path, value, why):
+    f = tmp_path / "times.csv"
+    f.write_text(f"platform,post_id,published_at,likes\nx,1,{value},5\n")
+    with pytest.raises(ExportFormatError) as info:
+        tk.load(f, tz="Europe/Berlin")
+    assert str(info.value).startswith(f"times.csv, line 2, column 'published_at': cannot read '{value}' as a "
+                                      f"timestamp (expected like")
+    assert f"in tz=) ({why}" in str(info.value) and "the cell is empty" not in str(info.value)
+
+
+def test_a_repeated_header_is_a_note_naming_both_columns_and_the_one_read(tmp_path):
+    f = tmp_path / "dup.csv"
+    f.write_text("platform,post_id,published_at,likes,post_id,likes\n"
+                 "x,1,2024-03-01T10:00:00Z,5,1,50\nx,2,2024-03-01T11:00:00Z,6,2,6\n")
+    ds = tk.load(f)
+    assert ds.posts[["post_id", "likes"]].values.tolist() == [["1", 5], ["2", 6]]
+    notes = ds.load_report["notes"].iloc[0]
+    assert "columns 2 and 5 are both named 'post_id': column 2 (the first) is read, column 5 is ignored (the same " \
+           "values in every row)" in notes
+    assert "columns 4 and 6 are both named 'likes': column 4 (the first) is read, column 6 is ignored (values " \
+           "differ in 1 row(s))" in notes
+
+
+def test_one_cp1252_line_in_a_utf8_file_is_noted_and_the_rest_is_not_mojibake(tmp_path):
+    f = tmp_path / "mixed.csv"
+    f.write_bytes("platform,post_id,published_at,text\n"
+                  "x,1,2024-03-01T10:00:00Z,Grüße aus München ☕\n".encode("utf-8")
+                  + "x,2,2024-03-01T11:00:00Z,Kaffee für Jörg\n".encode("cp1252")
+                  + "x,3,2024-03-01T12:00:00Z,Schöne Grüße\n".encode("utf-8"))
+    ds = tk.load(f)
+    assert ds.posts["text"].tolist() == ["Grüße aus München ☕", "Kaffee für Jörg", "Schöne Grüße"]
+    assert "line(s) 3: 2 byte(s) that are not UTF-8 in a UTF-8 file were read as Windows-1252" in \
+        ds.load_report["notes"].iloc[0]
+
+
+def test_a_german_excel_file_is_still_cp1252_without_a_note(tmp_path):
+    f = tmp_path / "de.csv"
+    f.write_bytes("platform;post_id;published_at;text\r\nx;1;01.03.2024 10:00;Grüße\r\n".encode("cp1252"))
+    ds = tk.load(f, tz="Europe/Berlin")
+    assert ds.posts["text"].tolist() == ["Grüße"]
+    assert "Windows-1252" not in ds.load_report["notes"].iloc[0]
+
+
+# --- bounded time on wide files (issue #18.3) --------------------------------------------------------------
+
+
+def test_fifty_thousand_empty_columns_load_quickly_and_are_noted(tmp_path):
+    f = tmp_path / "wide.csv"
+    rows = ["platform,post_id,published_at,likes" + "," * 50_000]
+    rows += [f"x,{i},2024-03-01T10:00:00Z,{i}" + "," * 50_000 for i in range(10)]
+    f.write_text("\n".join(rows) + "\n")
+    assert 450_000 < f.stat().st_size < 600_000
+    start = time.perf_counter()
+    ds = tk.load(f)
+    assert time.perf_counter() - start < 10  # was more than 300 s before the columns were dropped
+    assert len(ds.posts) == 10
+    assert "50,000 column(s) without a name and without any value ignored" in ds.load_report["notes"].iloc[0]
+
+
+def test_more_named_columns_than_the_limit_are_refused_with_the_key(tmp_path):
+    f = tmp_path / "wide_named.csv"
+    f.write_text("platform,post_id,published_at," + ",".join(f"c{i}" for i in range(3000)) + "\n"
+                 + "x,1,2024-03-01T10:00:00Z" + "," * 3000 + "\n")
+    with pytest.raises(ExportFormatError, match=r"^wide_named.csv, line 1: the header has 3,003 columns, more than "
+                                                r"the limit of 2,000 .*toolkit.io.LIMITS\['max_columns'\]"):
+        tk.load(f)
+
+
+def test_a_row_cut_inside_a_quoted_cell_is_never_loaded_as_a_shorter_text(tmp_path):
+    f = tmp_path / "cut.csv"
+    f.write_text('platform,post_id,published_at,text\nx,1,2024-03-01T10:00:00Z,"ganz"\n'
+                 'x,2,2024-03-01T11:00:00Z,"Dieser Text wurde abgeschn')
+    with pytest.raises(ExportFormatError, match=r"^cut.csv, line 3: the file ends inside a quoted cell"):
+        tk.load(f)
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(f, errors="reject")
+    assert ds.posts["text"].tolist() == ["ganz"]
+    _invariant(ds.load_report)

@@ -1,6 +1,8 @@
 """load() over folders: overlapping monthly exports, the load-report invariant, missing and empty files."""
 
+import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -102,3 +104,72 @@ def test_header_only_export_loads_zero_rows(tmp_path):
 def test_empty_folder(tmp_path):
     with pytest.raises(InputFileError, match="no files found"):
         tk.load(tmp_path)
+
+
+# --- the samples plus each kind of bad file (issue #18.1) --------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+BAD = Path(__file__).resolve().parents[1] / "fixtures" / "core" / "bad"
+#: Each broken file and what its load-report note must say.
+BAD_FILES = {
+    "empty.csv": "the file is empty",
+    "cut_off_your_posts_1.json": "line 25: not valid JSON",
+    "cut_off_Apr-01-2024_Apr-30-2024_1012346.csv": "line 7: the file ends inside a quoted cell",
+    "binary_junk.csv": "binary content",
+    "login_page_May-01-2024_May-31-2024_1012347.csv": "an HTML web page ('Facebook – log in or sign up')",
+    "~$Beiträge.xlsx": "a lock file that a spreadsheet program (Excel or LibreOffice) writes while 'Beiträge.xlsx' is open",
+    ".~lock.x.csv#": "a lock file that a spreadsheet program (Excel or LibreOffice) writes while 'x.csv' is open",
+    "broken.zip": "cannot open the archive",
+    "encrypted.zip!Mar-01-2024_Mar-31-2024_1012345.csv": "the member is encrypted (password-protected)",
+}
+
+
+@pytest.fixture(scope="module")
+def samples_and_bad_files():
+    """The samples folder and the folder of broken files, loaded together once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = tk.load([SAMPLES, BAD], tz="Europe/Berlin", progress=False)
+    return ds, [str(w.message) for w in caught]
+
+
+def test_samples_plus_every_bad_file_load_like_the_samples_alone(samples_and_bad_files, sample_dataset):
+    ds, _ = samples_and_bad_files
+    assert (len(ds.posts), len(ds.comments), len(ds.daily)) == \
+        (len(sample_dataset.posts), len(sample_dataset.comments), len(sample_dataset.daily))
+    pd.testing.assert_frame_equal(ds.posts, sample_dataset.posts)
+    assert _invariant(ds.load_report)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_each_bad_file_has_one_unreadable_row_with_reason_and_remedy(samples_and_bad_files, name):
+    ds, _ = samples_and_bad_files
+    rows = ds.load_report[ds.load_report.file == f"bad/{name}"]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row.format, row.table, row.rows_loaded, row.rows_rejected) == ("unreadable", "", 0, row.rows_read)
+    assert row.notes.startswith(f"bad/{name}")
+    assert BAD_FILES[name] in row.notes
+    assert any(w in row.notes for w in ("again", "delete it", "remove it", "Unpack")), row.notes
+
+
+def test_the_bad_files_are_announced_once(samples_and_bad_files):
+    ds, messages = samples_and_bad_files
+    unread = [m for m in messages if "could not be read and were skipped" in m]
+    assert len(unread) == 1
+    assert re.match(r"load\(\): 9 of \d+ file\(s\) could not be read and were skipped: bad/\.~lock\.x\.csv# \(a lock",
+                    unread[0])
+    assert "and 4 more" in unread[0]
+    assert sorted(ds.unreadable.file) == sorted(f"bad/{n}" for n in BAD_FILES)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in BAD_FILES if "!" not in n))
+def test_each_bad_file_next_to_a_good_one(tmp_path, name):
+    shutil.copy(BAD / name, tmp_path / name)
+    shutil.copy(MAR, tmp_path / MAR.name)
+    with pytest.warns(UserWarning, match="1 of 2 file"):
+        ds = tk.load(tmp_path, tz="Europe/Berlin")
+    assert len(ds.posts) == 3 and ds.unreadable.file.tolist() == [f"{tmp_path.name}/{name}"]
+    assert _invariant(ds.load_report)
+    with pytest.raises((ExportFormatError, InputFileError), match=rf"^{re.escape(tmp_path.name)}/"):
+        tk.load(tmp_path, tz="Europe/Berlin", strict=True)

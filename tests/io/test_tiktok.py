@@ -7,7 +7,7 @@ import pytest
 
 from tests.io._util import assert_invariant, no_unreadable_rows_warning
 import toolkit as tk
-from toolkit.errors import ExportFormatError
+from toolkit.errors import ExportFormatError, InputFileError
 from toolkit.io.tiktok import comment_id, infer_years
 
 FIX = Path(__file__).parent.parent / "fixtures" / "io" / "tiktok"
@@ -145,8 +145,10 @@ def test_resaved_overview_with_german_thousands():
 
 def test_no_evidence_in_the_load_names_what_was_tried(tmp_path):
     (tmp_path / "Overview.csv").write_bytes((FIX / "no-year" / "Overview.csv").read_bytes())
-    with pytest.raises(ExportFormatError, match=r"Overview.csv, line 2, column 'Date': the dates have no year.*"
-                                                r"sibling files.*Pass year=2024"):
+    expected = r"Overview.csv, line 2, column 'Date': the dates have no year.*sibling files.*Pass year=2024"
+    with pytest.raises(ExportFormatError, match=expected):
+        tk.load(tmp_path / "Overview.csv")  # a file named alone: its own error
+    with pytest.raises(InputFileError, match="none of the 1 file.*Pass year=2024"):  # nothing else to load
         tk.load(tmp_path)
     assert _days(tk.load(tmp_path, year=2025))["2024-12-30"] == 820
 

@@ -16,9 +16,11 @@ the load report).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import threading
 import warnings
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,10 +43,28 @@ __all__ = [
     "decode",
     "sniff_delimiter",
     "check_tz",
+    "LIMITS",
 ]
 
 #: Time zone assumed for exports that carry no zone when ``tz=`` is not given (with a warning).
 DEFAULT_TZ = "UTC"
+
+#: Limits that keep :func:`toolkit.io.load` within bounded memory and time whatever the bytes.
+#: Raise one for a file you trust, e.g. ``toolkit.io.LIMITS["max_file_bytes"] = 2 * 1024**3``.
+#:
+#: ``max_file_bytes``
+#:     Size of one file: a file on disk, or a member of a zip/tar as unpacked (checked on the
+#:     archive's declared size and again while unpacking, so a header that lies cannot pass).
+#: ``max_total_bytes``
+#:     Everything unpacked from one archive, nested archives included (zip bombs).
+#: ``max_members``
+#:     Members of one archive.
+#: ``max_depth``
+#:     Archives inside archives: 2 reads a zip inside the downloaded zip, not a zip inside that.
+#: ``max_columns``
+#:     Columns of a CSV header (after dropping columns that have neither a name nor a value).
+LIMITS = {"max_file_bytes": 256 * 1024**2, "max_total_bytes": 2 * 1024**3, "max_members": 20_000,
+          "max_depth": 2, "max_columns": 2_000}
 
 _NA_TOKENS = {"", "-", "--", "n/a", "N/A", "NA", "null", "None", "nan", "NaN", "undefined"}
 
@@ -59,10 +79,14 @@ class Source:
         Display name used in messages and in ``source_file`` (``"dl.zip!data/tweets.js"``).
     data : bytes
         Raw content.
+    notes : list[str]
+        What reading the bytes showed (bytes not valid in the detected encoding, ignored empty
+        or repeated columns); :func:`toolkit.io.load` adds them to the file's load-report notes.
     """
 
     name: str
     data: bytes
+    notes: list[str] = field(default_factory=list, repr=False)
     _text: str | None = field(default=None, repr=False)
     _encoding: str | None = field(default=None, repr=False)
     #: Modification time an archive records for the member (naive, as stored), else None:
@@ -89,9 +113,9 @@ class Source:
 
     @property
     def text(self) -> str:
-        """Content decoded by BOM sniffing (UTF-16, UTF-8-sig, UTF-8, else cp1252)."""
+        """Content decoded by BOM sniffing (UTF-16, UTF-8-sig, UTF-8, else cp1252); see :func:`decode`."""
         if self._text is None:
-            self._text, self._encoding = decode(self.data)
+            self._text, self._encoding = decode(self.data, notes=self.notes)
         return self._text
 
     def head(self, n: int = 4096) -> str:
@@ -105,22 +129,82 @@ class Source:
             return ""
 
 
-def decode(data: bytes, *, partial: bool = False) -> tuple[str, str]:
+def decode(data: bytes, *, partial: bool = False, notes: list[str] | None = None) -> tuple[str, str]:
     """Decode bytes the way platform exports need: BOM first, then UTF-8, then cp1252.
 
     Returns ``(text, encoding)``. ``partial=True`` tolerates a multi-byte character cut at the end.
+
+    A UTF-8 file with a few bytes that are not UTF-8 (a line pasted from a Windows program) stays
+    UTF-8: only those bytes are read as cp1252, and ``notes`` gets one entry naming their lines, so
+    the other rows are not turned into mojibake. A file with no valid UTF-8 multi-byte character
+    at all is cp1252 (a German Excel re-save). Bytes that are not valid UTF-16 in a UTF-16 file
+    become U+FFFD, also with a note.
     """
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         raw = data[: len(data) - (len(data) % 2)] if partial else data
-        return raw.decode("utf-16", errors="replace" if partial else "strict"), "utf-16"
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="ignore" if partial else "strict"), "utf-8-sig"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            if notes is not None and not partial:
+                line = raw[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+                notes.append(f"line {line}: bytes that are not valid UTF-16 were replaced by '\ufffd'; check "
+                             f"the text there")
+            return raw.decode("utf-16", errors="replace"), "utf-16"
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
     try:
-        return data.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError as exc:
-        if partial and exc.start >= len(data) - 3:
-            return data[: exc.start].decode("utf-8"), "utf-8"
-    return data.decode("cp1252", errors="replace"), "cp1252"
+        if partial and exc.start >= len(body) - 3 and exc.reason == "unexpected end of data":
+            try:
+                return body[: exc.start].decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+            except UnicodeDecodeError:
+                pass
+    valid = sum(map(len, _UTF8_MULTIBYTE.findall(body)))
+    high = len(body) - len(body.translate(None, _HIGH_BYTES))
+    if valid == 0 or high - valid > valid:
+        return body.decode("cp1252", errors="replace"), "cp1252"
+    _FALLBACK.positions = []
+    try:
+        text = body.decode("utf-8", errors="toolkit-cp1252")
+        positions = _FALLBACK.positions
+    finally:
+        _FALLBACK.positions = []
+    if partial and positions and positions[-1] >= len(body) - 3:  # a character cut by the slice
+        cut = positions[-1]
+        text = body[:cut].decode("utf-8", errors="toolkit-cp1252")
+        positions = [p for p in positions if p < cut]
+    if notes is not None and positions and not partial:
+        lines, line, last = [], 1, 0
+        for pos in positions[:1000]:  # positions ascend: count newlines between them only
+            line += body.count(b"\n", last, pos)
+            last = pos
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        example = body[positions[0]:positions[0] + 1].decode("cp1252", errors="replace")
+        notes.append(f"line(s) {shown}: {len(positions)} byte(s) that are not UTF-8 in a UTF-8 file were read as "
+                     f"Windows-1252 (e.g. {example!r}); the rest of the file is UTF-8. Check the text on "
+                     f"these lines (pasted from another program?)")
+    return text, "utf-8-sig" if bom else "utf-8"
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_FALLBACK = threading.local()
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read a byte that is not UTF-8 as cp1252 and remember where it was."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    positions = getattr(_FALLBACK, "positions", None)
+    if positions is not None:
+        positions.append(exc.start)
+    return exc.object[exc.start:exc.start + 1].decode("cp1252", errors="replace"), exc.start + 1
+
+
+codecs.register_error("toolkit-cp1252", _cp1252_fallback)
 
 
 def check_tz(tz: str | None, *, parameter: str = "tz") -> str | None:
@@ -267,11 +351,22 @@ class Records:
 
 
 def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
-                     skip_lines: int = 0) -> Records:
+                     skip_lines: int = 0, duplicate_columns: str = "first") -> Records:
     """Parse CSV text with a real CSV parser, keeping the line number of every record.
 
     Quoted fields may hold delimiters, ``""`` escapes and raw newlines. Blank lines are not rows.
     ``skip_lines`` physical lines (title or ``sep=`` lines) are skipped before the header.
+
+    What this guards against, for every CSV loader:
+
+    - A row with more or fewer fields than the header, and a last row cut off inside a quoted
+      cell (a truncated download), are listed in ``Records.bad`` with the reason, never loaded.
+    - Columns with neither a header name nor a value (a spreadsheet's trailing ``;;;;``) are
+      dropped, with a note; a header with more than ``LIMITS["max_columns"]`` columns raises.
+    - A header name that occurs twice: the first column keeps the name (so loaders read it) and
+      the other becomes ``name.1``. With ``duplicate_columns="first"`` (default) ``source.notes``
+      names both columns, which one is read, and whether their values differ; a loader that
+      tells the columns apart itself passes ``"keep"`` and writes its own note.
     """
     buf = io.StringIO(text, newline="")
     for _ in range(skip_lines):
@@ -297,7 +392,9 @@ def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
     bad: list[dict] = []
     prev = reader.line_num + skip_lines
     ncol = len(header)
+    last_start, last_line, last_ok = -1, 0, False
     while True:
+        pos = buf.tell()
         try:
             rec = next(reader)
         except StopIteration:
@@ -311,18 +408,82 @@ def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
         prev = reader.line_num + skip_lines
         if not rec or (len(rec) == 1 and not rec[0].strip()):
             continue
+        last_start, last_line = pos, line
         if len(rec) != ncol:
             if len(rec) > ncol and not any(f.strip() for f in rec[ncol:]):
                 rec = rec[:ncol]
             else:
                 bad.append({"line": line, "column": None,
-                            "reason": f"has {len(rec)} fields, the header has {ncol}"})
+                            "reason": f"has {len(rec)} fields, the header has {ncol} (cut off, or a "
+                                      f"delimiter in an unquoted cell?)"})
+                last_ok = False
                 continue
         rows.append(rec)
         lines.append(line)
-    frame = pd.DataFrame(rows, columns=_dedupe_names(header), dtype="string") if rows else \
-        pd.DataFrame({h: pd.Series(dtype="string") for h in _dedupe_names(header)})
+        last_ok = True
+    if last_start >= 0 and _ends_inside_quotes(text[last_start:], delim):
+        reason = "the file ends inside a quoted cell that starts on this line: the file is cut off"
+        if last_ok:
+            rows.pop()
+            lines.pop()
+            bad.append({"line": last_line, "column": None, "reason": reason})
+        else:
+            bad[-1]["reason"] = reason
+    header, rows = _drop_empty_unnamed(header, rows, source)
+    if len(header) > LIMITS["max_columns"]:
+        raise ExportFormatError(
+            f"{source.name}, line {header_line}: the header has {len(header):,} columns, more than the limit "
+            f"of {LIMITS['max_columns']:,} (no platform export has that many). If the file is right, raise "
+            f"toolkit.io.LIMITS['max_columns'].", file=source.name, line=header_line)
+    names = _dedupe_names(header)
+    frame = pd.DataFrame(rows, columns=names, dtype="string") if rows else \
+        pd.DataFrame({h: pd.Series(dtype="string") for h in names})
+    if duplicate_columns == "first":
+        _note_duplicates(header, names, frame, source)
     return Records(frame, np.asarray(lines, dtype=np.int64), header, header_line, bad, delim)
+
+
+def _ends_inside_quotes(record_text: str, delimiter: str) -> bool:
+    """True when the last CSV record runs into the end of the text inside a quoted cell (cut off)."""
+    try:
+        for _ in csv.reader(io.StringIO(record_text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _drop_empty_unnamed(header: list[str], rows: list[list[str]], source: Source) -> tuple[list, list]:
+    """Drop columns with an empty header name and no value in any row (a spreadsheet's ``,,,,``)."""
+    unnamed = [i for i, h in enumerate(header) if not h]
+    if not unnamed:
+        return header, rows
+    empty = {i for i in unnamed if not any(r[i].strip() for r in rows)}
+    if not empty:
+        return header, rows
+    keep = [i for i in range(len(header)) if i not in empty]
+    source.notes.append(f"{len(empty):,} column(s) without a name and without any value ignored")
+    if keep == list(range(len(keep))):  # only trailing columns go (the usual case): slice
+        return header[:len(keep)], [r[:len(keep)] for r in rows]
+    return [header[i] for i in keep], [[r[i] for i in keep] for r in rows]
+
+
+def _note_duplicates(header: list[str], names: list[str], frame: pd.DataFrame, source: Source) -> None:
+    """Note each header name that occurs more than once: both columns, the one read, whether they differ."""
+    where: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        if h:
+            where.setdefault(h, []).append(i)
+    for h, idx in where.items():
+        if len(idx) < 2:
+            continue
+        first = frame[names[idx[0]]]
+        for j in idx[1:]:
+            other = frame[names[j]]
+            differ = int((first.fillna("").str.strip() != other.fillna("").str.strip()).sum())
+            same = "the same values in every row" if not differ else f"values differ in {differ:,} row(s)"
+            source.notes.append(f"columns {idx[0] + 1} and {j + 1} are both named {h!r}: column {idx[0] + 1} "
+                                f"(the first) is read, column {j + 1} is ignored ({same})")
 
 
 def _dedupe_names(names: list[str]) -> list[str]:
@@ -345,22 +506,31 @@ def is_na_token(s: pd.Series) -> pd.Series:
     return s.isna() | s.str.strip().isin(_NA_TOKENS)
 
 
-def parse_int(s: pd.Series, *, thousands: str | None = ",", decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+#: Counts at or above this are refused: no platform reports them, and float64 (which pandas uses
+#: on the way) cannot hold every integer beyond it, so they could not be stored exactly anyway.
+MAX_COUNT = 2**53
+
+
+def parse_int(s: pd.Series, *, thousands: str | None = ",", decimal: str = ".",
+              negative: bool = False) -> tuple[pd.Series, pd.Series]:
     """Parse counts: ``"12,400"``, ``"424.0"``, ``"1.234"`` (with ``thousands="."``); NA tokens -> <NA>.
 
-    Returns ``(Int64 series, bad mask)``. A value with a fractional part is bad.
+    Returns ``(Int64 series, bad mask)``. Bad: a value with a fractional part, ``inf``, a value of
+    2**53 or more (``99999999999999999999999`` is not silently wrapped to a negative number), and a
+    negative value unless ``negative=True`` (a count cannot be below zero).
     """
-    na = is_na_token(s)
-    t = s.fillna("").str.strip()
-    if thousands:
-        t = t.str.replace(thousands, "", regex=False)
-    t = t.str.replace("\u202f", "", regex=False).str.replace("\xa0", "", regex=False)
+    t = s.str.strip()
+    na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
+    t = t.str.replace(f"[{re.escape(thousands or '')}\u202f\xa0]", "", regex=True)
     if decimal != ".":
         t = t.str.replace(decimal, ".", regex=False)
-    num = pd.to_numeric(t.where(~na), errors="coerce")
-    bad = (num.isna() & ~na) | (num.notna() & (num % 1 != 0))
-    out = num.where(~bad).astype("Float64").round().astype("Int64")
-    return out, bad.fillna(False).astype(bool)
+    num = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    num[na] = np.nan
+    with np.errstate(invalid="ignore"):
+        bad = ~na & (np.isnan(num) | (num % 1 != 0) | (np.abs(num) >= MAX_COUNT) | ((num < 0) & (not negative)))
+    num[bad] = np.nan
+    out = pd.Series(num, index=s.index).round().astype("Int64")
+    return out, pd.Series(bad, index=s.index)
 
 
 def parse_float(s: pd.Series, *, thousands: str | None = ",", decimal: str = ".") -> tuple[pd.Series, pd.Series]:
@@ -375,8 +545,8 @@ def parse_float(s: pd.Series, *, thousands: str | None = ",", decimal: str = "."
         t = t.str.replace(decimal, ".", regex=False)
     num = pd.to_numeric(t.where(~na), errors="coerce")
     num = num.where(~pct, num / 100)
-    bad = num.isna() & ~na
-    return num.astype("Float64"), bad.fillna(False).astype(bool)
+    bad = (num.isna() | (num.abs() == np.inf)).fillna(True).astype(bool) & ~na
+    return num.where(~bad).astype("Float64"), bad
 
 
 _TRUE = {"true", "1", "yes", "y", "ja", "wahr", "x"}
@@ -393,7 +563,12 @@ def parse_bool(s: pd.Series, *, default: bool = False) -> tuple[pd.Series, pd.Se
 
 
 _DATE_ONLY_RE = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
-_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{2}(?::?\d{2})?)\s*$"
+_YEAR_MONTH_RE = r"\d{4}(?:[-/.]\d{1,2})?"
+#: Times the tables can hold (nanoseconds since 1970 in int64), one day inside pandas' bounds so
+#: that converting between zones cannot overflow.
+_FIRST, _LAST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59")
+_FIRST_UTC, _LAST_UTC = _FIRST.tz_localize("UTC"), _LAST.tz_localize("UTC")
+_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)\s*$"
 
 
 def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, ...] = (None,),
@@ -409,34 +584,64 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
 
     Returns ``(UTC series, date_only mask, bad mask)``.
     """
-    na = is_na_token(s)
-    t = s.fillna("").str.strip()
-    date_only = (t.str.match(_DATE_ONLY_RE) & ~na).astype(bool)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-    todo = ~na
-    aware = t.str.contains(_OFFSET_RE, regex=True)
+    t = s.str.strip()
+    na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
+    t = t.fillna("")
+    date_only = t.str.match(_DATE_ONLY_RE).to_numpy(dtype=bool) & ~na
+    # A year alone ("2024") or a year and month are not a time: ISO 8601 parsing would make them
+    # the first of January / of the month, a silently wrong date.
+    year_only = ~na & t.str.fullmatch(_YEAR_MONTH_RE).to_numpy(dtype=bool)
+    todo = ~na & ~year_only
+    aware = t.str.contains(_OFFSET_RE, regex=True).to_numpy(dtype=bool)
+    utc = np.full(len(s), np.datetime64("NaT", "ns"))
     for fmt in formats:
         for is_aware in (True, False):
             sel = todo & (aware == is_aware)
             if not sel.any():
                 continue
-            vals = t[sel]
-            if fmt is None and not dayfirst:
-                parsed = pd.to_datetime(vals, errors="coerce", format="ISO8601", utc=is_aware)
-            elif fmt is None:
-                parsed = pd.to_datetime(vals, errors="coerce", dayfirst=True, utc=is_aware)
-            else:
-                parsed = pd.to_datetime(vals, errors="coerce", format=fmt, utc=is_aware)
-            ok = parsed.notna()
+            parsed = _to_datetime(t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
+            # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
+            # nanoseconds (years 1678-2261), so such values are bad cells, not an overflow later.
+            ok = (parsed.notna() & (parsed >= (_FIRST_UTC if is_aware else _FIRST))
+                  & (parsed <= (_LAST_UTC if is_aware else _LAST))).to_numpy(dtype=bool)
             if not ok.any():
                 continue
-            got = parsed[ok]
-            if not is_aware:
-                got = localize(got, tz or DEFAULT_TZ)
-            out.loc[got.index] = got.dt.tz_convert("UTC")
-            todo = todo & out.isna()
-    bad = (todo & ~na).astype(bool)
-    return out, date_only, bad
+            got = parsed[ok].astype("datetime64[ns, UTC]" if is_aware else "datetime64[ns]")
+            got = got.dt.tz_convert("UTC") if is_aware else localize(got, tz or DEFAULT_TZ)
+            rows = np.flatnonzero(sel)[ok]
+            utc[rows] = got.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            todo[rows] = False
+        if not todo.any():
+            break
+    out = pd.Series(utc, index=s.index).dt.tz_localize("UTC")
+    return out, pd.Series(date_only, index=s.index), pd.Series(todo | year_only, index=s.index)
+
+
+def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:
+    """``pd.to_datetime`` of one kind of value (with or without a zone), NaT where it fails.
+
+    pandas raises, even with ``errors="coerce"``, when values with and without a zone are mixed;
+    then (rare: an offset the zone pattern does not know) the values are read one by one and a
+    value of the other kind becomes NaT, so it is reported as a bad cell.
+    """
+    kw = {"format": "ISO8601"} if fmt is None and not dayfirst else {"dayfirst": True} if fmt is None \
+        else {"format": fmt}
+    try:
+        parsed = pd.to_datetime(vals, errors="coerce", utc=aware, **kw)
+        if pd.api.types.is_datetime64_any_dtype(parsed.dtype) and \
+                (aware or not isinstance(parsed.dtype, pd.DatetimeTZDtype)):
+            return parsed
+    except (ValueError, TypeError, OverflowError):
+        pass
+    one = []
+    for v in vals:
+        try:
+            ts = pd.to_datetime(v, errors="coerce", utc=aware, **kw)
+        except (ValueError, TypeError, OverflowError):
+            ts = pd.NaT
+        keep = ts is not pd.NaT and (aware or ts.tzinfo is None) and _FIRST.year <= ts.year <= _LAST.year
+        one.append(ts if keep else pd.NaT)
+    return pd.Series(one, index=vals.index, dtype="datetime64[ns, UTC]" if aware else "datetime64[ns]")
 
 
 def localize(naive: pd.Series, tz: str) -> pd.Series:
@@ -488,14 +693,47 @@ class CellProblems:
             more = f" ({total} bad cell(s) in all; first at lines {sorted({f[0] for f in first})[:5]})" \
                 if total > 1 else ""
             raise ExportFormatError(
-                f"{self.source.name}, line {line}, column '{col}': cannot read {val!r} as {expected}{more}. "
+                f"{self.source.name}, line {line}, column '{col}': cannot read {val!r} as {expected}"
+                f"{_why(val, expected)}{more}. "
                 f"{hint or 'Fix the cell or export the file again'}; or pass errors='reject' to load() to "
                 f"skip bad rows and list them in the load report.",
                 file=self.source.name, line=line, column=col)
         drop = np.zeros(len(frame), dtype=bool)
         for m, col, vals, expected in self.items:
             for i in np.flatnonzero(m & ~drop):
+                val = vals.iloc[i]
                 parsed.rejected.append({"table": self.table, "line": int(self.lines[i]), "column": col,
-                                        "reason": f"cannot read {vals.iloc[i]!r} as {expected}"})
+                                        "reason": f"cannot read {val!r} as {expected}{_why(val, expected)}"})
             drop |= m
         return frame.loc[~drop].reset_index(drop=True)
+
+
+_NEGATIVE_RE = re.compile(r"^\s*-\s*[\d.,\s\u202f\xa0]*\d[\d.,\s\u202f\xa0]*$")
+_HUGE_RE = re.compile(r"^\s*[+-]?[\d.,\s\u202f\xa0]*(?:\d[.,\s\u202f\xa0]*){16,}(?:[eE][+]?\d+)?\s*$|"
+                      r"^\s*[+-]?\d+(?:[.,]\d+)?[eE][+]?\d{2,}\s*$")
+_YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _why(value, expected: str) -> str:
+    """Why a cell is bad, when the value shows it: '': negative count, infinity, too large, year alone.
+
+    Appended to "cannot read VALUE as EXPECTED" in error messages and rejection reasons.
+    """
+    if not isinstance(value, str):
+        return ""
+    v = value.strip()
+    low = v.lower().lstrip("+-")
+    if "number" in expected or "count" in expected:
+        if low in ("inf", "infinity", "∞"):
+            return " (infinite)"
+        if _HUGE_RE.match(v):
+            return f" (larger than any real count; the limit is {MAX_COUNT:,})"
+        if _NEGATIVE_RE.match(v) and "whole number" in expected:
+            return " (a count cannot be negative)"
+    elif any(w in expected for w in ("date", "time")):
+        if re.fullmatch(_YEAR_MONTH_RE, v):
+            return " (a year alone, or year and month, is not a date)"
+        years = _YEAR_RE.findall(v)
+        if len(years) == 1 and not _FIRST.year <= int(years[0]) <= _LAST.year:
+            return f" (year {years[0]} is outside the supported {_FIRST.year}-{_LAST.year})"
+    return ""

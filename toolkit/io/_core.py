@@ -1,35 +1,50 @@
-"""``load()``: files, folders and archives in; three canonical tables and a load report out."""
+"""``load()``: files, folders and archives in; three canonical tables and a load report out.
+
+One file never costs the rest of a folder: every file is read on its own (per-file isolation),
+and a file that cannot be read becomes one row of the load report (format ``"unreadable"``) with
+the reason and the remedy instead of stopping the load. See :func:`load` for the contract.
+"""
 
 from __future__ import annotations
 
 import io
+import json
+import lzma
 import os
+import re
 import tarfile
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..errors import ExportFormatError, InputFileError, ParameterError
-from ..schema import COMMENTS, DAILY, POSTS, TABLES
-from ._base import Context, Parsed, Source, check_tz, loaders
+from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
+from ..schema import _PLATFORM_RE, TABLES
+from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
-__all__ = ["Dataset", "load", "read", "REPORT_COLUMNS", "LIMITS"]
+__all__ = ["Dataset", "load", "read", "REPORT_COLUMNS", "LIMITS", "UNREADABLE", "UNRECOGNISED"]
 
 #: Columns of ``Dataset.load_report``.
 REPORT_COLUMNS = ["file", "format", "table", "rows_read", "rows_loaded", "duplicates_dropped",
                   "rows_rejected", "notes"]
-
-#: Limits for archives (zip/tar) read in memory: members, total and per-member uncompressed bytes.
-LIMITS = {"max_members": 20_000, "max_total_bytes": 2 * 1024**3, "max_member_bytes": 1024**3}
+#: ``format`` of a load-report row for a file that could not be read (broken, cut off, not data).
+UNREADABLE = "unreadable"
+#: ``format`` of a load-report row for a well-formed file that no loader knows (e.g. the many
+#: JSON files of a Meta "Download your information" archive that hold no posts or comments).
+UNRECOGNISED = "unrecognised"
 
 _ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
 _IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 _IGNORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".mp4", ".mov", ".heic", ".mp3", ".m4a",
                      ".webm", ".pdf", ".html", ".htm", ".css", ".md", ".ipynb", ".py", ".svg", ".ico"}
+#: Errors the zip/tar/zlib/lzma/bz2 modules raise for damaged, truncated or unsupported archives.
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, tarfile.TarError, EOFError, zlib.error,
+                   lzma.LZMAError, NotImplementedError, RuntimeError, ValueError, OSError, KeyError)
 
 
 @dataclass
@@ -43,11 +58,19 @@ class Dataset:
     load_report : pandas.DataFrame
         One row per (source file, table): file, format, table, rows_read, rows_loaded,
         duplicates_dropped, rows_rejected, notes. For every row
-        ``rows_read == rows_loaded + duplicates_dropped + rows_rejected``.
+        ``rows_read == rows_loaded + duplicates_dropped + rows_rejected``. ``file`` is the path
+        relative to the loaded folder (``folder/sub/x.csv``; ``dl.zip!member`` inside archives).
+        A file that could not be read has one row with format ``"unreadable"``, table ``""``,
+        rows_read = its data rows when they could be counted (else 0), rows_rejected =
+        rows_read, and in ``notes`` the message: the file, the line/record/member where known,
+        what is wrong and what to do. A well-formed file that no loader knows has one row with
+        format ``"unrecognised"`` (rows 0) and what it looked like.
     rejected : pandas.DataFrame
-        One row per rejected input row: file, table, line, column, kind, reason. ``kind`` is
-        "invalid" (a row that could not be read; load() warns) or "skipped" (a row that is not
-        data by design: a totals row, a repost of someone else's post, a list of liked URIs).
+        One row per rejected input row of the files that were read: file, table, line, column,
+        kind, reason. ``kind`` is "invalid" (a row that could not be read; load() warns) or
+        "skipped" (a row that is not data by design: a totals row, a repost of someone else's
+        post, a list of liked URIs). Rows of unreadable files are counted in the load report,
+        not listed here one by one.
     tz : str or None
         The ``tz=`` the data was loaded with.
     """
@@ -65,21 +88,50 @@ class Dataset:
         """The three tables by name."""
         return {"posts": self.posts, "comments": self.comments, "daily": self.daily}
 
+    @property
+    def unreadable(self) -> pd.DataFrame:
+        """The files that could not be read: one row each, with columns file, rows_read, notes.
+
+        ``notes`` says what is wrong (naming line, record or archive member where known) and what
+        to do. Empty when every file was read.
+        """
+        rep = self.load_report
+        return rep.loc[rep["format"] == UNREADABLE, ["file", "rows_read", "notes"]].reset_index(drop=True)
+
     def __repr__(self) -> str:
         files = self.load_report["file"].nunique() if len(self.load_report) else 0
         plats = sorted(set(self.posts["platform"].dropna()) | set(self.comments["platform"].dropna())
                        | set(self.daily["platform"].dropna()))
+        bad = len(self.unreadable)
+        unread = f"; {bad} unreadable (see .unreadable)" if bad else ""
         return (f"<Dataset: {len(self.posts):,} posts, {len(self.comments):,} comments, "
-                f"{len(self.daily):,} daily values from {files} file(s); platforms: {', '.join(plats) or '-'}>")
+                f"{len(self.daily):,} daily values from {files} file(s){unread}; "
+                f"platforms: {', '.join(plats) or '-'}>")
+
+
+@dataclass
+class _Unreadable:
+    """A file (or archive member) that could not be read, with the error that says why."""
+
+    name: str
+    error: ToolkitError
+    rows_read: int = 0
+    format: str = UNREADABLE
+
+    @property
+    def note(self) -> str:
+        return str(self.error)
 
 
 def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict[str, str] | None = None,
-         errors: str = "raise", year: int | None = None, progress: bool | None = None) -> Dataset:
+         errors: str = "raise", strict: bool = False, year: int | None = None,
+         progress: bool | None = None) -> Dataset:
     """Load platform exports (a file, a folder searched recursively, or zip/tar archives) into the
     canonical tables.
 
     Every input row ends up in a table, or is counted in the load report as a duplicate or as
-    rejected with its reason.
+    rejected with its reason. One file never costs the rest: in a folder, a list or an archive,
+    a file that cannot be read is skipped and reported, and every other file is loaded.
 
     Parameters
     ----------
@@ -93,9 +145,15 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         ``{"Beitrags-ID": "post_id", "Datum": "published_at"}``. Matching ignores case and
         surrounding spaces.
     errors : {"raise", "reject"}
-        ``"raise"`` (default) stops at the first file with unreadable cells and names the line
-        and column; ``"reject"`` drops such rows and lists them in ``Dataset.rejected`` and the
-        load report.
+        What to do with cells that cannot be read (a count ``-5`` or ``inf``, a date ``2024``, a
+        row cut off). ``"raise"`` (default): a file with such a cell is not loaded; a file you
+        name alone raises :class:`~toolkit.errors.ExportFormatError` naming line, column and
+        value, a file in a folder becomes "unreadable" with that message (the other files load).
+        ``"reject"``: such rows are dropped and listed in ``Dataset.rejected`` and the load
+        report with their reasons; the rest of the file loads.
+    strict : bool
+        For folders, lists and archives: stop at the first file that cannot be read and raise
+        its error instead of reporting it (default False).
     year : int, optional
         Year for exports whose dates have none (TikTok's overview CSV).
     progress : bool, optional
@@ -105,67 +163,137 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     Returns
     -------
     Dataset
+        See :class:`Dataset`; ``Dataset.unreadable`` lists the files that could not be read.
 
     Raises
     ------
     InputFileError
-        The path does not exist or holds no readable file.
+        The path does not exist, holds no files, or no file in it could be read (the message
+        names the folder and summarises why, file by file).
     ExportFormatError
-        A file is empty, misses required columns or has unreadable values (with ``errors="raise"``).
+        A single file you named cannot be read: empty, cut off, not an export, a required
+        column missing, or (with ``errors="raise"``) an unreadable cell. With ``strict=True``,
+        the first such file of a folder. Messages start with the file's path relative to the
+        folder loaded (``folder/sub/x.csv``, ``dl.zip!member.json``), name the line, record or
+        member where known, and say what to do.
+
+    Warns
+    -----
+    UserWarning
+        Once per call when files could not be read: ``load(): 2 of 41 file(s) could not be read
+        and were skipped: folder/a.csv (the file is empty), folder/b.zip (cannot open the
+        archive ...). Everything else was loaded; Dataset.unreadable says why and what to do (or
+        pass strict=True to stop at the first such file).`` Also once when rows were rejected.
+
+    Notes
+    -----
+    What counts as unreadable: an empty file; a file cut off (JSON that ends early, a CSV whose
+    last row is short or ends inside a quoted cell); binary junk; an HTML page (a login page
+    saved instead of the export); Office/LibreOffice lock files (``~$name.xlsx``,
+    ``.~lock.name#``); a broken or password-protected archive or member; archives nested deeper
+    or unpacking to more than :data:`toolkit.io.LIMITS` allows; a loader's
+    :class:`~toolkit.errors.ExportFormatError` (e.g. a required column missing). A well-formed
+    file that no loader knows (``profile_information.json`` in a Meta archive, a CSV of your own
+    without canonical column names) is listed as ``"unrecognised"`` instead: nothing is wrong
+    with it, the toolkit just does not read it (name its columns like the canonical tables or
+    pass ``columns=``). ``load()`` does not warn about those.
     """
     if errors not in ("raise", "reject"):
         raise ParameterError(f"errors={errors!r}: expected 'raise' or 'reject'.")
+    if not isinstance(strict, bool):
+        raise ParameterError(f"strict={strict!r}: expected True or False.")
     ctx = Context(tz=check_tz(tz), errors=errors, columns=dict(columns or {}), year=year)
-    paths = [path] if isinstance(path, (str, os.PathLike)) else list(path)
-    entries: list[tuple[Path, bool, str]] = []
-    for p in paths:
-        p = Path(p)
-        if not p.exists():
-            raise InputFileError(f"{p}: no such file or folder. Check the path (current folder: {Path.cwd()}).")
-        if p.is_dir():
-            files = sorted(f for f in p.rglob("*")
-                           if f.is_file() and not _ignored(f.name) and not _skip_suffix(f.name))
-            entries += [(f, False, (Path(p.resolve().name) / f.relative_to(p)).as_posix()) for f in files]
-        else:
-            entries.append((p, True, p.name))
-    if not entries:
-        raise InputFileError(f"{', '.join(map(str, paths))}: no files found. Put your exports in this folder.")
-    parts: list[tuple[Source, Parsed]] = []
-    skipped: list[dict] = []
+    single = isinstance(path, (str, os.PathLike))
+    paths = [Path(path)] if single else [Path(p) for p in path]
+    entries = _entries(paths)
+    # A file named alone is read strictly: its own error is the most useful answer.
+    alone = single and paths[0].is_file() and not _archive_kind(paths[0].name)
+    parts: list[tuple[str, Parsed]] = []
+    skipped: list[_Unreadable] = []
     # By default the bar appears only when loading takes longer than two seconds.
     bar = tqdm(entries, desc="loading exports", unit="file", disable=progress is False,
                delay=0 if progress else 2)
-    for file, explicit, shown in bar:
-        for source, member in _sources(file, shown):
-            parsed = _read_source(source, ctx, explicit=explicit and not member)
-            if parsed is None:
-                skipped.append({"file": source.name, "format": "unrecognised", "table": "",
-                                "rows_read": 0, "rows_loaded": 0, "duplicates_dropped": 0,
-                                "rows_rejected": 0, "notes": _unrecognised_note(source)})
+    for file, shown in bar:
+        for item in _sources(file, shown):
+            if isinstance(item, Source):
+                item = _read_one(item, ctx, strict=strict or alone)
+            if isinstance(item, _Unreadable):
+                if alone or (strict and item.format == UNREADABLE):
+                    raise item.error
+                skipped.append(item)
             else:
-                parts.append((source, parsed))
-    _run_deferred(parts, ctx)
+                parts.append(item)
+    parts = _run_deferred(parts, skipped, ctx, strict=strict or alone)
+    if not parts:
+        raise _nothing_readable(paths, skipped)
+    bad = [s for s in skipped if s.format == UNREADABLE]
+    if bad:
+        total = len(parts) + len(skipped)
+        names = ", ".join(f"{s.name} ({_short_reason(s)})" for s in bad[:5]) + \
+            (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        warnings.warn(f"load(): {len(bad)} of {total} file(s) could not be read and were skipped: {names}. "
+                      f"Everything else was loaded; Dataset.unreadable says why and what to do (or pass "
+                      f"strict=True to stop at the first such file).", stacklevel=2)
     return _assemble(parts, skipped, ctx)
 
 
-def _run_deferred(parts: list[tuple[Source, Parsed]], ctx: Context) -> None:
+def read(source: Source, *, tz: str | None = None, errors: str = "raise") -> Parsed:
+    """Read one in-memory :class:`Source` with the first loader that recognises it (for tests/tools).
+
+    Raises the file's :class:`~toolkit.errors.ToolkitError` when it cannot be read.
+    """
+    ctx = Context(tz=check_tz(tz), errors=errors)
+    try:
+        parsed = _parse(source, ctx)
+    except _NotAnExport as exc:
+        raise exc.error from None
+    _run_deferred([(source.name, parsed)], [], ctx, strict=True)
+    return parsed
+
+
+def _run_deferred(parts: list[tuple[str, Parsed]], skipped: list, ctx: Context, *,
+                  strict: bool) -> list[tuple[str, Parsed]]:
     """Steps that need every file of the load (toolkit/io/_resolve.py): TikTok's year-less dates
-    from sibling files, ids destroyed by spreadsheets matched to other exports. A step that
-    cannot finish stops the load with its file's error."""
+    from sibling files, ids destroyed by spreadsheets matched to other exports.
+
+    A file whose step cannot finish becomes unreadable (its error says why), or stops the load
+    when ``strict``. Returns the parts still readable.
+    """
     from ._resolve import run_deferred
 
     failed = run_deferred(parts, ctx)
-    if failed:
+    if not failed:
+        return parts
+    if strict:
         raise failed[0][1]
+    names = {source.name for source, _ in failed}
+    for source, exc in failed:
+        rows = next((sum(_rows_read(p).values()) for n, p in parts if n == source.name), 0)
+        skipped.append(_Unreadable(source.name, exc, rows_read=rows))
+    return [(n, p) for n, p in parts if n not in names]
 
 
-def read(source: Source, *, tz: str | None = None, errors: str = "raise") -> Parsed:
-    """Read one in-memory :class:`Source` with the first loader that recognises it (for tests/tools)."""
-    ctx = Context(tz=check_tz(tz), errors=errors)
-    parsed = _read_source(source, ctx, explicit=True)
-    assert parsed is not None
-    _run_deferred([(source, parsed)], ctx)
-    return parsed
+# --- walking the inputs ----------------------------------------------------------------------------
+
+
+def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
+    """``(file, shown name)`` for every input file; folders are walked recursively, sorted."""
+    entries: list[tuple[Path, str]] = []
+    for p in paths:
+        if not p.exists():
+            raise InputFileError(f"{p}: no such file or folder. Check the path (current folder: {Path.cwd()}).")
+        if p.is_dir():
+            root = Path(p.resolve().name)
+            files = []
+            for dirpath, _dirs, names in os.walk(p):  # does not follow links to folders (no loops)
+                files += [Path(dirpath) / n for n in names
+                          if _is_lock_file(n) or not (_ignored(n) or _skip_suffix(n))]
+            entries += [(f, (root / f.relative_to(p)).as_posix()) for f in sorted(files) if f.is_file()]
+        else:
+            entries.append((p, p.name))
+    if not entries:
+        raise InputFileError(f"{', '.join(map(str, paths))}: no files found. Put your exports in this folder.")
+    return entries
 
 
 def _ignored(name: str) -> bool:
@@ -173,138 +301,500 @@ def _ignored(name: str) -> bool:
     return low in _IGNORED_NAMES or low.startswith(".") or low.endswith("truth.json")
 
 
-def _sources(file: Path, shown: str):
-    """Yield ``(Source, is_archive_member)`` for a file or the members of an archive.
-
-    ``shown`` is the name used in messages and ``source_file`` (relative to the loaded folder).
-    """
-    name = file.name.lower()
-    try:
-        if name.endswith(".zip"):
-            yield from ((s, True) for s in _zip_members(file, shown))
-            return
-        if name.endswith((".tar", ".tar.gz", ".tgz")):
-            yield from ((s, True) for s in _tar_members(file, shown))
-            return
-        yield Source(shown, file.read_bytes()), False
-    except (zipfile.BadZipFile, tarfile.TarError) as exc:
-        raise InputFileError(f"{file}: cannot open the archive ({exc}). Download it again.") from None
-    except OSError as exc:
-        raise InputFileError(f"{file}: cannot read the file ({exc.strerror or exc}).") from None
-
-
-def _zip_members(file: Path, shown: str):
-    with zipfile.ZipFile(file) as zf:
-        infos = [i for i in zf.infolist() if not i.is_dir()]
-        _check_limits(file, [(i.filename, i.file_size) for i in infos])
-        for info in infos:
-            if _ignored(Path(info.filename).name) or _skip_suffix(info.filename):
-                continue
-            with zf.open(info) as fh:  # never extracted to disk: names cannot escape anywhere
-                data = fh.read(LIMITS["max_member_bytes"] + 1)
-            if len(data) > LIMITS["max_member_bytes"]:
-                raise InputFileError(f"{file}!{info.filename}: member larger than "
-                                     f"{LIMITS['max_member_bytes']:,} bytes; refusing to read it.")
-            if info.filename.lower().endswith(".zip"):
-                nested = f"{shown}!{info.filename}"
-                with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                    inner_infos = [i for i in inner.infolist() if not i.is_dir()]
-                    _check_limits(nested, [(i.filename, i.file_size) for i in inner_infos])
-                    for ii in inner_infos:
-                        if not (_ignored(Path(ii.filename).name) or _skip_suffix(ii.filename)):
-                            yield Source(f"{nested}!{ii.filename}", inner.read(ii), modified=_zip_time(ii))
-                continue
-            yield Source(f"{shown}!{info.filename}", data, modified=_zip_time(info))
-
-
-def _zip_time(info: zipfile.ZipInfo) -> pd.Timestamp | None:
-    """The member's modification time as the zip stores it (local, no zone); None if invalid."""
-    try:
-        return pd.Timestamp(*info.date_time)
-    except (ValueError, TypeError):
-        return None
-
-
-def _tar_members(file: Path, shown: str):
-    with tarfile.open(file, mode="r:*") as tf:
-        members = [m for m in tf.getmembers() if m.isfile()]
-        _check_limits(file, [(m.name, m.size) for m in members])
-        for m in members:
-            if _ignored(Path(m.name).name) or _skip_suffix(m.name):
-                continue
-            fh = tf.extractfile(m)  # read into memory only
-            if fh is not None:
-                modified = pd.Timestamp(m.mtime, unit="s") if m.mtime else None
-                yield Source(f"{shown}!{m.name}", fh.read(), modified=modified)
-
-
 def _skip_suffix(name: str) -> bool:
     low = name.lower()
     return any(low.endswith(s) for s in _IGNORED_SUFFIXES)
 
 
-def _check_limits(file: Path, members: list[tuple[str, int]]) -> None:
-    if len(members) > LIMITS["max_members"]:
-        raise InputFileError(f"{file}: archive has {len(members):,} members, more than the limit of "
-                             f"{LIMITS['max_members']:,}; unpack the part you need or raise "
-                             f"toolkit.io.LIMITS['max_members'].")
-    total = sum(size for _, size in members)
-    if total > LIMITS["max_total_bytes"]:
-        raise InputFileError(f"{file}: archive would unpack to {total:,} bytes, more than the limit of "
-                             f"{LIMITS['max_total_bytes']:,}; refusing (possible zip bomb).")
+def _is_lock_file(name: str) -> bool:
+    """Office (``~$Book.xlsx``) and LibreOffice (``.~lock.Book.xlsx#``) lock files."""
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
 
 
-def _read_source(source: Source, ctx: Context, *, explicit: bool) -> Parsed | None:
-    if not source.data.strip(b"\xef\xbb\xbf\xff\xfe \r\n\t\x00"):
-        raise ExportFormatError(f"{source.name}: the file is empty. Export it again, or remove it from "
-                                f"the folder.", file=source.name)
-    for loader in loaders():
-        if loader.sniff(source, ctx):
-            parsed = loader.read(source, ctx)
-            parsed.format = parsed.format or loader.format
-            return parsed
-    if explicit:
-        raise ExportFormatError(f"{source.name}: not a recognised export. {_unrecognised_note(source)}",
-                                file=source.name)
+def _lock_error(shown: str) -> ExportFormatError:
+    base = re.split(r"[/!]", shown)[-1]
+    doc = base[2:] if base.startswith("~$") else base[len(".~lock."):-1]
+    return ExportFormatError(
+        f"{shown}: a lock file that a spreadsheet program (Excel or LibreOffice) writes while '{doc}' is "
+        f"open; it holds no data. Close the file in the spreadsheet program (the lock file then goes "
+        f"away) or delete it.", file=shown)
+
+
+def _archive_kind(name: str) -> str | None:
+    low = name.lower()
+    if low.endswith(".zip"):
+        return "zip"
+    if low.endswith((".tar", ".tar.gz", ".tgz")):
+        return "tar"
     return None
 
 
-def _unrecognised_note(source: Source) -> str:
-    first = source.head(300).splitlines()[0][:200] if source.head(300).strip() else ""
-    return (f"not a recognised export (first line: {first!r}); skipped. For a CSV of your own, name the "
-            f"columns like the canonical tables (toolkit.schema) or pass columns={{...}} to load().")
+def _sources(file: Path, shown: str):
+    """Yield a :class:`Source` (or an :class:`_Unreadable`) per file, or per archive member."""
+    if _is_lock_file(file.name):
+        yield _Unreadable(shown, _lock_error(shown))
+        return
+    kind = _archive_kind(file.name)
+    try:
+        if kind:
+            with open(file, "rb") as fh:
+                yield from _archive(fh, kind, shown, depth=1, budget=[0])
+            return
+        size = file.stat().st_size
+        if size > LIMITS["max_file_bytes"]:
+            yield _Unreadable(shown, _too_big(shown, size, "the file is"))
+            return
+        data = file.read_bytes()
+    except OSError as exc:
+        yield _Unreadable(shown, InputFileError(f"{shown}: cannot read the file ({exc.strerror or exc}). Check "
+                                                f"that it is not open in another program and that you may read it."))
+        return
+    yield Source(shown, data)
 
 
-def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Context) -> Dataset:
+def _too_big(name: str, size: int, what: str) -> InputFileError:
+    limit = LIMITS["max_file_bytes"]
+    return InputFileError(f"{name}: {what} {size:,} bytes, more than the limit of {limit:,} bytes "
+                          f"(toolkit.io.LIMITS['max_file_bytes']); refused before parsing, so memory stays "
+                          f"bounded (possible zip bomb). If you trust the file, raise "
+                          f"toolkit.io.LIMITS['max_file_bytes'] and load again.")
+
+
+def _archive(fileobj, kind: str, shown: str, *, depth: int, budget: list[int]):
+    """Yield the members of a zip/tar (read in memory, never extracted to disk), nested archives too.
+
+    A zip's declared sizes are checked before anything is unpacked; a tar is read as a stream
+    (its sizes are only known by reading through it), adding up declared sizes as it goes. Every
+    member is checked again while unpacking: one that turns out larger than its header says is
+    stopped at the limit. ``budget`` counts the bytes unpacked from the outermost archive.
+    """
+    try:
+        arc = zipfile.ZipFile(fileobj) if kind == "zip" else tarfile.open(fileobj=fileobj, mode="r:*")
+    except _ARCHIVE_ERRORS as exc:
+        yield _Unreadable(shown, InputFileError(f"{shown}: cannot open the archive ({_reason(exc)}). Is the "
+                                                f"download complete? Download it again."))
+        return
+    n = declared = 0
+    with arc:
+        try:
+            if isinstance(arc, zipfile.ZipFile):
+                infos = [i for i in arc.infolist() if not i.is_dir()]
+                problem = _limits_problem(shown, len(infos), sum(i.file_size for i in infos), exact=True)
+                if problem:
+                    yield _Unreadable(shown, problem)
+                    return
+                items = ((i.filename, i.file_size, bool(i.flag_bits & 0x1) or i.compress_type == 99, i)
+                         for i in infos)
+            else:
+                items = ((m.name, m.size, False, m) for m in arc if m.isfile())
+            for name, size, encrypted, handle in items:
+                n += 1
+                declared += size
+                problem = _limits_problem(shown, n, declared)
+                if problem:
+                    yield _Unreadable(shown, problem)
+                    return
+                member = f"{shown}!{name}"
+                base = name.rsplit("/", 1)[-1]
+                if _is_lock_file(base):
+                    yield _Unreadable(member, _lock_error(member))
+                    continue
+                if _ignored(base) or _skip_suffix(name):
+                    continue
+                if encrypted:
+                    yield _Unreadable(member, InputFileError(
+                        f"{member}: the member is encrypted (password-protected). Unpack the archive with its "
+                        f"password and load the unpacked folder."))
+                    continue
+                if size > LIMITS["max_file_bytes"]:
+                    yield _Unreadable(member, _too_big(member, size, "the member would unpack to"))
+                    continue
+                try:
+                    data = _read_capped(arc, handle, LIMITS["max_file_bytes"])
+                except _ARCHIVE_ERRORS as exc:
+                    yield _Unreadable(member, InputFileError(f"{member}: cannot unpack this member "
+                                                             f"({_reason(exc)}); the archive is damaged. "
+                                                             f"Download it again."))
+                    continue
+                if data is None:
+                    yield _Unreadable(member, _too_big(member, LIMITS["max_file_bytes"] + 1, f"while unpacking "
+                                                       f"(its header said {size:,} bytes), the member grew past"))
+                    continue
+                budget[0] += len(data)
+                if budget[0] > LIMITS["max_total_bytes"]:
+                    yield _Unreadable(member, InputFileError(
+                        f"{member}: the archive unpacks to more than {LIMITS['max_total_bytes']:,} bytes "
+                        f"(toolkit.io.LIMITS['max_total_bytes']); stopped here, later members were not read "
+                        f"(possible zip bomb). If you trust the archive, raise the limit or unpack it."))
+                    return
+                inner = _archive_kind(name)
+                if inner and depth >= LIMITS["max_depth"]:
+                    yield _Unreadable(member, InputFileError(
+                        f"{member}: an archive inside {depth} archive(s), deeper than "
+                        f"toolkit.io.LIMITS['max_depth'] = {LIMITS['max_depth']}. Unpack the outer archive and "
+                        f"load the folder."))
+                elif inner:
+                    yield from _archive(io.BytesIO(data), inner, member, depth=depth + 1, budget=budget)
+                else:
+                    yield Source(member, data, modified=_member_time(handle))
+        except _ARCHIVE_ERRORS as exc:
+            yield _Unreadable(shown, InputFileError(f"{shown}: the archive is damaged after {n - 1} member(s) "
+                                                    f"({_reason(exc)}). Download it again."))
+            return
+    if n == 0:
+        yield _Unreadable(shown, InputFileError(f"{shown}: the archive is empty. Download it again."))
+
+
+def _member_time(handle) -> pd.Timestamp | None:
+    """The modification time an archive records for a member (naive, as stored), or None.
+
+    Evidence of when the export was made (TikTok's year-less dates use it)."""
+    try:
+        if isinstance(handle, zipfile.ZipInfo):
+            return pd.Timestamp(*handle.date_time)
+        return pd.Timestamp(handle.mtime, unit="s") if handle.mtime else None
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _limits_problem(shown: str, members: int, declared: int, *, exact: bool = False) -> InputFileError | None:
+    """The error for an archive with too many members or too many declared bytes, if it has.
+
+    ``exact``: the counts are the archive's totals (a zip's directory), not a running count (tar).
+    """
+    least = "" if exact else "at least "
+    if members > LIMITS["max_members"]:
+        return InputFileError(f"{shown}: the archive has {least}{members:,} members, more than the limit of "
+                              f"{LIMITS['max_members']:,} (toolkit.io.LIMITS['max_members']); unpack the part you "
+                              f"need, or raise the limit.")
+    if declared > LIMITS["max_total_bytes"]:
+        return InputFileError(f"{shown}: the archive would unpack to {least}{declared:,} bytes, more than the limit "
+                              f"of {LIMITS['max_total_bytes']:,} (toolkit.io.LIMITS['max_total_bytes']); refused "
+                              f"before unpacking (possible zip bomb). If you trust it, raise the limit or unpack it.")
+    return None
+
+
+def _read_capped(arc, handle, limit: int) -> bytes | None:
+    """The member's bytes, or None when it holds more than ``limit`` bytes (reading stops there)."""
+    fh = arc.open(handle) if isinstance(arc, zipfile.ZipFile) else arc.extractfile(handle)
+    if fh is None:
+        return b""
+    with fh:
+        chunks, n = [], 0
+        while n <= limit:
+            chunk = fh.read(min(1 << 22, limit + 1 - n))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            n += len(chunk)
+    return None if n > limit else b"".join(chunks)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    if "password required" in text or "encrypted" in text:
+        return "it is encrypted (password-protected)"
+    return text[:200]
+
+
+# --- reading one file ------------------------------------------------------------------------------
+
+
+def _read_one(source: Source, ctx: Context, *, strict: bool) -> tuple[str, Parsed] | _Unreadable:
+    """Read one source; a file that cannot be read becomes an :class:`_Unreadable` (or raises if strict)."""
+    try:
+        return source.name, _parse(source, ctx)
+    except _NotAnExport as exc:
+        return _Unreadable(source.name, exc.error, format=UNRECOGNISED)
+    except ToolkitError as exc:
+        if strict:
+            raise
+        cell = isinstance(exc, ExportFormatError) and (exc.line is not None or exc.column is not None)
+        rows = _count_rows(source, ctx) if ctx.errors == "raise" and cell else 0
+        return _Unreadable(source.name, exc, rows_read=rows)
+
+
+def _count_rows(source: Source, ctx: Context) -> int:
+    """Data rows of a file that failed on a bad cell, counted by reading it again in reject mode."""
+    ctx.errors = "reject"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = _parse(source, ctx)
+    except ToolkitError:
+        return 0
+    finally:
+        ctx.errors = "raise"
+    return sum(_rows_read(parsed).values())
+
+
+def _rows_read(parsed: Parsed) -> dict[str, int]:
+    """Input rows per table of a parsed file ("" for rejected rows of no table)."""
+    tables = set(parsed.tables) | set(parsed.rows_read)
+    out = {}
+    for t in sorted(tables):
+        n_rej = sum(1 for r in parsed.rejected if r.get("table") == t)
+        out[t] = parsed.rows_read.get(t, len(parsed.tables.get(t, ())) + n_rej)
+    untabled = sum(1 for r in parsed.rejected if r.get("table") not in tables)
+    if untabled:
+        out[""] = untabled
+    return out
+
+
+class _NotAnExport(Exception):
+    """No loader recognises a well-formed file (internal signal, never leaves this module)."""
+
+    def __init__(self, error: ExportFormatError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _parse(source: Source, ctx: Context) -> Parsed:
+    """Run the first loader that recognises ``source``; every failure is a ToolkitError naming the file."""
+    if _is_lock_file(source.basename):
+        raise _lock_error(source.name)
+    if not source.data.strip(b"\xef\xbb\xbf\xff\xfe \r\n\t\x00"):
+        raise ExportFormatError(f"{source.name}: the file is empty. Export it again, or remove it from "
+                                f"the folder.", file=source.name)
+    _check_container(source)
+    for loader in loaders():
+        if _guarded(loader.sniff, source, ctx, loader.format):
+            parsed = _guarded(loader.read, source, ctx, loader.format)
+            parsed.format = parsed.format or loader.format
+            _check(parsed, source, ctx)
+            if source.notes:
+                parsed.notes[:0] = source.notes
+            return parsed
+    fmt, error = _diagnose(source)
+    if fmt == UNRECOGNISED:
+        raise _NotAnExport(error)
+    raise error
+
+
+def _guarded(fn, source: Source, ctx: Context, loader: str):
+    """Call a loader's sniff/read; turn what the bytes can provoke into errors that name the file."""
+    try:
+        return fn(source, ctx)
+    except ToolkitError as exc:
+        if str(exc).startswith(source.name):
+            raise
+        raise ExportFormatError(f"{source.name}: {exc}", file=source.name) from exc
+    except RecursionError:
+        raise ExportFormatError(f"{source.name}: the data is nested too deeply to be read (no platform export "
+                                f"nests that deep): the file is damaged or not an export. Download it again, "
+                                f"or remove it from the folder.", file=source.name) from None
+    except MemoryError:
+        raise InputFileError(f"{source.name}: not enough memory to read this file ({len(source.data):,} bytes). "
+                             f"Close other programs or split the file; lower toolkit.io.LIMITS['max_file_bytes'] "
+                             f"to have such files refused up front.") from None
+    except Exception as exc:  # noqa: BLE001 - a loader bug must cost one file, not the folder
+        err = ExportFormatError(
+            f"{source.name}: could not be read: the {loader} loader failed ({type(exc).__name__}: "
+            f"{str(exc)[:200]}). This is a bug in the toolkit, please report it with the file; the other "
+            f"files were loaded.", file=source.name)
+        err.internal = True  # the loader probe tests count these as failures
+        raise err from exc
+
+
+def _check_container(source: Source) -> None:
+    """Refuse a zip-based file (xlsx) whose parts would unpack past ``LIMITS['max_file_bytes']``."""
+    if source.data[:4] != b"PK\x03\x04":
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+    except _ARCHIVE_ERRORS:
+        return  # not a readable zip: the loaders or the diagnosis say so
+    if size > LIMITS["max_file_bytes"]:
+        raise _too_big(source.name, size, "its parts would unpack to")
+
+
+def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
+    """Cast each table to the schema and apply the rules every loader shares.
+
+    - Values no table may hold (a required cell empty, a negative, infinite or >= 2**53 count, an
+      infinite daily value) are rejected rows (``errors="reject"``) or an error: a safety net
+      behind the loaders' own, line-precise checks.
+    - With ``errors="raise"``, rows the loader rejected as unreadable (a cut-off last row, a
+      row with too many fields) make the file an error, like an unreadable cell does.
+    """
+    for name, frame in list(parsed.tables.items()):
+        table = TABLES[name]
+        try:
+            frame = table.conform(frame)
+        except SchemaError as exc:
+            raise ExportFormatError(f"{source.name}: the rows read do not fit the {name} table ({exc}). This is "
+                                    f"a bug in the toolkit, please report it with the file.", file=source.name) from exc
+        if "text" in frame.columns and frame["text"].hasnans:
+            frame["text"] = frame["text"].fillna("")  # no text is "", never <NA>
+        drop = np.zeros(len(frame), dtype=bool)
+        for col in table.columns:
+            if col.name == "source_file" or not len(frame):  # source_file is filled in by load()
+                continue
+            s = frame[col.name]
+            why = ""
+            if col.dtype in ("Int64", "Float64"):
+                num = s.to_numpy(dtype="float64", na_value=np.nan)
+                with np.errstate(invalid="ignore"):
+                    bad = (num < 0) | (num >= MAX_COUNT) if col.dtype == "Int64" else np.isinf(num)
+                why = "a count must be a whole number from 0 to 2**53" if col.dtype == "Int64" else "infinite"
+            else:
+                bad = np.zeros(len(frame), dtype=bool)
+            if col.name == "platform":
+                odd = ~s.str.fullmatch(_PLATFORM_RE).fillna(True).to_numpy(dtype=bool)
+                if odd.any():
+                    bad, why = bad | odd, "not a platform name (lowercase letters, digits, '_', '.', '-')"
+            if not col.nullable and col.dtype != "bool":
+                empty = s.isna().to_numpy(dtype=bool)
+                if empty.any():
+                    bad, why = bad | empty, why or "the cell is empty"
+            bad &= ~drop
+            if not bad.any():
+                continue
+            rows = np.flatnonzero(bad)
+            if ctx.errors == "raise":
+                raise ExportFormatError(
+                    f"{source.name}: column '{col.name}' of the {name} table holds {s.iloc[rows[0]]!r} ({why}) in "
+                    f"{len(rows)} row(s). Fix the file or export it again; or pass errors='reject' to load() to "
+                    f"skip such rows.", file=source.name, column=col.name)
+            parsed.rejected += [{"table": name, "line": None, "column": col.name,
+                                 "reason": f"{col.name} {s.iloc[i]!r}: {why}"} for i in rows]
+            drop |= bad
+        parsed.tables[name] = frame.loc[~drop].reset_index(drop=True) if drop.any() else frame
+    if ctx.errors == "raise":
+        invalid = [r for r in parsed.rejected if r.get("kind", "invalid") == "invalid"]
+        if invalid:
+            first = invalid[0]
+            line = first.get("line")
+            col = first.get("column")
+            where = (f", line {line}" if line is not None else "") + (f", column '{col}'" if col else "")
+            more = f" ({len(invalid)} such row(s) in all)" if len(invalid) > 1 else ""
+            raise ExportFormatError(f"{source.name}{where}: {first.get('reason')}{more}. Export or download the "
+                                    f"file again; or pass errors='reject' to load() to load the other rows and list "
+                                    f"these in the load report.", file=source.name, line=line, column=col)
+
+
+# --- files no loader recognises ----------------------------------------------------------------------
+
+_MAGIC = [
+    (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a zip archive (or a Word/Excel file)"),
+    (b"PK\x05\x06", "an empty zip archive"), (b"\xd0\xcf\x11\xe0", "an Office document (.xls/.doc)"),
+    (b"\x1f\x8b", "a gzip-compressed file"), (b"7z\xbc\xaf", "a 7-Zip archive"), (b"Rar!", "a RAR archive"),
+    (b"SQLite format 3", "an SQLite database"), (b"BZh", "a bzip2-compressed file"),
+]
+
+
+def _diagnose(source: Source) -> tuple[str, ExportFormatError]:
+    """What a file no loader recognises is: ``("unreadable", error)`` for broken or non-data
+    content, ``("unrecognised", error)`` for a well-formed file the toolkit does not read."""
+    name = source.name
+    raw = source.data.lstrip(b"\xef\xbb\xbf \r\n\t")
+
+    def err(kind: str, msg: str, line: int | None = None) -> tuple[str, ExportFormatError]:
+        return kind, ExportFormatError(msg, file=name, line=line)
+
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            if magic == b"PK\x03\x04" and b"xl/" in source.data[:1 << 16]:
+                return err(UNRECOGNISED, f"{name}: an Excel workbook, not a recognised export (the toolkit reads "
+                                         f"LinkedIn's workbooks). Save the sheet as CSV with canonical column names "
+                                         f"(toolkit.schema), or pass columns={{...}} to load().")
+            tip = "unpack it and load the folder" if "archive" in what or "compressed" in what else \
+                "is it the right file? Remove it from the folder or export the data again"
+            return err(UNREADABLE, f"{name}: {what}, not a data export the toolkit reads; {tip}.")
+    head = source.head(8192)
+    utf16 = source.data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    control = sum(1 for c in head if ord(c) < 32 and c not in "\t\r\n\f\v")
+    if (b"\x00" in source.data[:8192] and not utf16) or control > max(2, len(head) // 100):
+        return err(UNREADABLE, f"{name}: binary content, not a text export (damaged, or not the exported file). "
+                               f"Download or export it again, or remove it from the folder.")
+    low = head.lstrip().lower()
+    if low.startswith(("<!doctype html", "<html")) or ("<html" in low[:1024] and "<body" in low):
+        title = re.search(r"<title[^>]*>([^<]{0,80})", head, re.I)
+        shown = f" ('{title.group(1).strip()}')" if title and title.group(1).strip() else ""
+        return err(UNREADABLE, f"{name}: an HTML web page{shown}, not an export: probably a login or error page "
+                               f"saved instead of the download. Log in to the platform and download the export "
+                               f"again.")
+    stripped = head.lstrip()
+    if stripped.startswith(("{", "[")) or source.suffix in (".json", ".js"):
+        body = source.text
+        body = body[body.index("=") + 1:] if stripped.startswith("window.") and "=" in body[:200] else body
+        try:
+            data = json.loads(body)
+        except json.JSONDecodeError as exc:
+            cut = " The file ends early: it was cut off." if exc.pos >= len(body.rstrip()) - 1 else ""
+            return err(UNREADABLE, f"{name}, line {exc.lineno}: not valid JSON ({exc.msg}).{cut} Download or "
+                                   f"export it again.", line=exc.lineno)
+        except RecursionError:
+            return err(UNREADABLE, f"{name}: JSON nested too deeply to be read (no platform export nests that "
+                                   f"deep): the file is damaged or not an export. Remove it from the folder.")
+        keys = list(data)[:6] if isinstance(data, dict) else \
+            list(data[0])[:6] if isinstance(data, list) and data and isinstance(data[0], dict) else []
+        return err(UNRECOGNISED, f"{name}: JSON, but not a recognised export (keys: {keys}); skipped.")
+    lines = head.splitlines()
+    if source.suffix in (".csv", ".tsv") and len(lines) == 1 and not source.text.endswith(("\n", "\r")) and \
+            len(source.text) < 8192 and any(d in lines[0] for d in ",;\t"):
+        return err(UNREADABLE, f"{name}: only part of a header line ({lines[0][:120]!r}) and no data: the file "
+                               f"is cut off. Export it again, or remove it from the folder.")
+    first = lines[0][:200] if lines else ""
+    return err(UNRECOGNISED, f"{name}: not a recognised export (first line: {first!r}); skipped. For "
+                             f"a CSV of your own, name the columns like the canonical tables (toolkit.schema) or "
+                             f"pass columns={{...}} to load().")
+
+
+def _short_reason(item: _Unreadable) -> str:
+    """The message without the file name, to its first sentence (for the one-line warning)."""
+    msg = item.note
+    if msg.startswith(item.name):
+        msg = msg[len(item.name):].lstrip(":, ")
+    msg = msg.split(". ")[0].rstrip(".")
+    return msg if len(msg) <= 70 else msg[:67] + "..."
+
+
+def _nothing_readable(paths: list[Path], skipped: list[_Unreadable]) -> InputFileError:
+    where = ", ".join(map(str, paths))
+    if not skipped:
+        return InputFileError(f"{where}: no export found (only files the toolkit ignores, such as images). Put "
+                              f"your exports in this folder.")
+    kinds = {}
+    for s in skipped:
+        kinds[s.format] = kinds.get(s.format, 0) + 1
+    counts = " and ".join(f"{n} {k}" for k, n in kinds.items())
+    listed = "; ".join(s.note for s in skipped[:3]) + (f"; and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+    return InputFileError(f"{where}: none of the {len(skipped)} file(s) could be read ({counts}): {listed}")
+
+
+# --- putting the tables together ---------------------------------------------------------------------
+
+
+def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: Context) -> Dataset:
     report_rows: list[dict] = []
     rejected_rows: list[dict] = []
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
-    for order, (source, parsed) in enumerate(parts):
+    for order, (name, parsed) in enumerate(parts):
         for r in parsed.rejected:
-            rejected_rows.append({"file": source.name, **r})
-        tables = set(parsed.tables) | set(parsed.rows_read)
-        for table in sorted(tables):
+            rejected_rows.append({"file": name, **r})
+        counts = _rows_read(parsed)
+        notes = "; ".join(dict.fromkeys(parsed.notes))
+        for table in [t for t in counts if t]:
             frame = parsed.tables.get(table)
             if frame is None:
-                frame = TABLES[table].empty()
+                frame = _empty(table)
             frame = frame.copy()
             if "source_file" not in frame.columns or frame["source_file"].isna().all():
-                frame["source_file"] = source.name
+                frame["source_file"] = pd.Series(name, index=frame.index, dtype="string")
             frame["_order"] = order
             frame["_exported_at"] = parsed.exported_at if parsed.exported_at is not None else pd.NaT
             frames[table].append(frame)
             n_rej = sum(1 for r in parsed.rejected if r.get("table") == table)
-            report_rows.append({"file": source.name, "format": parsed.format, "table": table,
-                                "rows_read": parsed.rows_read.get(table, len(frame) + n_rej),
-                                "rows_loaded": len(frame), "duplicates_dropped": 0,
-                                "rows_rejected": n_rej, "notes": "; ".join(dict.fromkeys(parsed.notes)),
-                                "_order": order})
-        untabled = [r for r in parsed.rejected if r.get("table") not in tables]
-        if untabled:
-            report_rows.append({"file": source.name, "format": parsed.format, "table": "",
-                                "rows_read": len(untabled), "rows_loaded": 0, "duplicates_dropped": 0,
-                                "rows_rejected": len(untabled), "notes": "; ".join(parsed.notes),
-                                "_order": order})
+            report_rows.append({"file": name, "format": parsed.format, "table": table,
+                                "rows_read": counts[table], "rows_loaded": len(frame), "duplicates_dropped": 0,
+                                "rows_rejected": n_rej, "notes": notes, "_order": order})
+        if "" in counts:
+            report_rows.append({"file": name, "format": parsed.format, "table": "",
+                                "rows_read": counts[""], "rows_loaded": 0, "duplicates_dropped": 0,
+                                "rows_rejected": counts[""], "notes": notes, "_order": order})
     report = pd.DataFrame(report_rows, columns=REPORT_COLUMNS + ["_order"])
     out = {}
     for name, table in TABLES.items():  # posts first: the others borrow its accounts
@@ -319,8 +809,10 @@ def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Cont
             sel = (report["_order"] == order) & (report["table"] == name)
             report.loc[sel, "duplicates_dropped"] = n
             report.loc[sel, "rows_loaded"] = report.loc[sel, "rows_loaded"] - n
-    report = pd.concat([report.drop(columns="_order"), pd.DataFrame(skipped, columns=REPORT_COLUMNS)],
-                       ignore_index=True)
+    skipped_rows = pd.DataFrame([{"file": s.name, "format": s.format, "table": "", "rows_read": s.rows_read,
+                                  "rows_loaded": 0, "duplicates_dropped": 0, "rows_rejected": s.rows_read,
+                                  "notes": s.note} for s in skipped], columns=REPORT_COLUMNS)
+    report = pd.concat([report.drop(columns="_order"), skipped_rows], ignore_index=True)
     for c in ("rows_read", "rows_loaded", "duplicates_dropped", "rows_rejected"):
         report[c] = report[c].astype("int64")
     rejected = pd.DataFrame(rejected_rows, columns=["file", "table", "line", "column", "kind", "reason"])
@@ -330,6 +822,16 @@ def _assemble(parts: list[tuple[Source, Parsed]], skipped: list[dict], ctx: Cont
         warnings.warn(f"load(): rejected {invalid:,} row(s) that could not be read; see Dataset.rejected and the load report.",
                       stacklevel=3)
     return Dataset(out["posts"], out["comments"], out["daily"], report, rejected, ctx.tz)
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _empty(table: str) -> pd.DataFrame:
+    """A zero-row canonical table (built once per process; a copy each time)."""
+    if table not in _EMPTY:
+        _EMPTY[table] = TABLES[table].empty()
+    return _EMPTY[table].copy()
 
 
 def _fill_account(frame: pd.DataFrame, posts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -370,10 +872,14 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     """
     frames = [f for f in frames if len(f)]
     if not frames:
-        return table.empty(), {}
-    data = pd.concat([table.conform(f) for f in frames], ignore_index=True)
-    data["_row"] = range(len(data))
+        return _empty(table.name), {}
+    data = pd.concat(frames, ignore_index=True)  # each frame was cast to the schema when read
     key = list(table.key)
+    if not data.duplicated(key).any():  # the usual case: nothing to merge, keep the order read
+        kept = _as_schema(data.drop(columns=["_order", "_exported_at"]), table)
+        table.validate(kept)
+        return kept, {}
+    data["_row"] = range(len(data))
     ordered = data.sort_values(["_exported_at", "_order", "_row"], na_position="first", kind="stable")
     dup = ordered.duplicated(key, keep="last")
     dropped = ordered.loc[dup, "_order"].value_counts().to_dict() if dup.any() else {}
@@ -401,6 +907,15 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
             kept.loc[filled.index, c] = filled[c].astype(kept[c].dtype)
     kept = kept.sort_values("_row", kind="stable")
     kept = kept.drop(columns=["_order", "_exported_at", "_row"]).reset_index(drop=True)
-    kept = table.conform(kept)
+    kept = _as_schema(kept, table)
     table.validate(kept)
     return kept, {int(k): int(v) for k, v in dropped.items()}
+
+
+def _as_schema(frame: pd.DataFrame, table) -> pd.DataFrame:
+    """``table.conform(frame)``, skipped when every canonical column already has its dtype."""
+    if all(c.name in frame.columns and str(frame[c.name].dtype) == str(pd.api.types.pandas_dtype(c.pandas_dtype))
+           for c in table.columns):  # compared by name: pandas' "str" dtype == "string" is True
+        extra = [c for c in frame.columns if c not in table.names]
+        return frame[table.names + extra]
+    return table.conform(frame)

@@ -143,9 +143,11 @@ def _contradicts(s: pd.Series, kind: str, style: NumberStyle) -> pd.Series:
     return s.astype("string").isin(other).fillna(False).astype(bool)
 
 
-def count(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
-    """Counts in the file's style: ``(Int64 series, bad mask)``; ``"424.0"`` (X) is a count too."""
-    vals, bad = parse_int(s, thousands=style.thousands, decimal=style.decimal)
+def count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Counts in the file's style: ``(Int64 series, bad mask)``; ``"424.0"`` (X) is a count too.
+
+    ``negative=True`` for net changes (subscribers gained minus lost), which may be below zero."""
+    vals, bad = parse_int(s, thousands=style.thousands, decimal=style.decimal, negative=negative)
     bad = bad | _contradicts(s, "int", style)
     return vals.mask(bad), bad
 

@@ -37,11 +37,12 @@ def _steps(ctx: Context) -> list[tuple[Source, Step]]:
 
 
 def defer(ctx: Context, source: Source, step: Step) -> None:
-    """Run ``step(parts)`` once every file of the load is read (``parts``: all (Source, Parsed))."""
+    """Run ``step(parts)`` once every file of the load is read (``parts``: all (file name, Parsed)
+    pairs of the load)."""
     _steps(ctx).append((source, step))
 
 
-def run_deferred(parts: list[tuple[Source, Parsed]], ctx: Context) -> list[tuple[Source, ExportFormatError]]:
+def run_deferred(parts: list[tuple[str, Parsed]], ctx: Context) -> list[tuple[Source, ExportFormatError]]:
     """Run the deferred steps of this load in registration order.
 
     Returns the steps that failed as ``(source, error)``; the caller decides whether a failure
@@ -77,7 +78,7 @@ def dated_rows(parsed: Parsed, *, platform: str | None = None) -> pd.Series:
     return pd.concat(days, ignore_index=True).astype("datetime64[ns]")
 
 
-def match_derived_keys(source: Source, parsed: Parsed, parts: list[tuple[Source, Parsed]]) -> None:
+def match_derived_keys(source: Source, parsed: Parsed, parts: list[tuple[str, Parsed]]) -> None:
     """Give posts keyed ``link-``/``key-`` (ids destroyed by a spreadsheet) their real id when
     another file of the load has the same post with one: same platform and the same permalink,
     or the same publish time and text (compared as :func:`~toolkit.io._locale.text_key`).

@@ -230,12 +230,14 @@ class GenericCSV(Loader):
                 if col == "platform":
                     vals = vals.str.strip().str.lower()
                     probs.add(vals.isna(), _orig(mapping, col), s, "a platform name (the cell is empty)")
+                    probs.add(~vals.str.fullmatch(r"[a-z][a-z0-9_.-]*").fillna(True).astype(bool), _orig(mapping, col),
+                              s, "a platform name (lowercase letters, digits, '_', '.' or '-', like 'facebook')")
                 elif not spec.column(col).nullable and col != "text":
                     probs.add(vals.isna(), _orig(mapping, col), s, f"a {col} (the cell is empty)")
                 out[col] = vals
-        for col in extra:
-            if col not in out.columns and normalise_name(col) not in spec.names:
-                out[col] = raw[col]
+        kept = [c for c in dict.fromkeys(extra) if c not in out.columns and normalise_name(c) not in spec.names]
+        if kept:  # one concat: inserting thousands of columns one by one took minutes
+            out = pd.concat([out, raw[kept]], axis=1)
         self._repair_ids(out, table, mapping, raw, probs, parsed)
         out = probs.finish(out, ctx, parsed)
         if table == "posts" and out["post_id"].fillna("").str.match(DERIVED_KEY).any():

@@ -104,7 +104,7 @@ def _kind(data: bytes) -> str | None:
 def _sheet_names(data: bytes, kind: str) -> list[str]:
     if kind == "xls":
         import xlrd
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
         try:
             return book.sheet_names()
         finally:
@@ -315,7 +315,7 @@ def _csv_grid(source: Source) -> tuple[pd.DataFrame, np.ndarray, str]:
 def _read_xls(data: bytes) -> dict[str, pd.DataFrame]:
     """All sheets of a legacy .xls as object frames (xlrd directly; pandas' xlrd engine is deprecated)."""
     import xlrd
-    book = xlrd.open_workbook(file_contents=data)
+    book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())  # no prints
     out = {}
     for sheet in book.sheets():
         rows = []

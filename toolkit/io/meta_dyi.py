@@ -227,22 +227,23 @@ def _fb_post(rec: dict, sub: str):
     if ts is None:
         return None, ("timestamp", rec.get("timestamp"), "a Unix time in seconds")
     text = ""
-    for d in rec.get("data") or []:
+    for d in rec.get("data") if isinstance(rec.get("data"), list) else []:
         if isinstance(d, dict) and isinstance(d.get("post"), str):
             text = d["post"]
             break
     mtype = "text"
     names = []
-    for att in rec.get("attachments") or []:
-        for item in (att.get("data") or []) if isinstance(att, dict) else []:
+    atts = rec.get("attachments") if isinstance(rec.get("attachments"), list) else []
+    for att in atts:
+        for item in att["data"] if isinstance(att, dict) and isinstance(att.get("data"), list) else []:
             if isinstance(item, dict) and isinstance(item.get("media"), dict):
                 names.append(PurePosixPath(str(item["media"].get("uri", ""))).name)
             elif isinstance(item, dict) and isinstance(item.get("external_context"), dict):
                 names.append(str(item["external_context"].get("url", "")))
             elif isinstance(item, dict) and isinstance(item.get("place"), dict):
                 names.append(str(item["place"].get("name", "")))
-    for att in rec.get("attachments") or []:
-        for item in (att.get("data") or []) if isinstance(att, dict) else []:
+    for att in atts:
+        for item in att["data"] if isinstance(att, dict) and isinstance(att.get("data"), list) else []:
             if not isinstance(item, dict):
                 continue
             if isinstance(item.get("media"), dict):

@@ -242,7 +242,7 @@ class TikTokDailyCSV(Loader):
         path, the TikTok data of the load, all data of the load; else the error that asks for year=."""
         here = _folder(source.name)
         others = [(s, p) for s, p in parts if p is not parsed]
-        siblings = [p for s, p in others if _folder(s.name) == here]
+        siblings = [p for s, p in others if _folder(s) == here]
         bare = _bare_year(source)
         tried = []
         for label, group, platform in (("sibling files of the same download", siblings, None),

@@ -163,8 +163,8 @@ class YouTubeStudioTable(Loader):
             col = found[name]
             if name == "duration_s":
                 vals, bad = _hms_seconds(raw[col], style)
-            else:
-                vals, bad = count(raw[col], style)
+            else:  # subscribers is a net change: it can be negative
+                vals, bad = count(raw[col], style, negative=name == "subscribers")
             probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank = not reported)")
             out[name] = vals
         if "avg_view_duration_s" in found:
@@ -292,7 +292,9 @@ class YouTubeCommentThreads(Loader):
         for i, th in enumerate(threads):
             snip = th.get("snippet") if isinstance(th, dict) else None
             top = snip.get("topLevelComment") if isinstance(snip, dict) else None
-            replies = ((th.get("replies") or {}).get("comments") or []) if isinstance(th, dict) else []
+            replies = th.get("replies") if isinstance(th, dict) else None
+            replies = replies.get("comments") if isinstance(replies, dict) else None
+            replies = replies if isinstance(replies, list) else []
             n_read += 1 + len(replies)
             if not isinstance(top, dict):
                 self._bad(ctx, source, parsed, i, "topLevelComment", "has no topLevelComment", 1 + len(replies))
@@ -321,7 +323,9 @@ class YouTubeCommentThreads(Loader):
 
     @staticmethod
     def _comment(c: dict, parent, video, channel):
-        s = c.get("snippet") or {}
+        s = c.get("snippet") if isinstance(c, dict) else None
+        if not isinstance(s, dict):
+            return "snippet"
         cid = c.get("id")
         when = pd.to_datetime(s.get("publishedAt"), utc=True, errors="coerce", format="ISO8601")
         if not cid:
@@ -335,10 +339,14 @@ class YouTubeCommentThreads(Loader):
         author_chan = (s.get("authorChannelId") or {}).get("value") if isinstance(s.get("authorChannelId"), dict) \
             else s.get("authorChannelId")
         likes = s.get("likeCount")
+        likes = int(likes) if isinstance(likes, str) and likes.isdigit() else likes
+        if likes is not None and not (isinstance(likes, (int, float)) and not isinstance(likes, bool)
+                                      and 0 <= likes < 2**53 and likes % 1 == 0):
+            return "likeCount"  # negative, fractional, infinite or larger than any real count
         return {"post_id": s.get("videoId") or video, "comment_id": str(cid),
                 "parent_id": s.get("parentId") or parent, "author": s.get("authorDisplayName"),
                 "is_owner": bool(chan) and author_chan == chan, "published_at": when, "text": str(text),
-                "likes": int(likes) if isinstance(likes, (int, float)) or str(likes).isdigit() else pd.NA,
+                "likes": int(likes) if likes is not None else pd.NA,
                 "channel_id": chan}
 
     @staticmethod
