@@ -231,3 +231,21 @@ def test_a_dataset_brings_its_own_traffic_posts_and_zone():
     assert tk.traffic.by_channel(ds).set_index("channel").loc["facebook", "n_posts"] == 3
     with pytest.raises(ParameterError, match="pass posts="):
         tk.traffic.daily(t, tz="Europe/Berlin")
+
+
+def test_end_to_end_from_exports_on_disk(tmp_path):
+    """GA4 download + a Threads archive with a campaign link, loaded as a folder, joined by campaign."""
+    import shutil
+    import warnings
+
+    shutil.copy(FIX / "ga4" / "runreport_daily_source_medium.json", tmp_path / "ga4.json")
+    shutil.copytree(FIX / "threads" / "instagram-bergkaffee-2024-06-02", tmp_path / "threads")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ds = tk.load(tmp_path, tz="Europe/Berlin")
+    assert len(ds.traffic) == 2 and "traffic" in ds.tables and "2 traffic rows" in repr(ds)
+    camp = tk.traffic.by_campaign(ds).set_index("campaign")
+    assert camp.loc["sommer24", ["sessions", "conversions", "n_posts", "platforms"]].tolist() == [2, 1, 1, "threads"]
+    assert camp.loc["(no campaign)", "sessions"] == 7
+    ch = tk.traffic.by_channel(ds).set_index("channel")
+    assert ch.loc["facebook", "sessions"] == 2 and ch.loc["direct / dark social", "sessions"] == 7

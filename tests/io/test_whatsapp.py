@@ -19,9 +19,7 @@ WA = FIX / "whatsapp"
 
 def chat(name, data=None, *, tz="Europe/Berlin", **options):
     """The loader on one chat with the options load() passes (owner=, dayfirst=)."""
-    ctx = Context(tz=tz)
-    for k, v in options.items():
-        setattr(ctx, k, v)
+    ctx = Context(tz=tz, **options)
     src = Source(name, data if data is not None else (WA / name).read_bytes())
     assert WhatsAppChat().sniff(src, ctx)
     parsed = WhatsAppChat().read(src, ctx)
@@ -137,3 +135,15 @@ def test_same_chat_exported_twice_dedupes(tmp_path):
     (tmp_path / "b" / src.name).write_bytes(src.read_bytes())
     ds = tk.load(tmp_path, tz="Europe/Berlin")
     assert len(ds.comments) == 7 and ds.load_report.duplicates_dropped.sum() == 7
+
+
+def test_load_takes_owner_and_dayfirst():
+    ds = tk.load(WA / "WhatsApp Chat mit Vereinsvorstand.txt", tz="Europe/Berlin", owner=["Bergkaffee Team"])
+    assert ds.comments.is_owner.sum() == 2
+    assert tk.community.reply_times(ds.comments).minutes_to_reply.iloc[0] == 35.0
+    jane = WA / "broken" / "ambiguous_dates_WhatsApp Chat with Jane.txt"
+    with pytest.raises(ExportFormatError, match="dayfirst=True"):
+        tk.load(jane, tz="UTC")
+    assert tk.load(jane, tz="UTC", dayfirst=True).comments.published_at.iloc[1] == utc("2024-03-01 13:05")
+    with pytest.raises(ValueError, match="dayfirst='yes'"):
+        tk.load(jane, tz="UTC", dayfirst="yes")

@@ -233,8 +233,8 @@ class WhatsAppChat(Loader):
         return _is_chat(source)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        dayfirst = getattr(ctx, "dayfirst", None)
-        owner = getattr(ctx, "owner", None)
+        dayfirst = ctx.dayfirst
+        owner = ctx.owner
         owners = {_clean_author(o) for o in ([owner] if isinstance(owner, str) else owner or [])}
         parsed = Parsed(self.format)
         text = unicodedata.normalize("NFC", source.text.replace("\r\n", "\n").replace("\r", "\n"))
