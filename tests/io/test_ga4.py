@@ -175,3 +175,13 @@ def test_folder_load_counts_every_row_and_a_repeated_download_as_duplicates(tmp_
     assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
     assert r.rows_read.sum() == 5 + 5 + 3 and r.rows_loaded.sum() == 4
     assert r.duplicates_dropped.sum() == 4 and r.rows_rejected.sum() == 1 + 1 + 3
+
+
+def test_a_stray_blank_line_inside_a_section_does_not_start_a_new_table(tmp_path):
+    text = (GA4 / "Traffic_acquisition_Session_primary_channel_group_(Default_Channel_Group).csv").read_text()
+    f = tmp_path / "blank_line_inside_a_section.csv"
+    f.write_text(text.replace("Date,Sessions\n", "Date,Sessions\n\t\n").replace("Organic Social,", "\nOrganic Social,"),
+                 encoding="utf-8")
+    t = parse(f).tables["traffic"]
+    assert t[t.breakdown == "date"].sessions.tolist() == [300, 450, 250]
+    assert t[t.breakdown == "channel"].sessions.tolist() == [400, 350, 200, 50]

@@ -130,7 +130,7 @@ def parse_day(s: pd.Series, formats: tuple[str, ...], *, start=None, end=None) -
 def totals_mask(raw: pd.DataFrame, dim_fields: list[str]) -> pd.Series:
     """Rows whose dimension cells are all empty or a totals word (``Grand total``, ``Gesamtsumme``,
     ...) in any of them: GA4 and UA write such rows under the header or at the end of a section."""
-    if not dim_fields:
+    if not dim_fields or raw.empty:
         return pd.Series(False, index=raw.index)
     cells = raw[dim_fields].fillna("").apply(lambda c: c.str.strip())
     empty = cells.eq("").all(axis=1)

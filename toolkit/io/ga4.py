@@ -96,6 +96,15 @@ GA4_API_NAMES = {
 _DASH = re.compile(r"^#\s*-{5,}\s*$")
 _RANGE = re.compile(r"^#\s*(\d{8})\s*-\s*(\d{8})\s*$")
 _KEYDATE = re.compile(r"^#\s*[^:]+?\s*:\s*(\d{8})\s*$")
+_NUMBER = re.compile(r"-?[\d.,\u00a0\u202f ]*\d[%]?")
+
+
+def _is_data_row(line: str) -> bool:
+    """A line with an empty first field or any number among its fields is a data row, not a header."""
+    fields = [f.strip().strip('"') for f in re.split(r"[,\t;]", line)]
+    return len(fields) > 1 and (fields[0] == "" or any(_NUMBER.fullmatch(f) for f in fields))
+
+
 _KEYVAL = re.compile(r"^#\s*(Account|Konto|Compte|Property|Propriété|Eigenschaft|Property-ID)\s*:\s*(.*?)\s*$",
                      re.IGNORECASE)
 
@@ -146,7 +155,10 @@ def sections(text: str) -> tuple[list[str], list[tuple[list[str], int, int]]]:
             j += 1
         if not out:
             preamble = comments
-        out.append((comments, i, j))
+        if out and not comments and _is_data_row(lines[i]):
+            out[-1] = (out[-1][0], out[-1][1], j)  # rows after a stray blank line continue the table above
+        else:
+            out.append((comments, i, j))
         comments = []
         i = j
     return preamble, out
