@@ -12,9 +12,9 @@ from . import errors, schema
 
 __version__ = "0.1.0"
 __all__ = ["load", "Dataset", "errors", "schema", "io", "inventory", "text", "timing", "performance",
-           "community", "plots", "widgets", "report", "samples", "__version__"]
+           "community", "traffic", "plots", "widgets", "report", "samples", "__version__"]
 
-_LAZY = {"io", "inventory", "text", "timing", "performance", "community", "plots", "widgets", "report", "samples"}
+_LAZY = {"io", "inventory", "text", "timing", "performance", "community", "traffic", "plots", "widgets", "report", "samples"}
 
 
 def __getattr__(name: str):

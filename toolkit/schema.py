@@ -1,6 +1,6 @@
 """The canonical tables: grain, columns, dtypes, validation.
 
-Every loader produces these three tables and every analysis consumes them. They are a contract:
+Every loader produces these tables and every analysis consumes them. They are a contract:
 columns may be added, never renamed.
 
 ``posts``
@@ -10,6 +10,10 @@ columns may be added, never renamed.
 ``daily``
     One row per (platform, account, date, metric): account-level daily series such as followers
     or page views.
+``traffic``
+    Web analytics (GA4, Universal Analytics, Matomo): one row per reported period (a day, or the
+    whole range of a report without a date column) x channel x source/medium x campaign x content
+    x landing page, as far as the report breaks sessions down (see :data:`TRAFFIC`).
 
 Conventions: timestamps are UTC (``datetime64[ns, UTC]``); "not reported" is ``<NA>`` and a reported
 zero is ``0``; counts are nullable ``Int64``; IDs are strings.
@@ -38,6 +42,8 @@ __all__ = [
     "POSTS",
     "COMMENTS",
     "DAILY",
+    "TRAFFIC",
+    "TRAFFIC_TOOLS",
     "TABLES",
     "METRICS",
     "KNOWN_PLATFORMS",
@@ -318,14 +324,65 @@ def _daily() -> Table:
                  ("platform", "account", "date", "metric"), cols)
 
 
+#: Web-analytics tools whose exports fill the traffic table.
+TRAFFIC_TOOLS = ("ga4", "ua", "matomo")
+#: Traffic dimensions, in key order; ``<NA>`` in one means "the report is not broken down by it".
+_TRAFFIC_DIMENSIONS = ("channel", "source", "medium", "campaign", "content", "landing_page")
+
+
+def _traffic() -> Table:
+    dim = "as the tool reports it (case and spelling kept); <NA> = the report is not broken down by it, " \
+          "'(not set)' = the tool says it is unknown"
+    cols = (
+        Column("tool", "string", False, "Tool", "web-analytics tool: " + ", ".join(TRAFFIC_TOOLS)),
+        Column("property", "string", True, "Property",
+               "GA4 property, UA view or Matomo site as the export names it; <NA> if it does not"),
+        Column("segment", "string", True, "Segment", "comparison/segment the rows belong to (GA4 'All Users')"),
+        Column("breakdown", "string", False, "Breakdown",
+               "the dimensions the report was broken down by, canonical names joined by ',' "
+               "(e.g. 'date,source,medium'); different breakdowns of one property count the same sessions "
+               "again, so never add rows of two breakdowns"),
+        Column("date", "date", True, "Date",
+               "first day of the period the row covers, a calendar day in the tool's reporting zone (tz); "
+               "<NA> when the export does not say its period"),
+        Column("date_to", "date", True, "Date to", "last day (inclusive) of that period; equals date for daily rows"),
+        Column("channel", "string", True, "Channel", "the tool's channel group (GA4 'Organic Social', "
+               "Matomo 'Social Networks'), " + dim),
+        Column("source", "string", True, "Source", "traffic source (utm_source or referrer), " + dim),
+        Column("medium", "string", True, "Medium", "traffic medium (utm_medium), " + dim),
+        Column("campaign", "string", True, "Campaign", "campaign name (utm_campaign; Matomo lower-cases it), " + dim),
+        Column("content", "string", True, "Content", "ad content (utm_content), " + dim),
+        Column("landing_page", "string", True, "Landing page", "first page of the session, " + dim),
+        Column("sessions", "Int64", True, "Sessions", "sessions (GA4, UA) or visits (Matomo)"),
+        Column("engaged_sessions", "Int64", True, "Engaged sessions",
+               "GA4 engaged sessions (longer than 10 s, a key event or 2+ page views); <NA> for tools "
+               "without the concept"),
+        Column("bounces", "Int64", True, "Bounces",
+               "single-page sessions (Matomo bounce count; UA bounce rate x sessions, rounded)"),
+        Column("users", "Int64", True, "Users", "users / unique visitors (not additive across rows or days)"),
+        Column("new_users", "Int64", True, "New users", "first-time users"),
+        Column("conversions", "Int64", True, "Conversions",
+               "key events (GA4, called conversions before 2024), goal completions (UA), conversions (Matomo)"),
+        Column("revenue", "Float64", True, "Revenue", "revenue in the property's currency, where reported"),
+        Column("currency", "string", True, "Currency", "ISO code or symbol of revenue, where the export says"),
+        Column("tz", "string", True, "Reporting zone",
+               "IANA zone the tool's days are in (from the export, else tz= of load())"),
+        Column("source_file", "string", False, "Source file", "file the row came from"),
+    )
+    return Table("traffic", "one row per (tool, property, segment, breakdown, period, channel, source, medium, "
+                 "campaign, content, landing page)",
+                 ("tool", "property", "segment", "breakdown", "date", "date_to") + _TRAFFIC_DIMENSIONS, cols)
+
+
 POSTS = _posts()
 COMMENTS = _comments()
 DAILY = _daily()
-TABLES = {"posts": POSTS, "comments": COMMENTS, "daily": DAILY}
+TRAFFIC = _traffic()
+TABLES = {"posts": POSTS, "comments": COMMENTS, "daily": DAILY, "traffic": TRAFFIC}
 
 
 def validate(frame: pd.DataFrame, table: str, *, source: str | None = None) -> pd.DataFrame:
-    """Validate ``frame`` as the canonical table named ``table`` ("posts", "comments", "daily").
+    """Validate ``frame`` as the canonical table named ``table`` ("posts", "comments", "daily", "traffic").
 
     Returns the frame unchanged, or raises :class:`~toolkit.errors.SchemaError` listing every problem.
     """

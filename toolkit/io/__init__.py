@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import linkedin, meta, meta_dyi  # noqa: F401  (register Meta and LinkedIn loaders)
 from . import mastodon, tiktok, x, youtube  # noqa: F401  (register X, YouTube, TikTok and Mastodon loaders)
+from . import bluesky, ga4, matomo, threads, ua, whatsapp  # noqa: F401  (web analytics; chats; Threads; Bluesky)
 from . import generic  # noqa: F401  (registers the generic CSV loader)
 from ._base import DEFAULT_TZ, LIMITS, Context, Loader, Parsed, Source, loaders, register
 from ._core import REPORT_COLUMNS, UNREADABLE, UNRECOGNISED, Dataset, load, read

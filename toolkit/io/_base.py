@@ -233,12 +233,18 @@ class Context:
         User mapping of column names onto canonical names (generic CSV).
     year : int or None
         Year for exports whose dates have none (TikTok overview).
+    owner : tuple of str
+        Names of the account's own people in chat exports (WhatsApp): their messages are the replies.
+    dayfirst : bool or None
+        Day/month order of chat exports whose dates cannot tell (None = infer from the file).
     """
 
     tz: str | None = None
     errors: str = "raise"
     columns: dict[str, str] = field(default_factory=dict)
     year: int | None = None
+    owner: tuple[str, ...] = ()
+    dayfirst: bool | None = None
     _warned_tz: bool = field(default=False, repr=False)
 
     def zone_for(self, source: Source, notes: list[str]) -> str:

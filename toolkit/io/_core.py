@@ -73,6 +73,9 @@ class Dataset:
         not listed here one by one.
     tz : str or None
         The ``tz=`` the data was loaded with.
+    traffic : pandas.DataFrame
+        Web analytics (GA4, Universal Analytics, Matomo): the canonical traffic table, empty when
+        the exports hold none (see :data:`toolkit.schema.TRAFFIC` and :mod:`toolkit.traffic`).
     """
 
     posts: pd.DataFrame
@@ -82,11 +85,12 @@ class Dataset:
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["file", "table", "line", "column", "kind", "reason"]))
     tz: str | None = None
+    traffic: pd.DataFrame = field(default_factory=lambda: TABLES["traffic"].empty())
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The three tables by name."""
-        return {"posts": self.posts, "comments": self.comments, "daily": self.daily}
+        """The canonical tables by name (posts, comments, daily, traffic)."""
+        return {"posts": self.posts, "comments": self.comments, "daily": self.daily, "traffic": self.traffic}
 
     @property
     def unreadable(self) -> pd.DataFrame:
@@ -104,8 +108,9 @@ class Dataset:
                        | set(self.daily["platform"].dropna()))
         bad = len(self.unreadable)
         unread = f"; {bad} unreadable (see .unreadable)" if bad else ""
+        web = f", {len(self.traffic):,} traffic rows" if len(self.traffic) else ""
         return (f"<Dataset: {len(self.posts):,} posts, {len(self.comments):,} comments, "
-                f"{len(self.daily):,} daily values from {files} file(s){unread}; "
+                f"{len(self.daily):,} daily values{web} from {files} file(s){unread}; "
                 f"platforms: {', '.join(plats) or '-'}>")
 
 
@@ -125,6 +130,7 @@ class _Unreadable:
 
 def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict[str, str] | None = None,
          errors: str = "raise", strict: bool = False, year: int | None = None,
+         owner: str | list[str] | None = None, dayfirst: bool | None = None,
          progress: bool | None = None) -> Dataset:
     """Load platform exports (a file, a folder searched recursively, or zip/tar archives) into the
     canonical tables.
@@ -156,6 +162,12 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         its error instead of reporting it (default False).
     year : int, optional
         Year for exports whose dates have none (TikTok's overview CSV).
+    owner : str or list of str, optional
+        The account's own people in chat exports (WhatsApp display names): their messages are the
+        account's replies, so reply times can be measured.
+    dayfirst : bool, optional
+        Day/month order of chat exports whose dates cannot tell (every day <= 12); by default the
+        order is inferred from the whole file and asked for only when it cannot be.
     progress : bool, optional
         Show a progress bar over files (default: only when loading takes more than 2 s;
         ``False`` never shows it).
@@ -202,7 +214,11 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         raise ParameterError(f"errors={errors!r}: expected 'raise' or 'reject'.")
     if not isinstance(strict, bool):
         raise ParameterError(f"strict={strict!r}: expected True or False.")
-    ctx = Context(tz=check_tz(tz), errors=errors, columns=dict(columns or {}), year=year)
+    if dayfirst not in (None, True, False):
+        raise ParameterError(f"dayfirst={dayfirst!r}: expected True, False or None (infer from the file).")
+    owners = (owner,) if isinstance(owner, str) else tuple(owner or ())
+    ctx = Context(tz=check_tz(tz), errors=errors, columns=dict(columns or {}), year=year, owner=owners,
+                  dayfirst=dayfirst)
     single = isinstance(path, (str, os.PathLike))
     paths = [Path(path)] if single else [Path(p) for p in path]
     entries = _entries(paths)
@@ -821,7 +837,7 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
     if invalid:
         warnings.warn(f"load(): rejected {invalid:,} row(s) that could not be read; see Dataset.rejected and the load report.",
                       stacklevel=3)
-    return Dataset(out["posts"], out["comments"], out["daily"], report, rejected, ctx.tz)
+    return Dataset(out["posts"], out["comments"], out["daily"], report, rejected, ctx.tz, traffic=out["traffic"])
 
 
 _EMPTY: dict[str, pd.DataFrame] = {}

@@ -47,7 +47,6 @@ naming the record (1-based position in the file's list), or are rejected with ``
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import PurePosixPath
@@ -56,6 +55,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
+from ._dyi import _comment_frame, _post_frame, _problems, _ts
 
 __all__ = ["MetaDYIJSON", "fix_mojibake"]
 
@@ -188,35 +188,10 @@ def _records(data, kind: str) -> tuple[list | None, str]:
     return None, ""
 
 
-def _problems(source: Source, ctx: Context, parsed: Parsed, table: str, problems: list) -> None:
-    if ctx.errors == "raise":
-        i, key, val, expected = problems[0]
-        more = f" ({len(problems)} bad record(s) in all; first at records {[p[0] for p in problems[:5]]})" \
-            if len(problems) > 1 else ""
-        where = f", key '{key}'" if key else ""
-        raise ExportFormatError(
-            f"{source.name}, record {i}{where}: cannot read {_short(val)} as {expected}{more}. Download the "
-            f"archive again; or pass errors='reject' to load() to skip bad records and list them in the "
-            f"load report.", file=source.name, line=i, column=key)
-    for i, key, val, expected in problems:
-        parsed.rejected.append({"table": table, "line": i, "column": key,
-                                "reason": f"record {i} (position in the JSON list, not a line): cannot read "
-                                          f"{_short(val)} as {expected}"})
 
 
-def _short(val) -> str:
-    s = repr(val)
-    return s if len(s) <= 80 else s[:77] + "..."
 
 
-def _ts(value):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{9,11}", value.strip()):
-        return int(value)
-    return None
 
 
 def _ig_post(rec: dict, sub: str):
@@ -283,40 +258,10 @@ def _fb_post(rec: dict, sub: str):
     return {"ts": ts, "text": text, "media_type": mtype, "post_id": None, "media": "|".join(sorted(names))}, None
 
 
-def _content_id(ts: pd.Series, *parts: pd.Series) -> pd.Series:
-    """``dyi-<unix time>-<8 hex>``: the time plus a hash of the content (text, media file names,
-    ...), so identical entries share an id and re-downloads give the same ids in any order."""
-    body = ts.astype("int64").astype(str)
-    for part in parts:
-        body = body + "\x1f" + part.fillna("").astype(str).map(lambda t: " ".join(t.split()))
-    digest = body.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:8])
-    return "dyi-" + ts.astype("int64").astype(str) + "-" + digest
 
 
-def _identical_note(ids: pd.Series, what: str, parsed: Parsed) -> None:
-    n = int(ids.duplicated().sum())
-    if n:
-        parsed.notes.append(f"{n} {what} identical to an earlier one in this file (same time, text and media): "
-                            f"counted once, as duplicates")
 
 
-def _post_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFrame:
-    if frame.empty:
-        from ..schema import POSTS
-        return POSTS.empty()
-    frame = frame.sort_values("_record", kind="stable")
-    fallback = _content_id(frame["ts"], frame["text"], frame["media"])
-    pid = frame["post_id"].where(frame["post_id"].notna(), fallback)
-    if frame["post_id"].isna().any():
-        parsed.notes.append(f"{pid[frame['post_id'].isna()].nunique()} post(s) without a media file number: "
-                            f"post_id = 'dyi-<unix time>-<hash of text and media>'")
-    _identical_note(pid, "post(s)", parsed)
-    return pd.DataFrame({
-        "platform": platform, "account": pd.NA, "post_id": pid.astype("string"),
-        "published_at": pd.to_datetime(frame["ts"].astype("int64"), unit="s", utc=True),
-        "date_only": False, "text": frame["text"].fillna("").astype("string"),
-        "media_type": frame["media_type"].astype("string"), "permalink": pd.NA,
-    }).reset_index(drop=True)
 
 
 def _smd(rec: dict) -> dict:
@@ -365,24 +310,3 @@ def _fb_comment(rec: dict, sub: str):
     text = c.get("comment") if isinstance(c.get("comment"), str) else ""
     author = c.get("author") if isinstance(c.get("author"), str) else None
     return {"ts": ts, "text": text, "author": author, "media_owner": None}, None
-
-
-def _comment_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.DataFrame:
-    if frame.empty:
-        from ..schema import COMMENTS
-        return COMMENTS.empty()
-    frame = frame.sort_values("_record", kind="stable")
-    keys = frame["ts"].astype("int64").astype(str) + "|" + frame["author"].fillna("").astype(str) + "|" + \
-        frame["text"].astype(str) + "|" + frame["media_owner"].fillna("").astype(str)
-    # identical entries (same time, author, text, post owner) are one comment: same id, deduplicated
-    cid = keys.map(lambda k: "dyi-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
-    _identical_note(cid, "comment(s)", parsed)
-    out = pd.DataFrame({
-        "platform": platform, "account": pd.NA, "post_id": pd.NA, "comment_id": cid.astype("string"),
-        "parent_id": pd.NA, "author": frame["author"].astype("string"), "is_owner": True,
-        "published_at": pd.to_datetime(frame["ts"].astype("int64"), unit="s", utc=True),
-        "text": frame["text"].astype("string"), "likes": pd.Series(pd.NA, index=frame.index, dtype="Int64"),
-    })
-    if frame["media_owner"].notna().any():
-        out["media_owner"] = frame["media_owner"].astype("string")
-    return out.reset_index(drop=True)

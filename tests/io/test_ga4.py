@@ -1,0 +1,187 @@
+"""GA4 report/exploration downloads and Data API JSON -> the traffic table."""
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ExportFormatError
+from toolkit.schema import TRAFFIC
+
+from ._traffic_util import FIX, parse
+
+GA4 = FIX / "ga4"
+
+
+def day(s):
+    return pd.Timestamp(s)
+
+
+def test_channel_report_with_grand_total_and_date_section():
+    p = parse(GA4 / "Traffic_acquisition_Session_primary_channel_group_(Default_Channel_Group).csv")
+    assert p.format == "ga4_csv"
+    t = p.tables["traffic"]
+    TRAFFIC.validate(t)
+    ch = t[t.breakdown == "channel"].set_index("channel")
+    assert list(ch.index) == ["Organic Social", "Direct", "Organic Search", "Unassigned"]   # Grand total skipped
+    assert ch.loc["Organic Social", ["sessions", "engaged_sessions", "conversions"]].tolist() == [400, 260, 12]
+    assert ch.loc["Direct", "revenue"] == 400.0 and ch.loc["Unassigned", "conversions"] == 0
+    assert (ch.date == day("2024-03-01")).all() and (ch.date_to == day("2024-03-03")).all()
+    assert set(t.property) == {"Bergkaffee Shop - GA4"} and set(t.segment) == {"All Users"}
+    assert set(t.tz) == {"Europe/Berlin"}
+    daily = t[t.breakdown == "date"]
+    assert daily.date.tolist() == [day("2024-03-01"), day("2024-03-02"), day("2024-03-03")]
+    assert daily.sessions.tolist() == [300, 450, 250] and (daily.date == daily.date_to).all()
+    assert [r["reason"] for r in p.rejected] == ["totals row (the sum of the other rows)"]
+    assert p.rejected[0]["line"] == 11 and p.rejected[0]["kind"] == "skipped"
+
+
+def test_german_headers_and_preamble_source_medium_split():
+    p = parse(GA4 / "Traffic-Akquisition_Sitzung_Quelle_Medium.csv")
+    t = p.tables["traffic"].set_index("source")
+    assert t.loc["l.facebook.com", "medium"] == "referral"
+    assert t.loc["instagram", ["sessions", "engaged_sessions", "users", "conversions"]].tolist() == [250, 170, 200, 11]
+    assert t.loc["instagram", "revenue"] == 700.5          # "Nutzer insgesamt" wins over "Aktive Nutzer"
+    assert t.loc["(not set)", "medium"] == "(not set)" and t.loc["(direct)", "medium"] == "(none)"
+    assert (t.date == day("2024-03-01")).all() and (t.date_to == day("2024-03-31")).all()
+    assert set(t.segment) == {"Alle Nutzer"} and set(t.breakdown) == {"source,medium"}
+    assert p.rejected[0]["reason"].startswith("totals row")   # "Gesamtsumme"
+
+
+def test_french_preamble_dates_and_property():
+    t = parse(GA4 / "Acquisition_de_trafic_Source_support.csv").tables["traffic"]
+    assert t[["source", "medium", "sessions"]].values.tolist() == [["lnkd.in", "referral", 30]]
+    assert t.date.item() == day("2026-07-01") and t.date_to.item() == day("2026-07-07")
+    assert t.property.item() == "Bergkaffee Boutique" and t.segment.item() == "Tous les utilisateurs"
+
+
+def test_conversions_before_2024_campaign_and_ad_content_crlf():
+    p = parse(GA4 / "Traffic_acquisition_Session_source_medium (4).csv")
+    t = p.tables["traffic"].set_index("content")
+    assert t.loc["buffer2e55e", ["source", "medium", "campaign", "conversions", "users"]].tolist() == \
+        ["facebook.com", "social", "buffer", 2, 35]
+    assert t.loc["271723", ["source", "medium", "campaign"]].tolist() == ["hootsuite", "twitter", "hootsuite"]
+    assert t.loc["7001", "campaign"] == "8812"                       # a numeric campaign stays text
+    assert set(t.breakdown) == {"source,medium,campaign,content"}
+    assert len(p.rejected) == 1                                       # ",,Grand total" in the last dimension
+
+
+def test_exploration_range_line_and_totals_in_last_dimension():
+    p = parse(GA4 / "Free_form_1.csv")
+    t = p.tables["traffic"]
+    assert t[["date", "source", "medium", "sessions", "conversions"]].values.tolist() == [
+        [day("2024-03-01"), "instagram.com", "referral", 10, 1], [day("2024-03-01"), "t.co", "referral", 3, 0],
+        [day("2024-03-02"), "instagram.com", "referral", 10, 2]]
+    assert p.rejected[0]["line"] == 8
+
+
+@pytest.mark.parametrize("name, why", [
+    ("User_acquisition_First_user_primary_channel_group_(Default_Channel_Group).csv", "first-user"),
+    ("Events_Event_name.csv", "'Event name'")])
+def test_reports_that_are_not_traffic_by_source_are_counted_as_skipped(name, why):
+    p = parse(GA4 / name)
+    assert p.tables["traffic"].empty
+    assert p.rows_read["traffic"] == len(p.rejected) >= 2
+    assert all(r["kind"] == "skipped" and why in r["reason"] for r in p.rejected)
+
+
+def test_api_json_with_rows_parses_strings_by_name_and_keeps_zone_and_currency():
+    p = parse(GA4 / "runreport_daily_source_medium.json")
+    assert p.format == "ga4_api_json"
+    t = p.tables["traffic"]
+    TRAFFIC.validate(t)
+    assert t[["date", "source", "medium", "campaign", "sessions", "engaged_sessions", "conversions"]].values.tolist() == [
+        [day("2024-06-14"), "facebook", "social", "sommer24", 2, 1, 1],
+        [day("2024-06-15"), "(direct)", "(none)", "(not set)", 7, 3, 0]]
+    assert t.revenue.tolist() == [19.9, 0.0] and set(t.currency) == {"EUR"} and set(t.tz) == {"Europe/Berlin"}
+
+
+def test_api_json_without_rows_is_an_empty_report_in_its_zone():
+    p = parse(GA4 / "runreport_without_rows.json", tz=None)
+    assert p.tables["traffic"].empty and p.rows_read["traffic"] == 0
+    assert any("no 'rows'" in n for n in p.notes)
+
+
+def test_broken_files_name_line_column_and_remedy():
+    with pytest.raises(ExportFormatError, match=r"line 12, column 'Sessions': cannot read 'zwölf'"):
+        parse(GA4 / "broken" / "bad_sessions_line_12.csv")
+    with pytest.raises(ExportFormatError, match=r"line 12, column 'Date': cannot read '31.03.2024' as a day like 20240312"):
+        parse(GA4 / "broken" / "bad_date_line_12.csv")
+    with pytest.raises(ExportFormatError, match="no table.*Download the report again"):
+        parse(GA4 / "broken" / "preamble_only_cut_off.csv")
+    with pytest.raises(ExportFormatError, match="row 2: 1 dimension and 1 metric values"):
+        parse(GA4 / "broken" / "runreport_row_2_missing_metric.json")
+
+
+def test_reject_mode_keeps_the_good_rows_and_lists_the_bad_one():
+    p = parse(GA4 / "broken" / "bad_sessions_line_12.csv", errors="reject")
+    assert p.tables["traffic"].source.tolist() == ["facebook"]
+    bad = [r for r in p.rejected if r.get("kind") != "skipped"]
+    assert bad == [{"table": "traffic", "line": 12, "column": "Sessions", "reason": "cannot read 'zwölf' as a number"}]
+
+
+def test_totals_row_that_does_not_add_up_is_noted(tmp_path):
+    text = (GA4 / "Traffic-Akquisition_Sitzung_Quelle_Medium.csv").read_text(encoding="utf-8")
+    f = tmp_path / "ga4_totals_mismatch.csv"
+    f.write_text(text.replace("Gesamtsumme,900", "Gesamtsumme,1900"), encoding="utf-8")
+    p = parse(f)
+    assert any("totals row says 1,900 sessions, the rows add up to 900" in n for n in p.notes)
+
+
+def test_decimal_comma_resave_is_read_as_german_numbers(tmp_path):
+    text = (GA4 / "Traffic-Akquisition_Sitzung_Quelle_Medium.csv").read_text(encoding="utf-8")
+    text = text.replace(",1500.5", ",\"1.500,5\"").replace(",700.5", ",\"700,5\"")
+    f = tmp_path / "excel_resaved.csv"
+    f.write_text(text, encoding="utf-8")
+    t = parse(f).tables["traffic"].set_index("source")
+    assert t.loc["instagram", "revenue"] == 700.5 and t.loc["l.facebook.com", "revenue"] == 450.0
+
+
+def test_german_exploration_tsv_in_utf16():
+    f = GA4 / "Freies_Format_1.tsv"
+    assert f.read_bytes()[:2] == b"\xff\xfe"
+    p = parse(f)
+    t = p.tables["traffic"]
+    assert t[["date", "source", "medium", "campaign", "sessions", "engaged_sessions", "conversions"]].values.tolist() == [
+        [day("2024-03-01"), "facebook", "social", "fruehling24", 12, 8, 2],
+        [day("2024-03-02"), "(direct)", "(none)", "(direct)", 7, 4, 0]]
+    assert set(t.breakdown) == {"date,source,medium,campaign"} and p.rejected[0]["line"] == 8
+
+
+def test_batch_run_reports_and_unknown_api_dimension(tmp_path):
+    import json
+    one = json.loads((GA4 / "runreport_daily_source_medium.json").read_text(encoding="utf-8"))
+    device = {"dimensionHeaders": [{"name": "deviceCategory"}], "metricHeaders": [{"name": "sessions"}],
+              "rows": [{"dimensionValues": [{"value": "mobile"}], "metricValues": [{"value": "5"}]}]}
+    f = tmp_path / "batch.json"
+    f.write_text(json.dumps({"reports": [one, device]}), encoding="utf-8")
+    p = parse(f)
+    assert len(p.tables["traffic"]) == 2 and p.rows_read["traffic"] == 3
+    assert p.rejected[0]["kind"] == "skipped" and "deviceCategory" in p.rejected[0]["reason"]
+
+
+def test_folder_load_counts_every_row_and_a_repeated_download_as_duplicates(tmp_path):
+    import shutil
+    import warnings
+
+    import toolkit as tk
+
+    src = GA4 / "Traffic-Akquisition_Sitzung_Quelle_Medium.csv"
+    shutil.copy(src, tmp_path / src.name)
+    shutil.copy(src, tmp_path / (src.stem + " (1).csv"))           # the browser's name for a second download
+    shutil.copy(GA4 / "Events_Event_name.csv", tmp_path / "Events_Event_name.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                              # skipped rows are not "unreadable"
+        ds = tk.load(tmp_path, tz="Europe/Berlin")
+    r = ds.load_report[ds.load_report.table == "traffic"].set_index("file")
+    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
+    assert r.rows_read.sum() == 5 + 5 + 3 and r.rows_loaded.sum() == 4
+    assert r.duplicates_dropped.sum() == 4 and r.rows_rejected.sum() == 1 + 1 + 3
+
+
+def test_a_stray_blank_line_inside_a_section_does_not_start_a_new_table(tmp_path):
+    text = (GA4 / "Traffic_acquisition_Session_primary_channel_group_(Default_Channel_Group).csv").read_text()
+    f = tmp_path / "blank_line_inside_a_section.csv"
+    f.write_text(text.replace("Date,Sessions\n", "Date,Sessions\n\t\n").replace("Organic Social,", "\nOrganic Social,"),
+                 encoding="utf-8")
+    t = parse(f).tables["traffic"]
+    assert t[t.breakdown == "date"].sessions.tolist() == [300, 450, 250]
+    assert t[t.breakdown == "channel"].sessions.tolist() == [400, 350, 200, 50]

@@ -1,0 +1,111 @@
+"""Matomo report exports (UTF-16 CSV/TSV, translated or raw headers), API JSON and Visits Log -> traffic."""
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ExportFormatError
+from toolkit.io._traffic import parse_number
+from toolkit.io.matomo import period_from_name
+from toolkit.schema import TRAFFIC
+
+from ._traffic_util import FIX, parse
+
+MT = FIX / "matomo"
+
+
+def test_german_campaign_export_utf16_with_goals_and_formula_guard():
+    f = MT / "Export _ Kampagnen _ März 2024.csv"
+    assert f.read_bytes()[:2] == b"\xff\xfe" and not f.read_bytes().endswith(b"\n\x00")
+    p = parse(f)
+    assert p.format == "matomo_csv"
+    t = p.tables["traffic"].set_index("campaign")
+    TRAFFIC.validate(p.tables["traffic"])
+    assert list(t.index) == ["fruehling24", "facebook", "-rabatt"]       # leading "'" guard removed
+    assert t.loc["fruehling24", ["sessions", "users", "bounces", "conversions"]].tolist() == [45, 40, 15, 6]
+    assert t.loc["-rabatt", "revenue"] == 12.25
+    assert (t.date == pd.Timestamp("2024-03-01")).all() and (t.date_to == pd.Timestamp("2024-03-31")).all()
+    assert set(t.breakdown) == {"campaign"} and t.engaged_sessions.isna().all()
+
+
+def test_tsv_channel_types_in_german():
+    t = parse(MT / "Export _ Kanaltyp _ März 2024 (1).csv").tables["traffic"].set_index("channel")
+    assert t.loc["Soziale Netzwerke", ["sessions", "bounces", "conversions"]].tolist() == [160, 40, 9]
+    assert t.loc["Direkte Zugriffe", "revenue"] == 80.5
+
+
+def test_api_csv_raw_names_several_days_goal_columns_summed():
+    p = parse(MT / "piwik-report-export.csv")
+    t = p.tables["traffic"]
+    assert t[["date", "source", "sessions", "conversions"]].values.tolist() == [
+        [pd.Timestamp("2024-03-11"), "Facebook", 12, 3], [pd.Timestamp("2024-03-11"), "Instagram", 4, 0],
+        [pd.Timestamp("2024-03-12"), "XING", 2, 1]]
+    assert any("sum of the goal columns" in n for n in p.notes)
+
+
+def test_weekly_periods_in_one_cell():
+    t = parse(MT / "Export _ Social Networks _ week.csv").tables["traffic"]
+    assert t[["date", "date_to", "sessions", "users"]].values.tolist() == [
+        [pd.Timestamp("2024-03-11"), pd.Timestamp("2024-03-17"), 70, 60],
+        [pd.Timestamp("2024-03-18"), pd.Timestamp("2024-03-24"), 50, 41]]
+
+
+def test_no_data_available_is_an_empty_report():
+    p = parse(MT / "Export _ Webseiten _ Februar 2024.csv")
+    assert p.tables["traffic"].empty and p.rows_read["traffic"] == 0
+
+
+def test_api_json_source_medium_and_dates():
+    t = parse(MT / "MarketingCampaignsReporting.getSourceMedium_day.json").tables["traffic"]
+    assert t[["source", "medium", "sessions", "conversions"]].values.tolist() == [
+        ["facebook", "social", 15, 2], ["newsletter", "email", 3, 0]]
+    assert t.revenue.tolist() == [19.9, 0.0] and t.date.isna().all()     # the period is not in the file
+    d = parse(MT / "Referrers.getCampaigns_last3.json").tables["traffic"]
+    assert d[["date", "campaign", "sessions"]].values.tolist() == [
+        [pd.Timestamp("2024-03-11"), "fruehling24", 7], [pd.Timestamp("2024-03-12"), "fruehling24", 5]]
+
+
+def test_visits_log_csv_adds_up_visits_per_local_day_with_campaign_fields():
+    p = parse(MT / "Export _ Besucher-Log _ 12. März 2024.csv")
+    assert p.format == "matomo_visits_log"
+    t = p.tables["traffic"].set_index("channel")
+    row = t.loc["campaign"]
+    assert [row.source, row.medium, row.campaign, row.content] == ["facebook", "social", "fruehling24", "post-0312"]
+    assert [row.sessions, row.users, row.bounces, row.conversions, row.revenue] == [3, 2, 1, 1, 19.9]
+    assert t.loc["social", "date"] == pd.Timestamp("2024-03-13")       # 23:00 UTC is after midnight in Berlin
+    assert t.loc["social", "source"] == "Instagram" and set(t.property) == {"Bergkaffee"}
+    assert any("5 visit(s) added up into 3" in n for n in p.notes)
+
+
+def test_visits_log_json_core_matomo_landing_page():
+    t = parse(MT / "Live.getLastVisitsDetails.json").tables["traffic"].set_index("channel")
+    assert t.loc["campaign", "campaign"] == "fruehling24" and pd.isna(t.loc["campaign", "source"])
+    assert t.loc["campaign", "landing_page"] == "https://bergkaffee.example/fruehling?mtm_campaign=Fruehling24"
+    assert t.loc["social", "source"] == "LinkedIn"
+
+
+def test_percentages_with_no_break_space_and_decimal_comma():
+    vals, bad = parse_number(pd.Series(["66,67\u00a0%", "100\u00a0%", "25 %", "1.234,5"]), decimal=",")
+    assert [round(v, 4) for v in vals] == [0.6667, 1.0, 0.25, 1234.5] and not bad.any()
+
+
+def test_period_from_the_file_name():
+    assert period_from_name("Export _ Kampagnen _ März 2024.csv") == (pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-31"))
+    assert period_from_name("Export _ Campaigns _ March 2024 (1).csv")[1] == pd.Timestamp("2024-03-31")
+    assert period_from_name("Export _ Besucher-Log _ 12. März 2024.csv") == (pd.Timestamp("2024-03-12"),) * 2
+    assert period_from_name("piwik-report-export.csv") == (None, None)
+
+
+def test_broken_and_unplaceable_reports():
+    with pytest.raises(ExportFormatError, match=r"line 3, column 'Besuche': cannot read 'neun'"):
+        parse(MT / "broken" / "Export _ Kampagnen _ März 2024 bad_visits_line_3.csv")
+    with pytest.raises(ExportFormatError, match=r"line 2, column 'firstActionTimestamp': cannot read 'gestern'"):
+        parse(MT / "broken" / "visits_log_bad_timestamp_line_2.csv")
+    p = parse(MT / "broken" / "Export _ Bericht _ unknown_report_label.csv")
+    assert p.tables["traffic"].empty and len(p.rejected) == 2
+    assert "cannot tell which Matomo report" in p.rejected[0]["reason"]
+
+
+def test_visits_log_reject_mode_counts_the_bad_visit():
+    p = parse(MT / "broken" / "visits_log_bad_timestamp_line_2.csv", errors="reject")
+    assert p.tables["traffic"].sessions.tolist() == [1]
+    assert p.rows_read["traffic"] == 2 and len(p.rejected) == 1

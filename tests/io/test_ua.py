@@ -1,0 +1,53 @@
+"""Universal Analytics report downloads -> the traffic table."""
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ExportFormatError
+from toolkit.io.ga4 import preamble_kind
+from toolkit.schema import TRAFFIC
+
+from ._traffic_util import FIX, parse
+
+UA = FIX / "ua"
+
+
+def test_english_landing_pages_goal_columns_and_day_index_section():
+    p = parse(UA / "Analytics_All_Web_Site_Data_Landing_Pages_20150416-20150416.csv")
+    assert p.format == "ua_csv"
+    t = p.tables["traffic"]
+    TRAFFIC.validate(t)
+    lp = t[t.breakdown == "landing_page"].set_index("landing_page")
+    assert lp.loc["/blog/kaffee", ["sessions", "new_users", "bounces", "conversions"]].tolist() == [2662, 2537, 2350, 3]
+    assert lp.loc["/angebote?utm_source=facebook&utm_medium=social", "conversions"] == 4   # goal 1 + goal 2 completions
+    assert set(t.property) == {"All Web Site Data"} and (lp.date == pd.Timestamp("2015-04-16")).all()
+    day = t[t.breakdown == "date"]
+    assert day[["date", "sessions"]].values.tolist() == [[pd.Timestamp("2015-04-16"), 3215]]
+    assert [r["line"] for r in p.rejected] == [10, 14] and all(r["kind"] == "skipped" for r in p.rejected)
+
+
+def test_german_numbers_percent_and_currency():
+    t = parse(UA / "Analytics_Alle_Websitedaten_Quelle_Medium_20190301-20190310.csv").tables["traffic"]
+    sm = t[t.breakdown == "source,medium"].set_index("source")
+    assert sm.loc["facebook.com", ["sessions", "new_users", "bounces", "conversions"]].tolist() == [1204, 965, 550, 12]
+    assert sm.loc["facebook.com", "revenue"] == 1234.5 and sm.loc["facebook.com", "currency"] == "€"
+    assert sm.loc["(direct)", "bounces"] == 155                      # "50,00 %" of 310
+    assert set(t.property) == {"Alle Websitedaten"}
+    d = t[t.breakdown == "date"]
+    assert d[["date", "sessions"]].values.tolist() == [[pd.Timestamp("2019-03-01"), 700], [pd.Timestamp("2019-03-02"), 814]]
+
+
+def test_us_day_index_read_month_first_inside_the_period():
+    t = parse(UA / "Analytics_All_Web_Site_Data_Source_Medium_20190401-20190430_us.csv").tables["traffic"]
+    assert t.date.tolist() == [pd.Timestamp("2019-04-05"), pd.Timestamp("2019-04-13")]
+
+
+def test_ua_and_ga4_preambles_are_told_apart():
+    assert preamble_kind((UA / "Analytics_All_Web_Site_Data_Source_Medium_20190401-20190430_us.csv").read_text()) == "ua"
+    assert preamble_kind((FIX / "ga4" / "Free_form_1.csv").read_text()) == "ga4"
+    assert preamble_kind("Date,Sessions\n20240301,3\n") is None
+
+
+def test_broken_sessions_cell():
+    with pytest.raises(ExportFormatError, match=r"bad_sessions_line_8.csv, line 8, column 'Sessions': cannot read 'n.a.'"):
+        parse(UA / "broken" / "bad_sessions_line_8.csv")

@@ -1,0 +1,149 @@
+"""WhatsApp chat exports -> the comments table (reply times, pseudonyms and phone masking included)."""
+
+import zipfile
+
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ExportFormatError
+from toolkit.io import Source
+from toolkit.io._base import Context
+from toolkit.io.whatsapp import WhatsAppChat, mask_phones
+from toolkit.schema import COMMENTS
+
+from ._traffic_util import FIX
+
+WA = FIX / "whatsapp"
+
+
+def chat(name, data=None, *, tz="Europe/Berlin", **options):
+    """The loader on one chat with the options load() passes (owner=, dayfirst=)."""
+    ctx = Context(tz=tz, **options)
+    src = Source(name, data if data is not None else (WA / name).read_bytes())
+    assert WhatsAppChat().sniff(src, ctx)
+    parsed = WhatsAppChat().read(src, ctx)
+    c = parsed.tables["comments"]
+    assert parsed.rows_read["comments"] == len(c) + len(parsed.rejected)
+    return parsed, c
+
+
+def utc(s):
+    return pd.Timestamp(s, tz="UTC")
+
+
+def test_android_german_messages_system_lines_and_placeholders():
+    p, c = chat("WhatsApp Chat mit Vereinsvorstand.txt", owner="Bergkaffee Team")
+    COMMENTS.validate(c.assign(source_file="f"))
+    assert (c.platform == "whatsapp").all() and (c.account == "Vereinsvorstand").all() and c.post_id.nunique() == 1
+    assert c.text.iloc[0] == "Hallo zusammen!\nWann ist das nächste Treffen?\nIch bringe Kuchen mit."   # multi-line
+    assert c.text.iloc[1] == "Treffen um 14:30: passt?" and c.author.iloc[1] == "Bergkaffee Team"
+    assert c.published_at.iloc[0] == utc("2024-03-29 08:05")
+    edited = c[c.edited]
+    assert edited.text.tolist() == ["Passt!"]
+    reasons = {r["line"]: r["reason"] for r in p.rejected}
+    assert reasons[1].startswith("system message") and reasons[2].startswith("system message")
+    assert reasons[7].startswith("media placeholder") and reasons[9] == "deleted message"
+    assert reasons[11].startswith("empty message") and reasons[12].startswith("location share")
+    assert all(r["kind"] == "skipped" for r in p.rejected)
+
+
+def test_phone_numbers_are_masked_in_author_and_text():
+    _, c = chat("WhatsApp Chat mit Vereinsvorstand.txt")
+    assert not c.author.str.contains("23456789").any() and not c.text.str.contains("23456789").any()
+    assert "+49 … 6789" in set(c.author)
+    assert c[c.author == "+49 … 6789"].text.item() == "Meine Nummer ist +49 … 6789, ruft an"
+    assert mask_phones(pd.Series(["Termin am 12.03.2024 um 14:30, Tel. 0221 9876543"])).item() == \
+        "Termin am 12.03.2024 um 14:30, Tel. 0 … 6543"
+
+
+def test_reply_times_work_unchanged_and_across_the_dst_night():
+    _, c = chat("WhatsApp Chat mit Vereinsvorstand.txt", owner="Bergkaffee Team")
+    r = tk.community.reply_times(c).set_index("text")
+    assert len(r) == 3          # conversation openers: the account's messages answer them
+    first = r.loc["Hallo zusammen!\nWann ist das nächste Treffen?\nIch bringe Kuchen mit."]
+    assert first.replied and first.minutes_to_reply == 35.0
+    # 01:50 before the clocks go forward, answered 03:10 after: 20 minutes, not 80
+    opener = c[c.author == "+49 … 6789"].comment_id.item()
+    dst_answer = c[c.text == "Ja, ab 9 Uhr."]
+    assert dst_answer.parent_id.item() == opener
+    q = c[c.text == "Ist der Laden morgen offen?"]
+    assert (dst_answer.published_at.item() - q.published_at.item()) == pd.Timedelta(minutes=20)
+    assert not r.loc["Danke 😊", "replied"]
+
+
+def test_authors_pseudonymised_like_commenters():
+    _, c = chat("WhatsApp Chat mit Vereinsvorstand.txt", owner="Bergkaffee Team")
+    pc = tk.community.pseudonymize(c, salt="s")
+    assert set(pc.author) - {"Bergkaffee Team"} <= set(pc.author[pc.author.str.startswith("member-")])
+    assert "Anna Berger" not in set(pc.author)
+
+
+def test_ios_zip_crlf_lrm_group_name_system_lines_and_unsaved_contacts(tmp_path):
+    with zipfile.ZipFile(WA / "WhatsApp Chat - Team Bergkaffee.zip") as z:
+        raw = z.read("_chat.txt")
+    assert b"\r\n" in raw
+    p, c = chat("WhatsApp Chat - Team Bergkaffee.zip!_chat.txt", raw, owner="Lena Koch")
+    assert c.account.unique().tolist() == ["Team Bergkaffee"]
+    assert c.author.tolist() == ["Max", "Lena Koch", "Max"]                   # "~\u202fMax" -> "Max"
+    assert c.text.tolist() == ["Schönes Foto!\nWo ist das?", "Im Laden in Köln 😊", "Habt ihr heute offen?"]
+    assert c.published_at.tolist() == [utc("2024-03-12 13:06:10"), utc("2024-03-12 13:20:45"), utc("2024-03-13 07:16:00")]
+    kinds = [r["reason"].split(" (")[0] for r in p.rejected]
+    assert kinds == ["system message", "system message", "attachment", "media placeholder", "system message"]
+
+
+def test_zip_as_downloaded_through_load():
+    ds = tk.load(WA / "WhatsApp Chat - Team Bergkaffee.zip", tz="Europe/Berlin")
+    assert len(ds.comments) == 3 and (ds.comments.platform == "whatsapp").all()
+    r = ds.load_report.set_index("table").loc["comments"]
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (8, 3, 5)
+    assert "reply times need owner=" in r.notes
+
+
+def test_us_english_12_hour_times_month_first_inferred():
+    p, c = chat("WhatsApp Chat with Sam Lee.txt", tz="America/New_York")
+    assert c.published_at.tolist() == [utc("2024-01-30 04:58"), utc("2024-01-30 13:10")]   # 11:58 PM and 8:10 AM EST
+    assert c.text.iloc[0] == "Quick question:\ndoes the grinder fit the 250 g bags?"
+    assert any("m/d/y" in n for n in p.notes)
+
+
+def test_ambiguous_dates_ask_for_dayfirst():
+    jane = (WA / "broken" / "ambiguous_dates_WhatsApp Chat with Jane.txt").read_bytes()
+    with pytest.raises(ExportFormatError, match=r"day/month or month/day.*dayfirst=True.*dayfirst=False"):
+        chat("WhatsApp Chat with Jane.txt", jane)
+    _, c = chat("WhatsApp Chat with Jane.txt", jane, dayfirst=True, tz="UTC")
+    assert c.published_at.tolist() == [utc("2024-02-01 09:16"), utc("2024-03-01 13:05"), utc("2024-03-02 12:30")]
+    _, c = chat("WhatsApp Chat with Jane.txt", jane, dayfirst=False, tz="UTC")
+    assert c.published_at.iloc[2] == utc("2024-02-03 12:30")
+
+
+def test_german_12_hour_markers_are_tolerated():
+    _, c = chat("WhatsApp Chat mit Olga.txt", tz="UTC")
+    assert c.published_at.tolist() == [utc("2024-03-05 09:15"), utc("2024-03-05 13:30"), utc("2024-03-15 23:05")]
+
+
+def test_impossible_date_names_the_line():
+    with pytest.raises(ExportFormatError, match=r"line 1, column 'date': '29.02.23, 09:00' is not a valid date"):
+        chat("WhatsApp Chat mit Kalender bad_date_line_1.txt", (WA / "broken" / "WhatsApp Chat mit Kalender bad_date_line_1.txt").read_bytes())
+
+
+def test_same_chat_exported_twice_dedupes(tmp_path):
+    src = WA / "WhatsApp Chat mit Vereinsvorstand.txt"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / src.name).write_bytes(src.read_bytes())
+    (tmp_path / "b" / src.name).write_bytes(src.read_bytes())
+    ds = tk.load(tmp_path, tz="Europe/Berlin")
+    assert len(ds.comments) == 7 and ds.load_report.duplicates_dropped.sum() == 7
+
+
+def test_load_takes_owner_and_dayfirst():
+    ds = tk.load(WA / "WhatsApp Chat mit Vereinsvorstand.txt", tz="Europe/Berlin", owner=["Bergkaffee Team"])
+    assert ds.comments.is_owner.sum() == 2
+    assert tk.community.reply_times(ds.comments).minutes_to_reply.iloc[0] == 35.0
+    jane = WA / "broken" / "ambiguous_dates_WhatsApp Chat with Jane.txt"
+    with pytest.raises(ExportFormatError, match="dayfirst=True"):
+        tk.load(jane, tz="UTC")
+    assert tk.load(jane, tz="UTC", dayfirst=True).comments.published_at.iloc[1] == utc("2024-03-01 13:05")
+    with pytest.raises(ValueError, match="dayfirst='yes'"):
+        tk.load(jane, tz="UTC", dayfirst="yes")

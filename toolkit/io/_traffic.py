@@ -1,0 +1,281 @@
+"""Helpers shared by the web-analytics loaders (GA4, Universal Analytics, Matomo).
+
+A report arrives as a table of strings (one CSV section, or API rows turned into strings), with
+the tool's own, often localized, column names. :func:`traffic_rows` turns it into rows of the
+canonical traffic table (:data:`toolkit.schema.TRAFFIC`): it maps header names through alias
+tables, parses days and localized numbers (``1.234``, ``"66,67 %"`` with a no-break space,
+``£0.00``), counts totals rows as skipped, and records every unreadable cell with its line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..schema import TRAFFIC
+from ._base import CellProblems, Context, Parsed, Source, is_na_token
+
+__all__: list[str] = []  # package-internal
+
+#: Words tools write into the dimension cell of a totals row (English, German, French, Dutch).
+TOTAL_WORDS = {"grand total", "gesamtsumme", "gesamt", "insgesamt", "summe", "total", "totals", "totaux",
+               "total général", "totaal", "eindtotaal"}
+#: Canonical dimension names that can make up a report's breakdown, in the order used for ``breakdown``.
+DIMENSIONS = ("date", "channel", "source", "medium", "campaign", "content", "landing_page")
+_METRICS_INT = ("sessions", "engaged_sessions", "bounces", "users", "new_users", "conversions")
+_CURRENCY_RE = re.compile(r"[€$£¥]|US\$|EUR|USD|GBP|CHF|Fr\.", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+
+
+def norm_header(name: str) -> str:
+    """Normalise a header for alias lookup: lower case, BOM/quotes/formula guard removed, dashes unified,
+    spaces collapsed and dropped around ``/`` and ``-`` (``"Sitzung – Quelle / Medium"`` ->
+    ``"sitzung-quelle/medium"``)."""
+    s = str(name).replace("\ufeff", "").strip().strip('"').lstrip("'").lower()
+    s = re.sub(r"[\u2013\u2014\u2212]", "-", s)
+    s = _SPACES.sub(" ", s).strip()
+    return re.sub(r"\s*([/-])\s*", r"\1", s)
+
+
+def map_columns(header: list[str], aliases: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Map header fields onto canonical names; the first field found for a name wins.
+
+    ``aliases`` keys are normalised names (:func:`norm_header`); values are canonical names, or
+    ``"name:rank"`` where a lower rank wins over a field found earlier (``users:0`` for "Total users"
+    beats ``users:2`` for "Active users"). Returns ``({canonical: field}, unknown fields)``.
+    """
+    best: dict[str, tuple[int, str]] = {}
+    unknown = []
+    for h in header:
+        target = aliases.get(norm_header(h))
+        if target is None:
+            unknown.append(h)
+            continue
+        name, _, rank = target.partition(":")
+        r = int(rank or 0)
+        if name not in best or r < best[name][0]:
+            best[name] = (r, h)
+    return {k: v[1] for k, v in best.items()}, unknown
+
+
+def decimal_mark(values: list[pd.Series]) -> str:
+    """``","`` when the number cells look German/Dutch/French (``1.234``, ``"66,67 %"``, ``3,5``) and
+    none look English (``1,234``, ``0.5``), else ``"."``."""
+    de = en = 0
+    for s in values:
+        t = s.dropna().astype(str).str.replace(_CURRENCY_RE, "", regex=True).str.replace("%", "", regex=False)
+        t = t.str.replace(_SPACES, "", regex=True)
+        de += int(t.str.fullmatch(r"-?\d+,\d+|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?").sum())
+        en += int(t.str.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?").sum())
+    return "," if de > 0 and en == 0 else "."
+
+
+def parse_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+    """Parse localized numbers, percents (to fractions) and currency amounts.
+
+    ``"3,215"`` (English thousands), ``"1.234"`` / ``"66,67 %"`` (with ``decimal=","``), ``"25 %"``
+    with U+00A0, ``"£0.00"``, ``"US$ 0,00"``, ``"1 200"``. Blank/``-`` -> <NA>. Returns
+    ``(Float64 values, bad mask)``.
+    """
+    na = is_na_token(s.astype("string"))
+    t = s.astype("string").fillna("").str.strip()
+    pct = t.str.endswith("%")
+    t = t.str.replace("%", "", regex=False).str.replace(_CURRENCY_RE, "", regex=True)
+    t = t.str.replace(_SPACES, "", regex=True)
+    thousands = "." if decimal == "," else ","
+    t = t.str.replace(thousands, "", regex=False)
+    if decimal == ",":
+        t = t.str.replace(",", ".", regex=False)
+    num = pd.to_numeric(t.where(~na), errors="coerce")
+    num = num.where(~pct, num / 100)
+    bad = (num.isna() & ~na).fillna(False).astype(bool)
+    return num.astype("Float64"), bad
+
+
+def to_count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Float64 -> Int64; a value more than 0.001 away from a whole number is bad."""
+    frac = (values - values.round()).abs() > 1e-3
+    bad = frac.fillna(False).astype(bool)
+    return values.where(~bad).round().astype("Int64"), bad
+
+
+def parse_day(s: pd.Series, formats: tuple[str, ...], *, start=None, end=None) -> tuple[pd.Series, pd.Series]:
+    """Parse calendar days. Returns ``(datetime64 days, bad mask)``.
+
+    The first format that reads every value (inside ``start``..``end`` when given) is used for all of
+    them, so ``04/05/2015`` is read the same way as ``16/04/2015`` in the same column; when no single
+    format fits, each value takes the first format that reads it.
+    """
+    t = s.astype("string").fillna("").str.strip()
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    todo = t != ""
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    for fmt in formats:
+        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        if len(got) and got.notna().all() and (lo is None or got.min() >= lo) and (hi is None or got.max() <= hi):
+            out.loc[got.index] = got
+            return out, pd.Series(False, index=s.index)
+    for fmt in formats:
+        if not todo.any():
+            break
+        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        out.loc[got.index[got.notna()]] = got[got.notna()]
+        todo = todo & out.isna()
+    return out, todo.astype(bool)
+
+
+def totals_mask(raw: pd.DataFrame, dim_fields: list[str]) -> pd.Series:
+    """Rows whose dimension cells are all empty or a totals word (``Grand total``, ``Gesamtsumme``,
+    ...) in any of them: GA4 and UA write such rows under the header or at the end of a section."""
+    if not dim_fields or raw.empty:
+        return pd.Series(False, index=raw.index)
+    cells = raw[dim_fields].fillna("").apply(lambda c: c.str.strip())
+    empty = cells.eq("").all(axis=1)
+    word = cells.apply(lambda c: c.map(norm_header).isin(TOTAL_WORDS)).any(axis=1)
+    rest_empty = cells.eq("") | cells.apply(lambda c: c.map(norm_header).isin(TOTAL_WORDS))
+    return (empty | (word & rest_empty.all(axis=1))).astype(bool)
+
+
+def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *, source: Source,
+                 ctx: Context, parsed: Parsed, tool: str, meta: dict, decimal: str | None = None,
+                 day_formats: tuple[str, ...] = ("%Y%m%d", "%Y-%m-%d"),
+                 lower_campaign: bool = False, goal_pattern: re.Pattern | None = None) -> pd.DataFrame:
+    """Turn a report table (strings, one column per header field) into canonical traffic rows.
+
+    ``found`` maps canonical names (dimensions ``date`` (+ ``date_to``), ``nth_day``, ``year_month``, ``channel``,
+    ``source_medium``, ``source``, ``medium``, ``campaign``, ``content``, ``landing_page``; metrics
+    ``sessions``, ``engaged_sessions``, ``bounces``, ``bounce_rate``, ``users``, ``new_users``,
+    ``conversions``, ``revenue``) to header fields. ``meta`` carries ``property``, ``segment``,
+    ``start``/``end`` (the report's period as Timestamps), ``tz`` and ``currency``. Totals rows are
+    counted as skipped (with a note when they do not match the sum of the other rows); bad cells
+    raise or are rejected (``ctx.errors``). Without a total conversions column, the per-goal columns
+    matching ``goal_pattern`` are added up. ``parsed.rows_read`` is increased by the rows of this table.
+    """
+    dims_present = [k for k in ("date", "nth_day", "year_month", "channel", "source_medium", "source", "medium",
+                                "campaign", "content", "landing_page") if k in found]
+    dim_fields = [found[k] for k in dims_present]
+    parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(raw)
+    tot = totals_mask(raw, dim_fields)
+    if tot.sum() == 1 and "sessions" in found and (~tot).any():
+        dec0 = decimal or decimal_mark([raw[found["sessions"]]])
+        v, _ = parse_number(raw[found["sessions"]], decimal=dec0)
+        total, rest = v[tot].iloc[0], v[~tot].sum()
+        if pd.notna(total) and abs(total - rest) > max(1.0, 0.005 * total):
+            parsed.notes.append(f"the totals row says {total:,.0f} sessions, the rows add up to {rest:,.0f} "
+                                f"(rows below the tool's row limit or thresholds are missing)")
+    for ln in lines[tot.to_numpy()]:
+        parsed.rejected.append({"table": "traffic", "line": int(ln), "column": dim_fields[0] if dim_fields else None,
+                                "kind": "skipped", "reason": "totals row (the sum of the other rows)"})
+    raw = raw.loc[~tot.to_numpy()].reset_index(drop=True)
+    lines = lines[~tot.to_numpy()]
+    probs = CellProblems(source, lines, "traffic")
+    n = len(raw)
+    out = pd.DataFrame(index=raw.index)
+    out["tool"] = tool
+    out["property"] = meta.get("property")
+    out["segment"] = meta.get("segment")
+    start, end = meta.get("start"), meta.get("end")
+    if "date" in found:
+        day, bad = parse_day(raw[found["date"]], day_formats, start=start, end=end)
+        probs.add(bad, found["date"], raw[found["date"]], f"a day like {_example(day_formats[0])}")
+        out["date"], out["date_to"] = day, day
+        if "date_to" in found:  # a week or range written as one cell, split by the caller
+            out["date_to"] = parse_day(raw[found["date_to"]], day_formats)[0].fillna(day)
+    elif "nth_day" in found:
+        k, bad = parse_number(raw[found["nth_day"]])
+        bad = bad | (k.notna() & (start is None))
+        probs.add(bad, found["nth_day"], raw[found["nth_day"]], "a day number (0000, 0001, ...) after a "
+                  "'Start date' line in the header")
+        day = (pd.Timestamp(start) + pd.to_timedelta(k.fillna(0).astype("int64"), unit="D")) \
+            if start is not None else pd.Series(pd.NaT, index=raw.index)
+        out["date"], out["date_to"] = day, day
+    elif "year_month" in found:
+        day, bad = parse_day(raw[found["year_month"]], ("%Y%m", "%Y-%m"))
+        probs.add(bad, found["year_month"], raw[found["year_month"]], "a month like 202504")
+        out["date"], out["date_to"] = day, day + pd.offsets.MonthEnd(0)
+    else:
+        out["date"] = pd.Timestamp(start) if start is not None else pd.NaT
+        out["date_to"] = pd.Timestamp(end) if end is not None else pd.NaT
+    for name in ("channel", "source", "medium", "campaign", "content", "landing_page"):
+        if name in found:
+            out[name] = _label(raw[found[name]])
+    if "source_medium" in found:
+        col = found["source_medium"]
+        sm = _label(raw[col])
+        parts = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
+        odd = sm.notna() & parts[0].isna()
+        if odd.any():  # "(not set)" alone: the source and the medium are unknown
+            parts.loc[odd, 0] = sm[odd]
+            parts.loc[odd, 1] = sm[odd]
+        out["source"] = parts[0].astype("string").str.strip()
+        out["medium"] = parts[1].astype("string").str.strip()
+    if lower_campaign and "campaign" in out.columns:
+        out["campaign"] = out["campaign"].str.lower()
+    goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
+             and goal_pattern.search(norm_header(c))]
+    metric_fields = [found[m] for m in (*_METRICS_INT, "bounce_rate", "revenue") if m in found] + goals
+    dec = decimal or decimal_mark([raw[f] for f in metric_fields])
+    values: dict[str, pd.Series] = {}
+    for m in (*_METRICS_INT, "bounce_rate", "revenue"):
+        if m not in found:
+            continue
+        v, bad = parse_number(raw[found[m]], decimal=dec)
+        probs.add(bad, found[m], raw[found[m]], "a number" + (" (decimal comma)" if dec == "," else ""))
+        if m in _METRICS_INT:
+            v, frac = to_count(v)
+            probs.add(frac & ~bad, found[m], raw[found[m]], "a whole number")
+        values[m] = v
+    for m in _METRICS_INT:
+        if m in values:
+            out[m] = values[m]
+    if goals:
+        total = pd.Series(0, index=raw.index, dtype="Int64")
+        for g in goals:
+            v, bad = parse_number(raw[g], decimal=dec)
+            probs.add(bad, g, raw[g], "a number")
+            total = total + to_count(v)[0]
+        out["conversions"] = total
+        parsed.notes.append(f"conversions = the sum of the goal columns {goals}")
+    if "bounces" not in values and "bounce_rate" in values and "sessions" in values:
+        out["bounces"] = (values["bounce_rate"] * values["sessions"].astype("Float64")).round().astype("Int64")
+        parsed.notes.append("bounces = bounce rate x sessions (rounded): the export gives the rate only")
+    if "revenue" in values:
+        out["revenue"] = values["revenue"]
+        cur = meta.get("currency")
+        if cur is None:
+            sym = raw[found["revenue"]].astype("string").str.extract(f"({_CURRENCY_RE.pattern})", flags=re.I)[0]
+            cur = sym.dropna().iloc[0] if sym.notna().any() else None
+        out["currency"] = cur
+    out["tz"] = meta.get("tz")
+    breakdown = [d for d in DIMENSIONS if d in found or (d == "date" and ({"nth_day", "year_month"} & set(found)))
+                 or (d in ("source", "medium") and "source_medium" in found)]
+    out["breakdown"] = ",".join(breakdown) if breakdown else "total"
+    out["source_file"] = source.name
+    out["_line"] = lines
+    out = probs.finish(out, ctx, parsed)
+    if n and out["date"].isna().all() and "date" not in breakdown:
+        parsed.notes.append("the export does not say which period it covers: date is <NA>")
+    return out
+
+
+def _label(s: pd.Series) -> pd.Series:
+    """Dimension values: stripped, Matomo's formula guard (a leading ' before = + - @) removed, blank -> <NA>."""
+    t = s.astype("string").str.strip()
+    t = t.str.replace(r"^'(?=[=+\-@])", "", regex=True)
+    return t.mask(t == "")
+
+
+def _example(fmt: str) -> str:
+    return pd.Timestamp("2024-03-12").strftime(fmt)
+
+
+def finish_traffic(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate traffic row frames and cast them to the canonical table (helper columns dropped)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return TRAFFIC.empty()
+    out = pd.concat(frames, ignore_index=True).drop(columns=["_line"], errors="ignore")
+    return TRAFFIC.conform(out)

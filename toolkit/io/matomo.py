@@ -1,0 +1,426 @@
+"""Matomo (formerly Piwik): report exports, API output and the Visits Log.
+
+Formats (format facts: the project's notes on web-analytics exports, Matomo section):
+
+``matomo_csv``
+    A report exported from the UI (export icon under a table) or the API as CSV or TSV. UI
+    exports are UTF-16LE with a BOM (also TSV files, which end in ``.csv`` too), headers translated
+    to the UI language (``Bezeichnung, Eindeutige Besucher, Besuche, ...``), percentages as text
+    (``"66,67 %"`` with U+00A0), numbers raw with a decimal point; API calls without
+    ``translateColumnNames`` give raw names (``label, nb_visits, ...``; ``convertToUnicode=0``: UTF-8).
+    A multi-period export has a ``Datum``/``date`` column first (``2024-03-12``; weeks as
+    ``2024-03-11,2024-03-17``). A single-period export does not say its period: it is taken from the
+    file name as the browser saved it (``Export _ Kampagnen _ März 2024.csv``), else ``date`` is
+    ``<NA>``. The body ``No data available`` is a report with no rows.
+``matomo_api_json``
+    ``format=JSON`` of the reporting API: a list of row objects, or an object keyed by date for
+    several periods (``[]`` for empty days). Numbers may be strings; ``goals`` nested objects are
+    left out (the row's ``nb_conversions`` and ``revenue`` are its totals).
+``matomo_visits_log``
+    ``Live.getLastVisitsDetails`` (Visits Log) as CSV or JSON: one row per visit. Visits are added
+    up into traffic rows per local day (``firstActionTimestamp`` in ``tz=``) x referrer type x
+    source x medium x campaign x content (x landing page, from the JSON's first action):
+    ``sessions`` = visits, ``users`` = distinct ``visitorId``, ``bounces`` = visits with one action,
+    ``conversions`` = ``goalConversions``, ``revenue`` = ``totalEcommerceRevenue``. The campaign
+    fields of the MarketingCampaignsReporting plugin (``campaignSource``, ``campaignMedium``,
+    ``campaignName``, ``campaignContent``) are used where present; otherwise the source is
+    ``referrerName`` and, for campaign visits, the campaign too. ``rows_read`` counts the traffic
+    rows plus rejected visits; the note says how many visits were added up.
+
+Which dimension the ``label`` of a report is follows from the ``segment`` metadata when exported
+(``referrerType==campaign`` -> campaign, ``referrerType==social``/``website`` -> source,
+``campaignSource==...;campaignMedium==...`` -> source/medium), else from the report name in the
+file name (Kampagnen/Campaigns, Kanaltyp/Channel Type, Webseiten/Websites, Soziale
+Netzwerke/Social Networks, Kampagne Herkunftsseite - Medium, Einstiegsseiten/Entry pages, ...),
+else from the labels (channel types such as ``Direkte Zugriffe``). A report whose label cannot be
+placed is counted as skipped with that reason. Matomo lower-cases campaign names and keywords.
+There are no engaged sessions in Matomo: ``engaged_sessions`` is ``<NA>`` (``bounces`` is loaded).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ExportFormatError
+from ._base import Context, Loader, Parsed, Source, read_csv_records, register
+from ._traffic import finish_traffic, map_columns, norm_header, to_count, traffic_rows
+
+__all__ = ["MatomoCSV", "MatomoAPIJSON", "MatomoVisitsLog", "MATOMO_COLUMNS", "CHANNEL_LABELS"]
+
+_TOOL = "matomo"
+
+#: Raw API names and their English/German translations -> canonical traffic names.
+MATOMO_COLUMNS = {norm_header(k): v for k, v in {
+    "label": "label", "Label": "label", "Bezeichnung": "label", "date": "date", "Datum": "date",
+    "nb_visits": "sessions", "Visits": "sessions", "Besuche": "sessions",
+    "nb_uniq_visitors": "users:0", "Unique visitors": "users:0", "Eindeutige Besucher": "users:0",
+    "sum_daily_nb_uniq_visitors": "users:1", "Unique visitors (daily sum)": "users:1",
+    "Eindeutige Besucher (Tagessumme)": "users:1",
+    "bounce_count": "bounces", "Bounces": "bounces", "Absprünge": "bounces",
+    "nb_conversions": "conversions", "Conversions": "conversions", "Konversionen": "conversions",
+    "revenue": "revenue", "Revenue": "revenue", "Umsatz": "revenue",
+}.items()}
+#: Metadata columns that say which report a file is.
+_SEGMENT = {norm_header(h) for h in ("metadata_segment", "Metadaten: segment", "Metadata: segment", "segment")}
+#: Per-goal conversion columns, summed only when the total is missing.
+_GOAL = re.compile(r"^goals_idgoal=[^_]+_nb_conversions$|^(konversionen|conversions) \((ziel|goal) ")
+#: Channel types (Referrers.getReferrerType) in English and German.
+CHANNEL_LABELS = {"direct entry": "direct", "direkte zugriffe": "direct", "search engines": "search",
+                  "suchmaschinen": "search", "websites": "website", "webseiten": "website",
+                  "campaigns": "campaign", "kampagnen": "campaign", "social networks": "social",
+                  "soziale netzwerke": "social", "ai assistants": "ai", "ki-assistenten": "ai"}
+#: Report names (as in the exported file name) -> the dimension the label holds.
+_REPORT_NAMES = [
+    (r"herkunftsseite ?- ?medium|source ?- ?medium", "source_medium"),
+    (r"kampagnen herkunftsseiten|campaign sources", "source"),
+    (r"kampagne medien|campaign mediums", "medium"),
+    (r"kampagneninhalte|campaign contents", "content"),
+    (r"kampagnennamen|campaign names|kampagnen|campaigns", "campaign"),
+    (r"kanaltyp|channel type|alle kanäle|all channels", "channel"),
+    (r"soziale netzwerke|social networks", "source"),
+    (r"webseiten|websites", "source"),
+    (r"einstiegsseiten|entry pages", "landing_page"),
+]
+_MONTHS = {m: i + 1 for i, names in enumerate([
+    ("januar", "january", "jänner"), ("februar", "february"), ("märz", "march", "maerz"), ("april",),
+    ("mai", "may"), ("juni", "june"), ("juli", "july"), ("august",), ("september",),
+    ("oktober", "october"), ("november",), ("dezember", "december")]) for m in names}
+
+
+def _report_dimension(name: str, segments: pd.Series | None, labels: pd.Series | None) -> str | None:
+    """What the label column holds: from segment metadata, the file name, or channel-type labels."""
+    if segments is not None:
+        seg = segments.dropna().astype(str)
+        if len(seg):
+            s = seg.iloc[0]
+            if "campaignSource==" in s and "campaignMedium==" in s:
+                return "source_medium"
+            for key, dim in (("campaignSource==", "source"), ("campaignMedium==", "medium"),
+                             ("campaignContent==", "content"), ("campaignName==", "campaign"),
+                             ("referrerType==campaign", "campaign"), ("referrerType==social", "source"),
+                             ("referrerType==website", "source"), ("entryPageUrl==", "landing_page")):
+                if key in s:
+                    return dim
+            if re.fullmatch(r"referrerType==[a-z]+", s):
+                return "channel"
+    low = name.lower()
+    for pattern, dim in _REPORT_NAMES:
+        if re.search(pattern, low):
+            return dim
+    if labels is not None:
+        lab = labels.dropna().map(norm_header)
+        if len(lab) and lab.isin(CHANNEL_LABELS).all():
+            return "channel"
+    return None
+
+
+def period_from_name(name: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The period in a Matomo export's file name: ``... _ März 2024.csv`` (month), ``... _ 2024.csv``
+    (year), ``12. März 2024`` / ``March 12, 2024`` / ``2024-03-12`` (day), ``2024-03-01,2024-03-31`` (range)."""
+    low = name.lower()
+    m = re.search(r"(\d{4}-\d{2}-\d{2})\s*(?:,|bis|to|–|-)\s*(\d{4}-\d{2}-\d{2})", low)
+    if m:
+        return pd.Timestamp(m.group(1)), pd.Timestamp(m.group(2))
+    m = re.search(r"(\d{4})-(\d{2})-(\d{2})", low)
+    if m:
+        d = pd.Timestamp(m.group(0))
+        return d, d
+    words = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    m = re.search(rf"(\d{{1,2}})\.?\s+({words})\s+(\d{{4}})", low) or \
+        re.search(rf"({words})\s+(\d{{1,2}}),?\s+(\d{{4}})", low)
+    if m:
+        g = m.groups()
+        day, month = (g[0], g[1]) if g[0].isdigit() else (g[1], g[0])
+        d = pd.Timestamp(int(g[2]), _MONTHS[month], int(day))
+        return d, d
+    m = re.search(rf"({words})\s+(\d{{4}})", low)
+    if m:
+        d = pd.Timestamp(int(m.group(2)), _MONTHS[m.group(1)], 1)
+        return d, d + pd.offsets.MonthEnd(0)
+    m = re.search(r"_\s*(\d{4})\s*(?:\(\d+\))?\.\w+$", low)
+    if m:
+        return pd.Timestamp(int(m.group(1)), 1, 1), pd.Timestamp(int(m.group(1)), 12, 31)
+    return None, None
+
+
+def _report_frame(raw: pd.DataFrame, lines: np.ndarray, header: list[str], source: Source, ctx: Context,
+                  parsed: Parsed) -> pd.DataFrame:
+    """Rows of a Matomo report (string cells, original header names) -> traffic rows."""
+    found, unknown = map_columns(header, MATOMO_COLUMNS)
+    seg_field = next((h for h in header if norm_header(h) in _SEGMENT), None)
+    seg = raw[_col(raw, header, seg_field)] if seg_field else None
+    label_col = _col(raw, header, found["label"]) if "label" in found else None
+    dim = None
+    if label_col is not None:
+        dim = _report_dimension(source.basename, seg, raw[label_col])
+        if dim is None:
+            parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(raw)
+            reason = ("cannot tell which Matomo report this is (campaigns, channel types, websites, social "
+                      "networks, ...): keep the report name in the file name as Matomo names the download "
+                      "('Export _ Kampagnen _ März 2024.csv') or export with the segment metadata")
+            parsed.rejected += [{"table": "traffic", "line": int(ln), "column": found["label"], "kind": "skipped",
+                                 "reason": reason} for ln in lines]
+            parsed.notes.append(reason)
+            return pd.DataFrame()
+    mapped = {k: _col(raw, header, v) for k, v in found.items() if k != "label"}
+    if dim is not None:
+        mapped[dim] = label_col
+    if dim == "channel":
+        parsed.notes.append("channel = Matomo's channel type as exported (language of the UI)")
+    start, end = period_from_name(source.basename)
+    meta = {"start": start, "end": end, "tz": ctx.zone_for(source, parsed.notes)}
+    if "date" in mapped:
+        week = raw[mapped["date"]].astype("string").str.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*,\s*\d{4}-\d{2}-\d{2}\s*")
+        if week.fillna(False).any():
+            parts = raw[mapped["date"]].astype("string").str.split(",", n=1, expand=True)
+            raw = raw.assign(_from=parts[0].str.strip(), _to=parts[1].str.strip().fillna(parts[0].str.strip()))
+            mapped["date"], mapped["date_to"] = "_from", "_to"
+    conv_missing = "conversions" not in found
+    if unknown:
+        parsed.notes.append(f"columns not loaded (rates, averages, per-goal and metadata columns): "
+                            f"{[u for u in unknown if not (_GOAL.search(norm_header(u)) and conv_missing)]}")
+    out = traffic_rows(raw, lines, mapped, source=source, ctx=ctx, parsed=parsed, tool=_TOOL, meta=meta,
+                       decimal=".", day_formats=("%Y-%m-%d", "%Y-%m"), lower_campaign=True,
+                       goal_pattern=_GOAL)
+    return out
+
+
+def _col(raw: pd.DataFrame, header: list[str], field: str) -> str:
+    """Frame column of a header field (``read_csv_records`` renames repeated names)."""
+    return raw.columns[header.index(field)]
+
+
+def _is_report_header(first_line: str) -> bool:
+    fields = [norm_header(f) for f in re.split(r"[,\t]", first_line)]
+    if "idvisit" in fields:
+        return False
+    has_visits = any(MATOMO_COLUMNS.get(f, "").startswith("sessions") for f in fields)
+    has_matomo = any(f in ("label", "bezeichnung", "nb_uniq_visitors", "eindeutige besucher", "nb_actions",
+                           "aktionen", "metadaten: segment", "metadata_segment") for f in fields)
+    return has_visits and has_matomo
+
+
+@register
+class MatomoCSV(Loader):
+    """Matomo report export (CSV/TSV, UTF-16LE with BOM by default; translated or raw headers) -> traffic."""
+
+    format = "matomo_csv"
+    priority = 16
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        if source.suffix not in (".csv", ".tsv", ".txt"):
+            return False
+        head = source.head(4096).lstrip("\ufeff")
+        first = head.splitlines()[0] if head.strip() else ""
+        if first.strip() == "No data available":
+            return source.data.startswith(b"\xff\xfe") or "export" in source.basename.lower()
+        return _is_report_header(first)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        parsed = Parsed(self.format)
+        parsed.rows_read["traffic"] = 0
+        text = source.text.lstrip("\ufeff")
+        if text.strip() == "No data available":
+            parsed.notes.append("Matomo: 'No data available' (the report has no rows)")
+            parsed.tables["traffic"] = finish_traffic([])
+            return parsed
+        if source.encoding == "utf-16":
+            parsed.notes.append("UTF-16 (Matomo's default export encoding)")
+        recs = read_csv_records(text, source=source)
+        parsed.rejected += [{"table": "traffic", **b} for b in recs.bad]
+        parsed.rows_read["traffic"] += len(recs.bad)
+        frame = _report_frame(recs.frame, recs.lines, recs.header, source, ctx, parsed)
+        parsed.tables["traffic"] = finish_traffic([frame])
+        return parsed
+
+
+def _json(source: Source):
+    try:
+        return json.loads(source.text)
+    except json.JSONDecodeError as exc:
+        raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Was the file cut "
+                                f"off? Export it again.", file=source.name, line=exc.lineno) from None
+
+
+def _flat_rows(rows: list, date: str | None) -> list[dict]:
+    out = []
+    for r in rows:
+        if isinstance(r, dict):
+            flat = {k: ("" if v is None else str(v)) for k, v in r.items() if not isinstance(v, (dict, list))}
+            if date is not None:
+                flat["date"] = date
+            out.append(flat)
+        else:
+            out.append({"_bad": repr(r)})
+    return out
+
+
+@register
+class MatomoAPIJSON(Loader):
+    """Matomo reporting API ``format=JSON`` (report rows, or rows per date) -> traffic."""
+
+    format = "matomo_api_json"
+    priority = 16
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        if source.suffix != ".json":
+            return False
+        h = source.head(4096).lstrip("\ufeff \r\n\t")
+        if '"idVisit"' in h:
+            return False
+        return bool(re.match(r'[\[{]', h)) and '"nb_visits"' in h and ('"label"' in h or '"nb_uniq_visitors"' in h)
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        data = _json(source)
+        if isinstance(data, list):
+            rows = _flat_rows(data, None)
+        elif isinstance(data, dict) and all(isinstance(v, list) for v in data.values()):
+            rows = [r for d, v in data.items() for r in _flat_rows(v, d)]
+        else:
+            raise ExportFormatError(f"{source.name}: expected a list of report rows or an object of lists keyed "
+                                    f"by date; found {type(data).__name__}. Export the report again with "
+                                    f"format=JSON.", file=source.name)
+        parsed = Parsed(self.format)
+        parsed.rows_read["traffic"] = 0
+        bad = [i for i, r in enumerate(rows, start=1) if "_bad" in r]
+        if bad:
+            raise ExportFormatError(f"{source.name}: row {bad[0]} is not an object ({rows[bad[0] - 1]['_bad'][:60]}). "
+                                    f"Export the report again.", file=source.name, line=bad[0])
+        header = list(dict.fromkeys(k for r in rows for k in r))
+        raw = pd.DataFrame(rows, columns=header).astype("string") if rows else pd.DataFrame()
+        if raw.empty:
+            parsed.notes.append("no rows")
+            parsed.tables["traffic"] = finish_traffic([])
+            return parsed
+        frame = _report_frame(raw, np.arange(1, len(raw) + 1), header, source, ctx, parsed)
+        parsed.tables["traffic"] = finish_traffic([frame])
+        return parsed
+
+
+# --- Visits Log ----------------------------------------------------------------------------------
+
+_VISIT_FIELDS = ("idVisit", "firstActionTimestamp", "referrerType")
+
+
+def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx: Context,
+                  parsed: Parsed, landing: pd.Series | None) -> pd.DataFrame:
+    missing = [c for c in _VISIT_FIELDS if c not in records.columns]
+    if missing:
+        raise ExportFormatError(f"{source.name}: this looks like a Matomo Visits Log but the column(s) {missing} "
+                                f"are missing; found {list(records.columns)[:12]}... Export "
+                                f"Live.getLastVisitsDetails again without removing columns.", file=source.name)
+    tz = ctx.zone_for(source, parsed.notes)
+    ts = pd.to_numeric(records["firstActionTimestamp"], errors="coerce")
+    bad = ts.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        if ctx.errors == "raise":
+            raise ExportFormatError(
+                f"{source.name}, line {lines[i]}, column 'firstActionTimestamp': cannot read "
+                f"{records['firstActionTimestamp'].iloc[i]!r} as a Unix time ({int(bad.sum())} bad visit(s) in "
+                f"all). Export the Visits Log again; or pass errors='reject' to load().",
+                file=source.name, line=int(lines[i]), column="firstActionTimestamp")
+        for j in np.flatnonzero(bad.to_numpy()):
+            parsed.rejected.append({"table": "traffic", "line": int(lines[j]), "column": "firstActionTimestamp",
+                                    "reason": f"cannot read {records['firstActionTimestamp'].iloc[j]!r} as a Unix time"})
+    v = records.loc[~bad.to_numpy()].copy()
+    when = pd.to_datetime(ts[~bad].astype("int64"), unit="s", utc=True)
+    day = when.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+
+    def col(name):
+        if name not in v.columns:
+            return pd.Series(pd.NA, index=v.index, dtype="string")
+        s = v[name].astype("string").str.strip()
+        return s.mask(s == "")
+    rtype = col("referrerType")
+    has_campaign_fields = any(c in v.columns for c in ("campaignSource", "campaignName", "campaignMedium"))
+    source_ = col("campaignSource").fillna(col("referrerName").where(rtype != "campaign"))
+    campaign = col("campaignName").fillna(col("referrerName").where(rtype == "campaign")).str.lower()
+    g = pd.DataFrame({
+        "date": day.to_numpy(), "channel": rtype.to_numpy(), "source": source_.to_numpy(),
+        "medium": col("campaignMedium").to_numpy(), "campaign": campaign.to_numpy(),
+        "content": col("campaignContent").to_numpy(),
+        "landing_page": (landing.loc[v.index] if landing is not None else
+                         pd.Series(pd.NA, index=v.index, dtype="string")).to_numpy(),
+        "_visitor": col("visitorId").to_numpy(),
+        "_bounce": (pd.to_numeric(v.get("actions", pd.Series(np.nan, index=v.index)), errors="coerce") == 1)
+        .to_numpy(),
+        "_conv": pd.to_numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index)),
+                               errors="coerce").to_numpy(),
+        "_rev": pd.to_numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index)),
+                              errors="coerce").to_numpy(),
+    })
+    keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page"]
+    agg = g.groupby(keys, dropna=False, sort=True).agg(
+        sessions=("date", "size"), users=("_visitor", "nunique"), bounces=("_bounce", "sum"),
+        conversions=("_conv", lambda x: x.sum(min_count=1)), revenue=("_rev", lambda x: x.sum(min_count=1)),
+    ).reset_index()
+    if "visitorId" not in v.columns:
+        agg["users"] = pd.NA
+    if "actions" not in v.columns:
+        agg["bounces"] = pd.NA
+    agg["conversions"] = to_count(agg["conversions"].astype("Float64"))[0]
+    agg["tool"] = _TOOL
+    site = col("siteName").dropna()
+    agg["property"] = site.iloc[0] if len(site) else (col("idSite").dropna().iloc[0] if col("idSite").notna().any()
+                                                     else pd.NA)
+    cur = col("siteCurrency").dropna()
+    agg["currency"] = cur.iloc[0] if len(cur) and agg["revenue"].notna().any() else pd.NA
+    agg["date_to"] = agg["date"]
+    agg["tz"] = tz
+    dims = ["date", "channel", "source", "medium", "campaign", "content"] + (["landing_page"] if landing is not None
+                                                                             else [])
+    agg["breakdown"] = ",".join(dims)
+    agg["source_file"] = source.name
+    parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(agg)
+    parsed.notes.append(f"Visits Log: {len(v):,} visit(s) added up into {len(agg):,} traffic row(s) per local day "
+                        f"({tz}) and referrer" + ("" if has_campaign_fields else
+                                                  "; no campaign source/medium fields (plugin not installed)"))
+    return agg
+
+
+@register
+class MatomoVisitsLog(Loader):
+    """Matomo Visits Log (``Live.getLastVisitsDetails``) as CSV or JSON -> traffic (visits added up)."""
+
+    format = "matomo_visits_log"
+    priority = 16
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        head = source.head(4096).lstrip("\ufeff \r\n\t")
+        if source.suffix == ".json":
+            return head.startswith("[") and '"idVisit"' in head and '"referrerType"' in head
+        if source.suffix in (".csv", ".tsv", ".txt"):
+            fields = [norm_header(f) for f in re.split(r"[,\t]", head.splitlines()[0] if head else "")]
+            return "idvisit" in fields and "referrertype" in fields
+        return False
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        parsed = Parsed(self.format)
+        landing = None
+        if source.suffix == ".json":
+            data = _json(source)
+            if not isinstance(data, list):
+                raise ExportFormatError(f"{source.name}: expected a list of visits, found {type(data).__name__}.",
+                                        file=source.name)
+            rows = _flat_rows(data, None)
+            firsts = [next((a.get("url") for a in (r.get("actionDetails") or []) if isinstance(a, dict)
+                            and a.get("url")), None) if isinstance(r, dict) else None for r in data]
+            records = pd.DataFrame(rows).astype("string")
+            landing = pd.Series(firsts, index=records.index, dtype="string")
+            lines = np.arange(1, len(records) + 1)
+        else:
+            recs = read_csv_records(source.text.lstrip("\ufeff"), source=source)
+            parsed.rejected += [{"table": "traffic", **b} for b in recs.bad]
+            parsed.rows_read["traffic"] = len(recs.bad)
+            records, lines = recs.frame, recs.lines
+        agg = _visits_frame(records, lines, source, ctx, parsed, landing)
+        parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + \
+            sum(1 for r in parsed.rejected if r.get("column") == "firstActionTimestamp")
+        parsed.tables["traffic"] = finish_traffic([agg])
+        return parsed
+

@@ -1,0 +1,105 @@
+"""Threads (Meta) "Download your information" JSON: own posts and replies.
+
+Format ``threads_dyi_json`` (format facts: the project's notes on Threads and Bluesky):
+``your_instagram_activity/threads/threads_and_replies.json`` (any folder; detected by its
+``text_post_app_text_posts`` key)::
+
+    {"text_post_app_text_posts": [
+       {"media": [{"creation_timestamp": 1717171717, "title": "Neuer Beitrag \\u00c3\\u00bcber ...",
+                   "text_app_post": {"is_reply": false}}]}]}
+
+As in every Meta archive, text is UTF-8 written byte by byte as ``\\u00XX`` escapes: repaired with
+:func:`toolkit.io.meta_dyi.fix_mojibake`. An entry with several media files has the text and time at
+its top level (as Instagram's ``posts_1.json``). Times are Unix seconds (UTC). The archive has no
+counts (views, likes, replies received): metrics are ``<NA>``.
+
+Entries with ``is_reply`` false are posts (``platform`` "threads", ``post_id`` the media file number
+where there is one, else ``dyi-<unix time>-<hash of text and media>``, as for Instagram); replies are the account's own comments on other
+threads (comments table, ``is_owner`` True, ``post_id`` <NA>: the archive does not say which thread).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from ..errors import ExportFormatError
+from ._base import Context, Loader, Parsed, Source, register
+from ._dyi import _comment_frame, _post_frame, _problems, _ts
+from .meta_dyi import fix_mojibake
+
+__all__ = ["ThreadsDYIJSON"]
+
+_PLATFORM = "threads"
+_VIDEO = (".mp4", ".mov", ".m4v", ".webm")
+
+
+def _entry(rec: dict) -> tuple[dict | None, tuple | None]:
+    media = [m for m in rec.get("media") or [] if isinstance(m, dict)]
+    first = media[0] if media else {}
+    ts = _ts(rec.get("creation_timestamp", first.get("creation_timestamp")))
+    if ts is None:
+        return None, ("creation_timestamp", rec.get("creation_timestamp", first.get("creation_timestamp")),
+                      "a Unix time in seconds (the entry has no creation_timestamp)")
+    title = rec.get("title") if isinstance(rec.get("title"), str) and rec.get("title") else first.get("title")
+    app = rec.get("text_app_post") if isinstance(rec.get("text_app_post"), dict) else first.get("text_app_post")
+    is_reply = bool((app or {}).get("is_reply", False))
+    uris = [m.get("uri") for m in media if isinstance(m.get("uri"), str) and m.get("uri")]
+    stem = PurePosixPath(uris[0]).stem if uris else ""
+    mtype = "carousel" if len(uris) > 1 else ("video" if uris[0].lower().endswith(_VIDEO) else "photo") if uris \
+        else "text"
+    return {"ts": ts, "text": title if isinstance(title, str) else "", "media_type": mtype, "is_reply": is_reply,
+            "post_id": stem if re.fullmatch(r"\d{6,}", stem) else None, "author": None, "media_owner": None,
+            "media": "|".join(sorted(PurePosixPath(u).name for u in uris))}, None
+
+
+@register
+class ThreadsDYIJSON(Loader):
+    """Threads ``threads_and_replies.json`` from Meta's "Download your information" -> posts and comments."""
+
+    format = "threads_dyi_json"
+    priority = 35
+
+    def sniff(self, source: Source, ctx: Context) -> bool:
+        return source.suffix == ".json" and \
+            re.match(r'\s*\{\s*"text_post_app_', source.head(2048).lstrip("\ufeff")) is not None
+
+    def read(self, source: Source, ctx: Context) -> Parsed:
+        try:
+            data = fix_mojibake(json.loads(source.text))
+        except json.JSONDecodeError as exc:
+            raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Was the download "
+                                    f"cut off? Download your information again.", file=source.name,
+                                    line=exc.lineno) from None
+        records = next((v for k, v in data.items() if k.startswith("text_post_app_") and isinstance(v, list)), None) \
+            if isinstance(data, dict) else None
+        if records is None:
+            raise ExportFormatError(f"{source.name}: expected a list under 'text_post_app_text_posts'; found "
+                                    f"{sorted(data) if isinstance(data, dict) else type(data).__name__}.",
+                                    file=source.name)
+        parsed = Parsed(self.format)
+        rows, problems = [], []
+        for i, rec in enumerate(records, start=1):
+            row, prob = _entry(rec) if isinstance(rec, dict) else (None, (None, rec, "an object ({...})"))
+            if prob:
+                problems.append((i, *prob))
+            else:
+                rows.append({**row, "_record": i})
+        frame = pd.DataFrame(rows, columns=["ts", "text", "media_type", "is_reply", "post_id", "author",
+                                            "media_owner", "media", "_record"])
+        replies = frame["is_reply"].astype(bool)
+        parsed.rows_read["posts"] = int((~replies).sum())
+        parsed.rows_read["comments"] = int(replies.sum())
+        if problems:  # an entry without a time cannot be placed in either table: counted with the posts
+            parsed.rows_read["posts"] += len(problems)
+            _problems(source, ctx, parsed, "posts", problems)
+        parsed.tables["posts"] = _post_frame(frame[~replies], _PLATFORM, parsed)
+        comments = _comment_frame(frame[replies], _PLATFORM, parsed)
+        comments["author"] = comments["author"].astype("string")
+        parsed.tables["comments"] = comments
+        parsed.notes.append("Threads archive: times are UTC; text repaired from Meta's byte escapes; no metrics; "
+                            "replies are the account's own (comments, thread not named)")
+        return parsed
