@@ -217,6 +217,10 @@ CALLS = {
     "report.to_csv": lambda ds, tmp: tk.report.to_csv(ds.comments, tmp / "c.csv"),
     "report.to_excel": lambda ds, tmp: tk.report.to_excel(ds.posts, tmp / "p.xlsx"),
     "report.Page": lambda ds, tmp: tk.report.Page("00-x.ipynb", "X", tmp / "x.html", 0.0),
+    "report.show": lambda ds, tmp: tk.report.show(tk.plots.activity(tk.inventory.activity(ds, tz=TZ)),
+                                                  empty="No posts or comments in this period."),
+    "report.unreadable": lambda ds, tmp: tk.report.unreadable(ds),
+    "report.Note": lambda ds, tmp: tk.report.Note("Two posts:", table=ds.posts.head(2)),
     # options that take another path through the data
     "performance.add_engagement[followers]": lambda ds, tmp: tk.performance.add_engagement(
         ds.posts, formula="followers", daily=ds.daily),
@@ -237,6 +241,7 @@ RETURNS = {
     "widgets.Explorer": tk.widgets.Explorer, "widgets.Labeller": tk.widgets.Labeller,
     "widgets.label_comments": tk.widgets.Labeller, "report.render": list, "report.notebooks": list,
     "report.to_csv": object, "report.to_excel": object, "report.Page": tk.report.Page,
+    "report.show": (go.Figure, tk.report.Note), "report.unreadable": tk.report.Note, "report.Note": tk.report.Note,
     "inventory.select": tk.io.Dataset,
     **{f"widgets.{n}": tk.widgets.Explorer for n in ("explore_best_times", "explore_audience", "explore_kpis",
                                                      "explore_effects")},
