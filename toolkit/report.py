@@ -196,7 +196,8 @@ def show(result, *, empty: str):
         value.
     empty : str
         The sentence to show instead, written for the reader of the page: what is missing and,
-        where it helps, why.
+        where it helps, why. ``""`` shows nothing (for a second view of data whose first view
+        already said so).
 
     Returns
     -------
@@ -536,7 +537,8 @@ class _Output:
 
     def __init__(self, out: str | os.PathLike) -> None:
         self.shown = str(out)
-        self.path = Path(os.path.abspath(os.fspath(out)))
+        # a symlinked --out is replaced where it points, so the link keeps working
+        self.path = Path(os.path.realpath(os.fspath(out)))
         self.parent = self.path.parent
         self.staging: Path | None = None
         self._lock_fd: int | None = None
@@ -706,7 +708,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no such call (older C library, macOS, Windows)
         return False
     at_fdcwd, rename_exchange = -100, 2
     if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
