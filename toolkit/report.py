@@ -548,7 +548,7 @@ class _Output:
     def error(self, reason: str) -> ReportError:
         return ReportError(f"cannot write to {self.shown} ({reason}); choose another --out")
 
-    def _reason(self, exc: OSError) -> str:
+    def reason(self, exc: OSError) -> str:
         if exc.errno == errno.ENOTDIR:
             return "a part of the path is a file, not a folder"
         return (exc.strerror or str(exc)).lower()
@@ -575,7 +575,7 @@ class _Output:
         try:
             free = shutil.disk_usage(self.parent).free
         except OSError as exc:
-            raise self.error(self._reason(exc)) from None
+            raise self.error(self.reason(exc)) from None
         if free < need:
             raise self.error(f"only {free / 1024**2:,.0f} MB free on its disk; the report needs about "
                              f"{need / 1024**2:,.0f} MB")
@@ -586,7 +586,7 @@ class _Output:
         try:
             fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise self.error(self._reason(exc)) from None
+            raise self.error(self.reason(exc)) from None
         if _fcntl is None:  # pragma: no cover - no advisory locks: a pid file, stale when its pid is dead
             os.close(fd)
             return self._lock_by_pid()
@@ -662,7 +662,7 @@ class _Output:
             (self.staging / ".probe").unlink()
         except OSError as exc:
             self.discard()
-            raise self.error(self._reason(exc)) from None
+            raise self.error(self.reason(exc)) from None
         return self.staging
 
     def discard(self) -> None:
@@ -688,7 +688,7 @@ class _Output:
                 os.rename(staged, self.path)
         except OSError as exc:
             shutil.rmtree(staged, ignore_errors=True)
-            raise self.error(self._reason(exc)) from None
+            raise self.error(self.reason(exc)) from None
 
 
 def _alive(pid: int) -> bool:  # pragma: no cover - used where fcntl is missing
@@ -874,7 +874,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
-        raise target.error(target._reason(exc)) from None
+        raise target.error(target.reason(exc)) from None
     finally:
         with _no_interrupts():
             target.discard()
