@@ -191,7 +191,9 @@ def test_a_failing_notebook_leaves_the_previous_report_untouched(tmp_path, previ
 def test_a_new_report_replaces_the_previous_one_whole(tmp_path, previous):
     out, snapshot = previous
     books = _books(tmp_path, "print('the only page of the new run')")
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     pages = tk.report.render(_data(tmp_path), out=out, notebook_dir=books, progress=False)
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers  # given back
     assert sorted(p.name for p in out.iterdir()) == ["00-a.html", "index.html"]  # 01-b.html of the earlier run is gone
     assert pages[0].path == out / "00-a.html" and "the only page of the new run" in pages[0].path.read_text()
     assert '"01-b.html"' not in (out / "index.html").read_text(encoding="utf-8")

@@ -730,16 +730,21 @@ def _stop_on_sigterm():
     """
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGTERM, _interrupt)
+    before = signal.getsignal(signal.SIGTERM)
+    if before is None:  # a handler installed outside Python: leave it alone
+        return None
+    signal.signal(signal.SIGTERM, _interrupt)
+    return before
 
 
 @contextmanager
 def _no_interrupts():
     """Ignore Ctrl-C while cleaning up, so a second press cannot leave half a folder behind."""
-    if threading.current_thread() is not threading.main_thread():
+    before = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    if before is None:  # not the main thread, or a handler installed outside Python
         yield
         return
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
@@ -870,7 +875,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         if not keep_executed:
             shutil.rmtree(executed_dir)
         _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)
-        target.commit()
+        with _no_interrupts():  # a Ctrl-C now would stop after the swap and report "nothing written"
+            target.commit()
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
