@@ -221,16 +221,25 @@ def _kernels(parent: int) -> list[int]:
     return found
 
 
-def _start(data: Path, out: Path) -> subprocess.Popen:
+# The command line's main() with a notebook that runs for two minutes instead of the curated ones,
+# so the run is reliably in the middle of a notebook when it is stopped.
+_SLOW_REPORT = ("import sys\nfrom pathlib import Path\nimport toolkit.report\n"
+                "toolkit.report.NOTEBOOK_DIR = Path(sys.argv[1])\n"
+                "from toolkit.__main__ import main\nsys.exit(main(sys.argv[2:]))")
+
+
+def _start(tmp: Path, out: Path) -> subprocess.Popen:
     """The report command in its own session, as a terminal runs it; returns once a kernel runs."""
-    proc = subprocess.Popen([sys.executable, "-m", "toolkit", "report", str(data), "--out", str(out)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    books = _books(tmp, "print('working')", "import time\ntime.sleep(120)", name="slow")
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_REPORT, str(books), "report", str(_data(tmp)), "--out",
+                             str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     deadline = time.monotonic() + 120
     while not _kernels(proc.pid):
         assert proc.poll() is None, proc.communicate()[1]
         assert time.monotonic() < deadline, "no notebook started within 120 s"
         time.sleep(0.2)
-    time.sleep(1)
+    time.sleep(2)  # into the notebook that sleeps
     return proc
 
 
@@ -247,7 +256,7 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason=
 @needs_proc
 def test_ctrl_c_stops_in_one_line_keeps_the_previous_report_and_no_kernel(tmp_path, previous):
     out, snapshot = previous
-    run = _start(_data(tmp_path), out)
+    run = _start(tmp_path, out)
     try:
         second = _cli(str(_data(tmp_path)), "--out", str(out))  # point 9: a second run is refused
     finally:
@@ -267,7 +276,7 @@ def test_ctrl_c_stops_in_one_line_keeps_the_previous_report_and_no_kernel(tmp_pa
 @needs_proc
 def test_kill_9_keeps_the_previous_report_and_the_next_run_cleans_up(tmp_path, previous):
     out, snapshot = previous
-    run = _start(_data(tmp_path), out)
+    run = _start(tmp_path, out)
     os.kill(run.pid, signal.SIGKILL)
     run.communicate(timeout=60)
     assert _snapshot(out) == snapshot  # a half-written report is never in place
