@@ -286,3 +286,21 @@ def test_kill_9_keeps_the_previous_report_and_the_next_run_cleans_up(tmp_path, p
     tk.report.render(_data(tmp_path), out=out, notebook_dir=books, progress=False)  # ... its lock is stale
     assert sorted(p.name for p in out.iterdir()) == ["00-a.html", "index.html"]
     assert _leftovers(out) == []  # ... and the next run removed them
+
+
+def test_an_interrupt_during_cleanup_is_held_back_not_lost():
+    """Ctrl-C while a kernel is being shut down between two notebooks still stops the run after it."""
+    from toolkit.report import _no_interrupts
+
+    before = signal.getsignal(signal.SIGINT)
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with _no_interrupts():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.1)
+            done.append("cleanup finished")
+    assert done == ["cleanup finished"] and signal.getsignal(signal.SIGINT) is before
+    with _no_interrupts(deliver=False):  # the last step of a finished run: the run completes
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.1)
+    assert signal.getsignal(signal.SIGINT) is before

@@ -738,17 +738,34 @@ def _stop_on_sigterm():
 
 
 @contextmanager
-def _no_interrupts():
-    """Ignore Ctrl-C while cleaning up, so a second press cannot leave half a folder behind."""
-    before = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
-    if before is None:  # not the main thread, or a handler installed outside Python
+def _no_interrupts(*, deliver: bool = True):
+    """Hold Ctrl-C (and ``kill``) back until the block is done, then let it through.
+
+    Used around cleanup and the final swap, so an interrupt cannot leave half a folder behind;
+    an interrupt that arrives meanwhile is not lost but acted on right after the block
+    (``deliver=False``: dropped, for the last step of a run that has then finished its work).
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    held: list[int] = []
+    before = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler is not None:  # None: a handler installed outside Python, left alone
+            before[signum] = handler
+            signal.signal(signum, lambda num, _frame: held.append(num))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, before)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(held) if deliver else ():
+            handler = before[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                raise KeyboardInterrupt
 
 
 # ----------------------------------------------------------------------------------------------
@@ -875,22 +892,24 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         if not keep_executed:
             shutil.rmtree(executed_dir)
         _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)
-        with _no_interrupts():  # a Ctrl-C now would stop after the swap and report "nothing written"
+        with _no_interrupts(deliver=False):  # the report is complete once swapped in: finish the run
             target.commit()
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
         raise target.error(target.reason(exc)) from None
     finally:
-        with _no_interrupts():
-            target.discard()
-            target.unlock()
+        try:
+            with _no_interrupts():
+                target.discard()
+                target.unlock()
+                if env_before is None:
+                    os.environ.pop("PLOTLY_RENDERER", None)
+                else:
+                    os.environ["PLOTLY_RENDERER"] = env_before
+        finally:
             if term_before is not None:
                 signal.signal(signal.SIGTERM, term_before)
-            if env_before is None:
-                os.environ.pop("PLOTLY_RENDERER", None)
-            else:
-                os.environ["PLOTLY_RENDERER"] = env_before
     return pages
 
 
