@@ -221,6 +221,12 @@ def _kernels(parent: int) -> list[int]:
     return found
 
 
+def _interruptible() -> None:
+    """Ctrl-C works in the child even when the tests run in the background (``make test &``), where
+    the shell starts everything with SIGINT ignored and Python then keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 # The command line's main() with a notebook that runs for two minutes instead of the curated ones,
 # so the run is reliably in the middle of a notebook when it is stopped.
 _SLOW_REPORT = ("import sys\nfrom pathlib import Path\nimport toolkit.report\n"
@@ -233,7 +239,7 @@ def _start(tmp: Path, out: Path) -> subprocess.Popen:
     books = _books(tmp, "print('working')", "import time\ntime.sleep(120)", name="slow")
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_REPORT, str(books), "report", str(_data(tmp)), "--out",
                              str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_interruptible)
     deadline = time.monotonic() + 120
     while not _kernels(proc.pid):
         assert proc.poll() is None, proc.communicate()[1]
@@ -292,15 +298,18 @@ def test_an_interrupt_during_cleanup_is_held_back_not_lost():
     """Ctrl-C while a kernel is being shut down between two notebooks still stops the run after it."""
     from toolkit.report import _no_interrupts
 
-    before = signal.getsignal(signal.SIGINT)
-    done = []
-    with pytest.raises(KeyboardInterrupt):
-        with _no_interrupts():
+    outside = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, also under `make test &`
+    try:
+        done = []
+        with pytest.raises(KeyboardInterrupt):
+            with _no_interrupts():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.1)
+                done.append("cleanup finished")
+        assert done == ["cleanup finished"] and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        with _no_interrupts(deliver=False):  # the last step of a finished run: the run completes
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.1)
-            done.append("cleanup finished")
-    assert done == ["cleanup finished"] and signal.getsignal(signal.SIGINT) is before
-    with _no_interrupts(deliver=False):  # the last step of a finished run: the run completes
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(0.1)
-    assert signal.getsignal(signal.SIGINT) is before
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, outside)
