@@ -190,6 +190,7 @@ def test_a_failing_notebook_leaves_the_previous_report_untouched(tmp_path, previ
 
 def test_a_new_report_replaces_the_previous_one_whole(tmp_path, previous):
     out, snapshot = previous
+    (out / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # left by a file browser: still a report folder
     books = _books(tmp_path, "print('the only page of the new run')")
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     pages = tk.report.render(_data(tmp_path), out=out, notebook_dir=books, progress=False)

@@ -517,6 +517,8 @@ _PROBE_BYTES = 1024**2
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                  errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENOENT, errno.EIO}
 _PAGE_NAME = re.compile(r"^(index|\d\d-[^/]*)\.html$")
+# files a file browser leaves in any folder it showed; they do not make a report folder someone else's
+_OS_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 try:
     import fcntl as _fcntl
@@ -566,7 +568,7 @@ class _Output:
             if not self.path.is_dir():
                 raise self.error("it is a file, not a folder")
             others = sorted(e.name for e in self.path.iterdir()
-                            if not (_PAGE_NAME.match(e.name) or e.name == "_executed"))
+                            if not (_PAGE_NAME.match(e.name) or e.name == "_executed" or e.name in _OS_FILES))
             if others:
                 listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
                 raise self.error(f"it holds files that are not part of a report ({listed}); the report "
