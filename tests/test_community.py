@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from toolkit import community as com
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, SchemaError
 from toolkit.schema import COMMENTS, POSTS
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -285,3 +285,59 @@ def test_pseudonymize_replaces_mentions_of_commenters_in_texts():
     assert out.loc[2, "text"] == f"@{joerg} morgen, @{anna} auch"
     assert out.loc[3, "text"] == "@Annabelle is not Anna; mail anna@example.com"  # no partial or e-mail hits
     assert "Jörg" not in " ".join(out["text"])
+
+
+# -- an account that never replied, no comments, naive times (issue #18, point 6) ---------------
+
+
+def _no_replies(samples):
+    """The Facebook comments of the samples without any comment by the account."""
+    c = samples["comments"]
+    return c[(c["platform"] == "facebook") & ~c["is_owner"]].reset_index(drop=True)
+
+
+def test_account_that_never_replied_gets_zero_replies_not_a_merge_error(samples):
+    users = _no_replies(samples)
+    rt = com.reply_times(users, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
+    top_level = int(users["parent_id"].isna().sum())
+    assert len(rt) == top_level > 100 and not rt["replied"].any()
+    assert rt["minutes_to_reply"].isna().all() and rt["business_minutes_to_reply"].isna().all()
+    rate = com.response_rate(users, period=None, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
+    assert rate[["user_comments", "replied", "reply_rate"]].iloc[0].tolist() == [top_level, 0, 0.0]
+    assert rate["median_minutes"].isna().all() and rate["account_replies"].iloc[0] == 0
+    assert rate["outside_hours_rate"].isna().all()  # no replies: no share, not 0 % and not a division by 0
+
+
+def test_without_replies_every_question_is_unanswered(samples):
+    from toolkit.text import is_question
+
+    users = _no_replies(samples)
+    q = com.unanswered_questions(users)
+    top = users[users["parent_id"].isna()]
+    assert len(q) == int(is_question(top["text"]).sum()) > 10
+    assert set(q["comment_id"]) <= set(top["comment_id"])
+
+
+def test_top_members_without_replies_have_a_replied_rate_of_zero(samples):
+    top = com.top_members(_no_replies(samples), n=5, salt="s")
+    assert len(top) == 5 and (top["replied_rate"] == 0).all() and top["comments"].min() >= 1
+
+
+def test_no_comments_give_empty_tables_with_their_columns():
+    empty = COMMENTS.empty()
+    assert list(com.reply_times(empty).columns)[:3] == ["platform", "account", "post_id"]
+    assert len(com.response_rate(empty, period="W")) == 0
+    assert "reply_rate" in com.response_rate(empty, period=None).columns
+    assert len(com.unanswered_questions(empty, posts=POSTS.empty())) == 0
+    assert len(com.top_members(empty.assign(sentiment_label=pd.Series(dtype="string")))) == 0
+    assert len(com.workload(empty, tz="Europe/Berlin")) == 0
+
+
+def test_naive_times_get_one_message_telling_to_localise():
+    naive = _thread().assign(published_at=lambda d: d["published_at"].dt.tz_localize(None))
+    for call in (lambda: com.reply_times(naive), lambda: com.response_rate(naive, tz="Europe/Berlin"),
+                 lambda: com.workload(naive, tz="Europe/Berlin")):
+        with pytest.raises(SchemaError, match=re.escape('comments["published_at"].dt.tz_localize("Europe/Berlin")')):
+            call()
+    with pytest.raises(ParameterError, match="'Europe/Berlni' is not an IANA time zone"):
+        com.workload(_thread(), tz="Europe/Berlni")

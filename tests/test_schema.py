@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -125,3 +127,17 @@ def test_require_columns_names_missing_and_present_columns():
         require_columns(pd.DataFrame({"a": [1], "b": [2]}), ["a", "c"], where="f(posts)")
     with pytest.raises(ParameterError, match="canonical comments table as a pandas DataFrame, found list"):
         require_columns([1, 2], ["a"], where="g(comments)", table="comments")
+
+
+def test_require_columns_refuses_naive_or_text_times_with_the_fix():
+    from toolkit.schema import require_columns
+
+    aware = pd.DataFrame({"published_at": pd.to_datetime(["2026-03-01 10:00"]).tz_localize("Europe/Berlin")})
+    require_columns(aware, ["published_at"], where="f(posts)")  # any zone is fine; functions convert
+    naive = aware.assign(published_at=aware["published_at"].dt.tz_localize(None))
+    with pytest.raises(SchemaError, match=r"f\(posts\): column 'published_at' has no time zone .*"
+                                          + re.escape('posts["published_at"].dt.tz_localize("Europe/Berlin")')):
+        require_columns(naive, ["published_at"], where="f(posts)")
+    text = aware.assign(published_at=["2026-03-01 10:00"])
+    with pytest.raises(SchemaError, match=r"holds .* values, expected UTC times .*conform\(df, 'comments'\)"):
+        require_columns(text, ["published_at"], where="g(comments)", table="comments")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit.errors import ParameterError
+from toolkit.errors import ParameterError, SchemaError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 TZ = "Europe/Berlin"
@@ -88,7 +88,7 @@ def test_audience_explorer_value_control(ds):
 def test_explorers_reject_empty_or_wrong_tables(ds):
     with pytest.raises(ParameterError, match="empty"):
         tk.widgets.explore_best_times(ds.posts.iloc[:0], tz=TZ)
-    with pytest.raises(ParameterError, match="published_at"):
+    with pytest.raises(SchemaError, match="published_at"):  # the analyses' shared input check
         tk.widgets.explore_kpis(ds.posts.drop(columns="published_at"), tz=TZ)
     with pytest.raises(ParameterError, match="DataFrame"):
         tk.widgets.explore_effects([1, 2], tz=TZ)

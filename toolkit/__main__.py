@@ -34,12 +34,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code (0 done, 2 refused or failed, 130 stopped)."""
     args = _parser().parse_args(argv)
     if args.command == "report":
-        from .io._base import check_tz
-        from .report import render
+        # nbconvert imports jsonschema, which builds an IRI grammar at import when rfc3987_syntax is
+        # installed (about 3 s); the report never validates IRIs, so this process skips it.
+        sys.modules.setdefault("rfc3987_syntax", None)
         try:
+            from .io._base import check_tz
+            from .report import render
+
             check_tz(args.tz, parameter="--tz")
             pages = render(args.path, out=args.out, tz=args.tz, date_from=args.date_from, date_to=args.date_to,
                            show_code=args.show_code, pseudonymize=args.pseudonymize, salt=args.salt,
@@ -47,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         except ToolkitError as exc:
             sys.stderr.write(f"error: {exc}\n")
             return 2
+        except KeyboardInterrupt:
+            # render() has removed its staging folder and shut its kernels down by now
+            sys.stderr.write(f"\nstopped; nothing written to {args.out}\n")
+            return 130
         slowest = max(pages, key=lambda p: p.seconds)
         sys.stderr.write(f"wrote {len(pages)} page(s) and index.html to {args.out} (slowest: "
                          f"{slowest.notebook}, {slowest.seconds:.0f} s); open {args.out}/index.html\n")

@@ -29,6 +29,17 @@ def _need(table: pd.DataFrame, columns: list[str], chart: str, source: str) -> N
                              f"{list(table.columns)}. Pass the result of {source}.")
 
 
+def _empty_figure(title: str, message: str):
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.update_layout(title=title, template="plotly_white", xaxis_visible=False,
+                      yaxis_visible=False,
+                      annotations=[{"text": message, "showarrow": False, "x": 0.5, "y": 0.5,
+                                    "xref": "paper", "yref": "paper", "font": {"size": 14}}])
+    return fig
+
+
 def _esc(values) -> list[str]:
     """User text made safe for plotly labels (HTML-escaped; missing values as '')."""
     return [html.escape(str(v)) if v is not None and not pd.isna(v) else "" for v in values]
@@ -214,6 +225,8 @@ def workload_heatmap(workload: pd.DataFrame, *, title: str | None = None):
 
     _need(workload, ["platform", "weekday", "hour", "incoming", "replies", "in_business_hours"],
           "workload_heatmap", "tk.community.workload(comments, tz=...)")
+    if workload.empty:
+        return _empty_figure(title or "Comments received and replies by the account", "No comments to show.")
     d = workload.assign(platform=workload["platform"].astype(str),
                         incoming=workload["incoming"].astype("float64"),
                         replies=workload["replies"].astype("float64"))

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .io._base import check_tz
 from .schema import require_columns
 from .text import is_question
 
@@ -83,11 +84,8 @@ def _weekmask(weekdays, where: str) -> str:
 
 
 def _local(ts: pd.Series, tz: str) -> pd.Series:
-    try:
-        return ts.dt.tz_convert(tz).dt.tz_localize(None)
-    except Exception as exc:  # unknown zone names raise several types
-        raise ParameterError(f"tz={tz!r}: not a time zone name ({exc}); use e.g. "
-                             "'Europe/Berlin'.") from None
+    """Local wall-clock times in ``tz`` (the input check has made sure ``ts`` carries a zone)."""
+    return ts.dt.tz_convert(check_tz(tz)).dt.tz_localize(None)
 
 
 def _business_clock(local: pd.Series, start: int, end: int, weekmask: str,
@@ -112,6 +110,12 @@ def _in_hours(local: pd.Series, start: int, end: int, weekdays) -> np.ndarray:
     minutes = local.dt.hour * 60 + local.dt.minute
     return (local.dt.day_of_week.isin(list(weekdays)) & (minutes >= start) & (minutes < end)).fillna(
         False).to_numpy(dtype=bool)
+
+
+def _key(platform: pd.Series, ids: pd.Series):
+    """``platform + US + id`` as an array whose dtype does not depend on the number of rows
+    (merge keys of both sides must match, also when one side is empty)."""
+    return (_str(platform).fillna("") + "\x1f" + _str(ids).fillna("")).astype(str).array
 
 
 def _thread_root(comments: pd.DataFrame) -> pd.Series:
@@ -177,7 +181,6 @@ def reply_times(comments: pd.DataFrame, *, match: str = "direct", top_level: boo
         users = users[users["parent_id"].isna().to_numpy()]
     reps = comments.loc[owner & comments["parent_id"].notna().to_numpy(),
                         ["platform", "comment_id", "parent_id", "published_at"]]
-    plat_u = _str(users["platform"]).fillna("")
     if match == "direct":
         ukey = _str(users["comment_id"])
         rkey = _str(reps["parent_id"])
@@ -185,21 +188,18 @@ def reply_times(comments: pd.DataFrame, *, match: str = "direct", top_level: boo
         root = _thread_root(comments)
         ukey = root[users.index]
         rkey = root[reps.index]
-    left = pd.DataFrame({"_i": np.arange(len(users)), "_k": plat_u.astype(str).str.cat(
-        ukey.fillna("").astype(str), sep="\x1f").to_numpy(),
-        "_t": users["published_at"].to_numpy()})
-    right = pd.DataFrame({"_k": _str(reps["platform"]).fillna("").astype(str).str.cat(
-        rkey.fillna("").astype(str), sep="\x1f").to_numpy(),
-        "first_reply_at": reps["published_at"].to_numpy()})
+    left = pd.DataFrame({"_i": np.arange(len(users)), "_k": _key(users["platform"], ukey),
+                         "_t": users["published_at"].astype("datetime64[ns, UTC]").array})
+    right = pd.DataFrame({"_k": _key(reps["platform"], rkey),
+                          "first_reply_at": reps["published_at"].astype("datetime64[ns, UTC]").array})
     right["_t"] = right["first_reply_at"]
     left_ok = left[left["_t"].notna()].sort_values("_t", kind="stable")
     right = right[right["_t"].notna()].sort_values("_t", kind="stable")
     m = pd.merge_asof(left_ok, right, on="_t", by="_k", direction="forward")
     first = pd.Series(pd.NaT, index=range(len(users)), dtype="datetime64[ns, UTC]")
-    first.iloc[m["_i"].to_numpy()] = m["first_reply_at"].astype("datetime64[ns, UTC]").to_numpy()
+    first.iloc[m["_i"].to_numpy()] = m["first_reply_at"].astype("datetime64[ns, UTC]").array
     out = users.reset_index(drop=True)
-    out["first_reply_at"] = first.to_numpy()
-    out["first_reply_at"] = out["first_reply_at"].astype("datetime64[ns, UTC]")
+    out["first_reply_at"] = first.array
     out["replied"] = out["first_reply_at"].notna().to_numpy(dtype=bool)
     out["minutes_to_reply"] = ((out["first_reply_at"] - out["published_at"]).dt.total_seconds() / 60
                                ).astype("Float64")
@@ -492,7 +492,7 @@ def top_members(comments: pd.DataFrame, *, n: int = 10, pseudonymize: bool = Tru
                       "post": (_str(users["platform"]).astype(str) + "\x1f"
                                + _str(users["post_id"]).fillna("").astype(str)).to_numpy(),
                       "platform": _str(users["platform"]).to_numpy(),
-                      "published_at": users["published_at"].to_numpy(),
+                      "published_at": users["published_at"].array,
                       "replied": rt["replied"].to_numpy(dtype=bool),
                       "neg": neg.astype("Float64").to_numpy(),
                       "score": score.to_numpy()})
@@ -575,7 +575,7 @@ def negative_spikes(comments: pd.DataFrame, *, by: str = "day", tz: str = "UTC",
     d = pd.DataFrame({"platform": _str(users["platform"]).to_numpy(),
                       "account": (_str(users["account"]).fillna("") if "account" in users.columns
                                   else pd.Series("", index=users.index)).to_numpy(),
-                      "published_at": users["published_at"].to_numpy(),
+                      "published_at": users["published_at"].array,
                       "neg": neg.fillna(False).astype(bool).to_numpy()})
     d["published_at"] = d["published_at"].astype("datetime64[ns, UTC]")
     if by == "day":

@@ -10,9 +10,23 @@ import pandas as pd
 
 from .errors import ParameterError
 from .io._base import check_tz
-from .schema import METRICS
+from .schema import METRICS, require_columns
 
 __all__ = ["coverage", "metrics", "activity", "select"]
+
+# what the functions below read from each table of a dataset
+_NEEDED = {"posts": ["platform", "account", "published_at", "source_file"],
+           "comments": ["platform", "account", "is_owner", "published_at", "source_file"],
+           "daily": ["platform", "account", "date", "source_file"]}
+
+
+def _check_dataset(dataset, where: str) -> None:
+    """Raise a ToolkitError unless ``dataset`` holds the three canonical tables (UTC times)."""
+    if not all(hasattr(dataset, t) for t in _NEEDED):
+        raise ParameterError(f"{where}: expected a dataset from toolkit.load() (with posts, comments and "
+                             f"daily tables), found {type(dataset).__name__}.")
+    for table, columns in _NEEDED.items():
+        require_columns(getattr(dataset, table), columns, where=f"{where}, dataset.{table}", table=table)
 
 
 def coverage(dataset, *, tz: str = "UTC") -> pd.DataFrame:
@@ -32,6 +46,7 @@ def coverage(dataset, *, tz: str = "UTC") -> pd.DataFrame:
         first to last, inclusive), files (source files contributing rows).
     """
     tz = check_tz(tz)
+    _check_dataset(dataset, "coverage(dataset)")
     rows = []
     for table, frame in (("posts", dataset.posts), ("comments", dataset.comments), ("daily", dataset.daily)):
         if frame.empty:
@@ -64,6 +79,7 @@ def metrics(posts: pd.DataFrame) -> pd.DataFrame:
         One row per platform. Columns: platform, posts, then one ``<metric>_reported_rate``
         column (0..1) per canonical metric.
     """
+    require_columns(posts, ["platform"], where="metrics(posts)", table="posts")
     present = [m for m in METRICS if m in posts.columns]
     if posts.empty:
         return pd.DataFrame(columns=["platform", "posts"] + [f"{m}_reported_rate" for m in present])
@@ -94,6 +110,7 @@ def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
         account).
     """
     tz = check_tz(tz)
+    _check_dataset(dataset, "activity(dataset)")
     rule = {"D": "D", "W": "W-MON", "M": "M"}.get(freq)
     if rule is None:
         raise ParameterError(f"freq={freq!r}: expected 'D', 'W' or 'M'.")
@@ -116,6 +133,19 @@ def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
     return out.sort_values(["period", "platform"], ignore_index=True)
 
 
+def _day(value, name: str, tz: str):
+    """Midnight of a local day given as 'YYYY-MM-DD' (None stays None)."""
+    if value is None or value == "":
+        return None
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.") from None
+    if pd.isna(day):
+        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.")
+    return day.tz_localize(tz) if day.tzinfo is None else day.tz_convert(tz)
+
+
 def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
            platforms: list[str] | None = None, tz: str = "UTC"):
     """A copy of ``dataset`` limited to a period (local days in ``tz``, both ends included) and platforms.
@@ -125,8 +155,13 @@ def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
     from dataclasses import replace
 
     tz = check_tz(tz)
-    start = pd.Timestamp(date_from, tz=tz) if date_from else None
-    end = (pd.Timestamp(date_to, tz=tz) + pd.Timedelta(days=1)) if date_to else None
+    _check_dataset(dataset, "select(dataset)")
+    start = _day(date_from, "date_from", tz)
+    end = _day(date_to, "date_to", tz)
+    end = end + pd.Timedelta(days=1) if end is not None else None
+    if start is not None and end is not None and start >= end:
+        raise ParameterError(f"select(date_from={date_from!r}, date_to={date_to!r}): the first day is after the "
+                             "last day; swap them.")
     plats = {p.lower() for p in platforms} if platforms else None
 
     def keep(frame: pd.DataFrame, col: str) -> pd.DataFrame:

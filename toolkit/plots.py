@@ -12,6 +12,7 @@ import pandas as pd
 from . import _plots_community
 from ._colors import PLATFORM_COLORS, platform_color
 from ._plots_community import *  # noqa: F401,F403  (sentiment and community charts)
+from ._plots_community import _empty_figure
 from .errors import ParameterError
 
 __all__ = ["PLATFORM_COLORS", "platform_color", "activity", "best_times", "audience_activity", "kpis",
@@ -102,17 +103,6 @@ def _ordered_labels(labels: pd.Series, first: str | None, chart: str) -> list[st
         raise ParameterError(f"tk.plots.{chart}(platform={first!r}): no rows for this platform; "
                              f"found {found}. Pick one of these or platform=None.")
     return matches + [lab for lab in found if lab not in matches]
-
-
-def _empty_figure(title: str, message: str):
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    fig.update_layout(title=title, template="plotly_white", xaxis_visible=False,
-                      yaxis_visible=False,
-                      annotations=[{"text": message, "showarrow": False, "x": 0.5, "y": 0.5,
-                                    "xref": "paper", "yref": "paper", "font": {"size": 14}}])
-    return fig
 
 
 def _dropdown(labels: list[str], per_label: int, layouts: list[dict], active: int = 0) -> list[dict]:

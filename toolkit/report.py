@@ -19,13 +19,19 @@ Examples
 
 from __future__ import annotations
 
+import errno
 import html
 import os
 import re
 import secrets
 import shutil
+import signal
+import socket
+import tempfile
+import threading
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -35,7 +41,8 @@ import pandas as pd
 
 from .errors import InputFileError, ParameterError, ReportError
 
-__all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "NOTEBOOK_DIR", "Page"]
+__all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
+           "Note", "NOTEBOOK_DIR", "Page"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
@@ -51,7 +58,11 @@ _CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src
 
 # Hidden first cell of every executed notebook: pandas Styler tables escape cell text like plain
 # DataFrames do (user text such as "<script>" shows as text), also after ``.style.format({...})``.
-_SAFE_SETUP = """import functools as _ft
+_SAFE_SETUP = """import sys as _sys
+# jsonschema (which plotly's renderers import through nbformat) builds an IRI grammar at import when
+# rfc3987_syntax is installed: about 3 s per notebook for a check a report never uses.
+_sys.modules.setdefault("rfc3987_syntax", None)
+import functools as _ft
 import pandas as _pd
 from pandas.io.formats.style import Styler as _Styler
 _pd.set_option("styler.format.escape", "html")
@@ -107,6 +118,141 @@ def notebooks(folder: str | os.PathLike | None = None) -> list[Path]:
 
 
 # ----------------------------------------------------------------------------------------------
+# what a page says when a section has nothing to show
+
+_NOTE_STYLE = {
+    "info": "border-left:4px solid #9e9e9e;background:#f5f5f5;padding:.6rem 1rem;margin:.4rem 0",
+    "warning": "border-left:4px solid #e69f00;background:#fff8e6;padding:.6rem 1rem;margin:.4rem 0",
+}
+
+
+class Note:
+    """A sentence (and optionally a small table) shown in a notebook or report page instead of a
+    bare table or chart.
+
+    Displays as a short boxed paragraph in JupyterLab and in rendered pages, as plain text
+    elsewhere; all text is HTML-escaped. An empty note displays nothing.
+
+    Attributes
+    ----------
+    text : str
+        The sentence.
+    table : pandas.DataFrame or None
+        Rows shown under the sentence.
+    kind : {"info", "warning"}
+        How prominently it is shown.
+    """
+
+    def __init__(self, text: str, *, table: pd.DataFrame | None = None, kind: str = "info") -> None:
+        if kind not in _NOTE_STYLE:
+            raise ParameterError(f"Note(kind={kind!r}): expected one of {sorted(_NOTE_STYLE)}.")
+        self.text = str(text)
+        self.table = table
+        self.kind = kind
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __repr__(self) -> str:
+        if self.table is None or self.table.empty:
+            return self.text
+        return self.text + "\n" + self.table.to_string(index=False)
+
+    def _repr_html_(self) -> str:
+        if not self.text:
+            return ""
+        body = f"<p style='margin:0'>{html.escape(self.text)}</p>"
+        if self.table is not None and not self.table.empty:
+            body += self.table.to_html(index=False, escape=True, border=0)
+        return f"<div class='toolkit-note' style='{_NOTE_STYLE[self.kind]}'>{body}</div>"
+
+
+def _has_data(result) -> bool:
+    import plotly.graph_objects as go
+
+    if isinstance(result, go.Figure):
+        for trace in result.data:
+            for attr in ("x", "y", "z", "values", "r"):
+                values = getattr(trace, attr, None)
+                if values is not None and len(values) and pd.notna(pd.Series(list(values), dtype=object)).any():
+                    return True
+        return False
+    table = getattr(result, "data", result) if type(result).__name__ == "Styler" else result
+    if isinstance(table, (pd.DataFrame, pd.Series)):
+        return len(table) > 0
+    raise ParameterError(f"show(): expected a table, a styled table or a figure, found {type(result).__name__}.")
+
+
+def show(result, *, empty: str):
+    """``result`` itself when it holds anything, else a :class:`Note` saying so in one sentence.
+
+    Notebooks wrap the tables and charts of sections that thin data can leave empty (no
+    comments, no replies, a one-day period), so the page reads "No comments in this period, so
+    ..." instead of an empty table or a blank chart.
+
+    Parameters
+    ----------
+    result : DataFrame, Series, pandas Styler or plotly Figure
+        What the section shows. A table is empty without rows; a figure when no trace holds a
+        value.
+    empty : str
+        The sentence to show instead, written for the reader of the page: what is missing and,
+        where it helps, why. ``""`` shows nothing (for a second view of data whose first view
+        already said so).
+
+    Returns
+    -------
+    The unchanged ``result``, or a :class:`Note`.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> tk.report.show(pd.DataFrame({"a": []}), empty="No comments in this period.")
+    No comments in this period.
+    >>> tk.report.show(pd.DataFrame({"a": [1]}), empty="No comments in this period.")
+       a
+    0  1
+    """
+    return result if _has_data(result) else Note(empty)
+
+
+_NOT_READ = ("unreadable", "unrecognised")
+
+
+def unreadable(dataset) -> Note:
+    """The files of a load that could not be used, with what was wrong and what to do, as a box.
+
+    Lists the load report's rows with format "unreadable" (a file that could not be read: empty,
+    cut off, not an export, a broken archive) or "unrecognised" (a file that is not an export the
+    toolkit knows). Every other file was used.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The result of :func:`toolkit.load`.
+
+    Returns
+    -------
+    Note
+        A warning box with one row per file (columns file, problem), or an empty note (which
+        displays nothing) when every file was read. ``note.table`` holds the rows.
+    """
+    report = getattr(dataset, "load_report", None)
+    if not isinstance(report, pd.DataFrame) or not {"file", "format", "notes"} <= set(report.columns):
+        raise ParameterError("unreadable(dataset): expected a dataset from toolkit.load() (with a load_report).")
+    bad = report[report["format"].astype(str).isin(_NOT_READ)].drop_duplicates("file")
+    table = pd.DataFrame({"file": bad["file"].astype(str).to_numpy(),
+                          "problem": [(("Could not be read: " if f == "unreadable" else "Not an export: ") + str(n))
+                                      for f, n in zip(bad["format"].astype(str), bad["notes"].fillna(""))]})
+    if table.empty:
+        return Note("", table=table)
+    n_files = report["file"].nunique()
+    text = (f"{len(table)} of {n_files} file(s) could not be used; every page is based on the other files. "
+            "Fix or remove these files and run the report again:")
+    return Note(text, table=table, kind="warning")
+
+
+# ----------------------------------------------------------------------------------------------
 # safe exports
 
 
@@ -131,6 +277,8 @@ def neutralize(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in out.columns:
         s = out[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)  # categories are written as their text, so they need the same care
         if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
             continue
         is_text = s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
@@ -254,6 +402,24 @@ def benchmarks() -> pd.DataFrame:
     return pd.DataFrame(_benchmark_rows(), columns=["scorer", "result"]).astype("string")
 
 
+_MAX_FILES_LISTED = 20
+
+
+def _rejected_by_file(dataset) -> list[tuple[str, str, str]]:
+    """One methods row per file with rejected rows: how many and the most common reasons."""
+    rej = dataset.rejected
+    if rej is None or not len(rej) or "file" not in rej.columns:
+        return []
+    if "kind" in rej.columns:
+        rej = rej[rej["kind"].astype(str) != "skipped"]  # totals rows and the like are not data
+    rows = []
+    for file, part in list(rej.groupby("file", sort=True))[:_MAX_FILES_LISTED]:
+        top = part["reason"].astype(str).value_counts().head(2)
+        why = "; ".join(f"{n} x {r}" for r, n in top.items())
+        rows.append(("Excluded", f"Rejected rows in {file}", f"{len(part):,} row(s): {why}"))
+    return rows
+
+
 def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | None = None,
             platforms: list[str] | None = None, pseudonymize: bool = True) -> pd.DataFrame:
     """What a report is based on: data window, time zone, exclusions, formulas and lexicons.
@@ -306,6 +472,13 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
             reasons = "; most common: " + "; ".join(f"{n} x {r}" for r, n in top.items())
         rows.append(("Excluded", "Rejected rows", f"{rej:,} row(s) could not be read{reasons} "
                                                   "(listed in the load report)"))
+        rows += _rejected_by_file(dataset)
+        not_read = unreadable(dataset).table
+        for r in not_read.head(_MAX_FILES_LISTED).itertuples():
+            rows.append(("Excluded", f"File not used: {r.file}", r.problem))
+        if len(not_read) > _MAX_FILES_LISTED:
+            rows.append(("Excluded", "Files not used", f"and {len(not_read) - _MAX_FILES_LISTED} more "
+                                                       "(listed in the load report)"))
         rows.append(("Excluded", "Duplicates", f"{dup:,} row(s) were the same post or comment in two "
                                                "exports; the newer export's metrics were kept"))
     outside = {t: len(getattr(dataset, t)) - len(getattr(chosen, t)) for t in ("posts", "comments", "daily")}
@@ -336,6 +509,269 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
 
 
 # ----------------------------------------------------------------------------------------------
+# the output folder: checked first, locked, written aside and swapped in whole
+
+# Size of one page (plotly.js is embedded, ~4.8 MB) plus its executed notebook, with a margin.
+_BYTES_PER_NOTEBOOK = 12 * 1024**2
+_PROBE_BYTES = 1024**2
+# errors that mean "this folder cannot take the report" rather than a bug
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                 errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENOENT, errno.EIO}
+_PAGE_NAME = re.compile(r"^(index|\d\d-[^/]*)\.html$")
+# files a file browser leaves in any folder it showed; they do not make a report folder someone else's
+_OS_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+try:
+    import fcntl as _fcntl
+except ImportError:  # pragma: no cover - Windows: the lock falls back to a pid file
+    _fcntl = None
+
+
+class _Output:
+    """Where one :func:`render` writes: ``out`` is only ever replaced whole, by a complete report.
+
+    Pages go to a hidden staging folder next to ``out`` (same file system, so the final move is
+    a rename). When every page is written, the staging folder takes the place of ``out`` in one
+    atomic exchange (Linux ``renameat2``; elsewhere two renames right after each other) and the
+    previous report is deleted. Until then ``out`` is untouched: a stopped, killed or failed run
+    leaves the previous complete report, or nothing. A lock file next to ``out`` keeps two runs
+    from writing the same folder; it is released by the operating system when a run dies.
+    """
+
+    def __init__(self, out: str | os.PathLike) -> None:
+        self.shown = str(out)
+        # a symlinked --out is replaced where it points, so the link keeps working
+        self.path = Path(os.path.realpath(os.fspath(out)))
+        self.parent = self.path.parent
+        self.staging: Path | None = None
+        self._lock_fd: int | None = None
+        self._lock_path = self.parent / f".{self.path.name}.lock"
+
+    # -- messages
+    def error(self, reason: str) -> ReportError:
+        return ReportError(f"cannot write to {self.shown} ({reason}); choose another --out")
+
+    def reason(self, exc: OSError) -> str:
+        if exc.errno == errno.ENOTDIR:
+            return "a part of the path is a file, not a folder"
+        return (exc.strerror or str(exc)).lower()
+
+    # -- checks, before any notebook runs
+    def check(self, n_notebooks: int) -> None:
+        """Refuse a folder the report cannot be written to, with the reason, before any work."""
+        if not self.parent.exists():
+            if any(p.exists() and not p.is_dir() for p in self.parent.parents):
+                raise self.error("a part of the path is a file, not a folder")
+            raise self.error(f"folder {self.parent} does not exist")
+        if not self.parent.is_dir():
+            raise self.error(f"{self.parent} is a file, not a folder")
+        if self.path.exists():
+            if not self.path.is_dir():
+                raise self.error("it is a file, not a folder")
+            others = sorted(e.name for e in self.path.iterdir()
+                            if not (_PAGE_NAME.match(e.name) or e.name == "_executed" or e.name in _OS_FILES))
+            if others:
+                listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+                raise self.error(f"it holds files that are not part of a report ({listed}); the report "
+                                 "replaces the whole folder")
+        need = n_notebooks * _BYTES_PER_NOTEBOOK
+        try:
+            free = shutil.disk_usage(self.parent).free
+        except OSError as exc:
+            raise self.error(self.reason(exc)) from None
+        if free < need:
+            raise self.error(f"only {free / 1024**2:,.0f} MB free on its disk; the report needs about "
+                             f"{need / 1024**2:,.0f} MB")
+
+    # -- lock
+    def lock(self) -> None:
+        """Take the folder's lock, or raise naming the run that holds it."""
+        try:
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise self.error(self.reason(exc)) from None
+        if _fcntl is None:  # pragma: no cover - no advisory locks: a pid file, stale when its pid is dead
+            os.close(fd)
+            return self._lock_by_pid()
+        while True:
+            try:
+                _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise self._busy() from None
+            # the previous holder may have removed the file between our open() and flock()
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self._lock_path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        os.ftruncate(fd, 0)
+        os.write(fd, self._holder().encode())
+        self._lock_fd = fd
+
+    def _holder(self) -> str:
+        return f"{os.getpid()} {socket.gethostname()} {datetime.now().strftime('%Y-%m-%d %H:%M:%S')}\n"
+
+    def _busy(self) -> ReportError:
+        try:
+            pid, _host, day, clock = self._lock_path.read_text(encoding="utf-8").split()[:4]
+            who = f"process {pid}, started {day} {clock}"
+        except (OSError, ValueError):
+            who = "another process"
+        return ReportError(f"another report is being written to {self.shown} ({who}); wait until it has "
+                           "finished, or choose another --out")
+
+    def _lock_by_pid(self) -> None:  # pragma: no cover - used where fcntl is missing
+        try:
+            pid = int(self._lock_path.read_text(encoding="utf-8").split()[0])
+        except (OSError, ValueError, IndexError):
+            pid = None
+        if pid and pid != os.getpid() and _alive(pid):
+            raise self._busy()
+        self._lock_path.write_text(self._holder(), encoding="utf-8")
+        self._lock_fd = -1
+
+    def unlock(self) -> None:
+        if self._lock_fd is None:
+            return
+        try:
+            self._lock_path.unlink()  # while still holding it: a waiting run then locks a fresh file
+        except OSError:
+            pass
+        if self._lock_fd >= 0:
+            os.close(self._lock_fd)
+        self._lock_fd = None
+
+    # -- staging
+    def stage(self) -> Path:
+        """Remove what dead runs left next to ``out`` and create this run's staging folder."""
+        ours = re.compile(rf"^\.{re.escape(self.path.name)}\.(\d+|old)-[A-Za-z0-9_]+-tmp$")
+        for left in self.parent.iterdir():
+            if ours.match(left.name):
+                shutil.rmtree(left, ignore_errors=True)  # we hold the lock: no live run owns these
+        try:
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{os.getpid()}-", suffix="-tmp",
+                                                 dir=self.parent))
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.staging, 0o777 & ~umask)  # mkdtemp's 0700 would end up on the report folder
+            with open(self.staging / ".probe", "wb") as fh:
+                fh.write(b"\0" * _PROBE_BYTES)
+                fh.flush()
+                os.fsync(fh.fileno())
+            (self.staging / ".probe").unlink()
+        except OSError as exc:
+            self.discard()
+            raise self.error(self.reason(exc)) from None
+        return self.staging
+
+    def discard(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    def commit(self) -> None:
+        """Put the staged report in place of ``out`` in one step; delete the previous report."""
+        assert self.staging is not None
+        staged, self.staging = self.staging, None
+        try:
+            if self.path.exists() and _exchange(staged, self.path):
+                shutil.rmtree(staged, ignore_errors=True)  # now holds the previous report
+                return
+            if self.path.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.old-", suffix="-tmp", dir=self.parent))
+                os.rmdir(old)
+                os.rename(self.path, old)
+                os.rename(staged, self.path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.rename(staged, self.path)
+        except OSError as exc:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise self.error(self.reason(exc)) from None
+
+
+def _alive(pid: int) -> bool:  # pragma: no cover - used where fcntl is missing
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError, TypeError):  # no such call (older C library, macOS, Windows)
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code))
+
+
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm():
+    """Treat ``kill PID`` (SIGTERM) like Ctrl-C while rendering, so it cleans up the same way.
+
+    Returns the previous handler (None when not in the main thread, where handlers cannot be set).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    before = signal.getsignal(signal.SIGTERM)
+    if before is None:  # a handler installed outside Python: leave it alone
+        return None
+    signal.signal(signal.SIGTERM, _interrupt)
+    return before
+
+
+@contextmanager
+def _no_interrupts(*, deliver: bool = True):
+    """Hold Ctrl-C (and ``kill``) back until the block is done, then let it through.
+
+    Used around cleanup and the final swap, so an interrupt cannot leave half a folder behind;
+    an interrupt that arrives meanwhile is not lost but acted on right after the block
+    (``deliver=False``: dropped, for the last step of a run that has then finished its work).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    before = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler is not None:  # None: a handler installed outside Python, left alone
+            before[signum] = handler
+            signal.signal(signum, lambda num, _frame: held.append(num))
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(held) if deliver else ():
+            handler = before[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                raise KeyboardInterrupt
+
+
+# ----------------------------------------------------------------------------------------------
 # rendering
 
 
@@ -355,7 +791,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     data : path
         Folder (or file/archive) of exports, passed to each notebook's ``data_dir`` parameter.
     out : path
-        Output folder; created if missing.
+        Output folder, replaced whole by the new report once every page is written (see Notes);
+        its parent folder must exist.
     tz : str
         IANA zone for clock times (``tz`` parameter).
     date_from, date_to : str, optional
@@ -374,7 +811,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     progress : bool
         Show a progress bar (one step per notebook).
     keep_executed : bool
-        Keep the executed notebooks in ``out/_executed/`` (always kept when a notebook fails).
+        Keep the executed notebooks in ``out/_executed/``. When a notebook fails, its executed
+        copy is kept in a temporary folder that the error message names.
 
     Returns
     -------
@@ -384,13 +822,24 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     Raises
     ------
     ReportError
-        A notebook failed or timed out; the message names the notebook and the cell.
+        ``out`` cannot be written (checked before any notebook runs), another run is writing
+        it, the period holds no data, or a notebook failed or timed out (the message names the
+        notebook and the cell).
+
+    Notes
+    -----
+    ``out`` is replaced whole, and only by a complete report: the pages are written to a hidden
+    folder next to it and moved into place when every page is written. A run that fails, is
+    stopped (Ctrl-C) or is killed leaves the previous report untouched (or no folder). An
+    existing ``out`` must hold only a previous report (``index.html``, ``NN-*.html``,
+    ``_executed/``); a folder with other files is refused rather than replaced.
     """
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
     from tqdm.auto import tqdm
 
+    from .inventory import select
     from .io import load
     from .io._base import check_tz
 
@@ -406,44 +855,78 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     if not books:
         raise ReportError(f"no notebooks found in {notebook_dir or NOTEBOOK_DIR}"
                           + (f" matching {only}" if only else ""))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        dataset = load(data_path, tz=tz)  # fails early, before any notebook, if nothing is readable
-    methods_html = _methods_html(methods(dataset, tz=tz, date_from=date_from, date_to=date_to,
-                                         pseudonymize=pseudonymize))
-    out = Path(out)
-    executed_dir = out / "_executed"
-    executed_dir.mkdir(parents=True, exist_ok=True)
+    target = _Output(out)
+    target.check(len(books))
     params = {"data_dir": str(data_path), "tz": tz, "date_from": date_from, "date_to": date_to,
               "pseudonymize": pseudonymize, "salt": salt or secrets.token_hex(16)}
     exporter = HTMLExporter(template_name="lab", exclude_input=not show_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     env_before = os.environ.get("PLOTLY_RENDERER")
-    os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
     pages: list[Page] = []
+    target.lock()
+    term_before = _stop_on_sigterm()
     try:
+        staging = target.stage()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # fails early, before any notebook, if nothing is readable; unreadable cells and files
+            # are counted and listed in the methods section instead of stopping the report
+            dataset = load(data_path, tz=tz, errors="reject", progress=False)
+        chosen = select(dataset, date_from=date_from, date_to=date_to, tz=tz)
+        _check_window(dataset, chosen, tz, date_from, date_to)
+        methods_html = _methods_html(methods(dataset, tz=tz, date_from=date_from, date_to=date_to,
+                                             pseudonymize=pseudonymize))
+        os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
+        executed_dir = staging / "_executed"
+        executed_dir.mkdir()
         bar = tqdm(books, desc="rendering report", unit="notebook", disable=not progress)
         for book in bar:
             bar.set_postfix_str(book.name)
             t0 = time.perf_counter()
-            target = executed_dir / book.name
-            _execute(pm, book, target, _declared(book, params), timeout)
-            nb = nbformat.read(target, as_version=4)
+            executed = executed_dir / book.name
+            _execute(pm, book, executed, _declared(book, params), timeout)
+            nb = nbformat.read(executed, as_version=4)
             _drop_hidden_cells(nb)
             body, _ = exporter.from_notebook_node(nb)
             title = _title(nb) or book.stem
-            page = out / f"{book.stem}.html"
-            page.write_text(_finish_page(body, title, methods_html), encoding="utf-8")
-            pages.append(Page(book.name, title, page, time.perf_counter() - t0))
+            name = f"{book.stem}.html"
+            (staging / name).write_text(_finish_page(body, title, methods_html), encoding="utf-8")
+            pages.append(Page(book.name, title, target.path / name, time.perf_counter() - t0))
+        if not keep_executed:
+            shutil.rmtree(executed_dir)
+        _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)
+        with _no_interrupts(deliver=False):  # the report is complete once swapped in: finish the run
+            target.commit()
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            raise
+        raise target.error(target.reason(exc)) from None
     finally:
-        if env_before is None:
-            os.environ.pop("PLOTLY_RENDERER", None)
-        else:
-            os.environ["PLOTLY_RENDERER"] = env_before
-    if not keep_executed:
-        shutil.rmtree(executed_dir, ignore_errors=True)
-    _write_index(out, pages, data_path, tz, date_from, date_to, pseudonymize)
+        try:
+            with _no_interrupts():
+                target.discard()
+                target.unlock()
+                if env_before is None:
+                    os.environ.pop("PLOTLY_RENDERER", None)
+                else:
+                    os.environ["PLOTLY_RENDERER"] = env_before
+        finally:
+            if term_before is not None:
+                signal.signal(signal.SIGTERM, term_before)
     return pages
+
+
+def _check_window(dataset, chosen, tz: str, date_from, date_to) -> None:
+    """Refuse a period without any post, comment or daily value, naming what the data covers."""
+    if not (date_from or date_to) or any(len(t) for t in chosen.tables.values()):
+        return
+    from .inventory import coverage
+
+    cov = coverage(dataset, tz=tz)
+    covers = (f"the data covers {cov['first_day'].min()} to {cov['last_day'].max()}" if len(cov)
+              else "the data holds no dated rows")
+    raise ReportError(f"no posts, comments or daily values from {date_from or 'the start'} to "
+                      f"{date_to or 'the end'} ({covers}); choose another --from/--to")
 
 
 def _declared(book: Path, params: dict) -> dict:
@@ -490,14 +973,11 @@ def _execute(pm, book: Path, target: Path, params: dict, timeout: int) -> None:
     setup.metadata["tags"] = ["remove"]
     nb.cells.insert(0, setup)
     try:
-        pm.execute_notebook(nb, str(target), parameters=params, cwd=str(book.parent),
-                            kernel_name="python3", progress_bar=False, execution_timeout=timeout,
-                            report_mode=False)
+        _run_kernel(pm, nb, book, target, params, timeout)
     except pm.PapermillExecutionError as exc:
         where = _cell_number(book, exc.source, exc.cell_index)
         raise ReportError(f"notebook {book.name} failed in {where} (starting {_first_line(exc.source)!r}): "
-                          f"{exc.ename}: {exc.evalue}. Open the executed copy {target} in JupyterLab for the "
-                          "full traceback, or run the notebook there with the same parameters.") from None
+                          f"{exc.ename}: {exc.evalue}. {_keep_failed(target)}") from None
     except TimeoutError as exc:
         # nbclient's message carries a preview of the cell's source between two dashed lines
         m = re.search(r"-{5,}\n(.*?)\n-{5,}", str(exc), flags=re.S)
@@ -507,6 +987,79 @@ def _execute(pm, book: Path, target: Path, params: dict, timeout: int) -> None:
             where = f"{_cell_number(book, preview, -1, prefix=True)} (starting {_first_line(preview)!r})"
         raise ReportError(f"notebook {book.name}: {where} ran longer than {timeout} s and was stopped. "
                           "Narrow the period with --from/--to, or raise --timeout.") from None
+    except RuntimeError as exc:  # nbclient's DeadKernelError: the kernel process ended (out of memory?)
+        if type(exc).__name__ != "DeadKernelError":
+            raise
+        raise ReportError(f"notebook {book.name}: the Python process running it stopped ({exc}); is the "
+                          f"computer out of memory? {_keep_failed(target)}") from None
+
+
+def _run_kernel(pm, nb, book: Path, target: Path, params: dict, timeout: int) -> None:
+    """Execute ``nb`` with papermill in a worker thread, on a kernel this function owns.
+
+    The kernel's own output (warnings, its tracebacks when it is shut down) goes to a log file
+    next to the executed notebook, not to the user's terminal. The main thread only waits, so
+    Ctrl-C reaches it at once; then the kernel is shut down before the interrupt goes on, and no
+    kernel outlives the report.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            pm.execute_notebook(nb, str(target), parameters=params, kernel_name="python3", km=km,
+                                progress_bar=False, execution_timeout=timeout, report_mode=False)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            failure.append(exc)
+
+    with open(target.with_suffix(".log"), "wb") as log:
+        km = AsyncKernelManager(kernel_name="python3")
+        worker = threading.Thread(target=work, name=f"toolkit report: {book.name}", daemon=True)
+        try:
+            run_sync(km.start_kernel)(cwd=str(book.parent), stdout=log, stderr=log)
+            worker.start()
+            while worker.is_alive():
+                worker.join(0.2)
+        finally:
+            with _no_interrupts():
+                _stop_kernel(km, run_sync)
+                if worker.ident is not None:
+                    worker.join(30)
+    if failure:
+        raise failure[0]
+
+
+def _stop_kernel(km, run_sync) -> None:
+    """Shut the kernel down now, whatever state it is in."""
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - last resort: the process itself
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    try:
+        run_sync(km.cleanup_resources)()
+    except Exception:  # noqa: BLE001 - connection files only
+        pass
+
+
+def _keep_failed(executed: Path) -> str:
+    """Copy a failed executed notebook out of the staging folder (which is removed); say where."""
+    try:
+        keep = Path(tempfile.mkdtemp(prefix="toolkit-report-failed-")) / executed.name
+        shutil.copyfile(executed, keep)
+        if executed.with_suffix(".log").exists():  # what the kernel itself printed
+            shutil.copyfile(executed.with_suffix(".log"), keep.with_suffix(".log"))
+    except OSError:
+        return "Run the notebook in JupyterLab with the same parameters for the full traceback."
+    return (f"Open the executed copy {keep} in JupyterLab for the full traceback, or run the notebook "
+            "there with the same parameters.")
 
 
 def _methods_html(table: pd.DataFrame) -> str:
@@ -530,7 +1083,23 @@ def _title(nb) -> str | None:
     return None
 
 
+# A link or form target that runs code (``javascript:alert(1)`` from a hostile permalink): blocked
+# outside <script> elements (plotly.js itself mentions such URLs in its own code). Browsers ignore
+# tabs, newlines and control characters inside the scheme ("java\tscript:"), so the pattern does too.
+_GAP = r"[\s\x00-\x1f]*"
+_CODE_URL = re.compile(r"(\b(?:href|action|formaction|xlink:href)\s*=\s*)([\"']?)" + _GAP + "(?:"
+                       + "|".join(_GAP.join(word) for word in ("javascript", "vbscript", "data")) + ")" + _GAP + ":",
+                       flags=re.I)
+
+
+def _block_code_links(body: str) -> str:
+    parts = re.split(r"(<script\b.*?</script>)", body, flags=re.S | re.I)
+    return "".join(part if i % 2 else _CODE_URL.sub(lambda m: f"{m.group(1)}{m.group(2)}#blocked:", part)
+                   for i, part in enumerate(parts))
+
+
 def _finish_page(body: str, title: str, methods_html: str = "") -> str:
+    body = _block_code_links(body)
     # nbconvert's lab template links require.js and MathJax from CDNs; a shared page must open offline.
     body = re.sub(r'<script[^>]+src="(?:https?:)?//[^"]+"[^>]*>\s*</script>', "", body)
     body = re.sub(r'<link[^>]+href="(?:https?:)?//[^"]+"[^>]*>', "", body)

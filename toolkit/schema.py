@@ -407,6 +407,8 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
 
     The message names the function (``where``), the missing and the present columns, and the
     canonical table expected, e.g. ``best_times(posts): missing column(s) ['published_at']``.
+    Canonical timestamp columns among ``columns`` (``published_at``) must be time-zone-aware: a
+    naive or text column gets one :class:`~toolkit.errors.SchemaError` telling how to fix it.
     """
     from .errors import ParameterError
 
@@ -418,3 +420,28 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
         raise SchemaError(f"{where}: missing column(s) {missing}; present: {list(frame.columns)}. Pass a "
                           f"canonical {table} table (toolkit.load(), or toolkit.schema.conform(df, '{table}')).",
                           problems=[f"missing column '{c}'" for c in missing])
+    _require_utc(frame, columns, where=where, table=table)
+
+
+def _require_utc(frame: pd.DataFrame, columns, *, where: str, table: str) -> None:
+    """Raise unless the canonical timestamp columns among ``columns`` hold time-zone-aware times.
+
+    A time-zone-naive column gets one message telling how to localise it (analyses group by
+    local clock time, which a naive time cannot give without knowing its zone).
+    """
+    spec = TABLES.get(table)
+    stamps = [c for c in columns if spec is not None and c in spec.names and spec.column(c).dtype == "utc"]
+    for c in stamps:
+        dtype = frame[c].dtype
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            continue
+        if pd.api.types.is_datetime64_dtype(dtype):
+            raise SchemaError(
+                f"{where}: column '{c}' has no time zone (found {dtype}, expected UTC times as toolkit.load() "
+                f"returns them). Localise it to the zone the times were written in, e.g. "
+                f"{table}[\"{c}\"] = {table}[\"{c}\"].dt.tz_localize(\"Europe/Berlin\"), or load the exports "
+                f"with toolkit.load(path, tz=\"Europe/Berlin\").", problems=[f"column '{c}' without time zone"])
+        raise SchemaError(
+            f"{where}: column '{c}' holds {dtype} values, expected UTC times (datetime64[ns, UTC]). Cast the "
+            f"table with toolkit.schema.conform(df, '{table}') or load the exports with toolkit.load().",
+            problems=[f"column '{c}' is not a timestamp"])

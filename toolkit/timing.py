@@ -225,7 +225,7 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         "platform": posts["platform"].astype("string").to_numpy(),
         "account": (posts["account"].astype("string").fillna("") if "account" in posts
                     else pd.Series("", index=posts.index, dtype="string")).to_numpy(),
-        "published_at": _utc(posts["published_at"], "posts").to_numpy(),
+        "published_at": _utc(posts["published_at"], "posts").array,
         "date_only": (posts["date_only"].fillna(False).astype(bool).to_numpy()
                       if "date_only" in posts else np.zeros(len(posts), bool)),
     })
@@ -650,7 +650,7 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
         warnings.warn(f"audience_activity ignored {n_missing} comment(s) without a time.",
                       stacklevel=2)
     df = pd.DataFrame({"platform": comments["platform"].astype("string").to_numpy()[keep],
-                       "ts": ts.to_numpy()[keep]})
+                       "ts": ts.array[keep]})
     rows = []
     for platform, g in df.groupby("platform", sort=True):
         local = g["ts"].dt.tz_convert(zone)
@@ -735,7 +735,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
                              f"0 and 1, e.g. (0.25, 0.5, 0.75).")
     c = pd.DataFrame({"platform": comments["platform"].astype("string").to_numpy(),
                       "post_id": comments["post_id"].astype("string").to_numpy(),
-                      "c_at": _utc(comments["published_at"], "comments").to_numpy()})
+                      "c_at": _utc(comments["published_at"], "comments").array})
     keep = np.ones(len(c), bool)
     if not include_owner and "is_owner" in comments:
         keep &= ~comments["is_owner"].fillna(False).astype(bool).to_numpy()
@@ -744,7 +744,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
     c = c.loc[keep]
     p = pd.DataFrame({"platform": posts["platform"].astype("string").to_numpy(),
                       "post_id": posts["post_id"].astype("string").to_numpy(),
-                      "p_at": _utc(posts["published_at"], "posts").to_numpy(),
+                      "p_at": _utc(posts["published_at"], "posts").array,
                       "date_only": (posts["date_only"].fillna(False).astype(bool).to_numpy()
                                     if "date_only" in posts else np.zeros(len(posts), bool))})
     p = p.drop_duplicates(["platform", "post_id"])

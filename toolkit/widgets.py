@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import performance, plots, timing
 from .errors import ParameterError, ToolkitError
+from .schema import require_columns
 
 __all__ = ["Explorer", "explore_best_times", "explore_audience", "explore_kpis", "explore_effects",
            "Labeller", "label_comments"]
@@ -113,14 +114,8 @@ def _show(out, fig) -> None:
 # shared controls and filters
 # --------------------------------------------------------------------------------------------
 
-def _check_posts(posts, needed: list[str], where: str) -> None:
-    if not isinstance(posts, pd.DataFrame):
-        raise ParameterError(f"{where}: expected the canonical table as a pandas DataFrame, found "
-                             f"{type(posts).__name__}. Pass ds.posts (or ds.comments) from tk.load().")
-    missing = [c for c in needed if c not in posts.columns]
-    if missing:
-        raise ParameterError(f"{where}: the table misses column(s) {missing}; found "
-                             f"{list(posts.columns)}. Pass a table from tk.load().")
+def _check_posts(posts, needed: list[str], where: str, table: str = "posts") -> None:
+    require_columns(posts, needed, where=where, table=table)
     if posts.empty:
         raise ParameterError(f"{where}: the table is empty; nothing to explore. Check the period "
                              "and platforms selected (tk.inventory.select).")
@@ -234,7 +229,7 @@ def explore_audience(comments: pd.DataFrame, *, tz: str, platform: str | None = 
     Explorer
         Controls ``platform``, ``period``, ``value``; ``table`` is the audience_activity result.
     """
-    _check_posts(comments, ["platform", "published_at"], "explore_audience(comments)")
+    _check_posts(comments, ["platform", "published_at"], "explore_audience(comments)", table="comments")
     plats = _platforms(comments)
     controls = {
         "platform": _dropdown(plats, platform if platform in plats else plats[0], "Platform"),
