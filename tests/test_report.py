@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit.errors import ExportFormatError, InputFileError, ParameterError, ReportError
+from toolkit.errors import InputFileError, ParameterError, ReportError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
