@@ -358,7 +358,7 @@ def test_unreadable_files_are_listed_with_what_to_do(tmp_path):
     assert note.table["file"].tolist() == ["data/notes.csv", "exports/cut-off.json"]
     assert note.table["problem"].iloc[1] == ("Could not be read: exports/cut-off.json, line 3, column 7: the file "
                                              "ends in the middle of a record. Download it again.")
-    assert note.table["problem"].iloc[0].startswith("Not an export: not a recognised export")
+    assert note.table["problem"].iloc[0].startswith("Not an export: data/notes.csv: not a recognised export")
     m = tk.report.methods(ds, tz="UTC").set_index("item")["detail"]
     assert m["File not used: exports/cut-off.json"].endswith("Download it again.")
     (tmp_path / "ok").mkdir()
