@@ -1,5 +1,5 @@
 """Command line: ``python -m toolkit report PATH --out DIR [--tz ZONE] [--from DATE --to DATE]
-[--show-code] [--no-pseudonymize]``."""
+[--show-code] [--no-pseudonymize] [--lang de] [--self-contained]``."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--keep-executed", action="store_true",
                      help="keep the executed notebooks in OUT/_executed (kept anyway when one fails)")
     rep.add_argument("--timeout", type=int, default=600, help="seconds per cell before failing (default 600)")
+    rep.add_argument("--lang", help="language of the pages: en, de, ... (default: your system's language if the "
+                                    "toolkit speaks it, else en)")
+    rep.add_argument("--self-contained", action="store_true",
+                     help="embed plotly.js in every page (one file per page to mail; about 5 MB each) instead of "
+                          "one shared plotly.min.js next to the pages")
     return parser
 
 
@@ -47,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             check_tz(args.tz, parameter="--tz")
             pages = render(args.path, out=args.out, tz=args.tz, date_from=args.date_from, date_to=args.date_to,
                            show_code=args.show_code, pseudonymize=args.pseudonymize, salt=args.salt,
-                           only=args.only, timeout=args.timeout, keep_executed=args.keep_executed)
+                           only=args.only, timeout=args.timeout, keep_executed=args.keep_executed,
+                           lang=args.lang, self_contained=args.self_contained)
         except ToolkitError as exc:
             sys.stderr.write(f"error: {exc}\n")
             return 2
