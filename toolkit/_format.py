@@ -85,7 +85,19 @@ _MISSING = [
     (re.compile(r"^(impressions|reach|views|likes|comments|shares|saves|clicks|engagements|interactions"
                 r"|engagement_rate)$"), "not reported in the export"),
 ]
+# columns whose values are the toolkit's own categories (translated), not user text
+_TERM_COLS = {"formula", "feature", "media_type", "label", "language", "table", "matched_by", "kind", "section",
+              "metric", "sentiment_label"}
+_TERMS = {"auto": "Automatic", "reach": "Reach", "impressions": "Impressions", "views": "Views",
+          "followers": "Followers", "native_engagements": "Native engagements", "weighted_followers": "Weighted by followers",
+          "text_length": "Text length", "media_type": "Format", "hashtags": "Number of hashtags", "emoji": "Emoji",
+          "link": "Link", "question": "Question", "hashtag": "Hashtag", "negative": "Negative", "neutral": "Neutral",
+          "positive": "Positive", "posts": "Posts", "comments": "Comments", "daily": "Daily values", "de": "German",
+          "en": "English", "unknown": "Unknown", "image": "Image", "video": "Video", "reel": "Reel", "carousel": "Carousel",
+          "text": "Text", "short": "Short", "story": "Story", "yes": "yes", "no": "no"}
 _ID_COLS = ("post_id", "comment_id", "parent_id")
+_PLATFORMS_LOWER = {"facebook", "instagram", "linkedin", "mastodon", "tiktok", "x", "youtube", "xing", "threads",
+                    "bluesky", "pinterest", "whatsapp"}
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _SLOT = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b(.*)$")
 _TEXT_COLS = {"text", "message", "notes", "problem", "reason", "detail", "result", "author", "file", "value",
@@ -157,20 +169,28 @@ class Format:
         without a translation is appended to that file (one JSON string per line), which is how
         translators find what a catalog still lacks.
         """
-        if not text:
+        if not text or self.lang == "en":
             return text
-        done = self._tr.gettext(text)
-        if done == text and self.lang != "en":
-            # a sentence with numbers in it ("left out 22 post(s) ...") is found by its template
-            values = _NUMBERS.findall(text)
-            if values:
-                template = _NUMBERS.sub(lambda m, c=iter(range(len(values))): "{%d}" % next(c), text)
-                found = self._tr.gettext(template)
-                if found != template:
-                    return found.format(*values)
-                text = template
-            _record_missing(text)
+        done = self.lookup(text)
+        if done is None:
+            _record_missing(_NUMBERS.sub(lambda m, c=iter(range(99)): "{%d}" % next(c), text))
+            return text
         return done
+
+    def lookup(self, text: str) -> str | None:
+        """The translation of ``text``, or None. A sentence with numbers in it ("left out 22
+        post(s) ...") is also found by its template ("left out {0} post(s) ...")."""
+        if self.lang == "en":
+            return text
+        catalog = getattr(self._tr, "_catalog", {})
+        if text in catalog:  # also words that stay the same ("Lift", "Community")
+            return catalog[text]
+        values = _NUMBERS.findall(text)
+        if values:
+            template = _NUMBERS.sub(lambda m, c=iter(range(len(values))): "{%d}" % next(c), text)
+            if template in catalog:
+                return catalog[template].format(*values)
+        return None
 
     def header(self, col) -> str:
         """Human header for column ``col`` (``engagement_rate`` -> ``Engagement rate``)."""
@@ -179,6 +199,8 @@ class Format:
         name = str(col)
         if name in _HEADERS:
             return self._(_HEADERS[name])
+        if name.endswith("_reported_rate"):
+            return self._("{metric} reported").format(metric=self.header(name[:-len("_reported_rate")]))
         human = name.replace("_", " ").strip()
         human = human[:1].upper() + human[1:]
         return self._(human)
@@ -298,6 +320,8 @@ class Format:
             return "platform"
         if n == "slot":
             return "slot"
+        if n in _TERM_COLS:
+            return "term"
         return "text"
 
     def cell(self, kind: str, value) -> str:
@@ -338,10 +362,18 @@ class Format:
         if kind == "platform":
             name = str(value)
             return html.escape(_PLATFORMS.get(name, name[:1].upper() + name[1:]))
+        if kind == "term":
+            return html.escape(_translate_core(self.term(str(value)), self))
         if kind == "slot":
             m = _SLOT.match(str(value))
             return html.escape(self.weekday(m.group(1)) + m.group(2) if m else str(value))
         return self.text(value)
+
+    def term(self, value: str) -> str:
+        """A category the toolkit names (formula, feature, media type, label) as the reader says it."""
+        if re.fullmatch(r"[a-z0-9_]+", value):
+            return _TERMS.get(value) or (_HEADERS.get(value) or value.replace("_", " ").capitalize())
+        return value
 
     def text(self, value, limit: int = MAX_TEXT) -> str:
         text = " ".join(str(value).split())
@@ -526,16 +558,32 @@ def _translate_label(text: str, fmt: Format) -> str:
 
 def _translate_phrase(text: str, fmt: Format) -> str:
     core = text.strip()
-    done = fmt._(core)
-    if done == core and core in _HEADERS:
-        done = fmt._(_HEADERS[core])
-    if done == core:
-        m = _SLOT.match(core)
-        if m:
-            done = fmt.weekday(m.group(1)) + m.group(2)
     lead = text[:len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()):]
-    return lead + done + trail
+    return lead + _translate_core(core, fmt) + trail
+
+
+def _translate_core(core: str, fmt: Format) -> str:
+    """A chart label in the page's language: whole, else by its parts ("Title (detail)", "a: b", "a, b")."""
+    if not core or not re.search(r"[A-Za-z]", core) or core in _PLATFORMS or core.lower() in _PLATFORMS_LOWER:
+        return core
+    done = fmt.lookup(core)
+    if done is not None:
+        return done
+    if core in _HEADERS:
+        return fmt._(_HEADERS[core])
+    m = _SLOT.match(core)
+    if m:
+        return fmt.weekday(m.group(1)) + m.group(2)
+    m = re.fullmatch(r"(.+?) \((.+)\)", core)
+    if m:
+        return f"{_translate_core(m.group(1), fmt)} ({_translate_core(m.group(2), fmt)})"
+    for sep in (": ", "; ", ", ", " - ", " = "):
+        if sep in core:
+            return sep.join(_translate_core(p, fmt) for p in core.split(sep))
+    if re.fullmatch(r"[a-z0-9_]+", core) and "_" in core:  # a column name used as a label
+        return fmt.header(core)
+    return fmt._(core)
 
 
 # ----------------------------------------------------------------------------------------------

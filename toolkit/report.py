@@ -1086,7 +1086,7 @@ def _methods_html(table: pd.DataFrame, lang: str = "en") -> str:
     fmt = _format.Format(lang)
     table = table.copy()
     for col in table.columns:  # fixed sentences are translated; sentences with numbers stay as written
-        table[col] = table[col].map(lambda v: fmt._(v) if isinstance(v, str) else v)
+        table[col] = table[col].map(lambda v: _format._translate_core(v, fmt) if isinstance(v, str) else v)
     body = fmt.table_html(table, max_rows=len(table) + 1)
     intro = fmt._("What this page is based on: the data window, what was left out and why, and the formulas "
                   "and lexicons behind the numbers.")
