@@ -150,3 +150,19 @@ def test_catalogs_are_found_and_the_default_language_comes_from_the_environment(
     assert default_language({"LANG": "de_DE.UTF-8"}) == "de"
     assert default_language({"LANGUAGE": "fr:de", "LANG": "fr_FR.UTF-8"}) == "de"
     assert default_language({"LANG": "C.UTF-8"}) == "en" and default_language({}) == "en"
+
+
+def test_columns_whose_headers_coincide_still_render():
+    # "group" and "message" are both "Botschaft..." in German, n_posts and posts both "Posts" in English
+    t = _cells(Format("en").table_html(pd.DataFrame({"n_posts": [1], "posts": [2]})))
+    assert t.head == ["Posts", "Posts"] and t.body == [["1", "2"]]
+    t = _cells(Format("de").table_html(pd.DataFrame({"group": ["a"], "message": ["b"]})))
+    assert len(t.head) == 2 and t.body == [["a", "b"]]
+
+
+def test_every_header_and_unit_has_a_german_translation():
+    from toolkit._format import _HEADERS, _MISSING, _TERMS
+
+    catalog = translations("de")._catalog
+    words = set(_HEADERS.values()) | set(_TERMS.values()) | {w for _, w in _MISSING} | {"h", "min", "d", "yes", "no"}
+    assert sorted(w for w in words if w not in catalog) == []

@@ -1,7 +1,7 @@
 """The rendered samples report as its reader gets it (issue #16, points 3, 4, 5, 6 and 8).
 
-Reads the session's rendered samples report (fixture ``samples_report`` in conftest.py; rendered
-here once when that fixture is not there) and one German rendering (``--lang de``):
+Reads the session's rendered samples report (fixture ``samples_report`` in conftest.py) and one
+German rendering (``--lang de``, the one extra rendering):
 
 * every page is small (plotly.js shared, <= 1.5 MB) and the visible text holds no pandas
   internals (dtype lines, reprs, ``<NA>``, ``NaT``, ``nan``, printed dicts, bare 0, 1, 2 index
@@ -28,9 +28,6 @@ SAMPLES = ROOT / "data" / "samples"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MAX_PAGE = 1_500_000
 
-_ENGLISH_REPORT: dict[str, Path] = {}
-
-
 def _render(out: Path, **kwargs) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -39,15 +36,9 @@ def _render(out: Path, **kwargs) -> Path:
 
 
 @pytest.fixture(scope="session")
-def report_en(request, tmp_path_factory) -> Path:
-    """The English samples report: the shared session fixture, else rendered once here."""
-    try:
-        return Path(request.getfixturevalue("samples_report"))
-    except pytest.FixtureLookupError:
-        pass
-    if "en" not in _ENGLISH_REPORT:
-        _ENGLISH_REPORT["en"] = _render(tmp_path_factory.mktemp("samples_en") / "out", lang="en")
-    return _ENGLISH_REPORT["en"]
+def report_en(request) -> Path:
+    """The samples report of this test run (English unless the environment's locale says otherwise)."""
+    return request.getfixturevalue("samples_report").out
 
 
 @pytest.fixture(scope="module")

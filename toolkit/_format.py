@@ -456,17 +456,18 @@ class Format:
         kinds = {c: self._kind(c, df[c]) for c in df.columns}
         cells = pd.DataFrame({c: [self.cell(kinds[c], v) for v in shown[c].tolist()] for c in df.columns},
                              index=range(len(shown)))
-        cells.columns = [html.escape(self.header(c)) for c in df.columns]
-        styler = cells.style.hide(axis="index")
+        headers = [html.escape(self.header(c)) for c in df.columns]
+        cells.columns = [f"c{i}" for i in range(len(df.columns))]  # headers may repeat ("Posts" twice)
+        styler = cells.style.hide(axis="index").relabel_index(headers, axis="columns")
         styler = styler.format(escape=None)  # cells are escaped HTML already
-        right = [html.escape(self.header(c)) for c in df.columns if kinds[c] not in
-                 ("text", "platform", "slot", "link", "mapping", "date", "datetime", "bool")]
+        right = [k for k, c in zip(cells.columns, df.columns) if kinds[c] not in
+                 ("text", "platform", "slot", "link", "mapping", "date", "datetime", "bool", "term")]
         if right:
             styler = styler.set_properties(subset=right, **{"text-align": "right"})
-        user = [html.escape(self.header(c)) for c in df.columns if c in _USER_COLS]
+        user = [k for k, c in zip(cells.columns, df.columns) if c in _USER_COLS]
         if user:
             styler = styler.set_td_classes(pd.DataFrame(
-                [["toolkit-user" if c in user else "" for c in cells.columns]] * len(cells),
+                [["toolkit-user" if k in user else "" for k in cells.columns]] * len(cells),
                 index=cells.index, columns=cells.columns))
         table = styler.set_table_attributes("class='toolkit-table'").to_html()
         notes = []
