@@ -103,7 +103,7 @@ DEFECTS = [
     (re.compile(r"\bNaT\b"), "NaT"),
     (re.compile(r"\bnan\b", re.I), "nan"),
     (re.compile(r"\{'[^']*': "), "a printed dict"),
-    (re.compile(r"\d[.,]\d{4,}(?!\d*[-./]\d)"), "a number with more than 3 decimals"),
+    (re.compile(r"(?<![\d.,])\d+[.,]\d{4,}(?![\d.,]*\d)"), "a number with more than 3 decimals"),
 ]
 
 
@@ -150,17 +150,35 @@ def test_the_check_finds_what_it_looks_for(tmp_path):
 # German
 
 # words that are the same in German (names, loan words) or user data the pages quote
-_SAME = {"Lift", "Format", "Link", "Text", "Hashtag", "Likes", "Engagements", "Account", "Detail", "Problem",
+_SAME = {"Community", "Emoji", "Neutral", "Video", "Reel", "Thread", "Dashboard", "Lift", "Format", "Link", "Text", "Hashtag", "Likes", "Engagements", "Account", "Detail", "Problem",
          "Name", "Label", "Follower", "Instagram", "Facebook", "YouTube", "TikTok", "LinkedIn", "Mastodon", "X",
          "Bluesky", "Threads", "XING", "WhatsApp", "Europe/Berlin", "CSV", "Plotly", "VADER", "Reels", "Hashtags"}
 
 
+def _chart_words(path: Path) -> list[tuple[str, bool]]:
+    """Titles, axis titles, annotations and menu labels of the page's charts (as plotly draws them)."""
+    import json
+
+    out = []
+    for script in re.findall(r"Plotly\.newPlot\(.*?</script>", path.read_text(encoding="utf-8"), flags=re.S):
+        for raw in re.findall(r'"(?:text|label)":\s*("(?:[^"\\]|\\.)*")', script):
+            text = re.sub(r"<[^>]+>", " ", json.loads(raw)).strip()
+            if text:
+                out.append((text, False))
+    return out
+
+
+_PLATFORMS = {"facebook", "instagram", "linkedin", "mastodon", "tiktok", "x", "youtube", "threads", "bluesky"}
+
+
 def _english_left(de: Path, en: Path) -> list[str]:
-    english = {t for t, user in _visible(en).nodes if not user}
+    english = {t for t, user in _visible(en).nodes + _chart_words(en) if not user}
     left = []
-    for text, user in _visible(de).nodes:
-        if user or text not in english or text in _SAME:
+    for text, user in _visible(de).nodes + _chart_words(de):
+        if user or text not in english or text in _SAME or text.lower() in _PLATFORMS:
             continue
+        if re.fullmatch(r"[\w.+/=()\"'-]+", text) and re.search(r"[_=(./]", text):
+            continue  # an identifier or code (a file format, a parameter), the same in every language
         words = re.findall(r"[A-Za-z]{4,}", text)
         if words and not all(w in _SAME for w in words):
             left.append(text[:100])

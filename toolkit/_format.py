@@ -73,6 +73,20 @@ _HEADERS = {
     "result": "Result", "count": "Count", "share": "Share", "sentiment": "Sentiment", "label": "Label",
     "q_value": "q-value", "p_value": "p-value", "week": "Week", "month": "Month", "day": "Day",
     "hour": "Hour", "weekday": "Weekday", "language": "Language", "metric": "Metric", "hashtag": "Hashtag",
+    "weekday_name": "Weekday", "hour_start": "From", "hour_end": "To", "slot_hours": "Hours in slot",
+    "n_account_posts": "Posts of the account", "n_excluded_young": "Too young (left out)", "slots": "Slots",
+    "n_slots": "Slots", "n_recommended": "Recommended slots", "activity_index": "Activity (1 = average hour)",
+    "q10_minutes": "10 % after", "q25_minutes": "25 % after", "q50_minutes": "Half after", "q75_minutes": "75 % after",
+    "q90_minutes": "90 % after", "mean_minutes": "Mean wait", "within_1h_rate": "Within an hour",
+    "within_24h_rate": "Within a day", "score": "Score", "first_comment_at": "First comment", "ratio": "Ratio",
+    "is_owner": "By the account", "sentiment_label": "Tone", "sentiment_score": "Sentiment score",
+    "n_other": "Other posts", "p_adjusted": "p-value (adjusted)", "keyword": "Word", "n_docs": "Posts",
+    "doc_rate": "Share of posts", "n_occurrences": "Occurrences", "weight": "Weight", "first_at": "First",
+    "last_at": "Last", "platforms": "Platforms", "lang": "Language", "n_comments": "Comments",
+    "baseline_rate": "Usual share", "content": "Content", "skipped": "Skipped", "document": "Document",
+    "description": "Description", "column": "Column", "accounts": "Accounts", "emoji": "Emoji",
+    "negative_share": "Negative share", "expected": "Expected", "excess": "Excess", "n": "Number",
+    "excluded": "Left out", "date_only": "Date only", "missing_metric": "Missing metric", "too_young": "Too young",
 }
 _PLATFORMS = {"youtube": "YouTube", "tiktok": "TikTok", "linkedin": "LinkedIn", "x": "X", "xing": "XING",
               "whatsapp": "WhatsApp", "ga4": "GA4", "bluesky": "Bluesky"}
@@ -94,7 +108,9 @@ _TERMS = {"auto": "Automatic", "reach": "Reach", "impressions": "Impressions", "
           "link": "Link", "question": "Question", "hashtag": "Hashtag", "negative": "Negative", "neutral": "Neutral",
           "positive": "Positive", "posts": "Posts", "comments": "Comments", "daily": "Daily values", "de": "German",
           "en": "English", "unknown": "Unknown", "image": "Image", "video": "Video", "reel": "Reel", "carousel": "Carousel",
-          "text": "Text", "short": "Short", "story": "Story", "yes": "yes", "no": "no"}
+          "text": "Text", "short": "Short", "story": "Story", "yes": "yes", "no": "no", "photo": "Photo",
+          "thread": "Thread", "direct": "Direct", "week": "Week", "day": "Day", "month": "Month",
+          "shared_link": "Same link", "similar_text": "Similar text"}
 _ID_COLS = ("post_id", "comment_id", "parent_id")
 _PLATFORMS_LOWER = {"facebook", "instagram", "linkedin", "mastodon", "tiktok", "x", "youtube", "xing", "threads",
                     "bluesky", "pinterest", "whatsapp"}
@@ -104,7 +120,11 @@ _TEXT_COLS = {"text", "message", "notes", "problem", "reason", "detail", "result
               "word", "term", "hashtag", "group", "post_id", "comment_id", "account"}
 # user text (comments, captions, names): shown escaped, never translated, marked for tests
 _USER_COLS = {"text", "message", "author", "account", "value", "word", "term", "hashtag", "file", "group",
-              "post_id", "comment_id"}
+              "post_id", "comment_id", "keyword", "content", "document", "emoji", "platforms"}
+# the toolkit's own sentences (load-report notes, formulas, benchmarks): translated where the catalog knows them
+_SENTENCE_COLS = {"notes", "problem", "reason", "detail", "result", "scorer", "description", "numerator",
+                  "denominator", "applies_to", "source", "item"}
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _is_missing(value) -> bool:
@@ -322,6 +342,10 @@ class Format:
             return "slot"
         if n in _TERM_COLS:
             return "term"
+        if n in _SENTENCE_COLS:
+            return "sentence"
+        if len(vals) and all(str(v) in _WEEKDAY_NAMES for v in vals.head(50)):
+            return "weekday"
         return "text"
 
     def cell(self, kind: str, value) -> str:
@@ -364,6 +388,12 @@ class Format:
             return html.escape(_PLATFORMS.get(name, name[:1].upper() + name[1:]))
         if kind == "term":
             return html.escape(_translate_core(self.term(str(value)), self))
+        if kind == "sentence":
+            return self.text(_translate_core(str(value), self))
+        if kind == "weekday":
+            from babel.dates import get_day_names
+
+            return html.escape(get_day_names("wide", locale=self.locale)[_WEEKDAY_NAMES.index(str(value))])
         if kind == "slot":
             m = _SLOT.match(str(value))
             return html.escape(self.weekday(m.group(1)) + m.group(2) if m else str(value))
@@ -496,7 +526,7 @@ class Format:
 
         if not note.text:
             return ""
-        body = f"<p style='margin:0'>{html.escape(self._(note.text))}</p>"
+        body = f"<p style='margin:0'>{html.escape(_translate_core(note.text, self))}</p>"
         if note.table is not None and not note.table.empty:
             body += self.table_html(note.table)
         return f"<div class='toolkit-note' style='{_NOTE_STYLE[note.kind]}'>{body}</div>"
@@ -579,11 +609,9 @@ def _translate_core(core: str, fmt: Format) -> str:
     m = re.fullmatch(r"(.+?) \((.+)\)", core)
     if m:
         return f"{_translate_core(m.group(1), fmt)} ({_translate_core(m.group(2), fmt)})"
-    for sep in (": ", "; ", ", ", " - ", " = "):
+    for sep in ("; ", ": ", ", ", " - ", " = "):
         if sep in core:
             return sep.join(_translate_core(p, fmt) for p in core.split(sep))
-    if re.fullmatch(r"[a-z0-9_]+", core) and "_" in core:  # a column name used as a label
-        return fmt.header(core)
     return fmt._(core)
 
 
