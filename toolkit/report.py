@@ -444,7 +444,7 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
         "Community", "Sentiment", "Privacy"), item, detail (all strings).
     """
     from .inventory import coverage, select
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz)
     chosen = select(dataset, date_from=date_from, date_to=date_to, platforms=platforms, tz=tz)
@@ -841,7 +841,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
 
     from .inventory import select
     from .io import load
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz, parameter="tz")
     data_path = Path(data).resolve()

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ._validate import check_kind, check_tz
 from .errors import SchemaError
 
 __all__ = [
@@ -51,7 +52,11 @@ __all__ = [
     "validate",
     "conform",
     "require_columns",
+    "check_tz",
+    "table_kind",
 ]
+
+from ._validate import table_kind  # noqa: E402  (public here: which canonical table a frame is)
 
 #: dtype of every timestamp column.
 UTC_DTYPE = pd.DatetimeTZDtype("ns", "UTC")
@@ -407,6 +412,8 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
 
     The message names the function (``where``), the missing and the present columns, and the
     canonical table expected, e.g. ``best_times(posts): missing column(s) ['published_at']``.
+    A canonical table of another kind (comments where posts are expected) is refused first, naming
+    the table it got and the one to pass (:func:`toolkit._validate.check_kind`).
     Canonical timestamp columns among ``columns`` (``published_at``) must be time-zone-aware: a
     naive or text column gets one :class:`~toolkit.errors.SchemaError` telling how to fix it.
     """
@@ -415,6 +422,7 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"{where}: expected the canonical {table} table as a pandas DataFrame, found "
                              f"{type(frame).__name__}. Load exports with toolkit.load().")
+    check_kind(frame, table, where=where)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise SchemaError(f"{where}: missing column(s) {missing}; present: {list(frame.columns)}. Pass a "

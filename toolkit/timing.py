@@ -41,7 +41,7 @@ from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
 from .errors import ParameterError, SchemaError
-from .io._base import check_tz
+from ._validate import check_tz
 from .schema import require_columns
 from ._stats import bh_reject
 

@@ -57,6 +57,7 @@ import pandas as pd
 import regex
 
 from ..errors import ParameterError, SchemaError
+from . import patterns
 
 __all__ = ["hashtags", "mentions", "emoji", "urls", "keywords", "ngrams", "is_question",
            "stopwords"]
@@ -65,15 +66,10 @@ _DEFAULT_IDS = ("platform", "post_id")
 _PROGRESS_MIN = 50_000  # distinct texts before a progress bar is worth showing
 
 # --- patterns ----------------------------------------------------------------------------------
-_W = r"\p{L}\p{M}\p{N}_"  # characters of a hashtag or handle body
-_URL_RE = regex.compile(r"(?:https?://|www\.)[^\s<>\"\u201c\u201d\u00ab\u00bb]+", regex.IGNORECASE)
-_URL_TRAIL = ".,;:!?'\"\u2019\u201d\u00bb)]}>…"
-_HASHTAG_RUN_RE = regex.compile(rf"(?<![{_W}&/])(?:[#＃][{_W}]+)+")
-_HASHTAG_SPLIT_RE = regex.compile(r"[#＃]")
+# URL, hashtag and mention patterns: one definition each, in toolkit.text.patterns
+_URL_RE, _URL_TRAIL = patterns.URL, patterns.URL_TRAIL
+_HASHTAG_RUN_RE, _HASHTAG_SPLIT_RE, _MENTION_RE = patterns.HASHTAG_RUN, patterns.HASHTAG_MARK, patterns.MENTION
 _LETTER_RE = regex.compile(r"\p{L}")
-_MENTION_RE = regex.compile(
-    rf"(?<![{_W}@＠.+\-])[@＠]([\p{{L}}\p{{N}}_](?:[{_W}.]*[{_W}])?)"
-    rf"(?:@([\p{{L}}\p{{N}}\-]+(?:\.[\p{{L}}\p{{N}}\-]+)+))?(?![{_W}@＠])")
 _TOKEN_OK_RE = regex.compile(r"^[#＃]?\p{L}[\p{L}\p{M}\p{N}_'’\-]*$")
 _QUESTION_MARK_RE = regex.compile(r"[?？¿]")
 

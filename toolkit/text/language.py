@@ -40,8 +40,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import regex
 
 from ..errors import ParameterError, SchemaError
+from . import patterns
 
 __all__ = ["detect_language", "add_language", "LANGUAGES", "UNKNOWN", "ENGINES"]
 
@@ -56,10 +58,9 @@ _DEFAULT_MIN_CHARS = 10
 _CHUNK = 20_000
 
 # URLs (with or without scheme), e-mail addresses and @mentions carry no language signal.
-_URL_RE = r"(?:https?://|www\.)\S+"
-_EMAIL_RE = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_MENTION_RE = r"(?<![\w@])[@＠][\w.]+(?:@[\w-]+(?:\.[\w-]+)+)?"
-_STRIP_RE = re.compile(f"{_URL_RE}|{_EMAIL_RE}|{_MENTION_RE}", re.IGNORECASE)
+# (patterns: one definition each, in toolkit.text.patterns)
+_STRIP_RE = regex.compile(f"{patterns.URL.pattern}|{patterns.EMAIL.pattern}|{patterns.MENTION.pattern}",
+                          regex.IGNORECASE)
 # Everything that is not a letter becomes a space (digits, emoji, punctuation, '#', '_').
 _NON_LETTER_RE = re.compile(r"[\W\d_]+")
 
