@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ParameterError, SchemaError
 
-__all__ = ["check_tz", "need_tz", "table_kind", "check_kind", "did_you_mean", "check_choice", "KINDS"]
+__all__ = ["check_tz", "need_tz", "table_kind", "check_kind", "did_you_mean", "check_choice", "refuse_overwrite", "user_stacklevel", "KINDS"]
 
 # --------------------------------------------------------------------------------------------
 # time zone
@@ -147,6 +147,17 @@ def did_you_mean(value, valid: Iterable) -> str:
     if not close:
         return ""
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def refuse_overwrite(table, columns, *, overwrite: bool, where: str) -> None:
+    """Raise :class:`ParameterError` when ``table`` already has any of ``columns`` and not ``overwrite``.
+
+    ``add_*`` functions never replace a column silently: the message names the columns and both ways out.
+    """
+    clash = [c for c in columns if c in getattr(table, "columns", ())]
+    if clash and not overwrite:
+        raise ParameterError(f"{where}(): the table already has column(s) {clash}; pass overwrite=True to "
+                             f"replace them, or drop them first (table.drop(columns={clash})).")
 
 
 def check_choice(value, valid: Iterable, *, parameter: str, where: str, what: str = "value"):

@@ -453,7 +453,7 @@ def _negative_flags(comments: pd.DataFrame, label_col: str, score_col: str,
             raise ParameterError(f"comments have neither '{label_col}' nor '{score_col}' and "
                                  "toolkit.text.add_sentiment is not available; add a sentiment "
                                  "column first or pass label_col=/score_col=.") from None
-        c = add_sentiment(c)
+        c = add_sentiment(c, overwrite=True)  # a working copy: only its scores are read
     score = (pd.to_numeric(c[score_col], errors="coerce").astype("Float64")
              if score_col in c.columns else pd.Series(pd.NA, index=c.index, dtype="Float64"))
     if label_col in c.columns:

@@ -13,6 +13,7 @@ from . import _plots_community
 from ._colors import PLATFORM_COLORS, platform_color
 from ._plots_community import *  # noqa: F401,F403  (sentiment and community charts)
 from ._plots_community import _empty_figure
+from ._time import WEEKDAY_NAMES
 from .errors import ParameterError
 
 __all__ = ["PLATFORM_COLORS", "platform_color", "activity", "best_times", "audience_activity", "kpis",
@@ -71,7 +72,7 @@ def activity(table: pd.DataFrame, *, metric: str = "posts", title: str | None = 
 # shared pieces
 # --------------------------------------------------------------------------------------------
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = WEEKDAY_NAMES
 # diverging scale for lifts drawn as log2(lift): red = worse than usual, blue = better
 _LIFT_SCALE = [[0.0, "#b2182b"], [0.25, "#ef8a62"], [0.5, "#f7f7f7"], [0.75, "#67a9cf"],
                [1.0, "#2166ac"]]

@@ -55,6 +55,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .._validate import check_kind, refuse_overwrite
 from ..errors import ParameterError, SchemaError
 from ._engines import _scorer
 from ._langrule import _detect
@@ -276,12 +277,14 @@ def _score_values(values: np.ndarray, missing: np.ndarray, *, lang: str, backend
 
 def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "auto",
                   backend: str = "vader", extra_lexicon: object = None, model: object = None,
-                  thresholds: tuple[float, float] | None = None,
+                  thresholds: tuple[float, float] | None = None, overwrite: bool = False,
                   progress: bool | None = None) -> pd.DataFrame:
     """Return ``table`` with sentiment columns added (posts, comments or any table with text).
 
-    Same rows, order and index; the input is not modified. Existing columns of the same name are
-    replaced. See :func:`sentiment` for the options and how scores are made.
+    Same rows, order and index; the input is not modified. A table that already has any of the
+    three columns below is refused unless ``overwrite=True`` (never replaced silently). ``lang`` is
+    what :func:`toolkit.text.add_language` says for the same text (one definition). See
+    :func:`sentiment` for the options and how scores are made.
 
     Parameters
     ----------
@@ -289,6 +292,8 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
         Usually the canonical posts or comments table.
     text_col : str, default "text"
         Column with the text to score.
+    overwrite : bool, default False
+        Replace existing ``lang``/``sentiment_score``/``sentiment_label`` columns.
 
     Returns
     -------
@@ -320,6 +325,9 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
         raise SchemaError(f"add_sentiment(text_col={text_col!r}): no such column; the table has "
                           f"{list(table.columns)[:12]}. Pass text_col=... naming the text column.",
                           problems=[f"missing column {text_col!r}"])
+    check_kind(table, ("posts", "comments"), where="add_sentiment(table)")
+    refuse_overwrite(table, ["lang", "sentiment_score", "sentiment_label"], overwrite=overwrite,
+                     where="add_sentiment")
     column = table[text_col]
     langs, scores, labels = _score_values(column.astype(object).to_numpy(), pd.isna(column).to_numpy(),
                                           lang=lang, backend=backend, extra_lexicon=extra_lexicon,
