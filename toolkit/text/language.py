@@ -198,11 +198,12 @@ def add_language(table: pd.DataFrame, *, text_col: str = "text", min_chars: int 
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"add_language(table=...): expected a pandas DataFrame, found "
                              f"{type(table).__name__}. For plain texts use detect_language(texts).")
+    check_kind(table, ("posts", "comments"), where="add_language(table)")
     if text_col not in table.columns:
-        raise SchemaError(f"add_language(text_col={text_col!r}): no such column; present: "
+        raise SchemaError(f"add_language(text_col={text_col!r}): no such column"
+                          f"{did_you_mean(text_col, table.columns)}; present: "
                           f"{list(table.columns)}. Pass text_col=... naming the text column.",
                           problems=[f"missing column {text_col!r}"])
-    check_kind(table, ("posts", "comments"), where="add_language(table)")
     refuse_overwrite(table, ["lang"], overwrite=overwrite, where="add_language")
     _check_options(min_chars, engine, "add_language")
     out = table.copy()

@@ -55,7 +55,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .._validate import check_kind, refuse_overwrite
+from .._validate import check_kind, did_you_mean, refuse_overwrite
 from ..errors import ParameterError, SchemaError
 from ._engines import _scorer
 from ._langrule import _detect
@@ -321,11 +321,12 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"add_sentiment(table): got {type(table).__name__}; expected a DataFrame "
                              "(posts or comments). For a list of texts use sentiment(texts).")
+    check_kind(table, ("posts", "comments"), where="add_sentiment(table)")
     if text_col not in table.columns:
-        raise SchemaError(f"add_sentiment(text_col={text_col!r}): no such column; the table has "
+        raise SchemaError(f"add_sentiment(text_col={text_col!r}): no such column"
+                          f"{did_you_mean(text_col, table.columns)}; the table has "
                           f"{list(table.columns)[:12]}. Pass text_col=... naming the text column.",
                           problems=[f"missing column {text_col!r}"])
-    check_kind(table, ("posts", "comments"), where="add_sentiment(table)")
     refuse_overwrite(table, ["lang", "sentiment_score", "sentiment_label"], overwrite=overwrite,
                      where="add_sentiment")
     column = table[text_col]
