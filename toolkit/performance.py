@@ -629,7 +629,7 @@ def _clean_for_match(text: pd.Series) -> pd.Series:
 def _norm_links(text: pd.Series) -> pd.Series:
     """First URL in each text, normalised (scheme, www, query and trailing slash dropped)."""
     u = text.astype("string").fillna("").str.extract("(" + _URL_RE.pattern + ")", flags=_URL_RE.flags, expand=False)
-    u = u.str.casefold().str.replace(r"^(?:https?://)?(?:www\.)?", "", regex=True)
+    u = u.str.casefold().str.replace(_patterns.URL_PREFIX, "", regex=True)
     u = u.str.replace(r"[?#].*$", "", regex=True).str.rstrip("/.,;:!")
     return u.where(u.str.len() > 0)
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ._validate import check_kind, check_tz
+from ._validate import check_kind, check_tz, did_you_mean
 from .errors import SchemaError
 
 __all__ = [
@@ -425,7 +425,8 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
     check_kind(frame, table, where=where)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise SchemaError(f"{where}: missing column(s) {missing}; present: {list(frame.columns)}. Pass a "
+        hints = "".join(did_you_mean(c, frame.columns).replace(" (", f" ('{c}': ", 1) for c in missing[:3])
+        raise SchemaError(f"{where}: missing column(s) {missing}{hints}; present: {list(frame.columns)}. Pass a "
                           f"canonical {table} table (toolkit.load(), or toolkit.schema.conform(df, '{table}')).",
                           problems=[f"missing column '{c}'" for c in missing])
     _require_utc(frame, columns, where=where, table=table)

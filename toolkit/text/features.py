@@ -72,7 +72,7 @@ _PROGRESS_MIN = 50_000  # distinct texts before a progress bar is worth showing
 _URL_RE, _URL_TRAIL = patterns.URL, patterns.URL_TRAIL
 _HASHTAG_RUN_RE, _HASHTAG_SPLIT_RE, _MENTION_RE = patterns.HASHTAG_RUN, patterns.HASHTAG_MARK, patterns.MENTION
 _LETTER_RE = regex.compile(r"\p{L}")
-_TOKEN_OK_RE = regex.compile(r"^[#＃]?\p{L}[\p{L}\p{M}\p{N}_'’\-]*$")
+_TOKEN_OK_RE = regex.compile(rf"^{patterns.HASHTAG_MARK.pattern}?\p{{L}}[\p{{L}}\p{{M}}\p{{N}}_'’\-]*$")
 _QUESTION_MARK_RE = regex.compile(r"[?？¿]")
 
 # Interrogative openings (lower-case), matched at the start of the text or of a sentence, after any

@@ -45,7 +45,7 @@ import re
 
 import regex
 
-__all__ = ["URL", "URL_TRAIL", "BARE_URL", "HASHTAG_RUN", "HASHTAG_MARK", "MENTION", "MENTION_STRIP", "HASHTAG_STRIP", "EMAIL", "EMOJI",
+__all__ = ["URL", "URL_TRAIL", "URL_PREFIX", "BARE_URL", "HASHTAG_RUN", "HASHTAG_MARK", "MENTION", "MENTION_STRIP", "HASHTAG_STRIP", "EMAIL", "EMOJI",
            "WORD_CHARS"]
 
 #: Characters of a hashtag or handle body (``regex`` syntax).
@@ -55,6 +55,8 @@ _W = WORD_CHARS
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"\u201c\u201d\u00ab\u00bb]+", re.IGNORECASE)
 #: Characters that end a sentence rather than a URL when they close it.
 URL_TRAIL = ".,;:!?'\"\u2019\u201d\u00bb)]}>…"
+#: The scheme and ``www.`` at the start of a URL (dropped to compare links).
+URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 BARE_URL = re.compile(URL.pattern + r"|\b[\w.-]+\.(?:com|de|org|net|ly|co|at|ch|io)/\S*", re.IGNORECASE)
 
 HASHTAG_RUN = regex.compile(rf"(?<![{_W}&/])(?:[#＃][{_W}]+)+")

@@ -102,9 +102,11 @@ def _as_series(texts: object, *, where: str) -> pd.Series:
 
 def _check_options(lang: str, backend: str, where: str) -> None:
     if lang not in _LANGS:
-        raise ParameterError(f"{where}(lang={lang!r}): expected one of {list(_LANGS)}.")
+        raise ParameterError(f"{where}(lang={lang!r}): not a known language{did_you_mean(lang, _LANGS)}; "
+                             f"valid: {', '.join(repr(x) for x in _LANGS)}.")
     if backend not in _BACKENDS:
-        raise ParameterError(f"{where}(backend={backend!r}): expected one of {list(_BACKENDS)} "
+        raise ParameterError(f"{where}(backend={backend!r}): not a known backend{did_you_mean(backend, _BACKENDS)}; "
+                             f"valid: {', '.join(repr(x) for x in _BACKENDS)} "
                              "('textblob' applies to English texts; German always uses the rule engine).")
 
 
