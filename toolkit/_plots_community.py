@@ -142,7 +142,7 @@ def response_rates(rates: pd.DataFrame, *, title: str | None = None):
     import plotly.graph_objects as go
 
     _need(rates, ["platform", "period_start", "user_comments", "replied", "reply_rate", "median_minutes"],
-          "response_rates", "tk.community.response_rate(comments, period='W')")
+          "response_rates", "tk.community.response_rate(comments, tz=..., freq='W')")
     d = rates.assign(platform=rates["platform"].astype(str))
     fig = go.Figure()
     for p in sorted(d["platform"].unique()):

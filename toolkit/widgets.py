@@ -288,7 +288,7 @@ def explore_kpis(posts: pd.DataFrame, *, tz: str, daily: pd.DataFrame | None = N
     def compute(v: dict):
         sel = posts[posts["platform"].isin(list(v["platforms"])).to_numpy()]
         sel = _in_period(sel, v["period"], tz)
-        table = performance.channel_kpis(sel, period=v["every"], daily=daily,
+        table = performance.channel_kpis(sel, freq=v["every"], daily=daily,
                                          formula=v["formula"], tz=tz)
         return table, plots.kpis(table, metric=v["metric"])
 
