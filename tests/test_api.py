@@ -283,6 +283,10 @@ WRONG_CALLS = [
      ParameterError, r"freq='Q' is not a known bucket size; valid: 'D' or 'day', 'W' or 'week', 'M' or 'month'\.$"),
     ("column clash", lambda ds: tk.text.add_sentiment(ds.comments.assign(lang="de")),
      ParameterError, r"already has column\(s\) \['lang'\]; pass overwrite=True"),
+    ("weights not numbers", lambda ds: tk.text.keywords(ds.posts, weight_col="permalink", progress=False),
+     ParameterError, r"weight_col='permalink'\): the column is not numeric \(found 'https://"),
+    ("chart count typo", lambda ds: tk.plots.activity(tk.inventory.activity(ds, tz=TZ), metric="post"),
+     ParameterError, r"tk.plots.activity\(\): metric='post' is not a known count \(did you mean 'posts'"),
     ("missing column", lambda ds: tk.performance.channel_kpis(ds.posts.rename(columns={"platform": "platfrom"}), tz=TZ),
      SchemaError, r"missing column\(s\) \['platform'\] \('platform': did you mean 'platfrom'\?\)"),
 ]

@@ -71,6 +71,8 @@ _Styler.format_index = _ft.partialmethod(_Styler.format_index, escape="html")
 import warnings as _warnings
 # a report reader needs the warning, not the file name and source line it was raised from
 _warnings.formatwarning = lambda message, category, *args, **kwargs: f"Note: {message}\\n"
+# renamed options (toolkit._compat) concern whoever maintains the notebook, not the page's reader
+_warnings.filterwarnings("ignore", category=DeprecationWarning)
 """
 
 # Leading characters that make a spreadsheet cell a formula (OWASP "CSV injection").

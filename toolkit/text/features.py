@@ -584,9 +584,12 @@ def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min
                               f"{list(table.columns)}.", problems=[f"missing column {weight_col!r}"])
         try:
             weights = pd.to_numeric(table[weight_col]).astype("Float64").reset_index(drop=True)
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(f"{name}(weight_col={weight_col!r}): the column is not numeric "
-                                 f"({exc}); pick a count column such as 'engagements'.") from None
+        except (TypeError, ValueError):
+            bad = pd.to_numeric(table[weight_col], errors="coerce").isna() & table[weight_col].notna()
+            example = table[weight_col][bad].iloc[0] if bad.any() else None
+            raise ParameterError(f"{name}(weight_col={weight_col!r}): the column is not numeric (found "
+                                 f"{example!r} in {int(bad.sum())} row(s)); pick a count column such as "
+                                 "'engagements'.") from None
     non_empty = texts.str.strip().ne("").to_numpy(dtype=bool)
     n_texts = int(non_empty.sum())
     codes, uniques = pd.factorize(texts, use_na_sentinel=False)
