@@ -72,6 +72,8 @@ _Styler.format_index = _ft.partialmethod(_Styler.format_index, escape="html")
 import warnings as _warnings
 # a report reader needs the warning, not the file name and source line it was raised from
 _warnings.formatwarning = lambda message, category, *args, **kwargs: f"Note: {message}\\n"
+# renamed options (toolkit._compat) concern whoever maintains the notebook, not the page's reader
+_warnings.filterwarnings("ignore", category=DeprecationWarning)
 """
 
 # Leading characters that make a spreadsheet cell a formula (OWASP "CSV injection").
@@ -445,7 +447,7 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
         "Community", "Sentiment", "Privacy"), item, detail (all strings).
     """
     from .inventory import coverage, select
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz)
     chosen = select(dataset, date_from=date_from, date_to=date_to, platforms=platforms, tz=tz)
@@ -842,7 +844,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
 
     from .inventory import select
     from .io import load
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz, parameter="tz")
     data_path = Path(data).resolve()

@@ -41,7 +41,9 @@ from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
 from .errors import ParameterError, SchemaError
-from .io._base import check_tz
+from ._compat import renamed
+from ._time import WEEKDAY_ABBR, WEEKDAY_NAMES as _WEEKDAY_NAMES
+from ._validate import check_tz
 from .schema import require_columns
 from ._stats import bh_reject
 
@@ -52,8 +54,8 @@ __all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WE
 #: report them, and link posts collect them by design, which would make a slot look good
 #: because of what was posted in it rather than when.
 INTERACTIONS = ("likes", "comments", "shares", "saves")
-#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``).
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``); defined once in toolkit._time.
+WEEKDAY_NAMES = _WEEKDAY_NAMES
 
 _SLOT_CHOICES = (1, 2, 3, 4, 6, 12, 24)
 _RATE_DENOMINATORS = ("reach", "impressions", "views")
@@ -379,7 +381,7 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
         "hour": start,
         "hour_end": end,
         "slot_hours": end - start,
-        "slot": [f"{WEEKDAY_NAMES[d][:3]} {s:02d}-{e:02d}" for d, s, e in zip(wd, start, end)],
+        "slot": [f"{WEEKDAY_ABBR[d]} {s:02d}-{e:02d}" for d, s, e in zip(wd, start, end)],
         "n_posts": n,
         "lift_raw": np.exp(mean),
         "lift": lift,
@@ -684,9 +686,10 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
                              "share": "float64", "tz": "string"})
 
 
+@renamed(top_level_only="top_level")
 def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
                 quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
-                include_owner: bool = False, top_level_only: bool = False) -> pd.DataFrame:
+                include_owner: bool = False, top_level: bool = False) -> pd.DataFrame:
     """How quickly comments arrive after a post, per platform.
 
     The lag of a comment is ``comment.published_at - post.published_at`` in minutes, joining
@@ -705,7 +708,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
         Quantiles of the lag to report (between 0 and 1).
     include_owner : bool, default False
         Include comments written by the account itself (its replies).
-    top_level_only : bool, default False
+    top_level : bool, default False
         Use only top-level comments (``parent_id`` missing), not replies in threads.
 
     Returns
@@ -740,7 +743,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
     keep = np.ones(len(c), bool)
     if not include_owner and "is_owner" in comments:
         keep &= ~comments["is_owner"].fillna(False).astype(bool).to_numpy()
-    if top_level_only and "parent_id" in comments:
+    if top_level and "parent_id" in comments:
         keep &= comments["parent_id"].isna().to_numpy()
     c = c.loc[keep]
     p = pd.DataFrame({"platform": posts["platform"].astype("string").to_numpy(),
