@@ -531,6 +531,40 @@ class Format:
             body += self.table_html(note.table)
         return f"<div class='toolkit-note' style='{_NOTE_STYLE[note.kind]}'>{body}</div>"
 
+    def nav_html(self, nav) -> str:
+        """The chapter links (:class:`toolkit.report.Nav`) with labels and titles in the page's language."""
+        if self.lang == "en":
+            return nav._repr_html_()
+        parts = []
+        for label, name, title in nav._parts():
+            title = html.escape(self._notebook_title(name, title))
+            if label == "Back to the overview":
+                parts.append(f"{html.escape(self._('Back to the overview'))}: <a href=\"{html.escape(name)}\">{title}</a>")
+            else:
+                parts.append(f"{html.escape(self._(label))}: <a href=\"{html.escape(name)}\">{title}</a>")
+        return f"<p class='toolkit-nav'>{' &middot; '.join(parts)}</p>"
+
+    def _notebook_title(self, name: str, title: str) -> str:
+        """The translated ``# heading`` of curated notebook ``name`` (``title`` where there is none)."""
+        if self.lang == "en":
+            return title
+        import nbformat
+
+        from .locale import translations
+        from .report import NOTEBOOK_DIR
+
+        try:
+            nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+        except (OSError, ValueError):
+            return title
+        tr = translations(self.lang, "notebooks")
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and re.search(r"^#\s+", cell.source, flags=re.M):
+                done = tr.pgettext(f"{name}#{cell.get('id', '')}", cell.source)
+                m = re.search(r"^#\s+(.+)$", done, flags=re.M)
+                return m.group(1).strip() if m and done != cell.source else title
+        return title
+
     def dataset_html(self, ds) -> str:
         """One line saying what was loaded (instead of the Dataset's developer repr)."""
         parts = [f"{self.number(len(ds.posts))} {self._('posts')}",
@@ -700,6 +734,7 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
     html_f.for_type(dict, fmt.mapping_html)
     html_f.for_type_by_name("toolkit.io._core", "Dataset", fmt.dataset_html)
     html_f.for_type_by_name("toolkit.report", "Note", fmt.note_html)
+    html_f.for_type_by_name("toolkit._chapters", "Nav", fmt.nav_html)
 
     def use_renderer(pio) -> None:
         pio.renderers["toolkit"] = _renderer(fmt)
