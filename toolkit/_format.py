@@ -101,7 +101,7 @@ _MISSING = [
 ]
 # columns whose values are the toolkit's own categories (translated), not user text
 _TERM_COLS = {"formula", "feature", "media_type", "label", "language", "table", "matched_by", "kind", "section",
-              "metric", "sentiment_label"}
+              "metric", "sentiment_label", "lang", "name"}
 _TERMS = {"auto": "Automatic", "reach": "Reach", "impressions": "Impressions", "views": "Views",
           "followers": "Followers", "native_engagements": "Native engagements", "weighted_followers": "Weighted by followers",
           "text_length": "Text length", "media_type": "Format", "hashtags": "Number of hashtags", "emoji": "Emoji",
@@ -476,6 +476,8 @@ class Format:
         if any(self._kind(c, df[c]) == "link" for c in df.columns):
             # the link leads to the post; its raw IDs would only widen the table (the CSV keeps them)
             df = df.drop(columns=[c for c in _ID_COLS if c in df.columns])
+        if self.lang != "en" and {"emoji", "name"} <= set(df.columns):
+            df = df.assign(name=[self._emoji_name(e, n) for e, n in zip(df["emoji"], df["name"])])
         total = len(df)
         link = None
         if total > max_rows:
@@ -512,6 +514,16 @@ class Format:
             notes.append(more)
         note_html = "".join(f"<p class='toolkit-footnote'>{n}</p>" for n in notes)
         return f"<div class='toolkit-table-wrap'>{table}{note_html}</div>"
+
+    def _emoji_name(self, char, name):
+        """The emoji's name in the page's language (the emoji package's CLDR names), else ``name``."""
+        try:
+            import emoji
+
+            local = emoji.demojize(str(char), language=self.lang)
+        except (ImportError, NotImplementedError, KeyError, ValueError):
+            return name
+        return local.strip(":").replace("_", " ") if local != str(char) and local.startswith(":") else name
 
     def mapping_html(self, value: dict) -> str:
         rows = pd.DataFrame({"item": [self.header(k) for k in value],
@@ -708,6 +720,19 @@ def _when_imported(name: str, callback) -> None:
     sys.meta_path.insert(0, Hook())
 
 
+def _warned_by() -> str:
+    """Top-level package of the code that called ``warnings.warn`` (read from the call stack)."""
+    import sys
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name not in ("warnings", __name__) and not name.startswith("IPython"):
+            return name.split(".")[0]
+        frame = frame.f_back
+    return ""
+
+
 def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: str = "table",
             ip=None) -> Format:
     """Make the running IPython kernel show tables, dicts, Datasets and figures through :class:`Format`.
@@ -747,7 +772,10 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
 
         from .report import Note
 
-        display(Note(str(message)))
+        # a page shows what the toolkit says about the reader's data; a library's note to the
+        # notebook's maintainer (pandas' "has no effect" and the like) stays out of it
+        if _warned_by() in ("toolkit", "__main__"):
+            display(Note(str(message)))
 
     warnings.showwarning = show_warning
     return fmt
