@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._dates import parse_day
 from .errors import ParameterError
 from .io._base import check_tz
 from .schema import METRICS, require_columns
@@ -118,7 +119,7 @@ def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
     def per_period(frame: pd.DataFrame, name: str) -> pd.Series:
         local = frame["published_at"].dt.tz_convert(tz).dt.tz_localize(None)
         if freq == "W":
-            start = local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")
+            start = local.dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")
         elif freq == "M":
             start = local.dt.to_period("M").dt.start_time
         else:
@@ -134,21 +135,17 @@ def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
 
 
 def _day(value, name: str, tz: str):
-    """Midnight of a local day given as 'YYYY-MM-DD' (None stays None)."""
-    if value is None or value == "":
-        return None
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.") from None
-    if pd.isna(day):
-        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.")
-    return day.tz_localize(tz) if day.tzinfo is None else day.tz_convert(tz)
+    """Midnight (in ``tz``) of a local day given as 'YYYY-MM-DD' or 'dd.mm.yyyy' (None stays None)."""
+    day = parse_day(value, parameter=name)
+    return None if day is None else pd.Timestamp(day).tz_localize(tz)
 
 
 def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
            platforms: list[str] | None = None, tz: str = "UTC"):
     """A copy of ``dataset`` limited to a period (local days in ``tz``, both ends included) and platforms.
+
+    ``date_from`` and ``date_to`` are days written ``YYYY-MM-DD`` or ``dd.mm.yyyy`` (day first);
+    a slash date such as ``06/01/2026`` is refused as ambiguous.
 
     The load report is kept as it was (it describes the files, not the selection).
     """

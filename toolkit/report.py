@@ -39,6 +39,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._dates import iso_day
+from ._progress import bar as progress_bar
+from ._progress import logger
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
@@ -431,7 +434,8 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
     tz : str
         The time zone the report uses.
     date_from, date_to : str, optional
-        The analysed period (local days in ``tz``, both included); None = all data.
+        The analysed period (local days in ``tz``, both included; ``YYYY-MM-DD`` or ``dd.mm.yyyy``);
+        None = all data.
     platforms : list of str, optional
         The platforms analysed; None = all.
     pseudonymize : bool
@@ -447,6 +451,7 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
     from .io._base import check_tz
 
     tz = check_tz(tz)
+    date_from, date_to = iso_day(date_from, parameter="date_from"), iso_day(date_to, parameter="date_to")
     chosen = select(dataset, date_from=date_from, date_to=date_to, platforms=platforms, tz=tz)
     rows: list[tuple[str, str, str]] = []
     cov = coverage(chosen, tz=tz)
@@ -778,7 +783,7 @@ def _no_interrupts(*, deliver: bool = True):
 def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: str = "Europe/Berlin",
            date_from: str | None = None, date_to: str | None = None, show_code: bool = False,
            pseudonymize: bool = True, salt: str | None = None, notebook_dir: str | os.PathLike | None = None,
-           only: list[str] | None = None, timeout: int = 600, progress: bool = True,
+           only: list[str] | None = None, timeout: int = 600, progress: bool | None = None,
            keep_executed: bool = False) -> list[Page]:
     """Execute every curated notebook on ``data`` and write HTML pages plus ``index.html`` to ``out``.
 
@@ -796,7 +801,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     tz : str
         IANA zone for clock times (``tz`` parameter).
     date_from, date_to : str, optional
-        ISO dates limiting the analysed period (``date_from``/``date_to`` parameters).
+        Days limiting the analysed period, ``YYYY-MM-DD`` or ``dd.mm.yyyy`` (day first); passed on
+        to the notebooks' ``date_from``/``date_to`` parameters as ``YYYY-MM-DD``.
     show_code : bool
         Include code cells in the HTML (hidden by default).
     pseudonymize : bool
@@ -808,8 +814,9 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         Render only notebooks whose file name contains one of these strings.
     timeout : int
         Seconds each cell may run before the report fails.
-    progress : bool
-        Show a progress bar (one step per notebook).
+    progress : bool, optional
+        Show a progress bar (one step per notebook). Default None: only on a terminal or in a
+        notebook, never into a log file.
     keep_executed : bool
         Keep the executed notebooks in ``out/_executed/``. When a notebook fails, its executed
         copy is kept in a temporary folder that the error message names.
@@ -844,6 +851,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     from .io._base import check_tz
 
     tz = check_tz(tz, parameter="tz")
+    date_from, date_to = iso_day(date_from, parameter="date_from"), iso_day(date_to, parameter="date_to")
     data_path = Path(data).resolve()
     if not data_path.exists():
         raise InputFileError(f"{data}: no such file or folder; give the folder holding your exports.")
@@ -879,7 +887,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
         executed_dir = staging / "_executed"
         executed_dir.mkdir()
-        bar = tqdm(books, desc="rendering report", unit="notebook", disable=not progress)
+        bar = progress_bar(books, progress=progress, desc="rendering report", unit="notebook")
         for book in bar:
             bar.set_postfix_str(book.name)
             t0 = time.perf_counter()
@@ -892,6 +900,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
             name = f"{book.stem}.html"
             (staging / name).write_text(_finish_page(body, title, methods_html), encoding="utf-8")
             pages.append(Page(book.name, title, target.path / name, time.perf_counter() - t0))
+            logger.info("report: %s rendered in %.0f s", book.name, pages[-1].seconds)
         if not keep_executed:
             shutil.rmtree(executed_dir)
         _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)
