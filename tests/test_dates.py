@@ -71,3 +71,24 @@ def test_methods_states_the_period_in_one_spelling(sample_dataset):
     m = tk.report.methods(sample_dataset, tz="Europe/Berlin", date_from="01.03.2026", date_to="2026-03-31")
     period = m.loc[m["item"] == "Period", "detail"].iloc[0]
     assert period.startswith("2026-03-01 to 2026-03-31")
+
+
+def test_holidays_are_read_day_first_too():
+    import toolkit as tk
+
+    # a question on Monday 1 June 2026, 10:00 in Berlin, answered on Tuesday at 10:00
+    comments = pd.DataFrame({
+        "platform": "facebook", "account": "kaffee", "post_id": "p1", "comment_id": ["c1", "r1"],
+        "parent_id": [None, "c1"], "author": ["Anna", "kaffee"], "is_owner": [False, True],
+        "published_at": pd.to_datetime(["2026-06-01 08:00", "2026-06-02 08:00"], utc=True), "text": ["?", "!"]})
+
+    def business_minutes(holidays):
+        rt = tk.community.reply_times(comments, tz="Europe/Berlin", business_hours=("09:00", "17:00"),
+                                      holidays=holidays)
+        return float(rt["business_minutes_to_reply"].iloc[0])
+
+    assert business_minutes(None) == 8 * 60  # 10:00-17:00 Monday + 09:00-10:00 Tuesday
+    assert business_minutes(["01.06.2026"]) == business_minutes(["2026-06-01"]) == 60  # Monday off
+    assert business_minutes(["06.01.2026"]) == 8 * 60  # 6 January: not this week
+    with pytest.raises(ParameterError, match=r"holidays\[1\]='06/01/2026': a date with slashes is ambiguous"):
+        business_minutes(["2026-12-24", "06/01/2026"])

@@ -20,7 +20,7 @@ import re
 
 from .errors import ParameterError
 
-__all__ = ["parse_day", "iso_day", "ACCEPTED"]
+__all__ = ["parse_day", "parse_days", "iso_day", "ACCEPTED"]
 
 ACCEPTED = "'YYYY-MM-DD' (e.g. '2026-06-01') or 'dd.mm.yyyy', day first (e.g. '01.06.2026')"
 
@@ -56,6 +56,11 @@ def parse_day(value, *, parameter: str) -> _dt.date | None:
         return value.date()
     if isinstance(value, _dt.date):
         return value
+    if type(value).__name__ == "datetime64":  # numpy's day or time
+        import pandas as pd
+
+        stamp = pd.Timestamp(value)
+        return None if pd.isna(stamp) else stamp.date()
     if not isinstance(value, str):
         raise _refuse(parameter, value, f"expected a day as text, found {type(value).__name__}")
     text = value.strip()
@@ -80,3 +85,11 @@ def iso_day(value, *, parameter: str) -> str | None:
     """``parse_day`` written back as ``YYYY-MM-DD`` (None stays None): the one spelling passed on."""
     day = parse_day(value, parameter=parameter)
     return None if day is None else day.isoformat()
+
+
+def parse_days(values, *, parameter: str) -> list[_dt.date]:
+    """Every day of a list (``holidays=["24.12.2026", "2026-12-25"]``); errors name the item."""
+    if isinstance(values, (str, _dt.date)):
+        values = [values]
+    days = [parse_day(v, parameter=f"{parameter}[{k}]") for k, v in enumerate(values)]
+    return [d for d in days if d is not None]
