@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JUPYTER_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: all venv report test lab samples strip checks clean help
+.PHONY: all venv report test lab samples strip checks docs clean help
 
 help:
 	@echo "make report   render the notebooks on data/samples/ into reports/ (open reports/index.html)"
@@ -19,6 +19,7 @@ help:
 	@echo "make samples  regenerate data/samples/ from the seeded generator"
 	@echo "make strip    strip outputs from notebooks/ before committing"
 	@echo "make checks   refresh the notebooks' key-number outputs (after changing samples on purpose)"
+	@echo "make docs     regenerate the API index docs/api/ from the docstrings"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,9 @@ strip: $(STAMP)
 
 checks: $(STAMP)
 	$(BIN)/python scripts/refresh_notebook_checks.py
+
+docs: $(STAMP)
+	$(BIN)/python scripts/build_api_docs.py
 
 clean:
 	rm -rf reports .pytest_cache

@@ -416,6 +416,7 @@ class Labeller(_w.VBox):
 
     @property
     def labels(self) -> pd.DataFrame:
+        """The labels given so far: one row per labelled comment (columns row, text, label)."""
         return pd.DataFrame(self._rows, columns=["row", "text", "label"])
 
     def _answer(self, choice: str) -> None:
