@@ -301,7 +301,28 @@ def _out_path(path, where: str) -> Path:
     return path
 
 
-def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", encoding: str = "utf-8-sig") -> Path:
+def _zoned_times(table: pd.DataFrame, tz: str | None, where: str) -> pd.DataFrame:
+    """Zone-aware time columns as wall-clock times of ``tz``, each column named for its zone.
+
+    ``published_at`` becomes ``published_at (Europe/Berlin)``: spreadsheets cannot hold a zone,
+    so the name carries it. Without ``tz`` the table is returned as it is.
+    """
+    if tz is None:
+        return table
+    from .io._base import check_tz
+
+    tz = check_tz(tz, parameter="tz")
+    out = table.copy()
+    renames = {}
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_convert(tz).dt.tz_localize(None)
+            renames[col] = f"{col} ({tz})"
+    return out.rename(columns=renames)
+
+
+def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", encoding: str = "utf-8-sig",
+           tz: str | None = None) -> Path:
     """Write ``table`` to CSV with spreadsheet formulas neutralised (see :func:`neutralize`).
 
     Parameters
@@ -314,6 +335,10 @@ def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", enco
         Field separator (``";"`` for German Excel).
     encoding : str
         ``utf-8-sig`` (default) adds the byte-order mark Excel needs to show umlauts and emoji.
+    tz : str, optional
+        IANA zone of the readers: zone-aware times are written as wall-clock times of this zone
+        (``2026-03-01 10:00:00``) and their column is named for it (``published_at
+        (Europe/Berlin)``). Default: times are written as they are, with their UTC offset.
 
     Returns
     -------
@@ -321,15 +346,19 @@ def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", enco
         The file written.
     """
     path = _out_path(path, "to_csv")
-    neutralize(table).to_csv(path, index=False, sep=sep, encoding=encoding)
+    out = _zoned_times(table, tz, "to_csv")
+    neutralize(out).to_csv(path, index=False, sep=sep, encoding=encoding)
     return path
 
 
-def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data") -> Path:
+def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data",
+             tz: str | None = None) -> Path:
     """Write ``table`` to an ``.xlsx`` workbook with formulas neutralised (see :func:`neutralize`).
 
-    Text is stored as text (IDs keep all digits). Time-zone-aware timestamps, which Excel cannot
-    hold, are written as UTC wall-clock times; the column name gets the suffix ``_utc``.
+    Text is stored as text (IDs keep all digits). Excel cannot hold a time zone, so zone-aware
+    timestamps are written as wall-clock times: in the readers' zone ``tz`` when given, the
+    column named for it (``published_at`` becomes ``published_at (Europe/Berlin)``); otherwise
+    in UTC, the column name getting the suffix ``_utc``.
 
     Parameters
     ----------
@@ -339,16 +368,26 @@ def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = 
         Target ``.xlsx`` file; its folder must exist.
     sheet_name : str
         Name of the worksheet.
+    tz : str, optional
+        IANA zone of the people who read the workbook (``"Europe/Berlin"``).
 
     Returns
     -------
     pathlib.Path
         The file written.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, openpyxl, toolkit as tk
+    >>> t = pd.DataFrame({"post_id": ["1"], "published_at": pd.to_datetime(["2026-07-01 08:30"], utc=True)})
+    >>> path = tk.report.to_excel(t, tempfile.mkdtemp() + "/posts.xlsx", tz="Europe/Berlin")
+    >>> [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+    [['post_id', 'published_at (Europe/Berlin)'], ['1', datetime.datetime(2026, 7, 1, 10, 30)]]
     """
     path = _out_path(path, "to_excel")
     if path.suffix.lower() != ".xlsx":
         raise ParameterError(f"to_excel(path={str(path)!r}): expected a file name ending in .xlsx.")
-    out = neutralize(table)
+    out = neutralize(_zoned_times(table, tz, "to_excel"))
     renames = {}
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
