@@ -19,8 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("path", help="folder, file or zip with your exports")
     rep.add_argument("--out", default="reports", help="output folder (default: reports)")
     rep.add_argument("--tz", default="Europe/Berlin", help="IANA time zone of your audience (default: Europe/Berlin)")
-    rep.add_argument("--from", dest="date_from", metavar="DATE", help="first day to analyse (YYYY-MM-DD)")
-    rep.add_argument("--to", dest="date_to", metavar="DATE", help="last day to analyse (YYYY-MM-DD)")
+    rep.add_argument("--from", dest="date_from", metavar="DATE", help="first day to analyse (YYYY-MM-DD or dd.mm.yyyy)")
+    rep.add_argument("--to", dest="date_to", metavar="DATE", help="last day to analyse (YYYY-MM-DD or dd.mm.yyyy)")
     rep.add_argument("--show-code", action="store_true", help="include the code cells in the pages")
     rep.add_argument("--no-pseudonymize", dest="pseudonymize", action="store_false",
                      help="show commenter names (default: stable pseudonyms)")
@@ -41,11 +41,13 @@ def main(argv: list[str] | None = None) -> int:
         # installed (about 3 s); the report never validates IRIs, so this process skips it.
         sys.modules.setdefault("rfc3987_syntax", None)
         try:
+            from ._dates import iso_day
             from ._validate import check_tz
             from .report import render
 
             check_tz(args.tz, parameter="--tz")
-            pages = render(args.path, out=args.out, tz=args.tz, date_from=args.date_from, date_to=args.date_to,
+            date_from, date_to = iso_day(args.date_from, parameter="--from"), iso_day(args.date_to, parameter="--to")
+            pages = render(args.path, out=args.out, tz=args.tz, date_from=date_from, date_to=date_to,
                            show_code=args.show_code, pseudonymize=args.pseudonymize, salt=args.salt,
                            only=args.only, timeout=args.timeout, keep_executed=args.keep_executed)
         except ToolkitError as exc:

@@ -23,6 +23,7 @@ import pandas as pd
 from ._compat import renamed
 from ._time import freq_code, period_start
 from ._validate import check_choice, did_you_mean, need_tz
+from ._progress import wanted
 from .errors import ParameterError
 from .schema import METRICS, require_columns
 from ._stats import bh_adjust
@@ -506,7 +507,7 @@ def _features(p: pd.DataFrame) -> pd.DataFrame:
 def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window: str = "56D",
                     min_posts: int = 5, min_hashtag_uses: int = 8, n_boot: int = 1000,
                     level: float = 0.95, alpha: float = 0.05, seed: int = 0,
-                    progress: bool = True) -> pd.DataFrame:
+                    progress: bool | None = None) -> pd.DataFrame:
     """How much better posts with a feature did than the same account's other posts.
 
     Each post's metric is compared with the account's own rolling baseline (the centred rolling
@@ -541,8 +542,8 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window
         False-discovery rate for ``flagged``.
     seed : int
         Seed of the bootstrap.
-    progress : bool
-        Show a progress bar.
+    progress : bool, optional
+        Show a progress bar. Default None: only on a terminal or in a notebook.
 
     Returns
     -------
@@ -583,7 +584,7 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window
     rng = np.random.default_rng(seed)
     rows = []
     it = tests
-    if progress and tests:
+    if tests and wanted(progress):
         from tqdm.auto import tqdm  # noqa: PLC0415
         it = tqdm(tests, desc="content effects", leave=False)
     resid = q["_resid"]

@@ -40,6 +40,9 @@ from pathlib import Path
 import pandas as pd
 
 from ._chapters import Nav, html_links as _html_links, nav, prepare
+from ._dates import iso_day
+from ._progress import bar as progress_bar
+from ._progress import logger
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
@@ -301,7 +304,28 @@ def _out_path(path, where: str) -> Path:
     return path
 
 
-def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", encoding: str = "utf-8-sig") -> Path:
+def _zoned_times(table: pd.DataFrame, tz: str | None, where: str) -> pd.DataFrame:
+    """Zone-aware time columns as wall-clock times of ``tz``, each column named for its zone.
+
+    ``published_at`` becomes ``published_at (Europe/Berlin)``: spreadsheets cannot hold a zone,
+    so the name carries it. Without ``tz`` the table is returned as it is.
+    """
+    if tz is None:
+        return table
+    from .io._base import check_tz
+
+    tz = check_tz(tz, parameter="tz")
+    out = table.copy()
+    renames = {}
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_convert(tz).dt.tz_localize(None)
+            renames[col] = f"{col} ({tz})"
+    return out.rename(columns=renames)
+
+
+def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", encoding: str = "utf-8-sig",
+           tz: str | None = None) -> Path:
     """Write ``table`` to CSV with spreadsheet formulas neutralised (see :func:`neutralize`).
 
     Parameters
@@ -314,6 +338,10 @@ def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", enco
         Field separator (``";"`` for German Excel).
     encoding : str
         ``utf-8-sig`` (default) adds the byte-order mark Excel needs to show umlauts and emoji.
+    tz : str, optional
+        IANA zone of the readers: zone-aware times are written as wall-clock times of this zone
+        (``2026-03-01 10:00:00``) and their column is named for it (``published_at
+        (Europe/Berlin)``). Default: times are written as they are, with their UTC offset.
 
     Returns
     -------
@@ -321,15 +349,19 @@ def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", enco
         The file written.
     """
     path = _out_path(path, "to_csv")
-    neutralize(table).to_csv(path, index=False, sep=sep, encoding=encoding)
+    out = _zoned_times(table, tz, "to_csv")
+    neutralize(out).to_csv(path, index=False, sep=sep, encoding=encoding)
     return path
 
 
-def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data") -> Path:
+def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data",
+             tz: str | None = None) -> Path:
     """Write ``table`` to an ``.xlsx`` workbook with formulas neutralised (see :func:`neutralize`).
 
-    Text is stored as text (IDs keep all digits). Time-zone-aware timestamps, which Excel cannot
-    hold, are written as UTC wall-clock times; the column name gets the suffix ``_utc``.
+    Text is stored as text (IDs keep all digits). Excel cannot hold a time zone, so zone-aware
+    timestamps are written as wall-clock times: in the readers' zone ``tz`` when given, the
+    column named for it (``published_at`` becomes ``published_at (Europe/Berlin)``); otherwise
+    in UTC, the column name getting the suffix ``_utc``.
 
     Parameters
     ----------
@@ -339,16 +371,26 @@ def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = 
         Target ``.xlsx`` file; its folder must exist.
     sheet_name : str
         Name of the worksheet.
+    tz : str, optional
+        IANA zone of the people who read the workbook (``"Europe/Berlin"``).
 
     Returns
     -------
     pathlib.Path
         The file written.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, openpyxl, toolkit as tk
+    >>> t = pd.DataFrame({"post_id": ["1"], "published_at": pd.to_datetime(["2026-07-01 08:30"], utc=True)})
+    >>> path = tk.report.to_excel(t, tempfile.mkdtemp() + "/posts.xlsx", tz="Europe/Berlin")
+    >>> [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+    [['post_id', 'published_at (Europe/Berlin)'], ['1', datetime.datetime(2026, 7, 1, 10, 30)]]
     """
     path = _out_path(path, "to_excel")
     if path.suffix.lower() != ".xlsx":
         raise ParameterError(f"to_excel(path={str(path)!r}): expected a file name ending in .xlsx.")
-    out = neutralize(table)
+    out = neutralize(_zoned_times(table, tz, "to_excel"))
     renames = {}
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
@@ -434,7 +476,8 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
     tz : str
         The time zone the report uses.
     date_from, date_to : str, optional
-        The analysed period (local days in ``tz``, both included); None = all data.
+        The analysed period (local days in ``tz``, both included; ``YYYY-MM-DD`` or ``dd.mm.yyyy``);
+        None = all data.
     platforms : list of str, optional
         The platforms analysed; None = all.
     pseudonymize : bool
@@ -450,6 +493,7 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
     from ._validate import check_tz
 
     tz = check_tz(tz)
+    date_from, date_to = iso_day(date_from, parameter="date_from"), iso_day(date_to, parameter="date_to")
     chosen = select(dataset, date_from=date_from, date_to=date_to, platforms=platforms, tz=tz)
     rows: list[tuple[str, str, str]] = []
     cov = coverage(chosen, tz=tz)
@@ -781,7 +825,7 @@ def _no_interrupts(*, deliver: bool = True):
 def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: str = "Europe/Berlin",
            date_from: str | None = None, date_to: str | None = None, show_code: bool = False,
            pseudonymize: bool = True, salt: str | None = None, notebook_dir: str | os.PathLike | None = None,
-           only: list[str] | None = None, timeout: int = 600, progress: bool = True,
+           only: list[str] | None = None, timeout: int = 600, progress: bool | None = None,
            keep_executed: bool = False) -> list[Page]:
     """Execute every curated notebook on ``data`` and write HTML pages plus ``index.html`` to ``out``.
 
@@ -799,7 +843,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     tz : str
         IANA zone for clock times (``tz`` parameter).
     date_from, date_to : str, optional
-        ISO dates limiting the analysed period (``date_from``/``date_to`` parameters).
+        Days limiting the analysed period, ``YYYY-MM-DD`` or ``dd.mm.yyyy`` (day first); passed on
+        to the notebooks' ``date_from``/``date_to`` parameters as ``YYYY-MM-DD``.
     show_code : bool
         Include code cells in the HTML (hidden by default).
     pseudonymize : bool
@@ -811,8 +856,9 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         Render only notebooks whose file name contains one of these strings.
     timeout : int
         Seconds each cell may run before the report fails.
-    progress : bool
-        Show a progress bar (one step per notebook).
+    progress : bool, optional
+        Show a progress bar (one step per notebook). Default None: only on a terminal or in a
+        notebook, never into a log file.
     keep_executed : bool
         Keep the executed notebooks in ``out/_executed/``. When a notebook fails, its executed
         copy is kept in a temporary folder that the error message names.
@@ -840,13 +886,13 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
-    from tqdm.auto import tqdm
 
     from .inventory import select
     from .io import load
     from ._validate import check_tz
 
     tz = check_tz(tz, parameter="tz")
+    date_from, date_to = iso_day(date_from, parameter="date_from"), iso_day(date_to, parameter="date_to")
     data_path = Path(data).resolve()
     if not data_path.exists():
         raise InputFileError(f"{data}: no such file or folder; give the folder holding your exports.")
@@ -882,7 +928,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
         executed_dir = staging / "_executed"
         executed_dir.mkdir()
-        bar = tqdm(books, desc="rendering report", unit="notebook", disable=not progress)
+        bar = progress_bar(books, progress=progress, desc="rendering report", unit="notebook")
         for book in bar:
             bar.set_postfix_str(book.name)
             t0 = time.perf_counter()
@@ -895,6 +941,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
             name = f"{book.stem}.html"
             (staging / name).write_text(_finish_page(body, title, methods_html), encoding="utf-8")
             pages.append(Page(book.name, title, target.path / name, time.perf_counter() - t0))
+            logger.info("report: %s rendered in %.0f s", book.name, pages[-1].seconds)
         if not keep_executed:
             shutil.rmtree(executed_dir)
         _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)

@@ -40,6 +40,7 @@ import pandas as pd
 from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
+from ._progress import wanted
 from .errors import ParameterError, SchemaError
 from ._compat import renamed
 from ._time import WEEKDAY_ABBR, WEEKDAY_NAMES as _WEEKDAY_NAMES
@@ -79,7 +80,7 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
                slot_hours: int | None = None, target_posts: int = 8, min_posts: int = 8,
                min_age_days: float = 3, as_of=None, baseline_days: int = 30,
                shrinkage: float | None = None, alpha: float = 0.05, n_boot: int = 1000,
-               random_state: int | None = 0, progress: bool = True) -> pd.DataFrame:
+               random_state: int | None = 0, progress: bool | None = None) -> pd.DataFrame:
     """Rank posting slots by how much better posts in them did than the account's usual.
 
     Each post is compared with its own account: its performance is
@@ -176,8 +177,8 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         Bootstrap resamples.
     random_state : int, optional
         Seed of the bootstrap.
-    progress : bool, default True
-        Show a progress bar over accounts.
+    progress : bool, optional
+        Show a progress bar over accounts. Default None: only on a terminal or in a notebook.
 
     Returns
     -------
@@ -276,7 +277,7 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     rng = np.random.default_rng(random_state)
     parts = []
     groups = list(df.groupby(["platform", "account"], sort=True))
-    for (platform, account), g in tqdm(groups, desc="best_times", disable=not progress,
+    for (platform, account), g in tqdm(groups, desc="best_times", disable=not wanted(progress),
                                        leave=False):
         part = _account_slots(g, adjust_for=adjust_for, slot_hours=slot_hours,
                               target_posts=target_posts, min_posts=min_posts,

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import _PLATFORM_RE, TABLES
 from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
@@ -169,8 +170,8 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         Day/month order of chat exports whose dates cannot tell (every day <= 12); by default the
         order is inferred from the whole file and asked for only when it cannot be.
     progress : bool, optional
-        Show a progress bar over files (default: only when loading takes more than 2 s;
-        ``False`` never shows it).
+        Show a progress bar over files. Default None: only on a terminal or in a notebook, and
+        only when loading takes more than 2 s; ``False`` never shows it, ``True`` always.
 
     Returns
     -------
@@ -227,7 +228,7 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     parts: list[tuple[str, Parsed]] = []
     skipped: list[_Unreadable] = []
     # By default the bar appears only when loading takes longer than two seconds.
-    bar = tqdm(entries, desc="loading exports", unit="file", disable=progress is False,
+    bar = tqdm(entries, desc="loading exports", unit="file", disable=not wanted(progress),
                delay=0 if progress else 2)
     for file, shown in bar:
         for item in _sources(file, shown):
@@ -250,7 +251,10 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         warnings.warn(f"load(): {len(bad)} of {total} file(s) could not be read and were skipped: {names}. "
                       f"Everything else was loaded; Dataset.unreadable says why and what to do (or pass "
                       f"strict=True to stop at the first such file).", stacklevel=2)
-    return _assemble(parts, skipped, ctx)
+    dataset = _assemble(parts, skipped, ctx)
+    logger.info("load: %d file(s) read, %d skipped; %d posts, %d comments, %d daily rows", len(parts),
+                len(skipped), len(dataset.posts), len(dataset.comments), len(dataset.daily))
+    return dataset
 
 
 def read(source: Source, *, tz: str | None = None, errors: str = "raise") -> Parsed:
