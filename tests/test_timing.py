@@ -188,19 +188,25 @@ def test_rate_per_reach_by_hand():
     assert "/ reach" in res["formula"].iloc[0]
 
 
-def test_interactions_use_the_components_an_account_reports():
-    # x reports no saves at all: interactions = likes + comments + shares, nobody excluded.
-    # One post without likes is excluded and counted.
-    rows = [{"local": f"2024-01-0{d} 10:00", "likes": 9, "comments": 0, "shares": 0}
-            for d in range(1, 8)]
-    rows.append({"local": "2024-01-02 12:00", "comments": 1, "shares": 0})
+def test_interactions_are_the_toolkits_one_definition_clicks_included():
+    # x reports no saves: interactions = likes + comments + shares + clicks as reported on each
+    # post (the same numerator as tk.performance.add_engagement). A post without any counter
+    # is excluded and counted; a post reporting only comments counts its comments.
+    rows = [{"local": f"2024-01-0{d} 10:00", "likes": 9, "comments": 0, "shares": 0,
+             "clicks": 1} for d in range(1, 8)]
+    rows.append({"local": "2024-01-02 12:00"})
+    rows.append({"local": "2024-01-03 12:00", "comments": 10})
     posts = make_posts(rows, platform="x")
     with pytest.warns(UserWarning, match="1 post"):
         res = timing.best_times(posts, tz=TZ, slot_hours=24, adjust_for=(), min_age_days=0,
                                 progress=False)
     assert res.attrs["excluded"] == {"date_only": 0, "missing_metric": 1, "too_young": 0}
-    assert res["n_posts"].sum() == 7
+    assert res["n_posts"].sum() == 8
+    assert "clicks" in res["formula"].iloc[0]
+    # all posts have 10 interactions, so nothing differs from the usual post
     assert res.loc[res["n_posts"] > 0, "lift_raw"].tolist() == pytest.approx([1.0] * 7)
+    same = tk.performance.add_engagement(posts)["interactions"]
+    assert same.tolist()[:7] == [10] * 7 and same.tolist()[-1] == 10
 
 
 def test_exclusions_are_counted_in_attrs_column_and_warning():
