@@ -492,7 +492,26 @@ def _design(feats: pd.DataFrame, rows: np.ndarray, min_posts: int, min_hashtag_u
 
 
 def _account_effects(grp: pd.DataFrame, groups, *, level, n_boot, rng) -> list[tuple]:
-    """Rows (feature, value, reference, n_posts, lift, ci_low, ci_high, p) of one account."""
+    """Rows (feature, value, reference, n_posts, lift, ci_low, ci_high, p) of one account.
+
+    Two joint fits: every feature together gives the rows of all features but single hashtags;
+    the rows of single hashtags come from the same fit without the number-of-hashtags band
+    (the band is a re-description of which tags a post carries, and with it in the model no
+    single tag could be told apart from it). Each row so comes from a model that holds every
+    other feature of the post equal.
+    """
+    rows = []
+    full = [g for g in groups]
+    tags = [g for g in groups if g[0] != "hashtags"]
+    rows += _fit_rows(grp, full, level=level, n_boot=n_boot, rng=rng,
+                      only=lambda feat: feat != "hashtag")
+    if any(g[1] == "hashtag" for g in groups):
+        rows += _fit_rows(grp, tags, level=level, n_boot=n_boot, rng=rng,
+                          only=lambda feat: feat == "hashtag")
+    return rows
+
+
+def _fit_rows(grp: pd.DataFrame, groups, *, level, n_boot, rng, only) -> list[tuple]:
     n = len(grp)
     flat = [(gi, v, x) for gi, g in enumerate(groups) for v, x in g[4]]
     X = np.column_stack([np.ones(n)] + [x for _, _, x in flat])
@@ -504,6 +523,8 @@ def _account_effects(grp: pd.DataFrame, groups, *, level, n_boot, rng) -> list[t
     col = {j: i for i, j in enumerate(keep)}                 # design column -> fitted column
     rows = []
     for gi, (feat, kind, ref, n_ref, _) in enumerate(groups):
+        if not only(feat):
+            continue
         members = [(j, v, x) for j, (g2, v, x) in enumerate(flat, start=1) if g2 == gi and j in col]
         if not members:
             continue
