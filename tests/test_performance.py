@@ -43,6 +43,9 @@ def test_formulas_lists_every_formula_with_source():
             "weighted_followers"} == set(f["name"])
     assert f.set_index("name").loc["weighted_followers", "source"] == "Fanpage Karma weighted engagement"
     assert f.notna().all().all()
+    # the one definition of interactions is stated, clicks included
+    auto = f.set_index("name").loc["auto", "numerator"]
+    assert auto.startswith("interactions (likes + comments + shares + saves + clicks")
 
 
 def test_add_engagement_auto_picks_denominator_per_platform_and_never_divides_by_zero():
@@ -311,6 +314,26 @@ def test_channel_fit_groups_the_same_link_and_compares_with_each_channel_baselin
     assert fit.loc["facebook", "lift"] == pytest.approx(1.0)
     assert fit.loc["x", "baseline"] == pytest.approx(100.0)
     assert (fit["matched_by"] == "link").all()
+    # no denominator reported: raw interactions, said in the formula column
+    assert fit["per"].isna().all() and fit["formula"].str.startswith("interactions = ").all()
+    assert (fit["n_posts"] == 1).all()
+
+
+def test_channel_fit_per_reach_compares_rates_and_old_window_warns():
+    p = _fit_posts().assign(reach=1000)
+    p.loc[p["post_id"] == "x-cross", "reach"] = 500            # x: the message reached half
+    with pytest.warns(UserWarning, match="evergreen"):
+        fit = perf.channel_fit(p, match="link").set_index("platform")
+    assert (fit["per"] == "reach").all() and fit["formula"].str.contains("/ reach").all()
+    # per reach: x's message, (1 + 50) per 500 reached, against x's usual post, (1 + 100) per
+    # 1000 reached
+    assert fit.loc["x", "lift"] == pytest.approx((51 / 500) / (101 / 1000), rel=1e-6)
+    # the baseline is what the usual post would have got at this post's reach
+    assert fit.loc["x", "baseline"] == pytest.approx(101 / 1000 * 500 - 1, rel=1e-6)
+    with pytest.warns(DeprecationWarning, match="baseline_days"):
+        with pytest.warns(UserWarning, match="evergreen"):
+            old = perf.channel_fit(p, match="link", window="56D")
+    assert old["lift"].tolist() == perf.channel_fit(p, match="link", baseline_days=28)["lift"].tolist()
 
 
 def test_channel_fit_text_match_and_summary():

@@ -52,21 +52,25 @@ class _Formula:
     source: str
 
 
+#: The one definition of interactions, stated in every formula that uses it.
+_INTERACTIONS_TEXT = ("interactions (" + " + ".join(_effects.INTERACTIONS)
+                      + ", each where the export reports it)")
+
 _FORMULAS = (
-    _Formula("auto", "interactions", "reach, else impressions, else views (chosen per platform)",
+    _Formula("auto", _INTERACTIONS_TEXT, "reach, else impressions, else views (chosen per platform)",
              "every platform that reports at least one of reach, impressions or views",
              "Per platform the first denominator reported on at least one post: reach, else "
              "impressions, else views. Rows without that denominator (or with 0) get <NA>.",
              "toolkit (Metricool-like choice, made explicit per platform)"),
-    _Formula("reach", "interactions", "reach",
+    _Formula("reach", _INTERACTIONS_TEXT, "reach",
              "facebook, instagram, tiktok, youtube exports with reach",
              "interactions / reach: share of people reached who interacted.",
              "Metricool; Sprout 'Engagement %' (Facebook)"),
-    _Formula("impressions", "interactions", "impressions",
+    _Formula("impressions", _INTERACTIONS_TEXT, "impressions",
              "x, linkedin, facebook (Insights), any export with impressions",
              "interactions / impressions: interactions per impression.",
              "Buffer; Sprout (per impression); Orlo"),
-    _Formula("views", "interactions", "views",
+    _Formula("views", _INTERACTIONS_TEXT, "views",
              "tiktok, youtube, instagram (views replaced impressions)",
              "interactions / views: interactions per view.",
              "Metricool (Instagram views); TikTok/YouTube studio"),
@@ -75,7 +79,7 @@ _FORMULAS = (
              "the platform's own 'engagements' count / impressions; includes clicks the other "
              "formulas do not see (profile, hashtag, detail expands).",
              "X native; LinkedIn native"),
-    _Formula("followers", "interactions", "followers on the publish day (daily table)",
+    _Formula("followers", _INTERACTIONS_TEXT, "followers on the publish day (daily table)",
              "any platform with a daily 'followers' series (pass daily=...)",
              "interactions / followers on or before the publish day. Inflated for accounts whose "
              "posts reach non-followers; comparable across public data only.",
@@ -103,7 +107,9 @@ def formulas() -> pd.DataFrame:
     pandas.DataFrame
         One row per formula. Columns: name, numerator, denominator, applies_to, description, source.
         ``interactions`` = likes + comments + shares + saves + clicks, each counted only where the
-        export reports it (<NA> when none of them is reported).
+        export reports it (<NA> when none of them is reported). This is the toolkit's one
+        definition: the engagement rate, ``tk.timing.best_times``, ``content_effects`` and
+        ``channel_fit`` all use it. Clicks are in, as in the platforms' own engagement figures.
 
     Examples
     --------
