@@ -1,6 +1,7 @@
 """Does best_times / content_effects find what is planted and claim nothing else?
 
-Run: ``nice .venv/bin/python bench/effects.py [SEEDS] [NULLS]`` (default 8 planted accounts,
+Run: ``nice .venv/bin/python bench/effects.py [SEEDS] [NULLS] [--per-reach] [--samples]
+[--no-time]`` (default 8 planted accounts,
 seeds 0..7 = 12 planted time windows, and 20 effect-free accounts, seeds 100..119). Data:
 :mod:`toolkit._synth` (40 weeks, ~560 posts, reach x2, a weekly video series, 2 % viral posts,
 DST, x1.35 in 2-hour windows with about one post a week; a planted hashtag whose posts are
@@ -12,6 +13,8 @@ longer, carousels doing better). Prints, for the default calls:
 * content_effects: recall = planted (feature, value) rows flagged / planted rows; false
   share = flagged rows of an unplanted feature (anything but media_type and the planted
   hashtag) / flagged rows; null share = effect-free accounts with any flagged row;
+* with ``--samples``: the rows content_effects flags on data/samples, and in how many of 20
+  seeds it flags anything when texts and media types are shuffled within each platform;
 * seconds for ~100k posts (180 accounts) per function.
 Nothing is written.
 """
@@ -78,6 +81,29 @@ def content_scores(seeds, nulls, **kw):
             "null": f"{null_any}/{len(nulls)}"}
 
 
+def samples_scores(n_shuffles: int = 20):
+    """content_effects on data/samples: rows flagged, and how many of ``n_shuffles`` seeds of
+    texts and media types shuffled within each platform flag anything."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "data" / "samples"
+    ds = _quiet(tk.load, root, tz="Europe/Berlin", progress=False)
+    res = _quiet(tk.performance.content_effects, ds.posts, progress=False)
+    flagged = res[res["flagged"]]
+    rows = [f"{r.platform} {r.feature}={r.value} (n={r.n_posts}, lift {r.lift:.2f})"
+            for r in flagged.itertuples()]
+    import numpy as np
+    any_flag = 0
+    for seed in range(n_shuffles):
+        rng = np.random.default_rng(seed)
+        p = ds.posts.copy()
+        for _, idx in p.groupby("platform").groups.items():
+            p.loc[idx, "text"] = rng.permutation(p.loc[idx, "text"].to_numpy())
+            p.loc[idx, "media_type"] = rng.permutation(p.loc[idx, "media_type"].to_numpy())
+        r = _quiet(tk.performance.content_effects, p, progress=False, n_boot=300)
+        any_flag += bool(r["flagged"].any())
+    return {"flagged": rows, "shuffled seeds with any flag": f"{any_flag}/{n_shuffles}"}
+
+
 def timing_100k():
     parts = [_synth.account(1000 + i, account_name=f"a{i}")[0] for i in range(180)]
     posts = pd.concat(parts, ignore_index=True)
@@ -99,6 +125,8 @@ def main(argv):
     if "--per-reach" in argv:
         w(f"best_times per='reach': {best_times_scores(seeds, nulls, per='reach')}\n")
     w(f"content_effects default: {content_scores(seeds, nulls)}\n")
+    if "--samples" in argv:
+        w(f"content_effects on data/samples: {samples_scores()}\n")
     if "--no-time" not in argv:
         w(f"time for ~100k posts (s): {timing_100k()}\n")
 

@@ -274,7 +274,7 @@ def robust_fit(r: np.ndarray, X: np.ndarray, *, level: float = 0.95, n_boot: int
         step = max(1, 4_000_000 // max(n, 1))
         for b0 in range(0, n_boot, step):
             b1 = min(n_boot, b0 + step)
-            v = np.where(rng.random((n, b1 - b0)) < 0.5, -1.0, 1.0)
+            v = 2.0 * rng.integers(0, 2, (n, b1 - b0), dtype=np.int8) - 1.0
             draws[b0:b1] = (infl @ (e_adj[:, None] * v)).T
         qlo, qhi = np.quantile(draws, [0.5 - level / 2, 0.5 + level / 2], axis=0)
         low, high = np.fmin(low, beta + qlo), np.fmax(high, beta + qhi)
@@ -287,17 +287,21 @@ def robust_fit(r: np.ndarray, X: np.ndarray, *, level: float = 0.95, n_boot: int
 
 def independent_columns(X: np.ndarray, tol: float = 0.01) -> list[int]:
     """Indices of columns kept in order: a column is dropped when the columns before it
-    explain all but ``tol`` of its variance (it cannot be told apart from them)."""
+    explain all but ``tol`` of its variance around its mean (it cannot be told apart from
+    them). Works on the Gram matrix, so the cost does not grow with the number of posts."""
+    G = X.T @ X
+    n = X.shape[0]
+    sums = X.sum(axis=0)
     keep: list[int] = []
     for j in range(X.shape[1]):
-        x = X[:, j]
-        ss = float(((x - x.mean()) ** 2).sum()) if j else float((x ** 2).sum())
-        if ss <= 0:
+        ss = G[j, j] - (sums[j] ** 2 / n if keep else 0.0)
+        if ss <= 1e-12:
             continue
         if keep:
-            B = X[:, keep]
-            res = x - B @ np.linalg.lstsq(B, x, rcond=None)[0]
-            if float((res ** 2).sum()) < tol * ss:
+            K = np.array(keep)
+            b = np.linalg.lstsq(G[np.ix_(K, K)], G[K, j], rcond=None)[0]
+            res = G[j, j] - G[K, j] @ b
+            if res < tol * ss:
                 continue
         keep.append(j)
     return keep

@@ -464,11 +464,13 @@ def _design(feats: pd.DataFrame, rows: np.ndarray, min_posts: int, min_hashtag_u
     """
     n = len(rows)
     groups, tag_cols = [], []
-    f = feats[feats["_row"].isin(rows)]
     pos_all = pd.Series(np.arange(n), index=rows)
+    f = feats[feats["_row"].isin(rows)]
+    f = f.assign(_pos=pos_all.reindex(f["_row"].to_numpy()).to_numpy())
     order = {k: i for i, k in enumerate(("media_type", "text_length", "hashtags") + _BINARY)}
     for feat, fg in sorted(f.groupby("feature", sort=True), key=lambda t: order.get(t[0], 99)):
-        counts = fg.groupby("value")["_row"].nunique().sort_index()
+        where = {v: np.unique(g.to_numpy()) for v, g in fg.groupby("value", sort=True)["_pos"]}
+        counts = pd.Series({v: len(ix) for v, ix in where.items()}).sort_index()
         if feat == "hashtag":
             kind, ref = "hashtag", "not used"
             levels = [v for v, c in counts.sort_values(kind="stable").items()
@@ -482,9 +484,8 @@ def _design(feats: pd.DataFrame, rows: np.ndarray, min_posts: int, min_hashtag_u
             levels = [v for v in counts.index if v != ref]
         cols = []
         for v in levels:
-            ix = pos_all.loc[fg.loc[fg["value"] == v, "_row"].to_numpy()].to_numpy()
             x = np.zeros(n)
-            x[ix] = 1.0
+            x[where[v]] = 1.0
             k = int(x.sum())
             if k >= min_posts and n - k >= min_posts:
                 cols.append((str(v), x))
@@ -661,7 +662,10 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: s
         what = metric if per is None else f"{metric} or its denominator"
         warnings.warn(f"content_effects: ignored {dropped} posts without {what} or publish time.",
                       stacklevel=2)
+    q = q.reset_index(drop=True)              # row labels must be unique (a concatenated input)
     feats = _features(q)
+    acct = pd.Series(q.groupby(["platform", "account"], sort=True).ngroup().to_numpy())
+    feats_of = dict(tuple(feats.groupby(acct.to_numpy()[feats["_row"].to_numpy()], sort=False)))
     rng = np.random.default_rng(seed)
     groups = list(q.groupby(["platform", "account"], sort=True))
     it = groups
@@ -670,7 +674,8 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: s
         it = tqdm(groups, desc="content effects", leave=False)
     rows = []
     for (plat, acc), grp in it:
-        groups = _design(feats, grp.index.to_numpy(), min_posts, min_hashtag_uses)
+        mine = feats_of.get(int(acct.iloc[grp.index[0]]), feats.iloc[:0])
+        groups = _design(mine, grp.index.to_numpy(), min_posts, min_hashtag_uses)
         n = len(grp)
         per_name = grp["_per"].dropna().iloc[0] if grp["_per"].notna().any() else pd.NA
         formula = _effects.describe(metric, per_name, baseline_days)
