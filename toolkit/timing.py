@@ -80,12 +80,17 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
                progress: bool = True, **deprecated) -> pd.DataFrame:
     """Rank posting slots by how much better posts in them did than the account's usual.
 
-    Each post is compared with its own account: its performance is
-    ``y = log(1 + metric)`` (or ``log(1 + metric) - log(denominator)`` with ``per=``), minus the
+    The method is the toolkit's one effects engine (``toolkit._effects``, shared with
+    :func:`toolkit.performance.content_effects`). Each post is compared with its own account:
+    its performance is ``y = log(1 + interactions) - log(denominator)``, the denominator being
+    the engagement rate's (``per="auto"``: reach, else impressions, else views, per platform;
+    raw ``log(1 + interactions)`` where none is reported or with ``per=None``), minus the
     median ``y`` of the same account's posts published within +/- ``baseline_days`` days
-    (a local baseline, so growth or a quiet month does not favour the slots used at that time).
-    Residuals are winsorised per account at median +/- 3 robust SDs (1.4826 x MAD), so one
-    viral post cannot carry a slot. The effects of the columns in ``adjust_for`` (by default
+    (the account's usual post: growth or a quiet month does not favour the slots used at that
+    time). Residuals are winsorised per account at median +/- 3 robust SDs (1.4826 x MAD), so
+    one viral post cannot carry a slot. With a denominator, the same is done for the
+    denominator itself (``reach_*`` columns), so a slot whose posts reach more people is
+    found too. The effects of the columns in ``adjust_for`` (by default
     the media type: a slot full of reels must not look good because reels do) are removed by
     backfitting them jointly with the slot effects, then residuals are centred on the
     account's mean.
@@ -107,11 +112,18 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
       with them;
     * ``p_value``: one-sided moderated t-test of ``m > 0`` (slot variance pooled with the
       account's within-slot variance, 4 prior degrees of freedom);
-    * ``recommended``: ``ci_low > 1`` and ``n >= min_posts`` and the slot passes the
-      Benjamini-Hochberg false-discovery-rate procedure at ``alpha`` among the slots of its
-      account that have at least ``min_posts`` posts (the others can never be recommended,
-      so they are not tested). On data without a time effect this recommends any slot at all
-      in at most about ``alpha`` of the accounts.
+    * ``reach_lift``, ``reach_ci_low``, ``reach_ci_high``: the same for the denominator
+      (reach, impressions or views) of the slot's posts; ``reach_p_value`` two-sided;
+      ``reach_differs``: the slot's reach clearly differs (interval excludes 1 and the test
+      passes the false-discovery-rate procedure below);
+    * ``recommended``: ``n >= min_posts`` and either the rate (``ci_low > 1``) or the reach
+      (``reach_differs``, ``reach_ci_low > 1`` and ``lift_raw * reach lift > 1``: more
+      interactions per post) passes the weighted Benjamini-Hochberg procedure at ``alpha``
+      over the account's slots with at least ``min_posts`` posts (the others can never be
+      recommended, so they are not tested). Weights are proportional to the slot's posts
+      (fixed before any outcome is seen; well-filled slots get more of the error budget);
+      the rate tests get 9/10 of the budget, the reach tests 1/10. On data without a time
+      effect this recommends any slot at all in at most about ``alpha`` of the accounts.
 
     Slots follow the account's posting routine unless ``slot_hours`` fixes a grid. The blocks
     are chosen from the publish times alone, never from the outcomes (so the choice cannot
@@ -125,7 +137,8 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
        of the hourly post counts, ``sum n_b * log(n_b / width_b)``, with no block that holds
        posts wider than ``H``; ``K`` maximises the Bayesian information criterion
        ``loglik - K * log(n_day) / 2`` among the cuts whose median post still sits in a block
-       of at least ``target_posts`` posts.
+       of at least ``target_posts`` posts (on a thin weekday where no cut qualifies: among
+       all cuts, so a window of one post a week is not merged into a whole-day block).
 
     A routine such as "Saturdays 17:00-20:00" so becomes one slot instead of being cut in two
     by a fixed grid (16-20 / 20-24), and a weekday with few posts gets wide blocks while a
@@ -145,11 +158,12 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     tz : str
         IANA time zone of the clock times, e.g. ``"Europe/Berlin"``.
     metric : str or sequence of str, default "interactions"
-        ``"interactions"`` = likes + comments + shares + saves, using per account only the
-        components it reports for at least half of its posts (X reports no saves, say); any
+        ``"interactions"`` = likes + comments + shares + saves + clicks, each where the export
+        reports it (the toolkit's one definition, as in ``tk.performance.formulas()``); any
         posts column (``"engagements"``, ``"likes"``); or a list of columns to sum.
-    per : {"reach", "impressions", "views", None}, default None
-        If given, performance is the rate ``metric / per`` (compared as a ratio).
+    per : {"auto", "reach", "impressions", "views", None}, default "auto"
+        Denominator of the performance: "auto" = the engagement rate's choice per platform;
+        None = raw counts.
     adjust_for : sequence of str, default ("media_type",)
         Posts columns whose effect is removed before slots are compared; ``()`` for none.
     slot_hours : int, optional
@@ -164,16 +178,16 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         Posts younger than this at ``as_of`` are left out.
     as_of : timestamp-like, optional
         End of the export; default is the latest ``published_at`` in ``posts``.
-    baseline_days : int, default 30
-        Half-width of the local baseline window.
+    baseline_days : int, default 28
+        Half-width in days of the window that defines the account's usual post.
     shrinkage : float, optional
         Fixed shrinkage constant ``k``; default estimates it per account.
     alpha : float, default 0.05
         False discovery rate of the recommendation.
     n_boot : int, default 1000
         Bootstrap resamples.
-    random_state : int, optional
-        Seed of the bootstrap.
+    seed : int, optional
+        Seed of the bootstrap (``random_state=`` still works, with a DeprecationWarning).
     progress : bool, default True
         Show a progress bar over accounts.
 
@@ -185,8 +199,10 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         weekday (0 = Monday), weekday_name, hour (block start, local clock), hour_end (block
         end, exclusive), slot_hours (= hour_end - hour; may differ between rows), slot (label
         such as ``"Wed 18-21"``), n_posts, lift_raw,
-        lift, ci_low, ci_high, p_value, recommended, n_account_posts (posts of the account
-        used), n_excluded_young (per platform), metric, formula, tz.
+        lift, ci_low, ci_high, p_value, recommended, reach_lift, reach_ci_low, reach_ci_high,
+        reach_p_value, reach_differs (NaN / False without a denominator), n_account_posts
+        (posts of the account used), n_excluded_young (per platform), metric (e.g.
+        ``"interactions_per_reach"``), per (denominator used, <NA> = raw counts), formula, tz.
         ``attrs["excluded"]`` = ``{"date_only": n, "missing_metric": n, "too_young": n}``,
         ``attrs["as_of"]`` = the cut-off used.
 
