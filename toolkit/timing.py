@@ -44,7 +44,7 @@ from ._progress import wanted
 from . import _effects
 from .errors import ParameterError, SchemaError
 from ._compat import renamed
-from ._time import WEEKDAY_ABBR, WEEKDAY_NAMES as _WEEKDAY_NAMES
+from ._time import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from ._validate import check_tz
 from .schema import require_columns
 
