@@ -39,10 +39,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._summary import Summary, summary
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
-           "Note", "NOTEBOOK_DIR", "Page"]
+           "Note", "NOTEBOOK_DIR", "Page", "summary", "Summary"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
