@@ -22,7 +22,11 @@ import pandas as pd
 from ._stats import bootstrap_samples, wilson_interval
 from .errors import ParameterError
 
-__all__ = ["summary", "Summary", "parse_period"]
+__all__ = ["summary", "Summary", "parse_period", "check_period", "summary_shown", "MIME"]
+
+#: Output type under which a displayed summary keeps its data in a notebook: the report writes
+#: ``summary.json`` from the overview's executed output, so the file holds what the page shows.
+MIME = "application/vnd.toolkit.summary+json"
 
 #: The pages the findings link to (curated notebook stems; the report writes ``<stem>.html``).
 PAGES = {
@@ -489,8 +493,7 @@ def _kpi_entry(kpi: _Kpi, cur: _Figure, prev: _Figure, cur_w: _Window, prev_w: _
              "definition": kpi.definition, "note": ""}
     change_text = ""
     if cur.note and cur.value is None and not cur.n and (cur.note == prev.note):
-        entry["note"] = cur.note  # the data cannot give this figure at all
-        change_text = "not available"
+        entry["note"] = cur.note  # the data cannot give this figure at all: the note says why
     else:
         prev_covered = first_day is not None and first_day <= prev_w.start.tz_localize(None)
         prev_touched = first_day is not None and first_day < prev_w.end.tz_localize(None)
@@ -498,19 +501,22 @@ def _kpi_entry(kpi: _Kpi, cur: _Figure, prev: _Figure, cur_w: _Window, prev_w: _
             entry["previous"] = None
             entry["previous_n"] = 0
             when = (f"the data starts on {_day(first_day)}" if first_day is not None else "no dated data")
-            entry["note"] = f"no comparison: no data for {prev_w.label} ({when})"
+            entry["note"] = f"no data for {prev_w.label} ({when})"
             change_text = "no comparison"
+        elif kpi.kind == "count" and last_day is not None and last_day < cur_w.last_day.tz_localize(None):
+            entry["note"] = (f"the data ends on {_day(last_day)}, before {cur_w.label} ends, so its count is "
+                             "not complete")
+            change_text = "period not complete"
         elif prev.value is None:
-            entry["note"] = (f"no comparison: {prev.note or 'no data'} in {prev_w.label}" if prev_touched
-                             else f"no comparison: no data for {prev_w.label} (the data starts on "
-                                  f"{_day(first_day)})" if first_day is not None else "no comparison")
+            entry["note"] = (f"{prev.note or 'no data'} in {prev_w.label}" if prev_touched
+                             else f"no data for {prev_w.label} (the data starts on {_day(first_day)})"
+                             if first_day is not None else "")
             change_text = "no comparison"
         elif cur.value is None:
             entry["note"] = f"{cur.note or 'no data'} in {cur_w.label}"
             change_text = "no comparison"
         elif kpi.kind != "count" and (cur.n < min_n or prev.n < min_n):
-            entry["note"] = (f"n too small for a comparison: {cur.n:,} and {prev.n:,} {kpi.n_of} "
-                             f"(at least {min_n} needed in each period)")
+            entry["note"] = f"a change needs at least {min_n} {kpi.n_of} in each period"
             change_text = f"n too small ({cur.n:,} vs {prev.n:,} {kpi.n_of})"
         else:
             if not prev_covered:
@@ -749,6 +755,27 @@ class Summary(dict):
 
     def _repr_html_(self) -> str:
         return summary_html(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        # JupyterLab and nbconvert show the HTML; the data rides along for summary.json
+        return {"text/html": summary_html(self), "text/plain": self.text(), MIME: _jsonable(dict(self))}
+
+
+def summary_shown(nb) -> dict | None:
+    """The summary an executed notebook displayed (the last one), or None."""
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if MIME in data:
+                found = json.loads(json.dumps(data[MIME]))
+    return found
+
+
+def check_period(period: str | None) -> None:
+    """Raise ParameterError for a ``period`` string :func:`summary` cannot read (before any work)."""
+    if period is not None:
+        parse_period(period, tz="UTC", last_day=pd.Timestamp("2000-01-31"), first_day=pd.Timestamp("2000-01-01"))
 
 
 _TILE_CSS = """
