@@ -311,3 +311,20 @@ def test_tiles_show_every_display_string_and_finding(sample_summary):
         assert f"href='{f['page'].removesuffix('.html')}.ipynb'" in markup  # the report points it at the page
     assert "nan" not in text.lower() and "<NA>" not in text
     assert not re.search(r"\d\.\d{4,}", text)  # no raw floats
+
+
+def test_thin_selections_of_the_samples_keep_every_tile(sample_dataset):
+    from dataclasses import replace
+
+    one_day = tk.inventory.select(sample_dataset, date_from="2026-05-12", date_to="2026-05-12", tz=TZ)
+    s = tk.report.summary(one_day, n_boot=200)
+    # no full month in one day: the month it falls in, against a month without data
+    assert (s["period"]["label"], s["period"]["data"], s["previous"]["data"]) == ("May 2026", "partial", "none")
+    for k in s["kpis"]:
+        assert k["value"] is not None and k["previous"] is None and k["display_change"] == "no comparison", k
+        assert k["note"] == "no data for April 2026 (the data starts on 2026-05-12)"
+    no_replies = replace(sample_dataset, comments=sample_dataset.comments[~sample_dataset.comments["is_owner"]])
+    s = tk.report.summary(no_replies, n_boot=200, period="2026-06")
+    for name in ("response_rate", "median_reply_minutes"):
+        assert _kpi(s, name)["value"] is None and "no reply by the account" in _kpi(s, name)["note"]
+    assert _kpi(s, "negative_share")["value"] > 0

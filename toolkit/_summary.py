@@ -184,7 +184,7 @@ def parse_period(period: str | None, *, tz: str, last_day=None, first_day=None) 
             raise ParameterError(f"period=None: the data holds no dated rows, so there is no last month; {_PERIOD_HELP}.")
         last = pd.Timestamp(last_day).tz_localize(None).normalize()
         month_end = (last + pd.offsets.MonthEnd(0)).normalize()
-        ref = last if last == month_end else last - pd.offsets.MonthBegin(1) - pd.Timedelta(days=1)
+        ref = last if last == month_end else last.replace(day=1) - pd.Timedelta(days=1)
         cur = _month(ref.year, ref.month, tz)
         if first_day is not None and pd.Timestamp(first_day).tz_localize(None).normalize() >= cur.end.tz_localize(None):
             cur = _month(last.year, last.month, tz)  # no full month in the data: the last one it reaches
@@ -351,8 +351,10 @@ def _reach(data: _Data, w: _Window) -> _Figure:
         return _Figure(note="no export reports reach, impressions or views per post")
     p = _in(data.posts, w)
     v = _num(p, data.denominator).dropna()
+    if not len(p):
+        return _Figure(0.0, 0)  # no post, nobody reached
     if not len(v):
-        return _Figure(n=0, note=f"no post of this period reports {data.denominator}")
+        return _Figure(n=0, note=f"no post of {w.label} reports {data.denominator}")
     return _Figure(float(v.sum()), len(v))
 
 
@@ -361,7 +363,10 @@ def _interactions(data: _Data, w: _Window) -> _Figure:
         return _Figure(note="no posts export in the data")
     if data.posts["interactions"].isna().all():
         return _Figure(note=f"no export reports {_INTERACTION_PARTS} per post")
-    v = _num(_in(data.posts, w), "interactions").dropna()
+    p = _in(data.posts, w)
+    v = _num(p, "interactions").dropna()
+    if len(p) and not len(v):
+        return _Figure(n=0, note=f"no post of {w.label} reports {_INTERACTION_PARTS}")
     return _Figure(float(v.sum()), len(v))
 
 
@@ -391,7 +396,8 @@ def _engagement_rate(data: _Data, w: _Window) -> _Figure:
         return _Figure(note=f"no export reports {_INTERACTION_PARTS} per post")
     num, den = _pairs(data, w)
     if not len(num):
-        return _Figure(n=0, note="no post of this period reports both interactions and a denominator")
+        return _Figure(n=0, note=f"no post of {w.label} reports both interactions and reach, impressions or "
+                                 "views")
     boot = bootstrap_samples(_ratio, num, den, n_boot=data.n_boot, seed=data.seed)
     return _Figure(float(num.sum() / den.sum()), len(num), boot=boot)
 
@@ -417,7 +423,7 @@ def _response_rate(data: _Data, w: _Window) -> _Figure:
                             "comments cannot be told apart")
     r = _in(data.replies, w)
     n, k = len(r), int(r["replied"].sum()) if len(r) else 0
-    return _Figure(k / n if n else None, n, k=k)
+    return _Figure(k / n if n else None, n, k=k, note="" if n else f"no top-level user comment in {w.label}")
 
 
 def _median(x):
@@ -433,7 +439,7 @@ def _median_reply(data: _Data, w: _Window) -> _Figure:
     m = pd.to_numeric(r.loc[r["replied"].astype(bool), "minutes_to_reply"], errors="coerce").dropna().to_numpy(
         dtype=float) if len(r) else np.array([])
     if not len(m):
-        return _Figure(n=0, note="no comment of this period got a reply")
+        return _Figure(n=0, note=f"no user comment of {w.label} got a reply")
     return _Figure(float(np.median(m)), len(m), boot=bootstrap_samples(_median, m, n_boot=data.n_boot,
                                                                         seed=data.seed))
 
@@ -447,7 +453,7 @@ def _negative_share(data: _Data, w: _Window) -> _Figure:
     lab = s["sentiment_label"].astype("string") if len(s) else pd.Series([], dtype="string")
     lab = lab.dropna()
     n, k = len(lab), int((lab == "negative").sum())
-    return _Figure(k / n if n else None, n, k=k)
+    return _Figure(k / n if n else None, n, k=k, note="" if n else f"no user comment with text in {w.label}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -507,13 +513,12 @@ def _kpi_entry(kpi: _Kpi, cur: _Figure, prev: _Figure, cur_w: _Window, prev_w: _
             entry["note"] = (f"the data ends on {_day(last_day)}, before {cur_w.label} ends, so its count is "
                              "not complete")
             change_text = "period not complete"
+        elif cur.value is None:
+            entry["note"] = cur.note or f"no data in {cur_w.label}"
         elif prev.value is None:
-            entry["note"] = (f"{prev.note or 'no data'} in {prev_w.label}" if prev_touched
+            entry["note"] = (prev.note or f"no data in {prev_w.label}" if prev_touched
                              else f"no data for {prev_w.label} (the data starts on {_day(first_day)})"
                              if first_day is not None else "")
-            change_text = "no comparison"
-        elif cur.value is None:
-            entry["note"] = f"{cur.note or 'no data'} in {cur_w.label}"
             change_text = "no comparison"
         elif kpi.kind != "count" and (cur.n < min_n or prev.n < min_n):
             entry["note"] = f"a change needs at least {min_n} {kpi.n_of} in each period"
@@ -842,7 +847,11 @@ def summary_html(s: dict) -> str:
 
 
 def _dated_range(ds, tz: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """First and last local day (naive midnights) with a post, comment or daily value."""
+    """First and last local day (naive midnights) with a post or comment; with neither, with a daily value.
+
+    Page-level daily values often run on after the last post (an insights export of the whole
+    year); a summary period without a single post would be no summary.
+    """
     days = []
     for frame in (ds.posts, ds.comments):
         if len(frame) and "published_at" in frame.columns:
@@ -850,7 +859,7 @@ def _dated_range(ds, tz: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]
             if len(ts):
                 loc = ts.dt.tz_convert(tz).dt.tz_localize(None)
                 days += [loc.min().normalize(), loc.max().normalize()]
-    if len(ds.daily) and "date" in ds.daily.columns:
+    if not days and len(ds.daily) and "date" in ds.daily.columns:
         d = pd.to_datetime(ds.daily["date"]).dropna()
         if len(d):
             days += [d.min().normalize(), d.max().normalize()]

@@ -11,6 +11,7 @@ benchmark render all of them.
 from __future__ import annotations
 
 import html
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -57,3 +58,23 @@ def test_report_renders_overview_and_data_pages(unseen, tmp_path):
     for platform in ("facebook", "instagram", "linkedin", "tiktok", "youtube"):
         assert platform in data_page
     assert (out / "index.html").exists()
+    # summary.json beside the pages: the overview's summary of this very load (#16.2, #16.9)
+    shown = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert shown == json.loads(tk.report.summary(ds).to_json())
+
+
+def test_summary_says_why_a_kpi_is_missing(unseen):
+    """#16.9: on exports the samples were not made from, no KPI vanishes or shows NaN; each missing one says why."""
+    ds = tk.load(unseen, tz="Europe/Berlin")
+    s = tk.report.summary(ds, n_boot=200)
+    # the page-level daily values run on to August 2025; the last full month with posts or comments is April
+    assert (s["period"]["label"], s["previous"]["label"]) == ("April 2025", "March 2025")
+    assert len(s["kpis"]) == 8
+    for k in s["kpis"]:
+        assert k["value"] is not None or (k["display"] == "not available" and k["note"]), k
+        assert k["previous"] is not None or k["display_previous"] == "–"
+    kpi = {k["name"]: k for k in s["kpis"]}
+    assert kpi["posts"]["value"] == 1 and kpi["posts"]["change"] == 1
+    assert kpi["reach"]["note"] == "no post of April 2025 reports reach"
+    assert kpi["response_rate"]["note"] == "no top-level user comment in April 2025"
+    assert "NaN" not in s.to_json() and "nan" not in s.text().lower()
