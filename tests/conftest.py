@@ -97,3 +97,35 @@ def samples_report(request, tmp_path_factory) -> SamplesReport:
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return SamplesReport(target / "out", target / "exports")
+
+
+FIXTURES_IO = ROOT / "tests" / "fixtures" / "io"
+
+
+def _not_an_export(folder, names):
+    """What the exports report leaves out of tests/fixtures/io: broken files and fixture generators."""
+    return [n for n in names if n == "broken" or n.startswith(("bad_", "missing_", "_make_", "outbox_bad"))
+            or "not_json" in n or n == "Overview.csv" and str(folder).endswith("tiktok")]  # year-less file
+
+
+@pytest.fixture(scope="session")
+def exports_report(request, tmp_path_factory) -> SamplesReport:
+    """Every curated notebook rendered once on the loaders' real-format fixtures (tests/fixtures/io: other brands,
+    other years, tiny counts, German Excel re-saves, year-less days, ...), none of which the samples use."""
+    import fcntl
+    import shutil
+
+    base = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        base = base.parent
+    target = base / "exports-report"
+    with open(base / "exports-report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (target / "out" / "index.html").exists():
+                if not (target / "exports").exists():
+                    shutil.copytree(FIXTURES_IO, target / "exports", ignore=_not_an_export)
+                tk.report.render(target / "exports", out=target / "out", tz=SAMPLES_TZ, progress=False, timeout=600)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return SamplesReport(target / "out", target / "exports")

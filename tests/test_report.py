@@ -238,22 +238,14 @@ def test_interactive_cells_are_not_run_for_the_report(tmp_path):
     assert "after" in html and "a widget cell ran" not in html
 
 
-def test_report_renders_on_real_format_exports_the_notebooks_never_saw(tmp_path):
+def test_report_renders_on_real_format_exports_the_notebooks_never_saw(exports_report):
     """Every notebook renders on the loaders' small real-format fixtures (other brands, other
     years, tiny counts), not only on the samples they were written against."""
-    import shutil
-
-    def ignore(_folder, names):
-        return [n for n in names if n == "broken" or n.startswith(("bad_", "missing_", "_make_", "outbox_bad"))
-                or "not_json" in n or n == "Overview.csv" and _folder.endswith("tiktok")]  # year-less file
-
-    data = tmp_path / "exports"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "io", data, ignore=ignore)
-    pages = tk.report.render(data, out=tmp_path / "out", tz="Europe/Berlin", progress=False, timeout=300)
-    assert [p.notebook for p in pages] == [b.name for b in tk.report.notebooks()]
-    for page in pages:
-        html = page.path.read_text(encoding="utf-8")
-        assert re.findall(r'<script[^>]+src="https?://', html) == [], page.notebook
+    assert [p.name for p in exports_report.pages] == [b.with_suffix(".html").name for b in tk.report.notebooks()]
+    for page in exports_report.pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.findall(r'<script[^>]+src="https?://', html) == [], page.name
+        assert "Traceback (most recent call last)" not in html, page.name
 
 
 def test_warnings_in_pages_show_the_message_not_the_code(tmp_path):
