@@ -896,7 +896,10 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
             bar.set_postfix_str(book.name)
             t0 = time.perf_counter()
             executed = executed_dir / book.name
-            _execute(pm, book, executed, _declared(book, params), timeout)
+            declared = _declared(book, params)
+            if book.stem != "00-overview":  # the summary's window; other notebooks' `period` is a bucket size
+                declared.pop("period", None)
+            _execute(pm, book, executed, declared, timeout)
             nb = nbformat.read(executed, as_version=4)
             _drop_hidden_cells(nb)
             shown_summary = shown_summary or summary_shown(nb)  # summary.json = what the overview shows
