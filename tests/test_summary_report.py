@@ -18,6 +18,7 @@ import pytest
 
 import toolkit as tk
 from toolkit._pdf import find_chromium
+from toolkit._summary import summary_shown
 from toolkit.report import PdfUnavailable
 
 from .test_summary import visible_text
@@ -73,7 +74,7 @@ def pdf_report(tmp_path_factory):
     books = _books(tmp, {"00-overview": OVERVIEW, "01-chart": CHART})
     out = tmp / "out"
     pages = tk.report.render(_data(tmp), out=out, tz="Europe/Berlin", notebook_dir=books, progress=False,
-                             pdf=True, period="2024-Q2", timeout=300)
+                             pdf=True, period="2024-Q2", timeout=300, keep_executed=True)
     return out, pages
 
 
@@ -90,6 +91,9 @@ def test_summary_json_is_what_the_overview_shows(pdf_report):
             assert norm(k[key]) in text, (k["name"], key, k[key])
     for f in summary["findings"]:
         assert norm(f["text"]) in text
+    # taken from the overview's own output, not computed a second time
+    executed = nbformat.read(out / "_executed" / "00-overview.ipynb", as_version=4)
+    assert summary_shown(executed) == summary
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="summary.json"' in index and 'href="report.pdf"' in index
 
