@@ -28,6 +28,10 @@ html, body { background: #fff !important; }
 .jp-Cell, .jp-OutputArea-output, .tk-tile, table, .plotly-graph-div, .toolkit-note, figure, img
   { break-inside: avoid; page-break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+/* paper cannot scroll: wide output wraps or shrinks instead of being cut at the right edge */
+.jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
+.jp-RenderedHTMLCommon table { font-size: 11px !important; max-width: 100%; }
+pre { white-space: pre-wrap !important; word-break: break-word; }
 section#methods { break-before: page; page-break-before: always; }
 """
 # every plotly chart on the page has drawn its SVG (or there is none)
