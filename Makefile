@@ -32,8 +32,12 @@ venv: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m toolkit report data/samples --out reports --tz Europe/Berlin
 
+# one pytest worker per core (pytest-xdist); a file's tests stay on one worker, so a notebook runs in one kernel
+# and a module's fixtures are built once. The rendered sample reports are shared by all workers (tests/conftest.py).
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --nbval-lax --nbval-current-env tests notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(JUPYTER_ROOT) --notebook-dir=notebooks
