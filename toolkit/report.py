@@ -41,12 +41,14 @@ import pandas as pd
 
 from ._chapters import Nav, html_links as _html_links, nav, prepare
 from ._dates import iso_day
+from ._pdf import PDF_NAME, PdfUnavailable
 from ._progress import bar as progress_bar
 from ._progress import logger
+from ._summary import Summary, check_period, summary, summary_shown
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
-           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav"]
+           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav", "summary", "Summary", "PdfUnavailable"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
@@ -564,7 +566,7 @@ _PROBE_BYTES = 1024**2
 # errors that mean "this folder cannot take the report" rather than a bug
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                  errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENOENT, errno.EIO}
-_PAGE_NAME = re.compile(r"^(index|\d\d-[^/]*)\.html$")
+_PAGE_NAME = re.compile(r"^((index|\d\d-[^/]*)\.html|summary\.json|report\.pdf)$")
 # files a file browser leaves in any folder it showed; they do not make a report folder someone else's
 _OS_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -826,7 +828,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
            date_from: str | None = None, date_to: str | None = None, show_code: bool = False,
            pseudonymize: bool = True, salt: str | None = None, notebook_dir: str | os.PathLike | None = None,
            only: list[str] | None = None, timeout: int = 600, progress: bool | None = None,
-           keep_executed: bool = False) -> list[Page]:
+           keep_executed: bool = False, period: str | None = None, pdf: bool = False) -> list[Page]:
     """Execute every curated notebook on ``data`` and write HTML pages plus ``index.html`` to ``out``.
 
     Every page is a single file that opens offline: plotly.js is embedded, external scripts and
@@ -862,6 +864,14 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     keep_executed : bool
         Keep the executed notebooks in ``out/_executed/``. When a notebook fails, its executed
         copy is kept in a temporary folder that the error message names.
+    period : str, optional
+        The period the overview's executive summary analyses ("2026-08", "2026-Q3",
+        "last-28d"; None = the last full month), see :func:`summary`. With the overview page,
+        the summary it shows is also written beside the pages as ``summary.json``.
+    pdf : bool
+        Also write ``report.pdf`` (every page, A4) with the Chromium installed on the machine
+        (needs the ``pdf`` extra). Without a browser or the extra, a :class:`PdfUnavailable`
+        warning says so and how to get one; the HTML report is written all the same.
 
     Returns
     -------
@@ -906,8 +916,10 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
                           + (f" matching {only}" if only else ""))
     target = _Output(out)
     target.check(len(books))
+    check_period(period)
     params = {"data_dir": str(data_path), "tz": tz, "date_from": date_from, "date_to": date_to,
-              "pseudonymize": pseudonymize, "salt": salt or secrets.token_hex(16)}
+              "pseudonymize": pseudonymize, "salt": salt or secrets.token_hex(16), "period": period}
+    shown_summary = None
     exporter = HTMLExporter(template_name="lab", exclude_input=not show_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     env_before = os.environ.get("PLOTLY_RENDERER")
@@ -933,9 +945,13 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
             bar.set_postfix_str(book.name)
             t0 = time.perf_counter()
             executed = executed_dir / book.name
-            _execute(pm, book, executed, _declared(book, params), timeout)
+            declared = _declared(book, params)
+            if book.stem != "00-overview":  # the summary's window; other notebooks' `period` is a bucket size
+                declared.pop("period", None)
+            _execute(pm, book, executed, declared, timeout)
             nb = nbformat.read(executed, as_version=4)
             _drop_hidden_cells(nb)
+            shown_summary = shown_summary or summary_shown(nb)  # summary.json = what the overview shows
             body, _ = exporter.from_notebook_node(nb)
             title = _title(nb) or book.stem
             name = f"{book.stem}.html"
@@ -944,6 +960,10 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
             logger.info("report: %s rendered in %.0f s", book.name, pages[-1].seconds)
         if not keep_executed:
             shutil.rmtree(executed_dir)
+        if shown_summary is not None or any(b.stem == "00-overview" for b in books):  # written with the overview
+            Summary(shown_summary or summary(chosen, period=period, tz=tz)).to_json(staging / "summary.json")
+        if pdf:
+            _print_pdf(staging, pages)
         _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)
         with _no_interrupts(deliver=False):  # the report is complete once swapped in: finish the run
             target.commit()
@@ -1163,6 +1183,21 @@ def _finish_page(body: str, title: str, methods_html: str = "") -> str:
     return body
 
 
+def _print_pdf(staging: Path, pages: list[Page]) -> None:
+    """Write report.pdf into the staging folder, or warn (PdfUnavailable) in one sentence why not."""
+    from . import _pdf
+
+    why = _pdf.missing()
+    if why is None:
+        try:
+            _pdf.write_pdf([staging / p.path.name for p in pages], staging / PDF_NAME)
+            return
+        except Exception as exc:  # noqa: BLE001 - a browser that fails must not cost the HTML report
+            why = f"no PDF written: the browser could not print the pages ({type(exc).__name__}: {exc}) " \
+                  "(the HTML report was written)"
+    warnings.warn(why, PdfUnavailable, stacklevel=3)
+
+
 def _write_index(out: Path, pages: list[Page], data: Path, tz: str, date_from, date_to,
                  pseudonymize: bool = True) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -1170,6 +1205,10 @@ def _write_index(out: Path, pages: list[Page], data: Path, tz: str, date_from, d
                       for p in pages)
     period = f"{date_from or 'start'} to {date_to or 'end'}"
     names = "commenter names pseudonymised" if pseudonymize else "commenter names shown"
+    links = [f'<a href="{name}">{text}</a>' for name, text in ((PDF_NAME, "The whole report as one PDF (A4)"),
+                                                               ("summary.json", "KPIs and findings as JSON"))
+             if (out / name).exists()]
+    pdf_link = f"  <p>{' &middot; '.join(links)}</p>\n" if links else ""
     index = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_CSP}">
@@ -1184,7 +1223,7 @@ li{{margin:.4rem 0}} .meta{{color:#555}}</style></head>
 {items}
   </ol>
   <p class="meta">Each page ends with its methods: data window, exclusions, formulas and lexicons.</p>
-</body></html>
+{pdf_link}</body></html>
 """
     path = out / "index.html"
     path.write_text(index, encoding="utf-8")
