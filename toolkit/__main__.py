@@ -1,5 +1,5 @@
 """Command line: ``python -m toolkit report PATH --out DIR [--tz ZONE] [--from DATE --to DATE]
-[--show-code] [--no-pseudonymize] [--period 2026-08] [--pdf]``."""
+[--show-code] [--no-pseudonymize] [--period 2026-08] [--pdf] [--lang de] [--self-contained]``."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
                                       "last-28d; compared with the period before (default: the last full month)")
     rep.add_argument("--pdf", action="store_true", help="also write OUT/report.pdf (A4, every page) with the "
                                                         "Chromium installed on this computer")
+    rep.add_argument("--lang", help="language of the pages: en, de, ... (default: your system's language if the "
+                                    "toolkit speaks it, else en)")
+    rep.add_argument("--self-contained", action="store_true",
+                     help="embed plotly.js in every page (one file per page to mail; about 5 MB each) instead of "
+                          "one shared plotly.min.js next to the pages")
     return parser
 
 
@@ -57,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                 pages = render(args.path, out=args.out, tz=args.tz, date_from=date_from,
                                date_to=date_to, show_code=args.show_code, pseudonymize=args.pseudonymize,
                                salt=args.salt, only=args.only, timeout=args.timeout,
-                               keep_executed=args.keep_executed, period=args.period, pdf=args.pdf)
+                               keep_executed=args.keep_executed, period=args.period, pdf=args.pdf,
+                               lang=args.lang, self_contained=args.self_contained)
             for w in caught:  # "no PDF written: ..." in one line; other warnings as Python shows them
                 if issubclass(w.category, PdfUnavailable):
                     sys.stderr.write(f"note: {w.message}\n")

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import _format, _pages
 from ._chapters import Nav, html_links as _html_links, nav, prepare
 from ._dates import iso_day
 from ._pdf import PDF_NAME, PdfUnavailable
@@ -618,7 +619,8 @@ class _Output:
             if not self.path.is_dir():
                 raise self.error("it is a file, not a folder")
             others = sorted(e.name for e in self.path.iterdir()
-                            if not (_PAGE_NAME.match(e.name) or e.name == "_executed" or e.name in _OS_FILES))
+                            if not (_PAGE_NAME.match(e.name) or e.name == "_executed" or e.name in _OS_FILES
+                                    or e.name in _pages.allowed_names()))
             if others:
                 listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
                 raise self.error(f"it holds files that are not part of a report ({listed}); the report "
@@ -828,7 +830,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
            date_from: str | None = None, date_to: str | None = None, show_code: bool = False,
            pseudonymize: bool = True, salt: str | None = None, notebook_dir: str | os.PathLike | None = None,
            only: list[str] | None = None, timeout: int = 600, progress: bool | None = None,
-           keep_executed: bool = False, period: str | None = None, pdf: bool = False) -> list[Page]:
+           keep_executed: bool = False, period: str | None = None, pdf: bool = False, lang: str | None = None,
+           self_contained: bool = False) -> list[Page]:
     """Execute every curated notebook on ``data`` and write HTML pages plus ``index.html`` to ``out``.
 
     Every page is a single file that opens offline: plotly.js is embedded, external scripts and
@@ -872,6 +875,12 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         Also write ``report.pdf`` (every page, A4) with the Chromium installed on the machine
         (needs the ``pdf`` extra). Without a browser or the extra, a :class:`PdfUnavailable`
         warning says so and how to get one; the HTML report is written all the same.
+    lang : str, optional
+        Language of the pages (``"en"``, ``"de"``): words, numbers and dates. Default: the
+        environment's locale when the toolkit has a catalog for it, else English.
+    self_contained : bool
+        Embed plotly.js in every page (one file per page, about 5 MB) instead of loading the one
+        shared ``plotly.min.js`` next to the pages.
 
     Returns
     -------
@@ -914,6 +923,12 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     if not books:
         raise ReportError(f"no notebooks found in {notebook_dir or NOTEBOOK_DIR}"
                           + (f" matching {only}" if only else ""))
+    from .locale import default_language, languages
+
+    lang = lang or default_language()
+    if lang not in languages():
+        raise ParameterError(f"render(lang={lang!r}): no translation for this language; expected one of "
+                             f"{languages()} (a new language is a catalog in toolkit/locale/).")
     target = _Output(out)
     target.check(len(books))
     check_period(period)
@@ -936,7 +951,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         chosen = select(dataset, date_from=date_from, date_to=date_to, tz=tz)
         _check_window(dataset, chosen, tz, date_from, date_to)
         methods_html = _methods_html(methods(dataset, tz=tz, date_from=date_from, date_to=date_to,
-                                             pseudonymize=pseudonymize))
+                                             pseudonymize=pseudonymize), lang)
         os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
         executed_dir = staging / "_executed"
         executed_dir.mkdir()
@@ -948,23 +963,27 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
             declared = _declared(book, params)
             if book.stem != "00-overview":  # the summary's window; other notebooks' `period` is a bucket size
                 declared.pop("period", None)
-            _execute(pm, book, executed, declared, timeout)
+            setup = _pages.setup_code(lang=lang, tz=tz, tables_dir=staging / _pages.TABLES_DIR, page=book.stem)
+            _execute(pm, book, executed, declared, timeout, setup=setup, lang=lang)
             nb = nbformat.read(executed, as_version=4)
             _drop_hidden_cells(nb)
             shown_summary = shown_summary or summary_shown(nb)  # summary.json = what the overview shows
             body, _ = exporter.from_notebook_node(nb)
             title = _title(nb) or book.stem
             name = f"{book.stem}.html"
-            (staging / name).write_text(_finish_page(body, title, methods_html), encoding="utf-8")
+            (staging / name).write_text(_pages.finish(_finish_page(body, title, methods_html), lang=lang,
+                                                      self_contained=self_contained), encoding="utf-8")
             pages.append(Page(book.name, title, target.path / name, time.perf_counter() - t0))
             logger.info("report: %s rendered in %.0f s", book.name, pages[-1].seconds)
         if not keep_executed:
             shutil.rmtree(executed_dir)
         if shown_summary is not None or any(b.stem == "00-overview" for b in books):  # written with the overview
             Summary(shown_summary or summary(chosen, period=period, tz=tz)).to_json(staging / "summary.json")
+        if not self_contained:
+            _pages.write_plotly(staging)
         if pdf:
             _print_pdf(staging, pages)
-        _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)
+        _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize, lang)
         with _no_interrupts(deliver=False):  # the report is complete once swapped in: finish the run
             target.commit()
     except OSError as exc:
@@ -1032,14 +1051,16 @@ def _first_line(source: str) -> str:
     return next((ln.strip() for ln in str(source).splitlines() if ln.strip()), "")[:80]
 
 
-def _execute(pm, book: Path, target: Path, params: dict, timeout: int) -> None:
+def _execute(pm, book: Path, target: Path, params: dict, timeout: int, *, setup: str = "",
+             lang: str = "en") -> None:
     import nbformat
 
     nb = nbformat.read(book, as_version=4)
     # Widget cells need a live kernel and a browser; headless they only cost time and can stall
     # nbclient until the timeout (seen with ipywidgets.interact), so the report does not run them.
     nb.cells = [c for c in nb.cells if "interactive" not in c.get("metadata", {}).get("tags", [])]
-    setup = nbformat.v4.new_code_cell(_SAFE_SETUP)
+    _pages.translate_markdown(nb, book.name, lang)
+    setup = nbformat.v4.new_code_cell(_SAFE_SETUP + setup)
     setup.metadata["tags"] = ["remove"]
     nb.cells.insert(0, setup)
     try:
@@ -1132,11 +1153,16 @@ def _keep_failed(executed: Path) -> str:
             "there with the same parameters.")
 
 
-def _methods_html(table: pd.DataFrame) -> str:
-    body = table.to_html(index=False, escape=True, border=0, classes="methods-table")
+def _methods_html(table: pd.DataFrame, lang: str = "en") -> str:
+    fmt = _format.Format(lang)
+    table = table.copy()
+    for col in table.columns:  # fixed sentences are translated; sentences with numbers stay as written
+        table[col] = table[col].map(lambda v: _format._translate_core(v, fmt) if isinstance(v, str) else v)
+    body = fmt.table_html(table, max_rows=len(table) + 1)
+    intro = fmt._("What this page is based on: the data window, what was left out and why, and the formulas "
+                  "and lexicons behind the numbers.")
     return ('<section id="methods" class="jp-RenderedHTMLCommon" style="padding:1rem 2rem 3rem">'
-            "<h2>Methods</h2><p>What this page is based on: the data window, what was left out and why, "
-            "and the formulas and lexicons behind the numbers.</p>" + body + "</section>")
+            f"<h2>{html.escape(fmt._('Methods'))}</h2><p>{html.escape(intro)}</p>" + body + "</section>")
 
 
 def _drop_hidden_cells(nb) -> None:
@@ -1199,30 +1225,31 @@ def _print_pdf(staging: Path, pages: list[Page]) -> None:
 
 
 def _write_index(out: Path, pages: list[Page], data: Path, tz: str, date_from, date_to,
-                 pseudonymize: bool = True) -> Path:
+                 pseudonymize: bool = True, lang: str = "en") -> Path:
+    _ = _format.Format(lang)._
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     items = "\n".join(f'    <li><a href="{html.escape(p.path.name)}">{html.escape(p.title)}</a></li>'
                       for p in pages)
-    period = f"{date_from or 'start'} to {date_to or 'end'}"
-    names = "commenter names pseudonymised" if pseudonymize else "commenter names shown"
-    links = [f'<a href="{name}">{text}</a>' for name, text in ((PDF_NAME, "The whole report as one PDF (A4)"),
-                                                               ("summary.json", "KPIs and findings as JSON"))
-             if (out / name).exists()]
+    period = f"{date_from or _('start')} {_('to')} {date_to or _('end')}"
+    names = _("commenter names pseudonymised") if pseudonymize else _("commenter names shown")
+    links = [f'<a href="{name}">{html.escape(text)}</a>' for name, text in (
+        (PDF_NAME, _("The whole report as one PDF (A4)")), ("summary.json", _("KPIs and findings as JSON")))
+        if (out / name).exists()]
     pdf_link = f"  <p>{' &middot; '.join(links)}</p>\n" if links else ""
     index = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<title>Social media report</title>
+<title>{html.escape(_("Social media report"))}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5;padding:0 1rem}}
 li{{margin:.4rem 0}} .meta{{color:#555}}</style></head>
 <body>
-  <h1>Social media report</h1>
-  <p class="meta">Data: {html.escape(data.name)} &middot; time zone {html.escape(tz)} &middot; period {html.escape(period)}
-  &middot; {names} &middot; rendered {stamp}</p>
+  <h1>{html.escape(_("Social media report"))}</h1>
+  <p class="meta">{html.escape(_("Data"))}: {html.escape(data.name)} &middot; {html.escape(_("time zone"))} {html.escape(tz)}
+  &middot; {html.escape(_("period"))} {html.escape(period)} &middot; {html.escape(names)} &middot; {html.escape(_("rendered"))} {stamp}</p>
   <ol>
 {items}
   </ol>
-  <p class="meta">Each page ends with its methods: data window, exclusions, formulas and lexicons.</p>
+  <p class="meta">{html.escape(_("Each page ends with its methods: data window, exclusions, formulas and lexicons."))}</p>
 {pdf_link}</body></html>
 """
     path = out / "index.html"
