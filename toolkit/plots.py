@@ -13,10 +13,12 @@ from . import _plots_community
 from ._colors import PLATFORM_COLORS, platform_color
 from ._plots_community import *  # noqa: F401,F403  (sentiment and community charts)
 from ._plots_community import _empty_figure
+from . import _plots_traffic
+from ._plots_traffic import traffic_by_campaign, traffic_by_channel, traffic_daily  # noqa: F401  (#13.4)
 from .errors import ParameterError
 
 __all__ = ["PLATFORM_COLORS", "platform_color", "activity", "best_times", "audience_activity", "kpis",
-           "effects", "hashtags", "channel_fit", *_plots_community.__all__]
+           "effects", "hashtags", "channel_fit", *_plots_community.__all__, *_plots_traffic.__all__]
 
 def _require(table: pd.DataFrame, columns: list[str], chart: str) -> None:
     missing = [c for c in columns if c not in table.columns]
