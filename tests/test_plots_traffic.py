@@ -65,9 +65,17 @@ def test_daily_lines_and_post_day_dots(ds):
     line = next(t for t in fig.data if t.name == "facebook")
     dots = next(t for t in fig.data if t.name == "facebook: post day")
     assert np.array_equal(np.asarray(line.y, dtype=float), fb["sessions"].astype(float).to_numpy())
+    assert line.visible is True  # facebook is among the three busiest
     assert len(dots.x) == int(fb["post_day"].sum()) > 50
     everything = tk.plots.traffic_daily(days, social_only=False)
     assert "search" in [t.name for t in everything.data]
+    # the three busiest networks are drawn, the others wait in the legend
+    lines = [t for t in fig.data if t.mode == "lines" and t.visible is not False]
+    top = fb.groupby("channel")["sessions"].sum()  # facebook alone; compare with the table's ranking below
+    ranking = (days[days["tool"] == "ga4"].groupby("channel")["sessions"].sum()
+               .loc[[t.name for t in lines]].sort_values(ascending=False).index.tolist())
+    assert [t.name for t in lines if t.visible is True] == ranking[:3] and len(top) == 1
+    assert all(t.visible == "legendonly" for t in lines[3:])
 
 
 def test_empty_tables_say_so_and_wrong_tables_are_named():

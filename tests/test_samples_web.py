@@ -133,3 +133,16 @@ def test_web_samples_are_seeded_apart_from_the_posts():
     a, b = _web.generate(posts, days, 7), _web.generate(posts, days, 7)
     pd.testing.assert_frame_equal(a["visits"], b["visits"])
     assert a["chat"] == b["chat"]
+
+
+def test_channels_share_the_report_period_and_are_ranked_by_sessions(channels, sample_dataset):
+    # bug found on the rendered page: a channel's first day with a visit was taken as its period, which
+    # broke the ranking and narrowed the posts counted for its exposure
+    for _, g in channels.groupby("tool"):
+        assert g["sessions"].is_monotonic_decreasing
+        assert g["date_from"].nunique() == 1 and g["date_to"].nunique() == 1
+    ga4 = channels[channels["tool"] == "ga4"].set_index("channel")
+    assert ga4.loc["facebook", "date_from"] == pd.Timestamp("2026-03-01")
+    posts = sample_dataset.posts
+    assert ga4.loc["facebook", "n_posts"] == (posts["platform"] == "facebook").sum()
+    assert str(ga4["exposure"].dtype) == "Int64"  # sums of reach are whole numbers, not floats

@@ -36,14 +36,16 @@ def _views(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return out
 
 
-def _menu(fig, labels: list[str], counts: list[int], titles: list[str]) -> None:
+def _menu(fig, labels: list[str], counts: list[int], titles: list[str], shown: list | None = None) -> None:
+    """A dropdown showing one view's traces (``shown``: each trace's state in its view, True or "legendonly")."""
     if len(labels) < 2:
         return
     total = sum(counts)
+    shown = shown or [True] * total
     buttons = []
     start = 0
     for lab, n, title in zip(labels, counts, titles):
-        vis = [start <= i < start + n for i in range(total)]
+        vis = [shown[i] if start <= i < start + n else False for i in range(total)]
         buttons.append({"label": lab, "method": "update", "args": [{"visible": vis}, {"title.text": title}]})
         start += n
     fig.update_layout(updatemenus=[{"buttons": buttons, "active": 0, "x": 0.0, "xanchor": "left", "y": 1.02,
@@ -150,11 +152,12 @@ def traffic_by_campaign(table: pd.DataFrame, *, title: str | None = None):
     return fig
 
 
-def traffic_daily(table: pd.DataFrame, *, social_only: bool = True, title: str | None = None):
+def traffic_daily(table: pd.DataFrame, *, social_only: bool = True, n: int = 3, title: str | None = None):
     """Daily sessions per channel with the post days marked (the result of :func:`toolkit.traffic.daily`).
 
-    One line per channel (social networks only unless ``social_only=False``; click the legend to
-    hide one); dots mark the days with a post on that channel. With several tools, a dropdown
+    One line per channel (social networks only unless ``social_only=False``); the ``n`` channels
+    with the most sessions are drawn, the others are in the legend to click on (so the lines stay
+    readable). Dots mark the days with a post on that channel. With several tools, a dropdown
     switches between them.
 
     Returns
@@ -174,30 +177,33 @@ def traffic_daily(table: pd.DataFrame, *, social_only: bool = True, title: str |
     if t.empty or not t["sessions"].fillna(0).gt(0).any():
         return _empty_figure(base, "No daily web-analytics sessions from social networks in this period.")
     fig = go.Figure()
-    labels, counts, titles = [], [], []
+    labels, counts, titles, shown = [], [], [], []
     for k, (label, rows) in enumerate(_views(t)):
-        n = 0
-        order = rows.groupby("channel")["sessions"].sum().sort_values(ascending=False).index
-        for chan in order:
+        count = 0
+        order = rows.groupby("channel")["sessions"].sum().sort_values(ascending=False, kind="stable").index
+        for rank, chan in enumerate(order):
+            state = True if rank < n else "legendonly"
             r = rows[rows["channel"] == chan].sort_values("date")
             color = platform_color(chan) if chan != "(all traffic)" else _GREY
             fig.add_trace(go.Scatter(x=r["date"], y=r["sessions"].astype("float64"), mode="lines", name=chan,
-                                     legendgroup=f"{k}-{chan}", visible=k == 0, line={"color": color, "width": 1.5},
+                                     legendgroup=f"{k}-{chan}", visible=state if k == 0 else False,
+                                     line={"color": color, "width": 1.5},
                                      hovertemplate=f"{chan}<br>%{{x|%a %d %b %Y}}: %{{y:,.0f}} sessions<extra></extra>"))
             on = r[r["post_day"].astype(bool)]
             fig.add_trace(go.Scatter(x=on["date"], y=on["sessions"].astype("float64"), mode="markers",
                                      name=f"{chan}: post day", legendgroup=f"{k}-{chan}", showlegend=False,
-                                     visible=k == 0, marker={"color": color, "size": 5},
+                                     visible=state if k == 0 else False, marker={"color": color, "size": 5},
                                      customdata=on["n_posts"].astype("float64"),
                                      hovertemplate=f"{chan}<br>%{{x|%a %d %b %Y}}: %{{y:,.0f}} sessions, "
                                                    f"%{{customdata:.0f}} post(s)<extra></extra>"))
-            n += 2
+            count += 2
+            shown += [state, state]
         labels.append(label)
-        counts.append(n)
+        counts.append(count)
         titles.append(f"{base}: {label}")
     fig.update_layout(template="plotly_white", title={"text": titles[0], "x": 0.0, "xanchor": "left"},
                       xaxis={"title": {"text": "Day"}}, yaxis={"title": {"text": "Sessions"}, "rangemode": "tozero",
                                                                "tickformat": ","},
-                      legend_title="Channel (dots: post days)")
-    _menu(fig, labels, counts, titles)
+                      legend_title="Channel (dots: post days; click to add)")
+    _menu(fig, labels, counts, titles, shown)
     return fig

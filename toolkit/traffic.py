@@ -408,7 +408,9 @@ def _posts_in(posts: pd.DataFrame, tz: str, d0, d1) -> pd.DataFrame:
 
 def _whole(out: pd.DataFrame) -> pd.DataFrame:
     """Counts that are whole numbers (sessions, engaged sessions, conversions) as Int64, not floats."""
-    for c in ("sessions", "engaged_sessions", "conversions"):
+    for c in ("sessions", "engaged_sessions", "conversions", "exposure"):
+        if c not in out.columns:
+            continue
         v = out[c].astype("Float64")
         if (v.dropna() % 1 == 0).all():
             out[c] = v.round().astype("Int64")
@@ -488,8 +490,12 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
     g = t.groupby(keys, dropna=False, sort=False)
     out = g[_KPI_COLS].sum(min_count=1).reset_index().rename(columns={"channel_": "channel"})
     out["engaged_basis"] = g["_basis"].first().to_numpy()
-    out["date_from"] = g["date"].min().to_numpy() if freq is None else out.pop("_from").to_numpy()
-    out["date_to"] = g["date_to"].max().to_numpy() if freq is None else out.pop("_to").to_numpy()
+    if freq is None:  # the period of the report, the same for every channel (a channel's first visit is not it)
+        span = t.groupby(["tool", "property"], dropna=False).agg(_f=("date", "min"), _t=("date_to", "max"))
+        span = out[["tool", "property"]].merge(span.reset_index(), on=["tool", "property"], how="left")
+        out["date_from"], out["date_to"] = span["_f"].to_numpy(), span["_t"].to_numpy()
+    else:
+        out["date_from"], out["date_to"] = out.pop("_from").to_numpy(), out.pop("_to").to_numpy()
     out["breakdown"] = g["breakdown"].first().to_numpy()
     total = out.groupby(["tool", "property"] + (["date_from"] if freq is not None else []),
                         dropna=False)["sessions"].transform("sum")
@@ -530,6 +536,7 @@ def _add_exposure(out: pd.DataFrame, posts, tz, per, *, key: str, match: str, po
     out["formula"] = pd.array([f"1,000 x conversions / {p_} of the posts" if isinstance(p_, str) else pd.NA
                                for p_ in out["per"]], dtype="string")
     out.loc[out["exposure"].isna(), "per"] = pd.NA
+    out = _whole(out)
     return out
 
 
