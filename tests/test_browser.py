@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import toolkit as tk
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -80,11 +79,9 @@ def _colourful(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser")
-    pages = tk.report.render(SAMPLES, out=out, tz="Europe/Berlin", only=["06-"] if list(
-        (ROOT / "notebooks").glob("06-*.ipynb")) else ["01-"], progress=False, timeout=300)
-    return pages[0].path
+def page(samples_report):
+    """Page 06 (charts, tables and user text) of the samples report rendered once per test run."""
+    return [p for p in samples_report.pages if p.name.startswith("06-")][0]
 
 
 def test_charts_are_drawn_offline(page, tmp_path):

@@ -17,40 +17,11 @@ from toolkit.errors import InputFileError, ParameterError, ReportError
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
-EVIL_TEXT = "<script>alert(1)</script> Wann liefert ihr?"
-EVIL_AUTHOR = "<img src=x onerror=alert(2)>"
-# the notebooks that show user text and names (the other pages run in the notebook tests and `make report`)
-RENDERED = ["04-", "06-"]
-
-
-def _evil_folder(tmp: Path) -> Path:
-    """A copy of the samples plus one extra canonical comments file with hostile comments."""
-    import shutil
-
-    data = tmp / "exports"
-    shutil.copytree(SAMPLES, data)
-    ds = tk.load(SAMPLES, tz="UTC")
-    post = ds.posts[ds.posts["platform"] == "facebook"].sort_values("published_at").iloc[-1]
-    (data / "extra").mkdir()
-    pd.DataFrame({
-        "platform": ["facebook", "facebook"], "account": [post["account"]] * 2,
-        "post_id": [post["post_id"]] * 2, "comment_id": ["evil1", "evil2"], "parent_id": ["", ""],
-        "author": [EVIL_AUTHOR, "Mallory Quux"], "is_owner": [False, False],
-        "published_at": ["2026-09-02T20:00:00+00:00", "2026-09-02T20:05:00+00:00"],
-        "text": [EVIL_TEXT, '=HYPERLINK("http://evil.example","klick") schlecht?'],
-        "likes": [0, 0], "source_file": ["extra/comments.csv"] * 2,
-    }).to_csv(data / "extra" / "comments.csv", index=False)
-    return data
-
-
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("report")
-    data = _evil_folder(tmp)
-    out = tmp / "out"
-    pages = tk.report.render(data, out=out, tz="Europe/Berlin", only=RENDERED, progress=False, timeout=300)
-    authors = tk.load(data, tz="UTC").comments.query("~is_owner")["author"].dropna().unique()
-    return out, pages, authors
+def rendered(samples_report):
+    out = samples_report.out
+    authors = tk.load(samples_report.data, tz="UTC").comments.query("~is_owner")["author"].dropna().unique()
+    return out, samples_report.pages, authors
 
 
 def _pages(out: Path) -> dict[str, str]:
@@ -59,8 +30,8 @@ def _pages(out: Path) -> dict[str, str]:
 
 def test_render_writes_index_and_a_page_per_notebook(rendered):
     out, pages, _ = rendered
-    expected = [b.name for b in tk.report.notebooks() if any(o in b.name for o in RENDERED)]
-    assert [p.notebook for p in pages] == expected and "06-is-the-community-looked-after.ipynb" in expected
+    expected = [b.with_suffix(".html").name for b in tk.report.notebooks()]
+    assert [p.name for p in pages] == expected and "06-is-the-community-looked-after.html" in expected
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="06-is-the-community-looked-after.html"' in index and "Is the community looked after?" in index
     assert not (out / "_executed").exists()  # removed after success unless keep_executed=True
@@ -88,7 +59,7 @@ def test_code_is_hidden_by_default(rendered):
 def test_every_page_ends_with_a_methods_section(rendered):
     out, pages, _ = rendered
     for p in pages:
-        page = p.path.read_text(encoding="utf-8")
+        page = p.read_text(encoding="utf-8")
         methods = page[page.index('<section id="methods"'):]
         assert "Europe/Berlin" in methods and "interactions / reach" in methods
         assert "Rejected rows" in methods and "Lexicon: German" in methods
@@ -267,22 +238,14 @@ def test_interactive_cells_are_not_run_for_the_report(tmp_path):
     assert "after" in html and "a widget cell ran" not in html
 
 
-def test_report_renders_on_real_format_exports_the_notebooks_never_saw(tmp_path):
+def test_report_renders_on_real_format_exports_the_notebooks_never_saw(exports_report):
     """Every notebook renders on the loaders' small real-format fixtures (other brands, other
     years, tiny counts), not only on the samples they were written against."""
-    import shutil
-
-    def ignore(_folder, names):
-        return [n for n in names if n == "broken" or n.startswith(("bad_", "missing_", "_make_", "outbox_bad"))
-                or "not_json" in n or n == "Overview.csv" and _folder.endswith("tiktok")]  # year-less file
-
-    data = tmp_path / "exports"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "io", data, ignore=ignore)
-    pages = tk.report.render(data, out=tmp_path / "out", tz="Europe/Berlin", progress=False, timeout=300)
-    assert [p.notebook for p in pages] == [b.name for b in tk.report.notebooks()]
-    for page in pages:
-        html = page.path.read_text(encoding="utf-8")
-        assert re.findall(r'<script[^>]+src="https?://', html) == [], page.notebook
+    assert [p.name for p in exports_report.pages] == [b.with_suffix(".html").name for b in tk.report.notebooks()]
+    for page in exports_report.pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.findall(r'<script[^>]+src="https?://', html) == [], page.name
+        assert "Traceback (most recent call last)" not in html, page.name
 
 
 def test_warnings_in_pages_show_the_message_not_the_code(tmp_path):

@@ -4,13 +4,12 @@ The folder is built only from the hand-written fixtures of another brand (Radwer
 2016 and 2023-2025; tests/fixtures/io/_make_unseen_fx.py): German Excel re-saves of every CSV
 format, year-less TikTok days, Meta archives with repeated entries, the legacy Facebook export
 with repeated column names, page-level files that only their title or zip name attribute, an X
-archive with retweets. Two pages (overview and data) keep the test fast; `make report` and the
-benchmark render all of them.
+archive with retweets. The report is rendered once per test run on all of tests/fixtures/io, these parts
+included (the session fixture `exports_report` in tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import html
 import shutil
 import warnings
 from pathlib import Path
@@ -44,16 +43,14 @@ def test_the_folder_loads_every_file(unseen):
     assert (rep.rows_read == rep.rows_loaded + rep.duplicates_dropped + rep.rows_rejected).all()
 
 
-def test_report_renders_overview_and_data_pages(unseen, tmp_path):
-    out = tmp_path / "out"
-    pages = tk.report.render(unseen, out=out, tz="Europe/Berlin", only=["00-", "01-"], progress=False, timeout=300)
-    assert [p.notebook for p in pages] == ["00-overview.ipynb", "01-what-is-in-my-data.ipynb"]
-    ds = tk.load(unseen, tz="Europe/Berlin")
-    for page in pages:
-        text = page.path.read_text(encoding="utf-8")
-        assert "Traceback (most recent call last)" not in text, page.notebook  # (a failing cell raises anyway)
-        assert html.escape(repr(ds)) in text, page.notebook  # the page shows this very load
-    data_page = pages[1].path.read_text(encoding="utf-8")
+def test_report_renders_every_page_on_exports_the_samples_do_not_use(exports_report):
+    """The report on tests/fixtures/io (every unseen part above included, no sample file): every page renders."""
+    data = exports_report.data
+    assert not list(data.rglob("*.ipynb")) and all((data / part).is_dir() for part in UNSEEN)
+    assert [p.name for p in exports_report.pages] == [b.with_suffix(".html").name for b in tk.report.notebooks()]
+    for page in exports_report.pages:
+        assert "Traceback (most recent call last)" not in page.read_text(encoding="utf-8"), page.name
+    data_page = exports_report.html("01-")
     for platform in ("facebook", "instagram", "linkedin", "tiktok", "youtube"):
         assert platform in data_page
-    assert (out / "index.html").exists()
+    assert (exports_report.out / "index.html").exists()
