@@ -146,3 +146,12 @@ def test_channels_share_the_report_period_and_are_ranked_by_sessions(channels, s
     posts = sample_dataset.posts
     assert ga4.loc["facebook", "n_posts"] == (posts["platform"] == "facebook").sum()
     assert str(ga4["exposure"].dtype) == "Int64"  # sums of reach are whole numbers, not floats
+
+
+def test_select_cuts_daily_traffic_and_keeps_overlapping_period_totals(sample_dataset):
+    day = tk.inventory.select(sample_dataset, date_from="2026-05-12", date_to="2026-05-12", tz=TZ).traffic
+    daily = day[day["breakdown"] == "date,source,medium"]
+    assert set(daily["date"]) == {pd.Timestamp("2026-05-12")} and len(daily) > 5
+    whole = day[day["breakdown"] == "campaign"]  # the campaign downloads cover the whole period: kept whole
+    assert (whole["date"] == pd.Timestamp("2026-03-01")).all() and len(whole) == 12
+    assert tk.inventory.select(sample_dataset, date_from="2030-01-01", tz=TZ).traffic.empty
