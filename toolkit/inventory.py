@@ -144,7 +144,9 @@ def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
     a slash date such as ``06/01/2026`` is refused as ambiguous. ``tz`` is the audience's IANA zone
     (default: the dataset's ``tz``, as given to :func:`toolkit.load`). A platform name that is
     neither in the data nor a known platform is refused with the closest names. The load report is
-    kept as it was (it describes the files, not the selection).
+    kept as it was (it describes the files, not the selection). Web-traffic rows are kept where
+    their days overlap the period: daily rows are cut exactly, a download's period total cannot be
+    split and stays whole when it overlaps; platforms do not apply to them.
     """
     from dataclasses import replace
 
@@ -180,8 +182,18 @@ def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
             mask &= frame["platform"].isin(plats)
         return frame.loc[mask].reset_index(drop=True)
 
-    return replace(dataset, posts=keep(dataset.posts, "published_at"),
-                   comments=keep(dataset.comments, "published_at"), daily=keep(dataset.daily, "date"))
+    out = replace(dataset, posts=keep(dataset.posts, "published_at"),
+                  comments=keep(dataset.comments, "published_at"), daily=keep(dataset.daily, "date"))
+    traffic = getattr(dataset, "traffic", None)
+    if traffic is not None and len(traffic) and (start is not None or end is not None):
+        first, last = traffic["date"], traffic["date_to"].fillna(traffic["date"])
+        mask = pd.Series(True, index=traffic.index)
+        if start is not None:
+            mask &= ~(last < start.tz_localize(None)).fillna(False)
+        if end is not None:
+            mask &= ~(first >= end.tz_localize(None)).fillna(False)
+        out = replace(out, traffic=traffic.loc[mask].reset_index(drop=True))
+    return out
 
 
 def counts(dataset) -> pd.DataFrame:

@@ -829,6 +829,12 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
             sel = (report["_order"] == order) & (report["table"] == name)
             report.loc[sel, "duplicates_dropped"] = n
             report.loc[sel, "rows_loaded"] = report.loc[sel, "rows_loaded"] - n
+    if not ctx.owner and len(out["comments"]):  # chats without owner=: the account's names elsewhere (#13.4)
+        from .whatsapp import owner_from_accounts
+        out["comments"], note = owner_from_accounts(out["comments"], out["posts"])
+        if note:
+            sel = (report["format"] == "whatsapp_chat") & (report["table"] == "comments")
+            report.loc[sel, "notes"] = report.loc[sel, "notes"].map(lambda n: f"{n}; {note}" if n else note)
     skipped_rows = pd.DataFrame([{"file": s.name, "format": s.format, "table": "", "rows_read": s.rows_read,
                                   "rows_loaded": 0, "duplicates_dropped": 0, "rows_rejected": s.rows_read,
                                   "notes": s.note} for s in skipped], columns=REPORT_COLUMNS)
