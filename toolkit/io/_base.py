@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import re
 import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -127,6 +129,23 @@ class Source:
             return decode(raw, partial=True)[0][:n]
         except ExportFormatError:
             return ""
+
+
+@contextmanager
+def paused_gc():
+    """Pause Python's cyclic garbage collector while a large JSON document becomes objects.
+
+    ``json.loads`` of an export with millions of dicts triggers a collection every few
+    thousand allocations, each scanning every object made so far: a third of the parse time,
+    for nothing (parsed JSON holds no reference cycles). Reference counting still frees memory.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def decode(data: bytes, *, partial: bool = False, notes: list[str] | None = None) -> tuple[str, str]:

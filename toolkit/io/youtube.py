@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import CellProblems, Context, Loader, Parsed, Source, localize, read_csv_records, register
+from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, paused_gc,
+                    read_csv_records, register)
 from .mastodon import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note, style_for
 from ._locale import DE, EN, NumberStyle, count, date_style, number
@@ -192,10 +193,13 @@ def _iso_utc(values: pd.Series) -> pd.Series:
     """
     vals = values.to_numpy(dtype=object)
     is_str = np.fromiter((isinstance(v, str) for v in vals), dtype=bool, count=len(vals))
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    if is_str.all():
+        got = pd.to_datetime(pd.Series(vals, dtype=object), utc=True, errors="coerce", format="ISO8601")
+        return pd.Series(got.astype("datetime64[ns, UTC]").array, index=values.index)
+    naive = np.full(len(vals), np.datetime64("NaT"), dtype="datetime64[ns]")
     if is_str.any():
         got = pd.to_datetime(pd.Series(vals[is_str], dtype=object), utc=True, errors="coerce", format="ISO8601")
-        out.iloc[np.flatnonzero(is_str)] = got.astype("datetime64[ns, UTC]").to_numpy()
+        naive[is_str] = got.astype("datetime64[ns, UTC]").dt.tz_localize(None).to_numpy()
     for j in np.flatnonzero(~is_str):
         v = vals[j]
         if v is None:
@@ -205,8 +209,8 @@ def _iso_utc(values: pd.Series) -> pd.Series:
         except (TypeError, ValueError, OverflowError):
             t = pd.NaT
         if isinstance(t, pd.Timestamp) and pd.notna(t):
-            out.iloc[j] = t
-    return out
+            naive[j] = t.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
+    return pd.Series(pd.DatetimeIndex(naive).tz_localize("UTC"), index=values.index)
 
 
 def _first_is_date(source: Source) -> bool:
@@ -301,7 +305,8 @@ class YouTubeCommentThreads(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         try:
-            data = json.loads(source.text)
+            with paused_gc():
+                data = json.loads(source.text)
         except json.JSONDecodeError as exc:
             raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Save the "
                                     f"API response again.", file=source.name, line=exc.lineno) from None
@@ -318,26 +323,27 @@ class YouTubeCommentThreads(Loader):
         # snippet, id, publishedAt, likeCount, and reported in thread order.
         cols: dict[str, list] = {c: [] for c in ("post_id", "comment_id", "parent_id", "author", "is_owner",
                                                  "published_at", "text", "likes", "channel_id", "_thread",
-                                                 "_likes_bad")}
+                                                 "_pos", "_likes_bad")}
         problems: list[tuple[int, int, str, str, int]] = []  # (thread, order, column, what, n rows)
         n_read = 0
-        for i, th in enumerate(threads):
-            snip = th.get("snippet") if isinstance(th, dict) else None
-            top = snip.get("topLevelComment") if isinstance(snip, dict) else None
-            replies = th.get("replies") if isinstance(th, dict) else None
-            replies = replies.get("comments") if isinstance(replies, dict) else None
-            replies = replies if isinstance(replies, list) else []
-            n_read += 1 + len(replies)
-            if not isinstance(top, dict):
-                problems.append((i, -1, "topLevelComment", "has no topLevelComment", 1 + len(replies)))
-                continue
-            channel = snip.get("channelId")
-            thread_id = th.get("id") or top.get("id")
-            video = snip.get("videoId")
-            for k, (c, parent) in enumerate([(top, None)] + [(r, thread_id) for r in replies]):
-                bad = self._comment(c, parent, video, channel, cols, i)
-                if bad:
-                    problems.append((i, k, bad, f"has a comment without a readable {bad}", 1))
+        with paused_gc():  # the loop makes a few objects per comment, none in cycles
+            for i, th in enumerate(threads):
+                snip = th.get("snippet") if isinstance(th, dict) else None
+                top = snip.get("topLevelComment") if isinstance(snip, dict) else None
+                replies = th.get("replies") if isinstance(th, dict) else None
+                replies = replies.get("comments") if isinstance(replies, dict) else None
+                replies = replies if isinstance(replies, list) else []
+                n_read += 1 + len(replies)
+                if not isinstance(top, dict):
+                    problems.append((i, -1, "topLevelComment", "has no topLevelComment", 1 + len(replies)))
+                    continue
+                channel = snip.get("channelId")
+                thread_id = th.get("id") or top.get("id")
+                video = snip.get("videoId")
+                for k, (c, parent) in enumerate([(top, None)] + [(r, thread_id) for r in replies]):
+                    bad = self._comment(c, parent, video, channel, cols, i, k)
+                    if bad:
+                        problems.append((i, k, bad, f"has a comment without a readable {bad}", 1))
         parsed.rows_read["comments"] = n_read
         out = pd.DataFrame({c: v for c, v in cols.items() if not c.startswith("_")})
         when = _iso_utc(out["published_at"])
@@ -345,7 +351,7 @@ class YouTubeCommentThreads(Loader):
         likes_bad = np.asarray(cols["_likes_bad"], dtype=bool)
         if no_time.any() or likes_bad.any():
             thread = np.asarray(cols["_thread"], dtype=np.int64)
-            order = np.arange(len(out))
+            order = np.asarray(cols["_pos"], dtype=np.int64)
             for j in np.flatnonzero(no_time | likes_bad):
                 what = "publishedAt" if no_time[j] else "likeCount"  # the date is checked first
                 problems.append((int(thread[j]), int(order[j]), what,
@@ -365,7 +371,7 @@ class YouTubeCommentThreads(Loader):
         return parsed
 
     @staticmethod
-    def _comment(c: dict, parent, video, channel, cols: dict[str, list], thread: int) -> str:
+    def _comment(c: dict, parent, video, channel, cols: dict[str, list], thread: int, pos: int) -> str:
         """Append one comment's fields to ``cols``; return the field that makes it unreadable, or ""."""
         s = c.get("snippet") if isinstance(c, dict) else None
         if not isinstance(s, dict):
@@ -395,6 +401,7 @@ class YouTubeCommentThreads(Loader):
         cols["likes"].append(None if likes is None or likes_bad else int(likes))
         cols["channel_id"].append(chan)
         cols["_thread"].append(thread)
+        cols["_pos"].append(pos)
         cols["_likes_bad"].append(likes_bad)
         return ""
 
