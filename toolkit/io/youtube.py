@@ -42,11 +42,11 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, paused_gc,
-                    read_csv_records, register)
-from .mastodon import html_to_text
+                    read_csv_records, register, utc_times)
+from ._daily import daily_from_wide
+from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note, style_for
 from ._locale import DE, EN, NumberStyle, count, date_style, number
-from .x import daily_from_wide
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -185,34 +185,6 @@ class YouTubeStudioTable(Loader):
         return parsed
 
 
-def _iso_utc(values: pd.Series) -> pd.Series:
-    """API timestamps (ISO 8601) -> UTC, parsed once for the column; unreadable ones are NaT.
-
-    Strings are parsed together; the rare value of another type (a number, a list) goes through
-    the same scalar parse as before, so what counts as readable does not change.
-    """
-    vals = values.to_numpy(dtype=object)
-    is_str = np.fromiter((isinstance(v, str) for v in vals), dtype=bool, count=len(vals))
-    if is_str.all():
-        got = pd.to_datetime(pd.Series(vals, dtype=object), utc=True, errors="coerce", format="ISO8601")
-        return pd.Series(got.astype("datetime64[ns, UTC]").array, index=values.index)
-    naive = np.full(len(vals), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if is_str.any():
-        got = pd.to_datetime(pd.Series(vals[is_str], dtype=object), utc=True, errors="coerce", format="ISO8601")
-        naive[is_str] = got.astype("datetime64[ns, UTC]").dt.tz_localize(None).to_numpy()
-    for j in np.flatnonzero(~is_str):
-        v = vals[j]
-        if v is None:
-            continue
-        try:
-            t = pd.to_datetime(v, utc=True, errors="coerce", format="ISO8601")
-        except (TypeError, ValueError, OverflowError):
-            t = pd.NaT
-        if isinstance(t, pd.Timestamp) and pd.notna(t):
-            naive[j] = t.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
-    return pd.Series(pd.DatetimeIndex(naive).tz_localize("UTC"), index=values.index)
-
-
 def _first_is_date(source: Source) -> bool:
     fields = _head_fields(source)
     return bool(fields) and fields[0] == "date"
@@ -346,7 +318,7 @@ class YouTubeCommentThreads(Loader):
                         problems.append((i, k, bad, f"has a comment without a readable {bad}", 1))
         parsed.rows_read["comments"] = n_read
         out = pd.DataFrame({c: v for c, v in cols.items() if not c.startswith("_")})
-        when = _iso_utc(out["published_at"])
+        when = pd.Series(utc_times(out["published_at"]), index=out.index).dt.tz_localize("UTC")
         no_time = when.isna().to_numpy()
         likes_bad = np.asarray(cols["_likes_bad"], dtype=bool)
         if no_time.any() or likes_bad.any():
