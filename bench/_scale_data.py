@@ -120,3 +120,113 @@ def write_csv(path: Path, header: list[str], rows, *, delimiter: str = ",", enco
         w.writerow(header)
         w.writerows(rows)
     return path
+
+
+META_HEADER = ["Post ID", "Page ID", "Page name", "Title", "Description", "Duration (sec)", "Publish time",
+               "Caption type", "Permalink", "Is crosspost", "Is share", "Post type", "Languages", "Custom labels",
+               "Funded content status", "Data comment", "Date", "Views", "Reach",
+               "Reactions, Comments and Shares", "Reactions", "Comments", "Shares", "Total clicks", "Other Clicks",
+               "Link Clicks", "Seconds viewed", "Average Seconds viewed"]
+
+
+def meta_posts_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 2, progress=None) -> list[Path]:
+    """``n`` Facebook posts as Meta Business Suite post CSVs (``Mar-01-2024_Mar-31-2024_<id>.csv``):
+    ``MM/DD/YYYY HH:MM`` publish times in the page's zone, counts with thousands separators,
+    multi-line quoted texts."""
+    rng = random.Random(seed)
+    pool = texts(rng)
+    kinds = ["Photos", "Links", "Reels", "Videos", "Status"]
+    start = datetime(2024, 1, 1)
+    paths, made, fileno = [], 0, 0
+    while made < n:
+        todo = min(per_file, n - made)
+        rows = []
+        for j in range(todo):
+            pid = 1827720132094663 + made + j
+            t = start + timedelta(minutes=rng.randint(0, 365 * 1440))
+            views = rng.randint(0, 50_000)
+            reach = int(views * rng.random())
+            reac, com, sh = rng.randint(0, 500), rng.randint(0, 60), rng.randint(0, 30)
+            text = _skewed(rng, pool, 1)[0]
+            if j % 7 == 0:
+                text += "\nZweite Zeile #Frühling"
+            rows.append([pid, 100045700821521 + fileno % 3, f"Bäckerei {fileno % 3}", text, "", rng.choice([0, 0, 45]),
+                         t.strftime("%m/%d/%Y %H:%M"), "N/A", f"https://www.facebook.com/x/posts/pfbid{pid}", 0, 0,
+                         rng.choice(kinds), "", "", "", "", "Lifetime", f"{views:,}", f"{reach:,}",
+                         reac + com + sh, reac, com, sh, rng.randint(0, 80), rng.randint(0, 10), rng.randint(0, 10),
+                         rng.randint(0, 4000), round(rng.random() * 60, 1)])
+        s = start.strftime("%b-%d-%Y")
+        paths.append(write_csv(folder / f"{s}_Dec-31-2024_{1012345 + fileno}.csv", META_HEADER, rows,
+                               encoding="utf-8-sig"))
+        made += todo
+        fileno += 1
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+def x_archive_tweets(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 4, progress=None) -> list[Path]:
+    """``n`` tweets as an X account archive's ``data/tweets.js`` (+ ``tweets-partN.js``) with
+    ``data/account.js``: ``window.YTD.tweets.partN = [...]``, counts as strings, about 5 %
+    retweets (skipped by the loader)."""
+    rng = random.Random(seed)
+    pool = texts(rng)
+    data = folder / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "account.js").write_text('window.YTD.account.part0 = [{"account": {"username": "studio_stein", '
+                                     '"accountId": "123456", "accountDisplayName": "Studio Stein"}}]', encoding="utf-8")
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    paths, made, part = [], 0, 0
+    while made < n:
+        todo = min(per_file, n - made)
+        items = []
+        for j in range(todo):
+            tid = str(1977039067859894552 + (made + j) * 1000)
+            t = start + timedelta(seconds=rng.randint(0, 365 * 86400))
+            text = _skewed(rng, pool, 1)[0].replace("&", "&amp;")
+            if rng.random() < 0.05:
+                text = "RT @other: " + text
+            tw = {"retweeted": False, "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
+                  "display_text_range": ["0", str(len(text))], "favorite_count": str(rng.choice([0, 0, 1, 3, 15, 200])),
+                  "id_str": tid, "truncated": False, "retweet_count": str(rng.choice([0, 0, 0, 1, 4])), "id": tid,
+                  "created_at": t.strftime("%a %b %d %H:%M:%S +0000 %Y"), "favorited": False,
+                  "full_text": text, "lang": rng.choice(["de", "en", "en"])}
+            items.append({"tweet": tw})
+        name = "tweets.js" if part == 0 else f"tweets-part{part}.js"
+        path = data / name
+        path.write_text(f"window.YTD.tweets.part{part} = " + json.dumps(items, ensure_ascii=False, indent=1),
+                        encoding="utf-8")
+        paths.append(path)
+        made += todo
+        part += 1
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+GENERIC_HEADER = ["platform", "account", "post_id", "published_at", "text", "media_type", "likes", "comments",
+                  "shares", "reach", "impressions"]
+
+
+def generic_posts_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 5, progress=None) -> list[Path]:
+    """``n`` posts as a CSV with the canonical column names (the generic loader's format):
+    ISO times with an offset, counts with blanks for "not reported"."""
+    rng = random.Random(seed)
+    pool = texts(rng)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    paths, made, fileno = [], 0, 0
+    while made < n:
+        todo = min(per_file, n - made)
+        rows = []
+        for j in range(todo):
+            t = start + timedelta(seconds=rng.randint(0, 365 * 86400))
+            plat = rng.choice(["facebook", "instagram", "linkedin"])
+            rows.append([plat, f"acct{rng.randint(0, 40)}", f"p{made + j}", t.isoformat(), _skewed(rng, pool, 1)[0],
+                         rng.choice(["photo", "video", "link", "text"]), rng.randint(0, 900), rng.randint(0, 50),
+                         rng.choice(["", 0, 1, 5]), rng.randint(0, 30_000), rng.choice(["", rng.randint(0, 60_000)])])
+        paths.append(write_csv(folder / f"posts_{fileno:03d}.csv", GENERIC_HEADER, rows))
+        made += todo
+        fileno += 1
+        if progress is not None:
+            progress.update(todo)
+    return paths

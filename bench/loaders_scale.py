@@ -60,9 +60,43 @@ def hand_youtube_comment_threads(folder: str):
     return pd.concat(frames, ignore_index=True)
 
 
+def hand_meta_posts_csv(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        df = pd.read_csv(path, dtype={"Post ID": str, "Page ID": str}, thousands=",")
+        df["Publish time"] = pd.to_datetime(df["Publish time"], format="%m/%d/%Y %H:%M").dt.tz_localize("UTC")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_x_archive_tweets(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted((Path(folder) / "data").glob("tweets*.js")):
+        text = path.read_text(encoding="utf-8")
+        df = pd.DataFrame([item["tweet"] for item in json.loads(text[text.index("=") + 1:])])
+        df["created_at"] = pd.to_datetime(df["created_at"], format="%a %b %d %H:%M:%S %z %Y", utc=True)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_generic_posts_csv(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        df = pd.read_csv(path, dtype={"post_id": str, "account": str})
+        df["published_at"] = pd.to_datetime(df["published_at"], utc=True, format="ISO8601")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
 #: name -> (generator(folder, n, progress), hand reader, canonical table)
 CASES = {
     "youtube_comment_threads": (gen.youtube_comment_threads, hand_youtube_comment_threads, "comments"),
+    "meta_posts_csv": (gen.meta_posts_csv, hand_meta_posts_csv, "posts"),
+    "x_archive_tweets": (gen.x_archive_tweets, hand_x_archive_tweets, "posts"),
+    "generic_posts_csv": (gen.generic_posts_csv, hand_generic_posts_csv, "posts"),
 }
 
 _CHILD = r"""
@@ -115,8 +149,8 @@ def main(argv=None) -> None:
         if not folder.exists() or not any(folder.iterdir()):
             with tqdm(total=args.rows, desc=f"generating {case}", unit="row", position=1, leave=False) as bar:
                 CASES[case][0](folder, args.rows, progress=bar)
-        size = sum(p.stat().st_size for p in folder.iterdir())
-        files = len(list(folder.iterdir()))
+        found = [p for p in folder.rglob("*") if p.is_file()]
+        size, files = sum(p.stat().st_size for p in found), len(found)
         got = {}
         for mode in ("toolkit", "hand"):
             runs = []

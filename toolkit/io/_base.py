@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gc
 import io
 import re
@@ -526,6 +527,35 @@ def _dedupe_names(names: list[str]) -> list[str]:
 # ``CellProblems``.
 
 
+def per_distinct(fn):
+    """Run a cell parser once per distinct value of a column and spread the results back.
+
+    Export columns repeat themselves (dates of a day, counts such as 0 or 1, the same labels), so
+    parsing the distinct cells only is several times faster on large files and gives exactly the
+    same result for any parser whose answer for a cell depends on that cell alone. ``fn(s, ...)``
+    returns a Series or a tuple of Series aligned with ``s``; columns that are short or mostly
+    distinct are parsed as they are.
+    """
+    @functools.wraps(fn)
+    def wrapper(s: pd.Series, *args, **kwargs):
+        if len(s) < 1000:
+            return fn(s, *args, **kwargs)
+        codes, uniques = s.array.factorize()
+        if len(uniques) > len(s) // 2:
+            return fn(s, *args, **kwargs)
+        # the missing value, if any, is parsed as one more distinct cell at the end
+        distinct = pd.Series(uniques, dtype=s.dtype)
+        if (codes < 0).any():
+            distinct = pd.concat([distinct, pd.Series([None], dtype=s.dtype)], ignore_index=True)
+            codes = np.where(codes < 0, len(distinct) - 1, codes)
+        got = fn(distinct, *args, **kwargs)
+
+        def spread(r: pd.Series) -> pd.Series:
+            return pd.Series(r.array.take(codes), index=s.index, name=r.name)
+        return tuple(spread(r) for r in got) if isinstance(got, tuple) else spread(got)
+    return wrapper
+
+
 def is_na_token(s: pd.Series) -> pd.Series:
     """True where a cell means "not reported" (blank, ``-``, ``N/A``, ...)."""
     return s.isna() | s.str.strip().isin(_NA_TOKENS)
@@ -596,6 +626,7 @@ _FIRST_UTC, _LAST_UTC = _FIRST.tz_localize("UTC"), _LAST.tz_localize("UTC")
 _OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)\s*$"
 
 
+@per_distinct
 def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, ...] = (None,),
                    dayfirst: bool = False) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse timestamps to UTC.
