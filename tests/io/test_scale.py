@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import toolkit as tk
 from toolkit.io._base import parse_datetime
 from toolkit.io._locale import DE, EN, count, number
 
@@ -41,3 +44,28 @@ def test_times_parsed_per_distinct_value_equal_cell_by_cell(tz):
     got, want = parse_datetime(s, **kw), parse_datetime.__wrapped__(s, **kw)
     _same(got, want)
     assert got[0].notna().sum() > 1000 and got[2].sum() > 100  # the column held good and bad cells
+
+
+def _threads_file(path, n, videos=3):
+    items = [{"kind": "youtube#commentThread", "id": f"T{i}",
+              "snippet": {"channelId": "UCowner", "videoId": f"video{i % videos:06d}",
+                          "topLevelComment": {"kind": "youtube#comment", "id": f"T{i}", "snippet": {
+                              "videoId": f"video{i % videos:06d}", "textOriginal": f"comment {i}",
+                              "authorDisplayName": f"@user{i % 7}", "likeCount": i % 4,
+                              "publishedAt": f"2026-09-{1 + i % 28:02d}T10:00:00Z"}}}} for i in range(n)]
+    path.write_text(json.dumps({"kind": "youtube#commentThreadListResponse", "items": items}), encoding="utf-8")
+    return path
+
+
+def test_repeated_ids_are_stored_once_with_the_same_values(tmp_path):
+    ds = tk.load(_threads_file(tmp_path / "threads.json", 3000))
+    c = ds.comments
+    assert len(c) == 3000 and c["post_id"].nunique() == 3
+    # equal video ids and authors are one object each (memory of 3 strings, not 3,000) ...
+    for col, distinct in (("post_id", 3), ("author", 7)):
+        assert len({id(v) for v in c[col].array._ndarray}) == distinct
+    assert len({id(v) for v in c["comment_id"].array._ndarray}) == 3000  # unique ids are left alone
+    # ... and the table is the one the loader read, value for value and dtype for dtype
+    assert str(c["post_id"].dtype) == "string"
+    assert c["post_id"].tolist() == [f"video{i % 3:06d}" for i in range(3000)]
+    assert c["author"].tolist() == [f"@user{i % 7}" for i in range(3000)]
