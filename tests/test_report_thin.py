@@ -277,3 +277,11 @@ def test_runs_leave_nothing_next_to_the_output(runs):
     for case, run in runs.items():
         left = [p.name for p in run["out"].parent.iterdir() if p.name.startswith(f".{run['out'].name}.")]
         assert left == [], f"{case}: {left}"
+
+
+def test_a_folder_without_web_analytics_says_so_once(runs):
+    page = _pages(runs["meta_posts"]["out"])["07-does-social-bring-visitors.html"]
+    assert _sentences(page) == ["This folder holds no web-analytics downloads (Google Analytics 4, Universal "
+                                "Analytics or Matomo), so this page cannot say whether social media brings visitors "
+                                "to the website."]
+    assert "plotly-graph-div" not in _visible(page)  # no empty chart either
