@@ -96,6 +96,7 @@ _MISSING = [
     (re.compile(r"^followers"), "no follower counts in the exports"),
     (re.compile(r"(minutes|hours|wait)$"), "no reply by the account"),
     (re.compile(r"^(ci_low|ci_high)$"), "too few posts for an interval"),
+    (re.compile(r"^formula$"), "no reach, impressions or views in the export"),
     (re.compile(r"^(impressions|reach|views|likes|comments|shares|saves|clicks|engagements|interactions"
                 r"|engagement_rate)$"), "not reported in the export"),
 ]
@@ -476,6 +477,11 @@ class Format:
         if any(self._kind(c, df[c]) == "link" for c in df.columns):
             # the link leads to the post; its raw IDs would only widen the table (the CSV keeps them)
             df = df.drop(columns=[c for c in _ID_COLS if c in df.columns])
+        for c in df.columns:  # an empty label (a formula that could not be chosen) is a missing value
+            if c not in _USER_COLS and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)):
+                empty = df[c].map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+                if empty.fillna(False).astype(bool).any():
+                    df = df.assign(**{c: df[c].mask(empty.fillna(False).astype(bool))})
         if self.lang != "en" and {"emoji", "name"} <= set(df.columns):
             df = df.assign(name=[self._emoji_name(e, n) for e, n in zip(df["emoji"], df["name"])])
         total = len(df)
