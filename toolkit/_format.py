@@ -102,7 +102,7 @@ _MISSING = [
 ]
 # columns whose values are the toolkit's own categories (translated), not user text
 _TERM_COLS = {"formula", "feature", "media_type", "label", "language", "table", "matched_by", "kind", "section",
-              "metric", "sentiment_label", "lang", "name"}
+              "metric", "sentiment_label", "lang", "name", "reference", "per", "channel", "denominator_used"}
 _TERMS = {"auto": "Automatic", "reach": "Reach", "impressions": "Impressions", "views": "Views",
           "followers": "Followers", "native_engagements": "Native engagements", "weighted_followers": "Weighted by followers",
           "text_length": "Text length", "media_type": "Format", "hashtags": "Number of hashtags", "emoji": "Emoji",
@@ -121,7 +121,8 @@ _TEXT_COLS = {"text", "message", "notes", "problem", "reason", "detail", "result
               "word", "term", "hashtag", "group", "post_id", "comment_id", "account"}
 # user text (comments, captions, names): shown escaped, never translated, marked for tests
 _USER_COLS = {"text", "message", "author", "account", "value", "word", "term", "hashtag", "file", "group",
-              "post_id", "comment_id", "keyword", "content", "document", "emoji", "platforms"}
+              "post_id", "comment_id", "keyword", "content", "document", "emoji", "platforms", "tool", "campaign",
+              "property", "source_medium"}
 # the toolkit's own sentences (load-report notes, formulas, benchmarks): translated where the catalog knows them
 _SENTENCE_COLS = {"notes", "problem", "reason", "detail", "result", "scorer", "description", "numerator",
                   "denominator", "applies_to", "source", "item"}
@@ -661,7 +662,7 @@ def _translate_core(core: str, fmt: Format) -> str:
     m = re.fullmatch(r"(.+?) \((.+)\)", core)
     if m:
         return f"{_translate_core(m.group(1), fmt)} ({_translate_core(m.group(2), fmt)})"
-    for sep in ("; ", ": ", ", ", " - ", " = "):
+    for sep in ("; ", ": ", ", ", " - ", " = ", " + "):
         if sep in core:
             return sep.join(_translate_core(p, fmt) for p in core.split(sep))
     return fmt._(core)
