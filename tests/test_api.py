@@ -245,6 +245,10 @@ def test_a_wrong_table_is_refused_with_the_table_to_pass(qualname, kind, wrong, 
 def test_a_wrong_second_table_is_refused_too(march):
     with pytest.raises(SchemaError, match="got the posts table.*pass the daily table"):
         tk.performance.channel_kpis(march.posts, tz=TZ, daily=march.posts)
+    with pytest.raises(SchemaError, match=r"unanswered_questions\(posts=...\): got the comments table"):
+        tk.community.unanswered_questions(march.comments, posts=march.comments)
+    with pytest.raises(SchemaError, match=r"got the daily table.*pass the posts table"):
+        tk.timing.comment_lag(march.comments, march.daily)
 
 
 # ---------------------------------------------------------------------------------------------

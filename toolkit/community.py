@@ -30,7 +30,7 @@ import pandas as pd
 from .errors import ParameterError
 from ._compat import renamed
 from ._time import freq_code, period_start
-from ._validate import check_choice, check_tz, need_tz
+from ._validate import check_choice, check_kind, check_tz, need_tz
 from .schema import require_columns
 from .text import is_question
 
@@ -346,6 +346,8 @@ def unanswered_questions(comments: pd.DataFrame, *, posts: pd.DataFrame | None =
         post; <NA> without ``posts`` or for unlinked comments).
     """
     _check(comments, ["text"], "unanswered_questions(comments)")
+    if posts is not None:
+        check_kind(posts, "posts", where="unanswered_questions(posts=...)")
     rt = _reply_times(comments, match=match, top_level=top_level, tz=None, business_hours=None,
                       weekdays=_WEEKDAYS, holidays=None, where="unanswered_questions")
     q = rt[~rt["replied"] & is_question(rt["text"].astype("string").fillna("")).to_numpy(dtype=bool)].copy()
