@@ -42,6 +42,11 @@ __all__ = [
     "top_members",
     "negative_spikes",
     "workload",
+    "care_summary",
+    "tone",
+    "worst_posts",
+    "thread",
+    "top_emoji",
 ]
 
 #: Salt used when ``salt=None``: random per Python session, so pseudonyms are stable within one
@@ -709,3 +714,181 @@ def workload(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str]
         out[f"{c}_share"] = (out[c].astype("Float64") / tot.where(tot > 0)).astype("Float64")
     out["platform"] = out["platform"].astype("string")
     return out
+
+
+def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str] | None = ("09:00", "17:00"),
+                 match: str = "direct", top_level: bool = True) -> pd.DataFrame:
+    """Is the community looked after, in one row per platform: reply rate, waits and open questions.
+
+    The whole period's :func:`response_rate` (``period=None``) with the number of
+    :func:`unanswered_questions` per platform added.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments table.
+    tz : str
+        Time zone of the business hours.
+    business_hours : tuple of str, optional
+        ("09:00", "17:00") adds the business-time columns; None leaves them out.
+    match, top_level
+        Which replies count and which comments expect one, see :func:`reply_times`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform: the columns of :func:`response_rate` (without period_start) plus
+        unanswered_questions (user comments asking a question without a reply by the account; 0
+        where there are none).
+    """
+    care = response_rate(comments, period=None, tz=tz, business_hours=business_hours, match=match,
+                         top_level=top_level)
+    questions = unanswered_questions(comments, match=match, top_level=top_level)
+    open_q = questions["platform"].astype("string").value_counts()
+    care["unanswered_questions"] = (care["platform"].astype("string").map(open_q).fillna(0)
+                                    .astype("int64").to_numpy())
+    return care
+
+
+_LABELS = ("negative", "neutral", "positive")
+
+
+def tone(comments: pd.DataFrame, *, by: str = "platform", share: bool = False,
+         label_col: str = "sentiment_label") -> pd.DataFrame:
+    """Comments per sentiment label and group: counts with totals, or each label's share.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Comments with a sentiment label (:func:`toolkit.text.add_sentiment`).
+    by : str
+        Column to group by ("platform", "lang", ...).
+    share : bool
+        False: counts, with a last row "All" and a last column "All" (totals). True: the share of
+        each label within its group (rows add up to 1), no totals.
+    label_col : str
+        Column holding the labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value of ``by`` (sorted; comments without a label are left out). Columns:
+        ``by``, then one per label (negative, neutral, positive, in that order, only those that
+        occur), then "All" for counts.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> c = pd.DataFrame({"lang": ["de", "de", "en"], "sentiment_label": ["negative", "positive", "positive"]})
+    >>> tk.community.tone(c, by="lang").to_dict("list")
+    {'lang': ['de', 'en', 'All'], 'negative': [1, 0, 1], 'positive': [1, 1, 2], 'All': [2, 1, 3]}
+    >>> tk.community.tone(c, by="lang", share=True)["positive"].tolist()
+    [0.5, 1.0]
+    """
+    _check(comments, [by, label_col], "tone(comments)")
+    labelled = comments[[by, label_col]].dropna().astype({by: str, label_col: str})
+    table = pd.crosstab(labelled[by], labelled[label_col])
+    order = [c for c in _LABELS if c in table.columns] + sorted(c for c in table.columns if c not in _LABELS)
+    table = table[order].astype("int64")
+    if share:
+        out = table.div(table.sum(axis=1), axis=0)
+    else:
+        out = table.copy()
+        out["All"] = out.sum(axis=1)
+        out.loc["All"] = out.sum(axis=0)
+    out = out.rename_axis(index=by, columns=None).reset_index()
+    return out
+
+
+def worst_posts(per_post: pd.DataFrame, *, posts: pd.DataFrame | None = None, n: int = 5) -> pd.DataFrame:
+    """The ``n`` posts with the most negative comments, with the post's text and link.
+
+    Parameters
+    ----------
+    per_post : pandas.DataFrame
+        :func:`negative_spikes` with ``by="post"``.
+    posts : pandas.DataFrame, optional
+        Canonical posts table: adds the post's text and permalink.
+    n : int
+        Rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``per_post`` (plus text, permalink with ``posts``); most negative comments
+        first, ties by post_id.
+    """
+    _check(per_post, ["platform", "post_id", "negative"], "worst_posts(per_post)")
+    if n < 1:
+        raise ParameterError(f"worst_posts(n={n}): expected a number of posts, at least 1.")
+    worst = (per_post.sort_values(["negative", "post_id"], ascending=[False, True], kind="stable")
+             .head(n).reset_index(drop=True))
+    if posts is not None:
+        require_columns(posts, ["platform", "post_id", "text", "permalink"], where="worst_posts(posts)",
+                        table="posts")
+        info = posts[["platform", "post_id", "text", "permalink"]].drop_duplicates(["platform", "post_id"])
+        worst = worst.merge(info, on=["platform", "post_id"], how="left")
+    return worst
+
+
+def thread(comments: pd.DataFrame, *, posts: pd.DataFrame) -> pd.DataFrame:
+    """The comments under the given posts, oldest first, the account's replies included.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments table (any added columns are kept).
+    posts : pandas.DataFrame
+        The posts whose threads to show: any table with platform and post_id, such as
+        ``worst_posts(...).head(1)``; an empty table gives an empty thread.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``comments`` on those posts, in order of ``published_at``.
+    """
+    _check(comments, ["platform", "post_id", "published_at"], "thread(comments)")
+    require_columns(posts, ["platform", "post_id"], where="thread(posts)")
+    wanted = set(zip(_str(posts["platform"]).astype(object), _str(posts["post_id"]).astype(object)))
+    keys = pd.Series(list(zip(_str(comments["platform"]).astype(object), _str(comments["post_id"]).astype(object))),
+                     index=comments.index, dtype=object)
+    return (comments[keys.isin(wanted).to_numpy()].sort_values("published_at", kind="stable")
+            .reset_index(drop=True))
+
+
+def top_emoji(comments: pd.DataFrame, *, n: int = 10, text_col: str = "text") -> pd.DataFrame:
+    """The most used emoji in the comments.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Comments (or any table with ``text_col``).
+    n : int
+        Rows.
+    text_col : str
+        Column holding the text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Up to ``n`` rows, the most used first (ties: first seen first). Columns: emoji (as
+        written, skin tones included), name, uses (occurrences over all comments).
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> tk.community.top_emoji(pd.DataFrame({"text": ["Toll 😍😍", "Na 😡", "😍"]}), n=2)["uses"].tolist()
+    [3, 1]
+    """
+    from .text import emoji
+
+    _check(comments, [text_col], "top_emoji(comments)")
+    if n < 1:
+        raise ParameterError(f"top_emoji(n={n}): expected a number of rows, at least 1.")
+    found = emoji(comments[[text_col]].reset_index(drop=True), text_col=text_col, id_cols=())
+    if found.empty:
+        return pd.DataFrame({"emoji": pd.Series(dtype="string"), "name": pd.Series(dtype="string"),
+                             "uses": pd.Series(dtype="int64")})
+    out = (found.groupby("emoji", sort=False).agg(name=("name", "first"), uses=("emoji", "size"))
+           .reset_index().sort_values("uses", ascending=False, kind="stable").head(n))
+    return out.reset_index(drop=True).astype({"emoji": "string", "name": "string", "uses": "int64"})

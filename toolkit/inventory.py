@@ -13,7 +13,8 @@ from ._time import freq_code, period_start
 from ._validate import did_you_mean, need_tz
 from .schema import KNOWN_PLATFORMS, METRICS, require_columns
 
-__all__ = ["coverage", "metrics", "activity", "select"]
+__all__ = ["coverage", "metrics", "activity", "select",
+           "counts", "load_totals"]
 
 # what the functions below read from each table of a dataset
 _NEEDED = {"posts": ["platform", "account", "published_at", "source_file"],
@@ -186,3 +187,54 @@ def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
 
     return replace(dataset, posts=keep(dataset.posts, "published_at"),
                    comments=keep(dataset.comments, "published_at"), daily=keep(dataset.daily, "date"))
+
+
+def counts(dataset) -> pd.DataFrame:
+    """Posts and comments per platform: the first table of the overview.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The result of :func:`toolkit.load` (or :func:`toolkit.report.prepare`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform with posts or comments, sorted by platform. Columns: platform,
+        posts, comments (rows in each table; 0 where a platform has none).
+
+    Examples
+    --------
+    >>> import toolkit as tk
+    >>> ds = tk.load("tests/fixtures/core/posts_ok.csv", tz="UTC")  # doctest: +SKIP
+    >>> tk.inventory.counts(ds)  # doctest: +SKIP
+    """
+    _check_dataset(dataset, "counts(dataset)")
+    parts = {t: getattr(dataset, t)["platform"].astype("string").value_counts() for t in ("posts", "comments")}
+    out = pd.DataFrame(parts).fillna(0).astype("int64").rename_axis("platform").sort_index()
+    return out.reset_index().astype({"platform": "string"})
+
+
+_LOAD_COUNTS = ["rows_read", "rows_loaded", "duplicates_dropped", "rows_rejected"]
+
+
+def load_totals(dataset) -> pd.DataFrame:
+    """Did every row arrive? The load report's row counts summed over all files.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The result of :func:`toolkit.load` (or :func:`toolkit.report.prepare`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row. Columns: rows_read, rows_loaded, duplicates_dropped, rows_rejected, accounted
+        (True when rows_read = rows_loaded + duplicates_dropped + rows_rejected, as it must be).
+    """
+    report = getattr(dataset, "load_report", None)
+    if not isinstance(report, pd.DataFrame) or not set(_LOAD_COUNTS) <= set(report.columns):
+        raise ParameterError("load_totals(dataset): expected a dataset from toolkit.load() (with a load_report).")
+    sums = {c: int(pd.to_numeric(report[c]).sum()) for c in _LOAD_COUNTS}
+    sums["accounted"] = sums["rows_read"] == sums["rows_loaded"] + sums["duplicates_dropped"] + sums["rows_rejected"]
+    return pd.DataFrame([sums])

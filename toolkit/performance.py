@@ -14,7 +14,6 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from dataclasses import dataclass
 
@@ -39,6 +38,8 @@ __all__ = [
     "content_effects",
     "channel_fit",
     "channel_fit_summary",
+    "platform_posts",
+    "platform_means",
 ]
 
 #: Counters summed into ``interactions`` (each only when reported).
@@ -842,3 +843,60 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
     out["platform"] = out["platform"].astype("string")
     out["n_groups"] = out["n_groups"].astype("Int64")
     return out.sort_values("lift", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def platform_posts(posts: pd.DataFrame, *, platform: str | None = None, formula: str = "auto") -> pd.DataFrame:
+    """The posts of one platform with their engagement (:func:`add_engagement`).
+
+    For analyses that must not mix platforms (interactions differ by orders of magnitude between
+    them), such as weighted keywords.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table.
+    platform : str, optional
+        The platform; None = the one with the most posts (ties: the last in alphabetical order).
+    formula : str
+        Engagement-rate formula, see :func:`formulas`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The platform's posts (one row per post) with interactions, engagement_rate and formula
+        added; empty when there are no posts.
+    """
+    require_columns(posts, ["platform"], where="platform_posts(posts)", table="posts")
+    names = posts["platform"].dropna().astype(str)
+    if platform is None:
+        if names.empty:
+            return add_engagement(posts.iloc[:0], formula=formula)
+        counts = names.value_counts()
+        platform = max(counts[counts == counts.max()].index)
+    elif platform not in set(names):
+        raise ParameterError(f"platform_posts(platform={platform!r}): no posts of that platform; the posts are "
+                             f"from {sorted(set(names))}.")
+    return add_engagement(posts[posts["platform"].astype(str) == platform].reset_index(drop=True), formula=formula)
+
+
+def platform_means(posts: pd.DataFrame, *, metric: str = "interactions") -> pd.DataFrame:
+    """The mean of a metric per platform: what a usual post of each platform gets.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table (with ``metric``, e.g. after :func:`add_engagement`).
+    metric : str
+        Numeric column; posts that do not report it are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform, sorted. Columns: platform, posts (posts reporting ``metric``),
+        ``metric`` (their mean).
+    """
+    require_columns(posts, ["platform", metric], where="platform_means(posts)", table="posts")
+    values = pd.to_numeric(posts[metric], errors="coerce").astype("Float64")
+    frame = pd.DataFrame({"platform": posts["platform"].astype("string"), metric: values}).dropna()
+    out = frame.groupby("platform", sort=True).agg(posts=(metric, "size"), mean=(metric, "mean")).reset_index()
+    return out.rename(columns={"mean": metric})

@@ -39,10 +39,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._chapters import Nav, html_links as _html_links, nav, prepare
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
-           "Note", "NOTEBOOK_DIR", "Page"]
+           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
@@ -1101,7 +1102,7 @@ def _block_code_links(body: str) -> str:
 
 
 def _finish_page(body: str, title: str, methods_html: str = "") -> str:
-    body = _block_code_links(body)
+    body = _html_links(_block_code_links(body))  # links between notebooks lead to their pages
     # nbconvert's lab template links require.js and MathJax from CDNs; a shared page must open offline.
     body = re.sub(r'<script[^>]+src="(?:https?:)?//[^"]+"[^>]*>\s*</script>', "", body)
     body = re.sub(r'<link[^>]+href="(?:https?:)?//[^"]+"[^>]*>', "", body)

@@ -47,7 +47,8 @@ from ._validate import check_tz
 from .schema import require_columns
 from ._stats import bh_reject
 
-__all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES"]
+__all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES",
+           "slot_summary", "busiest_hours"]
 
 #: Columns summed by ``metric="interactions"``. Clicks are left out on purpose: few exports
 #: report them, and link posts collect them by design, which would make a slot look good
@@ -808,3 +809,48 @@ def _utc(s: pd.Series, name: str) -> pd.Series:
     raise SchemaError(f"table '{name}', column 'published_at': dtype {s.dtype}, expected "
                       f"datetime64[ns, UTC]. Cast with toolkit.schema.conform(df, '{name}').",
                       problems=["published_at is not a timestamp"])
+
+
+def slot_summary(slots: pd.DataFrame) -> pd.DataFrame:
+    """Per platform: how many posts :func:`best_times` compared, slots it formed and slots it recommends.
+
+    Parameters
+    ----------
+    slots : pandas.DataFrame
+        The result of :func:`best_times`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform, sorted by platform. Columns: platform, posts (posts compared),
+        slots (time slots formed, empty ones included), recommended (slots recommended).
+    """
+    require_columns(slots, ["platform", "n_account_posts", "slot", "recommended"], where="slot_summary(slots)")
+    out = (slots.groupby("platform", sort=True, observed=True)
+           .agg(posts=("n_account_posts", "first"), slots=("slot", "size"), recommended=("recommended", "sum"))
+           .reset_index())
+    return out.astype({"slots": "int64", "recommended": "int64"})
+
+
+def busiest_hours(activity: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
+    """The ``n`` weekday-hours with the highest activity index per platform.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        The result of :func:`audience_activity`.
+    n : int
+        Rows per platform.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``activity``; up to ``n`` rows per platform, platforms in order, the
+        busiest hour first (ties: earlier in the week first).
+    """
+    require_columns(activity, ["platform", "weekday", "hour", "activity_index"], where="busiest_hours(activity)")
+    if n < 1:
+        raise ParameterError(f"busiest_hours(n={n}): expected a number of rows per platform, at least 1.")
+    ordered = activity.sort_values(["platform", "activity_index", "weekday", "hour"],
+                                   ascending=[True, False, True, True], kind="stable")
+    return ordered.groupby("platform", sort=False, observed=True).head(n).reset_index(drop=True)
