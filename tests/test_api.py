@@ -231,6 +231,9 @@ def test_a_wrong_table_is_refused_with_the_table_to_pass(qualname, kind, wrong, 
     table = getattr(march, wrong)
     names = [p.name for p in _params(fn)]
     kwargs = {"tz": TZ} if "tz" in names else {}
+    for p in _params(fn)[1:]:  # required tables as keywords (thread(comments, *, posts))
+        if p.kind == p.KEYWORD_ONLY and p.default is p.empty and p.name in ("posts", "comments", "daily"):
+            kwargs[p.name] = getattr(march, p.name)
     args = [table, march.posts] if qualname == "timing.comment_lag" else [table]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
