@@ -259,7 +259,7 @@ def test_a_wrong_second_table_is_refused_too(march):
 
 WRONG_CALLS = [
     ("metric typo", lambda ds: tk.timing.best_times(ds.posts, tz=TZ, metric="like", progress=False),
-     SchemaError, r"did you mean 'likes'"),
+     SchemaError, r"^best_times\(posts\): missing column\(s\) \['like'\] \('like': did you mean 'likes'"),
     ("freq typo", lambda ds: tk.performance.channel_kpis(ds.posts, tz=TZ, freq="fortnight"),
      ParameterError, r"freq='fortnight' is not a known bucket size; valid: 'D' or 'day', 'W' or 'week'"),
     ("old period=month", lambda ds: tk.performance.channel_kpis(ds.posts, tz=TZ, freq="monthly"),
