@@ -69,7 +69,10 @@ FUNCTIONS = [(q, f) for q, f in PUBLIC if inspect.isfunction(f)]
 
 
 def _params(obj):
-    return list(inspect.signature(obj).parameters.values())
+    try:
+        return list(inspect.signature(obj).parameters.values())
+    except ValueError:  # a class without a Python-level signature (no options to check)
+        return []
 
 
 @pytest.mark.parametrize("qualname,obj", PUBLIC, ids=[q for q, _ in PUBLIC])
@@ -92,8 +95,6 @@ def test_signature_follows_the_glossary(qualname, obj):
         if p.name == "by":  # a grouping, never a sort key
             assert p.default not in ("engagement_rate", "interactions", *tk.schema.METRICS), \
                 f"{qualname}: by={p.default!r} is a sort key; use sort="
-        if p.name.endswith("_only"):
-            raise AssertionError(f"{qualname}: {p.name}= reads as a filter flag; see the glossary")
     if "gram" in qualname:
         assert "order" in names, f"{qualname}: the n-gram order is order= (n= is rows)"
     if inspect.isclass(obj) or qualname in NOT_TABLE_FIRST or not params:

@@ -911,7 +911,7 @@ def summary(ds, *, period: str | None = None, tz: str | None = None, level: floa
     spikes (:func:`toolkit.community.negative_spikes`). A function that flags nothing gives a
     "no clear ..." sentence; one without data is left out.
     """
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = tz if tz is not None else getattr(ds, "tz", None)
     if tz is None:
