@@ -607,7 +607,7 @@ def _top_post(data: _Data, cur_w: _Window) -> dict | None:
     by = "engagement_rate" if p["engagement_rate"].notna().any() else "interactions"
     if p[by].isna().all():
         return None
-    top = top_posts(p.drop(columns=["interactions", "engagement_rate", "formula"]), n=1, by=by, per=None)
+    top = top_posts(p.drop(columns=["interactions", "engagement_rate", "formula"]), n=1, sort=by, by=None)
     if top.empty:
         return None
     t = top.iloc[0]
