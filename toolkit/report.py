@@ -315,7 +315,7 @@ def _zoned_times(table: pd.DataFrame, tz: str | None, where: str) -> pd.DataFram
     """
     if tz is None:
         return table
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz, parameter="tz")
     out = table.copy()

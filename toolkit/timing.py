@@ -31,6 +31,7 @@ What the usual "best time" heatmaps get wrong, and what this module does instead
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
@@ -826,7 +827,9 @@ def _check_tz(tz) -> ZoneInfo:
 
 
 def _check_table(frame, columns, name: str) -> None:
-    require_columns(frame, columns, where=f"table '{name}'", table=name)
+    # named after the public function that called this check: "best_times(posts): ..."
+    caller = sys._getframe(1).f_code.co_name
+    require_columns(frame, columns, where=f"{caller}({name})", table=name)
 
 
 def _utc(s: pd.Series, name: str) -> pd.Series:
