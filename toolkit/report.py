@@ -40,8 +40,9 @@ from pathlib import Path
 import pandas as pd
 
 from ._dates import iso_day
+from ._progress import ENV as PROGRESS_ENV
 from ._progress import bar as progress_bar
-from ._progress import logger
+from ._progress import logger, wanted
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
@@ -909,6 +910,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     exporter = HTMLExporter(template_name="lab", exclude_input=not show_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     env_before = os.environ.get("PLOTLY_RENDERER")
+    quiet_before = os.environ.get(PROGRESS_ENV)
+    progress = wanted(progress)  # decided here: the notebooks' kernels below run with bars off
     pages: list[Page] = []
     target.lock()
     term_before = _stop_on_sigterm()
@@ -924,6 +927,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         methods_html = _methods_html(methods(dataset, tz=tz, date_from=date_from, date_to=date_to,
                                              pseudonymize=pseudonymize))
         os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
+        os.environ[PROGRESS_ENV] = "off"  # nobody watches the notebooks' kernels: no bars on the pages
         executed_dir = staging / "_executed"
         executed_dir.mkdir()
         bar = progress_bar(books, progress=progress, desc="rendering report", unit="notebook")
@@ -958,6 +962,10 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
                     os.environ.pop("PLOTLY_RENDERER", None)
                 else:
                     os.environ["PLOTLY_RENDERER"] = env_before
+                if quiet_before is None:
+                    os.environ.pop(PROGRESS_ENV, None)
+                else:
+                    os.environ[PROGRESS_ENV] = quiet_before
         finally:
             if term_before is not None:
                 signal.signal(signal.SIGTERM, term_before)
