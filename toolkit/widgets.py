@@ -116,6 +116,8 @@ def _widget_only(fig):
     shown = [t for t in fig.data if t.visible is not False]
     out = go.Figure(data=shown, layout=fig.layout)
     out.layout.updatemenus = ()
+    if out.layout.margin.t is not None and out.layout.margin.t > 80:
+        out.layout.margin.t = 80  # the room kept above the plot for the removed dropdowns
     return out
 
 
