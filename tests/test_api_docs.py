@@ -136,3 +136,12 @@ with provisionalcompleter():
     assert done.returncode == 0, done.stderr[-2000:]
     offered = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert offered == set(tk.__all__) - {"__version__"}
+
+
+@pytest.mark.parametrize("module", PUBLIC_MODULES)
+def test_a_modules_dir_offers_its_public_names_only(module):
+    mod = getattr(tk, module)
+    assert dir(mod) == sorted(mod.__all__)
+    assert not {"np", "pd", "warnings", "tqdm", "annotations", "importlib"} & set(dir(mod))
+    for name in dir(mod):
+        getattr(mod, name)  # every name offered resolves

@@ -1263,3 +1263,8 @@ li{{margin:.4rem 0}} .meta{{color:#555}}</style></head>
     path = out / "index.html"
     path.write_text(index, encoding="utf-8")
     return path
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

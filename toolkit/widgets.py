@@ -473,3 +473,8 @@ def label_comments(comments: pd.DataFrame, *, n: int = 200, text_col: str = "tex
     pool = pool[pool[text_col].fillna("").astype(str).str.strip() != ""]
     sample = pool.sample(n=min(n, len(pool)), random_state=seed) if len(pool) else pool
     return Labeller(sample, text_col=text_col, choices=tuple(choices))
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)
