@@ -162,8 +162,8 @@ class Format:
     tz : str, optional
         IANA zone of the audience: timestamps are shown in it. None leaves them as stored (UTC).
     tables_dir : path, optional
-        Folder where the full versions of long tables are written (as CSV, formulas neutralised);
-        the page links them relative to ``link_prefix``. None: long tables are cut without a link.
+        Folder where the full versions of long tables are written (as CSV, formulas neutralised,
+        times in ``tz`` with the zone in the column name); the page links them relative to ``link_prefix``. None: long tables are cut without a link.
     page : str
         File-name stem of the page, used to name those CSV files.
     """
@@ -469,7 +469,7 @@ class Format:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         self._n_tables += 1
         name = f"{self.page}-{self._n_tables}.csv"
-        to_csv(df, self.tables_dir / name)
+        to_csv(df, self.tables_dir / name, tz=self.tz)  # times as the page shows them, the zone in the header
         return self.link_prefix + name
 
     def table_html(self, obj, *, max_rows: int = MAX_ROWS) -> str:

@@ -893,3 +893,8 @@ def top_emoji(comments: pd.DataFrame, *, n: int = 10, text_col: str = "text") ->
     out = (found.groupby("emoji", sort=False).agg(name=("name", "first"), uses=("emoji", "size"))
            .reset_index().sort_values("uses", ascending=False, kind="stable").head(n))
     return out.reset_index(drop=True).astype({"emoji": "string", "name": "string", "uses": "int64"})
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

@@ -889,3 +889,8 @@ def busiest_hours(activity: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
     ordered = activity.sort_values(["platform", "activity_index", "weekday", "hour"],
                                    ascending=[True, False, True, True], kind="stable")
     return ordered.groupby("platform", sort=False, observed=True).head(n).reset_index(drop=True)
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)
