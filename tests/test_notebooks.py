@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
+from toolkit._chapters import from_toolkit
 from toolkit.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,23 +135,33 @@ def test_report_pages_link_pages_not_notebooks():
 
 
 class Run:
-    """A notebook executed in this process: its variables, and the warnings of each cell."""
+    """A notebook executed in this process: its variables, and the warnings of each cell.
+
+    ``warned`` lists (cell number, [(raised by the toolkit?, "Category: message"), ...]) for the
+    cells that raised any warning (all are recorded, also repeats).
+    """
 
     def __init__(self, path: Path):
         self.path = path
         self.ns: dict = {}
-        self.warned: list[tuple[int, list[warnings.WarningMessage]]] = []
+        self.warned: list[tuple[int, list[tuple[bool, str]]]] = []
         here = Path.cwd()
         os.chdir(path.parent)  # data_dir is relative to the notebook, as in JupyterLab
         try:
             for i, cell in enumerate(_read(path).cells, start=1):
                 if cell.cell_type != "code" or "interactive" in cell.metadata.get("tags", []):
                     continue
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
+                shown: list[tuple[bool, str]] = []
+
+                def record(message, category, *_args, **_kwargs):
+                    shown.append((from_toolkit(), f"{category.__name__}: {message}"))
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("always")  # every warning, also one seen before
+                    warnings.showwarning = record
                     exec(compile(cell.source, f"<{path.name} cell {i}>", "exec"), self.ns)
-                if caught:
-                    self.warned.append((i, list(caught)))
+                if shown:
+                    self.warned.append((i, shown))
         finally:
             os.chdir(here)
 
@@ -275,3 +286,36 @@ def test_06_replies_questions_and_members(run):
     planted = [m["n_comments"] for m in TRUTH["top_members_detail"]]
     assert top["comments"].head(len(planted)).tolist() == planted
     assert not set(top["author"]) & set(TRUTH["top_members"])  # pseudonymised by default
+
+
+# -- warnings: the toolkit's notes only --------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", [b.name[:3] for b in BOOKS])
+def test_notebook_raises_no_warning_but_the_toolkits_own_notes(run, prefix):
+    """No pandas, numpy or other library warning in any cell (each would be a warning box on a
+    page); the toolkit's own warnings are notes for the reader and allowed."""
+    others = [(cell, text) for cell, shown in run(prefix).warned for own, text in shown if not own]
+    assert others == []
+
+
+def test_toolkit_warnings_are_told_apart_from_library_warnings():
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        seen = []
+        warnings.showwarning = lambda message, *a, **k: seen.append((from_toolkit(), str(message)))
+        # a warning the toolkit raises on purpose (a rejected row) ...
+        tk.load(ROOT / "tests" / "fixtures" / "core" / "bad_count_line_3.csv", tz="UTC", errors="reject",
+                progress=False)
+        # ... and one numpy raises
+        np.log(np.array([-1.0]))
+    assert seen and seen[0][0] is True
+    assert (False, "invalid value encountered in log") in seen
+
+
+def test_notes_hook_is_only_installed_in_a_notebook():
+    before = warnings.showwarning
+    assert tk.report.show_notes() is False  # a script or cron job keeps plain warnings (stderr / logging)
+    assert warnings.showwarning is before

@@ -119,7 +119,7 @@ def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
     def per_period(frame: pd.DataFrame, name: str) -> pd.Series:
         local = frame["published_at"].dt.tz_convert(tz).dt.tz_localize(None)
         if freq == "W":
-            start = local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")
+            start = local.dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")
         elif freq == "M":
             start = local.dt.to_period("M").dt.start_time
         else:

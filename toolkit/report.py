@@ -39,11 +39,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._chapters import Nav, html_links as _html_links, nav, prepare
+from ._chapters import Nav, html_links as _html_links, nav, prepare, show_notes
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
-           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav"]
+           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav", "show_notes"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
