@@ -311,6 +311,10 @@ def test_notebook_raises_no_warning_but_the_toolkits_own_notes(run, prefix):
     page); the toolkit's own warnings are notes for the reader and allowed."""
     others = [(cell, text) for cell, shown in run(prefix).warned for own, text in shown if not own]
     assert others == []
+    # and the notebooks call the toolkit by its current names (a renamed option is a note on every page)
+    renamed = [(cell, text) for cell, shown in run(prefix).warned for _, text in shown
+               if text.startswith(("DeprecationWarning", "FutureWarning"))]
+    assert renamed == []
 
 
 def test_toolkit_warnings_are_told_apart_from_library_warnings():
@@ -333,3 +337,24 @@ def test_notes_hook_is_only_installed_in_a_notebook():
     before = warnings.showwarning
     assert tk.report.show_notes() is False  # a script or cron job keeps plain warnings (stderr / logging)
     assert warnings.showwarning is before
+
+
+_STDERR = re.compile(r'data-mime-type="application/vnd\.jupyter\.stderr"[^>]*>(.*?)</div>', flags=re.S)
+
+
+def _warning_boxes(html: str) -> list[str]:
+    """Warnings a page shows as raw text (the renderer prints them as "Note: message" on stderr)."""
+    return [m for m in _STDERR.findall(html) if "Note:" in m or "Warning" in m]
+
+
+def test_report_pages_show_the_toolkits_warnings_as_notes(samples_report):
+    page = samples_report.html("03-")
+    assert re.search(r"""class=["']toolkit-note["'][^>]*><p[^>]*>best_times left out \d+ post\(s\) younger than """
+                     r"3 days", page)
+    for path in samples_report.pages:
+        assert _warning_boxes(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_report_pages_on_other_exports_show_no_warning_boxes(exports_report):
+    for path in exports_report.pages:
+        assert _warning_boxes(path.read_text(encoding="utf-8")) == [], path.name

@@ -740,7 +740,7 @@ def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, 
         unanswered_questions (user comments asking a question without a reply by the account; 0
         where there are none).
     """
-    care = response_rate(comments, period=None, tz=tz, business_hours=business_hours, match=match,
+    care = response_rate(comments, freq=None, tz=tz, business_hours=business_hours, match=match,
                          top_level=top_level)
     questions = unanswered_questions(comments, match=match, top_level=top_level)
     open_q = questions["platform"].astype("string").value_counts()
