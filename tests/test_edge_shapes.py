@@ -242,6 +242,7 @@ CALLS = {
     "report.prepare": lambda ds, tmp: tk.report.prepare(_written(ds, tmp), tz=TZ, salt="s"),
     "report.nav": lambda ds, tmp: tk.report.nav("00-overview.ipynb"),
     "report.Nav": lambda ds, tmp: tk.report.Nav("00-x.ipynb", None, ("01-y.ipynb", "Y"), None),
+    "report.show_notes": lambda ds, tmp: tk.report.show_notes(),
     # options that take another path through the data
     "performance.add_engagement[followers]": lambda ds, tmp: tk.performance.add_engagement(
         ds.posts, formula="followers", daily=ds.daily),
@@ -264,7 +265,7 @@ RETURNS = {
     "report.to_csv": object, "report.to_excel": object, "report.Page": tk.report.Page,
     "report.show": (go.Figure, tk.report.Note), "report.unreadable": tk.report.Note, "report.Note": tk.report.Note,
     "inventory.select": tk.io.Dataset, "report.prepare": tk.io.Dataset, "report.nav": tk.report.Nav,
-    "report.Nav": tk.report.Nav,
+    "report.Nav": tk.report.Nav, "report.show_notes": bool,
     **{f"widgets.{n}": tk.widgets.Explorer for n in ("explore_best_times", "explore_audience", "explore_kpis",
                                                      "explore_effects")},
 }
