@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JUPYTER_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: all venv report test lab samples strip checks clean help
+.PHONY: all venv report test lab samples strip clean help
 
 help:
 	@echo "make report   render the notebooks on data/samples/ into reports/ (open reports/index.html)"
@@ -18,7 +18,6 @@ help:
 	@echo "make lab      JupyterLab on notebooks/"
 	@echo "make samples  regenerate data/samples/ from the seeded generator"
 	@echo "make strip    strip outputs from notebooks/ before committing"
-	@echo "make checks   refresh the notebooks' key-number outputs (after changing samples on purpose)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,10 +45,7 @@ samples: $(STAMP)
 	$(BIN)/python -m toolkit.samples data/samples
 
 strip: $(STAMP)
-	$(BIN)/nbstripout --keep-count --keep-id notebooks/*.ipynb  # keeps key-number cells (metadata keep_output)
-
-checks: $(STAMP)
-	$(BIN)/python scripts/refresh_notebook_checks.py
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
 
 clean:
 	rm -rf reports .pytest_cache

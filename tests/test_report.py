@@ -52,7 +52,7 @@ def test_code_is_hidden_by_default(rendered):
     out, _, _ = rendered
     page = (out / "06-is-the-community-looked-after.html").read_text(encoding="utf-8")
     assert "a folder, file or zip with your exports" not in page  # the parameters cell
-    assert "comments = tk.community.pseudonymize(ds.comments" not in page
+    assert "tk.report.prepare(" not in page
     assert "jp-OutputArea-output" in page and "&lt;Dataset:" in page  # the outputs stay
 
 

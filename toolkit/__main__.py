@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         # installed (about 3 s); the report never validates IRIs, so this process skips it.
         sys.modules.setdefault("rfc3987_syntax", None)
         try:
-            from .io._base import check_tz
+            from ._validate import check_tz
             from .report import PdfUnavailable, render
 
             check_tz(args.tz, parameter="--tz")

@@ -607,7 +607,7 @@ def _top_post(data: _Data, cur_w: _Window) -> dict | None:
     by = "engagement_rate" if p["engagement_rate"].notna().any() else "interactions"
     if p[by].isna().all():
         return None
-    top = top_posts(p.drop(columns=["interactions", "engagement_rate", "formula"]), n=1, by=by, per=None)
+    top = top_posts(p.drop(columns=["interactions", "engagement_rate", "formula"]), n=1, sort=by, by=None)
     if top.empty:
         return None
     t = top.iloc[0]
@@ -736,6 +736,9 @@ class Summary(dict):
     interval, display and the other display strings, n, note, definition...), ``findings`` (list
     of dicts: text, n, page).
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
 
     def to_json(self, path: str | os.PathLike | None = None) -> str:
         """The summary as JSON text; written to ``path`` (UTF-8) when given."""
@@ -911,7 +914,7 @@ def summary(ds, *, period: str | None = None, tz: str | None = None, level: floa
     spikes (:func:`toolkit.community.negative_spikes`). A function that flags nothing gives a
     "no clear ..." sentence; one without data is left out.
     """
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = tz if tz is not None else getattr(ds, "tz", None)
     if tz is None:

@@ -14,17 +14,20 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed
+from ._time import freq_code, period_start
+from ._validate import check_choice, did_you_mean, need_tz
 from .errors import ParameterError
-from .schema import require_columns
+from .schema import METRICS, require_columns
 from ._stats import bh_adjust
 from .text import hashtags, is_question
+from .text import patterns as _patterns
 
 __all__ = [
     "INTERACTION_COLUMNS",
@@ -35,6 +38,8 @@ __all__ = [
     "content_effects",
     "channel_fit",
     "channel_fit_summary",
+    "platform_posts",
+    "platform_means",
 ]
 
 #: Counters summed into ``interactions`` (each only when reported).
@@ -88,11 +93,8 @@ _FORMULAS = (
 )
 _FORMULA_NAMES = tuple(f.name for f in _FORMULAS)
 
-_URL_RE = r"(?:https?://|www\.)[^\s<>\"')\]]+"
-_HASHTAG_RE = r"(?<![\w#])#(\w+)"
-_MENTION_RE = r"(?<!\w)@\w+"
-_EMOJI_RE = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF"
-             "\U0001F1E6-\U0001F1FF]")
+# URL, mention and emoji patterns: one definition each, in toolkit.text.patterns
+_URL_RE, _MENTION_RE, _EMOJI_RE = _patterns.URL, _patterns.MENTION, _patterns.EMOJI
 
 
 def formulas() -> pd.DataFrame:
@@ -199,17 +201,34 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
     >>> tk.performance.add_engagement(p)["engagement_rate"].tolist()
     [0.04, <NA>]
     """
+    return _add_engagement(posts, formula=formula, daily=daily, where="add_engagement")
+
+
+def _check_formula(formula: str, where: str) -> None:
     if formula not in _FORMULA_NAMES:
-        raise ParameterError(f"add_engagement(formula={formula!r}): unknown formula; expected one "
-                             f"of {list(_FORMULA_NAMES)} (see toolkit.performance.formulas()).")
-    _check_columns(posts, ["platform"], "add_engagement(posts)")
+        raise ParameterError(f"{where}: formula={formula!r} is not a known engagement-rate formula"
+                             f"{did_you_mean(formula, _FORMULA_NAMES)}; valid: "
+                             f"{', '.join(repr(f) for f in _FORMULA_NAMES)} (see tk.performance.formulas()).")
+
+
+def _check_daily(daily, where: str) -> None:
+    if daily is not None:
+        require_columns(daily, ["platform", "date", "metric", "value"], where=f"{where}(daily=...)",
+                        table="daily")
+
+
+def _add_engagement(posts: pd.DataFrame, *, formula: str, daily, where: str) -> pd.DataFrame:
+    """:func:`add_engagement` for the public function ``where`` (named in every message)."""
+    _check_columns(posts, ["platform"], f"{where}(posts)")
+    _check_formula(formula, f"{where}()")
+    _check_daily(daily, where)
     out = posts.copy()
     out["interactions"] = _interactions(posts)
     if formula in ("followers", "weighted_followers"):
         if daily is None:
-            raise ParameterError(f"add_engagement(formula={formula!r}): needs daily=... with a "
-                                 "'followers' metric (the canonical daily table); none was given.")
-        _check_columns(posts, ["published_at", "account"], "add_engagement(posts)")
+            raise ParameterError(f"{where}(formula={formula!r}): needs daily=... with a "
+                                 "'followers' metric (the canonical daily table, ds.daily); none was given.")
+        _check_columns(posts, ["published_at", "account"], f"{where}(posts)")
         den = _followers_at(posts, daily)
         if formula == "followers":
             num = out["interactions"].astype("Float64")
@@ -235,8 +254,8 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
     out["formula"] = names
     n_na = int(out["engagement_rate"].isna().sum())
     if n_na and n_na < len(out) and formula != "auto":
-        warnings.warn(f"add_engagement(formula={formula!r}): {n_na} of {len(out)} posts have no "
-                      "denominator reported; their engagement_rate is <NA>.", stacklevel=2)
+        warnings.warn(f"{where}(formula={formula!r}): {n_na} of {len(out)} posts have no "
+                      "denominator reported; their engagement_rate is <NA>.", stacklevel=3)
     return out
 
 
@@ -244,31 +263,25 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
 # KPIs
 
 
-def _period_start(ts: pd.Series, period: str, tz: str) -> pd.Series:
-    local = ts.dt.tz_convert(tz).dt.tz_localize(None)
-    try:
-        return local.dt.to_period(period).dt.start_time.astype("datetime64[ns]")
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(f"period={period!r}: not a pandas period alias ({exc}); use e.g. "
-                             "'M' (month), 'W' (week starting Monday), 'D' or 'Q'.") from None
-
-
-def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame | None = None,
-                 formula: str = "auto", tz: str = "UTC") -> pd.DataFrame:
+@renamed(period="freq")
+def channel_kpis(posts: pd.DataFrame, *, tz: str | None = None, freq: str = "M",
+                 daily: pd.DataFrame | None = None, formula: str = "auto") -> pd.DataFrame:
     """Per platform and period: posts, reach, impressions, engagement rate and growth.
 
     Parameters
     ----------
     posts : pandas.DataFrame
         Canonical posts table.
-    period : str
-        pandas period alias: "M" month, "W" week (Monday start), "D", "Q".
+    tz : str
+        The audience's IANA time zone, whose calendar defines the periods (required; a call without
+        it is read in UTC with a DeprecationWarning for one release).
+    freq : str
+        Bucket size: "M"/"month" (default), "W"/"week" (Monday start), "D"/"day", "Q"/"quarter",
+        "Y"/"year". (Called ``period=`` before 0.2.)
     daily : pandas.DataFrame, optional
         Canonical daily table; its ``followers`` metric gives follower counts per period.
     formula : str
         Engagement-rate formula from :func:`formulas` ("auto" by default).
-    tz : str
-        Time zone whose calendar defines the periods.
 
     Returns
     -------
@@ -282,11 +295,13 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
         = this period / previous period - 1, <NA> for the first period or a zero base).
     """
     _check_columns(posts, ["platform", "published_at"], "channel_kpis(posts)")
-    p = add_engagement(posts, formula=formula, daily=daily)
+    tz = need_tz(tz, where="channel_kpis()")
+    freq_code(freq, where="channel_kpis()")
+    p = _add_engagement(posts, formula=formula, daily=daily, where="channel_kpis")
     if "account" not in p.columns:
         p["account"] = pd.NA
     p["account"] = p["account"].astype("string").fillna("")
-    p["period_start"] = _period_start(p["published_at"], period, tz)
+    p["period_start"] = period_start(p["published_at"], freq, tz=tz, where="channel_kpis()")
     # numerator recovered from the rate so every formula pools the same way
     den_name = p["formula"]
     den = pd.Series(pd.NA, index=p.index, dtype="Float64")
@@ -314,7 +329,7 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
         fol = daily[daily["metric"] == "followers"].dropna(subset=["value"]).copy()
         if len(fol):
             fol["account"] = fol["account"].astype("string").fillna("")
-            fol["period_start"] = pd.to_datetime(fol["date"]).dt.to_period(period).dt.start_time
+            fol["period_start"] = period_start(fol["date"], freq, where="channel_kpis()")
             last = (fol.sort_values("date").groupby(["platform", "account", "period_start"])["value"]
                     .last().astype("Float64").rename("followers_d").reset_index())
             last["period_start"] = last["period_start"].astype("datetime64[ns]")
@@ -332,8 +347,18 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
     return out
 
 
-def top_posts(posts: pd.DataFrame, *, n: int = 5, by: str = "engagement_rate", flop: bool = False,
-              formula: str = "auto", per: str | None = "platform") -> pd.DataFrame:
+_SORT_KEYS = ("engagement_rate", "interactions", *METRICS)
+
+
+def _old_top_posts_call(kwargs: dict) -> bool:
+    # before 0.2 ``by`` was the sort key and ``per`` the group: a call with per=, or with by= naming a
+    # metric (no one groups by a metric), is an old call; its names are mapped with a warning.
+    return "per" in kwargs or ("sort" not in kwargs and kwargs.get("by") in _SORT_KEYS)
+
+
+@renamed(by="sort", per="by", when=_old_top_posts_call)
+def top_posts(posts: pd.DataFrame, *, n: int = 5, sort: str = "engagement_rate", flop: bool = False,
+              formula: str = "auto", by: str | None = "platform") -> pd.DataFrame:
     """The best (or worst) posts per platform, with their links.
 
     Parameters
@@ -342,29 +367,37 @@ def top_posts(posts: pd.DataFrame, *, n: int = 5, by: str = "engagement_rate", f
         Canonical posts table.
     n : int
         Posts per group.
-    by : str
+    sort : str
         Column to rank by: "engagement_rate" (default), "interactions" or any metric column.
+        (Called ``by=`` before 0.2.)
     flop : bool
         True gives the lowest-ranked posts (flops) instead of the top.
     formula : str
         Engagement-rate formula from :func:`formulas`.
-    per : str or None
+    by : str or None
         Group to rank within ("platform", "account"), or None to rank all posts together.
+        (Called ``per=`` before 0.2; ``by=<a metric>`` is still read as the sort key, with a
+        DeprecationWarning, for one release.)
 
     Returns
     -------
     pandas.DataFrame
         One row per listed post. Columns: rank (1 = best, or worst with ``flop=True``), platform,
-        account, post_id, published_at, media_type, text, permalink, the ``by`` column,
-        interactions, engagement_rate, formula. Posts without a value for ``by`` are left out.
+        account, post_id, published_at, media_type, text, permalink, the ``sort`` column,
+        interactions, engagement_rate, formula. Posts without a value for ``sort`` are left out.
     """
-    if n < 1:
-        raise ParameterError(f"top_posts(n={n}): expected a positive number of posts.")
-    p = add_engagement(posts, formula=formula)
-    if by not in p.columns:
-        raise ParameterError(f"top_posts(by={by!r}): no such column; available: "
-                             f"{['engagement_rate', 'interactions', *[c for c in _DENOMINATORS]]} "
-                             "or another numeric column of posts.")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"top_posts(n={n!r}): expected a positive number of posts.")
+    p = _add_engagement(posts, formula=formula, daily=None, where="top_posts")
+    numeric = ["engagement_rate", "interactions",
+               *[c for c in p.columns if c not in ("engagement_rate", "interactions")
+                 and pd.api.types.is_numeric_dtype(p[c]) and not pd.api.types.is_bool_dtype(p[c])]]
+    if sort not in numeric:
+        check_choice(sort, numeric, parameter="sort", where="top_posts()", what="column to rank by")
+    if by is not None and by not in p.columns:
+        check_choice(by, [c for c in ("platform", "account", "media_type") if c in p.columns], parameter="by",
+                     where="top_posts()", what="column to group by")
+    per, by = by, sort
     p = p[p[by].notna()].copy()
     p["_v"] = pd.to_numeric(p[by]).astype("float64")
     p = p.sort_values(["_v", "post_id" if "post_id" in p.columns else "_v"],
@@ -587,16 +620,17 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window
 
 def _clean_for_match(text: pd.Series) -> pd.Series:
     t = text.astype("string").fillna("").str.casefold()
-    t = t.str.replace(_URL_RE, " ", regex=True).str.replace(_MENTION_RE, " ", regex=True)
-    t = t.str.replace(_HASHTAG_RE, r"\1", regex=True)
+    t = t.str.replace(_URL_RE, " ", regex=True)
+    t = t.map(lambda s: _MENTION_RE.sub(" ", s) if "@" in s or "＠" in s else s, na_action="ignore")
+    # hashtags keep their word: the '#' goes with the other punctuation below
     t = t.str.replace(r"[^\w\s]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
     return t
 
 
 def _norm_links(text: pd.Series) -> pd.Series:
     """First URL in each text, normalised (scheme, www, query and trailing slash dropped)."""
-    u = text.astype("string").fillna("").str.extract("(" + _URL_RE + ")", expand=False)
-    u = u.str.casefold().str.replace(r"^(?:https?://)?(?:www\.)?", "", regex=True)
+    u = text.astype("string").fillna("").str.extract("(" + _URL_RE.pattern + ")", flags=_URL_RE.flags, expand=False)
+    u = u.str.casefold().str.replace(_patterns.URL_PREFIX, "", regex=True)
     u = u.str.replace(r"[?#].*$", "", regex=True).str.rstrip("/.,;:!")
     return u.where(u.str.len() > 0)
 
@@ -809,3 +843,60 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
     out["platform"] = out["platform"].astype("string")
     out["n_groups"] = out["n_groups"].astype("Int64")
     return out.sort_values("lift", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def platform_posts(posts: pd.DataFrame, *, platform: str | None = None, formula: str = "auto") -> pd.DataFrame:
+    """The posts of one platform with their engagement (:func:`add_engagement`).
+
+    For analyses that must not mix platforms (interactions differ by orders of magnitude between
+    them), such as weighted keywords.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table.
+    platform : str, optional
+        The platform; None = the one with the most posts (ties: the last in alphabetical order).
+    formula : str
+        Engagement-rate formula, see :func:`formulas`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The platform's posts (one row per post) with interactions, engagement_rate and formula
+        added; empty when there are no posts.
+    """
+    require_columns(posts, ["platform"], where="platform_posts(posts)", table="posts")
+    names = posts["platform"].dropna().astype(str)
+    if platform is None:
+        if names.empty:
+            return add_engagement(posts.iloc[:0], formula=formula)
+        counts = names.value_counts()
+        platform = max(counts[counts == counts.max()].index)
+    elif platform not in set(names):
+        raise ParameterError(f"platform_posts(platform={platform!r}): no posts of that platform; the posts are "
+                             f"from {sorted(set(names))}.")
+    return add_engagement(posts[posts["platform"].astype(str) == platform].reset_index(drop=True), formula=formula)
+
+
+def platform_means(posts: pd.DataFrame, *, metric: str = "interactions") -> pd.DataFrame:
+    """The mean of a metric per platform: what a usual post of each platform gets.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table (with ``metric``, e.g. after :func:`add_engagement`).
+    metric : str
+        Numeric column; posts that do not report it are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform, sorted. Columns: platform, posts (posts reporting ``metric``),
+        ``metric`` (their mean).
+    """
+    require_columns(posts, ["platform", metric], where="platform_means(posts)", table="posts")
+    values = pd.to_numeric(posts[metric], errors="coerce").astype("Float64")
+    frame = pd.DataFrame({"platform": posts["platform"].astype("string"), metric: values}).dropna()
+    out = frame.groupby("platform", sort=True).agg(posts=(metric, "size"), mean=(metric, "mean")).reset_index()
+    return out.rename(columns={"mean": metric})

@@ -39,12 +39,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._chapters import Nav, html_links as _html_links, nav, prepare
 from ._pdf import PDF_NAME, PdfUnavailable
 from ._summary import Summary, check_period, summary, summary_shown
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
-           "Note", "NOTEBOOK_DIR", "Page", "summary", "Summary", "PdfUnavailable"]
+           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav", "summary", "Summary", "PdfUnavailable"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
@@ -73,6 +74,8 @@ _Styler.format_index = _ft.partialmethod(_Styler.format_index, escape="html")
 import warnings as _warnings
 # a report reader needs the warning, not the file name and source line it was raised from
 _warnings.formatwarning = lambda message, category, *args, **kwargs: f"Note: {message}\\n"
+# renamed options (toolkit._compat) concern whoever maintains the notebook, not the page's reader
+_warnings.filterwarnings("ignore", category=DeprecationWarning)
 """
 
 # Leading characters that make a spreadsheet cell a formula (OWASP "CSV injection").
@@ -446,7 +449,7 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
         "Community", "Sentiment", "Privacy"), item, detail (all strings).
     """
     from .inventory import coverage, select
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz)
     chosen = select(dataset, date_from=date_from, date_to=date_to, platforms=platforms, tz=tz)
@@ -851,7 +854,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
 
     from .inventory import select
     from .io import load
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz, parameter="tz")
     data_path = Path(data).resolve()
@@ -1119,7 +1122,7 @@ def _block_code_links(body: str) -> str:
 
 
 def _finish_page(body: str, title: str, methods_html: str = "") -> str:
-    body = _block_code_links(body)
+    body = _html_links(_block_code_links(body))  # links between notebooks lead to their pages
     # nbconvert's lab template links require.js and MathJax from CDNs; a shared page must open offline.
     body = re.sub(r'<script[^>]+src="(?:https?:)?//[^"]+"[^>]*>\s*</script>', "", body)
     body = re.sub(r'<link[^>]+href="(?:https?:)?//[^"]+"[^>]*>', "", body)

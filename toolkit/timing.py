@@ -41,18 +41,21 @@ from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
 from .errors import ParameterError, SchemaError
-from .io._base import check_tz
+from ._compat import renamed
+from ._time import WEEKDAY_ABBR, WEEKDAY_NAMES as _WEEKDAY_NAMES
+from ._validate import check_tz
 from .schema import require_columns
 from ._stats import bh_reject
 
-__all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES"]
+__all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES",
+           "slot_summary", "busiest_hours"]
 
 #: Columns summed by ``metric="interactions"``. Clicks are left out on purpose: few exports
 #: report them, and link posts collect them by design, which would make a slot look good
 #: because of what was posted in it rather than when.
 INTERACTIONS = ("likes", "comments", "shares", "saves")
-#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``).
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``); defined once in toolkit._time.
+WEEKDAY_NAMES = _WEEKDAY_NAMES
 
 _SLOT_CHOICES = (1, 2, 3, 4, 6, 12, 24)
 _RATE_DENOMINATORS = ("reach", "impressions", "views")
@@ -378,7 +381,7 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
         "hour": start,
         "hour_end": end,
         "slot_hours": end - start,
-        "slot": [f"{WEEKDAY_NAMES[d][:3]} {s:02d}-{e:02d}" for d, s, e in zip(wd, start, end)],
+        "slot": [f"{WEEKDAY_ABBR[d]} {s:02d}-{e:02d}" for d, s, e in zip(wd, start, end)],
         "n_posts": n,
         "lift_raw": np.exp(mean),
         "lift": lift,
@@ -683,9 +686,10 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
                              "share": "float64", "tz": "string"})
 
 
+@renamed(top_level_only="top_level")
 def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
                 quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
-                include_owner: bool = False, top_level_only: bool = False) -> pd.DataFrame:
+                include_owner: bool = False, top_level: bool = False) -> pd.DataFrame:
     """How quickly comments arrive after a post, per platform.
 
     The lag of a comment is ``comment.published_at - post.published_at`` in minutes, joining
@@ -704,7 +708,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
         Quantiles of the lag to report (between 0 and 1).
     include_owner : bool, default False
         Include comments written by the account itself (its replies).
-    top_level_only : bool, default False
+    top_level : bool, default False
         Use only top-level comments (``parent_id`` missing), not replies in threads.
 
     Returns
@@ -739,7 +743,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
     keep = np.ones(len(c), bool)
     if not include_owner and "is_owner" in comments:
         keep &= ~comments["is_owner"].fillna(False).astype(bool).to_numpy()
-    if top_level_only and "parent_id" in comments:
+    if top_level and "parent_id" in comments:
         keep &= comments["parent_id"].isna().to_numpy()
     c = c.loc[keep]
     p = pd.DataFrame({"platform": posts["platform"].astype("string").to_numpy(),
@@ -805,3 +809,48 @@ def _utc(s: pd.Series, name: str) -> pd.Series:
     raise SchemaError(f"table '{name}', column 'published_at': dtype {s.dtype}, expected "
                       f"datetime64[ns, UTC]. Cast with toolkit.schema.conform(df, '{name}').",
                       problems=["published_at is not a timestamp"])
+
+
+def slot_summary(slots: pd.DataFrame) -> pd.DataFrame:
+    """Per platform: how many posts :func:`best_times` compared, slots it formed and slots it recommends.
+
+    Parameters
+    ----------
+    slots : pandas.DataFrame
+        The result of :func:`best_times`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform, sorted by platform. Columns: platform, posts (posts compared),
+        slots (time slots formed, empty ones included), recommended (slots recommended).
+    """
+    require_columns(slots, ["platform", "n_account_posts", "slot", "recommended"], where="slot_summary(slots)")
+    out = (slots.groupby("platform", sort=True, observed=True)
+           .agg(posts=("n_account_posts", "first"), slots=("slot", "size"), recommended=("recommended", "sum"))
+           .reset_index())
+    return out.astype({"slots": "int64", "recommended": "int64"})
+
+
+def busiest_hours(activity: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
+    """The ``n`` weekday-hours with the highest activity index per platform.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        The result of :func:`audience_activity`.
+    n : int
+        Rows per platform.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``activity``; up to ``n`` rows per platform, platforms in order, the
+        busiest hour first (ties: earlier in the week first).
+    """
+    require_columns(activity, ["platform", "weekday", "hour", "activity_index"], where="busiest_hours(activity)")
+    if n < 1:
+        raise ParameterError(f"busiest_hours(n={n}): expected a number of rows per platform, at least 1.")
+    ordered = activity.sort_values(["platform", "activity_index", "weekday", "hour"],
+                                   ascending=[True, False, True, True], kind="stable")
+    return ordered.groupby("platform", sort=False, observed=True).head(n).reset_index(drop=True)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import performance, plots, timing
 from .errors import ParameterError, ToolkitError
+from ._validate import check_kind
 from .schema import require_columns
 
 __all__ = ["Explorer", "explore_best_times", "explore_audience", "explore_kpis", "explore_effects",
@@ -287,7 +288,7 @@ def explore_kpis(posts: pd.DataFrame, *, tz: str, daily: pd.DataFrame | None = N
     def compute(v: dict):
         sel = posts[posts["platform"].isin(list(v["platforms"])).to_numpy()]
         sel = _in_period(sel, v["period"], tz)
-        table = performance.channel_kpis(sel, period=v["every"], daily=daily,
+        table = performance.channel_kpis(sel, freq=v["every"], daily=daily,
                                          formula=v["formula"], tz=tz)
         return table, plots.kpis(table, metric=v["metric"])
 
@@ -413,6 +414,7 @@ def label_comments(comments: pd.DataFrame, *, n: int = 200, text_col: str = "tex
     Labeller
         The widget; its ``labels`` table grows with every click.
     """
+    check_kind(comments, "comments", where="label_comments(comments)")
     if text_col not in comments.columns:
         raise ParameterError(f"label_comments(): no column {text_col!r}; found {list(comments.columns)}")
     pool = comments

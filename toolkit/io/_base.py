@@ -23,11 +23,11 @@ import re
 import threading
 import warnings
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
+from .._validate import check_tz  # the one time-zone validator (public as toolkit.schema.check_tz)
 from ..errors import ExportFormatError, ParameterError
 
 __all__ = [
@@ -205,18 +205,6 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("toolkit-cp1252", _cp1252_fallback)
-
-
-def check_tz(tz: str | None, *, parameter: str = "tz") -> str | None:
-    """Return ``tz`` if it names an IANA zone (or is None), else raise :class:`ParameterError`."""
-    if tz is None:
-        return None
-    try:
-        ZoneInfo(str(tz))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ParameterError(f"{parameter}={tz!r} is not an IANA time zone name; use e.g. "
-                             f"'Europe/Berlin', 'America/New_York' or 'UTC'.") from None
-    return str(tz)
 
 
 @dataclass
