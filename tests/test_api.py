@@ -231,6 +231,9 @@ def test_a_wrong_table_is_refused_with_the_table_to_pass(qualname, kind, wrong, 
     table = getattr(march, wrong)
     names = [p.name for p in _params(fn)]
     kwargs = {"tz": TZ} if "tz" in names else {}
+    # a required keyword-only posts table (e.g. community.thread) gets the right one: the wrong table is the first
+    kwargs.update({p.name: march.posts for p in _params(fn)
+                   if p.name == "posts" and p.kind is p.KEYWORD_ONLY and p.default is p.empty})
     args = [table, march.posts] if qualname == "timing.comment_lag" else [table]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -145,7 +145,7 @@ def test_counts_and_engagement_rate_against_the_month_before():
     assert er["display"] == "5.2 %" and er["display_previous"] == "6.3 %" and er["display_change"].startswith("-1.1 pp")
     lo, hi = er["interval"]
     assert lo <= er["value"] <= hi and lo < hi
-    assert "interactions / reach" in er["definition"]
+    assert er["definition"].startswith("interactions") and "/ reach, else impressions" in er["definition"]
     # a complete count has no sampling interval
     assert posts["interval"] is None
 
@@ -225,7 +225,7 @@ def test_same_seed_same_summary_and_json_round_trip(tmp_path):
     path = tmp_path / "summary.json"
     a.to_json(path)
     back = json.loads(path.read_text(encoding="utf-8"))
-    assert set(back) == {"period", "previous", "kpis", "findings"}
+    assert set(back) == {"period", "previous", "kpis", "findings", "lang"}
     for k in back["kpis"]:
         assert {"name", "value", "previous", "change", "change_pct", "unit", "interval", "display"} <= set(k)
     assert back == json.loads(json.dumps(dict(a)))

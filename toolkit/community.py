@@ -27,6 +27,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ._dates import parse_days
 from .errors import ParameterError
 from ._compat import renamed
 from ._time import freq_code, period_start
@@ -104,7 +105,7 @@ def _business_clock(local: pd.Series, start: int, end: int, weekmask: str,
         return out
     t = local[ok]
     days = t.dt.normalize().to_numpy().astype("datetime64[D]")
-    hol = [] if holidays is None else np.asarray(pd.to_datetime(list(holidays))).astype("datetime64[D]")
+    hol = [] if holidays is None else np.asarray(parse_days(holidays, parameter="holidays"), dtype="datetime64[D]")
     before = np.busday_count(np.datetime64("1970-01-01"), days, weekmask=weekmask, holidays=hol)
     is_bus = np.is_busday(days, weekmask=weekmask, holidays=hol)
     minutes = (t - t.dt.normalize()).dt.total_seconds().to_numpy() / 60
@@ -165,7 +166,7 @@ def reply_times(comments: pd.DataFrame, *, tz: str | None = None, match: str = "
     weekdays : tuple of int
         Business weekdays, 0 = Monday.
     holidays : list of dates, optional
-        Days without business hours.
+        Days without business hours: dates, or text written ``YYYY-MM-DD`` or ``dd.mm.yyyy``.
 
     Returns
     -------
@@ -299,7 +300,7 @@ def response_rate(comments: pd.DataFrame, *, tz: str | None = None, freq: str | 
         loc = _local(reps["published_at"], tz)
         reps["_out"] = ~_in_hours(loc, a, b, weekdays)
         if holidays is not None:
-            hol = set(pd.to_datetime(list(holidays)).normalize())
+            hol = set(pd.to_datetime(parse_days(holidays, parameter="holidays")))
             reps["_out"] = reps["_out"] | loc.dt.normalize().isin(hol).to_numpy()
         if freq is not None:
             reps["period_start"] = period_start(reps["published_at"], freq, tz=tz, where="response_rate()")

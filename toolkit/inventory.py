@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._dates import parse_day
 from .errors import ParameterError
 from ._time import freq_code, period_start
 from ._validate import did_you_mean, need_tz
@@ -130,26 +131,22 @@ def activity(dataset, *, tz: str | None = None, freq: str = "W") -> pd.DataFrame
 
 
 def _day(value, name: str, tz: str):
-    """Midnight of a local day given as 'YYYY-MM-DD' (None stays None)."""
-    if value is None or value == "":
-        return None
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.") from None
-    if pd.isna(day):
-        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.")
-    return day.tz_localize(tz) if day.tzinfo is None else day.tz_convert(tz)
+    """Midnight (in ``tz``) of a local day given as 'YYYY-MM-DD' or 'dd.mm.yyyy' (None stays None)."""
+    day = parse_day(value, parameter=name)
+    return None if day is None else pd.Timestamp(day).tz_localize(tz)
 
 
 def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
            platforms: list[str] | None = None, tz: str | None = None):
     """A copy of ``dataset`` limited to a period (local days in ``tz``, both ends included) and platforms.
 
-    ``tz`` is the audience's IANA zone (default: the dataset's ``tz``, as given to
-    :func:`toolkit.load`). A platform name that is neither in the data nor a known platform is
-    refused with the closest names. The load report is kept as it was (it describes the files,
-    not the selection).
+    ``date_from`` and ``date_to`` are days written ``YYYY-MM-DD`` or ``dd.mm.yyyy`` (day first);
+    a slash date such as ``06/01/2026`` is refused as ambiguous. ``tz`` is the audience's IANA zone
+    (default: the dataset's ``tz``, as given to :func:`toolkit.load`). A platform name that is
+    neither in the data nor a known platform is refused with the closest names. The load report is
+    kept as it was (it describes the files, not the selection). Web-traffic rows are kept where
+    their days overlap the period: daily rows are cut exactly, a download's period total cannot be
+    split and stays whole when it overlaps; platforms do not apply to them.
     """
     from dataclasses import replace
 
@@ -185,8 +182,18 @@ def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
             mask &= frame["platform"].isin(plats)
         return frame.loc[mask].reset_index(drop=True)
 
-    return replace(dataset, posts=keep(dataset.posts, "published_at"),
-                   comments=keep(dataset.comments, "published_at"), daily=keep(dataset.daily, "date"))
+    out = replace(dataset, posts=keep(dataset.posts, "published_at"),
+                  comments=keep(dataset.comments, "published_at"), daily=keep(dataset.daily, "date"))
+    traffic = getattr(dataset, "traffic", None)
+    if traffic is not None and len(traffic) and (start is not None or end is not None):
+        first, last = traffic["date"], traffic["date_to"].fillna(traffic["date"])
+        mask = pd.Series(True, index=traffic.index)
+        if start is not None:
+            mask &= ~(last < start.tz_localize(None)).fillna(False)
+        if end is not None:
+            mask &= ~(first >= end.tz_localize(None)).fillna(False)
+        out = replace(out, traffic=traffic.loc[mask].reset_index(drop=True))
+    return out
 
 
 def counts(dataset) -> pd.DataFrame:

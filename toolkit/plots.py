@@ -15,10 +15,12 @@ from ._plots_community import *  # noqa: F401,F403  (sentiment and community cha
 from ._plots_community import _empty_figure
 from ._time import WEEKDAY_NAMES
 from ._validate import check_choice, did_you_mean
+from . import _plots_traffic
+from ._plots_traffic import traffic_by_campaign, traffic_by_channel, traffic_daily  # noqa: F401  (#13.4)
 from .errors import ParameterError
 
 __all__ = ["PLATFORM_COLORS", "platform_color", "activity", "best_times", "audience_activity", "kpis",
-           "effects", "hashtags", "channel_fit", *_plots_community.__all__]
+           "effects", "hashtags", "channel_fit", *_plots_community.__all__, *_plots_traffic.__all__]
 
 def _require(table: pd.DataFrame, columns: list[str], chart: str) -> None:
     missing = [c for c in columns if c not in table.columns]

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 import regex
 
+from .._progress import wanted
 from ..errors import ParameterError, SchemaError
 from .._compat import renamed
 from .._validate import check_kind, did_you_mean
@@ -222,7 +223,7 @@ def urls(table, *, text_col: str = "text", id_cols=_DEFAULT_IDS) -> pd.DataFrame
 @renamed(top="n")
 def keywords(table, *, text_col: str = "text", weight_col: str | None = None,
              lang: str | Iterable[str] | None = None, n: int | None = 30, min_docs: int = 1,
-             extra_stopwords: Iterable[str] = (), progress: bool = True) -> pd.DataFrame:
+             extra_stopwords: Iterable[str] = (), progress: bool | None = None) -> pd.DataFrame:
     """The most used words, optionally weighted by engagement.
 
     Texts are NFKC-normalised, URLs removed and tokenised with nltk's ``TweetTokenizer``
@@ -248,8 +249,9 @@ def keywords(table, *, text_col: str = "text", weight_col: str | None = None,
         Keep only keywords used in at least this many texts.
     extra_stopwords : iterable of str
         More words to ignore (brand names, the account's own name...); compared lower-case.
-    progress : bool, default True
-        Show a progress bar when there are many distinct texts.
+    progress : bool, optional
+        Show a progress bar when there are many distinct texts. Default None: only on a
+        terminal or in a notebook.
 
     Returns
     -------
@@ -288,7 +290,7 @@ def _old_ngrams_call(kwargs: dict) -> bool:
 @renamed(n="order", top="n", when=_old_ngrams_call)
 def ngrams(table, *, order: int = 2, text_col: str = "text", weight_col: str | None = None,
            lang: str | Iterable[str] | None = None, n: int | None = 30, min_docs: int = 1,
-           extra_stopwords: Iterable[str] = (), progress: bool = True) -> pd.DataFrame:
+           extra_stopwords: Iterable[str] = (), progress: bool | None = None) -> pd.DataFrame:
     """The most used phrases of ``n`` words, optionally weighted by engagement.
 
     Tokens as in :func:`keywords`. An n-gram is ``n`` consecutive word tokens within one stretch of
@@ -566,7 +568,7 @@ def _stop_set(lang, extra: Iterable[str], name: str) -> frozenset[str]:
 
 
 def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min_docs, extra_stopwords,
-                 progress: bool, name: str, term_col: str) -> pd.DataFrame:
+                 progress: bool | None, name: str, term_col: str) -> pd.DataFrame:
     if top is not None and (not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1):
         raise ParameterError(f"{name}(n={top!r}): expected a whole number >= 1 (rows to return) or None for all.")
     if not isinstance(min_docs, (int, np.integer)) or isinstance(min_docs, bool) or min_docs < 1:
@@ -611,7 +613,7 @@ def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min
     weight: Counter = Counter()
     reported: Counter = Counter()
     iterator = range(len(uniques))
-    if progress and len(uniques) >= _PROGRESS_MIN:
+    if len(uniques) >= _PROGRESS_MIN and wanted(progress):
         from tqdm.auto import tqdm
         iterator = tqdm(iterator, desc=name, unit="text")
     for u in iterator:

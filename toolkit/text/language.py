@@ -43,6 +43,7 @@ import pandas as pd
 import regex
 
 from .._validate import check_kind, did_you_mean, refuse_overwrite
+from .._progress import wanted
 from ..errors import ParameterError, SchemaError
 from . import patterns
 from ._util import _show_progress, _TokenCache
@@ -70,7 +71,7 @@ _NON_LETTER_RE = re.compile(r"[\W\d_]+")
 
 
 def detect_language(texts, *, min_chars: int = _DEFAULT_MIN_CHARS, engine: str = "lingua",
-                    progress: bool = True) -> pd.Series:
+                    progress: bool | None = None) -> pd.Series:
     """Label each text as English (``"en"``), German (``"de"``) or ``"unknown"``.
 
     Parameters
@@ -85,8 +86,9 @@ def detect_language(texts, *, min_chars: int = _DEFAULT_MIN_CHARS, engine: str =
         are always ``"unknown"``. Accuracy per length is in docs/benchmarks.md.
     engine : {"lingua", "langdetect"}, default "lingua"
         Detector to use; see the module docstring.
-    progress : bool, default True
-        Show a progress bar (tqdm) over the distinct texts when there are many.
+    progress : bool, optional
+        Show a progress bar (tqdm) over the distinct texts when there are many. Default None:
+        only on a terminal or in a notebook.
 
     Returns
     -------
@@ -140,7 +142,7 @@ def _language_of(series: pd.Series, *, min_chars: int, engine: str, progress) ->
 
 
 def _detector(series: pd.Series, *, min_chars: int = _DEFAULT_MIN_CHARS, engine: str = "lingua",
-              progress=True) -> pd.Series:
+              progress=None) -> pd.Series:
     """The detector alone (lingua or langdetect) on texts the word rule could not decide."""
     out = np.full(len(series), UNKNOWN, dtype=object)
     present = series.notna().to_numpy()
@@ -161,7 +163,7 @@ def _detector(series: pd.Series, *, min_chars: int = _DEFAULT_MIN_CHARS, engine:
 
 
 def add_language(table: pd.DataFrame, *, text_col: str = "text", min_chars: int = _DEFAULT_MIN_CHARS,
-                 engine: str = "lingua", overwrite: bool = False, progress: bool = True) -> pd.DataFrame:
+                 engine: str = "lingua", overwrite: bool = False, progress: bool | None = None) -> pd.DataFrame:
     """Return a copy of ``table`` with a ``lang`` column ("en", "de" or "unknown").
 
     Same rows, same order, same index; the input is not modified. The ``lang`` column holds what
@@ -231,12 +233,12 @@ def _prepare(text: str) -> str:
     return " ".join(_NON_LETTER_RE.sub(" ", text).split())
 
 
-def _detect_unique(texts: list[str], *, engine: str, progress: bool) -> list[str]:
+def _detect_unique(texts: list[str], *, engine: str, progress: bool | None) -> list[str]:
     """Detect each (distinct, non-empty) prepared text; returns labels in order."""
     detect_chunk = _lingua_chunk if engine == "lingua" else _langdetect_chunk
     chunks = [texts[i:i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
     bar = None
-    if progress and len(texts) > _CHUNK:
+    if len(texts) > _CHUNK and wanted(progress):
         from tqdm.auto import tqdm
         bar = tqdm(total=len(texts), desc="detecting language", unit="text")
     out: list[str] = []
