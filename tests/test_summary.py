@@ -328,3 +328,24 @@ def test_thin_selections_of_the_samples_keep_every_tile(sample_dataset):
     for name in ("response_rate", "median_reply_minutes"):
         assert _kpi(s, name)["value"] is None and "no reply by the account" in _kpi(s, name)["note"]
     assert _kpi(s, "negative_share")["value"] > 0
+
+
+def test_german_summary_says_it_in_german():
+    ds = _dataset(_two_months())
+    en, de = tk.report.summary(ds, n_boot=200, min_n=2), tk.report.summary(ds, n_boot=200, min_n=2, lang="de")
+    assert (en["lang"], de["lang"]) == ("en", "de")
+    assert de["period"]["label"] == "August 2026" and de["previous"]["label"] == "Juli 2026"
+    assert [k["label"] for k in de["kpis"]][:2] == ["Beiträge", "Reichweite"]
+    er = _kpi(de, "engagement_rate")
+    assert er["display"] == "5,2\u00a0%" and er["display_interval"].startswith("95-%-Intervall")
+    # every sentence differs from its English twin (numbers apart): nothing left untranslated
+    for a, b in zip(en["kpis"], de["kpis"]):
+        for key in ("label", "note", "display_change_interval"):
+            if re.search(r"[A-Za-z]{4,}", a[key]):
+                assert a[key] != b[key], (key, a[key])
+    for a, b in zip(en["findings"], de["findings"]):
+        assert a["text"] != b["text"] and a["n"] == b["n"] and a["page"] == b["page"]
+    html = de._repr_html_()
+    assert "Vorher:" in html and "Previous" not in html and "im Vergleich mit" in html
+    with pytest.raises(ParameterError, match="lang='xx'"):
+        tk.report.summary(ds, lang="xx")
