@@ -885,11 +885,12 @@ def _summary_html(s: dict) -> str:
     esc = html.escape
     per, prev = s["period"], s["previous"]
     if per.get("start"):
-        head = (f"<p class='tk-period'><strong>{esc(per['label'])}</strong> "
-                + esc(_t("({start} to {end}) compared with", start=per["start"], end=per["end"]))
-                + f" <strong>{esc(prev['label'])}</strong> "
-                + esc(_t("({start} to {end}), days in {tz}", start=prev["start"], end=prev["end"], tz=per["tz"]))
-                + "</p>")
+        # a label with its days in one node: "August 2026" alone reads the same in English and German
+        head = ("<p class='tk-period'><strong>"
+                + esc(_t("{label} ({start} to {end})", label=per["label"], start=per["start"], end=per["end"]))
+                + "</strong> " + esc(_t("compared with")) + " <strong>"
+                + esc(_t("{label} ({start} to {end})", label=prev["label"], start=prev["start"], end=prev["end"]))
+                + "</strong>, " + esc(_t("days in {tz}", tz=per["tz"])) + "</p>")
     else:
         head = f"<p class='tk-period'>{esc(per['label'])}</p>"
     tiles = []
