@@ -7,6 +7,7 @@ periods, compares them and words the result. Public through :mod:`toolkit.report
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -66,51 +67,37 @@ def _t(template: str, **values) -> str:
 
 
 def _fmt(value, unit: str, *, signed: bool = False) -> str:
-    """The display string of one figure.
+    """The display string of one figure, by the page's formatting layer (toolkit._format, Babel).
 
     ``unit`` is "count" (``18,450``), "share" (a 0..1 fraction shown as ``7.5 %``; a signed
     share is a difference in percentage points, ``+0.6 pp``), "minutes" (``5 h 12 min``),
     "pct" (an already 0..100 relative change, ``+11.8 %``) or "ratio" (``2.1x``).
     ``signed`` adds ``+`` to positive values (changes). Missing values give an en dash.
+    Number and unit are joined by a no-break space.
 
     >>> [_fmt(18450, "count"), _fmt(0.0754, "share"), _fmt(312.4, "minutes"), _fmt(-11.84, "pct", signed=True)]
-    ['18,450', '7.5 %', '5 h 12 min', '-11.8 %']
+    ['18,450', '7.5\xa0%', '5 h 12 min', '-11.8\xa0%']
     >>> [_fmt(0.006, "share", signed=True), _fmt(0.0004, "share"), _fmt(2.08, "ratio"), _fmt(None, "count")]
-    ['+0.6 pp', '0.04 %', '2.1x', '–']
+    ['+0.6\xa0pp', '0.04\xa0%', '2.1x', '–']
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)) or value is pd.NA:
         return "–"
+    if unit not in ("count", "share", "pct", "ratio", "minutes"):
+        raise ParameterError(f"_fmt(unit={unit!r}): expected count, share, pct, ratio or minutes.")
     v = float(value)
     sign = "+" if signed and v > 0 else ("-" if v < 0 else "")
-    a = abs(v)
-    if _CUR is not None:  # another language: the page's formatting layer (Babel)
-        return sign + _fmt_local(a, unit, signed)
-    if unit == "count":
-        return f"{sign}{a:,.0f}"
-    if unit == "share":
-        pct = a * 100
-        digits = 1 if pct >= 0.1 or pct == 0 else 2
-        return f"{sign}{pct:,.{digits}f} {'pp' if signed else '%'}"
-    if unit == "pct":
-        return f"{sign}{a:,.1f} %"
-    if unit == "ratio":
-        return f"{sign}{a:,.1f}x" if a >= 0.95 or a == 0 else f"{sign}{a:,.2f}x"
-    if unit == "minutes":
-        total = int(round(a))
-        days, rest = divmod(total, 24 * 60)
-        hours, mins = divmod(rest, 60)
-        if days:
-            text = f"{days} d {hours} h"
-        elif hours:
-            text = f"{hours} h {mins} min"
-        else:
-            text = f"{mins} min" if total or a == 0 else "<1 min"
-        return sign + text
-    raise ParameterError(f"_fmt(unit={unit!r}): expected count, share, pct, ratio or minutes.")
+    return sign + _fmt_local(abs(v), unit, signed)
+
+
+@functools.lru_cache(maxsize=1)
+def _english():
+    from ._format import Format
+
+    return Format("en")
 
 
 def _fmt_local(a: float, unit: str, signed: bool) -> str:
-    f, nbsp = _CUR, "\u00a0"
+    f, nbsp = _CUR or _english(), "\u00a0"
     if unit == "count":
         return f.number(a, 0)
     if unit == "share":
