@@ -40,6 +40,8 @@ __all__ = ["Format", "install", "translate_figure"]
 
 EN_DASH = "\u2013"
 NBSP = "\u00a0"
+#: The Format :func:`install` set up in this kernel (None outside a report kernel).
+ACTIVE = None
 #: Rows of a table shown on a page; longer tables show these and link the full table as CSV.
 MAX_ROWS = 25
 #: Characters of a text cell shown; the full text is in the linked CSV and the cell's tooltip.
@@ -691,6 +693,8 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
 
         ip = get_ipython()
     fmt = Format(lang, tz=tz, tables_dir=tables_dir, page=page)
+    global ACTIVE
+    ACTIVE = fmt  # the page's language, for objects that format themselves (tk.report.summary)
     if ip is None:
         return fmt
     from pandas.io.formats.style import Styler
@@ -700,6 +704,7 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
     html_f.for_type(pd.Series, fmt.table_html)
     html_f.for_type(Styler, lambda s: fmt.table_html(s.data))
     html_f.for_type(dict, fmt.mapping_html)
+    html_f.for_type_by_name("toolkit._summary", "Summary", lambda s: s._repr_html_())  # a dict, with its own tiles
     html_f.for_type_by_name("toolkit.io._core", "Dataset", fmt.dataset_html)
     html_f.for_type_by_name("toolkit.report", "Note", fmt.note_html)
 
