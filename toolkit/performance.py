@@ -537,8 +537,8 @@ def _fit_rows(grp: pd.DataFrame, groups, *, level, n_boot, rng, only) -> list[tu
         members = [(j, v, x) for j, (g2, v, x) in enumerate(flat, start=1) if g2 == gi and j in col]
         if not members:
             continue
-        if kind == "categorical" and len(members) >= 2 and fit["draws"] is not None:
-            rows += _against_median_level(feat, ref, n_ref, members, fit, col, level)
+        if kind == "categorical" and fit["draws"] is not None:
+            rows += _against_usual_post(feat, ref, n_ref, members, fit, col, level)
             continue
         for j, v, x in members:
             i = col[j]
@@ -547,31 +547,33 @@ def _fit_rows(grp: pd.DataFrame, groups, *, level, n_boot, rng, only) -> list[tu
     return rows
 
 
-def _against_median_level(feat, ref, n_ref, members, fit, col, level) -> list[tuple]:
-    """Levels of a categorical feature against its median level (weighted by posts).
+def _against_usual_post(feat, ref, n_ref, members, fit, col, level) -> list[tuple]:
+    """Every level of a categorical feature against the account's usual post.
 
-    The model's reference level (the most common) is not necessarily a usual post: when reels
-    are the most common format and do better, photos and carousels would all look worse
-    against them. The usual level is instead the level at the (post-weighted) median of the
-    level effects; the others are compared with it (intervals from the bootstrap draws of the
-    difference, never narrower than the robust Student-t interval).
+    The model's reference level (the most common) is not a usual post: when reels are the most
+    common format and do better, photos and carousels would all look worse against them. Each
+    level is instead compared with the post-weighted average of all levels (the account's
+    average post, other features held equal): ``c_l = b_l - sum_j (n_j / N) b_j``. Intervals
+    come from the bootstrap draws of the same contrast, never narrower than the Student-t
+    interval of their standard deviation.
     """
     names = [ref] + [v for _, v, _ in members]
     sizes = np.array([n_ref] + [int(x.sum()) for _, _, x in members], dtype=float)
     idx = [col[j] for j, _, _ in members]
     est = np.concatenate([[0.0], fit["coef"][idx]])
     draws = np.column_stack([np.zeros(len(fit["draws"])), fit["draws"][:, idx]])
-    centre = _effects.weighted_median(est, sizes)
-    usual = names[int(np.argmin(np.abs(est - centre)))]
-    u = names.index(usual)
-    c = est - est[u]
-    cd = draws - draws[:, [u]]
+    w = sizes / sizes.sum()
+    c = est - est @ w
+    cd = draws - (draws @ w)[:, None]
     se = cd.std(axis=0, ddof=1)
     low, high, p = _effects.t_interval(c, se, fit["dof"], level)
     qlo, qhi = np.quantile(cd, [0.5 - level / 2, 0.5 + level / 2], axis=0)
     low, high = np.fmin(low, qlo), np.fmax(high, qhi)
-    return [(feat, names[i], usual, int(sizes[i]), c[i], low[i], high[i], p[i])
-            for i in range(len(names)) if names[i] != usual and sizes[i] > 0]
+    return [(feat, names[i], _USUAL, int(sizes[i]), c[i], low[i], high[i], p[i])
+            for i in range(len(names)) if sizes[i] > 0]
+
+
+_USUAL = "average post"
 
 
 def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: str | None = "auto",
@@ -592,9 +594,10 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: s
     3. per account, one robust (Huber-weighted) regression of the residual on all features at
        once: media type, text length band, number of hashtags, emoji, link, question and each
        hashtag used at least ``min_hashtag_uses`` times. A hashtag whose posts are also longer
-       is so credited to the hashtag, not to the length. Each level is compared with the
-       account's most common level (``reference``; for yes/no features: "no"), the other
-       features held equal;
+       is so credited to the hashtag, not to the length. Each level of a categorical feature
+       (media type, text length, number of hashtags) is compared with the account's average
+       post (``reference`` "average post"), a yes/no feature or a hashtag with the posts
+       without it (``reference`` "no" / "not used"), the other features held equal;
     4. ``lift = exp(coefficient)``: 1.3 = posts with the value did 30 % better than otherwise
        similar usual posts. Interval: wild bootstrap (``n_boot`` resamples, ``seed``), never
        narrower than the robust (HC3) Student-t interval; p-value two-sided; ``p_adjusted`` =
