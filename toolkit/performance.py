@@ -907,11 +907,11 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
                         alpha: float = 0.05, min_groups: int = 5, seed: int = 0) -> pd.DataFrame:
     """Summarise :func:`channel_fit` per platform: how cross-posted messages do on each channel.
 
-    ``lift = exp(robust mean over groups of log(lift))``: the Huber-weighted mean of the
-    per-group log lifts (the engine of :func:`content_effects`; equal to the geometric mean
-    when no group is extreme); a value of 1.6 means a message posted there did 1.6 times as
-    well as the channel's usual post. Interval: seeded wild bootstrap over groups, never
-    narrower than the robust Student-t interval; ``flagged`` needs the interval to exclude 1
+    ``lift = exp(mean over groups of log(lift))``, the geometric mean of the per-group lifts
+    (each already winsorised against the channel's usual post by :func:`channel_fit`); a
+    value of 1.6 means a message posted there did 1.6 times as well as the channel's usual
+    post. Interval: the engine of :func:`content_effects` (seeded wild bootstrap over groups,
+    never narrower than the robust Student-t interval); ``flagged`` needs the interval to exclude 1
     and the Benjamini-Hochberg adjusted p-value (across platforms) to be below ``alpha``.
 
     Parameters
