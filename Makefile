@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JUPYTER_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: all venv report test lab samples strip clean help
+.PHONY: all venv report test lab samples strip docs clean help
 
 help:
 	@echo "make report   render the notebooks on data/samples/ into reports/ (open reports/index.html)"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab      JupyterLab on notebooks/"
 	@echo "make samples  regenerate data/samples/ from the seeded generator"
 	@echo "make strip    strip outputs from notebooks/ before committing"
+	@echo "make docs     regenerate the API index docs/api/ from the docstrings"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +47,9 @@ samples: $(STAMP)
 
 strip: $(STAMP)
 	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
+
+docs: $(STAMP)
+	$(BIN)/python scripts/build_api_docs.py
 
 clean:
 	rm -rf reports .pytest_cache

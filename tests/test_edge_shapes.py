@@ -167,7 +167,7 @@ CALLS = {
     # community
     "community.reply_times": lambda ds, tmp: tk.community.reply_times(ds.comments, tz=TZ,
                                                                       business_hours=("09:00", "17:00")),
-    "community.response_rate": lambda ds, tmp: tk.community.response_rate(ds.comments, period=None, tz=TZ,
+    "community.response_rate": lambda ds, tmp: tk.community.response_rate(ds.comments, freq=None, tz=TZ,
                                                                           business_hours=("09:00", "17:00")),
     "community.unanswered_questions": lambda ds, tmp: tk.community.unanswered_questions(ds.comments,
                                                                                         posts=ds.posts),
@@ -210,7 +210,7 @@ CALLS = {
     "plots.sentiment_timeline": lambda ds, tmp: tk.plots.sentiment_timeline(
         CALLS["community.negative_spikes"](ds, tmp)),
     "plots.response_rates": lambda ds, tmp: tk.plots.response_rates(
-        tk.community.response_rate(ds.comments, period="W", tz=TZ)),
+        tk.community.response_rate(ds.comments, freq="W", tz=TZ)),
     "plots.response_times": lambda ds, tmp: tk.plots.response_times(CALLS["community.reply_times"](ds, tmp),
                                                                     business=True),
     "plots.workload_heatmap": lambda ds, tmp: tk.plots.workload_heatmap(CALLS["community.workload"](ds, tmp)),
@@ -245,12 +245,12 @@ CALLS = {
     # options that take another path through the data
     "performance.add_engagement[followers]": lambda ds, tmp: tk.performance.add_engagement(
         ds.posts, formula="followers", daily=ds.daily),
-    "performance.channel_kpis[W]": lambda ds, tmp: tk.performance.channel_kpis(ds.posts, period="W", tz=TZ),
+    "performance.channel_kpis[W]": lambda ds, tmp: tk.performance.channel_kpis(ds.posts, freq="W", tz=TZ),
     "timing.best_times[per reach]": lambda ds, tmp: tk.timing.best_times(ds.posts, tz=TZ, per="reach",
                                                                           slot_hours=24, n_boot=100, progress=False),
     "community.reply_times[thread]": lambda ds, tmp: tk.community.reply_times(ds.comments, match="thread",
                                                                               top_level=False),
-    "community.response_rate[W]": lambda ds, tmp: tk.community.response_rate(ds.comments, period="W", tz=TZ),
+    "community.response_rate[W]": lambda ds, tmp: tk.community.response_rate(ds.comments, freq="W", tz=TZ),
     "community.negative_spikes[post]": lambda ds, tmp: tk.community.negative_spikes(_scored(ds), by="post"),
     "inventory.activity[M]": lambda ds, tmp: tk.inventory.activity(ds, tz=TZ, freq="M"),
 }

@@ -100,7 +100,7 @@ def test_add_engagement_explicit_and_follower_formulas():
 
 def test_add_engagement_rejects_unknown_formula_and_missing_daily():
     p = _posts([{"platform": "x", "post_id": "1", "published_at": "2026-03-01"}])
-    with pytest.raises(ParameterError, match="formula='ctr'.*expected one of"):
+    with pytest.raises(ParameterError, match="formula='ctr'.*valid: 'auto'"):
         perf.add_engagement(p, formula="ctr")
     with pytest.raises(ParameterError, match="needs daily"):
         perf.add_engagement(p, formula="followers")
@@ -126,7 +126,7 @@ def test_channel_kpis_per_month_with_growth():
     daily = DAILY.conform(pd.DataFrame({
         "platform": "facebook", "account": "a", "date": ["2026-03-01", "2026-03-31", "2026-04-30"],
         "metric": "followers", "value": [100.0, 200.0, 300.0], "source_file": "d.csv"}))
-    k = perf.channel_kpis(p, period="M", daily=daily, tz="Europe/Berlin")
+    k = perf.channel_kpis(p, freq="M", daily=daily, tz="Europe/Berlin")
     assert k["period_start"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-04-01")]
     assert k["posts"].tolist() == [2, 2]
     assert k["reach"].tolist() == [400, 800]
@@ -149,7 +149,7 @@ def test_top_posts_and_flops_per_platform_with_links():
     assert top["post_id"].tolist() == ["facebook4", "facebook3", "x4", "x3"]
     assert top["rank"].tolist() == [1, 2, 1, 2]
     assert top["permalink"].iloc[0] == "https://e.x/facebook4"
-    flop = perf.top_posts(p, n=1, flop=True, by="interactions")
+    flop = perf.top_posts(p, n=1, flop=True, sort="interactions")
     assert flop["post_id"].tolist() == ["facebook1", "x1"]
     with pytest.raises(ParameterError, match="by='nope'"):
         perf.top_posts(p, by="nope")

@@ -190,8 +190,9 @@ def test_an_account_that_never_replied_gets_rate_zero_and_no_waits(runs):
     notes = _sentences(page)
     assert notes.count("The account did not reply to any comment in this period, so there are no waiting times "
                        "to show.") == 1  # said once, not again for the chart in business hours
-    # the key-number table: platform, user comments, replied 0, reply rate 0.0, no median waits
-    assert re.search(r"<td>facebook</td>\s*<td>\d{3,}</td>\s*<td>0</td>\s*<td>0\.0</td>\s*<td>&lt;NA&gt;</td>", page)
+    # the key-number table: platform, user comments, replied 0, reply rate 0.0 %, no median waits (en dash)
+    cell = r"\s*<td[^>]*>"
+    assert re.search(rf"{cell}Facebook</td>{cell}[\d,]{{3,}}</td>{cell}0</td>{cell}0\.0\xa0%</td>{cell}\u2013</td>", page)
 
 
 def test_a_one_day_window_is_stated_and_rendered(runs):
@@ -276,3 +277,11 @@ def test_runs_leave_nothing_next_to_the_output(runs):
     for case, run in runs.items():
         left = [p.name for p in run["out"].parent.iterdir() if p.name.startswith(f".{run['out'].name}.")]
         assert left == [], f"{case}: {left}"
+
+
+def test_a_folder_without_web_analytics_says_so_once(runs):
+    page = _pages(runs["meta_posts"]["out"])["07-does-social-bring-visitors.html"]
+    assert _sentences(page) == ["This folder holds no web-analytics downloads (Google Analytics 4, Universal "
+                                "Analytics or Matomo), so this page cannot say whether social media brings visitors "
+                                "to the website."]
+    assert "plotly-graph-div" not in _visible(page)  # no empty chart either

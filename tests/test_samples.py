@@ -51,7 +51,10 @@ def posts(sample_dataset):
 
 @pytest.fixture(scope="module")
 def comments(sample_dataset):
-    return sample_dataset.comments
+    """Comments on the posts; the WhatsApp community chat (also in the comments table, without posts)
+    is checked in tests/test_samples_web.py."""
+    c = sample_dataset.comments
+    return c[c["platform"] != "whatsapp"].reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +108,8 @@ def test_written_files_are_byte_identical(tmp_path):
     assert _hashes(tmp_path / "a") == _hashes(tmp_path / "b")
     names = sorted(str(p.relative_to(tmp_path / "a")) for p in a)
     assert "TRUTH.json" in names and "README.md" in names
-    assert {n.split("/")[0] for n in names if "/" in n} == set(samples.PLATFORMS)
+    # one folder per platform, plus the web analytics downloads and the community chat (#13.4)
+    assert {n.split("/")[0] for n in names if "/" in n} == set(samples.PLATFORMS) | {"web", "whatsapp"}
 
 
 def test_samples_are_real_platform_exports(sample_dataset, tmp_path):
@@ -132,8 +136,13 @@ def test_samples_are_real_platform_exports(sample_dataset, tmp_path):
 def test_every_sample_row_is_accounted_for(sample_dataset):
     r = sample_dataset.load_report
     assert (r["rows_read"] == r["rows_loaded"] + r["duplicates_dropped"] + r["rows_rejected"]).all()
-    assert set(sample_dataset.rejected["reason"]) == {"totals row"}
-    assert (sample_dataset.rejected["kind"] == "skipped").all()  # by design, so load() does not warn
+    rej = sample_dataset.rejected
+    chat = rej["file"].str.contains("WhatsApp Chat", regex=False)
+    # YouTube's Total row, and the Grand total row of each GA4 download (checked against the other rows)
+    assert set(rej.loc[~chat, "reason"]) == {"totals row", "totals row (the sum of the other rows)"}
+    assert rej["reason"].eq("totals row (the sum of the other rows)").sum() == 2
+    assert chat.sum() >= 10  # the chat's system lines, media placeholders and a deleted message
+    assert (rej["kind"] == "skipped").all()  # by design, so load() does not warn
     assert not r["format"].isin(["unrecognised", "unreadable"]).any()
 
 

@@ -656,7 +656,9 @@ def test_samples_with_shuffled_times_claim_nothing(samples):
 def test_samples_audience_activity_and_lag(samples):
     truth, posts, comments = samples
     act = timing.audience_activity(comments, tz=truth["timezone"])
-    assert len(act) == 168 * posts["platform"].nunique()
+    # one row per weekday x hour of each platform with comments: the posts' platforms and the WhatsApp chat
+    assert set(comments["platform"]) == set(posts["platform"]) | {"whatsapp"}
+    assert len(act) == 168 * comments["platform"].nunique()
     users = comments[~comments["is_owner"]]
     assert act["n_comments"].sum() == len(users)
     # people comment in the day, not at 3 a.m.

@@ -14,17 +14,21 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed
+from ._time import freq_code, period_start
+from ._validate import check_choice, did_you_mean, need_tz
+from ._progress import wanted
 from .errors import ParameterError
-from .schema import require_columns
 from . import _effects
+from .schema import METRICS, require_columns
 from .text import hashtags, is_question
+from .text import patterns as _patterns
 
 __all__ = [
     "INTERACTION_COLUMNS",
@@ -94,11 +98,8 @@ _FORMULAS = (
 )
 _FORMULA_NAMES = tuple(f.name for f in _FORMULAS)
 
-_URL_RE = r"(?:https?://|www\.)[^\s<>\"')\]]+"
-_HASHTAG_RE = r"(?<![\w#])#(\w+)"
-_MENTION_RE = r"(?<!\w)@\w+"
-_EMOJI_RE = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF"
-             "\U0001F1E6-\U0001F1FF]")
+# URL, mention and emoji patterns: one definition each, in toolkit.text.patterns
+_URL_RE, _MENTION_RE, _EMOJI_RE = _patterns.URL, _patterns.MENTION, _patterns.EMOJI
 
 
 def formulas() -> pd.DataFrame:
@@ -199,17 +200,34 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
     >>> tk.performance.add_engagement(p)["engagement_rate"].tolist()
     [0.04, <NA>]
     """
+    return _add_engagement(posts, formula=formula, daily=daily, where="add_engagement")
+
+
+def _check_formula(formula: str, where: str) -> None:
     if formula not in _FORMULA_NAMES:
-        raise ParameterError(f"add_engagement(formula={formula!r}): unknown formula; expected one "
-                             f"of {list(_FORMULA_NAMES)} (see toolkit.performance.formulas()).")
-    _check_columns(posts, ["platform"], "add_engagement(posts)")
+        raise ParameterError(f"{where}: formula={formula!r} is not a known engagement-rate formula"
+                             f"{did_you_mean(formula, _FORMULA_NAMES)}; valid: "
+                             f"{', '.join(repr(f) for f in _FORMULA_NAMES)} (see tk.performance.formulas()).")
+
+
+def _check_daily(daily, where: str) -> None:
+    if daily is not None:
+        require_columns(daily, ["platform", "date", "metric", "value"], where=f"{where}(daily=...)",
+                        table="daily")
+
+
+def _add_engagement(posts: pd.DataFrame, *, formula: str, daily, where: str) -> pd.DataFrame:
+    """:func:`add_engagement` for the public function ``where`` (named in every message)."""
+    _check_columns(posts, ["platform"], f"{where}(posts)")
+    _check_formula(formula, f"{where}()")
+    _check_daily(daily, where)
     out = posts.copy()
     out["interactions"] = _interactions(posts)
     if formula in ("followers", "weighted_followers"):
         if daily is None:
-            raise ParameterError(f"add_engagement(formula={formula!r}): needs daily=... with a "
-                                 "'followers' metric (the canonical daily table); none was given.")
-        _check_columns(posts, ["published_at", "account"], "add_engagement(posts)")
+            raise ParameterError(f"{where}(formula={formula!r}): needs daily=... with a "
+                                 "'followers' metric (the canonical daily table, ds.daily); none was given.")
+        _check_columns(posts, ["published_at", "account"], f"{where}(posts)")
         den = _followers_at(posts, daily)
         if formula == "followers":
             num = out["interactions"].astype("Float64")
@@ -235,8 +253,8 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
     out["formula"] = names
     n_na = int(out["engagement_rate"].isna().sum())
     if n_na and n_na < len(out) and formula != "auto":
-        warnings.warn(f"add_engagement(formula={formula!r}): {n_na} of {len(out)} posts have no "
-                      "denominator reported; their engagement_rate is <NA>.", stacklevel=2)
+        warnings.warn(f"{where}(formula={formula!r}): {n_na} of {len(out)} posts have no "
+                      "denominator reported; their engagement_rate is <NA>.", stacklevel=3)
     return out
 
 
@@ -244,31 +262,25 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
 # KPIs
 
 
-def _period_start(ts: pd.Series, period: str, tz: str) -> pd.Series:
-    local = ts.dt.tz_convert(tz).dt.tz_localize(None)
-    try:
-        return local.dt.to_period(period).dt.start_time.astype("datetime64[ns]")
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(f"period={period!r}: not a pandas period alias ({exc}); use e.g. "
-                             "'M' (month), 'W' (week starting Monday), 'D' or 'Q'.") from None
-
-
-def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame | None = None,
-                 formula: str = "auto", tz: str = "UTC") -> pd.DataFrame:
+@renamed(period="freq")
+def channel_kpis(posts: pd.DataFrame, *, tz: str | None = None, freq: str = "M",
+                 daily: pd.DataFrame | None = None, formula: str = "auto") -> pd.DataFrame:
     """Per platform and period: posts, reach, impressions, engagement rate and growth.
 
     Parameters
     ----------
     posts : pandas.DataFrame
         Canonical posts table.
-    period : str
-        pandas period alias: "M" month, "W" week (Monday start), "D", "Q".
+    tz : str
+        The audience's IANA time zone, whose calendar defines the periods (required; a call without
+        it is read in UTC with a DeprecationWarning for one release).
+    freq : str
+        Bucket size: "M"/"month" (default), "W"/"week" (Monday start), "D"/"day", "Q"/"quarter",
+        "Y"/"year". (Called ``period=`` before 0.2.)
     daily : pandas.DataFrame, optional
         Canonical daily table; its ``followers`` metric gives follower counts per period.
     formula : str
         Engagement-rate formula from :func:`formulas` ("auto" by default).
-    tz : str
-        Time zone whose calendar defines the periods.
 
     Returns
     -------
@@ -282,11 +294,13 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
         = this period / previous period - 1, <NA> for the first period or a zero base).
     """
     _check_columns(posts, ["platform", "published_at"], "channel_kpis(posts)")
-    p = add_engagement(posts, formula=formula, daily=daily)
+    tz = need_tz(tz, where="channel_kpis()")
+    freq_code(freq, where="channel_kpis()")
+    p = _add_engagement(posts, formula=formula, daily=daily, where="channel_kpis")
     if "account" not in p.columns:
         p["account"] = pd.NA
     p["account"] = p["account"].astype("string").fillna("")
-    p["period_start"] = _period_start(p["published_at"], period, tz)
+    p["period_start"] = period_start(p["published_at"], freq, tz=tz, where="channel_kpis()")
     # numerator recovered from the rate so every formula pools the same way
     den_name = p["formula"]
     den = pd.Series(pd.NA, index=p.index, dtype="Float64")
@@ -314,7 +328,7 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
         fol = daily[daily["metric"] == "followers"].dropna(subset=["value"]).copy()
         if len(fol):
             fol["account"] = fol["account"].astype("string").fillna("")
-            fol["period_start"] = pd.to_datetime(fol["date"]).dt.to_period(period).dt.start_time
+            fol["period_start"] = period_start(fol["date"], freq, where="channel_kpis()")
             last = (fol.sort_values("date").groupby(["platform", "account", "period_start"])["value"]
                     .last().astype("Float64").rename("followers_d").reset_index())
             last["period_start"] = last["period_start"].astype("datetime64[ns]")
@@ -332,8 +346,18 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
     return out
 
 
-def top_posts(posts: pd.DataFrame, *, n: int = 5, by: str = "engagement_rate", flop: bool = False,
-              formula: str = "auto", per: str | None = "platform") -> pd.DataFrame:
+_SORT_KEYS = ("engagement_rate", "interactions", *METRICS)
+
+
+def _old_top_posts_call(kwargs: dict) -> bool:
+    # before 0.2 ``by`` was the sort key and ``per`` the group: a call with per=, or with by= naming a
+    # metric (no one groups by a metric), is an old call; its names are mapped with a warning.
+    return "per" in kwargs or ("sort" not in kwargs and kwargs.get("by") in _SORT_KEYS)
+
+
+@renamed(by="sort", per="by", when=_old_top_posts_call)
+def top_posts(posts: pd.DataFrame, *, n: int = 5, sort: str = "engagement_rate", flop: bool = False,
+              formula: str = "auto", by: str | None = "platform") -> pd.DataFrame:
     """The best (or worst) posts per platform, with their links.
 
     Parameters
@@ -342,29 +366,37 @@ def top_posts(posts: pd.DataFrame, *, n: int = 5, by: str = "engagement_rate", f
         Canonical posts table.
     n : int
         Posts per group.
-    by : str
+    sort : str
         Column to rank by: "engagement_rate" (default), "interactions" or any metric column.
+        (Called ``by=`` before 0.2.)
     flop : bool
         True gives the lowest-ranked posts (flops) instead of the top.
     formula : str
         Engagement-rate formula from :func:`formulas`.
-    per : str or None
+    by : str or None
         Group to rank within ("platform", "account"), or None to rank all posts together.
+        (Called ``per=`` before 0.2; ``by=<a metric>`` is still read as the sort key, with a
+        DeprecationWarning, for one release.)
 
     Returns
     -------
     pandas.DataFrame
         One row per listed post. Columns: rank (1 = best, or worst with ``flop=True``), platform,
-        account, post_id, published_at, media_type, text, permalink, the ``by`` column,
-        interactions, engagement_rate, formula. Posts without a value for ``by`` are left out.
+        account, post_id, published_at, media_type, text, permalink, the ``sort`` column,
+        interactions, engagement_rate, formula. Posts without a value for ``sort`` are left out.
     """
-    if n < 1:
-        raise ParameterError(f"top_posts(n={n}): expected a positive number of posts.")
-    p = add_engagement(posts, formula=formula)
-    if by not in p.columns:
-        raise ParameterError(f"top_posts(by={by!r}): no such column; available: "
-                             f"{['engagement_rate', 'interactions', *[c for c in _DENOMINATORS]]} "
-                             "or another numeric column of posts.")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"top_posts(n={n!r}): expected a positive number of posts.")
+    p = _add_engagement(posts, formula=formula, daily=None, where="top_posts")
+    numeric = ["engagement_rate", "interactions",
+               *[c for c in p.columns if c not in ("engagement_rate", "interactions")
+                 and pd.api.types.is_numeric_dtype(p[c]) and not pd.api.types.is_bool_dtype(p[c])]]
+    if sort not in numeric:
+        check_choice(sort, numeric, parameter="sort", where="top_posts()", what="column to rank by")
+    if by is not None and by not in p.columns:
+        check_choice(by, [c for c in ("platform", "account", "media_type") if c in p.columns], parameter="by",
+                     where="top_posts()", what="column to group by")
+    per, by = by, sort
     p = p[p[by].notna()].copy()
     p["_v"] = pd.to_numeric(p[by]).astype("float64")
     p = p.sort_values(["_v", "post_id" if "post_id" in p.columns else "_v"],
@@ -631,8 +663,8 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: s
         False-discovery rate for ``flagged``.
     seed : int
         Seed of the bootstrap.
-    progress : bool
-        Show a progress bar over accounts.
+    progress : bool, optional
+        Show a progress bar. Default None: only on a terminal or in a notebook.
 
     Returns
     -------
@@ -674,7 +706,7 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: s
     rng = np.random.default_rng(seed)
     groups = list(q.groupby(["platform", "account"], sort=True))
     it = groups
-    if progress and groups:
+    if groups and wanted(progress):
         from tqdm.auto import tqdm  # noqa: PLC0415
         it = tqdm(groups, desc="content effects", leave=False)
     rows = []
@@ -715,16 +747,17 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: s
 
 def _clean_for_match(text: pd.Series) -> pd.Series:
     t = text.astype("string").fillna("").str.casefold()
-    t = t.str.replace(_URL_RE, " ", regex=True).str.replace(_MENTION_RE, " ", regex=True)
-    t = t.str.replace(_HASHTAG_RE, r"\1", regex=True)
+    t = t.str.replace(_URL_RE, " ", regex=True)
+    t = t.map(lambda s: _MENTION_RE.sub(" ", s) if "@" in s or "＠" in s else s, na_action="ignore")
+    # hashtags keep their word: the '#' goes with the other punctuation below
     t = t.str.replace(r"[^\w\s]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
     return t
 
 
 def _norm_links(text: pd.Series) -> pd.Series:
     """First URL in each text, normalised (scheme, www, query and trailing slash dropped)."""
-    u = text.astype("string").fillna("").str.extract("(" + _URL_RE + ")", expand=False)
-    u = u.str.casefold().str.replace(r"^(?:https?://)?(?:www\.)?", "", regex=True)
+    u = text.astype("string").fillna("").str.extract("(" + _URL_RE.pattern + ")", flags=_URL_RE.flags, expand=False)
+    u = u.str.casefold().str.replace(_patterns.URL_PREFIX, "", regex=True)
     u = u.str.replace(r"[?#].*$", "", regex=True).str.rstrip("/.,;:!")
     return u.where(u.str.len() > 0)
 

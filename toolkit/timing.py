@@ -40,9 +40,12 @@ import pandas as pd
 from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
+from ._progress import wanted
 from . import _effects
 from .errors import ParameterError, SchemaError
-from .io._base import check_tz
+from ._compat import renamed
+from ._time import WEEKDAY_NAMES as _WEEKDAY_NAMES
+from ._validate import check_tz
 from .schema import require_columns
 
 __all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES",
@@ -51,8 +54,8 @@ __all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WE
 #: Columns summed by ``metric="interactions"``: the toolkit's one definition (see
 #: ``toolkit._effects`` and ``tk.performance.formulas()``), clicks included.
 INTERACTIONS = _effects.INTERACTIONS
-#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``).
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``); defined once in toolkit._time.
+WEEKDAY_NAMES = _WEEKDAY_NAMES
 
 _SLOT_CHOICES = (1, 2, 3, 4, 6, 12, 24)
 _RATE_DENOMINATORS = _effects.DENOMINATORS
@@ -72,13 +75,14 @@ _SLOT_COLUMNS = ["platform", "account", "weekday", "weekday_name", "hour", "hour
 # best_times
 # --------------------------------------------------------------------------------------------
 
+@renamed(random_state="seed")
 def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "interactions",
                per: str | None = "auto", adjust_for: Sequence[str] = ("media_type",),
                slot_hours: int | None = None, target_posts: int = 8, min_posts: int = 8,
                min_age_days: float = 3, as_of=None,
                baseline_days: int = _effects.BASELINE_DAYS, shrinkage: float | None = None,
                alpha: float = 0.05, n_boot: int = 1000, seed: int | None = 0,
-               progress: bool = True, **deprecated) -> pd.DataFrame:
+               progress: bool | None = None) -> pd.DataFrame:
     """Rank posting slots by how much better posts in them did than the account's usual.
 
     The method is the toolkit's one effects engine (``toolkit._effects``, shared with
@@ -189,8 +193,8 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         Bootstrap resamples.
     seed : int, optional
         Seed of the bootstrap (``random_state=`` still works, with a DeprecationWarning).
-    progress : bool, default True
-        Show a progress bar over accounts.
+    progress : bool, optional
+        Show a progress bar over accounts. Default None: only on a terminal or in a notebook.
 
     Returns
     -------
@@ -220,8 +224,6 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     >>> res.loc[res.n_posts > 0, ["weekday_name", "n_posts"]].to_numpy().tolist()
     [['Saturday', 3], ['Sunday', 1]]
     """
-    seed = _effects.renamed(deprecated, "random_state", "seed", "best_times", seed)
-    _effects.no_unknown(deprecated, "best_times")
     zone = _check_tz(tz)
     _check_table(posts, ["platform", "post_id", "published_at"], "posts")
     metric_name = _metric_name(metric, posts)
@@ -301,7 +303,7 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     rng = np.random.default_rng(seed)
     parts = []
     groups = list(df.groupby(["platform", "account"], sort=True))
-    for (platform, account), g in tqdm(groups, desc="best_times", disable=not progress,
+    for (platform, account), g in tqdm(groups, desc="best_times", disable=not wanted(progress),
                                        leave=False):
         part = _account_slots(g, adjust_for=adjust_for, slot_hours=slot_hours,
                               target_posts=target_posts, min_posts=min_posts,
@@ -720,9 +722,10 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
                              "share": "float64", "tz": "string"})
 
 
+@renamed(top_level_only="top_level")
 def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
                 quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
-                include_owner: bool = False, top_level_only: bool = False) -> pd.DataFrame:
+                include_owner: bool = False, top_level: bool = False) -> pd.DataFrame:
     """How quickly comments arrive after a post, per platform.
 
     The lag of a comment is ``comment.published_at - post.published_at`` in minutes, joining
@@ -741,7 +744,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
         Quantiles of the lag to report (between 0 and 1).
     include_owner : bool, default False
         Include comments written by the account itself (its replies).
-    top_level_only : bool, default False
+    top_level : bool, default False
         Use only top-level comments (``parent_id`` missing), not replies in threads.
 
     Returns
@@ -776,7 +779,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
     keep = np.ones(len(c), bool)
     if not include_owner and "is_owner" in comments:
         keep &= ~comments["is_owner"].fillna(False).astype(bool).to_numpy()
-    if top_level_only and "parent_id" in comments:
+    if top_level and "parent_id" in comments:
         keep &= comments["parent_id"].isna().to_numpy()
     c = c.loc[keep]
     p = pd.DataFrame({"platform": posts["platform"].astype("string").to_numpy(),

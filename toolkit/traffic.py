@@ -30,8 +30,11 @@ Formulas
 - engaged_session_rate = engaged sessions / sessions (GA4). Tools without engaged sessions (UA,
   Matomo) use non-bounce sessions = sessions - bounces; ``engaged_basis`` says which.
 - conversions_per_1000 = 1,000 x conversions / exposure, where exposure is the sum of the posts'
-  ``per`` metric (``"auto"``: reach where all posts report it, else impressions, else views) in the
-  same period and channel.
+  ``per`` metric in the same period and channel (``"auto"``, per platform as the engagement-rate
+  formulas choose: reach where all its posts report it, else impressions, else views; a campaign
+  across platforms adds them up, and ``per`` then says so, e.g. "reach + impressions"). Posts
+  without any of them (Mastodon) are left out of the exposure, and ``per`` says how many were
+  counted ("reach + views (38 of 43 posts)").
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from .errors import ParameterError
 from .schema import TRAFFIC, require_columns
 
 __all__ = ["SOURCES", "sources", "normalize_source", "add_network", "utm", "by_channel", "by_campaign",
-           "daily", "post_days"]
+           "daily", "post_days", "headline"]
 
 #: Alias -> network. Keys are lower-case hosts (without ``www.``) or utm_source values.
 SOURCES: dict[str, str] = {}
@@ -352,7 +355,7 @@ def _unpack(traffic, posts, tz):
 
 
 def _check_tz(tz, where: str) -> str:
-    from .io._base import check_tz
+    from ._validate import check_tz
     if tz is None:
         raise ParameterError(f"{where}: tz= is required to put posts on calendar days (the zone your web analytics "
                              f"reports in, e.g. tz='Europe/Berlin').")
@@ -366,20 +369,31 @@ def _warn_zone(traffic: pd.DataFrame, tz: str, where: str) -> None:
                       f"the zone the analytics property reports in.", stacklevel=3)
 
 
-def _exposure(posts: pd.DataFrame, per: str) -> tuple[str | None, pd.Series]:
-    """The denominator column chosen for ``per`` and its values (Float64)."""
+def _exposure(posts: pd.DataFrame, per: str | None) -> tuple[pd.Series, pd.Series]:
+    """The denominator metric of each post (its name, <NA> where none) and its value (Float64).
+
+    ``"auto"`` chooses per platform, as the engagement-rate formulas do: reach where all of the
+    platform's posts report it, else impressions, else views (else the first one partly reported).
+    """
+    names = pd.Series(pd.NA, index=posts.index, dtype="string")
+    values = pd.Series(pd.NA, index=posts.index, dtype="Float64")
     if per is None:
-        return None, pd.Series(np.nan, index=posts.index, dtype="Float64")
-    choices = ("reach", "impressions", "views") if per == "auto" else (per,)
+        return names, values
     if per not in ("auto", "reach", "impressions", "views", "followers"):
         raise ParameterError(f"per={per!r}: expected 'auto', 'reach', 'impressions', 'views' or None.")
-    for c in choices:
-        if c in posts.columns and len(posts) and posts[c].notna().all():
-            return c, posts[c].astype("Float64")
-    for c in choices:  # partly reported: use it, missing values stay missing
-        if c in posts.columns and posts[c].notna().any():
-            return c, posts[c].astype("Float64")
-    return None, pd.Series(pd.NA, index=posts.index, dtype="Float64")
+    choices = ("reach", "impressions", "views") if per == "auto" else (per,)
+    groups = posts.groupby(posts["platform"].astype("string"), dropna=False, sort=False).groups if per == "auto" \
+        else {None: posts.index}
+    for _, idx in groups.items():
+        part = posts.loc[idx]
+        col = next((c for c in choices if c in part.columns and len(part) and part[c].notna().all()), None)
+        col = col or next((c for c in choices if c in part.columns and part[c].notna().any()), None)
+        if col is None:
+            continue
+        v = part[col].astype("Float64")
+        values.loc[idx] = v
+        names.loc[idx] = pd.Series(col, index=idx, dtype="string").where(v.notna())
+    return names, values
 
 
 def _posts_in(posts: pd.DataFrame, tz: str, d0, d1) -> pd.DataFrame:
@@ -392,11 +406,22 @@ def _posts_in(posts: pd.DataFrame, tz: str, d0, d1) -> pd.DataFrame:
     return posts[sel.to_numpy()]
 
 
+def _whole(out: pd.DataFrame) -> pd.DataFrame:
+    """Counts that are whole numbers (sessions, engaged sessions, conversions) as Int64, not floats."""
+    for c in ("sessions", "engaged_sessions", "conversions", "exposure"):
+        if c not in out.columns:
+            continue
+        v = out[c].astype("Float64")
+        if (v.dropna() % 1 == 0).all():
+            out[c] = v.round().astype("Int64")
+    return out
+
+
 def _rates(out: pd.DataFrame) -> pd.DataFrame:
     out["engaged_session_rate"] = (out["engaged_sessions"] / out["sessions"].where(out["sessions"] > 0)).astype(
         "Float64")
     out["conversion_rate"] = (out["conversions"] / out["sessions"].where(out["sessions"] > 0)).astype("Float64")
-    return out
+    return _whole(out)
 
 
 _KPI_COLS = ["sessions", "engaged_sessions", "conversions", "revenue"]
@@ -435,8 +460,8 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
     tz : str
         Zone for the posts' calendar days (required with ``posts``).
     per : {"auto", "reach", "impressions", "views"} or None
-        Exposure metric of the posts; "auto" = reach where every post reports it, else impressions,
-        else views.
+        Exposure metric of the posts; "auto" = per platform, reach where all its posts report it,
+        else impressions, else views.
     freq : {"W", "M", "Q", "Y", "D"} or None
         Calendar periods (week, month, ...) from daily reports; None = the whole period.
 
@@ -465,8 +490,12 @@ def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: 
     g = t.groupby(keys, dropna=False, sort=False)
     out = g[_KPI_COLS].sum(min_count=1).reset_index().rename(columns={"channel_": "channel"})
     out["engaged_basis"] = g["_basis"].first().to_numpy()
-    out["date_from"] = g["date"].min().to_numpy() if freq is None else out.pop("_from").to_numpy()
-    out["date_to"] = g["date_to"].max().to_numpy() if freq is None else out.pop("_to").to_numpy()
+    if freq is None:  # the period of the report, the same for every channel (a channel's first visit is not it)
+        span = t.groupby(["tool", "property"], dropna=False).agg(_f=("date", "min"), _t=("date_to", "max"))
+        span = out[["tool", "property"]].merge(span.reset_index(), on=["tool", "property"], how="left")
+        out["date_from"], out["date_to"] = span["_f"].to_numpy(), span["_t"].to_numpy()
+    else:
+        out["date_from"], out["date_to"] = out.pop("_from").to_numpy(), out.pop("_to").to_numpy()
     out["breakdown"] = g["breakdown"].first().to_numpy()
     total = out.groupby(["tool", "property"] + (["date_from"] if freq is not None else []),
                         dropna=False)["sessions"].transform("sum")
@@ -489,19 +518,25 @@ def _add_exposure(out: pd.DataFrame, posts, tz, per, *, key: str, match: str, po
     out["exposure"] = pd.array([pd.NA] * len(out), dtype="Float64")
     if posts is not None and len(out):
         require_columns(posts, ["platform", "post_id", "published_at"], where="traffic functions(posts)")
-        col, values = _exposure(posts, per)
-        p = posts.assign(_exp=values.to_numpy(), _key=(post_keys if post_keys is not None
-                                                       else posts[match].astype("string")).to_numpy())
+        names, values = _exposure(posts, per)
+        p = posts.assign(_exp=values.to_numpy(), _per=names.to_numpy(),
+                         _key=(post_keys if post_keys is not None else posts[match].astype("string")).to_numpy())
         for i, row in out.iterrows():  # one row per channel/campaign: a short loop
             inside = _posts_in(p, tz, row["date_from"], row["date_to"]) if in_period else p
             mine = inside[(inside["_key"] == row[key]).fillna(False).to_numpy()]
             out.at[i, "n_posts"] = len(mine)
-            out.at[i, "per"] = col
-            out.at[i, "exposure"] = mine["_exp"].sum(min_count=1) if col else pd.NA
+            used = [c for c in ("reach", "impressions", "views", "followers") if (mine["_per"] == c).fillna(False).any()]
+            counted = int(mine["_exp"].notna().sum())
+            if used:  # posts without the metric (Mastodon) are left out, and the label says so
+                part = "" if counted == len(mine) else f" ({counted} of {len(mine)} posts)"
+                out.at[i, "per"] = " + ".join(used) + part
+                out.at[i, "exposure"] = mine["_exp"].sum(min_count=1)
     out["conversions_per_1000"] = (1000 * out["conversions"].astype("Float64")
                                    / out["exposure"].where(out["exposure"] > 0)).astype("Float64")
     out["formula"] = pd.array([f"1,000 x conversions / {p_} of the posts" if isinstance(p_, str) else pd.NA
                                for p_ in out["per"]], dtype="string")
+    out.loc[out["exposure"].isna(), "per"] = pd.NA
+    out = _whole(out)
     return out
 
 
@@ -700,3 +735,56 @@ def post_days(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: s
     for c in ("n_post_days", "n_other_days"):
         out[c] = out[c].astype("Int64")
     return out
+
+
+_TOOL_ORDER = ("ga4", "ua", "matomo")
+_TOOL_LABEL = {"ga4": "Google Analytics 4", "ua": "Universal Analytics", "matomo": "Matomo"}
+
+
+def headline(traffic) -> str | None:
+    """One sentence on what social media brought to the website, or None without web-analytics exports.
+
+    For the overview page: from :func:`by_channel` of one tool (GA4 first, then Universal
+    Analytics, then Matomo) and its first property: the sessions from social networks out of all
+    sessions, and the network with the most engaged sessions (non-bounce visits where the tool has
+    no engaged sessions).
+
+    Parameters
+    ----------
+    traffic : pandas.DataFrame or Dataset
+        The canonical traffic table (``ds.traffic``) or a Dataset from :func:`toolkit.load`.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> headline(pd.DataFrame(columns=TRAFFIC.names)) is None
+    True
+    """
+    t = traffic.traffic if hasattr(traffic, "traffic") and not isinstance(traffic, pd.DataFrame) else traffic
+    if t is None or not len(t):
+        return None
+    ch = by_channel(t)
+    if ch.empty or not ch["sessions"].fillna(0).gt(0).any():
+        return None
+    tools = [x for x in _TOOL_ORDER if x in set(ch["tool"])] or sorted(set(ch["tool"]))
+    rows = ch[ch["tool"] == tools[0]]
+    rows = rows[(rows["property"].astype("string") == rows["property"].astype("string").iloc[0]).fillna(True)]
+    total = float(rows["sessions"].sum())
+    soc = rows[rows["is_social"]]
+    name = _TOOL_LABEL.get(tools[0], tools[0])
+    if total <= 0:
+        return None
+    social = float(soc["sessions"].sum())
+    text = (f"Website ({name}): social networks brought {social:,.0f} of {total:,.0f} sessions "
+            f"({social / total:.0%})")
+    nets = soc[soc["channel"] != "social (network not reported)"].dropna(subset=["engaged_sessions"])
+    if len(nets) and nets["engaged_sessions"].max() > 0:
+        top = nets.loc[nets["engaged_sessions"].astype("float64").idxmax()]
+        basis = "engaged sessions" if top["engaged_basis"] != "non-bounce sessions" else "non-bounce visits"
+        text += (f"; {top['channel']} brought the most {basis} ({top['engaged_sessions']:,.0f}, "
+                 f"{top['engaged_session_rate']:.0%} of its sessions)")
+    return text + "."

@@ -147,3 +147,24 @@ def test_load_takes_owner_and_dayfirst():
     assert tk.load(jane, tz="UTC", dayfirst=True).comments.published_at.iloc[1] == utc("2024-03-01 13:05")
     with pytest.raises(ValueError, match="dayfirst='yes'"):
         tk.load(jane, tz="UTC", dayfirst="yes")
+
+
+def test_ios_english_12_hour_with_narrow_spaces_unsaved_contact_and_placeholders():
+    with zipfile.ZipFile(WA / "WhatsApp Chat - Coffee Club.zip") as zf:
+        text = zf.read("_chat.txt")
+    p, c = chat("_chat.txt", text, tz="America/New_York", owner="Bergkaffee Support")
+    assert c.author.tolist() == ["Chris", "Bergkaffee Support"]  # '~ Chris' of an unsaved contact
+    assert c.text.iloc[0] == "Is the Huila back in stock?\nAsking for a friend 😄"
+    assert c.published_at.tolist() == [utc("2024-03-13 03:58:30"), utc("2024-03-13 13:15")]  # 11:58:30 PM EDT
+    assert any("m/d/y" in n for n in p.notes)
+    reasons = sorted(r["reason"].split(" (")[0] for r in p.rejected)
+    assert reasons == ["deleted message", "media placeholder", "system message", "system message"]
+    assert c.loc[c.is_owner, "parent_id"].tolist() == [c.comment_id.iloc[0]]
+
+
+def test_android_uk_english_24_hour_day_first_from_the_file():
+    p, c = chat("WhatsApp Chat with Priya Shah.txt", tz="Europe/London", owner="Bergkaffee")
+    assert c.published_at.tolist() == [utc("2024-03-12 21:45"), utc("2024-03-13 09:05")]
+    assert any("d/m/y" in n for n in p.notes)
+    assert c.account.unique().tolist() == ["Priya Shah"]
+    assert len(p.rejected) == 3  # encryption notice, 'You added', media placeholder

@@ -56,7 +56,7 @@ import pandas as pd
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, localize, register
 
-__all__ = ["WhatsAppChat", "mask_phones", "link_conversations", "SYSTEM_PATTERNS"]
+__all__ = ["WhatsAppChat", "mask_phones", "link_conversations", "owner_from_accounts", "SYSTEM_PATTERNS"]
 
 _PLATFORM = "whatsapp"
 _INVISIBLE = "\u200e\u200f\ufeff\u202a\u202b\u202c\u202d\u202e"
@@ -220,6 +220,32 @@ def link_conversations(comments: pd.DataFrame) -> pd.DataFrame:
     parent = parent.reindex(out.index)
     out["parent_id"] = parent
     return out
+
+
+def owner_from_accounts(comments: pd.DataFrame, posts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Chats loaded without ``owner=``: authors named exactly like one of the account's names in the
+    other exports (the posts' ``account``, the authors of the account's own comments) are the account.
+
+    Returns the comments (chat rows re-threaded with :func:`link_conversations` where an owner was
+    found) and a note naming the owner(s) ("" when none was found).
+    """
+    chat = (comments["platform"] == _PLATFORM).fillna(False).to_numpy()
+    if not chat.any() or comments.loc[chat, "is_owner"].astype(bool).any():
+        return comments, ""
+    names = set(posts["account"].dropna().astype(str)) if "account" in posts.columns else set()
+    names |= set(comments.loc[~chat & comments["is_owner"].astype(bool).to_numpy(), "author"].dropna().astype(str))
+    names = {n.strip().casefold() for n in names if n.strip()}
+    authors = comments.loc[chat, "author"].astype("string").str.strip().str.casefold()
+    hit = authors.isin(names).fillna(False)
+    if not hit.any():
+        return comments, ""
+    out = comments.copy()
+    idx = out.index[chat][hit.to_numpy()]
+    out.loc[idx, "is_owner"] = True
+    out.loc[out.index[chat]] = link_conversations(out.loc[out.index[chat]])
+    found = sorted(set(out.loc[idx, "author"].astype(str)))
+    return out, (f"chat owner taken from the account names of the other exports: {found} (pass owner= to "
+                 f"name it yourself)")
 
 
 @register

@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from .._time import WEEKDAY_ABBR
 from ..errors import InputFileError, ParameterError
 from ..schema import TABLES, COMMENTS, DAILY, POSTS
+from . import _web
 
 __all__ = [
     "SampleData",
@@ -382,6 +384,10 @@ class SampleData:
         One row per post: platform, post_id, lang ("de"/"en"), in_window, has_hashtag, is_viral,
         is_trap, group (cross-post group number or <NA>), multiplier (product of planted effects).
         Not written to disk; for tests of the generator itself.
+    web : dict
+        ``visits`` (one row per day, network, source, medium and campaign: true visits, bounces,
+        conversions, revenue and what GA4 sees of them) and ``chat`` (the WhatsApp community chat's
+        messages) behind the web-analytics and chat samples (see ``toolkit/samples/_web.py``).
     comment_labels : pandas.DataFrame
         One row per comment: platform, comment_id, lang, kind ("positive", "neutral", "question",
         "negative", "angry", "reply", "brand", "untrusted") and sentiment ("positive",
@@ -394,6 +400,7 @@ class SampleData:
     truth: dict
     post_labels: pd.DataFrame = field(repr=False)
     comment_labels: pd.DataFrame = field(repr=False)
+    web: dict = field(repr=False, default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -844,6 +851,7 @@ def generate(*, seed: int = SEED, scale: float = 1.0) -> SampleData:
                     "Alle Infos: https://shop.bergkaffee.de/lieferstatus")
         else:
             text = _post_text(rng, p, r["lang"], r["has_tag"])
+        text = _web.tag_links(text, p, r["ts"])  # UTM campaigns (no random draws)
         posts.append({"platform": p, "account": ACCOUNTS[p], "post_id": pid, "ts": r["ts"],
                       "date_only": False, "text": text, "media_type": r["media_type"],
                       "permalink": link, **vals, "source_file": f"{p}/posts.csv",
@@ -877,7 +885,9 @@ def generate(*, seed: int = SEED, scale: float = 1.0) -> SampleData:
     comment_labels_df = pd.DataFrame(clabels)
     truth = _truth(int(seed), posts_df, comments_df, daily_df, post_labels_df, comment_labels_df,
                    members, n_groups)
-    return SampleData(posts_df, comments_df, daily_df, truth, post_labels_df, comment_labels_df)
+    web = _web.generate(posts_df, days, int(seed))  # its own random stream: the tables above do not change
+    truth["web"] = web["truth"]
+    return SampleData(posts_df, comments_df, daily_df, truth, post_labels_df, comment_labels_df, web)
 
 
 def _comment_delay_hours(rng: np.random.Generator) -> float:
@@ -1279,6 +1289,24 @@ def _write_exports(data: SampleData, out_dir: Path) -> list[Path]:
     return written
 
 
+_WEB_FOLDERS = ("web", "whatsapp")
+
+
+def _write_web(data: SampleData, out_dir: Path) -> list[Path]:
+    """GA4 and Matomo downloads of the brand's shop (``web/``) and the community chat (``whatsapp/``)."""
+    from ._exporters.web import write_ga4, write_matomo, write_whatsapp
+
+    if not data.web:
+        return []
+    v = data.web["visits"]
+    written = write_ga4(v, out_dir / "web", account=_web._GA4_ACCOUNT, prop=_web._GA4_PROPERTY,
+                        start=_PERIOD_START, end=_PERIOD_END)
+    written += write_matomo(v, out_dir / "web", start=_PERIOD_START, end=_PERIOD_END,
+                            social_names=_web.MATOMO_SOCIAL)
+    written += write_whatsapp(data.web["chat"], out_dir / "whatsapp", chat=_web.CHAT)
+    return written
+
+
 def _supplement(data: SampleData, exports_dir: Path) -> dict[str, pd.DataFrame]:
     """Canonical rows that no platform export carried (or carried with less detail).
 
@@ -1317,7 +1345,7 @@ def _supplement(data: SampleData, exports_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def _days_names(weekdays) -> str:
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    names = list(WEEKDAY_ABBR)
     return ", ".join(f"{names[d]} ({d})" for d in weekdays)
 
 
@@ -1357,6 +1385,9 @@ exercised on real formats:
 | youtube | a Studio zip (`Table data.csv` with its `Total` row, `Totals.csv`) and a Data API `commentThreads.json` |
 | tiktok | the Studio content CSV |
 | mastodon | an account archive `.tar.gz` (`outbox.json`, `actor.json`, `likes.json`) |
+
+| web | the shop's web analytics: two GA4 report downloads (`Traffic_acquisition_Session_source_medium.csv`: Date x source / medium; `Traffic_acquisition_Session_campaign.csv`: the period by campaign) and two Matomo UI exports of the period (campaigns, social networks; UTF-16 with German headers) |
+| whatsapp | the brand's community group chat as an Android phone with German settings exports it (`WhatsApp Chat mit Bergkaffee Community.txt`; the account writes as "Bergkaffee", its YouTube name, so `toolkit.load` recognises it) |
 
 Files named `toolkit-*.csv` are in the toolkit's generic canonical format (see `toolkit.schema`)
 and hold only what no platform export carries: comments by other people (platforms export those
@@ -1408,7 +1439,37 @@ Best windows (weekday 0 = Monday, hours in Europe/Berlin local time, end exclusi
 
 - {t['unanswered_questions']} user questions got no reply by the brand.
 - Most active commenters: {', '.join(t['top_members'])}.
+
+## Web analytics and the community chat
+
+{_readme_web(t['web'])}
 """
+
+
+def _readme_web(w: dict) -> str:
+    g, c, wa = w["ga4"], w["campaigns"], w["whatsapp"]
+    camps = "\n".join(f"| {v['utm_campaign']} | {v['n_posts']} | {v['ga4_sessions']} | {v['ga4_key_events']} | "
+                      f"{v['matomo_visits']} | {v['matomo_conversions']} |" for v in c.values())
+    nets = ", ".join(f"{k} {v}" for k, v in sorted(g["engaged_sessions_by_network"].items(), key=lambda kv: -kv[1]))
+    return f"""Links in the posts carry UTM parameters: shop links posted in a campaign window
+({', '.join(f"{k} {a} to {b}" for k, (a, b) in w['planted']['campaign_windows'].items())}) and every journal link of
+the cross-posted messages (campaign Journal), `utm_source` = the network (`twitter` for X), `utm_medium=social`.
+Each post brings visits on its day and the two after (untagged ones as referrals from `m.facebook.com`, `t.co`,
+`lnkd.in`, ...), on top of direct, search, newsletter and other traffic. GA4 sees the consenting
+{w['consent_share']:.0%} of the visits; Matomo sees all of them and lower-cases campaign names.
+
+- Most GA4 sessions from a social network: {g['most_sessions_network']}; most *engaged* sessions:
+  **{g['most_engaged_sessions_network']}** ({nets}).
+- Campaigns (the campaign with the most GA4 key events: **{w['campaign_most_key_events']}**):
+
+| campaign | posts | GA4 sessions | GA4 key events | Matomo visits | Matomo conversions |
+|---|---|---|---|---|---|
+{camps}
+
+- WhatsApp chat "{wa['chat']}": {wa['member_messages']} member messages, {wa['owner_messages']} by
+  {wa['owner']}; {wa['answered']} of {wa['conversations']} waiting conversations answered, median
+  {wa['median_reply_minutes']:.0f} minutes from the first waiting message to the answer (planted: median
+  {wa['planted']['delay_median_minutes_office_hours']:.0f} minutes inside office hours, the rest waits for them)."""
 
 
 def write(out_dir: str | Path = "data/samples", *, seed: int = SEED,
@@ -1445,13 +1506,14 @@ def write(out_dir: str | Path = "data/samples", *, seed: int = SEED,
     data = generate(seed=seed, scale=scale)
     out.mkdir(parents=True, exist_ok=True)
     for old in sorted(out.glob("*/")):  # rewrite the platform folders from scratch
-        if old.name in PLATFORMS:
+        if old.name in PLATFORMS or old.name in _WEB_FOLDERS:
             shutil.rmtree(old)
     written = _write_exports(data, out)
     extra = _supplement(data, out)
     stamp = f"{data.truth['export_date']}T12:00:00+00:00"  # written after the platform exports
     extra = {name: df.assign(exported_at=stamp) for name, df in extra.items()}
     written += _write_canonical(extra, out, prefix="toolkit-")
+    written += _write_web(data, out)
     truth_path = out / "TRUTH.json"
     truth_path.write_text(json.dumps(data.truth, ensure_ascii=False, indent=2, sort_keys=True)
                           + "\n", encoding="utf-8")
