@@ -611,7 +611,7 @@ _USUAL = "average post"
 def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: str | None = "auto",
                     baseline_days: int = _effects.BASELINE_DAYS, min_posts: int = 8,
                     min_hashtag_uses: int = 8, n_boot: int = 1000, level: float = 0.95,
-                    alpha: float = 0.05, seed: int | None = 0, progress: bool = True,
+                    alpha: float = 0.05, seed: int | None = 0, progress: bool | None = None,
                     **deprecated) -> pd.DataFrame:
     """How posts with a feature did against the same account's usual post, all features jointly.
 
