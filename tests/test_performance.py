@@ -44,8 +44,11 @@ def test_formulas_lists_every_formula_with_source():
     assert f.set_index("name").loc["weighted_followers", "source"] == "Fanpage Karma weighted engagement"
     assert f.notna().all().all()
     # the one definition of interactions is stated, clicks included
-    auto = f.set_index("name").loc["auto", "numerator"]
-    assert auto.startswith("interactions (likes + comments + shares + saves + clicks")
+    f = f.set_index("name")
+    for name in ("auto", "reach", "impressions", "views", "followers"):
+        assert f.loc[name, "numerator"] == "interactions"
+        assert "; interactions = likes + comments + shares + saves + clicks" in f.loc[name, "description"]
+    assert "interactions =" not in f.loc["native_engagements", "description"]
 
 
 def test_add_engagement_auto_picks_denominator_per_platform_and_never_divides_by_zero():

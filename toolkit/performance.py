@@ -59,24 +59,24 @@ class _Formula:
 
 
 #: The one definition of interactions, stated in every formula that uses it.
-_INTERACTIONS_TEXT = ("interactions (" + " + ".join(_effects.INTERACTIONS)
-                      + ", each where the export reports it)")
+_INTERACTIONS_TEXT = ("; interactions = " + " + ".join(_effects.INTERACTIONS)
+                      + ", each where the export reports it")
 
 _FORMULAS = (
-    _Formula("auto", _INTERACTIONS_TEXT, "reach, else impressions, else views (chosen per platform)",
+    _Formula("auto", "interactions", "reach, else impressions, else views (chosen per platform)",
              "every platform that reports at least one of reach, impressions or views",
              "Per platform the first denominator reported on at least one post: reach, else "
              "impressions, else views. Rows without that denominator (or with 0) get <NA>.",
              "toolkit (Metricool-like choice, made explicit per platform)"),
-    _Formula("reach", _INTERACTIONS_TEXT, "reach",
+    _Formula("reach", "interactions", "reach",
              "facebook, instagram, tiktok, youtube exports with reach",
              "interactions / reach: share of people reached who interacted.",
              "Metricool; Sprout 'Engagement %' (Facebook)"),
-    _Formula("impressions", _INTERACTIONS_TEXT, "impressions",
+    _Formula("impressions", "interactions", "impressions",
              "x, linkedin, facebook (Insights), any export with impressions",
              "interactions / impressions: interactions per impression.",
              "Buffer; Sprout (per impression); Orlo"),
-    _Formula("views", _INTERACTIONS_TEXT, "views",
+    _Formula("views", "interactions", "views",
              "tiktok, youtube, instagram (views replaced impressions)",
              "interactions / views: interactions per view.",
              "Metricool (Instagram views); TikTok/YouTube studio"),
@@ -85,7 +85,7 @@ _FORMULAS = (
              "the platform's own 'engagements' count / impressions; includes clicks the other "
              "formulas do not see (profile, hashtag, detail expands).",
              "X native; LinkedIn native"),
-    _Formula("followers", _INTERACTIONS_TEXT, "followers on the publish day (daily table)",
+    _Formula("followers", "interactions", "followers on the publish day (daily table)",
              "any platform with a daily 'followers' series (pass daily=...)",
              "interactions / followers on or before the publish day. Inflated for accounts whose "
              "posts reach non-followers; comparable across public data only.",
@@ -96,6 +96,9 @@ _FORMULAS = (
              "(1 x likes + 2 x comments + 3 x shares) / followers: weights harder interactions more.",
              "Fanpage Karma weighted engagement"),
 )
+_FORMULAS = tuple(_Formula(f.name, f.numerator, f.denominator, f.applies_to,
+                           f.description + (_INTERACTIONS_TEXT if "interactions" in f.numerator
+                                            else ""), f.source) for f in _FORMULAS)
 _FORMULA_NAMES = tuple(f.name for f in _FORMULAS)
 
 # URL, mention and emoji patterns: one definition each, in toolkit.text.patterns
