@@ -1051,3 +1051,8 @@ def platform_means(posts: pd.DataFrame, *, metric: str = "interactions") -> pd.D
     frame = pd.DataFrame({"platform": posts["platform"].astype("string"), metric: values}).dropna()
     out = frame.groupby("platform", sort=True).agg(posts=(metric, "size"), mean=(metric, "mean")).reset_index()
     return out.rename(columns={"mean": metric})
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)
