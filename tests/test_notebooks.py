@@ -188,14 +188,20 @@ def _overlaps(row, window) -> bool:
             and row["hour_end"] > window["hours"][0])
 
 
-def _planted_effects(effects):
-    """The planted media-type effects point the right way; the reels one is flagged (as in test_performance)."""
+def _planted_formats_found(effects):
+    """Every planted format effect is estimated in its direction, the planted lift (as against
+    the average post) inside the interval; flagged where the account has the posts to tell (instagram: 67 reels of 170
+    posts). LinkedIn's 19 videos of 110 posts overlap emoji, links and hashtags, which the
+    joint model holds equal, so they are not always flagged (issue #11.3)."""
     for m in TRUTH["media_type_effects"]:
         row = effects[(effects.platform == m["platform"]) & (effects.feature == "media_type")
                       & (effects.value == m["media_type"])]
-        assert len(row) == 1 and (row["lift"].iloc[0] > 1) == (m["lift"] > 1), m
-    reel = effects[(effects.platform == "instagram") & (effects.value == "reel")]
-    assert reel["flagged"].all() and len(reel) == 1
+        assert len(row) == 1, m
+        row = row.iloc[0]
+        # planted against the other formats; shown against the average post (which includes it)
+        planted = m["lift"] ** (row["n_other"] / (row["n_posts"] + row["n_other"]))
+        assert (row["lift"] > 1) == (m["lift"] > 1) and row["ci_low"] < planted < row["ci_high"], m
+        assert row["flagged"] or row["n_posts"] < 20, m
 
 
 def test_00_overview_numbers_are_the_planted_ones(run):
@@ -210,7 +216,7 @@ def test_00_overview_numbers_are_the_planted_ones(run):
     windows = {w["platform"]: w for w in TRUTH["best_windows"]}
     rec = r["slots"][r["slots"]["recommended"]]
     assert len(rec) and all(_overlaps(row, windows[row["platform"]]) for _, row in rec.iterrows())
-    _planted_effects(r["effects"])
+    _planted_formats_found(r["effects"])
     angry = TRUTH["angry_episode"]
     days = r["spikes"].loc[r["spikes"]["flagged"], "date"].dt.strftime("%Y-%m-%d")
     assert angry["start"] in set(days) and set(days) <= set(pd.date_range(angry["start"], angry["end"])
@@ -270,9 +276,10 @@ def test_04_the_angry_episode_and_the_languages(run):
 
 def test_05_the_planted_content_effects(run):
     r = run("05")
-    _planted_effects(r["effects"])
-    tags = r["effects"][(r["effects"].feature == "hashtag") & (r["effects"].value == TRUTH["hashtag_lift"]["hashtag"])]
-    assert tags["flagged"].sum() >= 1 and (tags["lift"] > 1).all()
+    flagged = r["effects"][r["effects"]["flagged"]]
+    _planted_formats_found(r["effects"])
+    tags = flagged[(flagged.feature == "hashtag") & (flagged.value == TRUTH["hashtag_lift"]["hashtag"])]
+    assert len(tags) >= 2 and (tags["lift"] > 1).all()
     fit = r["fit_summary"].set_index("platform")
     for platform, lift in TRUTH["channel_fit"]["lift_by_platform"].items():
         if lift != 1.0:
