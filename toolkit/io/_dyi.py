@@ -6,6 +6,7 @@ frames with derived IDs (``dyi-<unix time>-<hash>`` for posts without a media nu
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 
 import pandas as pd
@@ -41,7 +42,8 @@ def _ts(value):
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return value
+        # a Unix time in seconds: finite and within the years the tables hold (not inf, NaN, 1e300)
+        return value if math.isfinite(value) and -9_000_000_000 < value < 9_000_000_000 else None
     if isinstance(value, str) and re.fullmatch(r"\d{9,11}", value.strip()):
         return int(value)
     return None

@@ -147,9 +147,17 @@ class GA4APIJSON(Loader):
 
     @staticmethod
     def _report(rep: dict, r: int, source: Source, ctx: Context, parsed: Parsed) -> pd.DataFrame:
-        dims = [h.get("name", "") for h in rep.get("dimensionHeaders") or []]
-        mets = [h.get("name", "") for h in rep.get("metricHeaders") or []]
-        meta_json = rep.get("metadata") or {}
+        def shaped(key: str, kind: type, what: str):
+            value = rep.get(key) or kind()
+            items = value if kind is list else [value]
+            if not isinstance(value, kind) or not all(isinstance(v, dict) for v in items):
+                raise ExportFormatError(f"{source.name}: report {r}, '{key}': expected {what}, found "
+                                        f"{json.dumps(value)[:80]}. Save the API response again.", file=source.name,
+                                        column=key)
+            return value
+        dims = [str(h.get("name", "")) for h in shaped("dimensionHeaders", list, 'a list of {"name": ...}')]
+        mets = [str(h.get("name", "")) for h in shaped("metricHeaders", list, 'a list of {"name": ...}')]
+        meta_json = shaped("metadata", dict, 'an object such as {"timeZone": ...}')
         meta = {"tz": meta_json.get("timeZone"), "currency": meta_json.get("currencyCode")}
         if meta["tz"] is None:
             meta["tz"] = ctx.zone_for(source, parsed.notes)
