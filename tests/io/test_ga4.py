@@ -203,3 +203,13 @@ def test_api_json_with_headers_of_the_wrong_shape_names_the_key(tmp_path, key, v
     with pytest.raises(ExportFormatError, match=rf"runreport.json: report 0, '{key}'") as err:
         tk.load(f)
     assert not getattr(err.value, "internal", False)
+
+
+def test_api_json_row_of_the_wrong_shape_names_the_row(tmp_path):
+    f = tmp_path / "runreport.json"
+    f.write_text('{"dimensionHeaders": [{"name": "date"}], "metricHeaders": [{"name": "sessions"}], '
+                 '"metadata": {"timeZone": "Europe/Vienna"}, "kind": "analyticsData#runReport", "rows": ['
+                 '{"dimensionValues": [{"value": "20260501"}], "metricValues": [{"value": "3"}]}, '
+                 '{"dimensionValues": ["20260502"], "metricValues": [{"value": "4"}]}]}', encoding="utf-8")
+    with pytest.raises(ExportFormatError, match=r"runreport.json: report 0, row 2: expected dimensionValues"):
+        tk.load(f)

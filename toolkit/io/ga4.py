@@ -166,9 +166,16 @@ class GA4APIJSON(Loader):
             return pd.DataFrame()
         header = dims + mets
         cells = []
-        for i, row in enumerate(rep["rows"], start=1):
-            dv = [d.get("value") for d in (row.get("dimensionValues") or [])]
-            mv = [m.get("value") for m in (row.get("metricValues") or [])]
+        rows = rep["rows"] if isinstance(rep["rows"], list) else [rep["rows"]]
+        for i, row in enumerate(rows, start=1):
+            row = row if isinstance(row, dict) else {}
+            values = [row.get("dimensionValues") or [], row.get("metricValues") or []]
+            if not all(isinstance(v, list) and all(isinstance(d, dict) for d in v) for v in values):
+                raise ExportFormatError(f"{source.name}: report {r}, row {i}: expected dimensionValues and "
+                                        f"metricValues as lists of {{\"value\": ...}}. Save the API response "
+                                        f"again.", file=source.name, line=i)
+            dv = [d.get("value") for d in values[0]]
+            mv = [m.get("value") for m in values[1]]
             if len(dv) != len(dims) or len(mv) != len(mets):
                 raise ExportFormatError(f"{source.name}: report {r}, row {i}: {len(dv)} dimension and {len(mv)} "
                                         f"metric values, the headers name {len(dims)} and {len(mets)}. Save the "
