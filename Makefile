@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JUPYTER_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: all venv report test lab samples strip checks clean help
+.PHONY: all venv report test lab samples strip docs clean help
 
 help:
 	@echo "make report   render the notebooks on data/samples/ into reports/ (open reports/index.html)"
@@ -18,7 +18,7 @@ help:
 	@echo "make lab      JupyterLab on notebooks/"
 	@echo "make samples  regenerate data/samples/ from the seeded generator"
 	@echo "make strip    strip outputs from notebooks/ before committing"
-	@echo "make checks   refresh the notebooks' key-number outputs (after changing samples on purpose)"
+	@echo "make docs     regenerate the API index docs/api/ from the docstrings"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,12 @@ venv: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m toolkit report data/samples --out reports --tz Europe/Berlin
 
+# one pytest worker per core (pytest-xdist); a file's tests stay on one worker, so a notebook runs in one kernel
+# and a module's fixtures are built once. The rendered sample reports are shared by all workers (tests/conftest.py).
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --nbval-lax --nbval-current-env tests notebooks
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(JUPYTER_ROOT) --notebook-dir=notebooks
@@ -42,10 +46,10 @@ samples: $(STAMP)
 	$(BIN)/python -m toolkit.samples data/samples
 
 strip: $(STAMP)
-	$(BIN)/nbstripout --keep-count --keep-id notebooks/*.ipynb  # keeps key-number cells (metadata keep_output)
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
 
-checks: $(STAMP)
-	$(BIN)/python scripts/refresh_notebook_checks.py
+docs: $(STAMP)
+	$(BIN)/python scripts/build_api_docs.py
 
 clean:
 	rm -rf reports .pytest_cache

@@ -122,7 +122,7 @@ def main() -> None:
     if not args.no_model:
         dev = read(eval_dir, "germeval2017_dev_social.tsv")
         t0 = time.perf_counter()
-        model = tk.text.SentimentModel(lang="de", random_state=0).fit(dev["text"], dev["label"], progress=False)
+        model = tk.text.SentimentModel(lang="de", seed=0).fit(dev["text"], dev["label"], progress=False)
         fit_s = time.perf_counter() - t0
         report("SentimentModel(lang='de') cross-validated", "germeval2017_dev_social (train)",
                model.cv_macro_f1_, f"fit {fit_s:.1f}s")
@@ -131,7 +131,7 @@ def main() -> None:
             out = tk.text.sentiment(de["text"], lang="de", model=model, progress=False)
             report("SentimentModel trained on germeval dev", name, macro_f1(de["label"], out["label"].fillna("neutral")))
         sample = en.sample(500, random_state=0)
-        model_en = tk.text.SentimentModel(lang="en", random_state=0).fit(sample["text"], sample["label"],
+        model_en = tk.text.SentimentModel(lang="en", seed=0).fit(sample["text"], sample["label"],
                                                                         progress=False)
         report("SentimentModel(lang='en') 5-fold CV, 500 labels", "en_crowdflower_dev (500 rows)",
                model_en.cv_macro_f1_)

@@ -78,16 +78,16 @@ def test_reply_times_first_direct_reply():
 
 def test_response_rate_overall_and_weekly():
     c = _thread()
-    r = com.response_rate(c, period=None)
+    r = com.response_rate(c, tz="UTC", freq=None)
     assert r["user_comments"].tolist() == [4] and r["replied"].tolist() == [3]
     assert r["reply_rate"].iloc[0] == pytest.approx(0.75)
     assert r["median_minutes"].iloc[0] == 30.0
     # 90th percentile of 20, 30, 90 (linear): 30 + 0.8 * 60
     assert r["p90_minutes"].iloc[0] == pytest.approx(78.0)
-    w = com.response_rate(c, period="W")
+    w = com.response_rate(c, tz="UTC", freq="W")
     assert w["period_start"].tolist() == [pd.Timestamp("2026-03-02")]
-    with pytest.raises(ParameterError, match="period='fortnight'"):
-        com.response_rate(c, period="fortnight")
+    with pytest.raises(ParameterError, match="freq=.fortnight."):
+        com.response_rate(c, tz="UTC", freq="fortnight")
 
 
 def test_business_time_to_reply_skips_nights_and_weekends():
@@ -102,7 +102,7 @@ def test_business_time_to_reply_skips_nights_and_weekends():
     rt = com.reply_times(c, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
     assert rt["business_minutes_to_reply"].tolist() == [60.0, 0.0]
     assert rt["minutes_to_reply"].tolist() == [(2 * 24 + 17) * 60.0, 120.0]
-    r = com.response_rate(c, period=None, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
+    r = com.response_rate(c, freq=None, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
     assert r["account_replies"].tolist() == [2]
     assert r["replies_outside_hours"].tolist() == [1]
     assert r["outside_hours_rate"].iloc[0] == pytest.approx(0.5)
@@ -185,7 +185,7 @@ def _daily_comments(days: int, per_day: int, neg_per_day: int, spike: dict | Non
 
 def test_negative_spikes_flags_the_spike_day_only():
     c = _daily_comments(60, 20, 1, spike={40: 14, 41: 12})
-    s = com.negative_spikes(c)
+    s = com.negative_spikes(c, tz="UTC")
     assert len(s) == 60
     flagged = s.loc[s.flagged, "date"].tolist()
     assert flagged == [pd.Timestamp("2026-04-10"), pd.Timestamp("2026-04-11")]
@@ -201,7 +201,7 @@ def test_negative_spikes_quiet_data_flags_nothing():
     c = _daily_comments(90, 25, 0, seed=7)
     # random 8 % negative labels, no episode
     c["sentiment_label"] = np.where(rng.random(len(c)) < 0.08, "negative", "neutral")
-    assert not com.negative_spikes(c).flagged.any()
+    assert not com.negative_spikes(c, tz="UTC").flagged.any()
     assert not com.negative_spikes(c, by="post").flagged.any()
     with pytest.raises(ParameterError, match="by='week'"):
         com.negative_spikes(c, by="week")
@@ -227,7 +227,7 @@ def test_workload_grid_in_local_time():
 
 def test_response_rates_match_truth(samples):
     truth = samples["truth"]["response"]
-    r = com.response_rate(samples["comments"], period=None).set_index("platform")
+    r = com.response_rate(samples["comments"], tz="UTC", freq=None).set_index("platform")
     for plat, t in truth.items():
         assert r.loc[plat, "reply_rate"] == pytest.approx(t["reply_rate"], abs=0.01)
         assert r.loc[plat, "median_minutes"] == pytest.approx(t["median_minutes"], rel=0.02)
@@ -267,7 +267,7 @@ def test_response_rate_is_vectorised_for_large_tables():
     reps = half.assign(comment_id="r" + half["comment_id"], parent_id=half["comment_id"],
                        is_owner=True, published_at=half["published_at"] + pd.Timedelta("1h"))
     c = COMMENTS.conform(pd.concat([users, reps], ignore_index=True))
-    r = com.response_rate(c, period="W")
+    r = com.response_rate(c, tz="UTC", freq="W")
     assert r["user_comments"].sum() == n and r["replied"].sum() == n // 2
     assert (r["median_minutes"] == 60).all()
 
@@ -302,7 +302,7 @@ def test_account_that_never_replied_gets_zero_replies_not_a_merge_error(samples)
     top_level = int(users["parent_id"].isna().sum())
     assert len(rt) == top_level > 100 and not rt["replied"].any()
     assert rt["minutes_to_reply"].isna().all() and rt["business_minutes_to_reply"].isna().all()
-    rate = com.response_rate(users, period=None, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
+    rate = com.response_rate(users, freq=None, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
     assert rate[["user_comments", "replied", "reply_rate"]].iloc[0].tolist() == [top_level, 0, 0.0]
     assert rate["median_minutes"].isna().all() and rate["account_replies"].iloc[0] == 0
     assert rate["outside_hours_rate"].isna().all()  # no replies: no share, not 0 % and not a division by 0
@@ -326,8 +326,8 @@ def test_top_members_without_replies_have_a_replied_rate_of_zero(samples):
 def test_no_comments_give_empty_tables_with_their_columns():
     empty = COMMENTS.empty()
     assert list(com.reply_times(empty).columns)[:3] == ["platform", "account", "post_id"]
-    assert len(com.response_rate(empty, period="W")) == 0
-    assert "reply_rate" in com.response_rate(empty, period=None).columns
+    assert len(com.response_rate(empty, tz="UTC", freq="W")) == 0
+    assert "reply_rate" in com.response_rate(empty, tz="UTC", freq=None).columns
     assert len(com.unanswered_questions(empty, posts=POSTS.empty())) == 0
     assert len(com.top_members(empty.assign(sentiment_label=pd.Series(dtype="string")))) == 0
     assert len(com.workload(empty, tz="Europe/Berlin")) == 0

@@ -122,13 +122,18 @@ def _tiny_books(tmp):
     return books
 
 
-def _render(ds, tmp):
+def _written(ds, tmp):
     data = tmp / "data"
     data.mkdir(exist_ok=True)
     for table in ("posts", "comments", "daily"):
         frame = getattr(ds, table)
         if len(frame):
             frame.to_csv(data / f"{table}.csv", index=False)
+    return data
+
+
+def _render(ds, tmp):
+    data = _written(ds, tmp)
     return tk.report.render(data, out=tmp / "out", tz=TZ, notebook_dir=_tiny_books(tmp), progress=False)
 
 
@@ -137,6 +142,8 @@ CALLS = {
     "inventory.coverage": lambda ds, tmp: tk.inventory.coverage(ds, tz=TZ),
     "inventory.metrics": lambda ds, tmp: tk.inventory.metrics(ds.posts),
     "inventory.activity": lambda ds, tmp: tk.inventory.activity(ds, tz=TZ),
+    "inventory.counts": lambda ds, tmp: tk.inventory.counts(ds),
+    "inventory.load_totals": lambda ds, tmp: tk.inventory.load_totals(ds),
     "inventory.select": lambda ds, tmp: tk.inventory.select(ds, date_from="2026-03-10", platforms=["facebook"],
                                                             tz=TZ),
     # performance
@@ -148,14 +155,19 @@ CALLS = {
                                                                                   progress=False),
     "performance.channel_fit": lambda ds, tmp: _fit(ds),
     "performance.channel_fit_summary": lambda ds, tmp: tk.performance.channel_fit_summary(_fit(ds), n_boot=100),
+    "performance.platform_posts": lambda ds, tmp: tk.performance.platform_posts(ds.posts),
+    "performance.platform_means": lambda ds, tmp: tk.performance.platform_means(
+        tk.performance.add_engagement(ds.posts)),
     # timing
     "timing.best_times": lambda ds, tmp: tk.timing.best_times(ds.posts, tz=TZ, n_boot=100, progress=False),
     "timing.audience_activity": lambda ds, tmp: tk.timing.audience_activity(ds.comments, tz=TZ),
     "timing.comment_lag": lambda ds, tmp: tk.timing.comment_lag(ds.comments, ds.posts),
+    "timing.slot_summary": lambda ds, tmp: tk.timing.slot_summary(CALLS["timing.best_times"](ds, tmp)),
+    "timing.busiest_hours": lambda ds, tmp: tk.timing.busiest_hours(tk.timing.audience_activity(ds.comments, tz=TZ)),
     # community
     "community.reply_times": lambda ds, tmp: tk.community.reply_times(ds.comments, tz=TZ,
                                                                       business_hours=("09:00", "17:00")),
-    "community.response_rate": lambda ds, tmp: tk.community.response_rate(ds.comments, period=None, tz=TZ,
+    "community.response_rate": lambda ds, tmp: tk.community.response_rate(ds.comments, freq=None, tz=TZ,
                                                                           business_hours=("09:00", "17:00")),
     "community.unanswered_questions": lambda ds, tmp: tk.community.unanswered_questions(ds.comments,
                                                                                         posts=ds.posts),
@@ -163,6 +175,12 @@ CALLS = {
     "community.top_members": lambda ds, tmp: tk.community.top_members(_scored(ds), salt="s"),
     "community.negative_spikes": lambda ds, tmp: tk.community.negative_spikes(_scored(ds), tz=TZ),
     "community.workload": lambda ds, tmp: tk.community.workload(ds.comments, tz=TZ),
+    "community.care_summary": lambda ds, tmp: tk.community.care_summary(ds.comments, tz=TZ),
+    "community.tone": lambda ds, tmp: tk.community.tone(_scored(ds), by="platform"),
+    "community.worst_posts": lambda ds, tmp: tk.community.worst_posts(
+        CALLS["community.negative_spikes[post]"](ds, tmp), posts=ds.posts),
+    "community.thread": lambda ds, tmp: tk.community.thread(ds.comments, posts=ds.posts.head(1)),
+    "community.top_emoji": lambda ds, tmp: tk.community.top_emoji(ds.comments),
     # text
     "text.SentimentModel": lambda ds, tmp: _model(ds),
     "text.add_language": lambda ds, tmp: tk.text.add_language(ds.comments, progress=False),
@@ -192,7 +210,7 @@ CALLS = {
     "plots.sentiment_timeline": lambda ds, tmp: tk.plots.sentiment_timeline(
         CALLS["community.negative_spikes"](ds, tmp)),
     "plots.response_rates": lambda ds, tmp: tk.plots.response_rates(
-        tk.community.response_rate(ds.comments, period="W", tz=TZ)),
+        tk.community.response_rate(ds.comments, freq="W", tz=TZ)),
     "plots.response_times": lambda ds, tmp: tk.plots.response_times(CALLS["community.reply_times"](ds, tmp),
                                                                     business=True),
     "plots.workload_heatmap": lambda ds, tmp: tk.plots.workload_heatmap(CALLS["community.workload"](ds, tmp)),
@@ -224,15 +242,18 @@ CALLS = {
                                                   empty="No posts or comments in this period."),
     "report.unreadable": lambda ds, tmp: tk.report.unreadable(ds),
     "report.Note": lambda ds, tmp: tk.report.Note("Two posts:", table=ds.posts.head(2)),
+    "report.prepare": lambda ds, tmp: tk.report.prepare(_written(ds, tmp), tz=TZ, salt="s"),
+    "report.nav": lambda ds, tmp: tk.report.nav("00-overview.ipynb"),
+    "report.Nav": lambda ds, tmp: tk.report.Nav("00-x.ipynb", None, ("01-y.ipynb", "Y"), None),
     # options that take another path through the data
     "performance.add_engagement[followers]": lambda ds, tmp: tk.performance.add_engagement(
         ds.posts, formula="followers", daily=ds.daily),
-    "performance.channel_kpis[W]": lambda ds, tmp: tk.performance.channel_kpis(ds.posts, period="W", tz=TZ),
+    "performance.channel_kpis[W]": lambda ds, tmp: tk.performance.channel_kpis(ds.posts, freq="W", tz=TZ),
     "timing.best_times[per reach]": lambda ds, tmp: tk.timing.best_times(ds.posts, tz=TZ, per="reach",
                                                                           slot_hours=24, n_boot=100, progress=False),
     "community.reply_times[thread]": lambda ds, tmp: tk.community.reply_times(ds.comments, match="thread",
                                                                               top_level=False),
-    "community.response_rate[W]": lambda ds, tmp: tk.community.response_rate(ds.comments, period="W", tz=TZ),
+    "community.response_rate[W]": lambda ds, tmp: tk.community.response_rate(ds.comments, freq="W", tz=TZ),
     "community.negative_spikes[post]": lambda ds, tmp: tk.community.negative_spikes(_scored(ds), by="post"),
     "inventory.activity[M]": lambda ds, tmp: tk.inventory.activity(ds, tz=TZ, freq="M"),
 }
@@ -245,7 +266,8 @@ RETURNS = {
     "widgets.label_comments": tk.widgets.Labeller, "report.render": list, "report.notebooks": list,
     "report.to_csv": object, "report.to_excel": object, "report.Page": tk.report.Page,
     "report.show": (go.Figure, tk.report.Note), "report.unreadable": tk.report.Note, "report.Note": tk.report.Note,
-    "inventory.select": tk.io.Dataset,
+    "inventory.select": tk.io.Dataset, "report.prepare": tk.io.Dataset, "report.nav": tk.report.Nav,
+    "report.Nav": tk.report.Nav,
     **{f"widgets.{n}": tk.widgets.Explorer for n in ("explore_best_times", "explore_audience", "explore_kpis",
                                                      "explore_effects")},
 }

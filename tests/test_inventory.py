@@ -139,10 +139,24 @@ def test_select_keeps_local_days_both_ends_included(sample_dataset):
 
 
 def test_select_names_a_day_it_cannot_read_or_a_reversed_period(sample_dataset):
-    with pytest.raises(ParameterError, match=r"date_from='2026-13-45': expected a day such as '2026-03-01'"):
+    with pytest.raises(ParameterError, match=r"date_from='2026-13-45': there is no such day .*Accepted spellings: "
+                                             r"'YYYY-MM-DD'"):
         tk.inventory.select(sample_dataset, date_from="2026-13-45")
     with pytest.raises(ParameterError, match="the first day is after the last day"):
         tk.inventory.select(sample_dataset, date_from="2026-04-01", date_to="2026-03-01")
+
+
+def test_select_reads_german_days_day_first_and_refuses_ambiguous_or_impossible_ones(sample_dataset):
+    iso = tk.inventory.select(sample_dataset, date_from="2026-05-01", date_to="2026-06-01", tz="Europe/Berlin")
+    german = tk.inventory.select(sample_dataset, date_from="01.05.2026", date_to="01.06.2026", tz="Europe/Berlin")
+    assert len(iso.posts) > 0  # May 2026 is inside the samples
+    pd.testing.assert_frame_equal(german.posts, iso.posts)  # 01.06.2026 is the 1st of June, not 6 January
+    last = german.posts["published_at"].dt.tz_convert("Europe/Berlin").max()
+    assert last.strftime("%Y-%m-%d") == "2026-06-01"
+    with pytest.raises(ParameterError, match=r"date_to='06/01/2026': a date with slashes is ambiguous"):
+        tk.inventory.select(sample_dataset, date_to="06/01/2026", tz="Europe/Berlin")
+    with pytest.raises(ParameterError, match=r"date_from='31.06.2026': there is no such day"):
+        tk.inventory.select(sample_dataset, date_from="31.06.2026", tz="Europe/Berlin")
 
 
 def test_dataset_with_naive_times_is_refused_with_the_fix(sample_dataset):

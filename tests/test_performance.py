@@ -43,6 +43,9 @@ def test_formulas_lists_every_formula_with_source():
             "weighted_followers"} == set(f["name"])
     assert f.set_index("name").loc["weighted_followers", "source"] == "Fanpage Karma weighted engagement"
     assert f.notna().all().all()
+    # the one definition of interactions is stated, clicks included
+    auto = f.set_index("name").loc["auto", "numerator"]
+    assert auto.startswith("interactions (likes + comments + shares + saves + clicks")
 
 
 def test_add_engagement_auto_picks_denominator_per_platform_and_never_divides_by_zero():
@@ -97,7 +100,7 @@ def test_add_engagement_explicit_and_follower_formulas():
 
 def test_add_engagement_rejects_unknown_formula_and_missing_daily():
     p = _posts([{"platform": "x", "post_id": "1", "published_at": "2026-03-01"}])
-    with pytest.raises(ParameterError, match="formula='ctr'.*expected one of"):
+    with pytest.raises(ParameterError, match="formula='ctr'.*valid: 'auto'"):
         perf.add_engagement(p, formula="ctr")
     with pytest.raises(ParameterError, match="needs daily"):
         perf.add_engagement(p, formula="followers")
@@ -123,7 +126,7 @@ def test_channel_kpis_per_month_with_growth():
     daily = DAILY.conform(pd.DataFrame({
         "platform": "facebook", "account": "a", "date": ["2026-03-01", "2026-03-31", "2026-04-30"],
         "metric": "followers", "value": [100.0, 200.0, 300.0], "source_file": "d.csv"}))
-    k = perf.channel_kpis(p, period="M", daily=daily, tz="Europe/Berlin")
+    k = perf.channel_kpis(p, freq="M", daily=daily, tz="Europe/Berlin")
     assert k["period_start"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-04-01")]
     assert k["posts"].tolist() == [2, 2]
     assert k["reach"].tolist() == [400, 800]
@@ -146,7 +149,7 @@ def test_top_posts_and_flops_per_platform_with_links():
     assert top["post_id"].tolist() == ["facebook4", "facebook3", "x4", "x3"]
     assert top["rank"].tolist() == [1, 2, 1, 2]
     assert top["permalink"].iloc[0] == "https://e.x/facebook4"
-    flop = perf.top_posts(p, n=1, flop=True, by="interactions")
+    flop = perf.top_posts(p, n=1, flop=True, sort="interactions")
     assert flop["post_id"].tolist() == ["facebook1", "x1"]
     with pytest.raises(ParameterError, match="by='nope'"):
         perf.top_posts(p, by="nope")
@@ -188,7 +191,9 @@ def test_content_effects_claims_nothing_on_effect_free_data():
     for seed in (2, 3, 4):
         e = perf.content_effects(_synthetic(seed, growth=1.5), progress=False, n_boot=400,
                                  seed=seed)
-        assert len(e) >= 4
+        # reel (against photo) and the one hashtag that is not always there (#röstfrisch; the
+        # other, #kaffee, is its exact complement and cannot be told apart from it)
+        assert {("media_type", "reel"), ("hashtag", "röstfrisch")} <= set(zip(e.feature, e.value))
         assert not e["flagged"].any(), e[e["flagged"]]
 
 
@@ -203,23 +208,77 @@ def test_content_effects_growth_does_not_create_effects():
     assert not e.loc[("media_type", "reel"), "flagged"]
 
 
+def _explained_by_truth(row, truth) -> bool:
+    """A flagged row is planted: a media type effect, the planted hashtag, or the link on a
+    platform whose cross-posted messages (all carrying a link to the journal, TRUTH
+    'channel_fit') were planted to do better or worse there."""
+    media = {(m["platform"], m["media_type"]) for m in truth["media_type_effects"]}
+    fit = {p for p, lift in truth["channel_fit"]["lift_by_platform"].items() if lift != 1}
+    if row["feature"] == "media_type":
+        return (row["platform"], row["value"]) in media or (
+            (row["platform"], row["reference"]) in media)
+    if row["feature"] == "hashtag":
+        return row["value"] == truth["hashtag_lift"]["hashtag"]
+    return row["feature"] == "link" and row["value"] == "yes" and row["platform"] in fit
+
+
 def test_content_effects_recovers_truth_from_samples(samples):
     posts, truth = samples["posts"], samples["truth"]
     e = perf.content_effects(posts, progress=False, n_boot=1000)
+    # nothing unplanted is flagged (before the joint model: facebook short text, linkedin emoji,
+    # x text length and others were)
+    flagged = e[e["flagged"]]
+    wrong = flagged[[not _explained_by_truth(r, truth) for _, r in flagged.iterrows()]]
+    assert wrong.empty, wrong[["platform", "feature", "value", "n_posts", "lift"]]
     for m in truth["media_type_effects"]:
         row = e[(e.platform == m["platform"]) & (e.feature == "media_type") & (e.value == m["media_type"])]
         assert len(row) == 1
         row = row.iloc[0]
-        assert row["flagged"], row
         assert (row["lift"] > 1) == (m["lift"] > 1)
         assert row["ci_low"] * 0.8 < m["lift"] < row["ci_high"] * 1.25
+    reel = e[(e.platform == "instagram") & (e.value == "reel")].iloc[0]
+    assert reel["flagged"] and reel["n_posts"] >= 8 and reel["n_other"] >= 8
     h = truth["hashtag_lift"]
     tag = e[(e.feature == "hashtag") & (e.value == h["hashtag"])]
     assert len(tag) >= 5
-    assert (tag["lift"] > 1).all()
     # pooled over platforms the geometric mean lift is close to the planted one
     assert abs(math.exp(np.log(tag["lift"]).mean()) - h["lift"]) < 0.25
-    assert tag["flagged"].sum() >= 2
+    assert tag["flagged"].sum() >= 1
+    assert e["formula"].notna().all() and set(e["per"].dropna()) <= {"reach", "impressions", "views"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_content_effects_on_shuffled_texts_flag_nothing(samples, seed):
+    # texts (and with them hashtags, links, length...) shuffled within each platform: any
+    # content effect is gone, growth, viral posts and the time windows stay. (bench/effects.py
+    # measures the share over more seeds.)
+    posts = samples["posts"].copy()
+    rng = np.random.default_rng(seed)
+    for _, idx in posts.groupby("platform").groups.items():
+        posts.loc[idx, "text"] = rng.permutation(posts.loc[idx, "text"].to_numpy())
+        posts.loc[idx, "media_type"] = rng.permutation(posts.loc[idx, "media_type"].to_numpy())
+    e = perf.content_effects(posts, progress=False, n_boot=300, seed=seed)
+    assert len(e) > 50
+    assert not e["flagged"].any(), e[e["flagged"]]
+
+
+def test_content_effects_a_hashtag_is_not_credited_to_length():
+    # #planted posts are longer and do better; length itself does nothing. Compared one
+    # feature at a time, "long" would look good; jointly the lift goes to the hashtag.
+    from toolkit import _synth
+    posts, _ = _synth.account(2)
+    e = perf.content_effects(posts, progress=False, n_boot=300).set_index(["feature", "value"])
+    assert e.loc[("hashtag", "planted"), "flagged"]
+    assert not e.xs("text_length", level="feature")["flagged"].any()
+    assert e.loc[("media_type", "carousel"), "flagged"]
+
+
+def test_content_effects_old_window_name_still_works():
+    p = _synthetic(1, reel_lift=2.0)
+    with pytest.warns(DeprecationWarning, match="baseline_days"):
+        old = perf.content_effects(p, progress=False, n_boot=200, window="56D")
+    new = perf.content_effects(p, progress=False, n_boot=200, baseline_days=28)
+    pd.testing.assert_frame_equal(old, new)
 
 
 # -- channel fit ------------------------------------------------------------------------------
@@ -255,6 +314,26 @@ def test_channel_fit_groups_the_same_link_and_compares_with_each_channel_baselin
     assert fit.loc["facebook", "lift"] == pytest.approx(1.0)
     assert fit.loc["x", "baseline"] == pytest.approx(100.0)
     assert (fit["matched_by"] == "link").all()
+    # no denominator reported: raw interactions, said in the formula column
+    assert fit["per"].isna().all() and fit["formula"].str.startswith("interactions = ").all()
+    assert (fit["n_posts"] == 1).all()
+
+
+def test_channel_fit_per_reach_compares_rates_and_old_window_warns():
+    p = _fit_posts().assign(reach=1000)
+    p.loc[p["post_id"] == "x-cross", "reach"] = 500            # x: the message reached half
+    with pytest.warns(UserWarning, match="evergreen"):
+        fit = perf.channel_fit(p, match="link").set_index("platform")
+    assert (fit["per"] == "reach").all() and fit["formula"].str.contains("/ reach").all()
+    # per reach: x's message, (1 + 50) per 500 reached, against x's usual post, (1 + 100) per
+    # 1000 reached
+    assert fit.loc["x", "lift"] == pytest.approx((51 / 500) / (101 / 1000), rel=1e-6)
+    # the baseline is what the usual post would have got at this post's reach
+    assert fit.loc["x", "baseline"] == pytest.approx(101 / 1000 * 500 - 1, rel=1e-6)
+    with pytest.warns(DeprecationWarning, match="baseline_days"):
+        with pytest.warns(UserWarning, match="evergreen"):
+            old = perf.channel_fit(p, match="link", window="56D")
+    assert old["lift"].tolist() == perf.channel_fit(p, match="link", baseline_days=28)["lift"].tolist()
 
 
 def test_channel_fit_text_match_and_summary():

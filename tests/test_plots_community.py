@@ -58,7 +58,7 @@ def _comments():
 
 
 def test_response_rates_draws_the_reply_rate_per_platform():
-    rates = tk.community.response_rate(_comments(), period="W")
+    rates = tk.community.response_rate(_comments(), tz="UTC", freq="W")
     fig = tk.plots.response_rates(rates)
     by_name = {t.name: t for t in fig.data}
     assert list(by_name["x"].y) == pytest.approx([1 / 3]) and list(by_name["instagram"].y) == [1.0]

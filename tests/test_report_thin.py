@@ -190,8 +190,9 @@ def test_an_account_that_never_replied_gets_rate_zero_and_no_waits(runs):
     notes = _sentences(page)
     assert notes.count("The account did not reply to any comment in this period, so there are no waiting times "
                        "to show.") == 1  # said once, not again for the chart in business hours
-    # the key-number table: platform, user comments, replied 0, reply rate 0.0, no median waits
-    assert re.search(r"<td>facebook</td>\s*<td>\d{3,}</td>\s*<td>0</td>\s*<td>0\.0</td>\s*<td>&lt;NA&gt;</td>", page)
+    # the key-number table: platform, user comments, replied 0, reply rate 0.0 %, no median waits (en dash)
+    cell = r"\s*<td[^>]*>"
+    assert re.search(rf"{cell}Facebook</td>{cell}[\d,]{{3,}}</td>{cell}0</td>{cell}0\.0\xa0%</td>{cell}\u2013</td>", page)
 
 
 def test_a_one_day_window_is_stated_and_rendered(runs):

@@ -61,3 +61,25 @@ def test_false_discovery_rate_is_controlled():
     hits = [bh_reject(np.concatenate([rng.uniform(size=15), stats.norm.sf(rng.normal(3.0, 1.0, size=5))]),
                       alpha)[15:].mean() for _ in range(200)]
     assert np.mean(hits) > 0.5
+
+
+def test_wilson_interval_against_published_values():
+    from toolkit._stats import wilson_interval
+
+    # Newcombe (1998), table I: 81/263 -> 0.2553 to 0.3662; 15/148 -> 0.0624 to 0.1605
+    assert wilson_interval(81, 263) == pytest.approx((0.2553, 0.3662), abs=5e-5)
+    assert wilson_interval(15, 148) == pytest.approx((0.0624, 0.1605), abs=5e-5)
+    assert wilson_interval(0, 0) != wilson_interval(0, 0)  # NaN pair: nothing to estimate
+
+
+def test_bootstrap_keeps_pairs_together_and_is_seeded():
+    from toolkit._stats import bootstrap_interval, bootstrap_samples
+
+    num, den = np.array([1.0, 2.0, 3.0, 4.0]), np.array([10.0, 20.0, 30.0, 40.0])
+    ratio = lambda a, b: a.sum(axis=1) / b.sum(axis=1)  # noqa: E731
+    # every row has the same ratio 0.1: resampled pairs can only give 0.1
+    assert np.allclose(bootstrap_samples(ratio, num, den, n_boot=200), 0.1)
+    x = np.random.default_rng(0).normal(size=50)
+    a = bootstrap_interval(lambda v: v.mean(axis=1), x, seed=5)
+    assert a == bootstrap_interval(lambda v: v.mean(axis=1), x, seed=5)
+    assert a[0] < x.mean() < a[1]

@@ -188,19 +188,25 @@ def test_rate_per_reach_by_hand():
     assert "/ reach" in res["formula"].iloc[0]
 
 
-def test_interactions_use_the_components_an_account_reports():
-    # x reports no saves at all: interactions = likes + comments + shares, nobody excluded.
-    # One post without likes is excluded and counted.
-    rows = [{"local": f"2024-01-0{d} 10:00", "likes": 9, "comments": 0, "shares": 0}
-            for d in range(1, 8)]
-    rows.append({"local": "2024-01-02 12:00", "comments": 1, "shares": 0})
+def test_interactions_are_the_toolkits_one_definition_clicks_included():
+    # x reports no saves: interactions = likes + comments + shares + clicks as reported on each
+    # post (the same numerator as tk.performance.add_engagement). A post without any counter
+    # is excluded and counted; a post reporting only comments counts its comments.
+    rows = [{"local": f"2024-01-0{d} 10:00", "likes": 9, "comments": 0, "shares": 0,
+             "clicks": 1} for d in range(1, 8)]
+    rows.append({"local": "2024-01-02 12:00"})
+    rows.append({"local": "2024-01-03 12:00", "comments": 10})
     posts = make_posts(rows, platform="x")
     with pytest.warns(UserWarning, match="1 post"):
         res = timing.best_times(posts, tz=TZ, slot_hours=24, adjust_for=(), min_age_days=0,
                                 progress=False)
     assert res.attrs["excluded"] == {"date_only": 0, "missing_metric": 1, "too_young": 0}
-    assert res["n_posts"].sum() == 7
+    assert res["n_posts"].sum() == 8
+    assert "clicks" in res["formula"].iloc[0]
+    # all posts have 10 interactions, so nothing differs from the usual post
     assert res.loc[res["n_posts"] > 0, "lift_raw"].tolist() == pytest.approx([1.0] * 7)
+    same = tk.performance.add_engagement(posts)["interactions"]
+    assert same.tolist()[:7] == [10] * 7 and same.tolist()[-1] == 10
 
 
 def test_exclusions_are_counted_in_attrs_column_and_warning():
@@ -397,11 +403,74 @@ def test_false_positive_share_across_seeds_is_small():
     assert recommended / total <= 0.05
 
 
-def test_bootstrap_is_reproducible_with_random_state():
+def test_bootstrap_is_reproducible_with_seed_and_the_old_name_warns():
     posts = synth_posts(300, seed=5, lift=1.5)
-    a = quiet(timing.best_times, posts, tz=TZ, progress=False, random_state=3)
-    b = quiet(timing.best_times, posts, tz=TZ, progress=False, random_state=3)
+    a = quiet(timing.best_times, posts, tz=TZ, progress=False, seed=3)
+    b = quiet(timing.best_times, posts, tz=TZ, progress=False, seed=3)
     pd.testing.assert_frame_equal(a, b)
+    with pytest.warns(DeprecationWarning, match="seed="):
+        c = timing.best_times(posts, tz=TZ, progress=False, random_state=3)
+    pd.testing.assert_frame_equal(a, c)
+    with pytest.raises(TypeError, match="slots"):
+        timing.best_times(posts, tz=TZ, progress=False, slots=3)
+
+
+# ------------------------------------------------------------------------------------------
+# the hard generator (toolkit/_synth.py; bench/effects.py measures more seeds)
+# ------------------------------------------------------------------------------------------
+
+def _window_found(res, window) -> bool:
+    d, h0, h1 = window
+    rec = res[res["recommended"]]
+    return bool(((rec["weekday"] == d) & (rec["hour"] < h1) & (rec["hour_end"] > h0)).any())
+
+
+def test_default_finds_thin_x135_windows_despite_growth_video_series_and_viral_posts():
+    # about one post a week in each planted 2-hour window, lift 1.35 on the engagement rate;
+    # the default measures per reach (the engagement rate's denominator)
+    from toolkit import _synth
+    found = total = outside = 0
+    for seed in (2, 4):
+        posts, truth = _synth.account(seed)
+        res = quiet(timing.best_times, posts, tz=_synth.TZ, progress=False, n_boot=300)
+        assert (res.loc[res["n_posts"] > 0, "per"] == "reach").all()
+        assert res["formula"].str.contains("/ reach").all()
+        found += sum(_window_found(res, w) for w in truth["windows"])
+        total += len(truth["windows"])
+        rec = res[res["recommended"]]
+        outside += sum(not any(_window_found(rec.loc[[i]], w) for w in truth["windows"])
+                       for i in rec.index)
+    assert found == total == 4
+    assert outside == 0
+
+
+def test_effect_free_accounts_get_no_recommendation():
+    from toolkit import _synth
+    for seed in (101, 102, 103):
+        posts, _ = _synth.account(seed, planted=False)
+        res = quiet(timing.best_times, posts, tz=_synth.TZ, progress=False, n_boot=300)
+        assert not res["recommended"].any(), res[res["recommended"]]
+
+
+def test_a_slot_with_more_reach_is_reported_and_recommended():
+    # the rate is the same everywhere, but posts on Wednesday 18-21 reach twice as many people
+    posts = synth_posts(800, seed=8, lift=1.0)
+    posts = posts.assign(reach=200)
+    local = posts["published_at"].dt.tz_convert(TZ)
+    slot = (local.dt.day_of_week.isin([2])) & (local.dt.hour >= 18) & (local.dt.hour < 21)
+    rng = np.random.default_rng(8)
+    reach = (200 * np.exp(rng.normal(0, 0.3, len(posts))) * np.where(slot, 2.0, 1.0)).round()
+    likes = rng.poisson(reach * 0.05)
+    posts = posts.assign(reach=reach.astype(int), likes=likes, comments=0, shares=0, saves=0)
+    res = quiet(timing.best_times, posts, tz=TZ, progress=False, n_boot=300)
+    hit = res[(res["weekday"] == 2) & (res["hour"] < 21) & (res["hour_end"] > 18)
+              & (res["n_posts"] >= 8)]
+    assert hit["reach_differs"].any() and hit["recommended"].any()
+    assert (hit.loc[hit["reach_differs"], "reach_lift"] > 1.15).all()  # shrunk, like lift
+    # the rate itself did not change there
+    assert (hit["ci_low"] < 1).all()
+    others = res[(res["n_posts"] > 0) & ~res.index.isin(hit.index)]
+    assert not others["recommended"].any()
 
 
 # ------------------------------------------------------------------------------------------

@@ -44,9 +44,53 @@ def test_best_times_explorer_follows_platform_metric_and_period(ds):
 
 def test_best_times_explorer_rate_control(ds):
     w = tk.widgets.explore_best_times(ds.posts, tz=TZ, n_boot=100, platform="instagram")
-    assert [v for _, v in w.controls["per"].options][0] is None
+    rate = w.controls["per"]
+    # the first option is shown, not an empty box (ipywidgets shows a None value as no selection)
+    assert rate.value == "count" and rate.label == "count (no denominator)" and rate.index == 0
+    assert w.table["formula"].iloc[0].startswith("interactions =")  # a count, no denominator
     w.controls["per"].value = "reach"
     assert w.table["formula"].iloc[0].startswith("interactions_per_reach")
+
+
+def _drawn(w) -> dict:
+    """The chart in the explorer's own output area, as the front end receives it."""
+    (out,) = w.output.outputs
+    assert out["output_type"] == "display_data"
+    return out["data"]["application/vnd.plotly.v1+json"]
+
+
+def test_explorers_draw_inside_their_own_output_and_redraw_on_change(ds):
+    w = tk.widgets.explore_best_times(ds.posts, tz=TZ, n_boot=100, platform="instagram")
+    assert w.children[-1] is w.output  # the chart is below the controls, inside the widget
+    before = _drawn(w)
+    assert before["layout"]["title"]["text"] == w.figure.layout.title.text and ": instagram" in \
+        before["layout"]["title"]["text"]
+    w.controls["platform"].value = "facebook"
+    after = _drawn(w)
+    assert ": facebook" in after["layout"]["title"]["text"] and after["data"] != before["data"]
+
+
+def test_kpis_explorer_has_one_control_per_quantity(ds):
+    w = tk.widgets.explore_kpis(ds.posts, tz=TZ, daily=ds.daily)
+    assert not w.figure.layout.updatemenus  # the widget's Metric dropdown is the only metric control
+    assert not _drawn(w)["layout"].get("updatemenus")
+    assert all(t.visible is not False for t in w.figure.data)
+    n_platforms = ds.posts["platform"].nunique()
+    assert len(w.figure.data) == n_platforms  # one line per channel, for the chosen metric only
+    title = _drawn(w)["layout"]["title"]["text"]
+    w.controls["metric"].value = "posts"
+    assert _drawn(w)["layout"]["title"]["text"] != title and title.endswith("Engagement rate")
+
+
+def test_period_readout_shows_both_months_in_full(ds):
+    w = tk.widgets.explore_effects(ds.posts, tz=TZ, n_boot=100, platform="linkedin")
+    slider = w.controls["period"]
+    readout = slider._toolkit_readout
+    assert slider.readout is False and readout.value == f"{slider.label[0]} \u2013 {slider.label[1]}"
+    slider.index = (1, 1)
+    assert readout.value == slider.label[0] and len(readout.value) == len("Apr 2026")
+    feature = w.controls["feature"]
+    assert feature.value == "all" and feature.label == "all"  # shown, not an empty box
 
 
 def test_kpis_explorer_platforms_interval_and_metric(ds):

@@ -1,10 +1,11 @@
 """Command line: ``python -m toolkit report PATH --out DIR [--tz ZONE] [--from DATE --to DATE]
-[--show-code] [--no-pseudonymize]``."""
+[--show-code] [--no-pseudonymize] [--period 2026-08] [--pdf] [--lang de] [--self-contained]``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from .errors import ToolkitError
 
@@ -19,8 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("path", help="folder, file or zip with your exports")
     rep.add_argument("--out", default="reports", help="output folder (default: reports)")
     rep.add_argument("--tz", default="Europe/Berlin", help="IANA time zone of your audience (default: Europe/Berlin)")
-    rep.add_argument("--from", dest="date_from", metavar="DATE", help="first day to analyse (YYYY-MM-DD)")
-    rep.add_argument("--to", dest="date_to", metavar="DATE", help="last day to analyse (YYYY-MM-DD)")
+    rep.add_argument("--from", dest="date_from", metavar="DATE", help="first day to analyse (YYYY-MM-DD or dd.mm.yyyy)")
+    rep.add_argument("--to", dest="date_to", metavar="DATE", help="last day to analyse (YYYY-MM-DD or dd.mm.yyyy)")
     rep.add_argument("--show-code", action="store_true", help="include the code cells in the pages")
     rep.add_argument("--no-pseudonymize", dest="pseudonymize", action="store_false",
                      help="show commenter names (default: stable pseudonyms)")
@@ -30,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--keep-executed", action="store_true",
                      help="keep the executed notebooks in OUT/_executed (kept anyway when one fails)")
     rep.add_argument("--timeout", type=int, default=600, help="seconds per cell before failing (default 600)")
+    rep.add_argument("--period", help="period of the overview's executive summary: 2026-08 (a month), 2026-Q3, "
+                                      "last-28d; compared with the period before (default: the last full month)")
+    rep.add_argument("--pdf", action="store_true", help="also write OUT/report.pdf (A4, every page) with the "
+                                                        "Chromium installed on this computer")
+    rep.add_argument("--lang", help="language of the pages: en, de, ... (default: your system's language if the "
+                                    "toolkit speaks it, else en)")
+    rep.add_argument("--self-contained", action="store_true",
+                     help="embed plotly.js in every page (one file per page to mail; about 5 MB each) instead of "
+                          "one shared plotly.min.js next to the pages")
     return parser
 
 
@@ -41,13 +51,24 @@ def main(argv: list[str] | None = None) -> int:
         # installed (about 3 s); the report never validates IRIs, so this process skips it.
         sys.modules.setdefault("rfc3987_syntax", None)
         try:
-            from .io._base import check_tz
-            from .report import render
+            from ._dates import iso_day
+            from ._validate import check_tz
+            from .report import PdfUnavailable, render
 
             check_tz(args.tz, parameter="--tz")
-            pages = render(args.path, out=args.out, tz=args.tz, date_from=args.date_from, date_to=args.date_to,
-                           show_code=args.show_code, pseudonymize=args.pseudonymize, salt=args.salt,
-                           only=args.only, timeout=args.timeout, keep_executed=args.keep_executed)
+            date_from, date_to = iso_day(args.date_from, parameter="--from"), iso_day(args.date_to, parameter="--to")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", PdfUnavailable)
+                pages = render(args.path, out=args.out, tz=args.tz, date_from=date_from,
+                               date_to=date_to, show_code=args.show_code, pseudonymize=args.pseudonymize,
+                               salt=args.salt, only=args.only, timeout=args.timeout,
+                               keep_executed=args.keep_executed, period=args.period, pdf=args.pdf,
+                               lang=args.lang, self_contained=args.self_contained)
+            for w in caught:  # "no PDF written: ..." in one line; other warnings as Python shows them
+                if issubclass(w.category, PdfUnavailable):
+                    sys.stderr.write(f"note: {w.message}\n")
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         except ToolkitError as exc:
             sys.stderr.write(f"error: {exc}\n")
             return 2

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 
 from ._colors import platform_color
+from ._time import WEEKDAY_ABBR, freq_code, period_start
 from .errors import ParameterError
 
 __all__ = ["sentiment_timeline", "response_rates", "response_times", "workload_heatmap", "members"]
 
-_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_WEEKDAYS = list(WEEKDAY_ABBR)
 _NEGATIVE = "#D62728"
 
 
@@ -84,13 +85,12 @@ def sentiment_timeline(spikes: pd.DataFrame, *, freq: str = "W", title: str | No
 
     _need(spikes, ["platform", "date", "comments", "negative", "flagged"], "sentiment_timeline",
           "tk.community.negative_spikes(comments, by='day')")
-    if freq not in ("W", "D"):
-        raise ParameterError(f"tk.plots.sentiment_timeline(freq={freq!r}): expected 'W' or 'D'.")
+    freq = freq_code(freq, where="tk.plots.sentiment_timeline()", allowed=("W", "D"))
     d = spikes.assign(platform=spikes["platform"].astype(str),
                       date=pd.to_datetime(spikes["date"]),
                       comments=spikes["comments"].astype("float64"),
                       negative=spikes["negative"].astype("float64"))
-    d["period"] = d["date"].dt.to_period("W").dt.start_time if freq == "W" else d["date"]
+    d["period"] = period_start(d["date"], freq, where="tk.plots.sentiment_timeline()")
     agg = d.groupby(["platform", "period"], as_index=False)[["comments", "negative"]].sum()
     agg["share"] = agg["negative"] / agg["comments"].where(agg["comments"] > 0)
     fig = go.Figure()
@@ -142,7 +142,7 @@ def response_rates(rates: pd.DataFrame, *, title: str | None = None):
     import plotly.graph_objects as go
 
     _need(rates, ["platform", "period_start", "user_comments", "replied", "reply_rate", "median_minutes"],
-          "response_rates", "tk.community.response_rate(comments, period='W')")
+          "response_rates", "tk.community.response_rate(comments, tz=..., freq='W')")
     d = rates.assign(platform=rates["platform"].astype(str))
     fig = go.Figure()
     for p in sorted(d["platform"].unique()):

@@ -27,8 +27,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ._dates import parse_days
 from .errors import ParameterError
-from .io._base import check_tz
+from ._compat import renamed
+from ._time import freq_code, period_start
+from ._validate import check_choice, check_tz, need_tz
 from .schema import require_columns
 from .text import is_question
 
@@ -40,6 +43,11 @@ __all__ = [
     "top_members",
     "negative_spikes",
     "workload",
+    "care_summary",
+    "tone",
+    "worst_posts",
+    "thread",
+    "top_emoji",
 ]
 
 #: Salt used when ``salt=None``: random per Python session, so pseudonyms are stable within one
@@ -97,7 +105,7 @@ def _business_clock(local: pd.Series, start: int, end: int, weekmask: str,
         return out
     t = local[ok]
     days = t.dt.normalize().to_numpy().astype("datetime64[D]")
-    hol = [] if holidays is None else np.asarray(pd.to_datetime(list(holidays))).astype("datetime64[D]")
+    hol = [] if holidays is None else np.asarray(parse_days(holidays, parameter="holidays"), dtype="datetime64[D]")
     before = np.busday_count(np.datetime64("1970-01-01"), days, weekmask=weekmask, holidays=hol)
     is_bus = np.is_busday(days, weekmask=weekmask, holidays=hol)
     minutes = (t - t.dt.normalize()).dt.total_seconds().to_numpy() / 60
@@ -134,8 +142,7 @@ def _thread_root(comments: pd.DataFrame) -> pd.Series:
 # replies and response rate
 
 
-def reply_times(comments: pd.DataFrame, *, match: str = "direct", top_level: bool = True,
-                tz: str = "UTC",
+def reply_times(comments: pd.DataFrame, *, tz: str | None = None, match: str = "direct", top_level: bool = True,
                 business_hours: tuple[str, str] | None = None,
                 weekdays: tuple[int, ...] = _WEEKDAYS, holidays=None) -> pd.DataFrame:
     """Each user comment with the account's first reply to it.
@@ -151,14 +158,15 @@ def reply_times(comments: pd.DataFrame, *, match: str = "direct", top_level: boo
         "direct": a reply is an account comment whose ``parent_id`` is the user comment.
         "thread": any account comment in the same thread (same top-level comment) published at or
         after the user comment also counts (for exports that flatten threads, such as Facebook).
-    tz : str
-        Time zone of the business hours.
+    tz : str, optional
+        The audience's IANA time zone, in which the business hours are read (needed with
+        ``business_hours``; minutes to reply do not depend on it).
     business_hours : tuple of str, optional
         ("09:00", "17:00"): also compute the reply time counted in business minutes only.
     weekdays : tuple of int
         Business weekdays, 0 = Monday.
     holidays : list of dates, optional
-        Days without business hours.
+        Days without business hours: dates, or text written ``YYYY-MM-DD`` or ``dd.mm.yyyy``.
 
     Returns
     -------
@@ -169,10 +177,14 @@ def reply_times(comments: pd.DataFrame, *, match: str = "direct", top_level: boo
         minutes_to_reply (Float64, <NA> if not replied), business_minutes_to_reply (Float64, only
         with ``business_hours``: minutes inside business hours between comment and reply).
     """
-    if match not in ("direct", "thread"):
-        raise ParameterError(f"reply_times(match={match!r}): expected 'direct' or 'thread'.")
+    return _reply_times(comments, tz=tz, match=match, top_level=top_level, business_hours=business_hours,
+                        weekdays=weekdays, holidays=holidays, where="reply_times")
+
+
+def _reply_times(comments, *, tz, match, top_level, business_hours, weekdays, holidays, where: str):
     _check(comments, ["platform", "comment_id", "parent_id", "is_owner", "published_at"],
-           "reply_times(comments)")
+           f"{where}(comments)")
+    check_choice(match, ("direct", "thread"), parameter="match", where=f"{where}()")
     owner = comments["is_owner"].fillna(False).astype(bool).to_numpy()
     cols = [c for c in ("platform", "account", "post_id", "comment_id", "parent_id", "author",
                         "published_at", "text") if c in comments.columns]
@@ -204,8 +216,9 @@ def reply_times(comments: pd.DataFrame, *, match: str = "direct", top_level: boo
     out["minutes_to_reply"] = ((out["first_reply_at"] - out["published_at"]).dt.total_seconds() / 60
                                ).astype("Float64")
     if business_hours is not None:
-        a, b = _hours(business_hours, "reply_times")
-        mask = _weekmask(weekdays, "reply_times")
+        a, b = _hours(business_hours, where)
+        mask = _weekmask(weekdays, where)
+        tz = need_tz(tz, where=f"{where}(business_hours=...)")
         c0 = _business_clock(_local(out["published_at"], tz), a, b, mask, holidays)
         c1 = _business_clock(_local(out["first_reply_at"], tz), a, b, mask, holidays)
         out["business_minutes_to_reply"] = pd.array(c1 - c0, dtype="Float64")
@@ -214,7 +227,8 @@ def reply_times(comments: pd.DataFrame, *, match: str = "direct", top_level: boo
     return out[order + rest]
 
 
-def response_rate(comments: pd.DataFrame, *, period: str | None = "W", tz: str = "UTC",
+@renamed(period="freq")
+def response_rate(comments: pd.DataFrame, *, tz: str | None = None, freq: str | None = "W",
                   match: str = "direct", top_level: bool = True, business_hours: tuple[str, str] | None = None,
                   weekdays: tuple[int, ...] = _WEEKDAYS, holidays=None) -> pd.DataFrame:
     """Response rate and time to first reply per platform (and period).
@@ -229,10 +243,12 @@ def response_rate(comments: pd.DataFrame, *, period: str | None = "W", tz: str =
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
-    period : str or None
-        pandas period alias ("W" week starting Monday, "M", "D"), or None for the whole time.
     tz : str
-        Time zone for periods and business hours.
+        The audience's IANA time zone, for periods and business hours (required; a call without
+        it is read in UTC with a DeprecationWarning for one release).
+    freq : str or None
+        Bucket size: "W"/"week" (Monday start, default), "M"/"month", "D"/"day", "Q", "Y", or None
+        for the whole time. (Called ``period=`` before 0.2.)
     match, top_level
         Which replies count and which comments expect one, see :func:`reply_times`.
     business_hours : tuple of str, optional
@@ -244,23 +260,23 @@ def response_rate(comments: pd.DataFrame, *, period: str | None = "W", tz: str =
     -------
     pandas.DataFrame
         One row per (platform, account, period_start) (without ``period_start`` when
-        ``period=None``). Columns: platform, account, [period_start], user_comments, replied,
+        ``freq=None``). Columns: platform, account, [period_start], user_comments, replied,
         reply_rate, median_minutes, p90_minutes; with ``business_hours`` also
         business_median_minutes, business_p90_minutes (reply time counted inside business hours
         only), account_replies (account comments with a parent, by their own time),
         replies_outside_hours, outside_hours_rate (= replies_outside_hours / account_replies).
     """
-    rt = reply_times(comments, match=match, top_level=top_level, tz=tz,
-                     business_hours=business_hours,
-                     weekdays=weekdays, holidays=holidays)
+    _check(comments, ["platform", "comment_id", "parent_id", "is_owner", "published_at"],
+           "response_rate(comments)")
+    tz = need_tz(tz, where="response_rate()")
+    if freq is not None:
+        freq_code(freq, where="response_rate()")
+    rt = _reply_times(comments, match=match, top_level=top_level, tz=tz, business_hours=business_hours,
+                      weekdays=weekdays, holidays=holidays, where="response_rate")
     rt["account"] = _str(rt["account"]).fillna("") if "account" in rt.columns else ""
     keys = ["platform", "account"]
-    if period is not None:
-        try:
-            rt["period_start"] = _local(rt["published_at"], tz).dt.to_period(period).dt.start_time
-        except (ValueError, TypeError) as exc:
-            raise ParameterError(f"response_rate(period={period!r}): not a pandas period alias "
-                                 f"({exc}); use 'W', 'M', 'D' or None.") from None
+    if freq is not None:
+        rt["period_start"] = period_start(rt["published_at"], freq, tz=tz, where="response_rate()")
         keys.append("period_start")
     rt["_m"] = rt["minutes_to_reply"].astype("float64")
     g = rt.groupby(keys, sort=True)
@@ -284,10 +300,10 @@ def response_rate(comments: pd.DataFrame, *, period: str | None = "W", tz: str =
         loc = _local(reps["published_at"], tz)
         reps["_out"] = ~_in_hours(loc, a, b, weekdays)
         if holidays is not None:
-            hol = set(pd.to_datetime(list(holidays)).normalize())
+            hol = set(pd.to_datetime(parse_days(holidays, parameter="holidays")))
             reps["_out"] = reps["_out"] | loc.dt.normalize().isin(hol).to_numpy()
-        if period is not None:
-            reps["period_start"] = loc.dt.to_period(period).dt.start_time
+        if freq is not None:
+            reps["period_start"] = period_start(reps["published_at"], freq, tz=tz, where="response_rate()")
         ra = reps.groupby(keys).agg(account_replies=("_out", "size"),
                                     replies_outside_hours=("_out", "sum")).reset_index()
         for k in keys[:2]:
@@ -336,7 +352,8 @@ def unanswered_questions(comments: pd.DataFrame, *, posts: pd.DataFrame | None =
         post; <NA> without ``posts`` or for unlinked comments).
     """
     _check(comments, ["text"], "unanswered_questions(comments)")
-    rt = reply_times(comments, match=match, top_level=top_level)
+    rt = _reply_times(comments, match=match, top_level=top_level, tz=None, business_hours=None,
+                      weekdays=_WEEKDAYS, holidays=None, where="unanswered_questions")
     q = rt[~rt["replied"] & is_question(rt["text"].astype("string").fillna("")).to_numpy(dtype=bool)].copy()
     ref = pd.Timestamp(as_of) if as_of is not None else comments["published_at"].max()
     if ref is not pd.NaT and ref.tzinfo is None:
@@ -369,7 +386,8 @@ def _pseudonym_map(names: pd.Series, salt: str | None, prefix: str) -> pd.Series
     return pd.Series((prefix + digests.str.slice(0, length)).to_numpy(), index=uniq.to_numpy())
 
 
-def pseudonymize(comments: pd.DataFrame, *, salt: str | None = None, col: str = "author",
+@renamed(col="author_col")
+def pseudonymize(comments: pd.DataFrame, *, salt: str | None = None, author_col: str = "author",
                  prefix: str = "member-", text_cols: tuple[str, ...] = ("text",)) -> pd.DataFrame:
     """Replace commenters' names with stable pseudonyms such as "member-3f9a".
 
@@ -383,12 +401,12 @@ def pseudonymize(comments: pd.DataFrame, *, salt: str | None = None, col: str = 
     Parameters
     ----------
     comments : pandas.DataFrame
-        Canonical comments table (or any table with ``col``).
+        Canonical comments table (or any table with ``author_col``).
     salt : str, optional
         Key of the hash. Without it a random key per Python session is used: stable within one
         report, not reproducible elsewhere. Pass your own secret to keep pseudonyms across reports.
-    col : str
-        Column holding the names.
+    author_col : str
+        Column holding the names. (Called ``col=`` before 0.2.)
     prefix : str
         Text before the hash.
     text_cols : tuple of str
@@ -397,8 +415,9 @@ def pseudonymize(comments: pd.DataFrame, *, salt: str | None = None, col: str = 
     Returns
     -------
     pandas.DataFrame
-        The same rows and columns; ``col`` holds pseudonyms for non-owner authors.
+        The same rows and columns; ``author_col`` holds pseudonyms for non-owner authors.
     """
+    col = author_col
     _check(comments, [col], "pseudonymize(comments)")
     out = comments.copy()
     names = _str(out[col])
@@ -440,7 +459,7 @@ def _negative_flags(comments: pd.DataFrame, label_col: str, score_col: str,
             raise ParameterError(f"comments have neither '{label_col}' nor '{score_col}' and "
                                  "toolkit.text.add_sentiment is not available; add a sentiment "
                                  "column first or pass label_col=/score_col=.") from None
-        c = add_sentiment(c)
+        c = add_sentiment(c, overwrite=True)  # a working copy: only its scores are read
     score = (pd.to_numeric(c[score_col], errors="coerce").astype("Float64")
              if score_col in c.columns else pd.Series(pd.NA, index=c.index, dtype="Float64"))
     if label_col in c.columns:
@@ -484,7 +503,8 @@ def top_members(comments: pd.DataFrame, *, n: int = 10, pseudonymize: bool = Tru
         raise ParameterError(f"top_members(n={n}): expected a positive number.")
     _check(comments, ["author", "is_owner", "comment_id", "parent_id", "published_at"],
            "top_members(comments)")
-    rt = reply_times(comments, top_level=False)
+    rt = _reply_times(comments, match="direct", top_level=False, tz=None, business_hours=None,
+                      weekdays=_WEEKDAYS, holidays=None, where="top_members")
     owner = comments["is_owner"].fillna(False).astype(bool).to_numpy()
     users = comments.loc[~owner].reset_index(drop=True)
     neg, score = _negative_flags(users, label_col, score_col, negative_below)
@@ -521,7 +541,7 @@ def top_members(comments: pd.DataFrame, *, n: int = 10, pseudonymize: bool = Tru
 # negative spikes
 
 
-def negative_spikes(comments: pd.DataFrame, *, by: str = "day", tz: str = "UTC", window: int = 28,
+def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = "day", window: int = 28,
                     min_history: int = 7, min_negative: int = 5, min_ratio: float = 2.0,
                     alpha: float = 0.01, label_col: str = "sentiment_label",
                     score_col: str = "sentiment_score", negative_below: float = -0.05
@@ -549,7 +569,8 @@ def negative_spikes(comments: pd.DataFrame, *, by: str = "day", tz: str = "UTC",
     by : str
         "day" (local calendar day in ``tz``) or "post".
     tz : str
-        Time zone of the days.
+        The audience's IANA time zone, whose calendar days are the units of ``by="day"`` (required
+        there; a call without it is read in UTC with a DeprecationWarning for one release).
     window : int
         Units in the rolling baseline.
     min_history : int
@@ -566,9 +587,10 @@ def negative_spikes(comments: pd.DataFrame, *, by: str = "day", tz: str = "UTC",
         negative_rate (= negative / comments), baseline_rate, ratio (= negative_rate /
         baseline_rate), p_value, flagged. Filter ``flagged`` for the warnings.
     """
-    if by not in ("day", "post"):
-        raise ParameterError(f"negative_spikes(by={by!r}): expected 'day' or 'post'.")
     _check(comments, ["platform", "is_owner", "published_at"], "negative_spikes(comments)")
+    check_choice(by, ("day", "post"), parameter="by", where="negative_spikes()", what="unit")
+    if by == "day":
+        tz = need_tz(tz, where="negative_spikes()")
     from scipy.stats import binom  # noqa: PLC0415
     users = comments.loc[~comments["is_owner"].fillna(False).astype(bool).to_numpy()]
     neg, _ = _negative_flags(users, label_col, score_col, negative_below)
@@ -691,3 +713,181 @@ def workload(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str]
         out[f"{c}_share"] = (out[c].astype("Float64") / tot.where(tot > 0)).astype("Float64")
     out["platform"] = out["platform"].astype("string")
     return out
+
+
+def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str] | None = ("09:00", "17:00"),
+                 match: str = "direct", top_level: bool = True) -> pd.DataFrame:
+    """Is the community looked after, in one row per platform: reply rate, waits and open questions.
+
+    The whole period's :func:`response_rate` (``period=None``) with the number of
+    :func:`unanswered_questions` per platform added.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments table.
+    tz : str
+        Time zone of the business hours.
+    business_hours : tuple of str, optional
+        ("09:00", "17:00") adds the business-time columns; None leaves them out.
+    match, top_level
+        Which replies count and which comments expect one, see :func:`reply_times`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform: the columns of :func:`response_rate` (without period_start) plus
+        unanswered_questions (user comments asking a question without a reply by the account; 0
+        where there are none).
+    """
+    care = response_rate(comments, period=None, tz=tz, business_hours=business_hours, match=match,
+                         top_level=top_level)
+    questions = unanswered_questions(comments, match=match, top_level=top_level)
+    open_q = questions["platform"].astype("string").value_counts()
+    care["unanswered_questions"] = (care["platform"].astype("string").map(open_q).fillna(0)
+                                    .astype("int64").to_numpy())
+    return care
+
+
+_LABELS = ("negative", "neutral", "positive")
+
+
+def tone(comments: pd.DataFrame, *, by: str = "platform", share: bool = False,
+         label_col: str = "sentiment_label") -> pd.DataFrame:
+    """Comments per sentiment label and group: counts with totals, or each label's share.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Comments with a sentiment label (:func:`toolkit.text.add_sentiment`).
+    by : str
+        Column to group by ("platform", "lang", ...).
+    share : bool
+        False: counts, with a last row "All" and a last column "All" (totals). True: the share of
+        each label within its group (rows add up to 1), no totals.
+    label_col : str
+        Column holding the labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per value of ``by`` (sorted; comments without a label are left out). Columns:
+        ``by``, then one per label (negative, neutral, positive, in that order, only those that
+        occur), then "All" for counts.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> c = pd.DataFrame({"lang": ["de", "de", "en"], "sentiment_label": ["negative", "positive", "positive"]})
+    >>> tk.community.tone(c, by="lang").to_dict("list")
+    {'lang': ['de', 'en', 'All'], 'negative': [1, 0, 1], 'positive': [1, 1, 2], 'All': [2, 1, 3]}
+    >>> tk.community.tone(c, by="lang", share=True)["positive"].tolist()
+    [0.5, 1.0]
+    """
+    _check(comments, [by, label_col], "tone(comments)")
+    labelled = comments[[by, label_col]].dropna().astype({by: str, label_col: str})
+    table = pd.crosstab(labelled[by], labelled[label_col])
+    order = [c for c in _LABELS if c in table.columns] + sorted(c for c in table.columns if c not in _LABELS)
+    table = table[order].astype("int64")
+    if share:
+        out = table.div(table.sum(axis=1), axis=0)
+    else:
+        out = table.copy()
+        out["All"] = out.sum(axis=1)
+        out.loc["All"] = out.sum(axis=0)
+    out = out.rename_axis(index=by, columns=None).reset_index()
+    return out
+
+
+def worst_posts(per_post: pd.DataFrame, *, posts: pd.DataFrame | None = None, n: int = 5) -> pd.DataFrame:
+    """The ``n`` posts with the most negative comments, with the post's text and link.
+
+    Parameters
+    ----------
+    per_post : pandas.DataFrame
+        :func:`negative_spikes` with ``by="post"``.
+    posts : pandas.DataFrame, optional
+        Canonical posts table: adds the post's text and permalink.
+    n : int
+        Rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``per_post`` (plus text, permalink with ``posts``); most negative comments
+        first, ties by post_id.
+    """
+    _check(per_post, ["platform", "post_id", "negative"], "worst_posts(per_post)")
+    if n < 1:
+        raise ParameterError(f"worst_posts(n={n}): expected a number of posts, at least 1.")
+    worst = (per_post.sort_values(["negative", "post_id"], ascending=[False, True], kind="stable")
+             .head(n).reset_index(drop=True))
+    if posts is not None:
+        require_columns(posts, ["platform", "post_id", "text", "permalink"], where="worst_posts(posts)",
+                        table="posts")
+        info = posts[["platform", "post_id", "text", "permalink"]].drop_duplicates(["platform", "post_id"])
+        worst = worst.merge(info, on=["platform", "post_id"], how="left")
+    return worst
+
+
+def thread(comments: pd.DataFrame, *, posts: pd.DataFrame) -> pd.DataFrame:
+    """The comments under the given posts, oldest first, the account's replies included.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Canonical comments table (any added columns are kept).
+    posts : pandas.DataFrame
+        The posts whose threads to show: any table with platform and post_id, such as
+        ``worst_posts(...).head(1)``; an empty table gives an empty thread.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``comments`` on those posts, in order of ``published_at``.
+    """
+    _check(comments, ["platform", "post_id", "published_at"], "thread(comments)")
+    require_columns(posts, ["platform", "post_id"], where="thread(posts)")
+    wanted = set(zip(_str(posts["platform"]).astype(object), _str(posts["post_id"]).astype(object)))
+    keys = pd.Series(list(zip(_str(comments["platform"]).astype(object), _str(comments["post_id"]).astype(object))),
+                     index=comments.index, dtype=object)
+    return (comments[keys.isin(wanted).to_numpy()].sort_values("published_at", kind="stable")
+            .reset_index(drop=True))
+
+
+def top_emoji(comments: pd.DataFrame, *, n: int = 10, text_col: str = "text") -> pd.DataFrame:
+    """The most used emoji in the comments.
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        Comments (or any table with ``text_col``).
+    n : int
+        Rows.
+    text_col : str
+        Column holding the text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Up to ``n`` rows, the most used first (ties: first seen first). Columns: emoji (as
+        written, skin tones included), name, uses (occurrences over all comments).
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> tk.community.top_emoji(pd.DataFrame({"text": ["Toll 😍😍", "Na 😡", "😍"]}), n=2)["uses"].tolist()
+    [3, 1]
+    """
+    from .text import emoji
+
+    _check(comments, [text_col], "top_emoji(comments)")
+    if n < 1:
+        raise ParameterError(f"top_emoji(n={n}): expected a number of rows, at least 1.")
+    found = emoji(comments[[text_col]].reset_index(drop=True), text_col=text_col, id_cols=())
+    if found.empty:
+        return pd.DataFrame({"emoji": pd.Series(dtype="string"), "name": pd.Series(dtype="string"),
+                             "uses": pd.Series(dtype="int64")})
+    out = (found.groupby("emoji", sort=False).agg(name=("name", "first"), uses=("emoji", "size"))
+           .reset_index().sort_values("uses", ascending=False, kind="stable").head(n))
+    return out.reset_index(drop=True).astype({"emoji": "string", "name": "string", "uses": "int64"})

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._dates import parse_day
 from .errors import ParameterError
-from .io._base import check_tz
-from .schema import METRICS, require_columns
+from ._time import freq_code, period_start
+from ._validate import did_you_mean, need_tz
+from .schema import KNOWN_PLATFORMS, METRICS, require_columns
 
-__all__ = ["coverage", "metrics", "activity", "select"]
+__all__ = ["coverage", "metrics", "activity", "select",
+           "counts", "load_totals"]
 
 # what the functions below read from each table of a dataset
 _NEEDED = {"posts": ["platform", "account", "published_at", "source_file"],
@@ -29,15 +32,16 @@ def _check_dataset(dataset, where: str) -> None:
         require_columns(getattr(dataset, table), columns, where=f"{where}, dataset.{table}", table=table)
 
 
-def coverage(dataset, *, tz: str = "UTC") -> pd.DataFrame:
+def coverage(dataset, *, tz: str | None = None) -> pd.DataFrame:
     """One row per (table, platform): how many rows, accounts and days the data covers.
 
     Parameters
     ----------
     dataset : toolkit.io.Dataset
         The result of :func:`toolkit.load`.
-    tz : str
-        Zone in which first/last days are shown.
+    tz : str, optional
+        The audience's IANA zone, in which first/last days are shown (default: the dataset's
+        ``tz``, as given to :func:`toolkit.load`).
 
     Returns
     -------
@@ -45,8 +49,8 @@ def coverage(dataset, *, tz: str = "UTC") -> pd.DataFrame:
         Columns: table, platform, rows, accounts, first_day, last_day, days (calendar days from
         first to last, inclusive), files (source files contributing rows).
     """
-    tz = check_tz(tz)
     _check_dataset(dataset, "coverage(dataset)")
+    tz = need_tz(tz, where="coverage()", dataset=dataset)
     rows = []
     for table, frame in (("posts", dataset.posts), ("comments", dataset.comments), ("daily", dataset.daily)):
         if frame.empty:
@@ -91,16 +95,17 @@ def metrics(posts: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
+def activity(dataset, *, tz: str | None = None, freq: str = "W") -> pd.DataFrame:
     """Posts published and comments received per period and platform, in local time ``tz``.
 
     Parameters
     ----------
     dataset : toolkit.io.Dataset
-    tz : str
-        IANA zone; periods are calendar weeks/months/days in this zone.
+    tz : str, optional
+        The audience's IANA zone; periods are calendar weeks/months/days in this zone (default:
+        the dataset's ``tz``).
     freq : {"D", "W", "M"}
-        Day, week (starting Monday) or month.
+        Day, week (starting Monday) or month ("day", "week", "month" work too).
 
     Returns
     -------
@@ -109,20 +114,12 @@ def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
         posts, comments (user comments, the account's own replies excluded), replies (by the
         account).
     """
-    tz = check_tz(tz)
     _check_dataset(dataset, "activity(dataset)")
-    rule = {"D": "D", "W": "W-MON", "M": "M"}.get(freq)
-    if rule is None:
-        raise ParameterError(f"freq={freq!r}: expected 'D', 'W' or 'M'.")
+    tz = need_tz(tz, where="activity()", dataset=dataset)
+    freq_code(freq, where="activity()", allowed=("D", "W", "M"))
 
     def per_period(frame: pd.DataFrame, name: str) -> pd.Series:
-        local = frame["published_at"].dt.tz_convert(tz).dt.tz_localize(None)
-        if freq == "W":
-            start = local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")
-        elif freq == "M":
-            start = local.dt.to_period("M").dt.start_time
-        else:
-            start = local.dt.normalize()
+        start = period_start(frame["published_at"], freq, tz=tz, where="activity()")
         return frame.assign(period=start).groupby(["period", "platform"]).size().rename(name)
 
     comments = dataset.comments
@@ -134,37 +131,43 @@ def activity(dataset, *, tz: str, freq: str = "W") -> pd.DataFrame:
 
 
 def _day(value, name: str, tz: str):
-    """Midnight of a local day given as 'YYYY-MM-DD' (None stays None)."""
-    if value is None or value == "":
-        return None
-    try:
-        day = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.") from None
-    if pd.isna(day):
-        raise ParameterError(f"{name}={value!r}: expected a day such as '2026-03-01'.")
-    return day.tz_localize(tz) if day.tzinfo is None else day.tz_convert(tz)
+    """Midnight (in ``tz``) of a local day given as 'YYYY-MM-DD' or 'dd.mm.yyyy' (None stays None)."""
+    day = parse_day(value, parameter=name)
+    return None if day is None else pd.Timestamp(day).tz_localize(tz)
 
 
 def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
-           platforms: list[str] | None = None, tz: str = "UTC"):
+           platforms: list[str] | None = None, tz: str | None = None):
     """A copy of ``dataset`` limited to a period (local days in ``tz``, both ends included) and platforms.
 
-    The load report is kept as it was (it describes the files, not the selection). Web-traffic rows
-    are kept where their days overlap the period: daily rows are cut exactly, a download's period
-    total cannot be split and stays whole when it overlaps; platforms do not apply to them.
+    ``date_from`` and ``date_to`` are days written ``YYYY-MM-DD`` or ``dd.mm.yyyy`` (day first);
+    a slash date such as ``06/01/2026`` is refused as ambiguous. ``tz`` is the audience's IANA zone
+    (default: the dataset's ``tz``, as given to :func:`toolkit.load`). A platform name that is
+    neither in the data nor a known platform is refused with the closest names. The load report is
+    kept as it was (it describes the files, not the selection). Web-traffic rows are kept where
+    their days overlap the period: daily rows are cut exactly, a download's period total cannot be
+    split and stays whole when it overlaps; platforms do not apply to them.
     """
     from dataclasses import replace
 
-    tz = check_tz(tz)
     _check_dataset(dataset, "select(dataset)")
+    tz = need_tz(tz, where="select()", dataset=dataset)
     start = _day(date_from, "date_from", tz)
     end = _day(date_to, "date_to", tz)
     end = end + pd.Timedelta(days=1) if end is not None else None
     if start is not None and end is not None and start >= end:
         raise ParameterError(f"select(date_from={date_from!r}, date_to={date_to!r}): the first day is after the "
                              "last day; swap them.")
-    plats = {p.lower() for p in platforms} if platforms else None
+    if isinstance(platforms, str):
+        platforms = [platforms]
+    plats = {str(p).lower() for p in platforms} if platforms else None
+    if plats:
+        present = sorted(set().union(*(set(getattr(dataset, t)["platform"].dropna().astype(str))
+                                       for t in ("posts", "comments", "daily"))))
+        for p in sorted(plats - set(present) - set(KNOWN_PLATFORMS)):
+            raise ParameterError(f"select(): platforms=[{p!r}] is not a platform of this dataset"
+                                 f"{did_you_mean(p, present or KNOWN_PLATFORMS)}; the data holds: "
+                                 f"{', '.join(repr(x) for x in present) or 'no rows'}.")
 
     def keep(frame: pd.DataFrame, col: str) -> pd.DataFrame:
         mask = pd.Series(True, index=frame.index)
@@ -191,3 +194,54 @@ def select(dataset, *, date_from: str | None = None, date_to: str | None = None,
             mask &= ~(first >= end.tz_localize(None)).fillna(False)
         out = replace(out, traffic=traffic.loc[mask].reset_index(drop=True))
     return out
+
+
+def counts(dataset) -> pd.DataFrame:
+    """Posts and comments per platform: the first table of the overview.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The result of :func:`toolkit.load` (or :func:`toolkit.report.prepare`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform with posts or comments, sorted by platform. Columns: platform,
+        posts, comments (rows in each table; 0 where a platform has none).
+
+    Examples
+    --------
+    >>> import toolkit as tk
+    >>> ds = tk.load("tests/fixtures/core/posts_ok.csv", tz="UTC")  # doctest: +SKIP
+    >>> tk.inventory.counts(ds)  # doctest: +SKIP
+    """
+    _check_dataset(dataset, "counts(dataset)")
+    parts = {t: getattr(dataset, t)["platform"].astype("string").value_counts() for t in ("posts", "comments")}
+    out = pd.DataFrame(parts).fillna(0).astype("int64").rename_axis("platform").sort_index()
+    return out.reset_index().astype({"platform": "string"})
+
+
+_LOAD_COUNTS = ["rows_read", "rows_loaded", "duplicates_dropped", "rows_rejected"]
+
+
+def load_totals(dataset) -> pd.DataFrame:
+    """Did every row arrive? The load report's row counts summed over all files.
+
+    Parameters
+    ----------
+    dataset : toolkit.io.Dataset
+        The result of :func:`toolkit.load` (or :func:`toolkit.report.prepare`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row. Columns: rows_read, rows_loaded, duplicates_dropped, rows_rejected, accounted
+        (True when rows_read = rows_loaded + duplicates_dropped + rows_rejected, as it must be).
+    """
+    report = getattr(dataset, "load_report", None)
+    if not isinstance(report, pd.DataFrame) or not set(_LOAD_COUNTS) <= set(report.columns):
+        raise ParameterError("load_totals(dataset): expected a dataset from toolkit.load() (with a load_report).")
+    sums = {c: int(pd.to_numeric(report[c]).sum()) for c in _LOAD_COUNTS}
+    sums["accounted"] = sums["rows_read"] == sums["rows_loaded"] + sums["duplicates_dropped"] + sums["rows_rejected"]
+    return pd.DataFrame([sums])

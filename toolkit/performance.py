@@ -14,17 +14,21 @@ Examples
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ._compat import renamed
+from ._time import freq_code, period_start
+from ._validate import check_choice, did_you_mean, need_tz
+from ._progress import wanted
 from .errors import ParameterError
-from .schema import require_columns
-from ._stats import bh_adjust
+from . import _effects
+from .schema import METRICS, require_columns
 from .text import hashtags, is_question
+from .text import patterns as _patterns
 
 __all__ = [
     "INTERACTION_COLUMNS",
@@ -35,11 +39,13 @@ __all__ = [
     "content_effects",
     "channel_fit",
     "channel_fit_summary",
+    "platform_posts",
+    "platform_means",
 ]
 
 #: Counters summed into ``interactions`` (each only when reported).
-INTERACTION_COLUMNS = ("likes", "comments", "shares", "saves", "clicks")
-_DENOMINATORS = ("reach", "impressions", "views")
+INTERACTION_COLUMNS = _effects.INTERACTIONS
+_DENOMINATORS = _effects.DENOMINATORS
 
 
 @dataclass(frozen=True)
@@ -52,21 +58,25 @@ class _Formula:
     source: str
 
 
+#: The one definition of interactions, stated in every formula that uses it.
+_INTERACTIONS_TEXT = ("interactions (" + " + ".join(_effects.INTERACTIONS)
+                      + ", each where the export reports it)")
+
 _FORMULAS = (
-    _Formula("auto", "interactions", "reach, else impressions, else views (chosen per platform)",
+    _Formula("auto", _INTERACTIONS_TEXT, "reach, else impressions, else views (chosen per platform)",
              "every platform that reports at least one of reach, impressions or views",
              "Per platform the first denominator reported on at least one post: reach, else "
              "impressions, else views. Rows without that denominator (or with 0) get <NA>.",
              "toolkit (Metricool-like choice, made explicit per platform)"),
-    _Formula("reach", "interactions", "reach",
+    _Formula("reach", _INTERACTIONS_TEXT, "reach",
              "facebook, instagram, tiktok, youtube exports with reach",
              "interactions / reach: share of people reached who interacted.",
              "Metricool; Sprout 'Engagement %' (Facebook)"),
-    _Formula("impressions", "interactions", "impressions",
+    _Formula("impressions", _INTERACTIONS_TEXT, "impressions",
              "x, linkedin, facebook (Insights), any export with impressions",
              "interactions / impressions: interactions per impression.",
              "Buffer; Sprout (per impression); Orlo"),
-    _Formula("views", "interactions", "views",
+    _Formula("views", _INTERACTIONS_TEXT, "views",
              "tiktok, youtube, instagram (views replaced impressions)",
              "interactions / views: interactions per view.",
              "Metricool (Instagram views); TikTok/YouTube studio"),
@@ -75,7 +85,7 @@ _FORMULAS = (
              "the platform's own 'engagements' count / impressions; includes clicks the other "
              "formulas do not see (profile, hashtag, detail expands).",
              "X native; LinkedIn native"),
-    _Formula("followers", "interactions", "followers on the publish day (daily table)",
+    _Formula("followers", _INTERACTIONS_TEXT, "followers on the publish day (daily table)",
              "any platform with a daily 'followers' series (pass daily=...)",
              "interactions / followers on or before the publish day. Inflated for accounts whose "
              "posts reach non-followers; comparable across public data only.",
@@ -88,11 +98,8 @@ _FORMULAS = (
 )
 _FORMULA_NAMES = tuple(f.name for f in _FORMULAS)
 
-_URL_RE = r"(?:https?://|www\.)[^\s<>\"')\]]+"
-_HASHTAG_RE = r"(?<![\w#])#(\w+)"
-_MENTION_RE = r"(?<!\w)@\w+"
-_EMOJI_RE = ("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF"
-             "\U0001F1E6-\U0001F1FF]")
+# URL, mention and emoji patterns: one definition each, in toolkit.text.patterns
+_URL_RE, _MENTION_RE, _EMOJI_RE = _patterns.URL, _patterns.MENTION, _patterns.EMOJI
 
 
 def formulas() -> pd.DataFrame:
@@ -103,7 +110,9 @@ def formulas() -> pd.DataFrame:
     pandas.DataFrame
         One row per formula. Columns: name, numerator, denominator, applies_to, description, source.
         ``interactions`` = likes + comments + shares + saves + clicks, each counted only where the
-        export reports it (<NA> when none of them is reported).
+        export reports it (<NA> when none of them is reported). This is the toolkit's one
+        definition: the engagement rate, ``tk.timing.best_times``, ``content_effects`` and
+        ``channel_fit`` all use it. Clicks are in, as in the platforms' own engagement figures.
 
     Examples
     --------
@@ -130,8 +139,7 @@ def _num(table: pd.DataFrame, col: str) -> pd.Series:
 
 
 def _interactions(posts: pd.DataFrame) -> pd.Series:
-    parts = pd.concat([_num(posts, c) for c in INTERACTION_COLUMNS], axis=1)
-    return parts.sum(axis=1, min_count=1).round().astype("Int64")
+    return _effects.interactions(posts)
 
 
 def _followers_at(posts: pd.DataFrame, daily: pd.DataFrame | None) -> pd.Series:
@@ -158,14 +166,7 @@ def _followers_at(posts: pd.DataFrame, daily: pd.DataFrame | None) -> pd.Series:
 
 def _auto_denominator(posts: pd.DataFrame) -> pd.Series:
     """Per platform: the first of reach/impressions/views with a positive value on any post."""
-    choice = pd.Series(pd.NA, index=posts.index, dtype="string")
-    for plat, idx in posts.groupby("platform", sort=False).groups.items():
-        for d in _DENOMINATORS:
-            v = _num(posts.loc[idx], d)
-            if (v > 0).any():
-                choice.loc[idx] = d
-                break
-    return choice
+    return _effects.denominators(posts, "auto")
 
 
 def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
@@ -199,17 +200,34 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
     >>> tk.performance.add_engagement(p)["engagement_rate"].tolist()
     [0.04, <NA>]
     """
+    return _add_engagement(posts, formula=formula, daily=daily, where="add_engagement")
+
+
+def _check_formula(formula: str, where: str) -> None:
     if formula not in _FORMULA_NAMES:
-        raise ParameterError(f"add_engagement(formula={formula!r}): unknown formula; expected one "
-                             f"of {list(_FORMULA_NAMES)} (see toolkit.performance.formulas()).")
-    _check_columns(posts, ["platform"], "add_engagement(posts)")
+        raise ParameterError(f"{where}: formula={formula!r} is not a known engagement-rate formula"
+                             f"{did_you_mean(formula, _FORMULA_NAMES)}; valid: "
+                             f"{', '.join(repr(f) for f in _FORMULA_NAMES)} (see tk.performance.formulas()).")
+
+
+def _check_daily(daily, where: str) -> None:
+    if daily is not None:
+        require_columns(daily, ["platform", "date", "metric", "value"], where=f"{where}(daily=...)",
+                        table="daily")
+
+
+def _add_engagement(posts: pd.DataFrame, *, formula: str, daily, where: str) -> pd.DataFrame:
+    """:func:`add_engagement` for the public function ``where`` (named in every message)."""
+    _check_columns(posts, ["platform"], f"{where}(posts)")
+    _check_formula(formula, f"{where}()")
+    _check_daily(daily, where)
     out = posts.copy()
     out["interactions"] = _interactions(posts)
     if formula in ("followers", "weighted_followers"):
         if daily is None:
-            raise ParameterError(f"add_engagement(formula={formula!r}): needs daily=... with a "
-                                 "'followers' metric (the canonical daily table); none was given.")
-        _check_columns(posts, ["published_at", "account"], "add_engagement(posts)")
+            raise ParameterError(f"{where}(formula={formula!r}): needs daily=... with a "
+                                 "'followers' metric (the canonical daily table, ds.daily); none was given.")
+        _check_columns(posts, ["published_at", "account"], f"{where}(posts)")
         den = _followers_at(posts, daily)
         if formula == "followers":
             num = out["interactions"].astype("Float64")
@@ -235,8 +253,8 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
     out["formula"] = names
     n_na = int(out["engagement_rate"].isna().sum())
     if n_na and n_na < len(out) and formula != "auto":
-        warnings.warn(f"add_engagement(formula={formula!r}): {n_na} of {len(out)} posts have no "
-                      "denominator reported; their engagement_rate is <NA>.", stacklevel=2)
+        warnings.warn(f"{where}(formula={formula!r}): {n_na} of {len(out)} posts have no "
+                      "denominator reported; their engagement_rate is <NA>.", stacklevel=3)
     return out
 
 
@@ -244,31 +262,25 @@ def add_engagement(posts: pd.DataFrame, *, formula: str = "auto",
 # KPIs
 
 
-def _period_start(ts: pd.Series, period: str, tz: str) -> pd.Series:
-    local = ts.dt.tz_convert(tz).dt.tz_localize(None)
-    try:
-        return local.dt.to_period(period).dt.start_time.astype("datetime64[ns]")
-    except (ValueError, TypeError) as exc:
-        raise ParameterError(f"period={period!r}: not a pandas period alias ({exc}); use e.g. "
-                             "'M' (month), 'W' (week starting Monday), 'D' or 'Q'.") from None
-
-
-def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame | None = None,
-                 formula: str = "auto", tz: str = "UTC") -> pd.DataFrame:
+@renamed(period="freq")
+def channel_kpis(posts: pd.DataFrame, *, tz: str | None = None, freq: str = "M",
+                 daily: pd.DataFrame | None = None, formula: str = "auto") -> pd.DataFrame:
     """Per platform and period: posts, reach, impressions, engagement rate and growth.
 
     Parameters
     ----------
     posts : pandas.DataFrame
         Canonical posts table.
-    period : str
-        pandas period alias: "M" month, "W" week (Monday start), "D", "Q".
+    tz : str
+        The audience's IANA time zone, whose calendar defines the periods (required; a call without
+        it is read in UTC with a DeprecationWarning for one release).
+    freq : str
+        Bucket size: "M"/"month" (default), "W"/"week" (Monday start), "D"/"day", "Q"/"quarter",
+        "Y"/"year". (Called ``period=`` before 0.2.)
     daily : pandas.DataFrame, optional
         Canonical daily table; its ``followers`` metric gives follower counts per period.
     formula : str
         Engagement-rate formula from :func:`formulas` ("auto" by default).
-    tz : str
-        Time zone whose calendar defines the periods.
 
     Returns
     -------
@@ -282,11 +294,13 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
         = this period / previous period - 1, <NA> for the first period or a zero base).
     """
     _check_columns(posts, ["platform", "published_at"], "channel_kpis(posts)")
-    p = add_engagement(posts, formula=formula, daily=daily)
+    tz = need_tz(tz, where="channel_kpis()")
+    freq_code(freq, where="channel_kpis()")
+    p = _add_engagement(posts, formula=formula, daily=daily, where="channel_kpis")
     if "account" not in p.columns:
         p["account"] = pd.NA
     p["account"] = p["account"].astype("string").fillna("")
-    p["period_start"] = _period_start(p["published_at"], period, tz)
+    p["period_start"] = period_start(p["published_at"], freq, tz=tz, where="channel_kpis()")
     # numerator recovered from the rate so every formula pools the same way
     den_name = p["formula"]
     den = pd.Series(pd.NA, index=p.index, dtype="Float64")
@@ -314,7 +328,7 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
         fol = daily[daily["metric"] == "followers"].dropna(subset=["value"]).copy()
         if len(fol):
             fol["account"] = fol["account"].astype("string").fillna("")
-            fol["period_start"] = pd.to_datetime(fol["date"]).dt.to_period(period).dt.start_time
+            fol["period_start"] = period_start(fol["date"], freq, where="channel_kpis()")
             last = (fol.sort_values("date").groupby(["platform", "account", "period_start"])["value"]
                     .last().astype("Float64").rename("followers_d").reset_index())
             last["period_start"] = last["period_start"].astype("datetime64[ns]")
@@ -332,8 +346,18 @@ def channel_kpis(posts: pd.DataFrame, *, period: str = "M", daily: pd.DataFrame 
     return out
 
 
-def top_posts(posts: pd.DataFrame, *, n: int = 5, by: str = "engagement_rate", flop: bool = False,
-              formula: str = "auto", per: str | None = "platform") -> pd.DataFrame:
+_SORT_KEYS = ("engagement_rate", "interactions", *METRICS)
+
+
+def _old_top_posts_call(kwargs: dict) -> bool:
+    # before 0.2 ``by`` was the sort key and ``per`` the group: a call with per=, or with by= naming a
+    # metric (no one groups by a metric), is an old call; its names are mapped with a warning.
+    return "per" in kwargs or ("sort" not in kwargs and kwargs.get("by") in _SORT_KEYS)
+
+
+@renamed(by="sort", per="by", when=_old_top_posts_call)
+def top_posts(posts: pd.DataFrame, *, n: int = 5, sort: str = "engagement_rate", flop: bool = False,
+              formula: str = "auto", by: str | None = "platform") -> pd.DataFrame:
     """The best (or worst) posts per platform, with their links.
 
     Parameters
@@ -342,29 +366,37 @@ def top_posts(posts: pd.DataFrame, *, n: int = 5, by: str = "engagement_rate", f
         Canonical posts table.
     n : int
         Posts per group.
-    by : str
+    sort : str
         Column to rank by: "engagement_rate" (default), "interactions" or any metric column.
+        (Called ``by=`` before 0.2.)
     flop : bool
         True gives the lowest-ranked posts (flops) instead of the top.
     formula : str
         Engagement-rate formula from :func:`formulas`.
-    per : str or None
+    by : str or None
         Group to rank within ("platform", "account"), or None to rank all posts together.
+        (Called ``per=`` before 0.2; ``by=<a metric>`` is still read as the sort key, with a
+        DeprecationWarning, for one release.)
 
     Returns
     -------
     pandas.DataFrame
         One row per listed post. Columns: rank (1 = best, or worst with ``flop=True``), platform,
-        account, post_id, published_at, media_type, text, permalink, the ``by`` column,
-        interactions, engagement_rate, formula. Posts without a value for ``by`` are left out.
+        account, post_id, published_at, media_type, text, permalink, the ``sort`` column,
+        interactions, engagement_rate, formula. Posts without a value for ``sort`` are left out.
     """
-    if n < 1:
-        raise ParameterError(f"top_posts(n={n}): expected a positive number of posts.")
-    p = add_engagement(posts, formula=formula)
-    if by not in p.columns:
-        raise ParameterError(f"top_posts(by={by!r}): no such column; available: "
-                             f"{['engagement_rate', 'interactions', *[c for c in _DENOMINATORS]]} "
-                             "or another numeric column of posts.")
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"top_posts(n={n!r}): expected a positive number of posts.")
+    p = _add_engagement(posts, formula=formula, daily=None, where="top_posts")
+    numeric = ["engagement_rate", "interactions",
+               *[c for c in p.columns if c not in ("engagement_rate", "interactions")
+                 and pd.api.types.is_numeric_dtype(p[c]) and not pd.api.types.is_bool_dtype(p[c])]]
+    if sort not in numeric:
+        check_choice(sort, numeric, parameter="sort", where="top_posts()", what="column to rank by")
+    if by is not None and by not in p.columns:
+        check_choice(by, [c for c in ("platform", "account", "media_type") if c in p.columns], parameter="by",
+                     where="top_posts()", what="column to group by")
+    per, by = by, sort
     p = p[p[by].notna()].copy()
     p["_v"] = pd.to_numeric(p[by]).astype("float64")
     p = p.sort_values(["_v", "post_id" if "post_id" in p.columns else "_v"],
@@ -387,58 +419,36 @@ def top_posts(posts: pd.DataFrame, *, n: int = 5, by: str = "engagement_rate", f
 # effects against each account's rolling baseline
 
 
-def _log_metric(p: pd.DataFrame, metric: str) -> pd.Series:
-    v = pd.to_numeric(p[metric], errors="coerce").astype("float64")
-    if metric == "engagement_rate" or metric.endswith("_rate"):
-        pos = v[v > 0]
-        eps = float(pos.min()) / 2 if len(pos) else 1e-6
-        return np.log(v + eps)
-    return np.log1p(v.clip(lower=0))
+def _window_days(window) -> int:
+    """Old ``window="56D"`` (full width) as ``baseline_days`` (half-width)."""
+    try:
+        days = pd.Timedelta(window).total_seconds() / 86400
+    except (ValueError, TypeError):
+        raise ParameterError(f"window={window!r}: expected a width such as '56D'; better, pass "
+                             f"baseline_days=28 (half-width in days).") from None
+    return max(1, round(days / 2))
 
 
-def _residuals(p: pd.DataFrame, metric: str, window: str) -> pd.DataFrame:
-    """Per post: log metric minus the account's centred rolling median over ``window`` of time.
+def _residuals(p: pd.DataFrame, metric, per, baseline_days: int, where: str) -> pd.DataFrame:
+    """Rows of ``p`` with a measurable performance, plus ``_y``, ``_base``, ``_resid``, ``_per``.
 
-    Returns p with columns ``_y`` (log1p metric), ``_base`` and ``_resid``; rows without the metric or
-    a publish time are dropped.
+    ``_resid`` = performance minus the account's usual post (:mod:`toolkit._effects`),
+    winsorised per account.
     """
+    y, logd, names = _effects.performance(p, metric, per)
     q = p.copy()
-    q["_y"] = _log_metric(q, metric)
-    q = q[q["_y"].notna() & q["published_at"].notna()]
-    q["account"] = q["account"].astype("string").fillna("") if "account" in q.columns else ""
-    parts = []
-    for _, grp in q.groupby(["platform", "account"], sort=True):
-        grp = grp.sort_values("published_at", kind="stable")
-        s = pd.Series(grp["_y"].to_numpy(), index=grp["published_at"].dt.tz_convert("UTC")
-                      .dt.tz_localize(None).to_numpy())
-        base = s.rolling(window, center=True, min_periods=1).median().to_numpy()
-        parts.append(grp.assign(_base=base))
-    if not parts:
-        return q.assign(_base=np.nan, _resid=np.nan)
-    q = pd.concat(parts)
-    q["_resid"] = q["_y"] - q["_base"]
+    q["_logd"] = np.where(names.notna().to_numpy(), logd, 0.0)
+    q["account"] = (q["account"].astype("string").fillna("") if "account" in q.columns
+                    else pd.Series("", index=q.index, dtype="string"))
+    q["_y"] = y
+    q["_per"] = names.to_numpy()
+    q = q[np.isfinite(q["_y"].to_numpy(dtype=float)) & q["published_at"].notna()]
+    keys = (q["platform"].astype(str) + "\x1f" + q["account"].astype(str)).to_numpy()
+    r, base = _effects.residuals(q["_y"].to_numpy(dtype=float), q["published_at"], keys,
+                                 baseline_days)
+    q["_base"] = base
+    q["_resid"] = r
     return q
-
-
-def _boot_means(x: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    n = len(x)
-    out = np.empty(n_boot)
-    step = max(1, 2_000_000 // max(n, 1))
-    for i in range(0, n_boot, step):
-        k = min(step, n_boot - i)
-        out[i:i + k] = x[rng.integers(0, n, size=(k, n))].mean(axis=1)
-    return out
-
-
-def _lift_ci(a: np.ndarray, b: np.ndarray | None, n_boot: int, rng: np.random.Generator,
-             level: float) -> tuple[float, float, float, float]:
-    """Geometric-mean ratio exp(mean(a) - mean(b)) with percentile bootstrap CI and a normal p."""
-    d = a.mean() - (b.mean() if b is not None else 0.0)
-    boot = _boot_means(a, n_boot, rng) - (_boot_means(b, n_boot, rng) if b is not None else 0.0)
-    lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
-    se = boot.std(ddof=1)
-    p = math.erfc(abs(d) / se / math.sqrt(2)) if se > 0 else (0.0 if d != 0 else 1.0)
-    return math.exp(d), math.exp(lo), math.exp(hi), p
 
 
 def _features(p: pd.DataFrame) -> pd.DataFrame:
@@ -470,115 +480,262 @@ def _features(p: pd.DataFrame) -> pd.DataFrame:
     return out[out["value"].notna()]
 
 
-def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window: str = "56D",
-                    min_posts: int = 5, min_hashtag_uses: int = 8, n_boot: int = 1000,
-                    level: float = 0.95, alpha: float = 0.05, seed: int = 0,
-                    progress: bool = True) -> pd.DataFrame:
-    """How much better posts with a feature did than the same account's other posts.
+_BINARY = ("emoji", "link", "question")
+_EFFECT_COLUMNS = ["platform", "account", "feature", "value", "reference", "n_posts", "n_other",
+                   "lift", "ci_low", "ci_high", "p_value", "p_adjusted", "flagged", "metric",
+                   "per", "formula", "baseline"]
 
-    Each post's metric is compared with the account's own rolling baseline (the centred rolling
-    median of log(1 + metric) over ``window`` of time), so growth or decline over the period does
-    not create effects. For each account and feature value (media type, text length band, number of
-    hashtags, emoji, link, question, and each hashtag used at least ``min_hashtag_uses`` times):
 
-    ``lift = exp(mean residual of posts with the value - mean residual of the account's other posts)``
+def _design(feats: pd.DataFrame, rows: np.ndarray, min_posts: int, min_hashtag_uses: int):
+    """Groups of columns of one account's joint model: [(feature, kind, ref, n_ref, levels)],
+    ``levels`` = [(value, indicator), ...].
 
-    i.e. the ratio of geometric means, detrended. The interval is a seeded percentile bootstrap
-    (resampling both groups); ``flagged`` needs the interval to exclude 1 and the
-    Benjamini-Hochberg adjusted p-value (normal approximation with the bootstrap standard error,
-    over all tests in the table) to be below ``alpha``.
+    Categorical features (media type, text length band, number of hashtags): every level with
+    at least ``min_posts`` posts with and without it (the most common level is the model's
+    reference; rare levels stay with it). Yes/no features (emoji, link, question): "yes"
+    against "no". Hashtags: each tag used at least ``min_hashtag_uses`` times, against posts
+    without it (rarer tags first, so of two tags that always alternate the rarer is kept).
+    """
+    n = len(rows)
+    groups, tag_cols = [], []
+    pos_all = pd.Series(np.arange(n), index=rows)
+    f = feats[feats["_row"].isin(rows)]
+    f = f.assign(_pos=pos_all.reindex(f["_row"].to_numpy()).to_numpy())
+    order = {k: i for i, k in enumerate(("media_type", "text_length", "hashtags") + _BINARY)}
+    for feat, fg in sorted(f.groupby("feature", sort=True), key=lambda t: order.get(t[0], 99)):
+        where = {v: np.unique(g.to_numpy()) for v, g in fg.groupby("value", sort=True)["_pos"]}
+        counts = pd.Series({v: len(ix) for v, ix in where.items()}).sort_index()
+        if feat == "hashtag":
+            kind, ref = "hashtag", "not used"
+            levels = [v for v, c in counts.sort_values(kind="stable").items()
+                      if c >= max(min_hashtag_uses, min_posts)]
+        elif feat in _BINARY:
+            kind, ref = "binary", "no"
+            levels = ["yes"] if "yes" in counts.index else []
+        else:
+            kind = "categorical"
+            ref = str(counts.sort_values(ascending=False, kind="stable").index[0])
+            levels = [v for v in counts.index if v != ref]
+        cols = []
+        for v in levels:
+            x = np.zeros(n)
+            x[where[v]] = 1.0
+            k = int(x.sum())
+            if k >= min_posts and n - k >= min_posts:
+                cols.append((str(v), x))
+        if cols:
+            n_ref = n - int(sum(x.sum() for _, x in cols)) if kind == "categorical" else 0
+            if kind == "hashtag":
+                tag_cols.append((feat, kind, ref, n_ref, cols))
+            else:
+                groups.append((feat, kind, ref, n_ref, cols))
+    return groups + tag_cols
+
+
+def _account_effects(grp: pd.DataFrame, groups, *, level, n_boot, rng) -> list[tuple]:
+    """Rows (feature, value, reference, n_posts, lift, ci_low, ci_high, p) of one account.
+
+    Two joint fits: every feature together gives the rows of all features but single hashtags;
+    the rows of single hashtags come from the same fit without the number-of-hashtags band
+    (the band is a re-description of which tags a post carries, and with it in the model no
+    single tag could be told apart from it). Each row so comes from a model that holds every
+    other feature of the post equal.
+    """
+    rows = []
+    full = [g for g in groups]
+    tags = [g for g in groups if g[0] != "hashtags"]
+    rows += _fit_rows(grp, full, level=level, n_boot=n_boot, rng=rng,
+                      only=lambda feat: feat != "hashtag")
+    if any(g[1] == "hashtag" for g in groups):
+        rows += _fit_rows(grp, tags, level=level, n_boot=n_boot, rng=rng,
+                          only=lambda feat: feat == "hashtag")
+    return rows
+
+
+def _fit_rows(grp: pd.DataFrame, groups, *, level, n_boot, rng, only) -> list[tuple]:
+    n = len(grp)
+    flat = [(gi, v, x) for gi, g in enumerate(groups) for v, x in g[4]]
+    X = np.column_stack([np.ones(n)] + [x for _, _, x in flat])
+    keep = _effects.independent_columns(X)
+    if 0 not in keep or len(keep) < 2 or n < len(keep) + 5:
+        return []
+    fit = _effects.robust_fit(grp["_resid"].to_numpy(dtype=float), X[:, keep], level=level,
+                              n_boot=n_boot, rng=rng)
+    col = {j: i for i, j in enumerate(keep)}                 # design column -> fitted column
+    rows = []
+    for gi, (feat, kind, ref, n_ref, _) in enumerate(groups):
+        if not only(feat):
+            continue
+        members = [(j, v, x) for j, (g2, v, x) in enumerate(flat, start=1) if g2 == gi and j in col]
+        if not members:
+            continue
+        if kind == "categorical" and len(members) >= 2 and fit["draws"] is not None:
+            rows += _against_median_level(feat, ref, n_ref, members, fit, col, level)
+            continue
+        for j, v, x in members:
+            i = col[j]
+            rows.append((feat, v, ref, int(x.sum()), fit["coef"][i], fit["low"][i],
+                         fit["high"][i], fit["p"][i]))
+    return rows
+
+
+def _against_median_level(feat, ref, n_ref, members, fit, col, level) -> list[tuple]:
+    """Levels of a categorical feature against its median level (weighted by posts).
+
+    The model's reference level (the most common) is not necessarily a usual post: when reels
+    are the most common format and do better, photos and carousels would all look worse
+    against them. The usual level is instead the level at the (post-weighted) median of the
+    level effects; the others are compared with it (intervals from the bootstrap draws of the
+    difference, never narrower than the robust Student-t interval).
+    """
+    names = [ref] + [v for _, v, _ in members]
+    sizes = np.array([n_ref] + [int(x.sum()) for _, _, x in members], dtype=float)
+    idx = [col[j] for j, _, _ in members]
+    est = np.concatenate([[0.0], fit["coef"][idx]])
+    draws = np.column_stack([np.zeros(len(fit["draws"])), fit["draws"][:, idx]])
+    centre = _effects.weighted_median(est, sizes)
+    usual = names[int(np.argmin(np.abs(est - centre)))]
+    u = names.index(usual)
+    c = est - est[u]
+    cd = draws - draws[:, [u]]
+    se = cd.std(axis=0, ddof=1)
+    low, high, p = _effects.t_interval(c, se, fit["dof"], level)
+    qlo, qhi = np.quantile(cd, [0.5 - level / 2, 0.5 + level / 2], axis=0)
+    low, high = np.fmin(low, qlo), np.fmax(high, qhi)
+    return [(feat, names[i], usual, int(sizes[i]), c[i], low[i], high[i], p[i])
+            for i in range(len(names)) if names[i] != usual and sizes[i] > 0]
+
+
+def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: str | None = "auto",
+                    baseline_days: int = _effects.BASELINE_DAYS, min_posts: int = 8,
+                    min_hashtag_uses: int = 8, n_boot: int = 1000, level: float = 0.95,
+                    alpha: float = 0.05, seed: int | None = 0, progress: bool = True,
+                    **deprecated) -> pd.DataFrame:
+    """How posts with a feature did against the same account's usual post, all features jointly.
+
+    Method (the same engine as :func:`toolkit.timing.best_times`, see ``toolkit._effects``):
+
+    1. performance of each post = ``log(1 + interactions) - log(denominator)`` with ``per``
+       (default "auto": the engagement rate's denominator, reach / impressions / views where
+       the platform reports one; raw interactions elsewhere);
+    2. minus the account's usual post: the median performance of its posts within +/-
+       ``baseline_days`` days (growth or a quiet month creates no effect); residuals
+       winsorised at 3 robust SDs (one viral post cannot carry an effect);
+    3. per account, one robust (Huber-weighted) regression of the residual on all features at
+       once: media type, text length band, number of hashtags, emoji, link, question and each
+       hashtag used at least ``min_hashtag_uses`` times. A hashtag whose posts are also longer
+       is so credited to the hashtag, not to the length. Each level is compared with the
+       account's most common level (``reference``; for yes/no features: "no"), the other
+       features held equal;
+    4. ``lift = exp(coefficient)``: 1.3 = posts with the value did 30 % better than otherwise
+       similar usual posts. Interval: wild bootstrap (``n_boot`` resamples, ``seed``), never
+       narrower than the robust (HC3) Student-t interval; p-value two-sided; ``p_adjusted`` =
+       Benjamini-Hochberg over every row of the table.
+
+    ``flagged`` = ``p_adjusted < alpha`` and the interval excludes 1. A level is only
+    estimated with at least ``min_posts`` posts with it and without it.
 
     Parameters
     ----------
     posts : pandas.DataFrame
         Canonical posts table.
     metric : str
-        "interactions" (default), "engagement_rate" or any count column (likes, shares, ...).
-    window : str
-        Width of the rolling baseline (pandas offset, e.g. "56D").
+        "interactions" (default; likes + comments + shares + saves + clicks where reported) or
+        any count column (likes, shares, ...); "engagement_rate" is accepted (then ``per`` is
+        not applied again).
+    per : {"auto", "reach", "impressions", "views", None}
+        Denominator of the performance; "auto" = the engagement rate's choice per platform.
+    baseline_days : int
+        Half-width in days of the window defining the account's usual post (default 28).
+        Replaces ``window`` (a full width such as "56D"), which still works with a warning.
     min_posts : int
-        Minimum posts with and without the value for a row to be tested.
+        Fewest posts with and without a value before it is estimated (default 8).
     min_hashtag_uses : int
-        Minimum uses of a hashtag on the account for it to be tested.
+        Fewest uses of a hashtag on the account for it to be estimated.
     n_boot : int
-        Bootstrap resamples.
+        Wild-bootstrap resamples (0 = Student-t interval only).
     level : float
         Confidence level of the interval.
     alpha : float
         False-discovery rate for ``flagged``.
     seed : int
         Seed of the bootstrap.
-    progress : bool
-        Show a progress bar.
+    progress : bool, optional
+        Show a progress bar. Default None: only on a terminal or in a notebook.
 
     Returns
     -------
     pandas.DataFrame
-        One row per (platform, account, feature, value). Columns: platform, account, feature
-        (media_type, text_length, hashtags, emoji, link, question, hashtag), value (the level; for
-        ``hashtag`` the casefolded tag without '#'), n_posts (with the value), n_other, lift,
-        ci_low, ci_high, p_value, p_adjusted, flagged, metric, baseline (description). Sorted by
+        One row per (platform, account, feature, value) estimated. Columns: platform, account,
+        feature (media_type, text_length, hashtags, emoji, link, question, hashtag), value (the
+        level; for ``hashtag`` the casefolded tag without '#'), reference (the level it is
+        compared with), n_posts (posts with the value), n_other (the account's other posts),
+        lift, ci_low, ci_high, p_value, p_adjusted, flagged, metric, per (denominator used,
+        <NA> = raw counts), formula (what was compared), baseline (description). Sorted by
         platform, feature, lift descending.
     """
+    where = "content_effects"
+    if "window" in deprecated:
+        baseline_days = _window_days(_effects.renamed(deprecated, "window", "baseline_days",
+                                                      where, None))
+    _effects.no_unknown(deprecated, where)
     _check_columns(posts, ["platform", "published_at"], "content_effects(posts)")
-    p = posts
-    if metric in ("interactions", "engagement_rate") and metric not in posts.columns:
-        p = add_engagement(posts)
-    if metric not in p.columns:
+    if not (isinstance(metric, str) and (metric == "interactions" or metric in posts.columns
+                                        or metric == "engagement_rate")):
         raise ParameterError(f"content_effects(metric={metric!r}): no such column; use "
                              "'interactions', 'engagement_rate' or a count column such as 'likes'.")
-    q = _residuals(p, metric, window)
+    if not 0 < alpha < 1 or not 0 < level < 1:
+        raise ParameterError(f"content_effects(alpha={alpha!r}, level={level!r}): expected "
+                             f"numbers between 0 and 1, e.g. alpha=0.05, level=0.95.")
+    p = posts
+    if metric == "engagement_rate" and metric not in posts.columns:
+        p = add_engagement(posts)
+    q = _residuals(p, metric, per, baseline_days, where)
     dropped = len(p) - len(q)
     if dropped:
-        warnings.warn(f"content_effects: ignored {dropped} posts without {metric} or publish time.",
+        what = metric if per is None else f"{metric} or its denominator"
+        warnings.warn(f"content_effects: ignored {dropped} posts without {what} or publish time.",
                       stacklevel=2)
+    q = q.reset_index(drop=True)              # row labels must be unique (a concatenated input)
     feats = _features(q)
-    feats = feats.merge(q[["platform", "account", "_resid"]], left_on="_row", right_index=True)
-    tests = []
-    for (plat, acc), grp in q.groupby(["platform", "account"], sort=True):
-        f = feats[(feats["platform"] == plat) & (feats["account"] == acc)]
-        all_rows = grp.index
-        for (feat, val), fg in f.groupby(["feature", "value"], sort=True):
-            if feat in ("emoji", "link", "question") and val == "no":
-                continue  # the mirror image of "yes"
-            n_with = fg["_row"].nunique()
-            if feat == "hashtag" and n_with < min_hashtag_uses:
-                continue
-            if n_with < min_posts or len(all_rows) - n_with < min_posts:
-                continue
-            tests.append((plat, acc, feat, val, fg["_row"].unique()))
+    acct = pd.Series(q.groupby(["platform", "account"], sort=True).ngroup().to_numpy())
+    feats_of = dict(tuple(feats.groupby(acct.to_numpy()[feats["_row"].to_numpy()], sort=False)))
     rng = np.random.default_rng(seed)
-    rows = []
-    it = tests
-    if progress and tests:
+    groups = list(q.groupby(["platform", "account"], sort=True))
+    it = groups
+    if groups and wanted(progress):
         from tqdm.auto import tqdm  # noqa: PLC0415
-        it = tqdm(tests, desc="content effects", leave=False)
-    resid = q["_resid"]
-    acc_of = q["platform"].astype(str) + "\x1f" + q["account"].astype(str)
-    for plat, acc, feat, val, idx in it:
-        mine = acc_of == f"{plat}\x1f{acc}"
-        inside = resid.index.isin(idx)
-        a = resid[mine.to_numpy() & inside].to_numpy()
-        b = resid[mine.to_numpy() & ~inside].to_numpy()
-        lift, lo, hi, pv = _lift_ci(a, b, n_boot, rng, level)
-        rows.append((plat, acc, feat, val, len(a), len(b), lift, lo, hi, pv))
-    cols = ["platform", "account", "feature", "value", "n_posts", "n_other", "lift", "ci_low",
-            "ci_high", "p_value"]
-    out = pd.DataFrame(rows, columns=cols)
-    out["p_adjusted"] = bh_adjust(out["p_value"].to_numpy(dtype=float))
+        it = tqdm(groups, desc="content effects", leave=False)
+    rows = []
+    for (plat, acc), grp in it:
+        mine = feats_of.get(int(acct.iloc[grp.index[0]]), feats.iloc[:0])
+        groups = _design(mine, grp.index.to_numpy(), min_posts, min_hashtag_uses)
+        n = len(grp)
+        per_name = grp["_per"].dropna().iloc[0] if grp["_per"].notna().any() else pd.NA
+        formula = _effects.describe(metric, per_name, baseline_days)
+        for feat, val, ref, k, coef, lo, hi, pv in _account_effects(
+                grp, groups, level=level, n_boot=n_boot, rng=rng):
+            rows.append((plat, acc, feat, val, ref, k, n - k, math.exp(coef), math.exp(lo),
+                         math.exp(hi), pv, per_name, formula))
+    out = pd.DataFrame(rows, columns=["platform", "account", "feature", "value", "reference",
+                                      "n_posts", "n_other", "lift", "ci_low", "ci_high",
+                                      "p_value", "per", "formula"])
+    out["p_adjusted"] = _effects.bh_adjust(out["p_value"].to_numpy(dtype=float))
     out["flagged"] = ((out["p_adjusted"] < alpha) & ((out["ci_low"] > 1) | (out["ci_high"] < 1))
                       ).astype(bool)
     out["metric"] = metric
-    out["baseline"] = f"account's centred rolling median of log(1+{metric}) over {window}"
-    for c in ("platform", "account", "feature", "value", "metric", "baseline"):
+    out["baseline"] = (f"account's median of the performance over +/- {baseline_days} days "
+                       f"(the usual post)")
+    for c in ("platform", "account", "feature", "value", "reference", "metric", "per", "formula",
+              "baseline"):
         out[c] = out[c].astype("string")
     for c in ("n_posts", "n_other"):
         out[c] = out[c].astype("Int64")
     for c in ("lift", "ci_low", "ci_high", "p_value", "p_adjusted"):
         out[c] = out[c].astype("float64")  # also when nothing could be tested (empty table)
-    out = out.sort_values(["platform", "feature", "lift"], ascending=[True, True, False],
-                          kind="stable").reset_index(drop=True)
-    return out
+    out = out[_EFFECT_COLUMNS].sort_values(["platform", "feature", "lift"],
+                                           ascending=[True, True, False], kind="stable")
+    return out.reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -587,16 +744,17 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", window
 
 def _clean_for_match(text: pd.Series) -> pd.Series:
     t = text.astype("string").fillna("").str.casefold()
-    t = t.str.replace(_URL_RE, " ", regex=True).str.replace(_MENTION_RE, " ", regex=True)
-    t = t.str.replace(_HASHTAG_RE, r"\1", regex=True)
+    t = t.str.replace(_URL_RE, " ", regex=True)
+    t = t.map(lambda s: _MENTION_RE.sub(" ", s) if "@" in s or "＠" in s else s, na_action="ignore")
+    # hashtags keep their word: the '#' goes with the other punctuation below
     t = t.str.replace(r"[^\w\s]", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
     return t
 
 
 def _norm_links(text: pd.Series) -> pd.Series:
     """First URL in each text, normalised (scheme, www, query and trailing slash dropped)."""
-    u = text.astype("string").fillna("").str.extract("(" + _URL_RE + ")", expand=False)
-    u = u.str.casefold().str.replace(r"^(?:https?://)?(?:www\.)?", "", regex=True)
+    u = text.astype("string").fillna("").str.extract("(" + _URL_RE.pattern + ")", flags=_URL_RE.flags, expand=False)
+    u = u.str.casefold().str.replace(_patterns.URL_PREFIX, "", regex=True)
     u = u.str.replace(r"[?#].*$", "", regex=True).str.rstrip("/.,;:!")
     return u.where(u.str.len() > 0)
 
@@ -610,7 +768,8 @@ def _components(n: int, pairs_a: np.ndarray, pairs_b: np.ndarray) -> np.ndarray:
 
 def channel_fit(posts: pd.DataFrame, *, metric: str = "interactions", match: str = "both",
                 min_similarity: float = 0.97, max_days: float = 2, min_chars: int = 30,
-                window: str = "56D") -> pd.DataFrame:
+                per: str | None = "auto", baseline_days: int = _effects.BASELINE_DAYS,
+                **deprecated) -> pd.DataFrame:
     """Find messages posted on several channels and how each channel received them.
 
     Posts are grouped when they share a link (normalised URL) or when their cleaned text (URLs,
@@ -620,8 +779,10 @@ def channel_fit(posts: pd.DataFrame, *, metric: str = "interactions", match: str
     group posts. Groups that reach at least two platforms are kept.
 
     ``lift`` of a (group, platform) = exp(mean over the platform's posts in the group of
-    [log(1 + metric) - account's centred rolling median of log(1 + metric) over ``window``]):
-    how the message did on that channel compared with the channel's usual post.
+    their residual against the channel's usual post), with the performance, baseline and
+    winsorising of :func:`content_effects` (per reach / impressions / views where reported,
+    ``per``; the account's median over +/- ``baseline_days`` days): how the message did on
+    that channel compared with the channel's usual post.
 
     Parameters
     ----------
@@ -637,8 +798,11 @@ def channel_fit(posts: pd.DataFrame, *, metric: str = "interactions", match: str
         Maximum span in days of one group.
     min_chars : int
         Cleaned texts shorter than this are not matched by text.
-    window : str
-        Width of the rolling baseline.
+    per : {"auto", "reach", "impressions", "views", None}
+        Denominator of the performance ("auto" = the engagement rate's choice per platform).
+    baseline_days : int
+        Half-width in days of the window defining the channel's usual post (replaces
+        ``window``, a full width such as "56D", which still works with a warning).
 
     Returns
     -------
@@ -647,15 +811,20 @@ def channel_fit(posts: pd.DataFrame, *, metric: str = "interactions", match: str
         platform, account, n_posts, post_ids (comma-separated), permalink (first post),
         published_at (first post), matched_by ("link", "text" or "link+text"), message (first 80
         characters of the group's first text), value (metric summed over the platform's posts),
-        baseline (the channel's typical value, exp of the rolling median minus 1), lift, metric.
+        baseline (what the channel's usual post would have got: with a denominator, at these
+        posts' reach / impressions / views), lift, metric, per (denominator used), formula.
     """
+    if "window" in deprecated:
+        baseline_days = _window_days(_effects.renamed(deprecated, "window", "baseline_days",
+                                                      "channel_fit", None))
+    _effects.no_unknown(deprecated, "channel_fit")
     if match not in ("link", "text", "both"):
         raise ParameterError(f"channel_fit(match={match!r}): expected 'link', 'text' or 'both'.")
     _check_columns(posts, ["platform", "published_at", "text"], "channel_fit(posts)")
     p = posts
     if metric in ("interactions", "engagement_rate") and metric not in posts.columns:
         p = add_engagement(posts)
-    q = _residuals(p, metric, window).reset_index(drop=True)
+    q = _residuals(p, metric, per, baseline_days, "channel_fit").reset_index(drop=True)
     n = len(q)
     if n == 0:
         return _empty_fit()
@@ -724,40 +893,43 @@ def channel_fit(posts: pd.DataFrame, *, metric: str = "interactions", match: str
     first_text = g.groupby("group")["text"].first().astype("string").str.slice(0, 80)
     val = pd.to_numeric(g[metric], errors="coerce").astype("float64")
     g["_val"] = val
+    g["_expected"] = np.expm1(g["_base"].to_numpy(dtype=float) + g["_logd"].to_numpy(dtype=float))
     agg = g.groupby(["group", "platform"], sort=True).agg(
         account=("account", "first"), n_posts=("_resid", "size"),
         post_ids=("post_id", lambda s: ",".join(map(str, s))),
         permalink=("permalink", "first") if "permalink" in g.columns else ("post_id", lambda s: pd.NA),
         published_at=("published_at", "min"), via_link=("_via_link", "any"),
-        via_text=("_via_text", "any"), value=("_val", "sum"), base=("_base", "mean"),
-        resid=("_resid", "mean")).reset_index()
+        via_text=("_via_text", "any"), value=("_val", "sum"), base=("_expected", "sum"),
+        resid=("_resid", "mean"), per=("_per", "first")).reset_index()
     agg["matched_by"] = np.where(agg["via_link"] & agg["via_text"], "link+text",
                                  np.where(agg["via_link"], "link", "text"))
     agg["message"] = agg["group"].map(first_text)
     if metric == "engagement_rate" or metric.endswith("_rate"):
         agg["baseline"] = np.nan
     else:
-        agg["baseline"] = np.expm1(agg["base"])
+        agg["baseline"] = agg["base"]
     agg["lift"] = np.exp(agg["resid"])
     agg["metric"] = metric
-    out = agg[["group", "platform", "account", "n_posts", "post_ids", "permalink", "published_at",
-               "matched_by", "message", "value", "baseline", "lift", "metric"]].copy()
-    for c in ("group", "platform", "account", "post_ids", "permalink", "matched_by", "message", "metric"):
+    agg["formula"] = [_effects.describe(metric, d, baseline_days) for d in agg["per"]]
+    out = agg[_FIT_COLUMNS].copy()
+    for c in ("group", "platform", "account", "post_ids", "permalink", "matched_by", "message",
+              "metric", "per", "formula"):
         out[c] = out[c].astype("string")
     out["n_posts"] = out["n_posts"].astype("Int64")
     return out.reset_index(drop=True)
 
 
+_FIT_COLUMNS = ["group", "platform", "account", "n_posts", "post_ids", "permalink",
+                "published_at", "matched_by", "message", "value", "baseline", "lift", "metric",
+                "per", "formula"]
+
+
 def _empty_fit() -> pd.DataFrame:
-    s = {c: pd.Series(dtype="string") for c in ("group", "platform", "account", "post_ids",
-                                                 "permalink", "matched_by", "message", "metric")}
-    out = pd.DataFrame({
-        "group": s["group"], "platform": s["platform"], "account": s["account"],
-        "n_posts": pd.Series(dtype="Int64"), "post_ids": s["post_ids"], "permalink": s["permalink"],
-        "published_at": pd.Series(dtype="datetime64[ns, UTC]"), "matched_by": s["matched_by"],
-        "message": s["message"], "value": pd.Series(dtype="float64"),
-        "baseline": pd.Series(dtype="float64"), "lift": pd.Series(dtype="float64"),
-        "metric": s["metric"]})
+    out = pd.DataFrame({c: pd.Series(dtype="string") for c in _FIT_COLUMNS})
+    out["n_posts"] = pd.Series(dtype="Int64")
+    out["published_at"] = pd.Series(dtype="datetime64[ns, UTC]")
+    for c in ("value", "baseline", "lift"):
+        out[c] = pd.Series(dtype="float64")
     return out
 
 
@@ -765,10 +937,12 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
                         alpha: float = 0.05, min_groups: int = 5, seed: int = 0) -> pd.DataFrame:
     """Summarise :func:`channel_fit` per platform: how cross-posted messages do on each channel.
 
-    ``lift = exp(mean over groups of log(lift))``, the geometric mean of the per-group lifts; a
-    value of 1.6 means a message posted there did 1.6 times as well as the channel's usual post.
-    Seeded bootstrap interval over groups; ``flagged`` needs the interval to exclude 1 and the
-    Benjamini-Hochberg adjusted p-value (across platforms) to be below ``alpha``.
+    ``lift = exp(robust mean over groups of log(lift))``: the Huber-weighted mean of the
+    per-group log lifts (the engine of :func:`content_effects`; equal to the geometric mean
+    when no group is extreme); a value of 1.6 means a message posted there did 1.6 times as
+    well as the channel's usual post. Interval: seeded wild bootstrap over groups, never
+    narrower than the robust Student-t interval; ``flagged`` needs the interval to exclude 1
+    and the Benjamini-Hochberg adjusted p-value (across platforms) to be below ``alpha``.
 
     Parameters
     ----------
@@ -783,7 +957,7 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
     -------
     pandas.DataFrame
         One row per platform. Columns: platform, n_groups, lift, ci_low, ci_high, p_value,
-        p_adjusted, flagged, metric. Sorted by lift descending.
+        p_adjusted, flagged, metric, formula. Sorted by lift descending.
     """
     _check_columns(fit, ["group", "platform", "lift"], "channel_fit_summary(fit)")
     rng = np.random.default_rng(seed)
@@ -792,7 +966,9 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
         x = np.log(grp["lift"].to_numpy(dtype=float))
         x = x[np.isfinite(x)]
         if len(x) >= min_groups:
-            lift, lo, hi, pv = _lift_ci(x, None, n_boot, rng, level)
+            f = _effects.robust_fit(x, np.ones((len(x), 1)), level=level, n_boot=n_boot, rng=rng)
+            lift, lo, hi, pv = (math.exp(f["coef"][0]), math.exp(f["low"][0]),
+                                math.exp(f["high"][0]), float(f["p"][0]))
         else:
             lift, lo, hi, pv = (math.exp(x.mean()) if len(x) else np.nan), np.nan, np.nan, np.nan
         rows.append((plat, len(x), lift, lo, hi, pv))
@@ -800,12 +976,72 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
     pv = out["p_value"].to_numpy(dtype=float)
     adj = np.full(len(pv), np.nan)
     ok = ~np.isnan(pv)
-    adj[ok] = bh_adjust(pv[ok])
+    adj[ok] = _effects.bh_adjust(pv[ok])
     out["p_adjusted"] = adj
     out["flagged"] = ((out["p_adjusted"] < alpha) & ((out["ci_low"] > 1) | (out["ci_high"] < 1))
                       ).fillna(False).astype(bool)
     metric = fit["metric"].iloc[0] if "metric" in fit.columns and len(fit) else pd.NA
     out["metric"] = pd.Series(metric, index=out.index, dtype="string")
+    formula = ("; ".join(sorted(set(fit["formula"].dropna().astype(str))))
+               if "formula" in fit.columns and len(fit) else pd.NA)
+    out["formula"] = pd.Series(formula, index=out.index, dtype="string")
     out["platform"] = out["platform"].astype("string")
     out["n_groups"] = out["n_groups"].astype("Int64")
     return out.sort_values("lift", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def platform_posts(posts: pd.DataFrame, *, platform: str | None = None, formula: str = "auto") -> pd.DataFrame:
+    """The posts of one platform with their engagement (:func:`add_engagement`).
+
+    For analyses that must not mix platforms (interactions differ by orders of magnitude between
+    them), such as weighted keywords.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table.
+    platform : str, optional
+        The platform; None = the one with the most posts (ties: the last in alphabetical order).
+    formula : str
+        Engagement-rate formula, see :func:`formulas`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The platform's posts (one row per post) with interactions, engagement_rate and formula
+        added; empty when there are no posts.
+    """
+    require_columns(posts, ["platform"], where="platform_posts(posts)", table="posts")
+    names = posts["platform"].dropna().astype(str)
+    if platform is None:
+        if names.empty:
+            return add_engagement(posts.iloc[:0], formula=formula)
+        counts = names.value_counts()
+        platform = max(counts[counts == counts.max()].index)
+    elif platform not in set(names):
+        raise ParameterError(f"platform_posts(platform={platform!r}): no posts of that platform; the posts are "
+                             f"from {sorted(set(names))}.")
+    return add_engagement(posts[posts["platform"].astype(str) == platform].reset_index(drop=True), formula=formula)
+
+
+def platform_means(posts: pd.DataFrame, *, metric: str = "interactions") -> pd.DataFrame:
+    """The mean of a metric per platform: what a usual post of each platform gets.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts table (with ``metric``, e.g. after :func:`add_engagement`).
+    metric : str
+        Numeric column; posts that do not report it are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform, sorted. Columns: platform, posts (posts reporting ``metric``),
+        ``metric`` (their mean).
+    """
+    require_columns(posts, ["platform", metric], where="platform_means(posts)", table="posts")
+    values = pd.to_numeric(posts[metric], errors="coerce").astype("Float64")
+    frame = pd.DataFrame({"platform": posts["platform"].astype("string"), metric: values}).dropna()
+    out = frame.groupby("platform", sort=True).agg(posts=(metric, "size"), mean=(metric, "mean")).reset_index()
+    return out.rename(columns={"mean": metric})

@@ -13,6 +13,8 @@ from . import _plots_community
 from ._colors import PLATFORM_COLORS, platform_color
 from ._plots_community import *  # noqa: F401,F403  (sentiment and community charts)
 from ._plots_community import _empty_figure
+from ._time import WEEKDAY_NAMES
+from ._validate import check_choice, did_you_mean
 from . import _plots_traffic
 from ._plots_traffic import traffic_by_campaign, traffic_by_channel, traffic_daily  # noqa: F401  (#13.4)
 from .errors import ParameterError
@@ -23,7 +25,8 @@ __all__ = ["PLATFORM_COLORS", "platform_color", "activity", "best_times", "audie
 def _require(table: pd.DataFrame, columns: list[str], chart: str) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise ParameterError(f"tk.plots.{chart}(): the table misses column(s) {missing}; found "
+        raise ParameterError(f"tk.plots.{chart}(): the table misses column(s) {missing}"
+                             f"{did_you_mean(missing[0], table.columns)}; found "
                              f"{list(table.columns)}. Pass the result of the matching tk. function.")
 
 
@@ -45,8 +48,7 @@ def activity(table: pd.DataFrame, *, metric: str = "posts", title: str | None = 
 
     counts = ["posts", "comments", "replies"]
     _require(table, ["period", "platform", *counts], "activity")
-    if metric not in counts:
-        raise ParameterError(f"metric={metric!r}: expected one of {counts}")
+    check_choice(metric, counts, parameter="metric", where="tk.plots.activity()", what="count")
     fig = go.Figure()
     platforms = sorted(table["platform"].unique())
     for m in counts:
@@ -73,7 +75,7 @@ def activity(table: pd.DataFrame, *, metric: str = "posts", title: str | None = 
 # shared pieces
 # --------------------------------------------------------------------------------------------
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = WEEKDAY_NAMES
 # diverging scale for lifts drawn as log2(lift): red = worse than usual, blue = better
 _LIFT_SCALE = [[0.0, "#b2182b"], [0.25, "#ef8a62"], [0.5, "#f7f7f7"], [0.75, "#67a9cf"],
                [1.0, "#2166ac"]]
@@ -271,9 +273,7 @@ def audience_activity(table: pd.DataFrame, *, value: str = "activity_index",
     """
     import plotly.graph_objects as go
 
-    if value not in _ACTIVITY_VALUES:
-        raise ParameterError(f"tk.plots.audience_activity(value={value!r}): expected one of "
-                             f"{list(_ACTIVITY_VALUES)}.")
+    check_choice(value, list(_ACTIVITY_VALUES), parameter="value", where="tk.plots.audience_activity()")
     _require(table, ["platform", "weekday", "hour", "n_comments", value], "audience_activity")
     tz = str(table["tz"].iloc[0]) if "tz" in table.columns and len(table) else "local time"
     base_title = title or f"When the community comments ({tz})"

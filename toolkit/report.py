@@ -39,10 +39,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import _format, _pages
+from ._chapters import Nav, html_links as _html_links, nav, prepare
+from ._dates import iso_day
+from ._pdf import PDF_NAME, PdfUnavailable
+from ._progress import bar as progress_bar
+from ._progress import logger
+from ._summary import Summary, check_period, summary, summary_shown
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
-           "Note", "NOTEBOOK_DIR", "Page"]
+           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav", "summary", "Summary", "PdfUnavailable"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))
@@ -71,6 +78,8 @@ _Styler.format_index = _ft.partialmethod(_Styler.format_index, escape="html")
 import warnings as _warnings
 # a report reader needs the warning, not the file name and source line it was raised from
 _warnings.formatwarning = lambda message, category, *args, **kwargs: f"Note: {message}\\n"
+# renamed options (toolkit._compat) concern whoever maintains the notebook, not the page's reader
+_warnings.filterwarnings("ignore", category=DeprecationWarning)
 """
 
 # Leading characters that make a spreadsheet cell a formula (OWASP "CSV injection").
@@ -298,7 +307,28 @@ def _out_path(path, where: str) -> Path:
     return path
 
 
-def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", encoding: str = "utf-8-sig") -> Path:
+def _zoned_times(table: pd.DataFrame, tz: str | None, where: str) -> pd.DataFrame:
+    """Zone-aware time columns as wall-clock times of ``tz``, each column named for its zone.
+
+    ``published_at`` becomes ``published_at (Europe/Berlin)``: spreadsheets cannot hold a zone,
+    so the name carries it. Without ``tz`` the table is returned as it is.
+    """
+    if tz is None:
+        return table
+    from .io._base import check_tz
+
+    tz = check_tz(tz, parameter="tz")
+    out = table.copy()
+    renames = {}
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_convert(tz).dt.tz_localize(None)
+            renames[col] = f"{col} ({tz})"
+    return out.rename(columns=renames)
+
+
+def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", encoding: str = "utf-8-sig",
+           tz: str | None = None) -> Path:
     """Write ``table`` to CSV with spreadsheet formulas neutralised (see :func:`neutralize`).
 
     Parameters
@@ -311,6 +341,10 @@ def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", enco
         Field separator (``";"`` for German Excel).
     encoding : str
         ``utf-8-sig`` (default) adds the byte-order mark Excel needs to show umlauts and emoji.
+    tz : str, optional
+        IANA zone of the readers: zone-aware times are written as wall-clock times of this zone
+        (``2026-03-01 10:00:00``) and their column is named for it (``published_at
+        (Europe/Berlin)``). Default: times are written as they are, with their UTC offset.
 
     Returns
     -------
@@ -318,15 +352,19 @@ def to_csv(table: pd.DataFrame, path: str | os.PathLike, *, sep: str = ",", enco
         The file written.
     """
     path = _out_path(path, "to_csv")
-    neutralize(table).to_csv(path, index=False, sep=sep, encoding=encoding)
+    out = _zoned_times(table, tz, "to_csv")
+    neutralize(out).to_csv(path, index=False, sep=sep, encoding=encoding)
     return path
 
 
-def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data") -> Path:
+def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data",
+             tz: str | None = None) -> Path:
     """Write ``table`` to an ``.xlsx`` workbook with formulas neutralised (see :func:`neutralize`).
 
-    Text is stored as text (IDs keep all digits). Time-zone-aware timestamps, which Excel cannot
-    hold, are written as UTC wall-clock times; the column name gets the suffix ``_utc``.
+    Text is stored as text (IDs keep all digits). Excel cannot hold a time zone, so zone-aware
+    timestamps are written as wall-clock times: in the readers' zone ``tz`` when given, the
+    column named for it (``published_at`` becomes ``published_at (Europe/Berlin)``); otherwise
+    in UTC, the column name getting the suffix ``_utc``.
 
     Parameters
     ----------
@@ -336,16 +374,26 @@ def to_excel(table: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = 
         Target ``.xlsx`` file; its folder must exist.
     sheet_name : str
         Name of the worksheet.
+    tz : str, optional
+        IANA zone of the people who read the workbook (``"Europe/Berlin"``).
 
     Returns
     -------
     pathlib.Path
         The file written.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, openpyxl, toolkit as tk
+    >>> t = pd.DataFrame({"post_id": ["1"], "published_at": pd.to_datetime(["2026-07-01 08:30"], utc=True)})
+    >>> path = tk.report.to_excel(t, tempfile.mkdtemp() + "/posts.xlsx", tz="Europe/Berlin")
+    >>> [[c.value for c in row] for row in openpyxl.load_workbook(path).active.iter_rows()]
+    [['post_id', 'published_at (Europe/Berlin)'], ['1', datetime.datetime(2026, 7, 1, 10, 30)]]
     """
     path = _out_path(path, "to_excel")
     if path.suffix.lower() != ".xlsx":
         raise ParameterError(f"to_excel(path={str(path)!r}): expected a file name ending in .xlsx.")
-    out = neutralize(table)
+    out = neutralize(_zoned_times(table, tz, "to_excel"))
     renames = {}
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
@@ -431,7 +479,8 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
     tz : str
         The time zone the report uses.
     date_from, date_to : str, optional
-        The analysed period (local days in ``tz``, both included); None = all data.
+        The analysed period (local days in ``tz``, both included; ``YYYY-MM-DD`` or ``dd.mm.yyyy``);
+        None = all data.
     platforms : list of str, optional
         The platforms analysed; None = all.
     pseudonymize : bool
@@ -444,9 +493,10 @@ def methods(dataset, *, tz: str, date_from: str | None = None, date_to: str | No
         "Community", "Sentiment", "Privacy"), item, detail (all strings).
     """
     from .inventory import coverage, select
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz)
+    date_from, date_to = iso_day(date_from, parameter="date_from"), iso_day(date_to, parameter="date_to")
     chosen = select(dataset, date_from=date_from, date_to=date_to, platforms=platforms, tz=tz)
     rows: list[tuple[str, str, str]] = []
     cov = coverage(chosen, tz=tz)
@@ -517,7 +567,7 @@ _PROBE_BYTES = 1024**2
 # errors that mean "this folder cannot take the report" rather than a bug
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                  errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENOENT, errno.EIO}
-_PAGE_NAME = re.compile(r"^(index|\d\d-[^/]*)\.html$")
+_PAGE_NAME = re.compile(r"^((index|\d\d-[^/]*)\.html|summary\.json|report\.pdf)$")
 # files a file browser leaves in any folder it showed; they do not make a report folder someone else's
 _OS_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -569,7 +619,8 @@ class _Output:
             if not self.path.is_dir():
                 raise self.error("it is a file, not a folder")
             others = sorted(e.name for e in self.path.iterdir()
-                            if not (_PAGE_NAME.match(e.name) or e.name == "_executed" or e.name in _OS_FILES))
+                            if not (_PAGE_NAME.match(e.name) or e.name == "_executed" or e.name in _OS_FILES
+                                    or e.name in _pages.allowed_names()))
             if others:
                 listed = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
                 raise self.error(f"it holds files that are not part of a report ({listed}); the report "
@@ -778,8 +829,9 @@ def _no_interrupts(*, deliver: bool = True):
 def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: str = "Europe/Berlin",
            date_from: str | None = None, date_to: str | None = None, show_code: bool = False,
            pseudonymize: bool = True, salt: str | None = None, notebook_dir: str | os.PathLike | None = None,
-           only: list[str] | None = None, timeout: int = 600, progress: bool = True,
-           keep_executed: bool = False) -> list[Page]:
+           only: list[str] | None = None, timeout: int = 600, progress: bool | None = None,
+           keep_executed: bool = False, period: str | None = None, pdf: bool = False, lang: str | None = None,
+           self_contained: bool = False) -> list[Page]:
     """Execute every curated notebook on ``data`` and write HTML pages plus ``index.html`` to ``out``.
 
     Every page is a single file that opens offline: plotly.js is embedded, external scripts and
@@ -796,7 +848,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     tz : str
         IANA zone for clock times (``tz`` parameter).
     date_from, date_to : str, optional
-        ISO dates limiting the analysed period (``date_from``/``date_to`` parameters).
+        Days limiting the analysed period, ``YYYY-MM-DD`` or ``dd.mm.yyyy`` (day first); passed on
+        to the notebooks' ``date_from``/``date_to`` parameters as ``YYYY-MM-DD``.
     show_code : bool
         Include code cells in the HTML (hidden by default).
     pseudonymize : bool
@@ -808,11 +861,26 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         Render only notebooks whose file name contains one of these strings.
     timeout : int
         Seconds each cell may run before the report fails.
-    progress : bool
-        Show a progress bar (one step per notebook).
+    progress : bool, optional
+        Show a progress bar (one step per notebook). Default None: only on a terminal or in a
+        notebook, never into a log file.
     keep_executed : bool
         Keep the executed notebooks in ``out/_executed/``. When a notebook fails, its executed
         copy is kept in a temporary folder that the error message names.
+    period : str, optional
+        The period the overview's executive summary analyses ("2026-08", "2026-Q3",
+        "last-28d"; None = the last full month), see :func:`summary`. With the overview page,
+        the summary it shows is also written beside the pages as ``summary.json``.
+    pdf : bool
+        Also write ``report.pdf`` (every page, A4) with the Chromium installed on the machine
+        (needs the ``pdf`` extra). Without a browser or the extra, a :class:`PdfUnavailable`
+        warning says so and how to get one; the HTML report is written all the same.
+    lang : str, optional
+        Language of the pages (``"en"``, ``"de"``): words, numbers and dates. Default: the
+        environment's locale when the toolkit has a catalog for it, else English.
+    self_contained : bool
+        Embed plotly.js in every page (one file per page, about 5 MB) instead of loading the one
+        shared ``plotly.min.js`` next to the pages.
 
     Returns
     -------
@@ -837,13 +905,13 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
-    from tqdm.auto import tqdm
 
     from .inventory import select
     from .io import load
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz, parameter="tz")
+    date_from, date_to = iso_day(date_from, parameter="date_from"), iso_day(date_to, parameter="date_to")
     data_path = Path(data).resolve()
     if not data_path.exists():
         raise InputFileError(f"{data}: no such file or folder; give the folder holding your exports.")
@@ -855,10 +923,18 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     if not books:
         raise ReportError(f"no notebooks found in {notebook_dir or NOTEBOOK_DIR}"
                           + (f" matching {only}" if only else ""))
+    from .locale import default_language, languages
+
+    lang = lang or default_language()
+    if lang not in languages():
+        raise ParameterError(f"render(lang={lang!r}): no translation for this language; expected one of "
+                             f"{languages()} (a new language is a catalog in toolkit/locale/).")
     target = _Output(out)
     target.check(len(books))
+    check_period(period)
     params = {"data_dir": str(data_path), "tz": tz, "date_from": date_from, "date_to": date_to,
-              "pseudonymize": pseudonymize, "salt": salt or secrets.token_hex(16)}
+              "pseudonymize": pseudonymize, "salt": salt or secrets.token_hex(16), "period": period}
+    shown_summary = None
     exporter = HTMLExporter(template_name="lab", exclude_input=not show_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     env_before = os.environ.get("PLOTLY_RENDERER")
@@ -875,26 +951,39 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         chosen = select(dataset, date_from=date_from, date_to=date_to, tz=tz)
         _check_window(dataset, chosen, tz, date_from, date_to)
         methods_html = _methods_html(methods(dataset, tz=tz, date_from=date_from, date_to=date_to,
-                                             pseudonymize=pseudonymize))
+                                             pseudonymize=pseudonymize), lang)
         os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
         executed_dir = staging / "_executed"
         executed_dir.mkdir()
-        bar = tqdm(books, desc="rendering report", unit="notebook", disable=not progress)
+        bar = progress_bar(books, progress=progress, desc="rendering report", unit="notebook")
         for book in bar:
             bar.set_postfix_str(book.name)
             t0 = time.perf_counter()
             executed = executed_dir / book.name
-            _execute(pm, book, executed, _declared(book, params), timeout)
+            declared = _declared(book, params)
+            if book.stem != "00-overview":  # the summary's window; other notebooks' `period` is a bucket size
+                declared.pop("period", None)
+            setup = _pages.setup_code(lang=lang, tz=tz, tables_dir=staging / _pages.TABLES_DIR, page=book.stem)
+            _execute(pm, book, executed, declared, timeout, setup=setup, lang=lang)
             nb = nbformat.read(executed, as_version=4)
             _drop_hidden_cells(nb)
+            shown_summary = shown_summary or summary_shown(nb)  # summary.json = what the overview shows
             body, _ = exporter.from_notebook_node(nb)
             title = _title(nb) or book.stem
             name = f"{book.stem}.html"
-            (staging / name).write_text(_finish_page(body, title, methods_html), encoding="utf-8")
+            (staging / name).write_text(_pages.finish(_finish_page(body, title, methods_html), lang=lang,
+                                                      self_contained=self_contained), encoding="utf-8")
             pages.append(Page(book.name, title, target.path / name, time.perf_counter() - t0))
+            logger.info("report: %s rendered in %.0f s", book.name, pages[-1].seconds)
         if not keep_executed:
             shutil.rmtree(executed_dir)
-        _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize)
+        if shown_summary is not None or any(b.stem == "00-overview" for b in books):  # written with the overview
+            Summary(shown_summary or summary(chosen, period=period, tz=tz)).to_json(staging / "summary.json")
+        if not self_contained:
+            _pages.write_plotly(staging)
+        if pdf:
+            _print_pdf(staging, pages)
+        _write_index(staging, pages, data_path, tz, date_from, date_to, pseudonymize, lang)
         with _no_interrupts(deliver=False):  # the report is complete once swapped in: finish the run
             target.commit()
     except OSError as exc:
@@ -962,14 +1051,16 @@ def _first_line(source: str) -> str:
     return next((ln.strip() for ln in str(source).splitlines() if ln.strip()), "")[:80]
 
 
-def _execute(pm, book: Path, target: Path, params: dict, timeout: int) -> None:
+def _execute(pm, book: Path, target: Path, params: dict, timeout: int, *, setup: str = "",
+             lang: str = "en") -> None:
     import nbformat
 
     nb = nbformat.read(book, as_version=4)
     # Widget cells need a live kernel and a browser; headless they only cost time and can stall
     # nbclient until the timeout (seen with ipywidgets.interact), so the report does not run them.
     nb.cells = [c for c in nb.cells if "interactive" not in c.get("metadata", {}).get("tags", [])]
-    setup = nbformat.v4.new_code_cell(_SAFE_SETUP)
+    _pages.translate_markdown(nb, book.name, lang)
+    setup = nbformat.v4.new_code_cell(_SAFE_SETUP + setup)
     setup.metadata["tags"] = ["remove"]
     nb.cells.insert(0, setup)
     try:
@@ -1062,11 +1153,16 @@ def _keep_failed(executed: Path) -> str:
             "there with the same parameters.")
 
 
-def _methods_html(table: pd.DataFrame) -> str:
-    body = table.to_html(index=False, escape=True, border=0, classes="methods-table")
+def _methods_html(table: pd.DataFrame, lang: str = "en") -> str:
+    fmt = _format.Format(lang)
+    table = table.copy()
+    for col in table.columns:  # fixed sentences are translated; sentences with numbers stay as written
+        table[col] = table[col].map(lambda v: _format._translate_core(v, fmt) if isinstance(v, str) else v)
+    body = fmt.table_html(table, max_rows=len(table) + 1)
+    intro = fmt._("What this page is based on: the data window, what was left out and why, and the formulas "
+                  "and lexicons behind the numbers.")
     return ('<section id="methods" class="jp-RenderedHTMLCommon" style="padding:1rem 2rem 3rem">'
-            "<h2>Methods</h2><p>What this page is based on: the data window, what was left out and why, "
-            "and the formulas and lexicons behind the numbers.</p>" + body + "</section>")
+            f"<h2>{html.escape(fmt._('Methods'))}</h2><p>{html.escape(intro)}</p>" + body + "</section>")
 
 
 def _drop_hidden_cells(nb) -> None:
@@ -1099,7 +1195,7 @@ def _block_code_links(body: str) -> str:
 
 
 def _finish_page(body: str, title: str, methods_html: str = "") -> str:
-    body = _block_code_links(body)
+    body = _html_links(_block_code_links(body))  # links between notebooks lead to their pages
     # nbconvert's lab template links require.js and MathJax from CDNs; a shared page must open offline.
     body = re.sub(r'<script[^>]+src="(?:https?:)?//[^"]+"[^>]*>\s*</script>', "", body)
     body = re.sub(r'<link[^>]+href="(?:https?:)?//[^"]+"[^>]*>', "", body)
@@ -1113,28 +1209,48 @@ def _finish_page(body: str, title: str, methods_html: str = "") -> str:
     return body
 
 
+def _print_pdf(staging: Path, pages: list[Page]) -> None:
+    """Write report.pdf into the staging folder, or warn (PdfUnavailable) in one sentence why not."""
+    from . import _pdf
+
+    why = _pdf.missing()
+    if why is None:
+        try:
+            _pdf.write_pdf([staging / p.path.name for p in pages], staging / PDF_NAME)
+            return
+        except Exception as exc:  # noqa: BLE001 - a browser that fails must not cost the HTML report
+            why = f"no PDF written: the browser could not print the pages ({type(exc).__name__}: {exc}) " \
+                  "(the HTML report was written)"
+    warnings.warn(why, PdfUnavailable, stacklevel=3)
+
+
 def _write_index(out: Path, pages: list[Page], data: Path, tz: str, date_from, date_to,
-                 pseudonymize: bool = True) -> Path:
+                 pseudonymize: bool = True, lang: str = "en") -> Path:
+    _ = _format.Format(lang)._
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     items = "\n".join(f'    <li><a href="{html.escape(p.path.name)}">{html.escape(p.title)}</a></li>'
                       for p in pages)
-    period = f"{date_from or 'start'} to {date_to or 'end'}"
-    names = "commenter names pseudonymised" if pseudonymize else "commenter names shown"
+    period = f"{date_from or _('start')} {_('to')} {date_to or _('end')}"
+    names = _("commenter names pseudonymised") if pseudonymize else _("commenter names shown")
+    links = [f'<a href="{name}">{html.escape(text)}</a>' for name, text in (
+        (PDF_NAME, _("The whole report as one PDF (A4)")), ("summary.json", _("KPIs and findings as JSON")))
+        if (out / name).exists()]
+    pdf_link = f"  <p>{' &middot; '.join(links)}</p>\n" if links else ""
     index = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<title>Social media report</title>
+<title>{html.escape(_("Social media report"))}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5;padding:0 1rem}}
 li{{margin:.4rem 0}} .meta{{color:#555}}</style></head>
 <body>
-  <h1>Social media report</h1>
-  <p class="meta">Data: {html.escape(data.name)} &middot; time zone {html.escape(tz)} &middot; period {html.escape(period)}
-  &middot; {names} &middot; rendered {stamp}</p>
+  <h1>{html.escape(_("Social media report"))}</h1>
+  <p class="meta">{html.escape(_("Data"))}: {html.escape(data.name)} &middot; {html.escape(_("time zone"))} {html.escape(tz)}
+  &middot; {html.escape(_("period"))} {html.escape(period)} &middot; {html.escape(names)} &middot; {html.escape(_("rendered"))} {stamp}</p>
   <ol>
 {items}
   </ol>
-  <p class="meta">Each page ends with its methods: data window, exclusions, formulas and lexicons.</p>
-</body></html>
+  <p class="meta">{html.escape(_("Each page ends with its methods: data window, exclusions, formulas and lexicons."))}</p>
+{pdf_link}</body></html>
 """
     path = out / "index.html"
     path.write_text(index, encoding="utf-8")

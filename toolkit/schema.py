@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ._validate import check_kind, check_tz, did_you_mean
 from .errors import SchemaError
 
 __all__ = [
@@ -51,7 +52,11 @@ __all__ = [
     "validate",
     "conform",
     "require_columns",
+    "check_tz",
+    "table_kind",
 ]
+
+from ._validate import table_kind  # noqa: E402  (public here: which canonical table a frame is)
 
 #: dtype of every timestamp column.
 UTC_DTYPE = pd.DatetimeTZDtype("ns", "UTC")
@@ -407,6 +412,8 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
 
     The message names the function (``where``), the missing and the present columns, and the
     canonical table expected, e.g. ``best_times(posts): missing column(s) ['published_at']``.
+    A canonical table of another kind (comments where posts are expected) is refused first, naming
+    the table it got and the one to pass (:func:`toolkit._validate.check_kind`).
     Canonical timestamp columns among ``columns`` (``published_at``) must be time-zone-aware: a
     naive or text column gets one :class:`~toolkit.errors.SchemaError` telling how to fix it.
     """
@@ -415,9 +422,11 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"{where}: expected the canonical {table} table as a pandas DataFrame, found "
                              f"{type(frame).__name__}. Load exports with toolkit.load().")
+    check_kind(frame, table, where=where)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise SchemaError(f"{where}: missing column(s) {missing}; present: {list(frame.columns)}. Pass a "
+        hints = "".join(did_you_mean(c, frame.columns).replace(" (", f" ('{c}': ", 1) for c in missing[:3])
+        raise SchemaError(f"{where}: missing column(s) {missing}{hints}; present: {list(frame.columns)}. Pass a "
                           f"canonical {table} table (toolkit.load(), or toolkit.schema.conform(df, '{table}')).",
                           problems=[f"missing column '{c}'" for c in missing])
     _require_utc(frame, columns, where=where, table=table)

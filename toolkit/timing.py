@@ -40,51 +40,62 @@ import pandas as pd
 from scipy.special import stdtr, stdtrit
 from tqdm.auto import tqdm
 
+from ._progress import wanted
+from . import _effects
 from .errors import ParameterError, SchemaError
-from .io._base import check_tz
+from ._compat import renamed
+from ._time import WEEKDAY_NAMES as _WEEKDAY_NAMES
+from ._validate import check_tz
 from .schema import require_columns
-from ._stats import bh_reject
 
-__all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES"]
+__all__ = ["best_times", "audience_activity", "comment_lag", "INTERACTIONS", "WEEKDAY_NAMES",
+           "slot_summary", "busiest_hours"]
 
-#: Columns summed by ``metric="interactions"``. Clicks are left out on purpose: few exports
-#: report them, and link posts collect them by design, which would make a slot look good
-#: because of what was posted in it rather than when.
-INTERACTIONS = ("likes", "comments", "shares", "saves")
-#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``).
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+#: Columns summed by ``metric="interactions"``: the toolkit's one definition (see
+#: ``toolkit._effects`` and ``tk.performance.formulas()``), clicks included.
+INTERACTIONS = _effects.INTERACTIONS
+#: Weekday names, index 0 = Monday (as ``Series.dt.day_of_week``); defined once in toolkit._time.
+WEEKDAY_NAMES = _WEEKDAY_NAMES
 
 _SLOT_CHOICES = (1, 2, 3, 4, 6, 12, 24)
-_RATE_DENOMINATORS = ("reach", "impressions", "views")
-_WINSOR_MADS = 3.0        # residuals are clipped at median +/- 3 robust SDs (1.4826 * MAD)
+_RATE_DENOMINATORS = _effects.DENOMINATORS
 _PRIOR_DF = 4.0           # degrees of freedom of the pooled variance in the moderated t-test
 _FACTOR_SHRINK = 1.0      # ridge penalty on adjust_for effects (a level seen once: halfway)
+_RATE_SHARE = 0.9         # share of the error budget for the rate tests (the rest: reach)
 _BOOT_CELLS = 2_000_000   # random draws held in memory at once during the bootstrap
 
 _SLOT_COLUMNS = ["platform", "account", "weekday", "weekday_name", "hour", "hour_end",
                  "slot_hours", "slot", "n_posts", "lift_raw", "lift", "ci_low", "ci_high",
-                 "p_value", "recommended", "n_account_posts", "n_excluded_young", "metric",
-                 "formula", "tz"]
+                 "p_value", "recommended", "reach_lift", "reach_ci_low", "reach_ci_high",
+                 "reach_p_value", "reach_differs", "n_account_posts", "n_excluded_young",
+                 "metric", "per", "formula", "tz"]
 
 
 # --------------------------------------------------------------------------------------------
 # best_times
 # --------------------------------------------------------------------------------------------
 
+@renamed(random_state="seed")
 def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "interactions",
-               per: str | None = None, adjust_for: Sequence[str] = ("media_type",),
+               per: str | None = "auto", adjust_for: Sequence[str] = ("media_type",),
                slot_hours: int | None = None, target_posts: int = 8, min_posts: int = 8,
-               min_age_days: float = 3, as_of=None, baseline_days: int = 30,
-               shrinkage: float | None = None, alpha: float = 0.05, n_boot: int = 1000,
-               random_state: int | None = 0, progress: bool = True) -> pd.DataFrame:
+               min_age_days: float = 3, as_of=None,
+               baseline_days: int = _effects.BASELINE_DAYS, shrinkage: float | None = None,
+               alpha: float = 0.05, n_boot: int = 1000, seed: int | None = 0,
+               progress: bool | None = None) -> pd.DataFrame:
     """Rank posting slots by how much better posts in them did than the account's usual.
 
-    Each post is compared with its own account: its performance is
-    ``y = log(1 + metric)`` (or ``log(1 + metric) - log(denominator)`` with ``per=``), minus the
+    The method is the toolkit's one effects engine (``toolkit._effects``, shared with
+    :func:`toolkit.performance.content_effects`). Each post is compared with its own account:
+    its performance is ``y = log(1 + interactions) - log(denominator)``, the denominator being
+    the engagement rate's (``per="auto"``: reach, else impressions, else views, per platform;
+    raw ``log(1 + interactions)`` where none is reported or with ``per=None``), minus the
     median ``y`` of the same account's posts published within +/- ``baseline_days`` days
-    (a local baseline, so growth or a quiet month does not favour the slots used at that time).
-    Residuals are winsorised per account at median +/- 3 robust SDs (1.4826 x MAD), so one
-    viral post cannot carry a slot. The effects of the columns in ``adjust_for`` (by default
+    (the account's usual post: growth or a quiet month does not favour the slots used at that
+    time). Residuals are winsorised per account at median +/- 3 robust SDs (1.4826 x MAD), so
+    one viral post cannot carry a slot. With a denominator, the same is done for the
+    denominator itself (``reach_*`` columns), so a slot whose posts reach more people is
+    found too. The effects of the columns in ``adjust_for`` (by default
     the media type: a slot full of reels must not look good because reels do) are removed by
     backfitting them jointly with the slot effects, then residuals are centred on the
     account's mean.
@@ -106,11 +117,18 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
       with them;
     * ``p_value``: one-sided moderated t-test of ``m > 0`` (slot variance pooled with the
       account's within-slot variance, 4 prior degrees of freedom);
-    * ``recommended``: ``ci_low > 1`` and ``n >= min_posts`` and the slot passes the
-      Benjamini-Hochberg false-discovery-rate procedure at ``alpha`` among the slots of its
-      account that have at least ``min_posts`` posts (the others can never be recommended,
-      so they are not tested). On data without a time effect this recommends any slot at all
-      in at most about ``alpha`` of the accounts.
+    * ``reach_lift``, ``reach_ci_low``, ``reach_ci_high``: the same for the denominator
+      (reach, impressions or views) of the slot's posts; ``reach_p_value`` two-sided;
+      ``reach_differs``: the slot's reach clearly differs (interval excludes 1 and the test
+      passes the false-discovery-rate procedure below);
+    * ``recommended``: ``n >= min_posts`` and either the rate (``ci_low > 1``) or the reach
+      (``reach_differs``, ``reach_ci_low > 1`` and ``lift_raw * reach lift > 1``: more
+      interactions per post) passes the weighted Benjamini-Hochberg procedure at ``alpha``
+      over the account's slots with at least ``min_posts`` posts (the others can never be
+      recommended, so they are not tested). Weights are proportional to the slot's posts
+      (fixed before any outcome is seen; well-filled slots get more of the error budget);
+      the rate tests get 9/10 of the budget, the reach tests 1/10. On data without a time
+      effect this recommends any slot at all in at most about ``alpha`` of the accounts.
 
     Slots follow the account's posting routine unless ``slot_hours`` fixes a grid. The blocks
     are chosen from the publish times alone, never from the outcomes (so the choice cannot
@@ -124,7 +142,8 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
        of the hourly post counts, ``sum n_b * log(n_b / width_b)``, with no block that holds
        posts wider than ``H``; ``K`` maximises the Bayesian information criterion
        ``loglik - K * log(n_day) / 2`` among the cuts whose median post still sits in a block
-       of at least ``target_posts`` posts.
+       of at least ``target_posts`` posts (on a thin weekday where no cut qualifies: among
+       all cuts, so a window of one post a week is not merged into a whole-day block).
 
     A routine such as "Saturdays 17:00-20:00" so becomes one slot instead of being cut in two
     by a fixed grid (16-20 / 20-24), and a weekday with few posts gets wide blocks while a
@@ -144,11 +163,12 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     tz : str
         IANA time zone of the clock times, e.g. ``"Europe/Berlin"``.
     metric : str or sequence of str, default "interactions"
-        ``"interactions"`` = likes + comments + shares + saves, using per account only the
-        components it reports for at least half of its posts (X reports no saves, say); any
+        ``"interactions"`` = likes + comments + shares + saves + clicks, each where the export
+        reports it (the toolkit's one definition, as in ``tk.performance.formulas()``); any
         posts column (``"engagements"``, ``"likes"``); or a list of columns to sum.
-    per : {"reach", "impressions", "views", None}, default None
-        If given, performance is the rate ``metric / per`` (compared as a ratio).
+    per : {"auto", "reach", "impressions", "views", None}, default "auto"
+        Denominator of the performance: "auto" = the engagement rate's choice per platform;
+        None = raw counts.
     adjust_for : sequence of str, default ("media_type",)
         Posts columns whose effect is removed before slots are compared; ``()`` for none.
     slot_hours : int, optional
@@ -163,18 +183,18 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         Posts younger than this at ``as_of`` are left out.
     as_of : timestamp-like, optional
         End of the export; default is the latest ``published_at`` in ``posts``.
-    baseline_days : int, default 30
-        Half-width of the local baseline window.
+    baseline_days : int, default 28
+        Half-width in days of the window that defines the account's usual post.
     shrinkage : float, optional
         Fixed shrinkage constant ``k``; default estimates it per account.
     alpha : float, default 0.05
         False discovery rate of the recommendation.
     n_boot : int, default 1000
         Bootstrap resamples.
-    random_state : int, optional
-        Seed of the bootstrap.
-    progress : bool, default True
-        Show a progress bar over accounts.
+    seed : int, optional
+        Seed of the bootstrap (``random_state=`` still works, with a DeprecationWarning).
+    progress : bool, optional
+        Show a progress bar over accounts. Default None: only on a terminal or in a notebook.
 
     Returns
     -------
@@ -184,8 +204,10 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         weekday (0 = Monday), weekday_name, hour (block start, local clock), hour_end (block
         end, exclusive), slot_hours (= hour_end - hour; may differ between rows), slot (label
         such as ``"Wed 18-21"``), n_posts, lift_raw,
-        lift, ci_low, ci_high, p_value, recommended, n_account_posts (posts of the account
-        used), n_excluded_young (per platform), metric, formula, tz.
+        lift, ci_low, ci_high, p_value, recommended, reach_lift, reach_ci_low, reach_ci_high,
+        reach_p_value, reach_differs (NaN / False without a denominator), n_account_posts
+        (posts of the account used), n_excluded_young (per platform), metric (e.g.
+        ``"interactions_per_reach"``), per (denominator used, <NA> = raw counts), formula, tz.
         ``attrs["excluded"]`` = ``{"date_only": n, "missing_metric": n, "too_young": n}``,
         ``attrs["as_of"]`` = the cut-off used.
 
@@ -204,10 +226,10 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     """
     zone = _check_tz(tz)
     _check_table(posts, ["platform", "post_id", "published_at"], "posts")
-    components, metric_name = _metric_columns(metric)
-    if per is not None and per not in _RATE_DENOMINATORS:
-        raise ParameterError(f"best_times(per={per!r}): expected one of {_RATE_DENOMINATORS} or "
-                             f"None.")
+    metric_name = _metric_name(metric, posts)
+    if per is not None and per != "auto" and per not in _RATE_DENOMINATORS:
+        raise ParameterError(f"best_times(per={per!r}): expected 'auto' (the engagement rate's "
+                             f"denominator), one of {list(_RATE_DENOMINATORS)} or None.")
     if slot_hours is not None and (slot_hours not in _SLOT_CHOICES and 24 % int(slot_hours) != 0):
         raise ParameterError(f"best_times(slot_hours={slot_hours!r}): expected a divisor of 24 "
                              f"such as 1, 2, 3, 4, 6, 12 or 24.")
@@ -217,9 +239,11 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     if n_boot < 100:
         raise ParameterError(f"best_times(n_boot={n_boot!r}): expected at least 100 resamples.")
     adjust_for = tuple(adjust_for or ())
-    needed = list(components) + ([per] if per else []) + list(adjust_for)
+    needed = ([] if isinstance(metric, str) and metric == "interactions"
+              else [metric] if isinstance(metric, str) else list(metric))
+    needed += ([per] if per and per != "auto" else []) + list(adjust_for)
     _check_table(posts, needed, "posts")
-    formula = _formula(metric_name, components, per, baseline_days)
+    y_all, logd_all, per_all = _effects.performance(posts, metric, per)
 
     df = pd.DataFrame({
         "platform": posts["platform"].astype("string").to_numpy(),
@@ -229,8 +253,11 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         "date_only": (posts["date_only"].fillna(False).astype(bool).to_numpy()
                       if "date_only" in posts else np.zeros(len(posts), bool)),
     })
-    for c in set(needed):
+    for c in set(adjust_for):
         df[c] = posts[c].to_numpy()
+    df["y"] = y_all
+    df["logd"] = logd_all
+    df["per"] = per_all.to_numpy()
     excluded = {"date_only": 0, "missing_metric": 0, "too_young": 0}
 
     cutoff = (pd.Timestamp(as_of) if as_of is not None else df["published_at"].max())
@@ -250,12 +277,15 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     excluded["too_young"] = int(young.sum())
     df = df.loc[~young].reset_index(drop=True)
 
-    # 3. the metric
-    y = _performance(df, components, per, metric_name)
-    missing = np.isnan(y)
+    # 3. the metric (and its denominator, where one is used)
+    missing = ~np.isfinite(df["y"].to_numpy(dtype=float))
     excluded["missing_metric"] = int(missing.sum())
     df = df.loc[~missing].reset_index(drop=True)
-    df["y"] = y[~missing]
+    per_of = {p: (g.dropna().iloc[0] if g.notna().any() else None)
+              for p, g in df.groupby("platform", sort=False)["per"]}
+    formula = "; ".join(sorted({_effects.describe(metric_name, d, baseline_days)
+                               for d in per_of.values()})) or _effects.describe(
+        metric_name, None if per is None or per == "auto" else per, baseline_days)
 
     if any(excluded.values()):
         warnings.warn("best_times left out " + ", ".join(
@@ -270,10 +300,10 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     df["weekday"] = local.dt.day_of_week.to_numpy()
     df["hour"] = local.dt.hour.to_numpy()
 
-    rng = np.random.default_rng(random_state)
+    rng = np.random.default_rng(seed)
     parts = []
     groups = list(df.groupby(["platform", "account"], sort=True))
-    for (platform, account), g in tqdm(groups, desc="best_times", disable=not progress,
+    for (platform, account), g in tqdm(groups, desc="best_times", disable=not wanted(progress),
                                        leave=False):
         part = _account_slots(g, adjust_for=adjust_for, slot_hours=slot_hours,
                               target_posts=target_posts, min_posts=min_posts,
@@ -282,21 +312,25 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
         part.insert(0, "account", account)
         part.insert(0, "platform", platform)
         part["n_excluded_young"] = int(young_by_platform.get(platform, 0))
+        d = per_of.get(platform)
+        part["metric"] = metric_name if d is None else f"{metric_name}_per_{d}"
+        part["per"] = d
+        part["formula"] = _effects.describe(metric_name, d, baseline_days)
         parts.append(part)
     if parts:
         out = pd.concat(parts, ignore_index=True)
     else:
         out = pd.DataFrame({c: [] for c in _SLOT_COLUMNS})
-    out["metric"] = metric_name if per is None else f"{metric_name}_per_{per}"
-    out["formula"] = formula
     out["tz"] = tz
     out = out[_SLOT_COLUMNS].astype({
         "platform": "string", "account": "string", "weekday": "int64",
         "weekday_name": "string", "hour": "int64", "hour_end": "int64", "slot_hours": "int64",
         "slot": "string", "n_posts": "int64", "lift_raw": "float64", "lift": "float64",
         "ci_low": "float64", "ci_high": "float64", "p_value": "float64", "recommended": "bool",
+        "reach_lift": "float64", "reach_ci_low": "float64", "reach_ci_high": "float64",
+        "reach_p_value": "float64", "reach_differs": "bool",
         "n_account_posts": "int64", "n_excluded_young": "int64", "metric": "string",
-        "formula": "string", "tz": "string"})
+        "per": "string", "formula": "string", "tz": "string"})
     out.attrs["excluded"] = excluded
     out.attrs["as_of"] = None if cutoff is None or pd.isna(cutoff) else cutoff.isoformat()
     return out
@@ -306,10 +340,13 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
                    baseline_days, shrinkage, alpha, n_boot, rng) -> pd.DataFrame:
     """Slot table of one account (rows = every weekday x block of the week)."""
     g = g.sort_values("published_at", kind="stable")
-    y = pd.Series(g["y"].to_numpy(float), index=pd.DatetimeIndex(g["published_at"]))
-    base = y.rolling(f"{2 * baseline_days + 1}D", center=True, min_periods=1).median()
-    r = y.to_numpy() - base.to_numpy()
-    r = _winsorise(r)
+    keys = np.zeros(len(g))
+    r, _ = _effects.residuals(g["y"].to_numpy(float), g["published_at"], keys, baseline_days)
+    has_den = g["per"].notna().to_numpy()
+    r_reach = None
+    if has_den.all() and len(g):
+        r_reach, _ = _effects.residuals(g["logd"].to_numpy(float), g["published_at"], keys,
+                                        baseline_days)
 
     hour, weekday = g["hour"].to_numpy(), g["weekday"].to_numpy()
     if slot_hours:
@@ -326,6 +363,61 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
     n_slots = int(n_blocks.sum())
 
     factors = [pd.factorize(g[c].astype("string").fillna("<NA>"))[0] for c in adjust_for]
+    st = _slot_stats(r, slot, n_slots, factors, shrinkage, target_posts, n_boot, rng)
+    n, occ = st["n"], st["n"] > 0
+    eligible = n >= min_posts
+    # one false-discovery-rate family per account: the rate test of every eligible slot and,
+    # with a denominator, the test of its reach (a slot can do better either way). Weighted
+    # Benjamini-Hochberg: weights proportional to the slot's posts (fixed before any outcome
+    # is seen), the rate tests get 9/10 of the budget, the reach tests 1/10.
+    p_fam = [np.where(eligible, st["p"], np.nan)]
+    w_fam = [n.astype(float)]
+    if r_reach is not None:
+        sr = _slot_stats(r_reach, slot, n_slots, factors, shrinkage, target_posts, n_boot, rng)
+        # two-sided: more reach is a reason to post there, less reach a warning
+        p_reach2 = np.where(eligible, 2 * np.fmin(sr["p"], 1 - sr["p"]), np.nan)
+        p_fam.append(p_reach2)
+        w_fam = [_RATE_SHARE * n, (1 - _RATE_SHARE) * n]
+    sig = _effects.weighted_bh_reject(np.concatenate(p_fam), np.concatenate(w_fam), alpha)
+    sig = sig.reshape(len(p_fam), n_slots)
+    rate_good = occ & (st["ci_low"] > 1) & eligible & sig[0]
+    if r_reach is not None:
+        reach_differs = occ & eligible & sig[1] & ((sr["ci_low"] > 1) | (sr["ci_high"] < 1))
+        # more reach counts only if the rate does not lose it again (interactions per post up)
+        reach_good = reach_differs & (sr["ci_low"] > 1) & (st["lift_raw"] * sr["lift_raw"] > 1)
+        reach_cols = (sr["lift"], sr["ci_low"], sr["ci_high"], p_reach2)
+    else:
+        reach_differs = reach_good = np.zeros(n_slots, bool)
+        reach_cols = (np.full(n_slots, np.nan),) * 4
+
+    wd = np.repeat(np.arange(7), n_blocks)
+    start = np.concatenate([b[:-1] for b in bounds])
+    end = np.concatenate([b[1:] for b in bounds])
+    return pd.DataFrame({
+        "weekday": wd,
+        "weekday_name": [WEEKDAY_NAMES[d] for d in wd],
+        "hour": start,
+        "hour_end": end,
+        "slot_hours": end - start,
+        "slot": [f"{WEEKDAY_NAMES[d][:3]} {s:02d}-{e:02d}" for d, s, e in zip(wd, start, end)],
+        "n_posts": n,
+        "lift_raw": st["lift_raw"],
+        "lift": st["lift"],
+        "ci_low": st["ci_low"],
+        "ci_high": st["ci_high"],
+        "p_value": st["p"],
+        "recommended": rate_good | reach_good,
+        "reach_lift": reach_cols[0],
+        "reach_ci_low": reach_cols[1],
+        "reach_ci_high": reach_cols[2],
+        "reach_p_value": reach_cols[3],
+        "reach_differs": reach_differs,
+        "n_account_posts": len(r),
+    })
+
+
+def _slot_stats(r, slot, n_slots, factors, shrinkage, target_posts, n_boot, rng) -> dict:
+    """Per slot: n, lift_raw, shrunk lift, interval and one-sided moderated-t p of ``r``."""
     r, infl = _adjust(r, slot, n_slots, factors)
     r = r - r.mean()
 
@@ -362,32 +454,8 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
     with np.errstate(divide="ignore", invalid="ignore"):
         half = stdtrit(dof, 0.975) * np.sqrt(s2 * infl / n)
     lo, hi = np.fmin(lo, mean - half), np.fmax(hi, mean + half)
-    # independent filtering: slots below min_posts can never be recommended, so they are not
-    # part of the family of tests (their n does not depend on their outcome)
-    sig = bh_reject(np.where(n >= min_posts, p, np.nan), alpha)
-
-    wd = np.repeat(np.arange(7), n_blocks)
-    start = np.concatenate([b[:-1] for b in bounds])
-    end = np.concatenate([b[1:] for b in bounds])
-    lift = np.exp(mean * w)
-    ci_low = np.exp(lo * w)
-    recommended = occ & (ci_low > 1) & (n >= min_posts) & sig
-    return pd.DataFrame({
-        "weekday": wd,
-        "weekday_name": [WEEKDAY_NAMES[d] for d in wd],
-        "hour": start,
-        "hour_end": end,
-        "slot_hours": end - start,
-        "slot": [f"{WEEKDAY_NAMES[d][:3]} {s:02d}-{e:02d}" for d, s, e in zip(wd, start, end)],
-        "n_posts": n,
-        "lift_raw": np.exp(mean),
-        "lift": lift,
-        "ci_low": ci_low,
-        "ci_high": np.exp(hi * w),
-        "p_value": p,
-        "recommended": recommended,
-        "n_account_posts": len(r),
-    })
+    return {"n": n, "lift_raw": np.exp(mean), "lift": np.exp(mean * w),
+            "ci_low": np.exp(lo * w), "ci_high": np.exp(hi * w), "p": p}
 
 
 def _choose_block(weekday: np.ndarray, hour: np.ndarray, target: int) -> int:
@@ -435,13 +503,15 @@ def _choose_bounds(hour: np.ndarray, target: int, widest: int = 24) -> np.ndarra
     back = np.zeros((25, 25), dtype=np.int64)
     pen = 0.5 * np.log(len(hour))                             # BIC: one rate per block
     score = -np.inf
+    fallback, fb_score = None, -np.inf
     # more blocks than occupied hours plus the gaps between them cannot raise the likelihood
     max_k = min(24, 2 * len(np.unique(hour)) + 1)
     for k in range(1, max_k + 1):
         cand = best[:, None] + cost                            # [start, end]
         back[k] = np.argmax(cand, axis=0)
         best = cand[back[k], np.arange(25)]
-        if not np.isfinite(best[24]) or best[24] - pen * k <= score:
+        if not np.isfinite(best[24]) or (best[24] - pen * k <= score
+                                          and best[24] - pen * k <= fb_score):
             continue
         bounds = [24]
         for kk in range(k, 0, -1):
@@ -450,18 +520,15 @@ def _choose_bounds(hour: np.ndarray, target: int, widest: int = 24) -> np.ndarra
         c = np.bincount(np.searchsorted(bounds, hour, side="right") - 1)
         # the size of the block the median *post* sits in (empty blocks do not count)
         if np.median(np.repeat(c, c)) >= target:
-            chosen, score = bounds, best[24] - pen * k
+            if best[24] - pen * k > score:
+                chosen, score = bounds, best[24] - pen * k
+        elif best[24] - pen * k > fb_score:
+            fallback, fb_score = bounds, best[24] - pen * k
+    if not np.isfinite(score) and fallback is not None and widest < 24:
+        # no cut gives the median post a full block (a thin weekday): the best-supported cut
+        # within the widest block, not one block for the whole day
+        return fallback
     return chosen
-
-
-def _winsorise(r: np.ndarray) -> np.ndarray:
-    if len(r) < 3:
-        return r
-    med = np.median(r)
-    mad = 1.4826 * np.median(np.abs(r - med))
-    if mad <= 0:
-        return r
-    return np.clip(r, med - _WINSOR_MADS * mad, med + _WINSOR_MADS * mad)
 
 
 def _adjust(r: np.ndarray, slot: np.ndarray, n_slots: int, factors: list
@@ -547,51 +614,19 @@ def _bootstrap_ci(r, slot, n_slots, n_boot, rng):
     return lo, hi
 
 
-def _metric_columns(metric) -> tuple[tuple[str, ...], str]:
+def _metric_name(metric, posts: pd.DataFrame) -> str:
     if isinstance(metric, str):
-        if metric == "interactions":
-            return INTERACTIONS, "interactions"
-        return (metric,), metric
+        if metric != "interactions":
+            return metric
+        if not any(c in posts.columns for c in INTERACTIONS):
+            raise ParameterError(f"best_times(metric='interactions'): the posts table has none "
+                                 f"of {list(INTERACTIONS)}; pass metric=<a count column>.")
+        return "interactions"
     cols = tuple(metric)
     if not cols or not all(isinstance(c, str) for c in cols):
         raise ParameterError(f"metric={metric!r}: expected 'interactions', a posts column such "
                              f"as 'engagements', or a list of posts columns to sum.")
-    return cols, "+".join(cols)
-
-
-def _formula(name: str, components, per, days: int) -> str:
-    num = " + ".join(components)
-    if name == "interactions":
-        num += " (components the account reports for at least half of its posts)"
-    if per:
-        return (f"{name}_per_{per} = ({num}) / {per}; compared as log(1 + {name}) - log({per}) "
-                f"minus the account's +/- {days}-day median")
-    return (f"{name} = {num}; compared as log(1 + {name}) minus the account's "
-            f"+/- {days}-day median")
-
-
-def _performance(df: pd.DataFrame, components, per, metric_name) -> np.ndarray:
-    """log(1 + metric) (minus log(denominator)) per row; NaN where not reported."""
-    vals = {c: pd.to_numeric(df[c], errors="coerce").astype("Float64").to_numpy(
-        dtype=float, na_value=np.nan) for c in components}
-    if metric_name == "interactions" and len(components) > 1:
-        m = np.full(len(df), np.nan)
-        keys = df["platform"].astype(str) + "\x00" + df["account"].astype(str)
-        for _, idx in pd.Series(np.arange(len(df))).groupby(keys.to_numpy()):
-            ix = idx.to_numpy()
-            used = [c for c in components if np.mean(~np.isnan(vals[c][ix])) >= 0.5]
-            if used:
-                m[ix] = np.sum([vals[c][ix] for c in used], axis=0)
-    else:
-        m = np.sum([vals[c] for c in components], axis=0)
-    with np.errstate(invalid="ignore"):
-        y = np.log1p(np.where(m >= 0, m, np.nan))
-    if per:
-        d = pd.to_numeric(df[per], errors="coerce").astype("Float64").to_numpy(
-            dtype=float, na_value=np.nan)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            y = y - np.log(np.where(d > 0, d, np.nan))
-    return y
+    return "+".join(cols)
 
 
 # --------------------------------------------------------------------------------------------
@@ -683,9 +718,10 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
                              "share": "float64", "tz": "string"})
 
 
+@renamed(top_level_only="top_level")
 def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
                 quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9),
-                include_owner: bool = False, top_level_only: bool = False) -> pd.DataFrame:
+                include_owner: bool = False, top_level: bool = False) -> pd.DataFrame:
     """How quickly comments arrive after a post, per platform.
 
     The lag of a comment is ``comment.published_at - post.published_at`` in minutes, joining
@@ -704,7 +740,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
         Quantiles of the lag to report (between 0 and 1).
     include_owner : bool, default False
         Include comments written by the account itself (its replies).
-    top_level_only : bool, default False
+    top_level : bool, default False
         Use only top-level comments (``parent_id`` missing), not replies in threads.
 
     Returns
@@ -739,7 +775,7 @@ def comment_lag(comments: pd.DataFrame, posts: pd.DataFrame, *,
     keep = np.ones(len(c), bool)
     if not include_owner and "is_owner" in comments:
         keep &= ~comments["is_owner"].fillna(False).astype(bool).to_numpy()
-    if top_level_only and "parent_id" in comments:
+    if top_level and "parent_id" in comments:
         keep &= comments["parent_id"].isna().to_numpy()
     c = c.loc[keep]
     p = pd.DataFrame({"platform": posts["platform"].astype("string").to_numpy(),
@@ -805,3 +841,48 @@ def _utc(s: pd.Series, name: str) -> pd.Series:
     raise SchemaError(f"table '{name}', column 'published_at': dtype {s.dtype}, expected "
                       f"datetime64[ns, UTC]. Cast with toolkit.schema.conform(df, '{name}').",
                       problems=["published_at is not a timestamp"])
+
+
+def slot_summary(slots: pd.DataFrame) -> pd.DataFrame:
+    """Per platform: how many posts :func:`best_times` compared, slots it formed and slots it recommends.
+
+    Parameters
+    ----------
+    slots : pandas.DataFrame
+        The result of :func:`best_times`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per platform, sorted by platform. Columns: platform, posts (posts compared),
+        slots (time slots formed, empty ones included), recommended (slots recommended).
+    """
+    require_columns(slots, ["platform", "n_account_posts", "slot", "recommended"], where="slot_summary(slots)")
+    out = (slots.groupby("platform", sort=True, observed=True)
+           .agg(posts=("n_account_posts", "first"), slots=("slot", "size"), recommended=("recommended", "sum"))
+           .reset_index())
+    return out.astype({"slots": "int64", "recommended": "int64"})
+
+
+def busiest_hours(activity: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
+    """The ``n`` weekday-hours with the highest activity index per platform.
+
+    Parameters
+    ----------
+    activity : pandas.DataFrame
+        The result of :func:`audience_activity`.
+    n : int
+        Rows per platform.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``activity``; up to ``n`` rows per platform, platforms in order, the
+        busiest hour first (ties: earlier in the week first).
+    """
+    require_columns(activity, ["platform", "weekday", "hour", "activity_index"], where="busiest_hours(activity)")
+    if n < 1:
+        raise ParameterError(f"busiest_hours(n={n}): expected a number of rows per platform, at least 1.")
+    ordered = activity.sort_values(["platform", "activity_index", "weekday", "hour"],
+                                   ascending=[True, False, True, True], kind="stable")
+    return ordered.groupby("platform", sort=False, observed=True).head(n).reset_index(drop=True)

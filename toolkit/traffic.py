@@ -355,7 +355,7 @@ def _unpack(traffic, posts, tz):
 
 
 def _check_tz(tz, where: str) -> str:
-    from .io._base import check_tz
+    from ._validate import check_tz
     if tz is None:
         raise ParameterError(f"{where}: tz= is required to put posts on calendar days (the zone your web analytics "
                              f"reports in, e.g. tz='Europe/Berlin').")

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import performance, plots, timing
 from .errors import ParameterError, ToolkitError
+from ._validate import check_kind
 from .schema import require_columns
 
 __all__ = ["Explorer", "explore_best_times", "explore_audience", "explore_kpis", "explore_effects",
@@ -40,7 +41,12 @@ def _widgets():
 
 
 class Explorer(_w.VBox):
-    """Controls above a chart; changing a control recomputes and redraws.
+    """Controls above a chart; changing a control recomputes and redraws the chart in place.
+
+    The chart lives in an output area the explorer owns, below its controls: every redraw
+    replaces it there (JupyterLab, Notebook 7 and VS Code draw plotly's own MIME type), so
+    nothing is drawn outside the widget and the chart never stacks up. The widget's controls
+    are the only controls: the chart's own plotly dropdowns, which duplicate them, are removed.
 
     Attributes
     ----------
@@ -53,6 +59,8 @@ class Explorer(_w.VBox):
         The computed table behind :attr:`figure`.
     status : ipywidgets.HTML
         Notes from the last computation (posts left out, nothing to show...).
+    output : ipywidgets.Output
+        Where the chart is drawn (its ``outputs`` hold the current chart's plotly MIME bundle).
     """
 
     def __init__(self, controls: dict, compute: Callable[[dict], tuple[pd.DataFrame, object]]):
@@ -60,12 +68,15 @@ class Explorer(_w.VBox):
         self.controls = dict(controls)
         self._compute = compute
         self.status = w.HTML()
-        self._out = w.Output()
+        self.output = w.Output(layout={"width": "100%"})
         self.table = pd.DataFrame()
         self.figure = None
-        rows = [w.HBox(list(self.controls.values())[i:i + 3])
-                for i in range(0, len(self.controls), 3)]
-        super().__init__([*rows, self.status, self._out])
+        boxes = []
+        for c in self.controls.values():
+            label = getattr(c, "_toolkit_readout", None)  # a slider's readout, shown in full
+            boxes.append(w.HBox([c, label]) if label is not None else c)
+        rows = [w.HBox(boxes[i:i + 3], layout={"flex_flow": "row wrap"}) for i in range(0, len(boxes), 3)]
+        super().__init__([*rows, self.status, self.output])
         for c in self.controls.values():
             c.observe(self._changed, names="value")
         self.refresh()
@@ -74,40 +85,63 @@ class Explorer(_w.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute the table and the chart from the current control values."""
+        """Recompute the table and the chart from the current control values, and redraw."""
+        import html  # noqa: PLC0415
+
+        for c in self.controls.values():
+            label = getattr(c, "_toolkit_readout", None)
+            if label is not None:
+                label.value = _range_text(c)
         values = {k: c.value for k, c in self.controls.items()}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                self.table, self.figure = self._compute(values)
+                self.table, figure = self._compute(values)
                 notes = [str(m.message) for m in caught]
             except ToolkitError as exc:
                 self.table = pd.DataFrame()
-                self.figure = plots._empty_figure("Nothing to show", str(exc))
+                figure = plots._empty_figure("Nothing to show", str(exc))
                 notes = [str(exc)]
-        import html  # noqa: PLC0415
-
+        self.figure = _widget_only(figure)
         self.status.value = "".join(f"<div style='color:#666;font-size:90%'>{html.escape(n)}</div>"
                                     for n in notes)
-        _show(self._out, self.figure)
+        _show(self.output, self.figure)
+
+
+def _widget_only(fig):
+    """``fig`` without its own dropdowns (and the traces only they could show): the widget controls."""
+    if fig is None or not fig.layout.updatemenus:
+        return fig
+    import plotly.graph_objects as go  # noqa: PLC0415
+
+    shown = [t for t in fig.data if t.visible is not False]
+    out = go.Figure(data=shown, layout=fig.layout)
+    out.layout.updatemenus = ()
+    return out
+
+
+def _bundle(fig) -> dict:
+    """The MIME bundle of ``fig``: plotly's JSON type (drawn by JupyterLab, Notebook 7 and VS Code)."""
+    import plotly.io as pio  # noqa: PLC0415
+
+    data = pio.renderers["plotly_mimetype"].to_mimebundle(fig.to_dict())
+    title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else "chart"
+    data["text/plain"] = f"[chart: {title}]"
+    return data
 
 
 def _show(out, fig) -> None:
-    """Put ``fig`` into the Output widget when running inside a kernel (headless: keep it only).
+    """Replace the chart in the explorer's own output area by ``fig``.
 
-    The formatted figure is assigned to ``out.outputs`` rather than displayed inside
-    ``with out:``: the capture protocol of Output widgets can stall headless executors
-    (papermill, nbval) that track widget outputs.
+    The bundle is built here and assigned to ``out.outputs``: never ``display(fig)`` (plotly
+    figures display themselves as a side effect, which in a control's callback draws nothing, or
+    draws outside the widget), and never ``with out:`` (the capture protocol of Output widgets
+    can stall headless executors such as papermill and nbval).
     """
-    try:
-        from IPython import get_ipython  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - IPython ships with ipywidgets
+    if fig is None:
+        out.outputs = ()
         return
-    shell = get_ipython()
-    if shell is None:
-        return
-    data, metadata = shell.display_formatter.format(fig)
-    out.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+    out.outputs = ({"output_type": "display_data", "data": _bundle(fig), "metadata": {}},)
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,12 +161,20 @@ def _months(table: pd.DataFrame, tz: str) -> pd.Series:
 
 
 def _period_control(table: pd.DataFrame, tz: str):
+    """A month range slider; its readout is a label beside it (the slider's own cuts 'Mar 2026-Aug 20')."""
     w = _widgets()
     months = sorted(_months(table, tz).dropna().unique())
     options = [(m.strftime("%b %Y"), m) for m in months]
-    return w.SelectionRangeSlider(options=options, index=(0, len(options) - 1),
-                                  description="Period", continuous_update=False,
-                                  layout={"width": "420px"})
+    slider = w.SelectionRangeSlider(options=options, index=(0, len(options) - 1),
+                                    description="Period", continuous_update=False, readout=False,
+                                    style={"description_width": "initial"}, layout={"width": "320px"})
+    slider._toolkit_readout = w.Label(_range_text(slider), layout={"width": "auto"})
+    return slider
+
+
+def _range_text(slider) -> str:
+    first, last = slider.label
+    return first if first == last else f"{first} \u2013 {last}"
 
 
 def _in_period(table: pd.DataFrame, period, tz: str) -> pd.DataFrame:
@@ -147,8 +189,13 @@ def _platforms(table: pd.DataFrame) -> list[str]:
 
 
 def _dropdown(options, value, description: str):
+    """A dropdown showing ``value``; option values are never None (ipywidgets shows None as an empty box)."""
     w = _widgets()
-    return w.Dropdown(options=options, value=value, description=description)
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    if None in values:
+        raise ValueError(f"dropdown {description!r}: an option's value is None")  # pragma: no cover - guard
+    return w.Dropdown(options=options, value=value, description=description,
+                      style={"description_width": "initial"})
 
 
 def _reported_counts(posts: pd.DataFrame) -> list[str]:
@@ -194,16 +241,17 @@ def explore_best_times(posts: pd.DataFrame, *, tz: str, min_posts: int = 8, n_bo
         "platform": _dropdown(plats, platform if platform in plats else plats[0], "Platform"),
         "period": _period_control(posts, tz),
         "metric": _dropdown(_reported_counts(posts), "interactions", "Metric"),
-        "per": _dropdown([("count (no denominator)", None)]
+        "per": _dropdown([("count (no denominator)", "count")]
                          + [(f"per {d}", d) for d in ("reach", "impressions", "views")
-                            if d in posts.columns and posts[d].notna().any()], None, "Rate"),
+                            if d in posts.columns and posts[d].notna().any()], "count", "Rate"),
     }
 
     as_of = posts["published_at"].max()  # end of the export, not of the selected months
 
     def compute(v: dict):
         sel = _in_period(posts[(posts["platform"] == v["platform"]).to_numpy()], v["period"], tz)
-        table = timing.best_times(sel, tz=tz, metric=v["metric"], per=v["per"], as_of=as_of,
+        per = None if v["per"] == "count" else v["per"]
+        table = timing.best_times(sel, tz=tz, metric=v["metric"], per=per, as_of=as_of,
                                   min_posts=min_posts, n_boot=n_boot, progress=False)
         return table, plots.best_times(table, min_posts=min_posts)
 
@@ -275,7 +323,7 @@ def explore_kpis(posts: pd.DataFrame, *, tz: str, daily: pd.DataFrame | None = N
                 if daily is not None or "followers" not in f]
     controls = {
         "platforms": w.SelectMultiple(options=plats, value=tuple(plats), description="Platforms",
-                                      rows=min(len(plats), 7)),
+                                      rows=min(len(plats), 7), style={"description_width": "initial"}),
         "period": _period_control(posts, tz),
         "every": _dropdown([("week", "W"), ("month", "M"), ("quarter", "Q")], "M", "Every"),
         "metric": _dropdown(["engagement_rate", "posts", "reach", "impressions", "views",
@@ -287,7 +335,7 @@ def explore_kpis(posts: pd.DataFrame, *, tz: str, daily: pd.DataFrame | None = N
     def compute(v: dict):
         sel = posts[posts["platform"].isin(list(v["platforms"])).to_numpy()]
         sel = _in_period(sel, v["period"], tz)
-        table = performance.channel_kpis(sel, period=v["every"], daily=daily,
+        table = performance.channel_kpis(sel, freq=v["every"], daily=daily,
                                          formula=v["formula"], tz=tz)
         return table, plots.kpis(table, metric=v["metric"])
 
@@ -319,7 +367,7 @@ def explore_effects(posts: pd.DataFrame, *, tz: str, n_boot: int = 300,
     """
     _check_posts(posts, ["platform", "published_at"], "explore_effects(posts)")
     plats = _platforms(posts)
-    features = [("all", None), ("media type", "media_type"), ("text length", "text_length"),
+    features = [("all", "all"), ("media type", "media_type"), ("text length", "text_length"),
                 ("number of hashtags", "hashtags"), ("each hashtag", "hashtag"), ("emoji", "emoji"),
                 ("link", "link"), ("question", "question")]
     controls = {
@@ -327,13 +375,13 @@ def explore_effects(posts: pd.DataFrame, *, tz: str, n_boot: int = 300,
         "period": _period_control(posts, tz),
         "metric": _dropdown(["interactions", "engagement_rate"] + _reported_counts(posts)[1:],
                             "interactions", "Metric"),
-        "feature": _dropdown(features, None, "Feature"),
+        "feature": _dropdown(features, "all", "Feature"),
     }
 
     def compute(v: dict):
         sel = _in_period(posts[(posts["platform"] == v["platform"]).to_numpy()], v["period"], tz)
         table = performance.content_effects(sel, metric=v["metric"], n_boot=n_boot, progress=False)
-        return table, plots.effects(table, feature=v["feature"])
+        return table, plots.effects(table, feature=None if v["feature"] == "all" else v["feature"])
 
     return Explorer(controls, compute)
 
@@ -369,6 +417,7 @@ class Labeller(_w.VBox):
 
     @property
     def labels(self) -> pd.DataFrame:
+        """The labels given so far: one row per labelled comment (columns row, text, label)."""
         return pd.DataFrame(self._rows, columns=["row", "text", "label"])
 
     def _answer(self, choice: str) -> None:
@@ -413,6 +462,7 @@ def label_comments(comments: pd.DataFrame, *, n: int = 200, text_col: str = "tex
     Labeller
         The widget; its ``labels`` table grows with every click.
     """
+    check_kind(comments, "comments", where="label_comments(comments)")
     if text_col not in comments.columns:
         raise ParameterError(f"label_comments(): no column {text_col!r}; found {list(comments.columns)}")
     pool = comments

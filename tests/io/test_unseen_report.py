@@ -10,6 +10,7 @@ included (the session fixture `exports_report` in tests/conftest.py).
 
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from pathlib import Path
@@ -54,3 +55,27 @@ def test_report_renders_every_page_on_exports_the_samples_do_not_use(exports_rep
     for platform in ("facebook", "instagram", "linkedin", "tiktok", "youtube"):
         assert platform in data_page
     assert (exports_report.out / "index.html").exists()
+    # summary.json beside the pages: the overview's summary of this very load (#16.2, #16.9)
+    shown = json.loads((exports_report.out / "summary.json").read_text(encoding="utf-8"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = tk.load(data, tz="Europe/Berlin", errors="reject", progress=False)
+    assert shown == json.loads(tk.report.summary(ds).to_json())
+    assert "NaN" not in json.dumps(shown) and len(shown["kpis"]) == 8
+
+
+def test_summary_says_why_a_kpi_is_missing(unseen):
+    """#16.9: on exports the samples were not made from, no KPI vanishes or shows NaN; each missing one says why."""
+    ds = tk.load(unseen, tz="Europe/Berlin")
+    s = tk.report.summary(ds, n_boot=200)
+    # the page-level daily values run on to August 2025; the last full month with posts or comments is April
+    assert (s["period"]["label"], s["previous"]["label"]) == ("April 2025", "March 2025")
+    assert len(s["kpis"]) == 8
+    for k in s["kpis"]:
+        assert k["value"] is not None or (k["display"] == "not available" and k["note"]), k
+        assert k["previous"] is not None or k["display_previous"] == "–"
+    kpi = {k["name"]: k for k in s["kpis"]}
+    assert kpi["posts"]["value"] == 1 and kpi["posts"]["change"] == 1
+    assert kpi["reach"]["note"] == "no post of April 2025 reports reach"
+    assert kpi["response_rate"]["note"] == "no top-level user comment in April 2025"
+    assert "NaN" not in s.to_json() and "nan" not in s.text().lower()

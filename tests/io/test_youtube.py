@@ -1,5 +1,6 @@
 """Tests of toolkit/io/youtube.py on hand-written exports in tests/fixtures/io/youtube/."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -102,3 +103,38 @@ def test_studio_zip_resaved_by_german_excel():
     assert d[(pd.Timestamp("2024-03-26"), "views")] == 1020 and d[(pd.Timestamp("2024-03-26"), "subscribers")] == -2
     assert d[(pd.Timestamp("2024-03-25"), "watch_time_hours")] == 35.5
     assert ds.rejected.reason.tolist() == ["totals row"]
+
+
+def _thread(tid, comments):
+    """A commentThread whose first comment snippet is the top level one, the rest replies."""
+    def comment(cid, extra):
+        return {"kind": "youtube#comment", "id": cid,
+                "snippet": {"videoId": "dQw4w9WgXcQ", "textOriginal": "hi", "authorDisplayName": "@a",
+                            "likeCount": 1, "publishedAt": "2026-09-20T10:00:00Z", **extra}}
+    top, *replies = comments
+    th = {"kind": "youtube#commentThread", "id": tid,
+          "snippet": {"channelId": "UCowner", "videoId": "dQw4w9WgXcQ", "topLevelComment": comment(tid, top)}}
+    if replies:
+        th["replies"] = {"comments": [comment(f"{tid}.r{i}", r) for i, r in enumerate(replies)]}
+    return th
+
+
+def test_comment_threads_problems_reported_in_thread_order(tmp_path):
+    # Dates are parsed per column after the walk over the threads; the rejected rows and the
+    # error raised must still follow the file: thread by thread, comment by comment, and a
+    # comment with two problems is named for the first checked (publishedAt before likeCount).
+    threads = [_thread("T0", [{}, {"likeCount": -1}, {"publishedAt": "not a date"}]),
+               _thread("T1", [{"publishedAt": "2026-13-40T00:00:00Z", "likeCount": 2.5}, {}]),
+               _thread("T2", [{}])]
+    threads[1]["replies"]["comments"][0]["id"] = ""  # found during the walk, after T1's bad date
+    threads[2]["snippet"]["topLevelComment"]["id"] = ""
+    path = tmp_path / "threads.json"
+    path.write_text(json.dumps({"kind": "youtube#commentThreadListResponse", "items": threads}), encoding="utf-8")
+    with pytest.raises(ExportFormatError, match=r"record 0 .*likeCount"):
+        tk.load(path)
+    with pytest.warns(UserWarning, match="rejected 5 row"):
+        ds = tk.load(path, errors="reject")
+    assert ds.rejected[["line", "column"]].values.tolist() == [
+        [0, "likeCount"], [0, "publishedAt"], [1, "publishedAt"], [1, "id"], [2, "id"]]
+    assert ds.comments.comment_id.tolist() == ["T0"]
+    assert_invariant(ds)

@@ -122,7 +122,7 @@ def test_urls_trailing_punctuation_and_domain():
 
 def test_keywords_drop_stopwords_in_both_languages():
     got = keywords(["Der Kaffee ist heute sehr gut", "The coffee is really good today",
-                    "Kaffee und Kuchen, und das Wetter ist super"], top=None)
+                    "Kaffee und Kuchen, und das Wetter ist super"], n=None)
     words = set(got["keyword"])
     assert words == {"kaffee", "heute", "gut", "coffee", "good", "today", "kuchen", "wetter", "super"}
     kaffee = got[got["keyword"] == "kaffee"].iloc[0]
@@ -132,7 +132,7 @@ def test_keywords_drop_stopwords_in_both_languages():
 
 
 def test_keywords_lang_picks_one_stopword_list():
-    got = keywords(["the Kaffee der"], lang="en", top=None)
+    got = keywords(["the Kaffee der"], lang="en", n=None)
     assert got["keyword"].tolist() == ["der", "kaffee"]
 
 
@@ -141,7 +141,7 @@ def test_keywords_weighted_by_engagement_with_na():
                    engagements=pd.array([10, 4, None, 1], dtype="Int64"))
     before = posts.copy()
     with pytest.warns(UserWarning, match="not reported.*1 of 4"):
-        got = keywords(posts, weight_col="engagements", top=None)
+        got = keywords(posts, weight_col="engagements", n=None)
     rows = got.set_index("keyword")
     # kaffee: posts 0, 1, 3 -> weight 10 + 4 + 1 = 15, mean 15 / 3
     assert rows.loc["kaffee", "n_docs"] == 3 and rows.loc["kaffee", "n_occurrences"] == 4
@@ -157,7 +157,7 @@ def test_keywords_repeated_texts_count_each_row_and_min_docs_top():
     got = keywords(["Super Kaffee"] * 3 + ["Kuchen"], min_docs=2)
     assert got.to_dict("list")["keyword"] == ["kaffee", "super"]
     assert got["n_docs"].tolist() == [3, 3]
-    assert len(keywords(["a1 b1 c1 d1"], top=2)) == 2
+    assert len(keywords(["a1 b1 c1 d1"], n=2)) == 2
 
 
 def test_keywords_extra_stopwords_and_bad_parameters():
@@ -165,21 +165,21 @@ def test_keywords_extra_stopwords_and_bad_parameters():
     assert got["keyword"].tolist() == ["kaffee"]
     with pytest.raises(ParameterError, match="lang"):
         keywords(["x"], lang="fr")
-    with pytest.raises(ParameterError, match="top"):
-        keywords(["x"], top=0)
+    with pytest.raises(ParameterError, match="n=0"):
+        keywords(["x"], n=0)
     with pytest.raises(SchemaError, match="likes"):
         keywords(_posts("x"), weight_col="likes")
 
 
 def test_ngrams_break_at_punctuation_and_trim_stopwords():
-    got = ngrams(["Kaffee und Kuchen! Kuchen essen", "Heute Kaffee und Kuchen 😍 essen"], n=2, top=None)
+    got = ngrams(["Kaffee und Kuchen! Kuchen essen", "Heute Kaffee und Kuchen 😍 essen"], order=2, n=None)
     # "kaffee und", "und kuchen" end/start with a stop word; "kuchen kuchen" spans "!"; emoji breaks
     assert got.set_index("ngram")["n_docs"].to_dict() == {"kuchen essen": 1, "heute kaffee": 1}
-    tri = ngrams(["Kaffee und Kuchen! Kuchen essen", "Heute Kaffee und Kuchen 😍 essen"], n=3)
+    tri = ngrams(["Kaffee und Kuchen! Kuchen essen", "Heute Kaffee und Kuchen 😍 essen"], order=3)
     assert tri["ngram"].tolist() == ["kaffee und kuchen"]
     assert tri["n_docs"].tolist() == [2]
-    with pytest.raises(ParameterError, match="n=0"):
-        ngrams(["x"], n=0)
+    with pytest.raises(ParameterError, match="order=0"):
+        ngrams(["x"], order=0)
 
 
 def test_stopword_lists_are_shipped():

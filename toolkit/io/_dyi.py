@@ -102,3 +102,34 @@ def _comment_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.Dat
     if frame["media_owner"].notna().any():
         out["media_owner"] = frame["media_owner"].astype("string")
     return out.reset_index(drop=True)
+
+
+def fix_mojibake(value):
+    """Repair Meta's per-byte escapes in a JSON value (strings, keys, nested lists and dicts).
+
+    >>> fix_mojibake({"Comment": "M\\u00c3\\u00bcller \\u00f0\\u009f\\u0098\\u00a2"})
+    {'Comment': 'Müller 😢'}
+    >>> fix_mojibake("Café")   # already correct: the round trip fails, the text is kept
+    'Café'
+    """
+    if isinstance(value, str):
+        return _fix_str(value)
+    if isinstance(value, list):
+        return [fix_mojibake(v) for v in value]
+    if isinstance(value, dict):
+        return {_fix_str(k) if isinstance(k, str) else k: fix_mojibake(v) for k, v in value.items()}
+    return value
+
+
+def _fix_str(s: str) -> str:
+    for _ in range(3):  # double-encoded text has been seen; repeat while it changes
+        if s.isascii():
+            return s
+        try:
+            t = s.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return s
+        if t == s:
+            return s
+        s = t
+    return s

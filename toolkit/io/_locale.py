@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._base import is_na_token, parse_float, parse_int
+from ._base import is_na_token, parse_float, parse_int, per_distinct
 
 __all__: list[str] = []  # package-internal
 
@@ -62,14 +62,14 @@ def _marked(s: pd.Series) -> pd.Series:
     if not len(counts):
         return counts
     values = counts.index.astype(str)
-    keep = np.fromiter((("." in v or "," in v) for v in values), dtype=bool, count=len(values))
+    keep = np.fromiter((("." in v or "," in v) for v in values.tolist()), dtype=bool, count=len(values))
     return pd.Series(counts.to_numpy()[keep], index=values[keep])
 
 
 def _classify(values: pd.Index, kind: str) -> tuple[np.ndarray, np.ndarray]:
     """(only German fits, only English fits) for each value, in one regex pass."""
     rx = _STYLE_RE[kind]
-    groups = [(m.lastgroup if m else None) for m in map(rx.match, values)]
+    groups = [(m.lastgroup if m else None) for m in map(rx.match, values.tolist())]
     return (np.fromiter((g == "de" for g in groups), dtype=bool, count=len(groups)),
             np.fromiter((g == "en" for g in groups), dtype=bool, count=len(groups)))
 
@@ -143,6 +143,7 @@ def _contradicts(s: pd.Series, kind: str, style: NumberStyle) -> pd.Series:
     return s.astype("string").isin(other).fillna(False).astype(bool)
 
 
+@per_distinct
 def count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
     """Counts in the file's style: ``(Int64 series, bad mask)``; ``"424.0"`` (X) is a count too.
 
@@ -152,6 +153,7 @@ def count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> t
     return vals.mask(bad), bad
 
 
+@per_distinct
 def number(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
     """Decimals (and percent strings) in the file's style: ``(Float64 series, bad mask)``."""
     vals, bad = parse_float(s, thousands=style.thousands, decimal=style.decimal)
@@ -191,13 +193,14 @@ def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool =
     real = ~is_na_token(stripped).to_numpy()
     counts, values = counts[real], pd.Index(stripped[real].to_numpy(dtype=str))
     formats = tuple(native)
-    dots = np.fromiter((bool(_DOT_DATE.match(v)) for v in values), dtype=bool, count=len(values))
+    plain = values.tolist()  # iterate Python strings, not the Index element by element
+    dots = np.fromiter((bool(_DOT_DATE.match(v)) for v in plain), dtype=bool, count=len(values))
     german = allow_german and bool(len(values)) and int(counts.to_numpy()[dots].sum()) > counts.sum() / 2
     note = None
     if german:
         formats = DE_DATETIME_FORMATS + formats
         note = f"dates in column '{column}' written TT.MM.JJJJ (German spreadsheet format): read day first"
-    parts = [m.groups() for m in map(_SLASH_DATE.match, values) if m]
+    parts = [m.groups() for m in map(_SLASH_DATE.match, plain) if m]
     if parts:
         day_first = any(int(a) > 12 for a, b in parts) and not any(int(b) > 12 for a, b in parts)
         us_native = any(isinstance(f, str) and "%m/%d" in f for f in formats)

@@ -23,10 +23,11 @@ repositories): metrics are ``<NA>``. Blobs (images) are not in the file.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, register
+from ._base import Context, Loader, Parsed, Source, register, utc_times
 
 __all__ = ["BlueskyCAR", "repo_records"]
 
@@ -149,6 +150,9 @@ class BlueskyCAR(Loader):
         parsed = Parsed(self.format)
         posts, replies, bad = [], [], []
         other = 0
+        records = list(records)
+        # every createdAt parsed in one call; the loop looks its record's up
+        times = utc_times([rec.get("createdAt") if isinstance(rec, dict) else None for _key, rec in records])
         for i, (key, rec) in enumerate(records, start=1):
             coll, _, rkey = key.rpartition("/")
             rtype = rec.get("$type") or coll
@@ -158,10 +162,10 @@ class BlueskyCAR(Loader):
                 parsed.rejected.append({"table": "", "line": i, "column": None, "kind": "skipped",
                                         "reason": f"record {key}: {reason}"})
                 continue
-            when = pd.to_datetime(rec.get("createdAt"), utc=True, errors="coerce", format="ISO8601")
+            when = times[i - 1]
             table = "comments" if isinstance(rec.get("reply"), dict) else "posts"
-            if pd.isna(when) or not rkey or rkey.startswith("?"):
-                what = f"cannot read createdAt {rec.get('createdAt')!r} as an ISO time" if pd.isna(when) else \
+            if np.isnat(when) or not rkey or rkey.startswith("?"):
+                what = f"cannot read createdAt {rec.get('createdAt')!r} as an ISO time" if np.isnat(when) else \
                     "the record is not reachable from the repository's tree (no key)"
                 bad.append((i, key, table, what))
                 continue

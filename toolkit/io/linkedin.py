@@ -62,6 +62,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import CellProblems, Context, Loader, Parsed, Source, parse_datetime, register, sniff_delimiter
+from ._daily import daily_values as _daily_values, melt_wide as _melt
 from ._headers import line_fields
 from ._locale import DE, count, date_style, number, number_style
 
@@ -223,7 +224,6 @@ class LinkedInWorkbook(Loader):
 
     def _daily(self, source, sheet, raw, ctx, parsed, account, *, followers: bool, line_map=None,
                delimiter=",") -> pd.DataFrame:
-        from .meta import _daily_values, _melt
         sub = Source(f"{source.name}, sheet '{sheet}'", b"") if sheet else source
         frame, header, lines, _ = _table(raw, sub, required=("date",),
                                          expected=["Date", "Impressions (organic)", "..."] if not followers

@@ -29,84 +29,18 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlparse
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, register
+from ._base import Context, Loader, Parsed, Source, register, utc_times
+from ._html import html_to_text  # noqa: F401  (public here since it was first written for Mastodon)
 
 __all__ = ["MastodonOutbox", "MastodonURIList", "MastodonActor", "html_to_text"]
 
 _PLATFORM = "mastodon"
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self, drop_invisible: bool) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.drop_invisible = drop_invisible
-        self.skip_depth = 0
-        self.span_stack: list[str] = []
-        self.paragraphs = 0
-
-    def handle_starttag(self, tag, attrs):
-        classes = (dict(attrs).get("class") or "").split()
-        if tag == "span":
-            kind = "invisible" if "invisible" in classes else "ellipsis" if "ellipsis" in classes else ""
-            if self.skip_depth:
-                self.skip_depth += 1
-                kind = "skipped"
-            elif kind == "invisible" and self.drop_invisible:
-                self.skip_depth = 1
-            self.span_stack.append(kind)
-            return
-        if self.skip_depth:
-            return
-        if tag == "p":
-            if self.paragraphs:
-                self.out.append("\n\n")
-            self.paragraphs += 1
-        elif tag == "br":
-            self.out.append("\n")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag == "br" and not self.skip_depth:
-            self.out.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag == "span" and self.span_stack:
-            kind = self.span_stack.pop()
-            if self.skip_depth:
-                self.skip_depth -= 1
-            elif kind == "ellipsis":
-                self.out.append("…")
-
-    def handle_data(self, data):
-        if not self.skip_depth:
-            self.out.append(data)
-
-
-def html_to_text(value: str | None, *, drop_invisible: bool = True) -> str:
-    """Turn sanitized post HTML (Mastodon ``content``, YouTube ``textDisplay``) into plain text.
-
-    ``<p>`` paragraphs are separated by a blank line, ``<br>`` becomes a newline, tags are dropped,
-    character references are unescaped, and (with ``drop_invisible``) ``<span class="invisible">``
-    parts of shortened links are dropped while ``<span class="ellipsis">`` gets a trailing ``…``,
-    as Mastodon displays them. ``None`` gives ``""``.
-
-    Examples
-    --------
-    >>> html_to_text('<p>Hallo &amp; <a href="https://x.org/a">#<span>Tag</span></a></p><p>2<br>3</p>')
-    'Hallo & #Tag\\n\\n2\\n3'
-    """
-    if not value:
-        return ""
-    parser = _TextExtractor(drop_invisible)
-    parser.feed(str(value))
-    parser.close()
-    return "".join(parser.out)
 
 
 def _is_collection(source: Source) -> bool:
@@ -166,6 +100,9 @@ class MastodonOutbox(Loader):
         parsed = Parsed(self.format, exported_at=_exported_at(source))
         parsed.rows_read["posts"] = len(items)
         rows = []
+        # every publish time parsed in one call; the loop looks its record's up
+        times = utc_times([act["object"].get("published") if isinstance(act, dict) and isinstance(
+            act.get("object"), dict) else None for act in items])
         for i, act in enumerate(items):
             kind = act.get("type") if isinstance(act, dict) else None
             if kind == "Announce":
@@ -179,8 +116,8 @@ class MastodonOutbox(Loader):
                 continue
             oid = str(obj.get("id") or "")
             pid = oid.rstrip("/").rsplit("/", 1)[-1]
-            when = pd.to_datetime(obj.get("published"), utc=True, errors="coerce", format="ISO8601")
-            if not pid or pd.isna(when):
+            when = times[i]
+            if not pid or np.isnat(when):
                 col = "id" if not pid else "published"
                 self._bad(ctx, source, parsed, i, col, f"has no readable {col} (found {obj.get(col)!r})")
                 continue

@@ -75,14 +75,14 @@ import dataclasses
 import re
 import unicodedata
 
-import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records,
                     register, sniff_delimiter)
+from ._daily import daily_values as _daily_values, melt_wide as _melt
 from ._headers import choose_column, line_fields, style_for, unique_columns
-from ._locale import DE, DERIVED_KEY, EN, NumberStyle, count, date_style, number, repair_ids
+from ._locale import DE, DERIVED_KEY, count, date_style, repair_ids
 from ._resolve import defer, match_derived_keys
 
 __all__ = ["MetaPostsCSV", "MetaDailyCSV", "FacebookPostLevelCSV", "POST_ALIASES", "MEDIA_TYPES", "media_type"]
@@ -418,38 +418,6 @@ class MetaDailyCSV(Loader):
                             platform=platform, account=pd.NA, date_formats=dates.formats, style=style)
         parsed.tables["daily"] = out
         return parsed
-
-
-def _melt(frame: pd.DataFrame, date_col: str, value_cols: list[str], lines: np.ndarray) -> pd.DataFrame:
-    """Wide daily rows -> one row per (row, value column) with the source line."""
-    parts = []
-    for c in value_cols:
-        parts.append(pd.DataFrame({"_date": frame[date_col].to_numpy(), "_col": c,
-                                   "_value": frame[c].to_numpy(), "_line": lines}))
-    if not parts:
-        return pd.DataFrame({"_date": pd.Series(dtype="string"), "_col": pd.Series(dtype="string"),
-                             "_value": pd.Series(dtype="string"), "_line": pd.Series(dtype="int64")})
-    long = pd.concat(parts, ignore_index=True)
-    for c in ("_date", "_col", "_value"):
-        long[c] = long[c].astype("string")
-    return long
-
-
-def _daily_values(long: pd.DataFrame, source: Source, ctx: Context, parsed: Parsed, *, date_col: str,
-                  names: dict[str, str], platform: str, account, date_formats: tuple,
-                  style: NumberStyle = EN) -> pd.DataFrame:
-    """Parse a melted daily frame (``_date, _col, _value, _line``) into canonical daily rows."""
-    probs = CellProblems(source, long["_line"].to_numpy(dtype=np.int64), "daily")
-    when, _, bad = parse_datetime(long["_date"], tz="UTC", formats=date_formats)
-    probs.add(bad | (when.isna() & ~bad), date_col, long["_date"], "a date (expected like '2025-08-01')")
-    value, badv = number(long["_value"], style)
-    for c in names:
-        probs.add(badv & (long["_col"] == c), c, long["_value"],
-                  f"a number in {style.name} format (blank = not reported)")
-    out = pd.DataFrame({"platform": platform, "account": account,
-                        "date": when.dt.tz_localize(None).dt.normalize(),
-                        "metric": long["_col"].map(names).astype("string"), "value": value})
-    return probs.finish(out, ctx, parsed)
 
 
 _LEGACY = {

@@ -55,7 +55,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
-from ._dyi import _comment_frame, _post_frame, _problems, _ts
+from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake
 
 __all__ = ["MetaDYIJSON", "fix_mojibake"]
 
@@ -63,37 +63,6 @@ _VIDEO = (".mp4", ".mov", ".m4v", ".webm")
 _COMMENT_KEYS = ("comment", "opmerking", "kommentar", "commentaire", "comentario", "commento", "댓글")
 _OWNER_KEYS = ("media owner", "media-eigenaar", "medieninhaber", "medieninhaber*in", "propriétaire du média",
                "propietario del contenido")
-
-
-def fix_mojibake(value):
-    """Repair Meta's per-byte escapes in a JSON value (strings, keys, nested lists and dicts).
-
-    >>> fix_mojibake({"Comment": "M\\u00c3\\u00bcller \\u00f0\\u009f\\u0098\\u00a2"})
-    {'Comment': 'Müller 😢'}
-    >>> fix_mojibake("Café")   # already correct: the round trip fails, the text is kept
-    'Café'
-    """
-    if isinstance(value, str):
-        return _fix_str(value)
-    if isinstance(value, list):
-        return [fix_mojibake(v) for v in value]
-    if isinstance(value, dict):
-        return {_fix_str(k) if isinstance(k, str) else k: fix_mojibake(v) for k, v in value.items()}
-    return value
-
-
-def _fix_str(s: str) -> str:
-    for _ in range(3):  # double-encoded text has been seen; repeat while it changes
-        if s.isascii():
-            return s
-        try:
-            t = s.encode("latin-1").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            return s
-        if t == s:
-            return s
-        s = t
-    return s
 
 
 def _kind(head: str, basename: str) -> str | None:

@@ -28,8 +28,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
-from ._dyi import _comment_frame, _post_frame, _problems, _ts
-from .meta_dyi import fix_mojibake
+from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake
 
 __all__ = ["ThreadsDYIJSON"]
 

@@ -56,10 +56,10 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records, register
+from ._daily import daily_from_wide
 from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell, style_for
 from ._locale import DE, count, date_style
 from ._resolve import dated_rows, defer
-from .x import daily_from_wide
 
 __all__ = ["TikTokDailyCSV", "TikTokDistributionCSV", "TikTokContentCSV", "TikTokDataJSON", "infer_years",
            "comment_id"]

@@ -29,8 +29,8 @@ from __future__ import annotations
 import re
 
 from ._base import register
+from ._report_download import ReportDownload, preamble_meta
 from ._traffic import norm_header
-from .ga4 import ReportDownload, preamble_meta
 
 __all__ = ["UACSV", "UA_COLUMNS"]
 

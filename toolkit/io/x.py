@@ -59,10 +59,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records, register
-from ._headers import (_head_fields, _int_columns, _map_header, _norm, _require, _unknown_note,
-                       choose_column, style_for)
-from ._locale import DE, DERIVED_KEY, date_style, number, repair_ids
+from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetime, read_csv_records, register,
+                    utc_times)
+from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
+from ._headers import _head_fields, _int_columns, _map_header, _norm, _require, _unknown_note, style_for
+from ._locale import DE, DERIVED_KEY, date_style, repair_ids
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
            "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
@@ -345,69 +346,6 @@ def _parse_x_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     return out.astype("datetime64[ns]").dt.normalize()
 
 
-def metric_name(header: str) -> str:
-    """``"New follows"`` -> ``"new_follows"``; ``"Watch time (hours)"`` -> ``"watch_time_hours"``."""
-    return re.sub(r"[^0-9a-z]+", "_", _norm(header)).strip("_")
-
-
-def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed, *, platform: str,
-                    account, dates: pd.Series, date_hint: str, skip: tuple[str, ...] = (),
-                    kind=lambda name: "float", german_dates: bool = False) -> Parsed:
-    """Melt a ``Date, metric, metric...`` table into canonical ``daily`` rows.
-
-    ``rows_read["daily"]`` counts (day, metric) cells, so the load report's invariant holds; a row
-    with an unreadable date rejects each of its cells. Metric names are the headers in snake_case;
-    a header repeated is read once (see :func:`toolkit.io._headers.choose_column`, noted).
-    Numbers are read in the file's style (English or German, decided from all metric columns;
-    ``kind(metric_name)`` says ``"int"`` for counts, which makes ``18.450`` decisive).
-    """
-    date_col = recs.frame.columns[0]
-    by_name: dict[str, list[int]] = {}
-    for i, h in enumerate(recs.header[1:], start=1):
-        if h and h not in skip:
-            by_name.setdefault(metric_name(h), []).append(i)
-    cols = {name: choose_column(recs, pos, f"'{name}'", parsed.notes) for name, pos in by_name.items()}
-    raw = recs.frame
-    n = len(cols)
-    parsed.rows_read["daily"] = (len(raw) + len(recs.bad)) * n
-    for b in recs.bad:
-        parsed.rejected += [{"table": "daily", **b} for _ in range(n)]
-    parsed.notes.append(f"{n} metric(s) per day {list(cols)}; rows counted per (day, metric)")
-    style = style_for(recs, {c: kind(name) for name, c in cols.items()}, parsed.notes, german_dates=german_dates)
-    bad_date = dates.isna()
-    if bad_date.any() and ctx.errors == "raise":
-        i = int(np.flatnonzero(bad_date.to_numpy())[0])
-        line = int(recs.lines[i])
-        raise ExportFormatError(
-            f"{source.name}, line {line}, column '{date_col}': cannot read {raw[date_col].iloc[i]!r} as "
-            f"{date_hint} ({int(bad_date.sum())} bad date(s) in all). Fix the cell or export the file "
-            f"again; or pass errors='reject' to load().", file=source.name, line=line, column=date_col)
-    frames = []
-    for name, h in cols.items():
-        vals, bad = number(raw[h], style)
-        if bad.any() and ctx.errors == "raise":
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            line = int(recs.lines[i])
-            raise ExportFormatError(
-                f"{source.name}, line {line}, column '{h}': cannot read {raw[h].iloc[i]!r} as a number in "
-                f"{style.name} format ({int(bad.sum())} bad cell(s) in this column). Fix the cell or export the "
-                f"file again; or pass errors='reject' to load().", file=source.name, line=line, column=h)
-        drop = bad | bad_date
-        for i in np.flatnonzero(drop.to_numpy()):
-            why = f"cannot read {raw[date_col].iloc[i]!r} as {date_hint}" if bad_date.iloc[i] else \
-                f"cannot read {raw[h].iloc[i]!r} as a number"
-            parsed.rejected.append({"table": "daily", "line": int(recs.lines[i]),
-                                    "column": date_col if bad_date.iloc[i] else h, "reason": why})
-        keep = ~drop.to_numpy()
-        frames.append(pd.DataFrame({"platform": platform, "account": account, "date": dates[keep].to_numpy(),
-                                    "metric": name, "value": vals[keep].to_numpy()}))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["platform", "account", "date", "metric", "value"])
-    out["account"] = out["account"].astype("string")
-    parsed.tables["daily"] = out
-    return parsed
-
-
 # --- account archive ------------------------------------------------------------------------------
 
 _YTD_RE = re.compile(r"^\s*window\.YTD\.([A-Za-z_]+)\.part\d+\s*=")
@@ -481,6 +419,10 @@ class XArchiveJS(Loader):
             parsed.exported_at = pd.Timestamp(m.group(1), tz="UTC")
         rows = []
         retweets = 0
+        # every created_at parsed in one call; the loop looks its tweet's up
+        tweets = [item.get("tweet", item) if isinstance(item, dict) else None for item in data]
+        times = utc_times([str(tw.get("created_at", "")) if isinstance(tw, dict) else "" for tw in tweets],
+                          format="%a %b %d %H:%M:%S %z %Y")
         for i, item in enumerate(data):
             tw = item.get("tweet", item) if isinstance(item, dict) else None
             if not isinstance(tw, dict):
@@ -497,9 +439,8 @@ class XArchiveJS(Loader):
                                         "reason": f"record {i}: retweet of another account's post (not own "
                                                   f"content; retweets are skipped)"})
                 continue
-            created = pd.to_datetime(str(tw.get("created_at", "")), format="%a %b %d %H:%M:%S %z %Y",
-                                     errors="coerce", utc=True)
-            if pd.isna(created):
+            created = times[i]
+            if np.isnat(created):
                 self._bad(source, ctx, parsed, i, "created_at",
                           f"cannot read {tw.get('created_at')!r} as a time like 'Sat Oct 11 15:50:20 +0000 2025'")
                 continue

@@ -37,14 +37,16 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import CellProblems, Context, Loader, Parsed, Source, localize, read_csv_records, register
-from .mastodon import html_to_text
+from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, paused_gc,
+                    read_csv_records, register, utc_times)
+from ._daily import daily_from_wide
+from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note, style_for
 from ._locale import DE, EN, NumberStyle, count, date_style, number
-from .x import daily_from_wide
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -275,7 +277,8 @@ class YouTubeCommentThreads(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         try:
-            data = json.loads(source.text)
+            with paused_gc():
+                data = json.loads(source.text)
         except json.JSONDecodeError as exc:
             raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Save the "
                                     f"API response again.", file=source.name, line=exc.lineno) from None
@@ -287,67 +290,92 @@ class YouTubeCommentThreads(Loader):
             else:
                 threads.append(page)
         parsed = Parsed(self.format)
-        rows = []
+        # One pass over the threads collects each field into a list (no pandas call per comment);
+        # dates are parsed once per column below. A comment's problems are checked in the order
+        # snippet, id, publishedAt, likeCount, and reported in thread order.
+        cols: dict[str, list] = {c: [] for c in ("post_id", "comment_id", "parent_id", "author", "is_owner",
+                                                 "published_at", "text", "likes", "channel_id", "_thread",
+                                                 "_pos", "_likes_bad")}
+        problems: list[tuple[int, int, str, str, int]] = []  # (thread, order, column, what, n rows)
         n_read = 0
-        for i, th in enumerate(threads):
-            snip = th.get("snippet") if isinstance(th, dict) else None
-            top = snip.get("topLevelComment") if isinstance(snip, dict) else None
-            replies = th.get("replies") if isinstance(th, dict) else None
-            replies = replies.get("comments") if isinstance(replies, dict) else None
-            replies = replies if isinstance(replies, list) else []
-            n_read += 1 + len(replies)
-            if not isinstance(top, dict):
-                self._bad(ctx, source, parsed, i, "topLevelComment", "has no topLevelComment", 1 + len(replies))
-                continue
-            channel = snip.get("channelId")
-            thread_id = th.get("id") or top.get("id")
-            for c, parent in [(top, None)] + [(r, thread_id) for r in replies]:
-                row = self._comment(c, parent, snip.get("videoId"), channel)
-                if isinstance(row, str):
-                    self._bad(ctx, source, parsed, i, row, f"has a comment without a readable {row}", 1)
-                else:
-                    rows.append(row)
+        with paused_gc():  # the loop makes a few objects per comment, none in cycles
+            for i, th in enumerate(threads):
+                snip = th.get("snippet") if isinstance(th, dict) else None
+                top = snip.get("topLevelComment") if isinstance(snip, dict) else None
+                replies = th.get("replies") if isinstance(th, dict) else None
+                replies = replies.get("comments") if isinstance(replies, dict) else None
+                replies = replies if isinstance(replies, list) else []
+                n_read += 1 + len(replies)
+                if not isinstance(top, dict):
+                    problems.append((i, -1, "topLevelComment", "has no topLevelComment", 1 + len(replies)))
+                    continue
+                channel = snip.get("channelId")
+                thread_id = th.get("id") or top.get("id")
+                video = snip.get("videoId")
+                for k, (c, parent) in enumerate([(top, None)] + [(r, thread_id) for r in replies]):
+                    bad = self._comment(c, parent, video, channel, cols, i, k)
+                    if bad:
+                        problems.append((i, k, bad, f"has a comment without a readable {bad}", 1))
         parsed.rows_read["comments"] = n_read
-        cols = ["post_id", "comment_id", "parent_id", "author", "is_owner", "published_at", "text", "likes",
-                "channel_id"]
-        out = pd.DataFrame(rows, columns=cols)
+        out = pd.DataFrame({c: v for c, v in cols.items() if not c.startswith("_")})
+        when = pd.Series(utc_times(out["published_at"]), index=out.index).dt.tz_localize("UTC")
+        no_time = when.isna().to_numpy()
+        likes_bad = np.asarray(cols["_likes_bad"], dtype=bool)
+        if no_time.any() or likes_bad.any():
+            thread = np.asarray(cols["_thread"], dtype=np.int64)
+            order = np.asarray(cols["_pos"], dtype=np.int64)
+            for j in np.flatnonzero(no_time | likes_bad):
+                what = "publishedAt" if no_time[j] else "likeCount"  # the date is checked first
+                problems.append((int(thread[j]), int(order[j]), what,
+                                 f"has a comment without a readable {what}", 1))
+            keep = ~(no_time | likes_bad)
+            out, when = out.loc[keep].reset_index(drop=True), when[keep].reset_index(drop=True)
+        for i, _k, column, what, n in sorted(problems, key=lambda p: (p[0], p[1])):
+            self._bad(ctx, source, parsed, i, column, what, n)
         out.insert(0, "platform", _PLATFORM)
         out.insert(1, "account", pd.Series(pd.NA, index=out.index, dtype="string"))
-        out["published_at"] = pd.to_datetime(out["published_at"], utc=True)
+        out["published_at"] = when
         out["is_owner"] = out["is_owner"].astype(bool)
-        out["likes"] = out["likes"].astype("Int64")
+        out["likes"] = pd.array(out["likes"].tolist(), dtype="Int64") if len(out) else out["likes"].astype("Int64")
         for c in ("post_id", "comment_id", "parent_id", "author", "channel_id"):
             out[c] = out[c].astype("string")
         parsed.tables["comments"] = out
         return parsed
 
     @staticmethod
-    def _comment(c: dict, parent, video, channel):
+    def _comment(c: dict, parent, video, channel, cols: dict[str, list], thread: int, pos: int) -> str:
+        """Append one comment's fields to ``cols``; return the field that makes it unreadable, or ""."""
         s = c.get("snippet") if isinstance(c, dict) else None
         if not isinstance(s, dict):
             return "snippet"
         cid = c.get("id")
-        when = pd.to_datetime(s.get("publishedAt"), utc=True, errors="coerce", format="ISO8601")
         if not cid:
             return "id"
-        if pd.isna(when):
-            return "publishedAt"
         text = s.get("textOriginal")
         if text is None:
             text = html_to_text(s.get("textDisplay"), drop_invisible=False)
         chan = s.get("channelId") or channel
-        author_chan = (s.get("authorChannelId") or {}).get("value") if isinstance(s.get("authorChannelId"), dict) \
-            else s.get("authorChannelId")
+        author_chan = s.get("authorChannelId")
+        if isinstance(author_chan, dict):
+            author_chan = author_chan.get("value")
         likes = s.get("likeCount")
         likes = int(likes) if isinstance(likes, str) and likes.isdigit() else likes
-        if likes is not None and not (isinstance(likes, (int, float)) and not isinstance(likes, bool)
-                                      and 0 <= likes < 2**53 and likes % 1 == 0):
-            return "likeCount"  # negative, fractional, infinite or larger than any real count
-        return {"post_id": s.get("videoId") or video, "comment_id": str(cid),
-                "parent_id": s.get("parentId") or parent, "author": s.get("authorDisplayName"),
-                "is_owner": bool(chan) and author_chan == chan, "published_at": when, "text": str(text),
-                "likes": int(likes) if likes is not None else pd.NA,
-                "channel_id": chan}
+        likes_bad = likes is not None and not (isinstance(likes, (int, float)) and not isinstance(likes, bool)
+                                               and 0 <= likes < 2**53 and likes % 1 == 0)
+        cols["post_id"].append(s.get("videoId") or video)
+        cols["comment_id"].append(str(cid))
+        cols["parent_id"].append(s.get("parentId") or parent)
+        cols["author"].append(s.get("authorDisplayName"))
+        cols["is_owner"].append(bool(chan) and author_chan == chan)
+        cols["published_at"].append(s.get("publishedAt"))
+        cols["text"].append(str(text))
+        # negative, fractional, infinite or larger than any real count: rejected as likeCount
+        cols["likes"].append(None if likes is None or likes_bad else int(likes))
+        cols["channel_id"].append(chan)
+        cols["_thread"].append(thread)
+        cols["_pos"].append(pos)
+        cols["_likes_bad"].append(likes_bad)
+        return ""
 
     @staticmethod
     def _bad(ctx: Context, source: Source, parsed: Parsed, i: int, column: str, what: str, n: int) -> None:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from .._time import WEEKDAY_ABBR
 from ..errors import InputFileError, ParameterError
 from ..schema import TABLES, COMMENTS, DAILY, POSTS
 from . import _web
@@ -1344,7 +1345,7 @@ def _supplement(data: SampleData, exports_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def _days_names(weekdays) -> str:
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    names = list(WEEKDAY_ABBR)
     return ", ".join(f"{names[d]} ({d})" for d in weekdays)
 
 

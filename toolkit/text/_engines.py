@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import _util
+from . import _util, patterns
 from ._util import _TokenCache
 from .lexicons import _bundled_dict
 
@@ -82,14 +82,7 @@ def _emoji_valence(em: str, table: Mapping[str, float]) -> float:
     return 0.0
 
 
-_EMO_BASE = ("\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21ff\u2300-\u23ff\u24c2\u25a0-\u27bf"
-              "\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff")
-_EMOJI_RE = re.compile(
-    "[\U0001f1e6-\U0001f1ff]{2}"  # flags
-    f"|[{_EMO_BASE}][\ufe0f\ufe0e]?[\U0001f3fb-\U0001f3ff]?"
-    f"(?:\u200d[{_EMO_BASE}][\ufe0f\ufe0e]?[\U0001f3fb-\U0001f3ff]?)*"
-)
-
+_EMOJI_RE = patterns.EMOJI  # one definition, in toolkit.text.patterns
 _EMOJI_SPLIT_RE = re.compile(f"({_EMOJI_RE.pattern})")
 
 

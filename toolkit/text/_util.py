@@ -26,5 +26,8 @@ class _TokenCache(dict):
 
 
 def _show_progress(total: int, enabled: bool | None) -> bool:
-    """``progress=None`` means: show a bar from ``_PROGRESS_MIN`` distinct texts on."""
-    return total >= _PROGRESS_MIN if enabled is None else bool(enabled)
+    """``progress=None`` means: show a bar from ``_PROGRESS_MIN`` distinct texts on, where someone
+    watches (a terminal or a notebook; see :mod:`toolkit._progress`)."""
+    from .._progress import wanted
+
+    return wanted(enabled, size=total, min_size=_PROGRESS_MIN)

@@ -21,15 +21,13 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..errors import ParameterError
+from . import patterns
 
 __all__ = ["clean"]
 
 _RT_RE = re.compile(r"^\s*(?:RT|rt)\b:?\s*")
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|de|org|net|ly|co|at|ch|io)/\S*", re.IGNORECASE)
-# The look-behinds come after the literal '@' / '#' (same matches as "(?<![\w@])@..."): a pattern
-# that starts with a literal lets the regex engine jump from '#' to '#' (twice as fast on long texts).
-_MENTION_RE = re.compile(r"@(?<![\w@]@)\w+(?:[.:-]\w+)*(?:@[\w-]+(?:\.[\w-]+)+)?:?")
-_HASHTAG_RE = re.compile(r"#(?<![\w#]#)(?=\w)")
+# URL, mention and hashtag patterns live in toolkit.text.patterns (one module for all of them)
+_URL_RE, _MENTION_RE, _HASHTAG_RE = patterns.BARE_URL, patterns.MENTION_STRIP, patterns.HASHTAG_STRIP
 
 
 def _clean_one(text: object) -> str:

@@ -56,7 +56,11 @@ import numpy as np
 import pandas as pd
 import regex
 
+from .._progress import wanted
 from ..errors import ParameterError, SchemaError
+from .._compat import renamed
+from .._validate import check_kind, did_you_mean
+from . import patterns
 
 __all__ = ["hashtags", "mentions", "emoji", "urls", "keywords", "ngrams", "is_question",
            "stopwords"]
@@ -65,16 +69,11 @@ _DEFAULT_IDS = ("platform", "post_id")
 _PROGRESS_MIN = 50_000  # distinct texts before a progress bar is worth showing
 
 # --- patterns ----------------------------------------------------------------------------------
-_W = r"\p{L}\p{M}\p{N}_"  # characters of a hashtag or handle body
-_URL_RE = regex.compile(r"(?:https?://|www\.)[^\s<>\"\u201c\u201d\u00ab\u00bb]+", regex.IGNORECASE)
-_URL_TRAIL = ".,;:!?'\"\u2019\u201d\u00bb)]}>…"
-_HASHTAG_RUN_RE = regex.compile(rf"(?<![{_W}&/])(?:[#＃][{_W}]+)+")
-_HASHTAG_SPLIT_RE = regex.compile(r"[#＃]")
+# URL, hashtag and mention patterns: one definition each, in toolkit.text.patterns
+_URL_RE, _URL_TRAIL = patterns.URL, patterns.URL_TRAIL
+_HASHTAG_RUN_RE, _HASHTAG_SPLIT_RE, _MENTION_RE = patterns.HASHTAG_RUN, patterns.HASHTAG_MARK, patterns.MENTION
 _LETTER_RE = regex.compile(r"\p{L}")
-_MENTION_RE = regex.compile(
-    rf"(?<![{_W}@＠.+\-])[@＠]([\p{{L}}\p{{N}}_](?:[{_W}.]*[{_W}])?)"
-    rf"(?:@([\p{{L}}\p{{N}}\-]+(?:\.[\p{{L}}\p{{N}}\-]+)+))?(?![{_W}@＠])")
-_TOKEN_OK_RE = regex.compile(r"^[#＃]?\p{L}[\p{L}\p{M}\p{N}_'’\-]*$")
+_TOKEN_OK_RE = regex.compile(rf"^{patterns.HASHTAG_MARK.pattern}?\p{{L}}[\p{{L}}\p{{M}}\p{{N}}_'’\-]*$")
 _QUESTION_MARK_RE = regex.compile(r"[?？¿]")
 
 # Interrogative openings (lower-case), matched at the start of the text or of a sentence, after any
@@ -221,9 +220,10 @@ def urls(table, *, text_col: str = "text", id_cols=_DEFAULT_IDS) -> pd.DataFrame
     return _extract(table, text_col, id_cols, _find_urls, ("url", "domain"), "urls")
 
 
+@renamed(top="n")
 def keywords(table, *, text_col: str = "text", weight_col: str | None = None,
-             lang: str | Iterable[str] | None = None, top: int | None = 30, min_docs: int = 1,
-             extra_stopwords: Iterable[str] = (), progress: bool = True) -> pd.DataFrame:
+             lang: str | Iterable[str] | None = None, n: int | None = 30, min_docs: int = 1,
+             extra_stopwords: Iterable[str] = (), progress: bool | None = None) -> pd.DataFrame:
     """The most used words, optionally weighted by engagement.
 
     Texts are NFKC-normalised, URLs removed and tokenised with nltk's ``TweetTokenizer``
@@ -243,14 +243,15 @@ def keywords(table, *, text_col: str = "text", weight_col: str | None = None,
     lang : {"en", "de"} or list of them, optional
         Stop-word lists to apply; default both English and German. The texts are not filtered by
         language: use :func:`toolkit.text.add_language` and select rows for that.
-    top : int or None, default 30
-        Number of rows to return; ``None`` for all.
+    n : int or None, default 30
+        Number of rows to return; ``None`` for all. (Called ``top=`` before 0.2.)
     min_docs : int, default 1
         Keep only keywords used in at least this many texts.
     extra_stopwords : iterable of str
         More words to ignore (brand names, the account's own name...); compared lower-case.
-    progress : bool, default True
-        Show a progress bar when there are many distinct texts.
+    progress : bool, optional
+        Show a progress bar when there are many distinct texts. Default None: only on a
+        terminal or in a notebook.
 
     Returns
     -------
@@ -267,20 +268,29 @@ def keywords(table, *, text_col: str = "text", weight_col: str | None = None,
     >>> import pandas as pd, toolkit as tk
     >>> posts = pd.DataFrame({"text": ["Der Kaffee ist super", "Kaffee und Kuchen", "The coffee is great"],
     ...                       "likes": [10, 2, 5]})
-    >>> tk.text.keywords(posts, weight_col="likes", top=3)
+    >>> tk.text.keywords(posts, weight_col="likes", n=3)
       keyword  n_docs  doc_rate  n_occurrences  weight  weight_mean
     0  kaffee       2  0.666667              2    12.0          6.0
     1   super       1  0.333333              1    10.0         10.0
     2  coffee       1  0.333333              1     5.0          5.0
     """
-    return _count_terms(table, n=1, text_col=text_col, weight_col=weight_col, lang=lang, top=top,
+    return _count_terms(table, order=1, text_col=text_col, weight_col=weight_col, lang=lang, top=n,
                         min_docs=min_docs, extra_stopwords=extra_stopwords, progress=progress,
                         name="keywords", term_col="keyword")
 
 
-def ngrams(table, *, n: int = 2, text_col: str = "text", weight_col: str | None = None,
-           lang: str | Iterable[str] | None = None, top: int | None = 30, min_docs: int = 1,
-           extra_stopwords: Iterable[str] = (), progress: bool = True) -> pd.DataFrame:
+def _old_ngrams_call(kwargs: dict) -> bool:
+    # before 0.2 ``n`` was the n-gram order and ``top`` the rows: a call with top=, or with a small n and
+    # no order=, is an old call (mapped with a DeprecationWarning; nobody asks for the top 1-3 n-grams).
+    n = kwargs.get("n")
+    return "top" in kwargs or ("order" not in kwargs and isinstance(n, int) and not isinstance(n, bool)
+                               and 1 <= n <= 3)
+
+
+@renamed(n="order", top="n", when=_old_ngrams_call)
+def ngrams(table, *, order: int = 2, text_col: str = "text", weight_col: str | None = None,
+           lang: str | Iterable[str] | None = None, n: int | None = 30, min_docs: int = 1,
+           extra_stopwords: Iterable[str] = (), progress: bool | None = None) -> pd.DataFrame:
     """The most used phrases of ``n`` words, optionally weighted by engagement.
 
     Tokens as in :func:`keywords`. An n-gram is ``n`` consecutive word tokens within one stretch of
@@ -289,10 +299,11 @@ def ngrams(table, *, n: int = 2, text_col: str = "text", weight_col: str | None 
 
     Parameters
     ----------
-    n : int, default 2
-        Words per n-gram (1 gives the same as :func:`keywords`).
-    table, text_col, weight_col, lang, top, min_docs, extra_stopwords, progress
-        As in :func:`keywords`.
+    order : int, default 2
+        Words per n-gram (1 gives the same as :func:`keywords`). (Called ``n=`` before 0.2; for one
+        release ``n=1..3`` without ``order=`` is still read as the order, with a DeprecationWarning.)
+    table, text_col, weight_col, lang, n, min_docs, extra_stopwords, progress
+        As in :func:`keywords` (``n`` = rows returned, called ``top=`` before 0.2).
 
     Returns
     -------
@@ -304,14 +315,14 @@ def ngrams(table, *, n: int = 2, text_col: str = "text", weight_col: str | None 
     Examples
     --------
     >>> import toolkit as tk
-    >>> tk.text.ngrams(["Kaffee und Kuchen!", "Heute Kaffee und Kuchen 😍"], n=3)
+    >>> tk.text.ngrams(["Kaffee und Kuchen!", "Heute Kaffee und Kuchen 😍"], order=3)
                    ngram  n_docs  doc_rate  n_occurrences
     0  kaffee und kuchen       2       1.0              2
     """
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ParameterError(f"ngrams(n={n!r}): expected a whole number >= 1, e.g. n=2.")
-    term_col = "keyword" if n == 1 else "ngram"
-    return _count_terms(table, n=int(n), text_col=text_col, weight_col=weight_col, lang=lang, top=top,
+    if not isinstance(order, (int, np.integer)) or isinstance(order, bool) or order < 1:
+        raise ParameterError(f"ngrams(order={order!r}): expected a whole number >= 1, e.g. order=2.")
+    term_col = "keyword" if order == 1 else "ngram"
+    return _count_terms(table, order=int(order), text_col=text_col, weight_col=weight_col, lang=lang, top=n,
                         min_docs=min_docs, extra_stopwords=extra_stopwords, progress=progress,
                         name="ngrams", term_col=term_col)
 
@@ -383,12 +394,14 @@ def _as_text_series(texts) -> pd.Series:
 def _texts_and_ids(table, text_col: str, id_cols, name: str) -> tuple[pd.Series, pd.DataFrame]:
     """The texts (object Series, "" for missing, plain index) and the id frame (same length)."""
     if isinstance(table, pd.DataFrame):
+        check_kind(table, ("posts", "comments"), where=f"{name}(table)")
         ids = [id_cols] if isinstance(id_cols, str) else list(id_cols)
         missing = [c for c in [text_col, *ids] if c not in table.columns]
         if missing:
             hint = (" For comments pass id_cols=('platform', 'comment_id')."
                     if any(c in ids for c in missing) else " Pass text_col=... naming the text column.")
-            raise SchemaError(f"{name}(): column(s) {missing} not in the table; present: "
+            raise SchemaError(f"{name}(): column(s) {missing} not in the table"
+                              f"{did_you_mean(missing[0], table.columns)}; present: "
                               f"{list(table.columns)}.{hint}", problems=[f"missing {missing}"])
         texts = table[text_col]
         id_frame = table[ids].reset_index(drop=True)
@@ -554,10 +567,10 @@ def _stop_set(lang, extra: Iterable[str], name: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _count_terms(table, *, n: int, text_col: str, weight_col, lang, top, min_docs, extra_stopwords,
-                 progress: bool, name: str, term_col: str) -> pd.DataFrame:
+def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min_docs, extra_stopwords,
+                 progress: bool | None, name: str, term_col: str) -> pd.DataFrame:
     if top is not None and (not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1):
-        raise ParameterError(f"{name}(top={top!r}): expected a whole number >= 1 or None for all.")
+        raise ParameterError(f"{name}(n={top!r}): expected a whole number >= 1 (rows to return) or None for all.")
     if not isinstance(min_docs, (int, np.integer)) or isinstance(min_docs, bool) or min_docs < 1:
         raise ParameterError(f"{name}(min_docs={min_docs!r}): expected a whole number >= 1.")
     stop = _stop_set(lang, extra_stopwords, name)
@@ -568,13 +581,17 @@ def _count_terms(table, *, n: int, text_col: str, weight_col, lang, top, min_doc
             raise ParameterError(f"{name}(weight_col={weight_col!r}): weights need a table; plain "
                                  f"texts have no columns.")
         if weight_col not in table.columns:
-            raise SchemaError(f"{name}(weight_col={weight_col!r}): no such column; present: "
+            raise SchemaError(f"{name}(weight_col={weight_col!r}): no such column"
+                              f"{did_you_mean(weight_col, table.columns)}; present: "
                               f"{list(table.columns)}.", problems=[f"missing column {weight_col!r}"])
         try:
             weights = pd.to_numeric(table[weight_col]).astype("Float64").reset_index(drop=True)
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(f"{name}(weight_col={weight_col!r}): the column is not numeric "
-                                 f"({exc}); pick a count column such as 'engagements'.") from None
+        except (TypeError, ValueError):
+            bad = pd.to_numeric(table[weight_col], errors="coerce").isna() & table[weight_col].notna()
+            example = table[weight_col][bad].iloc[0] if bad.any() else None
+            raise ParameterError(f"{name}(weight_col={weight_col!r}): the column is not numeric (found "
+                                 f"{example!r} in {int(bad.sum())} row(s)); pick a count column such as "
+                                 "'engagements'.") from None
     non_empty = texts.str.strip().ne("").to_numpy(dtype=bool)
     n_texts = int(non_empty.sum())
     codes, uniques = pd.factorize(texts, use_na_sentinel=False)
@@ -596,14 +613,14 @@ def _count_terms(table, *, n: int, text_col: str, weight_col, lang, top, min_doc
     weight: Counter = Counter()
     reported: Counter = Counter()
     iterator = range(len(uniques))
-    if progress and len(uniques) >= _PROGRESS_MIN:
+    if len(uniques) >= _PROGRESS_MIN and wanted(progress):
         from tqdm.auto import tqdm
         iterator = tqdm(iterator, desc=name, unit="text")
     for u in iterator:
         text = uniques[u]
         if not text:
             continue
-        counts = Counter(_terms(text, n, stop))
+        counts = Counter(_terms(text, order, stop))
         m = int(mult[u])
         for term, c in counts.items():
             n_docs[term] += m

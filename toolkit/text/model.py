@@ -37,6 +37,7 @@ import pandas as pd
 from ..errors import InputFileError, ParameterError
 from .cleaning import _clean_one
 from ._engines import _scorer, _split_emoji
+from .._compat import renamed
 from ._langrule import _detect
 from .lexicons import _bundled_dict
 from .scoring import LABELS, sentiment
@@ -80,8 +81,8 @@ class SentimentModel:
         repeats of 5-fold CV on germeval2017_dev_social, see docs/benchmarks.md).
     cv : int, default 5
         Folds of the stratified cross-validation run by :meth:`fit` (at least 2).
-    random_state : int, default 0
-        Seed of the fold split.
+    seed : int, default 0
+        Seed of the fold split. (Called ``random_state=`` before 0.2.)
 
     Attributes
     ----------
@@ -95,7 +96,8 @@ class SentimentModel:
         Number of training texts.
     """
 
-    def __init__(self, *, lang: str = "auto", C: float = 10.0, cv: int = 5, random_state: int = 0) -> None:
+    @renamed(random_state="seed")
+    def __init__(self, *, lang: str = "auto", C: float = 10.0, cv: int = 5, seed: int = 0) -> None:
         if lang not in ("auto", "en", "de"):
             raise ParameterError(f"SentimentModel(lang={lang!r}): expected 'auto', 'en' or 'de'.")
         if not isinstance(cv, int) or cv < 2:
@@ -103,7 +105,7 @@ class SentimentModel:
         self.lang = lang
         self.C = float(C)
         self.cv = cv
-        self.random_state = random_state
+        self.seed = seed
         self._pipeline = None
 
     # ----------------------------------------------------------------------------------------- build
@@ -188,7 +190,7 @@ class SentimentModel:
         cleaned = [_clean_one(t) for t in texts]
         langs = _detect(cleaned, self.lang, progress)
         frame = self._frame(cleaned, langs)
-        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
+        folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.seed)
         pred = cross_val_predict(self._make_pipeline(), frame, y, cv=folds)
         present = [lab for lab in LABELS if lab in counts.index]
         p, r, f, s = precision_recall_fscore_support(y, pred, labels=present, zero_division=0)
@@ -261,7 +263,7 @@ class SentimentModel:
         path = Path(path)
         predictor = self._pipeline if isinstance(self._pipeline, _Predictor) else _Predictor.from_pipeline(self._pipeline)
         settings = {"format": _FORMAT, "lang": self.lang, "C": self.C, "cv": self.cv,
-                    "random_state": self.random_state, "n_train": self.n_train_,
+                    "seed": self.seed, "n_train": self.n_train_,
                     "cv_macro_f1": self.cv_macro_f1_,
                     "cv_report": self.cv_report_.astype(object).where(self.cv_report_.notna(), None)
                                                  .to_dict(orient="list")}
@@ -327,7 +329,7 @@ class SentimentModel:
             raise InputFileError(f"{where}: the file is not a model saved by SentimentModel.save (expected "
                                  f"format {_FORMAT!r}).")
         model = cls(lang=settings["lang"], C=settings["C"], cv=settings["cv"],
-                    random_state=settings["random_state"])
+                    seed=settings.get("seed", settings.get("random_state", 0)))  # files saved before 0.2
         try:
             model._pipeline = _Predictor.from_arrays(arrays, model._make_pipeline())
         except (KeyError, ValueError) as exc:

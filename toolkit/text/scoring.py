@@ -55,6 +55,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .._validate import check_kind, did_you_mean, refuse_overwrite
 from ..errors import ParameterError, SchemaError
 from ._engines import _scorer
 from ._langrule import _detect
@@ -101,9 +102,11 @@ def _as_series(texts: object, *, where: str) -> pd.Series:
 
 def _check_options(lang: str, backend: str, where: str) -> None:
     if lang not in _LANGS:
-        raise ParameterError(f"{where}(lang={lang!r}): expected one of {list(_LANGS)}.")
+        raise ParameterError(f"{where}(lang={lang!r}): not a known language{did_you_mean(lang, _LANGS)}; "
+                             f"valid: {', '.join(repr(x) for x in _LANGS)}.")
     if backend not in _BACKENDS:
-        raise ParameterError(f"{where}(backend={backend!r}): expected one of {list(_BACKENDS)} "
+        raise ParameterError(f"{where}(backend={backend!r}): not a known backend{did_you_mean(backend, _BACKENDS)}; "
+                             f"valid: {', '.join(repr(x) for x in _BACKENDS)} "
                              "('textblob' applies to English texts; German always uses the rule engine).")
 
 
@@ -276,12 +279,14 @@ def _score_values(values: np.ndarray, missing: np.ndarray, *, lang: str, backend
 
 def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "auto",
                   backend: str = "vader", extra_lexicon: object = None, model: object = None,
-                  thresholds: tuple[float, float] | None = None,
+                  thresholds: tuple[float, float] | None = None, overwrite: bool = False,
                   progress: bool | None = None) -> pd.DataFrame:
     """Return ``table`` with sentiment columns added (posts, comments or any table with text).
 
-    Same rows, order and index; the input is not modified. Existing columns of the same name are
-    replaced. See :func:`sentiment` for the options and how scores are made.
+    Same rows, order and index; the input is not modified. A table that already has any of the
+    three columns below is refused unless ``overwrite=True`` (never replaced silently). ``lang`` is
+    what :func:`toolkit.text.add_language` says for the same text (one definition). See
+    :func:`sentiment` for the options and how scores are made.
 
     Parameters
     ----------
@@ -289,6 +294,8 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
         Usually the canonical posts or comments table.
     text_col : str, default "text"
         Column with the text to score.
+    overwrite : bool, default False
+        Replace existing ``lang``/``sentiment_score``/``sentiment_label`` columns.
 
     Returns
     -------
@@ -316,10 +323,14 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"add_sentiment(table): got {type(table).__name__}; expected a DataFrame "
                              "(posts or comments). For a list of texts use sentiment(texts).")
+    check_kind(table, ("posts", "comments"), where="add_sentiment(table)")
     if text_col not in table.columns:
-        raise SchemaError(f"add_sentiment(text_col={text_col!r}): no such column; the table has "
+        raise SchemaError(f"add_sentiment(text_col={text_col!r}): no such column"
+                          f"{did_you_mean(text_col, table.columns)}; the table has "
                           f"{list(table.columns)[:12]}. Pass text_col=... naming the text column.",
                           problems=[f"missing column {text_col!r}"])
+    refuse_overwrite(table, ["lang", "sentiment_score", "sentiment_label"], overwrite=overwrite,
+                     where="add_sentiment")
     column = table[text_col]
     langs, scores, labels = _score_values(column.astype(object).to_numpy(), pd.isna(column).to_numpy(),
                                           lang=lang, backend=backend, extra_lexicon=extra_lexicon,

@@ -1,0 +1,175 @@
+"""Loaders at scale: ``toolkit.load`` against a hand-written json/csv + pandas reader (issue #14.1).
+
+Run: ``nice .venv/bin/python bench/loaders_scale.py [--rows 1000000] [--only youtube_comment_threads]
+[--keep DIR]``
+
+For each loader it generates ``--rows`` rows in the loader's real format (bench/_scale_data.py;
+files of at most 100,000 rows, as platforms paginate or split exports), then measures in a fresh
+Python process each:
+
+- ``toolkit``: ``toolkit.load(folder, tz="UTC", progress=False)`` (canonical tables, checks, load report);
+- ``hand``: the shortest honest reader an analyst would write: ``json.load`` / ``pd.read_csv``,
+  one ``pd.DataFrame``, the dates parsed once per column with ``pd.to_datetime``, ``pd.concat``.
+
+Each measurement prints wall time of the call and the process's peak resident memory (VmHWM, which
+includes the import of pandas, or of the toolkit), then the ratios toolkit / hand. Progress bars:
+one overall (measurements), one per generated file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import _scale_data as gen  # noqa: E402
+
+
+# --- hand-written readers (what the toolkit must not be much slower or bigger than) ----------------
+
+def hand_youtube_comment_threads(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.json")):
+        with open(path, encoding="utf-8") as fh:
+            pages = json.load(fh)
+        rows = []
+        for page in pages:
+            for th in page["items"]:
+                top = th["snippet"]["topLevelComment"]
+                for c in [top] + th.get("replies", {}).get("comments", []):
+                    s = c["snippet"]
+                    rows.append({"post_id": s["videoId"], "comment_id": c["id"], "parent_id": s.get("parentId"),
+                                 "author": s["authorDisplayName"], "published_at": s["publishedAt"],
+                                 "text": s["textOriginal"], "likes": s["likeCount"]})
+        df = pd.DataFrame(rows)
+        df["published_at"] = pd.to_datetime(df["published_at"], utc=True)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_meta_posts_csv(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        df = pd.read_csv(path, dtype={"Post ID": str, "Page ID": str}, thousands=",")
+        df["Publish time"] = pd.to_datetime(df["Publish time"], format="%m/%d/%Y %H:%M").dt.tz_localize("UTC")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_x_archive_tweets(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted((Path(folder) / "data").glob("tweets*.js")):
+        text = path.read_text(encoding="utf-8")
+        df = pd.DataFrame([item["tweet"] for item in json.loads(text[text.index("=") + 1:])])
+        df["created_at"] = pd.to_datetime(df["created_at"], format="%a %b %d %H:%M:%S %z %Y", utc=True)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_generic_posts_csv(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        df = pd.read_csv(path, dtype={"post_id": str, "account": str})
+        df["published_at"] = pd.to_datetime(df["published_at"], utc=True, format="ISO8601")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+#: name -> (generator(folder, n, progress), hand reader, canonical table)
+CASES = {
+    "youtube_comment_threads": (gen.youtube_comment_threads, hand_youtube_comment_threads, "comments"),
+    "meta_posts_csv": (gen.meta_posts_csv, hand_meta_posts_csv, "posts"),
+    "x_archive_tweets": (gen.x_archive_tweets, hand_x_archive_tweets, "posts"),
+    "generic_posts_csv": (gen.generic_posts_csv, hand_generic_posts_csv, "posts"),
+}
+
+_CHILD = r"""
+import json, resource, sys, time, warnings
+sys.path.insert(0, sys.argv[4])
+mode, case, folder = sys.argv[1], sys.argv[2], sys.argv[3]
+warnings.simplefilter("ignore")
+if mode == "toolkit":
+    import toolkit as tk
+    t = time.perf_counter()
+    ds = tk.load(folder, tz="UTC", progress=False)
+    rows = len(getattr(ds, sys.argv[5]))
+else:
+    import pandas as pd
+    import loaders_scale
+    t = time.perf_counter()
+    rows = len(loaders_scale.CASES[case][1](folder))
+secs = time.perf_counter() - t
+hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM")]
+peak = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": secs, "peak_mb": peak, "rows": rows}))
+"""
+
+
+def measure(mode: str, case: str, folder: Path) -> dict:
+    """One measurement in a fresh process (so peak memory is this reader's alone)."""
+    table = CASES[case][2]
+    res = subprocess.run([sys.executable, "-c", _CHILD, mode, case, str(folder), str(HERE), table],
+                         capture_output=True, text=True, cwd=ROOT)
+    if res.returncode:
+        raise SystemExit(f"{mode} on {case} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--only", nargs="*", default=None, help="loader names (default: all)")
+    ap.add_argument("--repeat", type=int, default=1, help="measurements per reader (median is shown)")
+    ap.add_argument("--keep", type=Path, default=None, help="generate into / reuse this folder")
+    args = ap.parse_args(argv)
+    cases = args.only or list(CASES)
+    base = args.keep or Path(tempfile.mkdtemp(prefix="loaders_scale_"))
+    print(f"# loaders at scale: {args.rows:,} rows each; {platform.node()} {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    results = []
+    overall = tqdm(total=len(cases) * 2 * args.repeat, desc="measurements", unit="run", position=0)
+    for case in cases:
+        folder = base / case / str(args.rows)
+        if not folder.exists() or not any(folder.iterdir()):
+            with tqdm(total=args.rows, desc=f"generating {case}", unit="row", position=1, leave=False) as bar:
+                CASES[case][0](folder, args.rows, progress=bar)
+        found = [p for p in folder.rglob("*") if p.is_file()]
+        size, files = sum(p.stat().st_size for p in found), len(found)
+        got = {}
+        for mode in ("toolkit", "hand"):
+            runs = []
+            for _ in range(args.repeat):
+                runs.append(measure(mode, case, folder))
+                overall.update()
+            runs.sort(key=lambda r: r["seconds"])
+            got[mode] = runs[len(runs) // 2] | {"peak_mb": sorted(r["peak_mb"] for r in runs)[len(runs) // 2]}
+        results.append((case, files, size, got))
+    overall.close()
+    print(f"\n| loader | rows | files | MB on disk | toolkit s | hand s | time ratio | toolkit peak MB | "
+          f"hand peak MB | memory ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for case, files, size, got in results:
+        tk_, hd = got["toolkit"], got["hand"]
+        print(f"| {case} | {tk_['rows']:,} | {files} | {size / 1e6:,.0f} | {tk_['seconds']:.1f} | "
+              f"{hd['seconds']:.1f} | {tk_['seconds'] / hd['seconds']:.2f} | {tk_['peak_mb']:,.0f} | "
+              f"{hd['peak_mb']:,.0f} | {tk_['peak_mb'] / hd['peak_mb']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

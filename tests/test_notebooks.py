@@ -1,0 +1,277 @@
+"""The curated notebooks read as chapters, and their key numbers are the planted ones.
+
+The notebooks carry no stored outputs: each is run here, cell by cell, on data/samples/ with its
+own parameter defaults (as Restart & Run All would, without the JupyterLab-only cells), and the
+tables it shows are compared with data/samples/TRUTH.json and with the toolkit's own functions.
+One run per notebook and test session, shared by every test below.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import warnings
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.errors import ParameterError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+BOOKS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+TRUTH = json.loads((ROOT / "data" / "samples" / "TRUTH.json").read_text(encoding="utf-8"))
+# what a user sets in every notebook's parameters cell (a notebook may add its own options)
+COMMON_PARAMETERS = ["data_dir", "tz", "date_from", "date_to", "platforms", "pseudonymize", "salt"]
+# pandas reshaping belongs in named toolkit functions (with tests), not in notebook cells
+RESHAPING = re.compile(r"\.(pivot|pivot_table|crosstab|groupby|merge|join|melt|stack|unstack|set_index|"
+                       r"sort_values|value_counts|agg|apply|transform)\(|\bpd\.")
+
+
+def _code(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+# -- structure: chapters, no stored outputs, no logic, one preparing call, generated links ------
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=[b.name for b in BOOKS])
+def test_notebook_is_a_chapter_without_stored_outputs_or_logic(path):
+    nb = _read(path)
+    code = _code(nb)
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None, (path.name, cell.source[:60])
+        assert "keep_output" not in cell.metadata and "NBVAL" not in cell.source, cell.source[:60]
+        tree = ast.parse(cell.source)
+        logic = [type(n).__name__ for n in ast.walk(tree)
+                 if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda,
+                                   ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp))]
+        assert logic == [], (path.name, cell.source[:60])
+        if "interactive" not in cell.metadata.get("tags", []):
+            assert not RESHAPING.search(cell.source), (path.name, cell.source)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1 and code[0] is params[0]
+    # the next cell prepares the data with one call, from the parameters only
+    assert code[1].source.startswith("import toolkit as tk\n\nds = tk.report.prepare(data_dir, tz=tz, "), path.name
+    assert sum("tk.report.prepare(" in c.source or "tk.load(" in c.source for c in code) == 1
+
+
+@pytest.mark.parametrize("path", BOOKS, ids=[b.name for b in BOOKS])
+def test_parameters_cell_holds_only_what_a_user_sets(path):
+    cell = next(c for c in _code(_read(path)) if "parameters" in c.metadata.get("tags", []))
+    names = []
+    for node in ast.parse(cell.source).body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1, ast.dump(node)[:80]
+        ast.literal_eval(node.value)  # a value, not a computation
+        names.append(node.targets[0].id)
+    assert names[:len(COMMON_PARAMETERS)] == COMMON_PARAMETERS
+    lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+    assert all("  # " in ln for ln in lines), "every parameter says what it means"
+    for name in names:  # and the notebook uses it
+        rest = "\n".join(c.source for c in _code(_read(path)) if c is not cell)
+        assert re.search(rf"\b{name}\b", rest), f"{path.name}: parameter {name} is never used"
+
+
+def _nav_call(path: Path) -> str:
+    code = _code(_read(path))
+    m = re.fullmatch(r'tk\.report\.nav\("([^"]+)"\)(  #.*)?', code[-1].source.strip())
+    assert m, f"{path.name}: the last cell should be tk.report.nav(...), found {code[-1].source[:60]!r}"
+    return m.group(1)
+
+
+def test_every_page_ends_with_links_to_its_neighbours():
+    names = [b.name for b in BOOKS]
+    assert names[0] == "00-overview.ipynb"
+    for i, path in enumerate(BOOKS):
+        assert _nav_call(path) == path.name  # each notebook names itself
+        links = tk.report.nav(path.name, folder=NOTEBOOKS)
+        assert (links.previous or (None,))[0] == (names[i - 1] if i else None)
+        assert (links.next or (None,))[0] == (names[i + 1] if i + 1 < len(names) else None)
+        html = links._repr_html_()
+        for neighbour in filter(None, (links.previous, links.next)):
+            assert f'href="{neighbour[0]}"' in html and neighbour[1] in html
+        if i > 1:
+            assert 'href="00-overview.ipynb"' in html  # and back to the overview
+        # no hand-written "Next:" links left in the text
+        text = "\n".join(c.source for c in _read(path).cells if c.cell_type == "markdown")
+        assert not re.search(r"^(Next|Previous):", text, flags=re.M), path.name
+
+
+def test_a_new_chapter_is_linked_from_its_neighbours(tmp_path):
+    for book in BOOKS:
+        shutil.copy(book, tmp_path / book.name)
+    last = BOOKS[-1].name
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Where do visitors come from?"),
+                                         nbformat.v4.new_code_cell('tk.report.nav("99-web.ipynb")')])
+    nbformat.write(nb, tmp_path / "99-web.ipynb")
+    assert tk.report.nav(last, folder=tmp_path).next == ("99-web.ipynb", "Where do visitors come from?")
+    new = tk.report.nav("99-web.ipynb", folder=tmp_path)
+    assert new.previous[0] == last and new.next is None
+    assert new.overview == ("00-overview.ipynb", tk.report.nav("00-overview.ipynb", folder=tmp_path).overview[1])
+    with pytest.raises(ParameterError, match="not a curated notebook"):
+        tk.report.nav("42-missing.ipynb", folder=tmp_path)
+
+
+def test_report_pages_link_pages_not_notebooks():
+    body = ('<a href="03-when-should-we-post.ipynb">x</a> <a href=\'01-what-is-in-my-data.ipynb#caveats\'>y</a> '
+            '<a href="https://example.org/x.ipynb">z</a>')
+    out = tk.report._finish_page(body, "t")
+    assert 'href="03-when-should-we-post.html"' in out and "href='01-what-is-in-my-data.html#caveats'" in out
+    assert 'href="https://example.org/x.ipynb"' in out  # other sites' notebooks stay as they are
+
+
+# -- running the notebooks on the samples --------------------------------------------------------
+
+
+class Run:
+    """A notebook executed in this process: its variables, and the warnings of each cell."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.ns: dict = {}
+        self.warned: list[tuple[int, list[warnings.WarningMessage]]] = []
+        here = Path.cwd()
+        os.chdir(path.parent)  # data_dir is relative to the notebook, as in JupyterLab
+        try:
+            for i, cell in enumerate(_read(path).cells, start=1):
+                if cell.cell_type != "code" or "interactive" in cell.metadata.get("tags", []):
+                    continue
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    exec(compile(cell.source, f"<{path.name} cell {i}>", "exec"), self.ns)
+                if caught:
+                    self.warned.append((i, list(caught)))
+        finally:
+            os.chdir(here)
+
+    def __getitem__(self, name):
+        return self.ns[name]
+
+
+_RUNS: dict[str, Run] = {}
+
+
+@pytest.fixture(scope="session")
+def run():
+    """``run("03")``: notebook 03 executed on the samples with its defaults (once per session)."""
+    def get(prefix: str) -> Run:
+        path = next(b for b in BOOKS if b.name.startswith(prefix))
+        if path.name not in _RUNS:
+            _RUNS[path.name] = Run(path)
+        return _RUNS[path.name]
+    return get
+
+
+def _overlaps(row, window) -> bool:
+    return (row["weekday"] in window["weekdays"] and row["hour"] < window["hours"][1]
+            and row["hour_end"] > window["hours"][0])
+
+
+def test_00_overview_numbers_are_the_planted_ones(run):
+    r = run("00")
+    counts = r["counts"].set_index("platform")
+    assert counts["posts"].sum() == TRUTH["counts"]["posts"] and len(counts) == TRUTH["counts"]["platforms"]
+    assert counts["comments"].sum() == TRUTH["counts"]["comments"]
+    cov = tk.inventory.coverage(r["ds"], tz=r["tz"]).query("table == 'posts'").set_index("platform")["rows"]
+    assert counts["posts"].to_dict() == cov.to_dict()
+    # the same recommended windows as the detailed notebook shows
+    windows = {w["platform"]: w for w in TRUTH["best_windows"]}
+    rec = r["slots"][r["slots"]["recommended"]]
+    assert len(rec) and all(_overlaps(row, windows[row["platform"]]) for _, row in rec.iterrows())
+    flagged = r["effects"][r["effects"]["flagged"]]
+    for m in TRUTH["media_type_effects"]:
+        row = flagged[(flagged.platform == m["platform"]) & (flagged.value == m["media_type"])]
+        assert len(row) == 1 and (row["lift"].iloc[0] > 1) == (m["lift"] > 1)
+    angry = TRUTH["angry_episode"]
+    days = r["spikes"].loc[r["spikes"]["flagged"], "date"].dt.strftime("%Y-%m-%d")
+    assert angry["start"] in set(days) and set(days) <= set(pd.date_range(angry["start"], angry["end"])
+                                                               .strftime("%Y-%m-%d"))
+    care = r["care"].set_index("platform")
+    for platform, t in TRUTH["response"].items():
+        assert care.loc[platform, "reply_rate"] == pytest.approx(t["reply_rate"], abs=0.01)
+    assert care["unanswered_questions"].sum() == pytest.approx(TRUTH["unanswered_questions"], rel=0.05)
+
+
+def test_01_every_row_is_accounted_for(run):
+    r = run("01")
+    totals = r["ds"].load_report[["rows_read", "rows_loaded", "duplicates_dropped", "rows_rejected"]].sum()
+    shown = tk.inventory.load_totals(r["ds"]).iloc[0]
+    assert shown["accounted"] and shown["rows_read"] == totals["rows_read"] > 0
+    assert shown["rows_loaded"] >= TRUTH["counts"]["posts"] + TRUTH["counts"]["comments"]
+    assert shown["rows_rejected"] == len(r["ds"].rejected)  # the samples' YouTube totals row, shown below
+    assert not tk.report.unreadable(r["ds"])  # every sample file was read
+
+
+def test_02_channel_figures_match_the_posts_and_followers(run):
+    r = run("02")
+    overall = r["overall"].groupby("platform")
+    assert overall["posts"].sum().sum() == TRUTH["counts"]["posts"]
+    followers = overall["followers"].last()
+    for platform, g in TRUTH["growth"].items():
+        assert followers[platform] == pytest.approx(g["followers_end"], rel=0.05), platform
+    top = r["top"]
+    assert (top.groupby("platform")["engagement_rate"].apply(lambda s: s.is_monotonic_decreasing)).all()
+
+
+def test_03_recommended_windows_are_the_planted_ones(run):
+    r = run("03")
+    windows = {w["platform"]: w for w in TRUTH["best_windows"]}
+    rec = r["slots"][r["slots"]["recommended"]]
+    assert {p for p in rec["platform"]} == set(windows)
+    assert all(_overlaps(row, windows[row["platform"]]) for _, row in rec.iterrows())
+    summary = tk.timing.slot_summary(r["slots"]).set_index("platform")
+    assert summary["recommended"].sum() == len(rec)
+    assert r["slots"].attrs["excluded"]["too_young"] > 0
+    busiest = tk.timing.busiest_hours(r["activity"], n=3)
+    assert busiest.groupby("platform").size().eq(3).all()
+
+
+def test_04_the_angry_episode_and_the_languages(run):
+    r = run("04")
+    angry = TRUTH["angry_episode"]
+    flagged = r["spikes"][r["spikes"]["flagged"]]
+    assert set(flagged["platform"]) == {angry["platform"]}
+    assert r["worst"]["post_id"].iloc[0] == angry["post_id"]
+    assert set(r["thread"]["post_id"]) == {angry["post_id"]}
+    langs = tk.community.tone(r["users"], by="lang").set_index("lang")["All"]
+    # of the comments whose language can be told (short ones such as "Toll! 😍" cannot)
+    assert langs["de"] / (langs["de"] + langs["en"]) == pytest.approx(TRUTH["languages"]["comments_de_share"],
+                                                                      abs=0.08)
+
+
+def test_05_the_planted_content_effects(run):
+    r = run("05")
+    flagged = r["effects"][r["effects"]["flagged"]]
+    for m in TRUTH["media_type_effects"]:
+        row = flagged[(flagged.platform == m["platform"]) & (flagged.value == m["media_type"])]
+        assert len(row) == 1 and (row["lift"].iloc[0] > 1) == (m["lift"] > 1)
+    tags = flagged[(flagged.feature == "hashtag") & (flagged.value == TRUTH["hashtag_lift"]["hashtag"])]
+    assert len(tags) >= 2 and (tags["lift"] > 1).all()
+    fit = r["fit_summary"].set_index("platform")
+    for platform, lift in TRUTH["channel_fit"]["lift_by_platform"].items():
+        if lift != 1.0:
+            assert fit.loc[platform, "flagged"] and (fit.loc[platform, "lift"] > 1) == (lift > 1), platform
+
+
+def test_06_replies_questions_and_members(run):
+    r = run("06")
+    overall = r["overall"].set_index("platform")
+    for platform, t in TRUTH["response"].items():
+        assert overall.loc[platform, "reply_rate"] == pytest.approx(t["reply_rate"], abs=0.01)
+        assert overall.loc[platform, "median_minutes"] == pytest.approx(t["median_minutes"], rel=0.02)
+    assert overall["unanswered_questions"].sum() == len(r["questions"])
+    assert len(r["questions"]) == pytest.approx(TRUTH["unanswered_questions"], rel=0.05)
+    top = r["top"]
+    planted = [m["n_comments"] for m in TRUTH["top_members_detail"]]
+    assert top["comments"].head(len(planted)).tolist() == planted
+    assert not set(top["author"]) & set(TRUTH["top_members"])  # pseudonymised by default
