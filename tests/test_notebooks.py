@@ -180,6 +180,11 @@ def _overlaps(row, window) -> bool:
 def test_00_overview_numbers_are_the_planted_ones(run):
     r = run("00")
     counts = r["counts"].set_index("platform")
+    # the platforms' posts and comments, and the community chat (messages, no posts) as a row of its own
+    chat = TRUTH["web"]["whatsapp"]
+    assert counts.loc["whatsapp", "comments"] == chat["member_messages"] + chat["owner_messages"]
+    assert counts.loc["whatsapp", "posts"] == 0
+    counts = counts.drop(index="whatsapp")
     assert counts["posts"].sum() == TRUTH["counts"]["posts"] and len(counts) == TRUTH["counts"]["platforms"]
     assert counts["comments"].sum() == TRUTH["counts"]["comments"]
     cov = tk.inventory.coverage(r["ds"], tz=r["tz"]).query("table == 'posts'").set_index("platform")["rows"]
@@ -200,6 +205,10 @@ def test_00_overview_numbers_are_the_planted_ones(run):
     for platform, t in TRUTH["response"].items():
         assert care.loc[platform, "reply_rate"] == pytest.approx(t["reply_rate"], abs=0.01)
     assert care["unanswered_questions"].sum() == pytest.approx(TRUTH["unanswered_questions"], rel=0.05)
+    web = TRUTH["web"]["ga4"]  # the one line on the website
+    line = tk.traffic.headline(r["ds"])
+    assert f"brought {sum(web['sessions_by_network'].values()):,} of {web['sessions']:,} sessions" in line
+    assert f"{web['most_engaged_sessions_network']} brought the most engaged sessions" in line
 
 
 def test_01_every_row_is_accounted_for(run):
@@ -275,3 +284,25 @@ def test_06_replies_questions_and_members(run):
     planted = [m["n_comments"] for m in TRUTH["top_members_detail"]]
     assert top["comments"].head(len(planted)).tolist() == planted
     assert not set(top["author"]) & set(TRUTH["top_members"])  # pseudonymised by default
+
+
+def test_07_channels_campaigns_and_post_days_are_the_planted_ones(run):
+    r = run("07")
+    web = TRUTH["web"]
+    social = r["social"]
+    ga4 = social[social["tool"] == "ga4"].set_index("channel")
+    assert ga4["engaged_sessions"].idxmax() == web["ga4"]["most_engaged_sessions_network"]
+    assert ga4["sessions"].idxmax() == web["ga4"]["most_sessions_network"]
+    assert ga4["engaged_sessions"].to_dict() == web["ga4"]["engaged_sessions_by_network"]
+    assert (ga4["formula"].dropna().str.startswith("1,000 x conversions / ")).all()
+    rest = r["rest"]  # the unattributed rest is on the page
+    assert rest.loc[(rest["tool"] == "ga4") & (rest["channel"] == "direct / dark social"), "sessions"].item() == \
+        web["ga4"]["direct_sessions"]
+    camp = r["campaigns"].set_index(["tool", "campaign"])
+    for name, t in web["campaigns"].items():
+        assert camp.loc[("ga4", name), "conversions"] == t["ga4_key_events"]
+        assert camp.loc[("matomo", name), "conversions"] == t["matomo_conversions"]
+        assert camp.loc[("ga4", name), "n_posts"] == t["n_posts"]
+    lift = r["lift"].set_index(["tool", "channel"])
+    assert lift.loc[("ga4", "facebook"), "clear"] and lift.loc[("ga4", "facebook"), "ratio"] > 1.5
+    assert r["has_traffic"]
