@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._time import WEEKDAY_ABBR, WEEKDAY_NAMES
+
 __all__ = ["Format", "install", "translate_figure"]
 
 EN_DASH = "\u2013"
@@ -121,8 +123,8 @@ _TERMS = {"auto": "Automatic", "reach": "Reach", "impressions": "Impressions", "
 _ID_COLS = ("post_id", "comment_id", "parent_id")
 _PLATFORMS_LOWER = {"facebook", "instagram", "linkedin", "mastodon", "tiktok", "x", "youtube", "xing", "threads",
                     "bluesky", "pinterest", "whatsapp"}
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_SLOT = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b(.*)$")
+_WEEKDAYS = WEEKDAY_ABBR
+_SLOT = re.compile(rf"^({'|'.join(WEEKDAY_ABBR)})\b(.*)$")
 _TEXT_COLS = {"text", "message", "notes", "problem", "reason", "detail", "result", "author", "file", "value",
               "word", "term", "hashtag", "group", "post_id", "comment_id", "account"}
 # user text (comments, captions, names): shown escaped, never translated, marked for tests
@@ -131,7 +133,7 @@ _USER_COLS = {"text", "message", "author", "account", "value", "word", "term", "
 # the toolkit's own sentences (load-report notes, formulas, benchmarks): translated where the catalog knows them
 _SENTENCE_COLS = {"notes", "problem", "reason", "detail", "result", "scorer", "description", "numerator",
                   "denominator", "applies_to", "source", "item"}
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_NAMES = WEEKDAY_NAMES
 
 
 def _is_missing(value) -> bool:
@@ -167,8 +169,8 @@ class Format:
     tz : str, optional
         IANA zone of the audience: timestamps are shown in it. None leaves them as stored (UTC).
     tables_dir : path, optional
-        Folder where the full versions of long tables are written (as CSV, formulas neutralised);
-        the page links them relative to ``link_prefix``. None: long tables are cut without a link.
+        Folder where the full versions of long tables are written (as CSV, formulas neutralised,
+        times in ``tz`` with the zone in the column name); the page links them relative to ``link_prefix``. None: long tables are cut without a link.
     page : str
         File-name stem of the page, used to name those CSV files.
     """
@@ -387,7 +389,7 @@ class Format:
             return self.datetime(value)
         if kind == "link":
             url = str(value)
-            if not re.match(r"^https?://", url, flags=re.I):
+            if not url.lower().startswith(("http://", "https://")):
                 return html.escape(url)
             return f"<a href='{html.escape(url, quote=True)}' target='_blank' rel='noopener'>{self._('open')}</a>"
         if kind == "platform":
@@ -474,7 +476,7 @@ class Format:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         self._n_tables += 1
         name = f"{self.page}-{self._n_tables}.csv"
-        to_csv(df, self.tables_dir / name)
+        to_csv(df, self.tables_dir / name, tz=self.tz)  # times as the page shows them, the zone in the header
         return self.link_prefix + name
 
     def table_html(self, obj, *, max_rows: int = MAX_ROWS) -> str:

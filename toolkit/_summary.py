@@ -607,7 +607,7 @@ def _top_post(data: _Data, cur_w: _Window) -> dict | None:
     by = "engagement_rate" if p["engagement_rate"].notna().any() else "interactions"
     if p[by].isna().all():
         return None
-    top = top_posts(p.drop(columns=["interactions", "engagement_rate", "formula"]), n=1, by=by, per=None)
+    top = top_posts(p.drop(columns=["interactions", "engagement_rate", "formula"]), n=1, sort=by, by=None)
     if top.empty:
         return None
     t = top.iloc[0]
@@ -911,7 +911,7 @@ def summary(ds, *, period: str | None = None, tz: str | None = None, level: floa
     spikes (:func:`toolkit.community.negative_spikes`). A function that flags nothing gives a
     "no clear ..." sentence; one without data is left out.
     """
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = tz if tz is not None else getattr(ds, "tz", None)
     if tz is None:

@@ -609,7 +609,7 @@ def _against_median_level(feat, ref, n_ref, members, fit, col, level) -> list[tu
 def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: str | None = "auto",
                     baseline_days: int = _effects.BASELINE_DAYS, min_posts: int = 8,
                     min_hashtag_uses: int = 8, n_boot: int = 1000, level: float = 0.95,
-                    alpha: float = 0.05, seed: int | None = 0, progress: bool = True,
+                    alpha: float = 0.05, seed: int | None = 0, progress: bool | None = None,
                     **deprecated) -> pd.DataFrame:
     """How posts with a feature did against the same account's usual post, all features jointly.
 
@@ -1045,3 +1045,8 @@ def platform_means(posts: pd.DataFrame, *, metric: str = "interactions") -> pd.D
     frame = pd.DataFrame({"platform": posts["platform"].astype("string"), metric: values}).dropna()
     out = frame.groupby("platform", sort=True).agg(posts=(metric, "size"), mean=(metric, "mean")).reset_index()
     return out.rename(columns={"mean": metric})
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

@@ -31,6 +31,7 @@ What the usual "best time" heatmaps get wrong, and what this module does instead
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
@@ -826,7 +827,9 @@ def _check_tz(tz) -> ZoneInfo:
 
 
 def _check_table(frame, columns, name: str) -> None:
-    require_columns(frame, columns, where=f"table '{name}'", table=name)
+    # named after the public function that called this check: "best_times(posts): ..."
+    caller = sys._getframe(1).f_code.co_name
+    require_columns(frame, columns, where=f"{caller}({name})", table=name)
 
 
 def _utc(s: pd.Series, name: str) -> pd.Series:
@@ -886,3 +889,8 @@ def busiest_hours(activity: pd.DataFrame, *, n: int = 3) -> pd.DataFrame:
     ordered = activity.sort_values(["platform", "activity_index", "weekday", "hour"],
                                    ascending=[True, False, True, True], kind="stable")
     return ordered.groupby("platform", sort=False, observed=True).head(n).reset_index(drop=True)
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

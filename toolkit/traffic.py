@@ -788,3 +788,8 @@ def headline(traffic) -> str | None:
         text += (f"; {top['channel']} brought the most {basis} ({top['engaged_sessions']:,.0f}, "
                  f"{top['engaged_session_rate']:.0%} of its sessions)")
     return text + "."
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)
