@@ -207,11 +207,15 @@ def _planted_formats_found(effects):
 def test_00_overview_numbers_are_the_planted_ones(run):
     r = run("00")
     counts = r["counts"].set_index("platform")
-    social = counts[counts["posts"] > 0]  # a WhatsApp chat has messages (comments) but no posts
-    assert social["posts"].sum() == TRUTH["counts"]["posts"] and len(social) == TRUTH["counts"]["platforms"]
-    assert social["comments"].sum() == TRUTH["counts"]["comments"]
+    # the platforms' posts and comments, and the community chat (messages, no posts) as a row of its own
+    chat = TRUTH["web"]["whatsapp"]
+    assert counts.loc["whatsapp", "comments"] == chat["member_messages"] + chat["owner_messages"]
+    assert counts.loc["whatsapp", "posts"] == 0
+    counts = counts.drop(index="whatsapp")
+    assert counts["posts"].sum() == TRUTH["counts"]["posts"] and len(counts) == TRUTH["counts"]["platforms"]
+    assert counts["comments"].sum() == TRUTH["counts"]["comments"]
     cov = tk.inventory.coverage(r["ds"], tz=r["tz"]).query("table == 'posts'").set_index("platform")["rows"]
-    assert social["posts"].to_dict() == cov.to_dict()
+    assert counts["posts"].to_dict() == cov.to_dict()
     # the same recommended windows as the detailed notebook shows
     windows = {w["platform"]: w for w in TRUTH["best_windows"]}
     rec = r["slots"][r["slots"]["recommended"]]
@@ -225,6 +229,10 @@ def test_00_overview_numbers_are_the_planted_ones(run):
     for platform, t in TRUTH["response"].items():
         assert care.loc[platform, "reply_rate"] == pytest.approx(t["reply_rate"], abs=0.01)
     assert care["unanswered_questions"].sum() == pytest.approx(TRUTH["unanswered_questions"], rel=0.05)
+    web = TRUTH["web"]["ga4"]  # the one line on the website
+    line = tk.traffic.headline(r["ds"])
+    assert f"brought {sum(web['sessions_by_network'].values()):,} of {web['sessions']:,} sessions" in line
+    assert f"{web['most_engaged_sessions_network']} brought the most engaged sessions" in line
 
 
 def test_01_every_row_is_accounted_for(run):
@@ -300,68 +308,23 @@ def test_06_replies_questions_and_members(run):
     assert not set(top["author"]) & set(TRUTH["top_members"])  # pseudonymised by default
 
 
-def test_07_the_planted_web_traffic(run):
+def test_07_channels_campaigns_and_post_days_are_the_planted_ones(run):
     r = run("07")
     web = TRUTH["web"]
-    best = tk.traffic.top_per_tool(r["social"], sort="engaged_sessions").set_index("tool")["channel"]
-    assert best["ga4"] == web["ga4"]["most_engaged_sessions_network"]
-    campaign = tk.traffic.top_per_tool(r["posted"], sort="conversions").set_index("tool")["campaign"]
-    assert {str(c).lower() for c in campaign} == {web["campaign_most_key_events"]}
-
-
-# -- warnings: the toolkit's notes only --------------------------------------------------------
-
-
-@pytest.mark.parametrize("prefix", [b.name[:3] for b in BOOKS])
-def test_notebook_raises_no_warning_but_the_toolkits_own_notes(run, prefix):
-    """No pandas, numpy or other library warning in any cell (each would be a warning box on a
-    page); the toolkit's own warnings are notes for the reader and allowed."""
-    others = [(cell, text) for cell, shown in run(prefix).warned for own, text in shown if not own]
-    assert others == []
-    # and the notebooks call the toolkit by its current names (a renamed option is a note on every page)
-    renamed = [(cell, text) for cell, shown in run(prefix).warned for _, text in shown
-               if text.startswith(("DeprecationWarning", "FutureWarning"))]
-    assert renamed == []
-
-
-def test_toolkit_warnings_are_told_apart_from_library_warnings():
-    import numpy as np
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("always")
-        seen = []
-        warnings.showwarning = lambda message, *a, **k: seen.append((from_toolkit(), str(message)))
-        # a warning the toolkit raises on purpose (a rejected row) ...
-        tk.load(ROOT / "tests" / "fixtures" / "core" / "bad_count_line_3.csv", tz="UTC", errors="reject",
-                progress=False)
-        # ... and one numpy raises
-        np.log(np.array([-1.0]))
-    assert seen and seen[0][0] is True
-    assert (False, "invalid value encountered in log") in seen
-
-
-def test_notes_hook_is_only_installed_in_a_notebook():
-    before = warnings.showwarning
-    assert tk.report.show_notes() is False  # a script or cron job keeps plain warnings (stderr / logging)
-    assert warnings.showwarning is before
-
-
-_STDERR = re.compile(r'data-mime-type="application/vnd\.jupyter\.stderr"[^>]*>(.*?)</div>', flags=re.S)
-
-
-def _warning_boxes(html: str) -> list[str]:
-    """Warnings a page shows as raw text (the renderer prints them as "Note: message" on stderr)."""
-    return [m for m in _STDERR.findall(html) if "Note:" in m or "Warning" in m]
-
-
-def test_report_pages_show_the_toolkits_warnings_as_notes(samples_report):
-    page = samples_report.html("03-")
-    assert re.search(r"""class=["']toolkit-note["'][^>]*><p[^>]*>best_times left out \d+ post\(s\) younger than """
-                     r"3 days", page)
-    for path in samples_report.pages:
-        assert _warning_boxes(path.read_text(encoding="utf-8")) == [], path.name
-
-
-def test_report_pages_on_other_exports_show_no_warning_boxes(exports_report):
-    for path in exports_report.pages:
-        assert _warning_boxes(path.read_text(encoding="utf-8")) == [], path.name
+    social = r["social"]
+    ga4 = social[social["tool"] == "ga4"].set_index("channel")
+    assert ga4["engaged_sessions"].idxmax() == web["ga4"]["most_engaged_sessions_network"]
+    assert ga4["sessions"].idxmax() == web["ga4"]["most_sessions_network"]
+    assert ga4["engaged_sessions"].to_dict() == web["ga4"]["engaged_sessions_by_network"]
+    assert (ga4["formula"].dropna().str.startswith("1,000 x conversions / ")).all()
+    rest = r["rest"]  # the unattributed rest is on the page
+    assert rest.loc[(rest["tool"] == "ga4") & (rest["channel"] == "direct / dark social"), "sessions"].item() == \
+        web["ga4"]["direct_sessions"]
+    camp = r["campaigns"].set_index(["tool", "campaign"])
+    for name, t in web["campaigns"].items():
+        assert camp.loc[("ga4", name), "conversions"] == t["ga4_key_events"]
+        assert camp.loc[("matomo", name), "conversions"] == t["matomo_conversions"]
+        assert camp.loc[("ga4", name), "n_posts"] == t["n_posts"]
+    lift = r["lift"].set_index(["tool", "channel"])
+    assert lift.loc[("ga4", "facebook"), "clear"] and lift.loc[("ga4", "facebook"), "ratio"] > 1.5
+    assert r["has_traffic"]

@@ -91,6 +91,13 @@ _HEADERS = {
     "description": "Description", "column": "Column", "accounts": "Accounts", "emoji": "Emoji",
     "negative_share": "Negative share", "expected": "Expected", "excess": "Excess", "n": "Number",
     "excluded": "Left out", "date_only": "Date only", "missing_metric": "Missing metric", "too_young": "Too young",
+    # web traffic (tk.traffic)
+    "tool": "Tool", "channel": "Channel", "sessions": "Sessions", "engaged_sessions": "Engaged sessions",
+    "engaged_session_rate": "Engaged-session rate", "conversions": "Conversions",
+    "share_of_sessions": "Share of sessions", "exposure": "Exposure of the posts",
+    "conversions_per_1000": "Conversions per 1,000", "per": "Per", "campaign": "Campaign", "n_post_days": "Post days",
+    "n_other_days": "Other days", "sessions_post_days": "Sessions per post day",
+    "sessions_other_days": "Sessions per other day", "clear": "Clear difference",
 }
 _PLATFORMS = {"youtube": "YouTube", "tiktok": "TikTok", "linkedin": "LinkedIn", "x": "X", "xing": "XING",
               "whatsapp": "WhatsApp", "ga4": "GA4", "bluesky": "Bluesky"}
