@@ -6,7 +6,6 @@ frames with derived IDs (``dyi-<unix time>-<hash>`` for posts without a media nu
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 
 import pandas as pd
