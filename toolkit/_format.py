@@ -34,10 +34,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._time import WEEKDAY_ABBR, WEEKDAY_NAMES
+
 __all__ = ["Format", "install", "translate_figure"]
 
 EN_DASH = "\u2013"
 NBSP = "\u00a0"
+#: The Format :func:`install` set up in this kernel (None outside a report kernel).
+ACTIVE = None
 #: Rows of a table shown on a page; longer tables show these and link the full table as CSV.
 MAX_ROWS = 25
 #: Characters of a text cell shown; the full text is in the linked CSV and the cell's tooltip.
@@ -87,6 +91,13 @@ _HEADERS = {
     "description": "Description", "column": "Column", "accounts": "Accounts", "emoji": "Emoji",
     "negative_share": "Negative share", "expected": "Expected", "excess": "Excess", "n": "Number",
     "excluded": "Left out", "date_only": "Date only", "missing_metric": "Missing metric", "too_young": "Too young",
+    # web traffic (tk.traffic)
+    "tool": "Tool", "channel": "Channel", "sessions": "Sessions", "engaged_sessions": "Engaged sessions",
+    "engaged_session_rate": "Engaged-session rate", "conversions": "Conversions",
+    "share_of_sessions": "Share of sessions", "exposure": "Exposure of the posts",
+    "conversions_per_1000": "Conversions per 1,000", "per": "Per", "campaign": "Campaign", "n_post_days": "Post days",
+    "n_other_days": "Other days", "sessions_post_days": "Sessions per post day",
+    "sessions_other_days": "Sessions per other day", "clear": "Clear difference",
 }
 _PLATFORMS = {"youtube": "YouTube", "tiktok": "TikTok", "linkedin": "LinkedIn", "x": "X", "xing": "XING",
               "whatsapp": "WhatsApp", "ga4": "GA4", "bluesky": "Bluesky"}
@@ -115,8 +126,8 @@ _TERMS = {"auto": "Automatic", "reach": "Reach", "impressions": "Impressions", "
 _ID_COLS = ("post_id", "comment_id", "parent_id")
 _PLATFORMS_LOWER = {"facebook", "instagram", "linkedin", "mastodon", "tiktok", "x", "youtube", "xing", "threads",
                     "bluesky", "pinterest", "whatsapp"}
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_SLOT = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b(.*)$")
+_WEEKDAYS = WEEKDAY_ABBR
+_SLOT = re.compile(rf"^({'|'.join(WEEKDAY_ABBR)})\b(.*)$")
 _TEXT_COLS = {"text", "message", "notes", "problem", "reason", "detail", "result", "author", "file", "value",
               "word", "term", "hashtag", "group", "post_id", "comment_id", "account"}
 # user text (comments, captions, names): shown escaped, never translated, marked for tests
@@ -126,7 +137,7 @@ _USER_COLS = {"text", "message", "author", "account", "value", "word", "term", "
 # the toolkit's own sentences (load-report notes, formulas, benchmarks): translated where the catalog knows them
 _SENTENCE_COLS = {"notes", "problem", "reason", "detail", "result", "scorer", "description", "numerator",
                   "denominator", "applies_to", "source", "item", "baseline"}
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_NAMES = WEEKDAY_NAMES
 
 
 def _is_missing(value) -> bool:
@@ -162,8 +173,8 @@ class Format:
     tz : str, optional
         IANA zone of the audience: timestamps are shown in it. None leaves them as stored (UTC).
     tables_dir : path, optional
-        Folder where the full versions of long tables are written (as CSV, formulas neutralised);
-        the page links them relative to ``link_prefix``. None: long tables are cut without a link.
+        Folder where the full versions of long tables are written (as CSV, formulas neutralised,
+        times in ``tz`` with the zone in the column name); the page links them relative to ``link_prefix``. None: long tables are cut without a link.
     page : str
         File-name stem of the page, used to name those CSV files.
     """
@@ -382,7 +393,7 @@ class Format:
             return self.datetime(value)
         if kind == "link":
             url = str(value)
-            if not re.match(r"^https?://", url, flags=re.I):
+            if not url.lower().startswith(("http://", "https://")):
                 return html.escape(url)
             return f"<a href='{html.escape(url, quote=True)}' target='_blank' rel='noopener'>{self._('open')}</a>"
         if kind == "platform":
@@ -469,7 +480,7 @@ class Format:
         self.tables_dir.mkdir(parents=True, exist_ok=True)
         self._n_tables += 1
         name = f"{self.page}-{self._n_tables}.csv"
-        to_csv(df, self.tables_dir / name)
+        to_csv(df, self.tables_dir / name, tz=self.tz)  # times as the page shows them, the zone in the header
         return self.link_prefix + name
 
     def table_html(self, obj, *, max_rows: int = MAX_ROWS) -> str:
@@ -755,6 +766,8 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
 
         ip = get_ipython()
     fmt = Format(lang, tz=tz, tables_dir=tables_dir, page=page)
+    global ACTIVE
+    ACTIVE = fmt  # the page's language, for objects that format themselves (tk.report.summary)
     if ip is None:
         return fmt
     from pandas.io.formats.style import Styler
@@ -764,6 +777,7 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
     html_f.for_type(pd.Series, fmt.table_html)
     html_f.for_type(Styler, lambda s: fmt.table_html(s.data))
     html_f.for_type(dict, fmt.mapping_html)
+    html_f.for_type_by_name("toolkit._summary", "Summary", lambda s: s._repr_html_())  # a dict, with its own tiles
     html_f.for_type_by_name("toolkit.io._core", "Dataset", fmt.dataset_html)
     html_f.for_type_by_name("toolkit.report", "Note", fmt.note_html)
     html_f.for_type_by_name("toolkit._chapters", "Nav", fmt.nav_html)
