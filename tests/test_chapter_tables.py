@@ -185,8 +185,8 @@ def test_platform_posts_and_means():
 def test_top_per_tool_ranks_within_each_tool():
     t = pd.DataFrame({"tool": ["ga4", "ga4", "matomo", "matomo", "ga4"], "channel": ["fb", "li", "fb", "li", "x"],
                       "engaged_sessions": [10, 30, 50, None, 30]})
-    top = tk.traffic.top_per_tool(t, by="engaged_sessions")
+    top = tk.traffic.top_per_tool(t, sort="engaged_sessions")
     assert top[["tool", "channel"]].values.tolist() == [["matomo", "fb"], ["ga4", "li"]]  # ties: first row first
-    assert len(tk.traffic.top_per_tool(t, by="engaged_sessions", n=5)) == 5
+    assert len(tk.traffic.top_per_tool(t, sort="engaged_sessions", n=5)) == 5
     with pytest.raises(ParameterError, match="at least 1"):
-        tk.traffic.top_per_tool(t, by="engaged_sessions", n=0)
+        tk.traffic.top_per_tool(t, sort="engaged_sessions", n=0)

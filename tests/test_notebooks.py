@@ -296,9 +296,9 @@ def test_06_replies_questions_and_members(run):
 def test_07_the_planted_web_traffic(run):
     r = run("07")
     web = TRUTH["web"]
-    best = tk.traffic.top_per_tool(r["social"], by="engaged_sessions").set_index("tool")["channel"]
+    best = tk.traffic.top_per_tool(r["social"], sort="engaged_sessions").set_index("tool")["channel"]
     assert best["ga4"] == web["ga4"]["most_engaged_sessions_network"]
-    campaign = tk.traffic.top_per_tool(r["posted"], by="conversions").set_index("tool")["campaign"]
+    campaign = tk.traffic.top_per_tool(r["posted"], sort="conversions").set_index("tool")["campaign"]
     assert {str(c).lower() for c in campaign} == {web["campaign_most_key_events"]}
 
 

@@ -790,8 +790,8 @@ def headline(traffic) -> str | None:
     return text + "."
 
 
-def top_per_tool(table: pd.DataFrame, *, by: str, n: int = 1) -> pd.DataFrame:
-    """The ``n`` rows with the largest ``by`` for each web-analytics tool.
+def top_per_tool(table: pd.DataFrame, *, sort: str, n: int = 1) -> pd.DataFrame:
+    """The ``n`` rows with the largest ``sort`` for each web-analytics tool.
 
     Each tool counts differently (GA4 sessions, Matomo visits), so rankings are made within a tool.
 
@@ -799,7 +799,7 @@ def top_per_tool(table: pd.DataFrame, *, by: str, n: int = 1) -> pd.DataFrame:
     ----------
     table : pandas.DataFrame
         A table with a ``tool`` column, such as :func:`by_channel` or :func:`by_campaign`.
-    by : str
+    sort : str
         Numeric column to rank by (``"engaged_sessions"``, ``"conversions"``); missing values last.
     n : int
         Rows per tool.
@@ -810,8 +810,8 @@ def top_per_tool(table: pd.DataFrame, *, by: str, n: int = 1) -> pd.DataFrame:
         The columns of ``table``; up to ``n`` rows per tool, the largest first over all tools
         (ties: first in ``table`` first).
     """
-    require_columns(table, ["tool", by], where="top_per_tool(table)", table="traffic")
+    require_columns(table, ["tool", sort], where="top_per_tool(table)", table="traffic")
     if n < 1:
         raise ParameterError(f"top_per_tool(n={n}): expected a number of rows per tool, at least 1.")
-    ranked = table.sort_values(by, ascending=False, kind="stable", na_position="last")
+    ranked = table.sort_values(sort, ascending=False, kind="stable", na_position="last")
     return ranked.groupby("tool", sort=False, observed=True).head(n).reset_index(drop=True)
