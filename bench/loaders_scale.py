@@ -161,8 +161,8 @@ def main(argv=None) -> None:
             got[mode] = runs[len(runs) // 2] | {"peak_mb": sorted(r["peak_mb"] for r in runs)[len(runs) // 2]}
         results.append((case, files, size, got))
     overall.close()
-    print(f"\n| loader | rows | files | MB on disk | toolkit s | hand s | time ratio | toolkit peak MB | "
-          f"hand peak MB | memory ratio |")
+    print("\n| loader | rows | files | MB on disk | toolkit s | hand s | time ratio | toolkit peak MB | "
+          "hand peak MB | memory ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for case, files, size, got in results:
         tk_, hd = got["toolkit"], got["hand"]

@@ -110,3 +110,38 @@ def test_the_builder_finds_a_missing_and_a_stale_page(tmp_path, monkeypatch):
     assert builder.main([]) == 0 and builder.main(["--check"]) == 0
     (tmp_path / "timing.md").write_text("old", encoding="utf-8")
     assert builder.main(["--check"]) == 1
+
+
+@pytest.mark.parametrize("use_jedi", [True, False])
+def test_ipython_tab_completion_offers_the_modules_and_load(use_jedi):
+    # in a fresh interpreter: an IPython shell changes process-wide hooks the other tests rely on
+    import json
+    import subprocess
+    import sys
+
+    code = f"""
+import json
+from IPython import get_ipython
+from IPython.core.completer import provisionalcompleter
+from IPython.testing.globalipapp import start_ipython
+start_ipython()
+ip = get_ipython()
+ip.run_cell("import toolkit as tk")
+ip.Completer.use_jedi = {use_jedi}
+with provisionalcompleter():
+    print(json.dumps(sorted({{c.text.lstrip(".") for c in ip.Completer.completions("tk.", 3)}})))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    offered = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert offered == set(tk.__all__) - {"__version__"}
+
+
+@pytest.mark.parametrize("module", PUBLIC_MODULES)
+def test_a_modules_dir_offers_its_public_names_only(module):
+    mod = getattr(tk, module)
+    assert dir(mod) == sorted(mod.__all__)
+    assert not {"np", "pd", "warnings", "tqdm", "annotations", "importlib"} & set(dir(mod))
+    for name in dir(mod):
+        getattr(mod, name)  # every name offered resolves

@@ -121,7 +121,7 @@ def test_care_summary_adds_open_questions_to_the_reply_rate():
         {"comment_id": "4", "published_at": "2026-03-02 11:00", "platform": "x", "text": "Super"},
     ])
     care = tk.community.care_summary(c, tz="Europe/Berlin")
-    rate = tk.community.response_rate(c, freq=None, tz="Europe/Berlin", business_hours=("09:00", "17:00"))
+    rate = tk.community.response_rate(c, tz="Europe/Berlin", freq=None, business_hours=("09:00", "17:00"))
     pd.testing.assert_frame_equal(care.drop(columns="unanswered_questions"), rate)
     assert care.set_index("platform")["unanswered_questions"].to_dict() == {"facebook": 1, "x": 0}
 

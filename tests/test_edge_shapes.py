@@ -215,6 +215,9 @@ CALLS = {
                                                                     business=True),
     "plots.workload_heatmap": lambda ds, tmp: tk.plots.workload_heatmap(CALLS["community.workload"](ds, tmp)),
     "plots.members": lambda ds, tmp: tk.plots.members(CALLS["community.top_members"](ds, tmp)),
+    "plots.traffic_by_channel": lambda ds, tmp: tk.plots.traffic_by_channel(tk.traffic.by_channel(ds)),
+    "plots.traffic_by_campaign": lambda ds, tmp: tk.plots.traffic_by_campaign(tk.traffic.by_campaign(ds)),
+    "plots.traffic_daily": lambda ds, tmp: tk.plots.traffic_daily(tk.traffic.daily(ds)),
     # widgets (headless: the controls work, the figure is kept)
     "widgets.Explorer": lambda ds, tmp: tk.widgets.Explorer(
         {"n": tk.widgets._widgets().IntSlider(value=3, min=1, max=5)},

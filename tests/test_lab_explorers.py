@@ -120,7 +120,7 @@ TIMINGS: dict[str, float] = {}
 
 
 @pytest.mark.parametrize("notebook, control, choice", CASES, ids=[c[0][:2] for c in CASES])
-def test_explorer_redraws_inside_the_widget(lab, browser, notebook, control, choice):
+def test_explorer_redraws_inside_the_widget(lab, browser, notebook, control, choice, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(f"{lab}/lab/tree/notebooks/{notebook}")
@@ -178,6 +178,7 @@ def test_explorer_redraws_inside_the_widget(lab, browser, notebook, control, cho
                     Array.from(cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
                          .map(e => e.innerText)]; }""", index)
         assert again == [1, 1, []], again  # still one chart, in the widget; no error from the callback
+        cell.screenshot(path=tmp_path / f"{notebook[:2]}-explorer.png")  # to look at after a failure
         assert seconds < 10, f"{notebook}: the chart took {seconds:.1f} s to redraw"
         page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
     finally:

@@ -142,3 +142,14 @@ def test_every_public_progress_parameter_defaults_to_auto():
                     found.append((f"{module.name}.{name}", params["progress"].default))
     assert len(found) >= 8, found  # load, best_times, content_effects, sentiment, keywords, render...
     assert [f for f in found if f[1] is not None] == []
+
+
+@pytest.mark.parametrize("setting, expected", [("off", "False"), ("on", "True"), ("", "False")])
+def test_the_environment_can_say_whether_someone_watches(setting, expected, tmp_path):
+    # render() sets TOOLKIT_PROGRESS=off for the notebooks it executes: their pages have no bars
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TOOLKIT_PROGRESS": setting}
+    with (tmp_path / "err.log").open("wb") as err:  # standard error is a file: auto says no bar
+        done = subprocess.run([sys.executable, "-c", "from toolkit._progress import wanted; print(wanted(None), "
+                               "wanted(True), wanted(False))"], stdout=subprocess.PIPE, stderr=err, env=env,
+                              timeout=60, check=True)
+    assert done.stdout.decode().split() == [expected, "True", "False"]

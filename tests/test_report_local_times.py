@@ -66,3 +66,16 @@ def test_an_unknown_zone_is_refused_before_anything_is_written(posts, tmp_path):
         with pytest.raises(ParameterError, match=r"tz='Europe/Berln' is not an IANA time zone name"):
             write(posts, tmp_path / name, tz="Europe/Berln")
         assert not (tmp_path / name).exists()
+
+
+def test_a_pages_all_rows_download_has_the_times_the_page_shows(posts, tmp_path):
+    from toolkit._format import Format
+
+    fmt = Format("en", tz="Europe/Berlin", tables_dir=tmp_path / "tables", page="03-when")
+    html = fmt.table_html(posts[["post_id", "published_at", "likes"]], max_rows=1)
+    (csv_file,) = (tmp_path / "tables").glob("*.csv")
+    assert f"tables/{csv_file.name}" in html
+    with csv_file.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["post_id", "published_at (Europe/Berlin)", "likes"]
+    assert rows[1][1] == "2026-07-01 10:30:00"

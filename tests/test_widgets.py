@@ -74,6 +74,7 @@ def test_kpis_explorer_has_one_control_per_quantity(ds):
     w = tk.widgets.explore_kpis(ds.posts, tz=TZ, daily=ds.daily)
     assert not w.figure.layout.updatemenus  # the widget's Metric dropdown is the only metric control
     assert not _drawn(w)["layout"].get("updatemenus")
+    assert w.figure.layout.margin.t <= 80  # no empty band where the chart's dropdown was
     assert all(t.visible is not False for t in w.figure.data)
     n_platforms = ds.posts["platform"].nunique()
     assert len(w.figure.data) == n_platforms  # one line per channel, for the chosen metric only

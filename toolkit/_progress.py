@@ -3,7 +3,10 @@
 Every public ``progress=`` parameter of the toolkit defaults to ``None`` = auto: a bar is shown
 only in a Jupyter notebook (a widget bar) or when standard error is a terminal. A script whose
 standard error goes to a file or a pipe (a cron job, a CI log) gets no bar, so its log holds no
-carriage-return noise. ``True`` or ``False`` force the bar on or off.
+carriage-return noise. ``True`` or ``False`` force the bar on or off. The environment variable
+``TOOLKIT_PROGRESS`` (``off`` or ``on``) overrides the auto choice for a whole process and its
+children: :func:`toolkit.report.render` sets it to ``off`` for the notebooks it executes, whose
+pages nobody watches while they run.
 
 The toolkit's messages for scripts go through :mod:`logging`, on the ``toolkit`` logger
 (:data:`logger`); the library configures no handler, so an application decides where they go
@@ -21,7 +24,9 @@ from __future__ import annotations
 import logging
 import sys
 
-__all__ = ["wanted", "bar", "watched", "logger"]
+__all__ = ["wanted", "bar", "watched", "logger", "ENV"]
+
+ENV = "TOOLKIT_PROGRESS"
 
 logger = logging.getLogger("toolkit")
 """The toolkit's logger; no handler is configured by the library (Python's default applies)."""
@@ -48,7 +53,18 @@ def _on_terminal() -> bool:
 
 
 def watched() -> bool:
-    """True where someone watches: in a notebook, or with standard error on a terminal."""
+    """True where someone watches: in a notebook, or with standard error on a terminal.
+
+    ``TOOLKIT_PROGRESS=off`` (or ``0``, ``false``, ``no``) in the environment says nobody does;
+    ``on`` (``1``, ``true``, ``yes``) says someone does.
+    """
+    import os
+
+    setting = os.environ.get(ENV, "").strip().lower()
+    if setting in ("off", "0", "false", "no"):
+        return False
+    if setting in ("on", "1", "true", "yes"):
+        return True
     return _in_notebook() or _on_terminal()
 
 

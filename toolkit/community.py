@@ -12,7 +12,7 @@ Examples
 ...     "comment_id": ["1", "2"], "parent_id": [pd.NA, "1"], "author": ["ann", "a"],
 ...     "is_owner": [False, True], "text": ["Wann?", "Morgen"],
 ...     "published_at": pd.to_datetime(["2026-03-02 10:00", "2026-03-02 10:30"], utc=True)})
->>> tk.community.response_rate(c, period=None)[["reply_rate", "median_minutes"]].iloc[0].tolist()
+>>> tk.community.response_rate(c, tz="UTC", freq=None)[["reply_rate", "median_minutes"]].iloc[0].tolist()
 [1.0, 30.0]
 """
 
@@ -31,7 +31,7 @@ from ._dates import parse_days
 from .errors import ParameterError
 from ._compat import renamed
 from ._time import freq_code, period_start
-from ._validate import check_choice, check_tz, need_tz
+from ._validate import check_choice, check_kind, check_tz, need_tz
 from .schema import require_columns
 from .text import is_question
 
@@ -352,6 +352,8 @@ def unanswered_questions(comments: pd.DataFrame, *, posts: pd.DataFrame | None =
         post; <NA> without ``posts`` or for unlinked comments).
     """
     _check(comments, ["text"], "unanswered_questions(comments)")
+    if posts is not None:
+        check_kind(posts, "posts", where="unanswered_questions(posts=...)")
     rt = _reply_times(comments, match=match, top_level=top_level, tz=None, business_hours=None,
                       weekdays=_WEEKDAYS, holidays=None, where="unanswered_questions")
     q = rt[~rt["replied"] & is_question(rt["text"].astype("string").fillna("")).to_numpy(dtype=bool)].copy()
@@ -719,7 +721,7 @@ def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, 
                  match: str = "direct", top_level: bool = True) -> pd.DataFrame:
     """Is the community looked after, in one row per platform: reply rate, waits and open questions.
 
-    The whole period's :func:`response_rate` (``period=None``) with the number of
+    The whole period's :func:`response_rate` (``freq=None``) with the number of
     :func:`unanswered_questions` per platform added.
 
     Parameters
@@ -740,7 +742,7 @@ def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, 
         unanswered_questions (user comments asking a question without a reply by the account; 0
         where there are none).
     """
-    care = response_rate(comments, freq=None, tz=tz, business_hours=business_hours, match=match,
+    care = response_rate(comments, tz=tz, freq=None, business_hours=business_hours, match=match,
                          top_level=top_level)
     questions = unanswered_questions(comments, match=match, top_level=top_level)
     open_q = questions["platform"].astype("string").value_counts()
@@ -891,3 +893,8 @@ def top_emoji(comments: pd.DataFrame, *, n: int = 10, text_col: str = "text") ->
     out = (found.groupby("emoji", sort=False).agg(name=("name", "first"), uses=("emoji", "size"))
            .reset_index().sort_values("uses", ascending=False, kind="stable").head(n))
     return out.reset_index(drop=True).astype({"emoji": "string", "name": "string", "uses": "int64"})
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

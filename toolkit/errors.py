@@ -64,3 +64,8 @@ class ParameterError(ToolkitError, ValueError):
 
 class ReportError(ToolkitError, RuntimeError):
     """Rendering a report failed (names the notebook and the cell)."""
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

@@ -245,3 +245,8 @@ def load_totals(dataset) -> pd.DataFrame:
     sums = {c: int(pd.to_numeric(report[c]).sum()) for c in _LOAD_COUNTS}
     sums["accounted"] = sums["rows_read"] == sums["rows_loaded"] + sums["duplicates_dropped"] + sums["rows_rejected"]
     return pd.DataFrame([sums])
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

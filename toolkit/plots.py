@@ -654,3 +654,8 @@ def channel_fit(table: pd.DataFrame, *, groups: pd.DataFrame | None = None,
                              "range": [-0.7, len(rows) - 0.3]},
                       shapes=[_one_line()])
     return fig
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

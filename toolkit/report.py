@@ -43,8 +43,9 @@ from . import _format, _pages
 from ._chapters import Nav, html_links as _html_links, nav, prepare, show_notes
 from ._dates import iso_day
 from ._pdf import PDF_NAME, PdfUnavailable
+from ._progress import ENV as PROGRESS_ENV
 from ._progress import bar as progress_bar
-from ._progress import logger
+from ._progress import logger, wanted
 from ._summary import Summary, check_period, summary, summary_shown
 from .errors import InputFileError, ParameterError, ReportError
 
@@ -316,7 +317,7 @@ def _zoned_times(table: pd.DataFrame, tz: str | None, where: str) -> pd.DataFram
     """
     if tz is None:
         return table
-    from .io._base import check_tz
+    from ._validate import check_tz
 
     tz = check_tz(tz, parameter="tz")
     out = table.copy()
@@ -939,6 +940,8 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     exporter = HTMLExporter(template_name="lab", exclude_input=not show_code, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     env_before = os.environ.get("PLOTLY_RENDERER")
+    quiet_before = os.environ.get(PROGRESS_ENV)
+    progress = wanted(progress)  # decided here: the notebooks' kernels below run with bars off
     pages: list[Page] = []
     target.lock()
     term_before = _stop_on_sigterm()
@@ -954,6 +957,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         methods_html = _methods_html(methods(dataset, tz=tz, date_from=date_from, date_to=date_to,
                                              pseudonymize=pseudonymize), lang)
         os.environ["PLOTLY_RENDERER"] = _PLOTLY_RENDERER
+        os.environ[PROGRESS_ENV] = "off"  # nobody watches the notebooks' kernels: no bars on the pages
         executed_dir = staging / "_executed"
         executed_dir.mkdir()
         bar = progress_bar(books, progress=progress, desc="rendering report", unit="notebook")
@@ -1000,6 +1004,10 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
                     os.environ.pop("PLOTLY_RENDERER", None)
                 else:
                     os.environ["PLOTLY_RENDERER"] = env_before
+                if quiet_before is None:
+                    os.environ.pop(PROGRESS_ENV, None)
+                else:
+                    os.environ[PROGRESS_ENV] = quiet_before
         finally:
             if term_before is not None:
                 signal.signal(signal.SIGTERM, term_before)
@@ -1256,3 +1264,8 @@ li{{margin:.4rem 0}} .meta{{color:#555}}</style></head>
     path = out / "index.html"
     path.write_text(index, encoding="utf-8")
     return path
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

@@ -454,3 +454,8 @@ def _require_utc(frame: pd.DataFrame, columns, *, where: str, table: str) -> Non
             f"{where}: column '{c}' holds {dtype} values, expected UTC times (datetime64[ns, UTC]). Cast the "
             f"table with toolkit.schema.conform(df, '{table}') or load the exports with toolkit.load().",
             problems=[f"column '{c}' is not a timestamp"])
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

@@ -815,3 +815,6 @@ def top_per_tool(table: pd.DataFrame, *, sort: str, n: int = 1) -> pd.DataFrame:
         raise ParameterError(f"top_per_tool(n={n}): expected a number of rows per tool, at least 1.")
     ranked = table.sort_values(sort, ascending=False, kind="stable", na_position="last")
     return ranked.groupby("tool", sort=False, observed=True).head(n).reset_index(drop=True)
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

@@ -117,6 +117,8 @@ def _widget_only(fig):
     shown = [t for t in fig.data if t.visible is not False]
     out = go.Figure(data=shown, layout=fig.layout)
     out.layout.updatemenus = ()
+    if out.layout.margin.t is not None and out.layout.margin.t > 80:
+        out.layout.margin.t = 80  # the room kept above the plot for the removed dropdowns
     return out
 
 
@@ -471,3 +473,8 @@ def label_comments(comments: pd.DataFrame, *, n: int = 200, text_col: str = "tex
     pool = pool[pool[text_col].fillna("").astype(str).str.strip() != ""]
     sample = pool.sample(n=min(n, len(pool)), random_state=seed) if len(pool) else pool
     return Labeller(sample, text_col=text_col, choices=tuple(choices))
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+import toolkit as tk
 from toolkit.errors import ExportFormatError
 from toolkit.schema import TRAFFIC
 
@@ -185,3 +186,30 @@ def test_a_stray_blank_line_inside_a_section_does_not_start_a_new_table(tmp_path
     t = parse(f).tables["traffic"]
     assert t[t.breakdown == "date"].sessions.tolist() == [300, 450, 250]
     assert t[t.breakdown == "channel"].sessions.tolist() == [400, 350, 200, 50]
+
+
+@pytest.mark.parametrize("key, value", [("dimensionHeaders", '["date", {"name": "sessionSource"}]'),
+                                        ("metricHeaders", '"sessions"'), ("metadata", '"Europe/Vienna"')])
+def test_api_json_with_headers_of_the_wrong_shape_names_the_key(tmp_path, key, value):
+    # found by the loader probe corpus: a header that is a string, not {"name": ...}, made the
+    # loader fail with AttributeError instead of saying what is wrong with the file
+    body = {"dimensionHeaders": '[{"name": "date"}, {"name": "sessionSource"}]',
+            "metricHeaders": '[{"name": "sessions", "type": "TYPE_INTEGER"}]',
+            "metadata": '{"timeZone": "Europe/Vienna"}'}
+    body[key] = value
+    f = tmp_path / "runreport.json"
+    f.write_text("{" + ", ".join(f'"{k}": {v}' for k, v in body.items()) + ', "kind": "analyticsData#runReport"}',
+                 encoding="utf-8")
+    with pytest.raises(ExportFormatError, match=rf"runreport.json: report 0, '{key}'") as err:
+        tk.load(f)
+    assert not getattr(err.value, "internal", False)
+
+
+def test_api_json_row_of_the_wrong_shape_names_the_row(tmp_path):
+    f = tmp_path / "runreport.json"
+    f.write_text('{"dimensionHeaders": [{"name": "date"}], "metricHeaders": [{"name": "sessions"}], '
+                 '"metadata": {"timeZone": "Europe/Vienna"}, "kind": "analyticsData#runReport", "rows": ['
+                 '{"dimensionValues": [{"value": "20260501"}], "metricValues": [{"value": "3"}]}, '
+                 '{"dimensionValues": ["20260502"], "metricValues": [{"value": "4"}]}]}', encoding="utf-8")
+    with pytest.raises(ExportFormatError, match=r"runreport.json: report 0, row 2: expected dimensionValues"):
+        tk.load(f)

@@ -142,3 +142,16 @@ def test_facebook_repeated_status_updates_and_old_layout():
     both = tk.load(DUP)
     assert len(both.posts[both.posts.platform == "facebook"]) == 3
     assert_invariant(both)
+
+
+@pytest.mark.parametrize("stamp", ["-Infinity", "Infinity", "NaN", "1e300"])
+def test_a_timestamp_that_is_not_a_time_is_a_bad_record_not_a_loader_failure(tmp_path, stamp):
+    # found by the loader probe corpus: -inf reached an int64 cast and the loader failed
+    f = tmp_path / "your_posts_1.json"
+    f.write_text('[{"timestamp": 1711900800, "data": [{"post": "a"}]},\n'
+                 f' {{"timestamp": {stamp}, "data": [{{"post": "b"}}]}}]', encoding="ascii")
+    with pytest.raises(ExportFormatError, match=r"record 2, key 'timestamp'"):
+        tk.load(f)
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(f, errors="reject")
+    assert ds.posts.text.tolist() == ["a"]

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from tqdm import tqdm
 
 import toolkit as tk
 from toolkit.io._base import parse_datetime
@@ -69,3 +70,14 @@ def test_repeated_ids_are_stored_once_with_the_same_values(tmp_path):
     assert str(c["post_id"].dtype) == "string"
     assert c["post_id"].tolist() == [f"video{i % 3:06d}" for i in range(3000)]
     assert c["author"].tolist() == [f"@user{i % 7}" for i in range(3000)]
+
+
+def test_progress_names_each_file_and_counts_all_bytes(tmp_path, capsys):
+    for k in range(2):
+        _threads_file(tmp_path / f"threads_{k}.json", 50)
+    tk.load(tmp_path, progress=True)
+    err = capsys.readouterr().err
+    assert "file 1/2: " in err and "file 2/2: " in err and "threads_1.json" in err
+    total = sum(p.stat().st_size for p in tmp_path.iterdir())
+    done = tqdm.format_sizeof(total, divisor=1024)  # the bar counts the bytes of every file
+    assert "100%" in err and f"{done}/{done}" in err

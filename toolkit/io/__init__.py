@@ -17,3 +17,8 @@ from ._core import REPORT_COLUMNS, UNREADABLE, UNRECOGNISED, Dataset, load, read
 __all__ = ["load", "read", "Dataset", "DEFAULT_TZ", "LIMITS", "REPORT_COLUMNS", "UNREADABLE", "UNRECOGNISED",
            "Source", "Context",
            "Parsed", "Loader", "register", "loaders"]
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

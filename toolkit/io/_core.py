@@ -227,10 +227,13 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     alone = single and paths[0].is_file() and not _archive_kind(paths[0].name)
     parts: list[tuple[str, Parsed]] = []
     skipped: list[_Unreadable] = []
-    # By default the bar appears only when loading takes longer than two seconds.
-    bar = tqdm(entries, desc="loading exports", unit="file", disable=not wanted(progress),
-               delay=0 if progress else 2)
-    for file, shown in bar:
+    # By default the bar appears only when loading takes longer than two seconds. It advances by
+    # bytes (one large export is most of the work) and names the file being read and its place.
+    sizes = [_size(file) for file, _ in entries]
+    bar = tqdm(total=sum(sizes), desc="loading exports", unit="B", unit_scale=True, unit_divisor=1024,
+               disable=not wanted(progress), delay=0 if progress else 2)
+    for k, ((file, shown), size) in enumerate(zip(entries, sizes), start=1):
+        bar.set_postfix_str(f"file {k}/{len(entries)}: {shown}", refresh=k == 1 or bool(progress))
         for item in _sources(file, shown):
             if isinstance(item, Source):
                 item = _read_one(item, ctx, strict=strict or alone)
@@ -240,6 +243,8 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
                 skipped.append(item)
             else:
                 parts.append(item)
+        bar.update(size)
+    bar.close()
     parts = _run_deferred(parts, skipped, ctx, strict=strict or alone)
     if not parts:
         raise _nothing_readable(paths, skipped)
@@ -314,6 +319,13 @@ def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
     if not entries:
         raise InputFileError(f"{', '.join(map(str, paths))}: no files found. Put your exports in this folder.")
     return entries
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 def _ignored(name: str) -> bool:

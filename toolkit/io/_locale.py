@@ -225,6 +225,7 @@ URL_IDS = {
 }
 
 
+@per_distinct
 def mangled(ids: pd.Series) -> pd.Series:
     """True where an ID cell holds a number in scientific notation (``1,02938E+15``)."""
     return ids.astype("string").fillna("").str.match(_SCI).astype(bool)

@@ -147,9 +147,23 @@ class GA4APIJSON(Loader):
 
     @staticmethod
     def _report(rep: dict, r: int, source: Source, ctx: Context, parsed: Parsed) -> pd.DataFrame:
+        def refuse(where: str, found, expected: str):
+            raise ExportFormatError(f"{source.name}: report {r}, {where}: expected {expected}, found "
+                                    f"{str(found)[:60]!r}. Save the API response again (the unchanged JSON of "
+                                    f"runReport).", file=source.name)
+
+        for key in ("dimensionHeaders", "metricHeaders"):
+            heads = rep.get(key) or []
+            if not isinstance(heads, list):
+                refuse(key, heads, "a list of headers")
+            for i, h in enumerate(heads):
+                if not isinstance(h, dict) or not isinstance(h.get("name", ""), str):
+                    refuse(f"{key}[{i}]", h, 'a header like {"name": "sessionSource"}')
         dims = [h.get("name", "") for h in rep.get("dimensionHeaders") or []]
         mets = [h.get("name", "") for h in rep.get("metricHeaders") or []]
         meta_json = rep.get("metadata") or {}
+        if not isinstance(meta_json, dict):
+            refuse("metadata", meta_json, 'an object like {"timeZone": "Europe/Berlin"}')
         meta = {"tz": meta_json.get("timeZone"), "currency": meta_json.get("currencyCode")}
         if meta["tz"] is None:
             meta["tz"] = ctx.zone_for(source, parsed.notes)
@@ -158,9 +172,14 @@ class GA4APIJSON(Loader):
             return pd.DataFrame()
         header = dims + mets
         cells = []
-        for i, row in enumerate(rep["rows"], start=1):
-            dv = [d.get("value") for d in (row.get("dimensionValues") or [])]
-            mv = [m.get("value") for m in (row.get("metricValues") or [])]
+        rows = rep["rows"]
+        if not isinstance(rows, list):
+            refuse("rows", rows, "a list of rows")
+        for i, row in enumerate(rows, start=1):
+            values = [(row.get(k) or []) if isinstance(row, dict) else None for k in ("dimensionValues", "metricValues")]
+            if not all(isinstance(v, list) and all(isinstance(c, dict) for c in v) for v in values):
+                refuse(f"row {i}", row, 'a row like {"dimensionValues": [{"value": ...}], "metricValues": [...]}')
+            dv, mv = ([None if c.get("value") is None else str(c.get("value")) for c in v] for v in values)
             if len(dv) != len(dims) or len(mv) != len(mets):
                 raise ExportFormatError(f"{source.name}: report {r}, row {i}: {len(dv)} dimension and {len(mv)} "
                                         f"metric values, the headers name {len(dims)} and {len(mets)}. Save the "

@@ -253,6 +253,8 @@ class GenericCSV(Loader):
         a stable key (:func:`toolkit.io._locale.repair_ids`); a destroyed reference (a comment's
         ``post_id``/``parent_id``) cannot be rebuilt and becomes ``<NA>``, noted."""
         own = "post_id" if table == "posts" else "comment_id" if table == "comments" else None
+        if own and own in out.columns and not _maybe_destroyed(out[own]):
+            own = None  # no id of any platform is in scientific notation or has 16+ digits: nothing to repair
         if own and own in out.columns:
             plats = out["platform"].fillna("").astype(str) if "platform" in out.columns else \
                 pd.Series("", index=out.index)
@@ -292,6 +294,14 @@ def _orig(mapping: dict[str, str], canonical: str) -> str:
         if v == canonical:
             return k
     return canonical
+
+
+def _maybe_destroyed(ids: pd.Series) -> bool:
+    """Whether any id could be one a spreadsheet destroyed (:func:`mangled` or, per platform,
+    :func:`truncated` needs 16+ digits): a cheap test over the whole column before the per-platform work."""
+    if mangled(ids).any():
+        return True
+    return bool(ids.astype("string").fillna("").str.strip().str.fullmatch(r"\d{16,}").fillna(False).any())
 
 
 def _has_naive(s: pd.Series) -> bool:

@@ -440,13 +440,15 @@ class TikTokDataJSON(Loader):
             parsed.rejected.append({"table": "posts", "line": i, "column": None,
                                     "kind": "skipped", "reason": f"record {i} of {'/'.join(map(str, p))}: recently deleted post"})
         rows = []
-        for p, i, v in videos:
+        # every date parsed in one call; the loop looks its record's up
+        times = _naive_all([(v.get("Date") or v.get("date")) if isinstance(v, dict) else None for _, _, v in videos])
+        for k, (p, i, v) in enumerate(videos):
             where = f"record {i} of {'/'.join(map(str, p))}"
             v = v if isinstance(v, dict) else {}
             link = str(v.get("Link") or v.get("link") or "")
             m = re.search(r"/video/(\d+)", link)
-            when = _naive(v.get("Date") or v.get("date"))
-            if not m or when is None:
+            when = times[k]
+            if not m or np.isnat(when):
                 col, what = ("Link", f"has no video id in Link {link!r}") if not m else \
                     ("Date", f"cannot read {v.get('Date')!r} as a time like '2024-05-01 18:30:00'")
                 self._bad(ctx, source, parsed, "posts", i, col, f"{where} {what}")
@@ -466,11 +468,12 @@ class TikTokDataJSON(Loader):
         parsed.tables["posts"] = posts
         crow = []
         parsed.rows_read["comments"] = len(comments)
-        for p, i, c in comments:
+        times = _naive_all([(c.get("date") or c.get("Date")) if isinstance(c, dict) else None for _, _, c in comments])
+        for k, (p, i, c) in enumerate(comments):
             c = c if isinstance(c, dict) else {}
             date, text = c.get("date") or c.get("Date"), c.get("comment") or c.get("Comment") or ""
-            when = _naive(date)
-            if when is None:
+            when = times[k]
+            if np.isnat(when):
                 self._bad(ctx, source, parsed, "comments", i, "date",
                           f"record {i} of {'/'.join(map(str, p))} cannot read {date!r} as a time")
                 continue
@@ -498,11 +501,12 @@ class TikTokDataJSON(Loader):
         parsed.rejected.append({"table": table, "line": i, "column": column, "reason": what})
 
 
-def _naive(v) -> pd.Timestamp | None:
-    if v is None:
-        return None
-    t = pd.to_datetime(str(v).strip(), format="%Y-%m-%d %H:%M:%S", errors="coerce")
-    return None if pd.isna(t) else t
+def _naive_all(values: list) -> np.ndarray:
+    """TikTok's ``2024-05-01 18:30:00`` (local, no zone) for a whole list of JSON values at once:
+    naive ``datetime64[ns]``, NaT where a value is missing or not such a time."""
+    text = pd.Series([None if v is None else str(v).strip() for v in values], dtype=object)
+    got = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    return got.astype("datetime64[ns]").to_numpy()
 
 
 def _utc(local: pd.Series, zone: str) -> pd.Series:

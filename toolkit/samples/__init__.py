@@ -36,3 +36,8 @@ Examples
 from .generator import ACCOUNTS, PLATFORMS, SEED, TIMEZONE, SampleData, generate, main, write
 
 __all__ = ["SampleData", "generate", "write", "main", "SEED", "PLATFORMS", "ACCOUNTS", "TIMEZONE"]
+
+
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only, not the helpers this module imports
+    return sorted(__all__)

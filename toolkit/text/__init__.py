@@ -38,5 +38,6 @@ def __getattr__(name: str):
     return value
 
 
-def __dir__():
-    return sorted(set(globals()) | set(_NAMES))
+def __dir__() -> list[str]:
+    # dir() and tab completion offer the public names only (loaded or not yet), not the helpers
+    return sorted(__all__)
