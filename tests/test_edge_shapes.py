@@ -246,6 +246,9 @@ CALLS = {
     "report.nav": lambda ds, tmp: tk.report.nav("00-overview.ipynb"),
     "report.Nav": lambda ds, tmp: tk.report.Nav("00-x.ipynb", None, ("01-y.ipynb", "Y"), None),
     "report.show_notes": lambda ds, tmp: tk.report.show_notes(),
+    "report.summary": lambda ds, tmp: tk.report.summary(ds, tz=TZ, n_boot=100),
+    "report.Summary": lambda ds, tmp: tk.report.Summary(tk.report.summary(ds, tz=TZ, n_boot=100)),
+    "report.PdfUnavailable": lambda ds, tmp: tk.report.PdfUnavailable("no browser on this machine"),
     # options that take another path through the data
     "performance.add_engagement[followers]": lambda ds, tmp: tk.performance.add_engagement(
         ds.posts, formula="followers", daily=ds.daily),
@@ -269,6 +272,7 @@ RETURNS = {
     "report.show": (go.Figure, tk.report.Note), "report.unreadable": tk.report.Note, "report.Note": tk.report.Note,
     "inventory.select": tk.io.Dataset, "report.prepare": tk.io.Dataset, "report.nav": tk.report.Nav,
     "report.Nav": tk.report.Nav, "report.show_notes": bool,
+    "report.summary": tk.report.Summary, "report.Summary": tk.report.Summary, "report.PdfUnavailable": Warning,
     **{f"widgets.{n}": tk.widgets.Explorer for n in ("explore_best_times", "explore_audience", "explore_kpis",
                                                      "explore_effects")},
 }

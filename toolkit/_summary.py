@@ -1024,6 +1024,12 @@ def _summary(ds, *, period: str | None = None, tz: str | None = None, level: flo
         raise ParameterError(f"summary(level={level}): expected a confidence level between 0 and 1, e.g. 0.95.")
     if n_boot < 100:
         raise ParameterError(f"summary(n_boot={n_boot}): expected at least 100 bootstrap resamples.")
+    from .schema import require_columns
+
+    for table in ("posts", "comments"):  # a zone-naive time gets the one message that says how to localise it
+        frame = getattr(ds, table, None)
+        if frame is not None and len(frame):
+            require_columns(frame, ["published_at"], where=f"summary(ds.{table})", table=table)
     first, last = _dated_range(ds, tz)
     if first is None and period is None:
         return Summary(period={"label": "No dated posts, comments or daily values in the data", "spec": None,
