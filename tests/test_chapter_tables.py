@@ -177,3 +177,16 @@ def test_platform_posts_and_means():
     expected = eng.groupby("platform")["interactions"].mean().dropna()  # a platform without the metric: no row
     assert means.set_index("platform")["interactions"].astype(float).round(6).to_dict() == \
         expected.astype(float).round(6).to_dict()
+
+
+# -- traffic ----------------------------------------------------------------------------------
+
+
+def test_top_per_tool_ranks_within_each_tool():
+    t = pd.DataFrame({"tool": ["ga4", "ga4", "matomo", "matomo", "ga4"], "channel": ["fb", "li", "fb", "li", "x"],
+                      "engaged_sessions": [10, 30, 50, None, 30]})
+    top = tk.traffic.top_per_tool(t, sort="engaged_sessions")
+    assert top[["tool", "channel"]].values.tolist() == [["matomo", "fb"], ["ga4", "li"]]  # ties: first row first
+    assert len(tk.traffic.top_per_tool(t, sort="engaged_sessions", n=5)) == 5
+    with pytest.raises(ParameterError, match="at least 1"):
+        tk.traffic.top_per_tool(t, sort="engaged_sessions", n=0)

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
+from toolkit._chapters import from_toolkit
 from toolkit.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,23 +135,33 @@ def test_report_pages_link_pages_not_notebooks():
 
 
 class Run:
-    """A notebook executed in this process: its variables, and the warnings of each cell."""
+    """A notebook executed in this process: its variables, and the warnings of each cell.
+
+    ``warned`` lists (cell number, [(raised by the toolkit?, "Category: message"), ...]) for the
+    cells that raised any warning (all are recorded, also repeats).
+    """
 
     def __init__(self, path: Path):
         self.path = path
         self.ns: dict = {}
-        self.warned: list[tuple[int, list[warnings.WarningMessage]]] = []
+        self.warned: list[tuple[int, list[tuple[bool, str]]]] = []
         here = Path.cwd()
         os.chdir(path.parent)  # data_dir is relative to the notebook, as in JupyterLab
         try:
             for i, cell in enumerate(_read(path).cells, start=1):
                 if cell.cell_type != "code" or "interactive" in cell.metadata.get("tags", []):
                     continue
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
+                shown: list[tuple[bool, str]] = []
+
+                def record(message, category, *_args, **_kwargs):
+                    shown.append((from_toolkit(), f"{category.__name__}: {message}"))
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("always")  # every warning, also one seen before
+                    warnings.showwarning = record
                     exec(compile(cell.source, f"<{path.name} cell {i}>", "exec"), self.ns)
-                if caught:
-                    self.warned.append((i, list(caught)))
+                if shown:
+                    self.warned.append((i, shown))
         finally:
             os.chdir(here)
 
@@ -177,9 +188,30 @@ def _overlaps(row, window) -> bool:
             and row["hour_end"] > window["hours"][0])
 
 
+def _planted_formats_found(effects):
+    """Every planted format effect is estimated in its direction, the planted lift (as against
+    the average post) inside the interval; flagged where the account has the posts to tell (instagram: 67 reels of 170
+    posts). LinkedIn's 19 videos of 110 posts overlap emoji, links and hashtags, which the
+    joint model holds equal, so they are not always flagged (issue #11.3)."""
+    for m in TRUTH["media_type_effects"]:
+        row = effects[(effects.platform == m["platform"]) & (effects.feature == "media_type")
+                      & (effects.value == m["media_type"])]
+        assert len(row) == 1, m
+        row = row.iloc[0]
+        # planted against the other formats; shown against the average post (which includes it)
+        planted = m["lift"] ** (row["n_other"] / (row["n_posts"] + row["n_other"]))
+        assert (row["lift"] > 1) == (m["lift"] > 1) and row["ci_low"] < planted < row["ci_high"], m
+        assert row["flagged"] or row["n_posts"] < 20, m
+
+
 def test_00_overview_numbers_are_the_planted_ones(run):
     r = run("00")
     counts = r["counts"].set_index("platform")
+    # the platforms' posts and comments, and the community chat (messages, no posts) as a row of its own
+    chat = TRUTH["web"]["whatsapp"]
+    assert counts.loc["whatsapp", "comments"] == chat["member_messages"] + chat["owner_messages"]
+    assert counts.loc["whatsapp", "posts"] == 0
+    counts = counts.drop(index="whatsapp")
     assert counts["posts"].sum() == TRUTH["counts"]["posts"] and len(counts) == TRUTH["counts"]["platforms"]
     assert counts["comments"].sum() == TRUTH["counts"]["comments"]
     cov = tk.inventory.coverage(r["ds"], tz=r["tz"]).query("table == 'posts'").set_index("platform")["rows"]
@@ -188,10 +220,7 @@ def test_00_overview_numbers_are_the_planted_ones(run):
     windows = {w["platform"]: w for w in TRUTH["best_windows"]}
     rec = r["slots"][r["slots"]["recommended"]]
     assert len(rec) and all(_overlaps(row, windows[row["platform"]]) for _, row in rec.iterrows())
-    flagged = r["effects"][r["effects"]["flagged"]]
-    for m in TRUTH["media_type_effects"]:
-        row = flagged[(flagged.platform == m["platform"]) & (flagged.value == m["media_type"])]
-        assert len(row) == 1 and (row["lift"].iloc[0] > 1) == (m["lift"] > 1)
+    _planted_formats_found(r["effects"])
     angry = TRUTH["angry_episode"]
     days = r["spikes"].loc[r["spikes"]["flagged"], "date"].dt.strftime("%Y-%m-%d")
     assert angry["start"] in set(days) and set(days) <= set(pd.date_range(angry["start"], angry["end"])
@@ -200,6 +229,10 @@ def test_00_overview_numbers_are_the_planted_ones(run):
     for platform, t in TRUTH["response"].items():
         assert care.loc[platform, "reply_rate"] == pytest.approx(t["reply_rate"], abs=0.01)
     assert care["unanswered_questions"].sum() == pytest.approx(TRUTH["unanswered_questions"], rel=0.05)
+    web = TRUTH["web"]["ga4"]  # the one line on the website
+    line = tk.traffic.headline(r["ds"])
+    assert f"brought {sum(web['sessions_by_network'].values()):,} of {web['sessions']:,} sessions" in line
+    assert f"{web['most_engaged_sessions_network']} brought the most engaged sessions" in line
 
 
 def test_01_every_row_is_accounted_for(run):
@@ -252,9 +285,7 @@ def test_04_the_angry_episode_and_the_languages(run):
 def test_05_the_planted_content_effects(run):
     r = run("05")
     flagged = r["effects"][r["effects"]["flagged"]]
-    for m in TRUTH["media_type_effects"]:
-        row = flagged[(flagged.platform == m["platform"]) & (flagged.value == m["media_type"])]
-        assert len(row) == 1 and (row["lift"].iloc[0] > 1) == (m["lift"] > 1)
+    _planted_formats_found(r["effects"])
     tags = flagged[(flagged.feature == "hashtag") & (flagged.value == TRUTH["hashtag_lift"]["hashtag"])]
     assert len(tags) >= 2 and (tags["lift"] > 1).all()
     fit = r["fit_summary"].set_index("platform")
@@ -275,3 +306,25 @@ def test_06_replies_questions_and_members(run):
     planted = [m["n_comments"] for m in TRUTH["top_members_detail"]]
     assert top["comments"].head(len(planted)).tolist() == planted
     assert not set(top["author"]) & set(TRUTH["top_members"])  # pseudonymised by default
+
+
+def test_07_channels_campaigns_and_post_days_are_the_planted_ones(run):
+    r = run("07")
+    web = TRUTH["web"]
+    social = r["social"]
+    ga4 = social[social["tool"] == "ga4"].set_index("channel")
+    assert ga4["engaged_sessions"].idxmax() == web["ga4"]["most_engaged_sessions_network"]
+    assert ga4["sessions"].idxmax() == web["ga4"]["most_sessions_network"]
+    assert ga4["engaged_sessions"].to_dict() == web["ga4"]["engaged_sessions_by_network"]
+    assert (ga4["formula"].dropna().str.startswith("1,000 x conversions / ")).all()
+    rest = r["rest"]  # the unattributed rest is on the page
+    assert rest.loc[(rest["tool"] == "ga4") & (rest["channel"] == "direct / dark social"), "sessions"].item() == \
+        web["ga4"]["direct_sessions"]
+    camp = r["campaigns"].set_index(["tool", "campaign"])
+    for name, t in web["campaigns"].items():
+        assert camp.loc[("ga4", name), "conversions"] == t["ga4_key_events"]
+        assert camp.loc[("matomo", name), "conversions"] == t["matomo_conversions"]
+        assert camp.loc[("ga4", name), "n_posts"] == t["n_posts"]
+    lift = r["lift"].set_index(["tool", "channel"])
+    assert lift.loc[("ga4", "facebook"), "clear"] and lift.loc[("ga4", "facebook"), "ratio"] > 1.5
+    assert r["has_traffic"]

@@ -67,7 +67,7 @@ def test_daily_lines_and_post_day_dots(ds):
     assert np.array_equal(np.asarray(line.y, dtype=float), fb["sessions"].astype(float).to_numpy())
     assert line.visible is True  # facebook is among the three busiest
     assert len(dots.x) == int(fb["post_day"].sum()) > 50
-    everything = tk.plots.traffic_daily(days, social_only=False)
+    everything = tk.plots.traffic_daily(days, social=False)
     assert "search" in [t.name for t in everything.data]
     # the three busiest networks are drawn, the others wait in the legend
     lines = [t for t in fig.data if t.mode == "lines" and t.visible is not False]

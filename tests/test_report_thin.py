@@ -284,4 +284,4 @@ def test_a_folder_without_web_analytics_says_so_once(runs):
     assert _sentences(page) == ["This folder holds no web-analytics downloads (Google Analytics 4, Universal "
                                 "Analytics or Matomo), so this page cannot say whether social media brings visitors "
                                 "to the website."]
-    assert "plotly-graph-div" not in _visible(page)  # no empty chart either
+    assert 'class="plotly-graph-div"' not in _visible(page)  # no empty chart either

@@ -134,7 +134,7 @@ def test_counts_and_engagement_rate_against_the_month_before():
     # local days decide: Jul 31 23:30 is July, Aug 1 00:30 is August (UTC would say otherwise)
     assert (posts["value"], posts["previous"], posts["change"]) == (4, 3, 1)
     assert posts["change_pct"] == pytest.approx(100 / 3)
-    assert posts["display"] == "4" and posts["display_change"] == "+1 (+33.3 %)"
+    assert posts["display"] == "4" and posts["display_change"] == "+1 (+33.3\u00a0%)"
     reach = _kpi(s, "reach")
     assert (reach["value"], reach["previous"]) == (1000, 600)
     inter = _kpi(s, "interactions")
@@ -142,10 +142,10 @@ def test_counts_and_engagement_rate_against_the_month_before():
     er = _kpi(s, "engagement_rate")
     assert er["value"] == pytest.approx(52 / 1000) and er["previous"] == pytest.approx(38 / 600)
     assert er["change"] == pytest.approx(52 / 1000 - 38 / 600)
-    assert er["display"] == "5.2 %" and er["display_previous"] == "6.3 %" and er["display_change"].startswith("-1.1 pp")
+    assert er["display"] == "5.2\u00a0%" and er["display_previous"] == "6.3\u00a0%" and er["display_change"].startswith("-1.1\u00a0pp")
     lo, hi = er["interval"]
     assert lo <= er["value"] <= hi and lo < hi
-    assert "interactions / reach" in er["definition"]
+    assert er["definition"].startswith("interactions") and "/ reach, else impressions" in er["definition"]
     # a complete count has no sampling interval
     assert posts["interval"] is None
 
@@ -172,12 +172,12 @@ def test_comment_kpis_response_rate_reply_time_and_negative_share():
     assert (com["value"], com["previous"]) == (5, 4)  # the account's own replies do not count
     rr = _kpi(s, "response_rate")
     assert (rr["value"], rr["previous"], rr["n"], rr["previous_n"]) == (0.8, 0.5, 5, 4)
-    assert rr["display"] == "80.0 %" and rr["display_change"] == "+30.0 pp (+60.0 %)"
+    assert rr["display"] == "80.0\u00a0%" and rr["display_change"] == "+30.0\u00a0pp (+60.0\u00a0%)"
     lo, hi = rr["interval"]
     assert lo < 0.8 < hi <= 1  # Wilson: inside 0..1 even near 1
     med = _kpi(s, "median_reply_minutes")
     assert (med["value"], med["previous"]) == (25, 120)
-    assert med["display"] == "25 min" and med["display_previous"] == "2 h 0 min"
+    assert med["display"] == "25 min" and med["display_previous"] == "2 h"
     neg = _kpi(s, "negative_share")
     assert (neg["value"], neg["n"]) == (2 / 5, 5) and neg["previous"] == 0
     # with the default minimum of 20 comments, the same small figures get no change, and say why
@@ -225,7 +225,7 @@ def test_same_seed_same_summary_and_json_round_trip(tmp_path):
     path = tmp_path / "summary.json"
     a.to_json(path)
     back = json.loads(path.read_text(encoding="utf-8"))
-    assert set(back) == {"period", "previous", "kpis", "findings"}
+    assert set(back) == {"period", "previous", "kpis", "findings", "lang"}
     for k in back["kpis"]:
         assert {"name", "value", "previous", "change", "change_pct", "unit", "interval", "display"} <= set(k)
     assert back == json.loads(json.dumps(dict(a)))
@@ -233,9 +233,9 @@ def test_same_seed_same_summary_and_json_round_trip(tmp_path):
 
 def test_format_one_layer():
     assert [_fmt(1234567, "count"), _fmt(0.0754, "share"), _fmt(-0.0123, "share", signed=True)] == [
-        "1,234,567", "7.5 %", "-1.2 pp"]
+        "1,234,567", "7.5\u00a0%", "-1.2\u00a0pp"]
     assert [_fmt(59.6, "minutes"), _fmt(61, "minutes"), _fmt(60 * 24 * 2 + 75, "minutes")] == [
-        "1 h 0 min", "1 h 1 min", "2 d 1 h"]
+        "1 h", "1 h 1 min", "2 d 1 h"]
     assert _fmt(float("nan"), "share") == "–" and _fmt(pd.NA, "count") == "–"
 
 
@@ -328,3 +328,24 @@ def test_thin_selections_of_the_samples_keep_every_tile(sample_dataset):
     for name in ("response_rate", "median_reply_minutes"):
         assert _kpi(s, name)["value"] is None and "no reply by the account" in _kpi(s, name)["note"]
     assert _kpi(s, "negative_share")["value"] > 0
+
+
+def test_german_summary_says_it_in_german():
+    ds = _dataset(_two_months())
+    en, de = tk.report.summary(ds, n_boot=200, min_n=2), tk.report.summary(ds, n_boot=200, min_n=2, lang="de")
+    assert (en["lang"], de["lang"]) == ("en", "de")
+    assert de["period"]["label"] == "August 2026" and de["previous"]["label"] == "Juli 2026"
+    assert [k["label"] for k in de["kpis"]][:2] == ["Beiträge", "Reichweite"]
+    er = _kpi(de, "engagement_rate")
+    assert er["display"] == "5,2\u00a0%" and er["display_interval"].startswith("95-%-Intervall")
+    # every sentence differs from its English twin (numbers apart): nothing left untranslated
+    for a, b in zip(en["kpis"], de["kpis"]):
+        for key in ("label", "note", "display_change_interval"):
+            if re.search(r"[A-Za-z]{4,}", a[key]):
+                assert a[key] != b[key], (key, a[key])
+    for a, b in zip(en["findings"], de["findings"]):
+        assert a["text"] != b["text"] and a["n"] == b["n"] and a["page"] == b["page"]
+    html = de._repr_html_()
+    assert "Vorher:" in html and "Previous" not in html and "im Vergleich mit" in html
+    with pytest.raises(ParameterError, match="lang='xx'"):
+        tk.report.summary(ds, lang="xx")

@@ -122,7 +122,8 @@ def test_without_a_browser_the_html_report_is_still_written(tmp_path, monkeypatc
     with pytest.warns(PdfUnavailable, match=r"^no PDF written: .*(Chromium|pdf).*\(the HTML report was written\)$"):
         pages = tk.report.render(_data(tmp_path), out=out, tz="Europe/Berlin", notebook_dir=books, progress=False,
                                  pdf=True, timeout=300)
-    assert sorted(p.name for p in out.iterdir()) == ["01-chart.html", "index.html"]  # no overview: no summary.json
+    names = {p.name for p in out.iterdir()}
+    assert {"01-chart.html", "index.html"} <= names and not names & {"report.pdf", "summary.json"}  # no overview
     assert pages[0].path.exists() and "report.pdf" not in (out / "index.html").read_text(encoding="utf-8")
 
 
@@ -133,3 +134,24 @@ def test_an_unreadable_period_is_refused_before_any_notebook(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: period='August': not a period I can read; expected a month ('2026-08')")
     assert len(proc.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_samples_overview_opens_with_the_summary_of_summary_json(samples_report):
+    """#16.1/#16.2 on the samples report: summary.json is what the overview shows, above everything else."""
+    summary = json.loads((samples_report.out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["period"]["label"], summary["previous"]["label"]) == ("August 2026", "July 2026")
+    assert len(summary["kpis"]) == 8 and 3 <= len(summary["findings"]) <= 5
+    page = samples_report.html("00-")
+    text = visible_text(page)
+    norm = lambda t: re.sub(r"\s+", " ", t)  # noqa: E731
+    for k in summary["kpis"]:
+        assert k["value"] is not None and k["change"] is not None, k["name"]  # six months of samples: all comparable
+        tile = re.search(rf"<div class=.tk-tile. data-kpi=.{k['name']}.>(.*?)</div>", page).group(1)
+        for key in ("label", "display", "display_previous", "display_change", "display_interval"):
+            assert norm(k[key]) in visible_text(tile), (k["name"], key)
+    for f in summary["findings"]:
+        assert norm(f["text"]) in text
+        assert f'href="{f["page"]}"' in page.replace("'", '"')  # the link leads to the report page
+    # above everything else: the tiles come before the first section of the overview
+    assert text.index(norm(summary["kpis"][0]["display_previous"])) < text.index("The data")
+    assert 'href="summary.json"' in (samples_report.out / "index.html").read_text(encoding="utf-8")

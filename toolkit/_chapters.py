@@ -9,10 +9,82 @@ import html
 import json
 import os
 import re
+import sys
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["prepare", "nav", "Nav"]
+__all__ = ["prepare", "nav", "Nav", "show_notes"]
+
+
+# ----------------------------------------------------------------------------------------------
+# the toolkit's warnings as notes in notebooks
+
+
+def _in_warnings(frame) -> bool:
+    return frame.f_globals.get("__name__") == "warnings"
+
+
+def from_toolkit() -> bool:
+    """True when the warning being shown right now was raised by the toolkit's own code.
+
+    Call it from a ``warnings.showwarning`` hook: above the hook are the frames of the
+    ``warnings`` machinery, and above those the frame that called ``warnings.warn``. A pandas
+    or numpy warning raised while the toolkit called pandas has pandas' frame there, so it does
+    not count. False when not called while a warning is shown.
+    """
+    frame = sys._getframe(1)
+    while frame is not None and not _in_warnings(frame):  # the hook (and what it called)
+        frame = frame.f_back
+    while frame is not None and _in_warnings(frame):  # warnings.warn's own machinery
+        frame = frame.f_back
+    if frame is None:
+        return False
+    name = frame.f_globals.get("__name__") or ""
+    return name == "toolkit" or name.startswith("toolkit.")
+
+
+class _NoteHook:
+    """``warnings.showwarning`` replacement: the toolkit's warnings as notes, the rest as before."""
+
+    def __init__(self, previous):
+        self.previous = previous
+
+    def __call__(self, message, category, filename, lineno, file=None, line=None):
+        if from_toolkit():
+            from IPython.display import display
+
+            from .report import Note
+
+            display(Note(str(message), kind="warning"))
+            return
+        self.previous(message, category, filename, lineno, file, line)
+
+
+def show_notes() -> bool:
+    """In a notebook, show the toolkit's warnings as formatted notes from now on.
+
+    Warnings the toolkit raises on purpose ("ignored 3 posts without a publish time") then
+    appear as a boxed sentence, not as a ``UserWarning`` with a file path and a code line.
+    Other warnings (from pandas, numpy, ...) are shown as before. Outside IPython (scripts,
+    cron jobs) nothing changes: warnings go to stderr, or to ``logging`` with
+    ``logging.captureWarnings(True)``. :func:`prepare` calls this.
+
+    Returns
+    -------
+    bool
+        True when the notes are shown in a notebook (now or already), False outside one.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return False
+    if not isinstance(warnings.showwarning, _NoteHook):
+        warnings.showwarning = _NoteHook(warnings.showwarning)
+    return True
 
 
 def prepare(data, *, tz: str, date_from: str | None = None, date_to: str | None = None,
@@ -25,6 +97,8 @@ def prepare(data, *, tz: str, date_from: str | None = None, date_to: str | None 
     :func:`toolkit.report.unreadable`, never fatal while any file is readable), then
     :func:`toolkit.inventory.select` to the period and platforms, then, unless switched off,
     :func:`toolkit.community.pseudonymize` of the commenters' names (and their ``@mentions``).
+    In a notebook it first calls :func:`show_notes`, so the toolkit's warnings (rows rejected,
+    files that could not be read, ...) appear as formatted notes.
 
     Parameters
     ----------
@@ -61,6 +135,7 @@ def prepare(data, *, tz: str, date_from: str | None = None, date_to: str | None 
     from .inventory import select
     from .io import load
 
+    show_notes()
     ds = load(data, tz=tz, errors="reject", progress=progress)
     ds = select(ds, date_from=date_from, date_to=date_to, platforms=platforms, tz=tz)
     if pseudonymize and len(ds.comments):

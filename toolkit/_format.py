@@ -40,6 +40,8 @@ __all__ = ["Format", "install", "translate_figure"]
 
 EN_DASH = "\u2013"
 NBSP = "\u00a0"
+#: The Format :func:`install` set up in this kernel (None outside a report kernel).
+ACTIVE = None
 #: Rows of a table shown on a page; longer tables show these and link the full table as CSV.
 MAX_ROWS = 25
 #: Characters of a text cell shown; the full text is in the linked CSV and the cell's tooltip.
@@ -89,6 +91,13 @@ _HEADERS = {
     "description": "Description", "column": "Column", "accounts": "Accounts", "emoji": "Emoji",
     "negative_share": "Negative share", "expected": "Expected", "excess": "Excess", "n": "Number",
     "excluded": "Left out", "date_only": "Date only", "missing_metric": "Missing metric", "too_young": "Too young",
+    # web traffic (tk.traffic)
+    "tool": "Tool", "channel": "Channel", "sessions": "Sessions", "engaged_sessions": "Engaged sessions",
+    "engaged_session_rate": "Engaged-session rate", "conversions": "Conversions",
+    "share_of_sessions": "Share of sessions", "exposure": "Exposure of the posts",
+    "conversions_per_1000": "Conversions per 1,000", "per": "Per", "campaign": "Campaign", "n_post_days": "Post days",
+    "n_other_days": "Other days", "sessions_post_days": "Sessions per post day",
+    "sessions_other_days": "Sessions per other day", "clear": "Clear difference",
 }
 _PLATFORMS = {"youtube": "YouTube", "tiktok": "TikTok", "linkedin": "LinkedIn", "x": "X", "xing": "XING",
               "whatsapp": "WhatsApp", "ga4": "GA4", "bluesky": "Bluesky"}
@@ -98,12 +107,13 @@ _MISSING = [
     (re.compile(r"^followers"), "no follower counts in the exports"),
     (re.compile(r"(minutes|hours|wait)$"), "no reply by the account"),
     (re.compile(r"^(ci_low|ci_high)$"), "too few posts for an interval"),
+    (re.compile(r"^formula$"), "no reach, impressions or views in the export"),
     (re.compile(r"^(impressions|reach|views|likes|comments|shares|saves|clicks|engagements|interactions"
                 r"|engagement_rate)$"), "not reported in the export"),
 ]
 # columns whose values are the toolkit's own categories (translated), not user text
 _TERM_COLS = {"formula", "feature", "media_type", "label", "language", "table", "matched_by", "kind", "section",
-              "metric", "sentiment_label"}
+              "metric", "sentiment_label", "lang", "name", "reference", "per", "channel", "denominator_used"}
 _TERMS = {"auto": "Automatic", "reach": "Reach", "impressions": "Impressions", "views": "Views",
           "followers": "Followers", "native_engagements": "Native engagements", "weighted_followers": "Weighted by followers",
           "text_length": "Text length", "media_type": "Format", "hashtags": "Number of hashtags", "emoji": "Emoji",
@@ -122,7 +132,8 @@ _TEXT_COLS = {"text", "message", "notes", "problem", "reason", "detail", "result
               "word", "term", "hashtag", "group", "post_id", "comment_id", "account"}
 # user text (comments, captions, names): shown escaped, never translated, marked for tests
 _USER_COLS = {"text", "message", "author", "account", "value", "word", "term", "hashtag", "file", "group",
-              "post_id", "comment_id", "keyword", "content", "document", "emoji", "platforms"}
+              "post_id", "comment_id", "keyword", "content", "document", "emoji", "platforms", "tool", "campaign",
+              "property", "source_medium"}
 # the toolkit's own sentences (load-report notes, formulas, benchmarks): translated where the catalog knows them
 _SENTENCE_COLS = {"notes", "problem", "reason", "detail", "result", "scorer", "description", "numerator",
                   "denominator", "applies_to", "source", "item"}
@@ -478,6 +489,13 @@ class Format:
         if any(self._kind(c, df[c]) == "link" for c in df.columns):
             # the link leads to the post; its raw IDs would only widen the table (the CSV keeps them)
             df = df.drop(columns=[c for c in _ID_COLS if c in df.columns])
+        for c in df.columns:  # an empty label (a formula that could not be chosen) is a missing value
+            if c not in _USER_COLS and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)):
+                empty = df[c].map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+                if empty.fillna(False).astype(bool).any():
+                    df = df.assign(**{c: df[c].mask(empty.fillna(False).astype(bool))})
+        if self.lang != "en" and {"emoji", "name"} <= set(df.columns):
+            df = df.assign(name=[self._emoji_name(e, n) for e, n in zip(df["emoji"], df["name"])])
         total = len(df)
         link = None
         if total > max_rows:
@@ -515,6 +533,16 @@ class Format:
         note_html = "".join(f"<p class='toolkit-footnote'>{n}</p>" for n in notes)
         return f"<div class='toolkit-table-wrap'>{table}{note_html}</div>"
 
+    def _emoji_name(self, char, name):
+        """The emoji's name in the page's language (the emoji package's CLDR names), else ``name``."""
+        try:
+            import emoji
+
+            local = emoji.demojize(str(char), language=self.lang)
+        except (ImportError, NotImplementedError, KeyError, ValueError):
+            return name
+        return local.strip(":").replace("_", " ") if local != str(char) and local.startswith(":") else name
+
     def mapping_html(self, value: dict) -> str:
         rows = pd.DataFrame({"item": [self.header(k) for k in value],
                              "value": [self.plain(v) for v in value.values()]})
@@ -532,6 +560,40 @@ class Format:
         if note.table is not None and not note.table.empty:
             body += self.table_html(note.table)
         return f"<div class='toolkit-note' style='{_NOTE_STYLE[note.kind]}'>{body}</div>"
+
+    def nav_html(self, nav) -> str:
+        """The chapter links (:class:`toolkit.report.Nav`) with labels and titles in the page's language."""
+        if self.lang == "en":
+            return nav._repr_html_()
+        parts = []
+        for label, name, title in nav._parts():
+            title = html.escape(self._notebook_title(name, title))
+            if label == "Back to the overview":
+                parts.append(f"{html.escape(self._('Back to the overview'))}: <a href=\"{html.escape(name)}\">{title}</a>")
+            else:
+                parts.append(f"{html.escape(self._(label))}: <a href=\"{html.escape(name)}\">{title}</a>")
+        return f"<p class='toolkit-nav'>{' &middot; '.join(parts)}</p>"
+
+    def _notebook_title(self, name: str, title: str) -> str:
+        """The translated ``# heading`` of curated notebook ``name`` (``title`` where there is none)."""
+        if self.lang == "en":
+            return title
+        import nbformat
+
+        from .locale import translations
+        from .report import NOTEBOOK_DIR
+
+        try:
+            nb = nbformat.read(NOTEBOOK_DIR / name, as_version=4)
+        except (OSError, ValueError):
+            return title
+        tr = translations(self.lang, "notebooks")
+        for cell in nb.cells:
+            if cell.cell_type == "markdown" and re.search(r"^#\s+", cell.source, flags=re.M):
+                done = tr.pgettext(f"{name}#{cell.get('id', '')}", cell.source)
+                m = re.search(r"^#\s+(.+)$", done, flags=re.M)
+                return m.group(1).strip() if m and done != cell.source else title
+        return title
 
     def dataset_html(self, ds) -> str:
         """One line saying what was loaded (instead of the Dataset's developer repr)."""
@@ -611,7 +673,7 @@ def _translate_core(core: str, fmt: Format) -> str:
     m = re.fullmatch(r"(.+?) \((.+)\)", core)
     if m:
         return f"{_translate_core(m.group(1), fmt)} ({_translate_core(m.group(2), fmt)})"
-    for sep in ("; ", ": ", ", ", " - ", " = "):
+    for sep in ("; ", ": ", ", ", " - ", " = ", " + "):
         if sep in core:
             return sep.join(_translate_core(p, fmt) for p in core.split(sep))
     return fmt._(core)
@@ -676,6 +738,19 @@ def _when_imported(name: str, callback) -> None:
     sys.meta_path.insert(0, Hook())
 
 
+def _warned_by() -> str:
+    """Top-level package of the code that called ``warnings.warn`` (read from the call stack)."""
+    import sys
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name not in ("warnings", __name__) and not name.startswith("IPython"):
+            return name.split(".")[0]
+        frame = frame.f_back
+    return ""
+
+
 def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: str = "table",
             ip=None) -> Format:
     """Make the running IPython kernel show tables, dicts, Datasets and figures through :class:`Format`.
@@ -691,6 +766,8 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
 
         ip = get_ipython()
     fmt = Format(lang, tz=tz, tables_dir=tables_dir, page=page)
+    global ACTIVE
+    ACTIVE = fmt  # the page's language, for objects that format themselves (tk.report.summary)
     if ip is None:
         return fmt
     from pandas.io.formats.style import Styler
@@ -700,8 +777,10 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
     html_f.for_type(pd.Series, fmt.table_html)
     html_f.for_type(Styler, lambda s: fmt.table_html(s.data))
     html_f.for_type(dict, fmt.mapping_html)
+    html_f.for_type_by_name("toolkit._summary", "Summary", lambda s: s._repr_html_())  # a dict, with its own tiles
     html_f.for_type_by_name("toolkit.io._core", "Dataset", fmt.dataset_html)
     html_f.for_type_by_name("toolkit.report", "Note", fmt.note_html)
+    html_f.for_type_by_name("toolkit._chapters", "Nav", fmt.nav_html)
 
     def use_renderer(pio) -> None:
         pio.renderers["toolkit"] = _renderer(fmt)
@@ -714,7 +793,10 @@ def install(*, lang: str = "en", tz: str | None = None, tables_dir=None, page: s
 
         from .report import Note
 
-        display(Note(str(message)))
+        # a page shows what the toolkit says about the reader's data; a library's note to the
+        # notebook's maintainer (pandas' "has no effect" and the like) stays out of it
+        if _warned_by() in ("toolkit", "__main__"):
+            display(Note(str(message)))
 
     warnings.showwarning = show_warning
     return fmt

@@ -27,6 +27,7 @@ _CSS = """<style id="toolkit-pages">
 .jp-OutputArea-output{max-width:100%;overflow-x:auto}
 .toolkit-table-wrap{max-width:100%;overflow-x:auto;margin:.3rem 0 .8rem}
 table.toolkit-table{border-collapse:collapse;font-size:.85rem;max-width:100%;table-layout:auto}
+.jp-RenderedHTMLCommon table.toolkit-table th,.jp-RenderedHTMLCommon table.toolkit-table td,
 table.toolkit-table th,table.toolkit-table td{padding:.25rem .55rem;border-bottom:1px solid #e0e0e0;
   white-space:normal;overflow-wrap:anywhere;vertical-align:top;max-width:28rem;text-align:left}
 table.toolkit-table th{background:#f5f5f5;font-weight:600}

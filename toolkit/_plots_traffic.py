@@ -152,10 +152,10 @@ def traffic_by_campaign(table: pd.DataFrame, *, title: str | None = None):
     return fig
 
 
-def traffic_daily(table: pd.DataFrame, *, social_only: bool = True, n: int = 3, title: str | None = None):
+def traffic_daily(table: pd.DataFrame, *, social: bool = True, n: int = 3, title: str | None = None):
     """Daily sessions per channel with the post days marked (the result of :func:`toolkit.traffic.daily`).
 
-    One line per channel (social networks only unless ``social_only=False``); the ``n`` channels
+    One line per channel (social networks only unless ``social=False``); the ``n`` channels
     with the most sessions are drawn, the others are in the legend to click on (so the lines stay
     readable). Dots mark the days with a post on that channel. With several tools, a dropdown
     switches between them.
@@ -172,7 +172,7 @@ def traffic_daily(table: pd.DataFrame, *, social_only: bool = True, n: int = 3, 
     _require(table, ["tool", "property", "channel", "date", "sessions", "n_posts", "post_day"], "traffic_daily")
     base = title or "Daily website sessions by channel, post days marked"
     t = table
-    if social_only and len(t):
+    if social and len(t):
         t = t[t["channel"].isin(set(SOURCES.values()) | {"(all traffic)"})]
     if t.empty or not t["sessions"].fillna(0).gt(0).any():
         return _empty_figure(base, "No daily web-analytics sessions from social networks in this period.")

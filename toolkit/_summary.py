@@ -7,6 +7,7 @@ periods, compares them and words the result. Public through :mod:`toolkit.report
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -53,46 +54,60 @@ _INTERACTION_PARTS = "likes, comments, shares, saves or clicks"
 # display strings: every number on the overview's summary is formatted here, once
 
 
+# The page's formatting layer (toolkit._format.Format) while a summary in another language than
+# English is made; None: English, formatted below.
+_CUR = None
+
+
+def _t(template: str, **values) -> str:
+    """``template`` in the summary's language (gettext catalog, toolkit/locale), filled with ``values``."""
+    if _CUR is not None:
+        template = _CUR.lookup(template) or template
+    return template.format(**values) if values else template
+
+
 def _fmt(value, unit: str, *, signed: bool = False) -> str:
-    """The display string of one figure.
+    """The display string of one figure, by the page's formatting layer (toolkit._format, Babel).
 
     ``unit`` is "count" (``18,450``), "share" (a 0..1 fraction shown as ``7.5 %``; a signed
     share is a difference in percentage points, ``+0.6 pp``), "minutes" (``5 h 12 min``),
     "pct" (an already 0..100 relative change, ``+11.8 %``) or "ratio" (``2.1x``).
     ``signed`` adds ``+`` to positive values (changes). Missing values give an en dash.
+    Number and unit are joined by a no-break space.
 
     >>> [_fmt(18450, "count"), _fmt(0.0754, "share"), _fmt(312.4, "minutes"), _fmt(-11.84, "pct", signed=True)]
-    ['18,450', '7.5 %', '5 h 12 min', '-11.8 %']
+    ['18,450', '7.5\xa0%', '5 h 12 min', '-11.8\xa0%']
     >>> [_fmt(0.006, "share", signed=True), _fmt(0.0004, "share"), _fmt(2.08, "ratio"), _fmt(None, "count")]
-    ['+0.6 pp', '0.04 %', '2.1x', '–']
+    ['+0.6\xa0pp', '0.04\xa0%', '2.1x', '–']
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)) or value is pd.NA:
         return "–"
+    if unit not in ("count", "share", "pct", "ratio", "minutes"):
+        raise ParameterError(f"_fmt(unit={unit!r}): expected count, share, pct, ratio or minutes.")
     v = float(value)
     sign = "+" if signed and v > 0 else ("-" if v < 0 else "")
-    a = abs(v)
+    return sign + _fmt_local(abs(v), unit, signed)
+
+
+@functools.lru_cache(maxsize=1)
+def _english():
+    from ._format import Format
+
+    return Format("en")
+
+
+def _fmt_local(a: float, unit: str, signed: bool) -> str:
+    f, nbsp = _CUR or _english(), "\u00a0"
     if unit == "count":
-        return f"{sign}{a:,.0f}"
+        return f.number(a, 0)
     if unit == "share":
         pct = a * 100
-        digits = 1 if pct >= 0.1 or pct == 0 else 2
-        return f"{sign}{pct:,.{digits}f} {'pp' if signed else '%'}"
+        return f.number(pct, 1 if pct >= 0.1 or pct == 0 else 2) + nbsp + (_t("pp") if signed else "%")
     if unit == "pct":
-        return f"{sign}{a:,.1f} %"
+        return f.number(a, 1) + nbsp + "%"
     if unit == "ratio":
-        return f"{sign}{a:,.1f}x" if a >= 0.95 or a == 0 else f"{sign}{a:,.2f}x"
-    if unit == "minutes":
-        total = int(round(a))
-        days, rest = divmod(total, 24 * 60)
-        hours, mins = divmod(rest, 60)
-        if days:
-            text = f"{days} d {hours} h"
-        elif hours:
-            text = f"{hours} h {mins} min"
-        else:
-            text = f"{mins} min" if total or a == 0 else "<1 min"
-        return sign + text
-    raise ParameterError(f"_fmt(unit={unit!r}): expected count, share, pct, ratio or minutes.")
+        return f.number(a, 1 if a >= 0.95 or a == 0 else 2) + "x"
+    return f.duration(a)
 
 
 def _day(ts: pd.Timestamp) -> str:
@@ -100,7 +115,14 @@ def _day(ts: pd.Timestamp) -> str:
 
 
 def _weekday_day(ts: pd.Timestamp) -> str:
-    return ts.strftime("%a %Y-%m-%d")
+    day = ts.strftime("%a")
+    return f"{_CUR.weekday(day) if _CUR is not None else day} {_day(ts)}"
+
+
+def _slot(label: str) -> str:
+    """A slot label such as "Thu 12-15" with the weekday in the summary's language."""
+    head, _, rest = str(label).partition(" ")
+    return f"{_CUR.weekday(head)} {rest}" if _CUR is not None else str(label)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -140,7 +162,13 @@ class _Window:
 def _month(year: int, month: int, tz: str) -> _Window:
     start = pd.Timestamp(year=year, month=month, day=1).tz_localize(tz)
     end = (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthBegin(1)).tz_localize(tz)
-    return _Window(start.strftime("%B %Y"), start, end, f"{year:04d}-{month:02d}")
+    if _CUR is not None:
+        from babel.dates import format_date
+
+        label = format_date(start.date(), "MMMM y", locale=_CUR.locale)
+    else:
+        label = start.strftime("%B %Y")
+    return _Window(label, start, end, f"{year:04d}-{month:02d}")
 
 
 def _quarter(year: int, q: int, tz: str) -> _Window:
@@ -153,7 +181,8 @@ def _days(last_day: pd.Timestamp, n: int, tz: str, label: str) -> _Window:
     end = (last_day.tz_localize(None).normalize() + pd.Timedelta(days=1))
     start = end - pd.Timedelta(days=n)
     first, final = start, end - pd.Timedelta(days=1)
-    return _Window(f"{label} ({_day(first)} to {_day(final)})", start.tz_localize(tz), end.tz_localize(tz),
+    return _Window(_t("{label} ({start} to {end})", label=label, start=_day(first), end=_day(final)),
+                   start.tz_localize(tz), end.tz_localize(tz),
                    f"last-{n}d")
 
 
@@ -210,8 +239,8 @@ def parse_period(period: str | None, *, tz: str, last_day=None, first_day=None) 
             raise ParameterError(f"period={period!r}: expected at least one day; {_PERIOD_HELP}.")
         if last_day is None:
             raise ParameterError(f"period={period!r}: the data holds no dated rows to count back from.")
-        cur = _days(pd.Timestamp(last_day), n, tz, f"last {n} days")
-        prev = _days(cur.start.tz_localize(None) - pd.Timedelta(days=1), n, tz, f"{n} days before")
+        cur = _days(pd.Timestamp(last_day), n, tz, _t("last {n} days", n=n))
+        prev = _days(cur.start.tz_localize(None) - pd.Timedelta(days=1), n, tz, _t("{n} days before", n=n))
         return cur, _Window(prev.label, prev.start, prev.end, f"previous-{n}d")
     raise ParameterError(f"period={period!r}: not a period I can read; {_PERIOD_HELP}.")
 
@@ -310,27 +339,27 @@ def _kpis(data: _Data) -> list[tuple[_Kpi, callable]]:
     if data.denominator is not None:
         plats = sorted(data.posts.loc[(_num(data.posts, den) > 0).to_numpy(), "platform"].astype(str).unique())
         where = f" (reported on {', '.join(plats)})"
-    reach_label = {"reach": "Reach", "impressions": "Impressions", "views": "Views"}[den]
+    reach_label = _t({"reach": "Reach", "impressions": "Impressions", "views": "Views"}[den])
     out = [
-        (_Kpi("posts", "Posts", "count", "count", "higher", "posts",
+        (_Kpi("posts", _t("Posts"), "count", "count", "higher", "posts",
               "posts published in the period"), _posts),
         (_Kpi(den, reach_label, "count", "count", "higher", "posts",
               f"sum of the {den} reported per post{where}, over the period's posts that report it"), _reach),
-        (_Kpi("interactions", "Interactions", "count", "count", "higher", "posts",
+        (_Kpi("interactions", _t("Interactions"), "count", "count", "higher", "posts",
               "likes + comments + shares + saves + clicks, each where the export reports it, summed over "
               "the period's posts"), _interactions),
-        (_Kpi("engagement_rate", "Engagement rate", "share", "boot", "higher", "posts",
+        (_Kpi("engagement_rate", _t("Engagement rate"), "share", "boot", "higher", "posts",
               f"{auto['numerator']} / {auto['denominator']}; pooled over the period's posts that report both "
               "(sum of interactions / sum of the denominator)"), _engagement_rate),
-        (_Kpi("comments", "Comments", "count", "count", "higher", "comments",
+        (_Kpi("comments", _t("Comments"), "count", "count", "higher", "comments",
               "comments by users (not the account) published in the period"), _comments),
-        (_Kpi("response_rate", "Response rate", "share", "share", "higher", "comments",
+        (_Kpi("response_rate", _t("Response rate"), "share", "share", "higher", "comments",
               "top-level user comments of the period with a reply by the account / all top-level user "
               "comments of the period"), _response_rate),
-        (_Kpi("median_reply_minutes", "Median reply time", "minutes", "boot", "lower", "replies",
+        (_Kpi("median_reply_minutes", _t("Median reply time"), "minutes", "boot", "lower", "replies",
               "median time from a user comment of the period to the account's first reply, over replied "
               "comments"), _median_reply),
-        (_Kpi("negative_share", "Negative comments", "share", "share", "lower", "comments",
+        (_Kpi("negative_share", _t("Negative comments"), "share", "share", "lower", "comments",
               "user comments of the period scored negative (tk.text.add_sentiment) / user comments scored"),
          _negative_share),
     ]
@@ -339,34 +368,35 @@ def _kpis(data: _Data) -> list[tuple[_Kpi, callable]]:
 
 def _posts(data: _Data, w: _Window) -> _Figure:
     if not len(data.posts):
-        return _Figure(note="no posts export in the data")
+        return _Figure(note=_t("no posts export in the data"))
     n = len(_in(data.posts, w))
     return _Figure(float(n), n)
 
 
 def _reach(data: _Data, w: _Window) -> _Figure:
     if not len(data.posts):
-        return _Figure(note="no posts export in the data")
+        return _Figure(note=_t("no posts export in the data"))
     if data.denominator is None:
-        return _Figure(note="no export reports reach, impressions or views per post")
+        return _Figure(note=_t("no export reports reach, impressions or views per post"))
     p = _in(data.posts, w)
     v = _num(p, data.denominator).dropna()
     if not len(p):
         return _Figure(0.0, 0)  # no post, nobody reached
     if not len(v):
-        return _Figure(n=0, note=f"no post of {w.label} reports {data.denominator}")
+        return _Figure(n=0, note=_t("no post of {period} reports {metric}", period=w.label, metric=data.denominator))
     return _Figure(float(v.sum()), len(v))
 
 
 def _interactions(data: _Data, w: _Window) -> _Figure:
     if not len(data.posts):
-        return _Figure(note="no posts export in the data")
+        return _Figure(note=_t("no posts export in the data"))
     if data.posts["interactions"].isna().all():
-        return _Figure(note=f"no export reports {_INTERACTION_PARTS} per post")
+        return _Figure(note=_t("no export reports likes, comments, shares, saves or clicks per post"))
     p = _in(data.posts, w)
     v = _num(p, "interactions").dropna()
     if len(p) and not len(v):
-        return _Figure(n=0, note=f"no post of {w.label} reports {_INTERACTION_PARTS}")
+        return _Figure(n=0, note=_t("no post of {period} reports likes, comments, shares, saves or clicks",
+                                    period=w.label))
     return _Figure(float(v.sum()), len(v))
 
 
@@ -388,23 +418,23 @@ def _ratio(num, den):
 
 def _engagement_rate(data: _Data, w: _Window) -> _Figure:
     if not len(data.posts):
-        return _Figure(note="no posts export in the data")
+        return _Figure(note=_t("no posts export in the data"))
     if data.denominator is None:
-        return _Figure(note="no export reports reach, impressions or views per post, so there is no "
-                            "engagement rate to compute")
+        return _Figure(note=_t("no export reports reach, impressions or views per post, so there is no "
+                               "engagement rate to compute"))
     if data.posts["interactions"].isna().all():
-        return _Figure(note=f"no export reports {_INTERACTION_PARTS} per post")
+        return _Figure(note=_t("no export reports likes, comments, shares, saves or clicks per post"))
     num, den = _pairs(data, w)
     if not len(num):
-        return _Figure(n=0, note=f"no post of {w.label} reports both interactions and reach, impressions or "
-                                 "views")
+        return _Figure(n=0, note=_t("no post of {period} reports both interactions and reach, impressions or "
+                                    "views", period=w.label))
     boot = bootstrap_samples(_ratio, num, den, n_boot=data.n_boot, seed=data.seed)
     return _Figure(float(num.sum() / den.sum()), len(num), boot=boot)
 
 
 def _no_comments_note(data: _Data) -> str | None:
     if not len(data.comments):
-        return "no comments export in the data"
+        return _t("no comments export in the data")
     return None
 
 
@@ -419,11 +449,12 @@ def _response_rate(data: _Data, w: _Window) -> _Figure:
     if (note := _no_comments_note(data)):
         return _Figure(note=note)
     if not data.has_owner_replies:
-        return _Figure(note="the comments exports hold no reply by the account, so answered and unanswered "
-                            "comments cannot be told apart")
+        return _Figure(note=_t("the comments exports hold no reply by the account, so answered and unanswered "
+                               "comments cannot be told apart"))
     r = _in(data.replies, w)
     n, k = len(r), int(r["replied"].sum()) if len(r) else 0
-    return _Figure(k / n if n else None, n, k=k, note="" if n else f"no top-level user comment in {w.label}")
+    return _Figure(k / n if n else None, n, k=k, note="" if n else _t("no top-level user comment in {period}",
+                                                                                   period=w.label))
 
 
 def _median(x):
@@ -434,12 +465,12 @@ def _median_reply(data: _Data, w: _Window) -> _Figure:
     if (note := _no_comments_note(data)):
         return _Figure(note=note)
     if not data.has_owner_replies:
-        return _Figure(note="the comments exports hold no reply by the account")
+        return _Figure(note=_t("the comments exports hold no reply by the account"))
     r = _in(data.replies, w)
     m = pd.to_numeric(r.loc[r["replied"].astype(bool), "minutes_to_reply"], errors="coerce").dropna().to_numpy(
         dtype=float) if len(r) else np.array([])
     if not len(m):
-        return _Figure(n=0, note=f"no user comment of {w.label} got a reply")
+        return _Figure(n=0, note=_t("no user comment of {period} got a reply", period=w.label))
     return _Figure(float(np.median(m)), len(m), boot=bootstrap_samples(_median, m, n_boot=data.n_boot,
                                                                         seed=data.seed))
 
@@ -448,12 +479,13 @@ def _negative_share(data: _Data, w: _Window) -> _Figure:
     if (note := _no_comments_note(data)):
         return _Figure(note=note)
     if not len(data.users):
-        return _Figure(note="no comments by users in the data")
+        return _Figure(note=_t("no comments by users in the data"))
     s = _in(data.scored, w)
     lab = s["sentiment_label"].astype("string") if len(s) else pd.Series([], dtype="string")
     lab = lab.dropna()
     n, k = len(lab), int((lab == "negative").sum())
-    return _Figure(k / n if n else None, n, k=k, note="" if n else f"no user comment with text in {w.label}")
+    return _Figure(k / n if n else None, n, k=k, note="" if n else _t("no user comment with text in {period}",
+                                                                                   period=w.label))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -506,26 +538,28 @@ def _kpi_entry(kpi: _Kpi, cur: _Figure, prev: _Figure, cur_w: _Window, prev_w: _
         if kpi.kind == "count" and not prev_touched:
             entry["previous"] = None
             entry["previous_n"] = 0
-            when = (f"the data starts on {_day(first_day)}" if first_day is not None else "no dated data")
-            entry["note"] = f"no data for {prev_w.label} ({when})"
-            change_text = "no comparison"
+            entry["note"] = (_t("no data for {period} (the data starts on {day})", period=prev_w.label,
+                                day=_day(first_day)) if first_day is not None else _t("no dated data"))
+            change_text = _t("no comparison")
         elif kpi.kind == "count" and last_day is not None and last_day < cur_w.last_day.tz_localize(None):
-            entry["note"] = (f"the data ends on {_day(last_day)}, before {cur_w.label} ends, so its count is "
-                             "not complete")
-            change_text = "period not complete"
+            entry["note"] = _t("the data ends on {day}, before {period} ends, so its count is not complete",
+                               day=_day(last_day), period=cur_w.label)
+            change_text = _t("period not complete")
         elif cur.value is None:
-            entry["note"] = cur.note or f"no data in {cur_w.label}"
+            entry["note"] = cur.note or _t("no data in {period}", period=cur_w.label)
         elif prev.value is None:
-            entry["note"] = (prev.note or f"no data in {prev_w.label}" if prev_touched
-                             else f"no data for {prev_w.label} (the data starts on {_day(first_day)})"
-                             if first_day is not None else "")
-            change_text = "no comparison"
+            entry["note"] = (prev.note or _t("no data in {period}", period=prev_w.label) if prev_touched
+                             else _t("no data for {period} (the data starts on {day})", period=prev_w.label,
+                                     day=_day(first_day)) if first_day is not None else "")
+            change_text = _t("no comparison")
         elif kpi.kind != "count" and (cur.n < min_n or prev.n < min_n):
-            entry["note"] = f"a change needs at least {min_n} {kpi.n_of} in each period"
-            change_text = f"n too small ({cur.n:,} vs {prev.n:,} {kpi.n_of})"
+            entry["note"] = _t("a change needs at least {n} {what} in each period", n=min_n, what=_t(kpi.n_of))
+            change_text = _t("n too small ({n} vs {previous} {what})", n=_fmt(cur.n, "count"),
+                             previous=_fmt(prev.n, "count"), what=_t(kpi.n_of))
         else:
             if not prev_covered:
-                entry["note"] = f"the data starts on {_day(first_day)}, so {prev_w.label} may be incomplete"
+                entry["note"] = _t("the data starts on {day}, so {period} may be incomplete", day=_day(first_day),
+                                   period=prev_w.label)
             entry["change"] = cur.value - prev.value
             entry["change_pct"] = (entry["change"] / prev.value * 100) if prev.value else None
             entry["change_interval"] = _change_interval(kpi, cur, prev, level)
@@ -534,18 +568,20 @@ def _kpi_entry(kpi: _Kpi, cur: _Figure, prev: _Figure, cur_w: _Window, prev_w: _
                 change_text += f" ({_fmt(entry['change_pct'], 'pct', signed=True)})"
         if cur.value is None and not entry["note"]:
             entry["note"] = cur.note
-    entry["display"] = _fmt(entry["value"], kpi.unit) if entry["value"] is not None else "not available"
+    entry["display"] = _fmt(entry["value"], kpi.unit) if entry["value"] is not None else _t("not available")
     entry["display_previous"] = _fmt(entry["previous"], kpi.unit) if entry["previous"] is not None else "–"
     entry["display_change"] = change_text
     ci = entry["interval"]
-    entry["display_interval"] = (f"{level * 100:.0f} % interval {_fmt(ci[0], kpi.unit)} to {_fmt(ci[1], kpi.unit)}"
+    entry["display_interval"] = (_t("{level} % interval {low} to {high}", level=f"{level * 100:.0f}",
+                                    low=_fmt(ci[0], kpi.unit), high=_fmt(ci[1], kpi.unit))
                                  if ci and all(math.isfinite(v) for v in ci) else "")
     cc = entry["change_interval"]
     entry["display_change_interval"] = ""
     if cc and all(math.isfinite(v) for v in cc):
-        clear = "a clear change" if cc[0] > 0 or cc[1] < 0 else "within the noise"
-        entry["display_change_interval"] = (f"change {_fmt(cc[0], kpi.unit, signed=True)} to "
-                                            f"{_fmt(cc[1], kpi.unit, signed=True)}: {clear}")
+        clear = _t("a clear change") if cc[0] > 0 or cc[1] < 0 else _t("within the noise")
+        entry["display_change_interval"] = _t("change {low} to {high}: {verdict}",
+                                              low=_fmt(cc[0], kpi.unit, signed=True),
+                                              high=_fmt(cc[1], kpi.unit, signed=True), verdict=clear)
     return _jsonable(entry)
 
 
@@ -586,15 +622,17 @@ def _best_slot(data: _Data, cur_w: _Window) -> dict | None:
         return None
     rec = slots[slots["recommended"].fillna(False).astype(bool)]
     if rec.empty:
-        return _finding(f"No posting slot did clearly better than the account's usual post ({int(used):,} posts "
-                        "checked, all periods).", used, "timing")
+        return _finding(_t("No posting slot did clearly better than the account's usual post ({n} posts checked, "
+                           "all periods).", n=_fmt(used, "count")), used, "timing")
     best = rec.sort_values(["ci_low", "lift"], ascending=False, kind="stable").iloc[0]
     more = len(rec) - 1
     metric = str(best.get("metric", "interactions")).replace("_", " ")
-    text = (f"Best time to post on {str(best['platform']).capitalize()}: {best['slot']} ({data.tz} time), where "
-            f"posts got {_fmt(best['lift'], 'ratio')} the account's usual {metric} "
-            f"({data.level * 100:.0f} % interval {_fmt(best['ci_low'], 'ratio')} to {_fmt(best['ci_high'], 'ratio')}; "
-            f"{int(best['n_posts']):,} posts)" + (f"; {more} more recommended slot(s)." if more else "."))
+    text = _t("Best time to post on {platform}: {slot} ({tz} time), where posts got {lift} the account's usual "
+              "{metric} ({level} % interval {low} to {high}; {n} posts)", platform=str(best["platform"]).capitalize(),
+              slot=_slot(best["slot"]), tz=data.tz, lift=_fmt(best["lift"], "ratio"), metric=_t(metric),
+              level=f"{data.level * 100:.0f}", low=_fmt(best["ci_low"], "ratio"), high=_fmt(best["ci_high"], "ratio"),
+              n=_fmt(best["n_posts"], "count"))
+    text += _t("; {n} more recommended slot(s).", n=more) if more else "."
     return _finding(text, int(best["n_posts"]), "timing")
 
 
@@ -613,30 +651,34 @@ def _top_post(data: _Data, cur_w: _Window) -> dict | None:
     t = top.iloc[0]
     n = int(p[by].notna().sum())
     kind = str(t.get("media_type") or "post").lower() if pd.notna(t.get("media_type")) else "post"
+    kind = _t(kind)
     when = _weekday_day(pd.Timestamp(t["published_at"]).tz_convert(data.tz))
     words = str(t.get("text") or "").split() if pd.notna(t.get("text")) else []
     snippet = " ".join(words[:10]) + (" ..." if len(words) > 10 else "")
     quote = f' "{snippet}"' if snippet else ""
     median = p[by].astype("float64").median()
     if by == "engagement_rate":
-        figure = (f"{_fmt(t['engagement_rate'], 'share')} engagement rate (interactions / {t['formula']}), "
-                  f"against a median of {_fmt(median, 'share')}")
+        figure = _t("{rate} engagement rate (interactions / {denominator}), against a median of {median}",
+                    rate=_fmt(t["engagement_rate"], "share"), denominator=_t(str(t["formula"])),
+                    median=_fmt(median, "share"))
     else:
-        figure = f"{_fmt(t['interactions'], 'count')} interactions, against a median of {_fmt(median, 'count')}"
-    text = (f"Top post of {cur_w.label}: the {str(t['platform']).capitalize()} {kind} of {when}{quote}, with "
-            f"{figure} over the period's {n:,} posts.")
+        figure = _t("{n} interactions, against a median of {median}", n=_fmt(t["interactions"], "count"),
+                    median=_fmt(median, "count"))
+    text = _t("Top post of {period}: the {platform} {kind} of {when}{quote}, with {figure} over the period's {n} "
+              "posts.", period=cur_w.label, platform=str(t["platform"]).capitalize(), kind=kind, when=when,
+              quote=quote, figure=figure, n=_fmt(n, "count"))
     link = t.get("permalink")
     return _finding(text, n, "channels", url=str(link) if pd.notna(link) else None)
 
 
 _FEATURE_WORDS = {
-    "media_type": lambda v: f"{v} posts",
-    "hashtag": lambda v: f"posts with #{v}",
-    "hashtags": lambda v: f"posts with {v} hashtags",
-    "text_length": lambda v: f"posts with {v} text",
-    "emoji": lambda v: "posts with emoji" if v == "yes" else "posts without emoji",
-    "link": lambda v: "posts with a link" if v == "yes" else "posts without a link",
-    "question": lambda v: "posts asking a question" if v == "yes" else "posts without a question",
+    "media_type": lambda v: _t("{value} posts", value=_t(v)),
+    "hashtag": lambda v: _t("posts with #{value}", value=v),
+    "hashtags": lambda v: _t("posts with {value} hashtags", value=v),
+    "text_length": lambda v: _t("posts with {value} text", value=_t(v)),
+    "emoji": lambda v: _t("posts with emoji") if v == "yes" else _t("posts without emoji"),
+    "link": lambda v: _t("posts with a link") if v == "yes" else _t("posts without a link"),
+    "question": lambda v: _t("posts asking a question") if v == "yes" else _t("posts without a question"),
 }
 
 
@@ -655,18 +697,23 @@ def _content_effect(data: _Data, cur_w: _Window) -> dict | None:
     n_tested = int(len(posts))
     flagged = eff[eff["flagged"].fillna(False).astype(bool)]
     if flagged.empty:
-        return _finding(f"No content feature (media type, hashtags, text length, links, ...) made a clear "
-                        f"difference ({n_tested:,} posts, all periods).", n_tested, "content")
+        return _finding(_t("No content feature (media type, hashtags, text length, links, ...) made a clear "
+                           "difference ({n} posts, all periods).", n=_fmt(n_tested, "count")), n_tested, "content")
     # what works first: the largest lift above 1; only when every clear effect is a drop, the largest drop
     lift = flagged["lift"].astype("float64")
     best = flagged.loc[lift.idxmax()] if (lift > 1).any() else flagged.loc[lift.idxmin()]
-    what = _FEATURE_WORDS.get(str(best["feature"]), lambda v: f"posts with {best['feature']} {v}")(str(best["value"]))
+    what = _FEATURE_WORDS.get(str(best["feature"]),
+                              lambda v: _t("posts with {feature} {value}", feature=best["feature"], value=v)
+                              )(str(best["value"]))
     metric = str(best.get("metric", "interactions")).replace("_", " ")
     more = len(flagged) - 1
-    text = (f"Strongest content effect: on {str(best['platform']).capitalize()}, {what} got "
-            f"{_fmt(best['lift'], 'ratio')} the account's usual {metric} ({data.level * 100:.0f} % interval "
-            f"{_fmt(best['ci_low'], 'ratio')} to {_fmt(best['ci_high'], 'ratio')}; {int(best['n_posts']):,} posts "
-            f"against {int(best['n_other']):,} others)" + (f"; {more} more clear effect(s)." if more else "."))
+    text = _t("Strongest content effect: on {platform}, {what} got {lift} the account's usual {metric} ({level} % "
+              "interval {low} to {high}; {n} posts against {others} others)",
+              platform=str(best["platform"]).capitalize(), what=what, lift=_fmt(best["lift"], "ratio"),
+              metric=_t(metric), level=f"{data.level * 100:.0f}", low=_fmt(best["ci_low"], "ratio"),
+              high=_fmt(best["ci_high"], "ratio"), n=_fmt(best["n_posts"], "count"),
+              others=_fmt(best["n_other"], "count"))
+    text += _t("; {n} more clear effect(s).", n=more) if more else "."
     return _finding(text, int(best["n_posts"]), "content")
 
 
@@ -683,12 +730,14 @@ def _unanswered(data: _Data, cur_w: _Window) -> dict | None:
         return None
     open_q = q[~q["replied"].astype(bool)]
     if open_q.empty:
-        return _finding(f"All {len(q):,} questions users asked in {cur_w.label} got a reply.", len(q), "care")
+        return _finding(_t("All {n} questions users asked in {period} got a reply.", n=_fmt(len(q), "count"),
+                           period=cur_w.label), len(q), "care")
     ref = data.comments["published_at"].max()
     oldest = (ref - open_q["published_at"].min()) / pd.Timedelta(minutes=1)
-    text = (f"{len(open_q):,} of the {len(q):,} questions users asked in {cur_w.label} have no reply from the "
-            f"account ({_fmt(len(open_q) / len(q), 'share')}; the oldest had waited {_fmt(oldest, 'minutes')} "
-            "by the last comment in the data).")
+    text = _t("{open} of the {n} questions users asked in {period} have no reply from the account ({share}; the "
+              "oldest had waited {wait} by the last comment in the data).", open=_fmt(len(open_q), "count"),
+              n=_fmt(len(q), "count"), period=cur_w.label, share=_fmt(len(open_q) / len(q), "share"),
+              wait=_fmt(oldest, "minutes"))
     return _finding(text, len(q), "care")
 
 
@@ -710,14 +759,15 @@ def _spike(data: _Data, cur_w: _Window) -> dict | None:
         return None
     flagged = inside[inside["flagged"].fillna(False).astype(bool)]
     if flagged.empty:
-        return _finding(f"No day in {cur_w.label} with an unusual pile-up of negative comments "
-                        f"({n_comments:,} comments checked).", n_comments, "sentiment")
+        return _finding(_t("No day in {period} with an unusual pile-up of negative comments ({n} comments "
+                           "checked).", period=cur_w.label, n=_fmt(n_comments, "count")), n_comments, "sentiment")
     top = flagged.sort_values(["ratio", "negative"], ascending=False, kind="stable").iloc[0]
     more = len(flagged) - 1
-    text = (f"Negativity spike on {_weekday_day(pd.Timestamp(top['date']))} on {str(top['platform']).capitalize()}: "
-            f"{int(top['negative']):,} of {int(top['comments']):,} comments negative "
-            f"({_fmt(top['negative_rate'], 'share')}, {_fmt(top['ratio'], 'ratio')} the usual share)"
-            + (f"; {more} more such day(s) in {cur_w.label}." if more else "."))
+    text = _t("Negativity spike on {day} on {platform}: {negative} of {n} comments negative ({share}, {ratio} the "
+              "usual share)", day=_weekday_day(pd.Timestamp(top["date"])), platform=str(top["platform"]).capitalize(),
+              negative=_fmt(top["negative"], "count"), n=_fmt(top["comments"], "count"),
+              share=_fmt(top["negative_rate"], "share"), ratio=_fmt(top["ratio"], "ratio"))
+    text += _t("; {n} more such day(s) in {period}.", n=more, period=cur_w.label) if more else "."
     return _finding(text, int(top["comments"]), "sentiment")
 
 
@@ -736,6 +786,9 @@ class Summary(dict):
     interval, display and the other display strings, n, note, definition...), ``findings`` (list
     of dicts: text, n, page).
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
 
     def to_json(self, path: str | os.PathLike | None = None) -> str:
         """The summary as JSON text; written to ``path`` (UTF-8) when given."""
@@ -807,12 +860,24 @@ def _keep(text: str) -> str:
 
 def summary_html(s: dict) -> str:
     """The HTML of a summary: the period line, one tile per KPI, the findings with their links."""
+    global _CUR
+    before, _CUR = _CUR, _formatter(s.get("lang", "en"))
+    try:
+        return _summary_html(s)
+    finally:
+        _CUR = before
+
+
+def _summary_html(s: dict) -> str:
     esc = html.escape
     per, prev = s["period"], s["previous"]
     if per.get("start"):
-        head = (f"<p class='tk-period'><strong>{esc(per['label'])}</strong> ({esc(per['start'])} to "
-                f"{esc(per['end'])}) compared with <strong>{esc(prev['label'])}</strong> ({esc(prev['start'])} "
-                f"to {esc(prev['end'])}), days in {esc(per['tz'])}</p>")
+        # a label with its days in one node: "August 2026" alone reads the same in English and German
+        head = ("<p class='tk-period'><strong>"
+                + esc(_t("{label} ({start} to {end})", label=per["label"], start=per["start"], end=per["end"]))
+                + "</strong> " + esc(_t("compared with")) + " <strong>"
+                + esc(_t("{label} ({start} to {end})", label=prev["label"], start=prev["start"], end=prev["end"]))
+                + "</strong>, " + esc(_t("days in {tz}", tz=per["tz"])) + "</p>")
     else:
         head = f"<p class='tk-period'>{esc(per['label'])}</p>"
     tiles = []
@@ -828,7 +893,7 @@ def summary_html(s: dict) -> str:
                  f"<p class='tk-value'>{_keep(k['display'])}</p>"]
         if k.get("display_change"):
             parts.append(f"<p class='tk-change{cls}'>{_keep(k['display_change'])}</p>")
-        parts.append(f"<p class='tk-small'>Previous: {_keep(k['display_previous'])}</p>")
+        parts.append(f"<p class='tk-small'>{esc(_t('Previous:'))} {_keep(k['display_previous'])}</p>")
         if k.get("display_interval"):
             parts.append(f"<p class='tk-small'>{_keep(k['display_interval'])}</p>")
         if k.get("display_change_interval"):
@@ -840,7 +905,7 @@ def summary_html(s: dict) -> str:
     for f in s["findings"]:
         stem = f["page"].rsplit(".", 1)[0]
         title = next((_PAGE_TITLES[k] for k, v in PAGES.items() if v == stem and k in _PAGE_TITLES), stem)
-        items.append(f"<li data-finding>{esc(f['text'])} <a href='{esc(stem)}.ipynb'>{esc(title)}</a></li>")
+        items.append(f"<li data-finding>{esc(f['text'])} <a href='{esc(stem)}.ipynb'>{esc(_t(title))}</a></li>")
     findings = f"<ul class='tk-findings'>{''.join(items)}</ul>" if items else ""
     return (f"<div class='tk-summary'><style>{_TILE_CSS}</style>{head}<div class='tk-tiles'>{''.join(tiles)}</div>"
             f"{findings}</div>")
@@ -866,8 +931,45 @@ def _dated_range(ds, tz: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]
     return (min(days), max(days)) if days else (None, None)
 
 
+def _formatter(lang: str | None):
+    """The formatting layer for ``lang`` (None: the one the report installed in this kernel); None for English."""
+    from . import _format
+
+    if lang is None:
+        active = _format.ACTIVE
+        return active if active is not None and active.lang != "en" else None
+    if lang == "en":
+        return None
+    return _format.Format(lang)
+
+
 def summary(ds, *, period: str | None = None, tz: str | None = None, level: float = 0.95, n_boot: int = 1000,
-            min_n: int = 20, seed: int = 0) -> Summary:
+            min_n: int = 20, seed: int = 0, lang: str | None = None) -> Summary:
+    """Executive summary of a dataset: one period against the one before, as KPIs and findings.
+
+    See :func:`_summary` for the parameters; ``lang`` ("en", "de", ...; None = the language of
+    the report page being rendered, else English) sets the language of labels, notes, findings
+    and number formats (``display`` strings).
+    """
+    global _CUR
+    if lang is not None:
+        from .locale import languages
+
+        if lang not in languages():
+            raise ParameterError(f"summary(lang={lang!r}): no translation for this language; expected one of "
+                                 f"{languages()}.")
+    fmt = _formatter(lang)
+    before, _CUR = _CUR, fmt
+    try:
+        out = _summary(ds, period=period, tz=tz, level=level, n_boot=n_boot, min_n=min_n, seed=seed)
+    finally:
+        _CUR = before
+    out["lang"] = fmt.lang if fmt is not None else "en"
+    return out
+
+
+def _summary(ds, *, period: str | None = None, tz: str | None = None, level: float = 0.95, n_boot: int = 1000,
+             min_n: int = 20, seed: int = 0) -> Summary:
     """Executive summary of a dataset: one period against the one before, as KPIs and findings.
 
     Parameters

@@ -59,24 +59,24 @@ class _Formula:
 
 
 #: The one definition of interactions, stated in every formula that uses it.
-_INTERACTIONS_TEXT = ("interactions (" + " + ".join(_effects.INTERACTIONS)
-                      + ", each where the export reports it)")
+_INTERACTIONS_TEXT = ("; interactions = " + " + ".join(_effects.INTERACTIONS)
+                      + ", each where the export reports it")
 
 _FORMULAS = (
-    _Formula("auto", _INTERACTIONS_TEXT, "reach, else impressions, else views (chosen per platform)",
+    _Formula("auto", "interactions", "reach, else impressions, else views (chosen per platform)",
              "every platform that reports at least one of reach, impressions or views",
              "Per platform the first denominator reported on at least one post: reach, else "
              "impressions, else views. Rows without that denominator (or with 0) get <NA>.",
              "toolkit (Metricool-like choice, made explicit per platform)"),
-    _Formula("reach", _INTERACTIONS_TEXT, "reach",
+    _Formula("reach", "interactions", "reach",
              "facebook, instagram, tiktok, youtube exports with reach",
              "interactions / reach: share of people reached who interacted.",
              "Metricool; Sprout 'Engagement %' (Facebook)"),
-    _Formula("impressions", _INTERACTIONS_TEXT, "impressions",
+    _Formula("impressions", "interactions", "impressions",
              "x, linkedin, facebook (Insights), any export with impressions",
              "interactions / impressions: interactions per impression.",
              "Buffer; Sprout (per impression); Orlo"),
-    _Formula("views", _INTERACTIONS_TEXT, "views",
+    _Formula("views", "interactions", "views",
              "tiktok, youtube, instagram (views replaced impressions)",
              "interactions / views: interactions per view.",
              "Metricool (Instagram views); TikTok/YouTube studio"),
@@ -85,7 +85,7 @@ _FORMULAS = (
              "the platform's own 'engagements' count / impressions; includes clicks the other "
              "formulas do not see (profile, hashtag, detail expands).",
              "X native; LinkedIn native"),
-    _Formula("followers", _INTERACTIONS_TEXT, "followers on the publish day (daily table)",
+    _Formula("followers", "interactions", "followers on the publish day (daily table)",
              "any platform with a daily 'followers' series (pass daily=...)",
              "interactions / followers on or before the publish day. Inflated for accounts whose "
              "posts reach non-followers; comparable across public data only.",
@@ -96,6 +96,9 @@ _FORMULAS = (
              "(1 x likes + 2 x comments + 3 x shares) / followers: weights harder interactions more.",
              "Fanpage Karma weighted engagement"),
 )
+_FORMULAS = tuple(_Formula(f.name, f.numerator, f.denominator, f.applies_to,
+                           f.description + (_INTERACTIONS_TEXT if "interactions" in f.numerator
+                                            else ""), f.source) for f in _FORMULAS)
 _FORMULA_NAMES = tuple(f.name for f in _FORMULAS)
 
 # URL, mention and emoji patterns: one definition each, in toolkit.text.patterns
@@ -569,8 +572,8 @@ def _fit_rows(grp: pd.DataFrame, groups, *, level, n_boot, rng, only) -> list[tu
         members = [(j, v, x) for j, (g2, v, x) in enumerate(flat, start=1) if g2 == gi and j in col]
         if not members:
             continue
-        if kind == "categorical" and len(members) >= 2 and fit["draws"] is not None:
-            rows += _against_median_level(feat, ref, n_ref, members, fit, col, level)
+        if kind == "categorical" and fit["draws"] is not None:
+            rows += _against_usual_post(feat, ref, n_ref, members, fit, col, level)
             continue
         for j, v, x in members:
             i = col[j]
@@ -579,31 +582,33 @@ def _fit_rows(grp: pd.DataFrame, groups, *, level, n_boot, rng, only) -> list[tu
     return rows
 
 
-def _against_median_level(feat, ref, n_ref, members, fit, col, level) -> list[tuple]:
-    """Levels of a categorical feature against its median level (weighted by posts).
+def _against_usual_post(feat, ref, n_ref, members, fit, col, level) -> list[tuple]:
+    """Every level of a categorical feature against the account's usual post.
 
-    The model's reference level (the most common) is not necessarily a usual post: when reels
-    are the most common format and do better, photos and carousels would all look worse
-    against them. The usual level is instead the level at the (post-weighted) median of the
-    level effects; the others are compared with it (intervals from the bootstrap draws of the
-    difference, never narrower than the robust Student-t interval).
+    The model's reference level (the most common) is not a usual post: when reels are the most
+    common format and do better, photos and carousels would all look worse against them. Each
+    level is instead compared with the post-weighted average of all levels (the account's
+    average post, other features held equal): ``c_l = b_l - sum_j (n_j / N) b_j``. Intervals
+    come from the bootstrap draws of the same contrast, never narrower than the Student-t
+    interval of their standard deviation.
     """
     names = [ref] + [v for _, v, _ in members]
     sizes = np.array([n_ref] + [int(x.sum()) for _, _, x in members], dtype=float)
     idx = [col[j] for j, _, _ in members]
     est = np.concatenate([[0.0], fit["coef"][idx]])
     draws = np.column_stack([np.zeros(len(fit["draws"])), fit["draws"][:, idx]])
-    centre = _effects.weighted_median(est, sizes)
-    usual = names[int(np.argmin(np.abs(est - centre)))]
-    u = names.index(usual)
-    c = est - est[u]
-    cd = draws - draws[:, [u]]
+    w = sizes / sizes.sum()
+    c = est - est @ w
+    cd = draws - (draws @ w)[:, None]
     se = cd.std(axis=0, ddof=1)
     low, high, p = _effects.t_interval(c, se, fit["dof"], level)
     qlo, qhi = np.quantile(cd, [0.5 - level / 2, 0.5 + level / 2], axis=0)
     low, high = np.fmin(low, qlo), np.fmax(high, qhi)
-    return [(feat, names[i], usual, int(sizes[i]), c[i], low[i], high[i], p[i])
-            for i in range(len(names)) if names[i] != usual and sizes[i] > 0]
+    return [(feat, names[i], _USUAL, int(sizes[i]), c[i], low[i], high[i], p[i])
+            for i in range(len(names)) if sizes[i] > 0]
+
+
+_USUAL = "average post"
 
 
 def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: str | None = "auto",
@@ -624,9 +629,10 @@ def content_effects(posts: pd.DataFrame, *, metric: str = "interactions", per: s
     3. per account, one robust (Huber-weighted) regression of the residual on all features at
        once: media type, text length band, number of hashtags, emoji, link, question and each
        hashtag used at least ``min_hashtag_uses`` times. A hashtag whose posts are also longer
-       is so credited to the hashtag, not to the length. Each level is compared with the
-       account's most common level (``reference``; for yes/no features: "no"), the other
-       features held equal;
+       is so credited to the hashtag, not to the length. Each level of a categorical feature
+       (media type, text length, number of hashtags) is compared with the account's average
+       post (``reference`` "average post"), a yes/no feature or a hashtag with the posts
+       without it (``reference`` "no" / "not used"), the other features held equal;
     4. ``lift = exp(coefficient)``: 1.3 = posts with the value did 30 % better than otherwise
        similar usual posts. Interval: wild bootstrap (``n_boot`` resamples, ``seed``), never
        narrower than the robust (HC3) Student-t interval; p-value two-sided; ``p_adjusted`` =
@@ -937,11 +943,11 @@ def channel_fit_summary(fit: pd.DataFrame, *, n_boot: int = 2000, level: float =
                         alpha: float = 0.05, min_groups: int = 5, seed: int = 0) -> pd.DataFrame:
     """Summarise :func:`channel_fit` per platform: how cross-posted messages do on each channel.
 
-    ``lift = exp(robust mean over groups of log(lift))``: the Huber-weighted mean of the
-    per-group log lifts (the engine of :func:`content_effects`; equal to the geometric mean
-    when no group is extreme); a value of 1.6 means a message posted there did 1.6 times as
-    well as the channel's usual post. Interval: seeded wild bootstrap over groups, never
-    narrower than the robust Student-t interval; ``flagged`` needs the interval to exclude 1
+    ``lift = exp(mean over groups of log(lift))``, the geometric mean of the per-group lifts
+    (each already winsorised against the channel's usual post by :func:`channel_fit`); a
+    value of 1.6 means a message posted there did 1.6 times as well as the channel's usual
+    post. Interval: the engine of :func:`content_effects` (seeded wild bootstrap over groups,
+    never narrower than the robust Student-t interval); ``flagged`` needs the interval to exclude 1
     and the Benjamini-Hochberg adjusted p-value (across platforms) to be below ``alpha``.
 
     Parameters

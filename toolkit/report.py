@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _format, _pages
-from ._chapters import Nav, html_links as _html_links, nav, prepare
+from ._chapters import Nav, html_links as _html_links, nav, prepare, show_notes
 from ._dates import iso_day
 from ._pdf import PDF_NAME, PdfUnavailable
 from ._progress import ENV as PROGRESS_ENV
@@ -50,7 +50,8 @@ from ._summary import Summary, check_period, summary, summary_shown
 from .errors import InputFileError, ParameterError, ReportError
 
 __all__ = ["render", "notebooks", "methods", "benchmarks", "neutralize", "to_csv", "to_excel", "show", "unreadable",
-           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav", "summary", "Summary", "PdfUnavailable"]
+           "Note", "NOTEBOOK_DIR", "Page", "prepare", "nav", "Nav", "summary", "Summary", "PdfUnavailable",
+           "show_notes"]
 
 #: The curated notebooks: the repository's ``notebooks/``, shipped in the package as ``toolkit._notebooks``.
 NOTEBOOK_DIR = Path(str(resources.files("toolkit._notebooks")))

@@ -119,7 +119,7 @@ def best_times(posts: pd.DataFrame, *, tz: str, metric: str | Sequence[str] = "i
     * ``p_value``: one-sided moderated t-test of ``m > 0`` (slot variance pooled with the
       account's within-slot variance, 4 prior degrees of freedom);
     * ``reach_lift``, ``reach_ci_low``, ``reach_ci_high``: the same for the denominator
-      (reach, impressions or views) of the slot's posts; ``reach_p_value`` two-sided;
+      (reach, impressions or views) of the slot's posts (moderated-t interval, no bootstrap); ``reach_p_value`` two-sided;
       ``reach_differs``: the slot's reach clearly differs (interval excludes 1 and the test
       passes the false-discovery-rate procedure below);
     * ``recommended``: ``n >= min_posts`` and either the rate (``ci_low > 1``) or the reach
@@ -374,7 +374,7 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
     p_fam = [np.where(eligible, st["p"], np.nan)]
     w_fam = [n.astype(float)]
     if r_reach is not None:
-        sr = _slot_stats(r_reach, slot, n_slots, factors, shrinkage, target_posts, n_boot, rng)
+        sr = _slot_stats(r_reach, slot, n_slots, factors, shrinkage, target_posts, 0, rng)
         # two-sided: more reach is a reason to post there, less reach a warning
         p_reach2 = np.where(eligible, 2 * np.fmin(sr["p"], 1 - sr["p"]), np.nan)
         p_fam.append(p_reach2)
@@ -418,6 +418,7 @@ def _account_slots(g: pd.DataFrame, *, adjust_for, slot_hours, target_posts, min
 
 
 def _slot_stats(r, slot, n_slots, factors, shrinkage, target_posts, n_boot, rng) -> dict:
+    # n_boot = 0: the moderated-t interval only (used for the reach columns)
     """Per slot: n, lift_raw, shrunk lift, interval and one-sided moderated-t p of ``r``."""
     r, infl = _adjust(r, slot, n_slots, factors)
     r = r - r.mean()
@@ -447,7 +448,10 @@ def _slot_stats(r, slot, n_slots, factors, shrinkage, target_posts, n_boot, rng)
         t = mean / np.sqrt(s2 * infl / n)
     p = np.where(occ, 1.0 - stdtr(dof, np.nan_to_num(t)), np.nan)
 
-    lo, hi = _bootstrap_ci(r, slot, n_slots, n_boot, rng)
+    if n_boot:
+        lo, hi = _bootstrap_ci(r, slot, n_slots, n_boot, rng)
+    else:
+        lo = hi = mean
     # widen the interval by the uncertainty of the adjust_for effects, and to at least the
     # moderated-t interval: the percentile bootstrap is too narrow for a handful of posts
     # (and has zero width for one post)

@@ -50,7 +50,7 @@ from .errors import ParameterError
 from .schema import TRAFFIC, require_columns
 
 __all__ = ["SOURCES", "sources", "normalize_source", "add_network", "utm", "by_channel", "by_campaign",
-           "daily", "post_days", "headline"]
+           "daily", "post_days", "headline", "top_per_tool"]
 
 #: Alias -> network. Keys are lower-case hosts (without ``www.``) or utm_source values.
 SOURCES: dict[str, str] = {}
@@ -790,6 +790,31 @@ def headline(traffic) -> str | None:
     return text + "."
 
 
+def top_per_tool(table: pd.DataFrame, *, sort: str, n: int = 1) -> pd.DataFrame:
+    """The ``n`` rows with the largest ``by`` for each web-analytics tool.
+
+    Each tool counts differently (GA4 sessions, Matomo visits), so rankings are made within a tool.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table with a ``tool`` column, such as :func:`by_channel` or :func:`by_campaign`.
+    sort : str
+        Numeric column to rank by (``"engaged_sessions"``, ``"conversions"``); missing values last.
+    n : int
+        Rows per tool.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``table``; up to ``n`` rows per tool, the largest first over all tools
+        (ties: first in ``table`` first).
+    """
+    require_columns(table, ["tool", sort], where="top_per_tool(table)", table="traffic")
+    if n < 1:
+        raise ParameterError(f"top_per_tool(n={n}): expected a number of rows per tool, at least 1.")
+    ranked = table.sort_values(sort, ascending=False, kind="stable", na_position="last")
+    return ranked.groupby("tool", sort=False, observed=True).head(n).reset_index(drop=True)
 def __dir__() -> list[str]:
     # dir() and tab completion offer the public names only, not the helpers this module imports
     return sorted(__all__)

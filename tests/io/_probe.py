@@ -481,6 +481,8 @@ def targeted() -> list[Case]:
         Case("year-alone", "posts.csv", b"platform,post_id,published_at,likes\nx,1,2024,1\n",
              "a year alone: row 2, column 'published_at' set to '2024'",
              [("year", 2024)]),
+        Case("meta-year-alone", "Apr-01-2024_Apr-30-2024_1.csv", meta.replace(b"03/31/2024 18:00", b"2024", 1),
+             "Meta publish time set to '2024' (a year alone)", [("year", 2024)]),
         Case("huge-count", "posts.csv",
              b"platform,post_id,published_at,likes\nx,1,2024-03-01T10:00:00Z,99999999999999999999999\n",
              "a count larger than int64"),

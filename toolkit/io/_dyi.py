@@ -6,7 +6,6 @@ frames with derived IDs (``dyi-<unix time>-<hash>`` for posts without a media nu
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 
 import pandas as pd
@@ -38,14 +37,18 @@ def _short(val) -> str:
     return s if len(s) <= 80 else s[:77] + "..."
 
 
+#: Unix times an export can hold: 1970 up to (not including) 2100. Anything else (-inf, 1e300, a
+#: negative number) is not a time the platform wrote, and the record is rejected naming the field.
+_TS_RANGE = (0, 4_102_444_800)
+
+
 def _ts(value):
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        # a Unix time in seconds: finite and within the years the tables hold (not inf, NaN, 1e300)
-        return value if math.isfinite(value) and -9_000_000_000 < value < 9_000_000_000 else None
+        return value if _TS_RANGE[0] <= value < _TS_RANGE[1] else None  # also False for nan
     if isinstance(value, str) and re.fullmatch(r"\d{9,11}", value.strip()):
-        return int(value)
+        return int(value) if int(value) < _TS_RANGE[1] else None
     return None
 
 

@@ -147,17 +147,23 @@ class GA4APIJSON(Loader):
 
     @staticmethod
     def _report(rep: dict, r: int, source: Source, ctx: Context, parsed: Parsed) -> pd.DataFrame:
-        def shaped(key: str, kind: type, what: str):
-            value = rep.get(key) or kind()
-            items = value if kind is list else [value]
-            if not isinstance(value, kind) or not all(isinstance(v, dict) for v in items):
-                raise ExportFormatError(f"{source.name}: report {r}, '{key}': expected {what}, found "
-                                        f"{json.dumps(value)[:80]}. Save the API response again.", file=source.name,
-                                        column=key)
-            return value
-        dims = [str(h.get("name", "")) for h in shaped("dimensionHeaders", list, 'a list of {"name": ...}')]
-        mets = [str(h.get("name", "")) for h in shaped("metricHeaders", list, 'a list of {"name": ...}')]
-        meta_json = shaped("metadata", dict, 'an object such as {"timeZone": ...}')
+        def refuse(where: str, found, expected: str):
+            raise ExportFormatError(f"{source.name}: report {r}, {where}: expected {expected}, found "
+                                    f"{str(found)[:60]!r}. Save the API response again (the unchanged JSON of "
+                                    f"runReport).", file=source.name)
+
+        for key in ("dimensionHeaders", "metricHeaders"):
+            heads = rep.get(key) or []
+            if not isinstance(heads, list):
+                refuse(key, heads, "a list of headers")
+            for i, h in enumerate(heads):
+                if not isinstance(h, dict) or not isinstance(h.get("name", ""), str):
+                    refuse(f"{key}[{i}]", h, 'a header like {"name": "sessionSource"}')
+        dims = [h.get("name", "") for h in rep.get("dimensionHeaders") or []]
+        mets = [h.get("name", "") for h in rep.get("metricHeaders") or []]
+        meta_json = rep.get("metadata") or {}
+        if not isinstance(meta_json, dict):
+            refuse("metadata", meta_json, 'an object like {"timeZone": "Europe/Berlin"}')
         meta = {"tz": meta_json.get("timeZone"), "currency": meta_json.get("currencyCode")}
         if meta["tz"] is None:
             meta["tz"] = ctx.zone_for(source, parsed.notes)
@@ -166,16 +172,14 @@ class GA4APIJSON(Loader):
             return pd.DataFrame()
         header = dims + mets
         cells = []
-        rows = rep["rows"] if isinstance(rep["rows"], list) else [rep["rows"]]
+        rows = rep["rows"]
+        if not isinstance(rows, list):
+            refuse("rows", rows, "a list of rows")
         for i, row in enumerate(rows, start=1):
-            row = row if isinstance(row, dict) else {}
-            values = [row.get("dimensionValues") or [], row.get("metricValues") or []]
-            if not all(isinstance(v, list) and all(isinstance(d, dict) for d in v) for v in values):
-                raise ExportFormatError(f"{source.name}: report {r}, row {i}: expected dimensionValues and "
-                                        f"metricValues as lists of {{\"value\": ...}}. Save the API response "
-                                        f"again.", file=source.name, line=i)
-            dv = [d.get("value") for d in values[0]]
-            mv = [m.get("value") for m in values[1]]
+            values = [(row.get(k) or []) if isinstance(row, dict) else None for k in ("dimensionValues", "metricValues")]
+            if not all(isinstance(v, list) and all(isinstance(c, dict) for c in v) for v in values):
+                refuse(f"row {i}", row, 'a row like {"dimensionValues": [{"value": ...}], "metricValues": [...]}')
+            dv, mv = ([None if c.get("value") is None else str(c.get("value")) for c in v] for v in values)
             if len(dv) != len(dims) or len(mv) != len(mets):
                 raise ExportFormatError(f"{source.name}: report {r}, row {i}: {len(dv)} dimension and {len(mv)} "
                                         f"metric values, the headers name {len(dims)} and {len(mets)}. Save the "
