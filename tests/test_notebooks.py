@@ -328,3 +328,61 @@ def test_07_channels_campaigns_and_post_days_are_the_planted_ones(run):
     lift = r["lift"].set_index(["tool", "channel"])
     assert lift.loc[("ga4", "facebook"), "clear"] and lift.loc[("ga4", "facebook"), "ratio"] > 1.5
     assert r["has_traffic"]
+
+
+# -- warnings: the toolkit's notes only --------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", [b.name[:3] for b in BOOKS])
+def test_notebook_raises_no_warning_but_the_toolkits_own_notes(run, prefix):
+    """No pandas, numpy or other library warning in any cell (each would be a warning box on a
+    page); the toolkit's own warnings are notes for the reader and allowed."""
+    others = [(cell, text) for cell, shown in run(prefix).warned for own, text in shown if not own]
+    assert others == []
+    # and the notebooks call the toolkit by its current names (a renamed option is a note on every page)
+    renamed = [(cell, text) for cell, shown in run(prefix).warned for _, text in shown
+               if text.startswith(("DeprecationWarning", "FutureWarning"))]
+    assert renamed == []
+
+
+def test_toolkit_warnings_are_told_apart_from_library_warnings():
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        seen = []
+        warnings.showwarning = lambda message, *a, **k: seen.append((from_toolkit(), str(message)))
+        # a warning the toolkit raises on purpose (a rejected row) ...
+        tk.load(ROOT / "tests" / "fixtures" / "core" / "bad_count_line_3.csv", tz="UTC", errors="reject",
+                progress=False)
+        # ... and one numpy raises
+        np.log(np.array([-1.0]))
+    assert seen and seen[0][0] is True
+    assert (False, "invalid value encountered in log") in seen
+
+
+def test_notes_hook_is_only_installed_in_a_notebook():
+    before = warnings.showwarning
+    assert tk.report.show_notes() is False  # a script or cron job keeps plain warnings (stderr / logging)
+    assert warnings.showwarning is before
+
+
+_STDERR = re.compile(r'data-mime-type="application/vnd\.jupyter\.stderr"[^>]*>(.*?)</div>', flags=re.S)
+
+
+def _warning_boxes(html: str) -> list[str]:
+    """Warnings a page shows as raw text (the renderer prints them as "Note: message" on stderr)."""
+    return [m for m in _STDERR.findall(html) if "Note:" in m or "Warning" in m]
+
+
+def test_report_pages_show_the_toolkits_warnings_as_notes(samples_report):
+    page = samples_report.html("03-")
+    assert re.search(r"""class=["']toolkit-note["'][^>]*><p[^>]*>best_times left out \d+ post\(s\) younger than """
+                     r"3 days", page)
+    for path in samples_report.pages:
+        assert _warning_boxes(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_report_pages_on_other_exports_show_no_warning_boxes(exports_report):
+    for path in exports_report.pages:
+        assert _warning_boxes(path.read_text(encoding="utf-8")) == [], path.name

@@ -65,7 +65,7 @@ def test_every_page_ends_with_a_methods_section(rendered):
     for p in pages:
         page = p.read_text(encoding="utf-8")
         methods = page[page.index('<section id="methods"'):]
-        assert "Europe/Berlin" in methods and "interactions (likes + comments" in methods and "/ reach" in methods
+        assert "Europe/Berlin" in methods and "interactions / reach" in methods
         assert "Rejected rows" in methods and "Lexicon: German" in methods
 
 

@@ -791,7 +791,7 @@ def headline(traffic) -> str | None:
 
 
 def top_per_tool(table: pd.DataFrame, *, sort: str, n: int = 1) -> pd.DataFrame:
-    """The ``n`` rows with the largest ``by`` for each web-analytics tool.
+    """The ``n`` rows with the largest ``sort`` for each web-analytics tool.
 
     Each tool counts differently (GA4 sessions, Matomo visits), so rankings are made within a tool.
 

@@ -200,7 +200,7 @@ def test_api_json_with_headers_of_the_wrong_shape_names_the_key(tmp_path, key, v
     f = tmp_path / "runreport.json"
     f.write_text("{" + ", ".join(f'"{k}": {v}' for k, v in body.items()) + ', "kind": "analyticsData#runReport"}',
                  encoding="utf-8")
-    with pytest.raises(ExportFormatError, match=rf"runreport.json: report 0, '{key}'") as err:
+    with pytest.raises(ExportFormatError, match=rf"runreport.json: report 0, {key}\b.*expected") as err:
         tk.load(f)
     assert not getattr(err.value, "internal", False)
 
@@ -211,5 +211,5 @@ def test_api_json_row_of_the_wrong_shape_names_the_row(tmp_path):
                  '"metadata": {"timeZone": "Europe/Vienna"}, "kind": "analyticsData#runReport", "rows": ['
                  '{"dimensionValues": [{"value": "20260501"}], "metricValues": [{"value": "3"}]}, '
                  '{"dimensionValues": ["20260502"], "metricValues": [{"value": "4"}]}]}', encoding="utf-8")
-    with pytest.raises(ExportFormatError, match=r"runreport.json: report 0, row 2: expected dimensionValues"):
+    with pytest.raises(ExportFormatError, match=r"runreport.json: report 0, row 2: expected a row like"):
         tk.load(f)
