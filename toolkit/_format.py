@@ -133,10 +133,10 @@ _TEXT_COLS = {"text", "message", "notes", "problem", "reason", "detail", "result
 # user text (comments, captions, names): shown escaped, never translated, marked for tests
 _USER_COLS = {"text", "message", "author", "account", "value", "word", "term", "hashtag", "file", "group",
               "post_id", "comment_id", "keyword", "content", "document", "emoji", "platforms", "tool", "campaign",
-              "property", "source_medium"}
+              "property", "source_medium", "column"}
 # the toolkit's own sentences (load-report notes, formulas, benchmarks): translated where the catalog knows them
 _SENTENCE_COLS = {"notes", "problem", "reason", "detail", "result", "scorer", "description", "numerator",
-                  "denominator", "applies_to", "source", "item"}
+                  "denominator", "applies_to", "source", "item", "baseline"}
 _WEEKDAY_NAMES = WEEKDAY_NAMES
 
 
