@@ -195,7 +195,7 @@ def test_a_new_report_replaces_the_previous_one_whole(tmp_path, previous):
     handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     pages = tk.report.render(_data(tmp_path), out=out, notebook_dir=books, progress=False)
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers  # given back
-    assert sorted(p.name for p in out.iterdir()) == ["00-a.html", "index.html"]  # 01-b.html of the earlier run is gone
+    assert sorted(p.name for p in out.iterdir()) == ["00-a.html", "index.html", "plotly.min.js"]  # 01-b.html of the earlier run is gone
     assert pages[0].path == out / "00-a.html" and "the only page of the new run" in pages[0].path.read_text()
     assert '"01-b.html"' not in (out / "index.html").read_text(encoding="utf-8")
     assert _leftovers(out) == []
@@ -291,7 +291,7 @@ def test_kill_9_keeps_the_previous_report_and_the_next_run_cleans_up(tmp_path, p
     assert _leftovers(out)  # the dead run's staging folder and lock file are still there ...
     books = _books(tmp_path, "print('after the crash')")
     tk.report.render(_data(tmp_path), out=out, notebook_dir=books, progress=False)  # ... its lock is stale
-    assert sorted(p.name for p in out.iterdir()) == ["00-a.html", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["00-a.html", "index.html", "plotly.min.js"]
     assert _leftovers(out) == []  # ... and the next run removed them
 
 
