@@ -779,14 +779,21 @@ def headline(traffic) -> str | None:
     if total <= 0:
         return None
     social = float(soc["sessions"].sum())
-    text = (f"Website ({name}): social networks brought {social:,.0f} of {total:,.0f} sessions "
-            f"({social / total:.0%})")
+    from . import _format  # the page's language when a report renders this (numbers and words), else English
+
+    fmt = _format.ACTIVE if _format.ACTIVE is not None else _format.Format("en")
+    _ = fmt._
+    text = _("Website ({tool}): social networks brought {social} of {total} sessions ({share})").format(
+        tool=name, social=fmt.number(social, 0), total=fmt.number(total, 0), share=fmt.percent(social / total, 0))
     nets = soc[soc["channel"] != "social (network not reported)"].dropna(subset=["engaged_sessions"])
     if len(nets) and nets["engaged_sessions"].max() > 0:
         top = nets.loc[nets["engaged_sessions"].astype("float64").idxmax()]
-        basis = "engaged sessions" if top["engaged_basis"] != "non-bounce sessions" else "non-bounce visits"
-        text += (f"; {top['channel']} brought the most {basis} ({top['engaged_sessions']:,.0f}, "
-                 f"{top['engaged_session_rate']:.0%} of its sessions)")
+        if top["engaged_basis"] != "non-bounce sessions":
+            more = _("; {network} brought the most engaged sessions ({n}, {rate} of its sessions)")
+        else:
+            more = _("; {network} brought the most non-bounce visits ({n}, {rate} of its sessions)")
+        text += more.format(network=top["channel"], n=fmt.number(top["engaged_sessions"], 0),
+                            rate=fmt.percent(top["engaged_session_rate"], 0))
     return text + "."
 
 
