@@ -34,7 +34,7 @@ MODULES = ("inventory", "community", "text", "timing", "performance", "plots", "
            "schema", "io")
 
 # Functions whose signature another helper brings to the glossary (issue #11, branch 'engine').
-PENDING = {"timing.best_times": "engine applies the glossary to best_times (random_state -> seed)"}
+PENDING: dict[str, str] = {}  # public names whose glossary change is still to come (none)
 # Functions that take no table, or two inputs by design (the rest of their options are keyword-only).
 NOT_TABLE_FIRST = {
     "performance.formulas", "traffic.sources", "report.notebooks", "report.benchmarks", "plots.platform_color",
@@ -376,8 +376,7 @@ def test_weekday_names_period_bucketing_and_tz_check_are_defined_once():
                     and any(a.name == "check_tz" for a in node.names):
                 tz_checks.append(rel)
     assert weekday_lists == []
-    # widgets (month slider, the interactive helper's) and traffic (the web helper's) still bucket on their own
-    assert set(to_period) <= {"widgets.py", "traffic.py"}, to_period
+    assert to_period == [], to_period
     assert tz_checks == []
     assert tk.schema.check_tz("Europe/Berlin") == "Europe/Berlin"
     assert tk.timing.WEEKDAY_NAMES[0] == "Monday"

@@ -58,8 +58,8 @@ def local_time(ts: pd.Series, tz: str) -> pd.Series:
     return ts.dt.tz_convert(check_tz(tz)).dt.tz_localize(None)
 
 
-def period_start(ts: pd.Series, freq: str, *, tz: str | None = None, where: str) -> pd.Series:
-    """First day (naive, midnight) of the calendar period each time or date falls in.
+def periods(ts: pd.Series, freq: str, *, tz: str | None = None, where: str) -> pd.Series:
+    """The calendar period (a pandas ``Period``) each time or date falls in: the one bucketing of the toolkit.
 
     Parameters
     ----------
@@ -72,9 +72,9 @@ def period_start(ts: pd.Series, freq: str, *, tz: str | None = None, where: str)
     where : str
         The public call, for error messages.
 
-    >>> s = pd.Series(pd.to_datetime(["2026-03-01 23:30", "2026-03-04 08:00"]).tz_localize("UTC"))
-    >>> period_start(s, "W", tz="Europe/Berlin", where="x").dt.strftime("%Y-%m-%d").tolist()
-    ['2026-03-02', '2026-03-02']
+    >>> s = pd.Series(pd.to_datetime(["2026-03-31 23:30"]).tz_localize("UTC"))
+    >>> periods(s, "M", tz="Europe/Berlin", where="x").astype(str).tolist()
+    ['2026-04']
     """
     code = freq_code(freq, where=where)
     if isinstance(ts.dtype, pd.DatetimeTZDtype):
@@ -83,4 +83,19 @@ def period_start(ts: pd.Series, freq: str, *, tz: str | None = None, where: str)
         ts = local_time(ts, tz)
     else:
         ts = pd.to_datetime(ts)
-    return ts.dt.to_period(code).dt.start_time.astype("datetime64[ns]")
+    return ts.dt.to_period(code)
+
+
+def period_start(ts: pd.Series, freq: str, *, tz: str | None = None, where: str) -> pd.Series:
+    """First day (naive, midnight) of the calendar period each time or date falls in (see :func:`periods`).
+
+    >>> s = pd.Series(pd.to_datetime(["2026-03-01 23:30", "2026-03-04 08:00"]).tz_localize("UTC"))
+    >>> period_start(s, "W", tz="Europe/Berlin", where="x").dt.strftime("%Y-%m-%d").tolist()
+    ['2026-03-02', '2026-03-02']
+    """
+    return periods(ts, freq, tz=tz, where=where).dt.start_time.astype("datetime64[ns]")
+
+
+def period_end(ts: pd.Series, freq: str, *, tz: str | None = None, where: str) -> pd.Series:
+    """Last day (naive, midnight) of the calendar period each time or date falls in (see :func:`periods`)."""
+    return periods(ts, freq, tz=tz, where=where).dt.end_time.dt.normalize().astype("datetime64[ns]")

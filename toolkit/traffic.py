@@ -427,19 +427,14 @@ def _rates(out: pd.DataFrame) -> pd.DataFrame:
 _KPI_COLS = ["sessions", "engaged_sessions", "conversions", "revenue"]
 
 
-_FREQ = {"d": "D", "day": "D", "w": "W", "week": "W", "m": "M", "month": "M", "q": "Q", "quarter": "Q",
-         "y": "Y", "year": "Y"}
 
 
 def _period(dates: pd.Series, freq: str) -> tuple[pd.Series, pd.Series]:
-    """First and last day of the calendar period (``freq``) each day falls in."""
-    try:
-        code = _FREQ[str(freq).lower()]
-    except KeyError:
-        raise ParameterError(f"freq={freq!r}: expected 'D'/'day', 'W'/'week', 'M'/'month', 'Q'/'quarter', "
-                             f"'Y'/'year' or None (the whole period).") from None
-    per = dates.dt.to_period(code)
-    return per.dt.start_time.dt.normalize(), per.dt.end_time.dt.normalize()
+    """First and last day of the calendar period (``freq``) each day falls in (the toolkit's one bucketing)."""
+    from ._time import period_end, period_start
+
+    return (period_start(dates, freq, where="tk.traffic (freq=)"),
+            period_end(dates, freq, where="tk.traffic (freq=)"))
 
 
 def by_channel(traffic: pd.DataFrame, *, posts: pd.DataFrame | None = None, tz: str | None = None,

@@ -158,8 +158,9 @@ def _check_posts(posts, needed: list[str], where: str, table: str = "posts") -> 
 
 
 def _months(table: pd.DataFrame, tz: str) -> pd.Series:
-    at = table["published_at"].dt.tz_convert(tz).dt.tz_localize(None)
-    return at.dt.to_period("M")
+    from ._time import periods
+
+    return periods(table["published_at"], "M", tz=tz, where="the explorer's period slider")
 
 
 def _period_control(table: pd.DataFrame, tz: str):
