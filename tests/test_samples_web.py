@@ -105,7 +105,7 @@ def test_whatsapp_chat_reply_times(sample_dataset, web):
     t = web["whatsapp"]
     assert len(chat) == t["member_messages"] + t["owner_messages"]
     assert set(chat.loc[chat["is_owner"], "author"]) == {t["owner"]}  # recognised without owner=
-    rate = tk.community.response_rate(chat, period=None, tz=TZ).iloc[0]
+    rate = tk.community.response_rate(chat, freq=None, tz=TZ).iloc[0]
     assert rate["user_comments"] == t["conversations"]
     assert rate["replied"] == t["answered"] < t["conversations"]
     assert rate["median_minutes"] == pytest.approx(t["median_reply_minutes"], abs=0.1)
@@ -124,7 +124,7 @@ def test_the_chat_owner_can_be_named_and_unknown_names_stay_members(tmp_path):
     assert not alone.comments["is_owner"].any()  # nothing to compare the names with
     named = tk.load(chat, tz=TZ, owner="Bergkaffee", progress=False)
     assert named.comments["is_owner"].sum() == 1
-    assert tk.community.response_rate(named.comments, period=None, tz=TZ)["median_minutes"].iloc[0] == 30
+    assert tk.community.response_rate(named.comments, freq=None, tz=TZ)["median_minutes"].iloc[0] == 30
 
 
 def test_web_samples_are_seeded_apart_from_the_posts():
