@@ -510,8 +510,8 @@ class Format:
         cells.columns = [f"c{i}" for i in range(len(df.columns))]  # headers may repeat ("Posts" twice)
         styler = cells.style.hide(axis="index").relabel_index(headers, axis="columns")
         styler = styler.format(escape=None)  # cells are escaped HTML already
-        right = [k for k, c in zip(cells.columns, df.columns) if kinds[c] not in
-                 ("text", "platform", "slot", "link", "mapping", "date", "datetime", "bool", "term")]
+        right = [k for k, c in zip(cells.columns, df.columns) if kinds[c] in  # numbers line up on the right
+                 ("number", "percent", "signed_percent", "pct", "minutes", "hours", "p", "ratio")]
         if right:
             styler = styler.set_properties(subset=right, **{"text-align": "right"})
         user = [k for k, c in zip(cells.columns, df.columns) if c in _USER_COLS]
