@@ -7,7 +7,7 @@ heuristic on short social-media texts with known language:
 * German: texts of ``germeval2017_dev_social.tsv`` (Deutsche Bahn tweets and Facebook posts),
 * English: texts of ``en_crowdflower_dev.tsv`` (tweets).
 
-Both are dev files, read from the shared eval folder (never copied into the project). Texts are
+Both are dev files, read from the evaluation folder given as --eval-dir or TOOLKIT_EVAL_DIR (never copied into the project). Texts are
 bucketed by the length of what a person wrote: characters left after removing URLs and @mentions
 and collapsing whitespace (<20, 20-50, >50). Accuracy is the share of texts labelled with their
 file's language when every engine must decide (no "unknown"); then the toolkit function with its
@@ -19,7 +19,7 @@ Install size: ``du`` of each installed package folder.
 
 Run from the repository root::
 
-    .venv/bin/python bench/language_detection.py [--eval-dir ../shared/eval] [--million]
+    .venv/bin/python bench/language_detection.py --eval-dir EVAL_DIR [--million]
 
 Labels are the file's language; GermEval contains some English tweets, so German accuracy has a
 ceiling below 100 % (the script prints the German texts that all engines call English).
@@ -136,9 +136,12 @@ def du(path: Path) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
+    ap.add_argument("--eval-dir", default=os.environ.get("TOOLKIT_EVAL_DIR"),
+                    help="folder with the labelled TSV files (default: $TOOLKIT_EVAL_DIR)")
     ap.add_argument("--million", action="store_true", help="also time detect_language on 1M comments")
     args = ap.parse_args()
+    if not args.eval_dir:
+        ap.error("give the folder with the labelled evaluation files (--eval-dir or TOOLKIT_EVAL_DIR)")
     df = load(Path(args.eval_dir))
     print(f"# {time.strftime('%Y-%m-%d')}  machine {platform.machine()}  nproc {os.cpu_count()}  "
           f"python {platform.python_version()}")

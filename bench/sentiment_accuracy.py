@@ -1,11 +1,11 @@
-"""Measure sentiment accuracy (three-class macro-F1) on the labelled files in /work/shared/eval.
+"""Measure sentiment accuracy (three-class macro-F1) on labelled evaluation files (third-party, not shipped).
 
 Usage::
 
     .venv/bin/python bench/sentiment_accuracy.py [EVAL_DIR] [--tune] [--no-model]
 
-EVAL_DIR defaults to ../shared/eval relative to the repository root. The data is read from there and
-never copied into the project. ``--tune`` searches label thresholds on the *dev* files only
+EVAL_DIR is the folder holding the labelled TSV files (en_crowdflower_dev.tsv, germeval2017_*.tsv, ...;
+or set TOOLKIT_EVAL_DIR). The data is read from there and never copied into the project. ``--tune`` searches label thresholds on the *dev* files only
 (en_crowdflower_dev, germeval2017_dev_social) and prints them; the values in
 ``toolkit.text.scoring.THRESHOLDS`` come from that search. Test files are only ever reported.
 Results are written up in docs/benchmarks.md ("Sentiment accuracy").
@@ -14,6 +14,7 @@ Results are written up in docs/benchmarks.md ("Sentiment accuracy").
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -72,10 +73,13 @@ def plain_vader(texts) -> np.ndarray:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("eval_dir", nargs="?", default=str(ROOT.parent / "shared" / "eval"))
+    ap.add_argument("eval_dir", nargs="?", default=os.environ.get("TOOLKIT_EVAL_DIR"),
+                    help="folder with the labelled TSV files (default: $TOOLKIT_EVAL_DIR)")
     ap.add_argument("--tune", action="store_true", help="search thresholds on the dev files")
     ap.add_argument("--no-model", action="store_true", help="skip the SentimentModel part")
     args = ap.parse_args()
+    if not args.eval_dir:
+        ap.error("give the folder with the labelled evaluation files (EVAL_DIR or TOOLKIT_EVAL_DIR)")
     eval_dir = Path(args.eval_dir)
     warnings.simplefilter("ignore")
     rows = []

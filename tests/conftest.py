@@ -78,25 +78,34 @@ class SamplesReport:
         return page.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def samples_report(request, tmp_path_factory) -> SamplesReport:
-    """Every curated notebook rendered once on the samples (shared by all pytest-xdist workers through a lock)."""
+def _render_once(request, tmp_path_factory, name: str, exports) -> SamplesReport:
+    """Render every curated notebook once per test run into ``<basetemp>/<name>/out``.
+
+    ``exports(target)`` writes the exports folder (``target / "exports"``) and returns it. Under pytest-xdist the
+    workers share one folder and a file lock, so the report is rendered by the first worker that needs it.
+    """
     import fcntl
 
     base = tmp_path_factory.getbasetemp()
     if hasattr(request.config, "workerinput"):  # under pytest-xdist: one folder for all workers
         base = base.parent
-    target = base / "samples-report"
-    with open(base / "samples-report.lock", "w") as lock:
+    target = base / name
+    with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not (target / "out" / "index.html").exists():
                 target.mkdir(exist_ok=True)
-                data = target / "exports" if (target / "exports").exists() else evil_folder(target)
+                data = target / "exports" if (target / "exports").exists() else exports(target)
                 tk.report.render(data, out=target / "out", tz=SAMPLES_TZ, progress=False, timeout=600)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return SamplesReport(target / "out", target / "exports")
+
+
+@pytest.fixture(scope="session")
+def samples_report(request, tmp_path_factory) -> SamplesReport:
+    """Every curated notebook rendered once on the samples (shared by all pytest-xdist workers through a lock)."""
+    return _render_once(request, tmp_path_factory, "samples-report", evil_folder)
 
 
 FIXTURES_IO = ROOT / "tests" / "fixtures" / "io"
@@ -112,20 +121,9 @@ def _not_an_export(folder, names):
 def exports_report(request, tmp_path_factory) -> SamplesReport:
     """Every curated notebook rendered once on the loaders' real-format fixtures (tests/fixtures/io: other brands,
     other years, tiny counts, German Excel re-saves, year-less days, ...), none of which the samples use."""
-    import fcntl
     import shutil
 
-    base = tmp_path_factory.getbasetemp()
-    if hasattr(request.config, "workerinput"):
-        base = base.parent
-    target = base / "exports-report"
-    with open(base / "exports-report.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if not (target / "out" / "index.html").exists():
-                if not (target / "exports").exists():
-                    shutil.copytree(FIXTURES_IO, target / "exports", ignore=_not_an_export)
-                tk.report.render(target / "exports", out=target / "out", tz=SAMPLES_TZ, progress=False, timeout=600)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    return SamplesReport(target / "out", target / "exports")
+    def exports(target: Path) -> Path:
+        return Path(shutil.copytree(FIXTURES_IO, target / "exports", ignore=_not_an_export))
+
+    return _render_once(request, tmp_path_factory, "exports-report", exports)
