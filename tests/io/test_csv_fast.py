@@ -1,0 +1,162 @@
+"""The C-parser path of read_csv_records gives exactly what the record-by-record path gives (issue #14.1).
+
+Large, well-formed CSV files are read by a C parser with line numbers recovered from the bytes;
+files that need care (ragged rows, a cut-off last record, broken quoting) keep the csv.reader
+path. Both must agree on cells, line numbers, rejected rows and notes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import toolkit as tk
+from toolkit.io import _base
+from toolkit.io._base import Source, read_csv_records
+
+FIX = Path(__file__).parent.parent / "fixtures"
+SAMPLES = Path(__file__).parent.parent.parent / "data" / "samples"
+
+
+def _read(text: str, *, fast: bool, monkeypatch, **kw):
+    """read_csv_records on ``text`` with the fast path allowed on any size (or never), and whether it was taken."""
+    monkeypatch.setattr(_base, "FAST_MIN_CHARS", 0 if fast else 1 << 62)
+    taken = []
+    real = _base._fast_records
+
+    def spy(*a, **k):
+        got = real(*a, **k)
+        taken.append(got is not None)
+        return got
+    monkeypatch.setattr(_base, "_fast_records", spy)
+    src = Source("f.csv", text.encode("utf-8"))
+    recs = read_csv_records(text, source=src, **kw)
+    monkeypatch.setattr(_base, "_fast_records", real)
+    return recs, src.notes, bool(taken and taken[0])
+
+
+def _same(a, b):
+    (ra, na, _), (rb, nb, _) = a, b
+    pd.testing.assert_frame_equal(ra.frame, rb.frame)
+    assert ra.lines.tolist() == rb.lines.tolist()
+    assert ra.bad == rb.bad and ra.header == rb.header and ra.header_line == rb.header_line
+    assert ra.delimiter == rb.delimiter and na == nb
+
+
+WELL_FORMED = {
+    "embedded newlines": 'id,text,n\n1,"one\ntwo\nthree",3\n2,plain,4\n3,"a ""quoted"" word, and a comma",5\n'
+                         '4,"",6\n5,"last\nline",7',
+    "crlf with newlines in cells": 'id;text;n\r\n1;"x\r\ny";3\r\n\r\n2;"";4\r\n3;"ü 👍\r\n\r\nz";5\r\n',
+    "blank lines between rows": "a,b\n\n1,2\n\n\n3,4\n",
+    "quotes everywhere": '"a","b"\n"1","2"\n"""q""",""""\n',
+    "tabs": "a\tb\tc\n1\t\t3\n\t\t\n",
+}
+
+
+@pytest.mark.parametrize("name", list(WELL_FORMED))
+def test_well_formed_files_take_the_fast_path_with_the_same_records(name, monkeypatch):
+    text = WELL_FORMED[name]
+    fast, careful = _read(text, fast=True, monkeypatch=monkeypatch), _read(text, fast=False, monkeypatch=monkeypatch)
+    assert fast[2] and not careful[2]
+    _same(fast, careful)
+
+
+def test_line_numbers_count_newlines_inside_quoted_cells(monkeypatch):
+    recs, _, taken = _read(WELL_FORMED["embedded newlines"], fast=True, monkeypatch=monkeypatch)
+    assert taken
+    assert recs.lines.tolist() == [2, 5, 6, 7, 8]
+    assert recs.frame["text"].tolist() == ["one\ntwo\nthree", "plain", 'a "quoted" word, and a comma', "",
+                                           "last\nline"]
+    recs, _, taken = _read(WELL_FORMED["crlf with newlines in cells"], fast=True, monkeypatch=monkeypatch)
+    assert taken and recs.lines.tolist() == [2, 5, 6]
+    assert recs.frame["text"].tolist() == ["x\r\ny", "", "ü 👍\r\n\r\nz"]
+
+
+NEEDS_CARE = {
+    # name: (text, rejected lines, loaded lines)
+    "ragged rows": ('id,text,n\n1,"a\nb",3\n2,too,many,4\n3,few\n4,"c",5\n', [4, 5], [2, 6]),
+    "cut-off last row": ('id,text,n\n1,"a\nb",3\n2,ok,4\n3,"cut\noff', [5], [2, 4]),
+    "cut-off last row with newlines": ('id,text,n\n1,x,3\n2,"a\n\nb",4\n3,"cut\nin the\nmiddle,', [6], [2, 3]),
+    "trailing empty fields": ("a,b\n1,2,,\n3,4\n", [], [2, 3]),
+    "whitespace-only line": ("a,b\n1,2\n   \n3,4\n", [], [2, 4]),
+    "lone carriage return": ('a,b\r1,"x\ry"\r3,4\r', [], [2, 4]),
+}
+
+
+@pytest.mark.parametrize("name", list(NEEDS_CARE))
+def test_files_that_need_care_keep_the_careful_path_and_its_line_numbers(name, monkeypatch):
+    text, rejected, loaded = NEEDS_CARE[name]
+    fast, careful = _read(text, fast=True, monkeypatch=monkeypatch), _read(text, fast=False, monkeypatch=monkeypatch)
+    assert not fast[2]
+    _same(fast, careful)
+    assert [b["line"] for b in fast[0].bad] == rejected
+    assert fast[0].lines.tolist() == loaded
+
+
+@pytest.mark.parametrize("text", ['a,b\n1,x"y\n', 'a,b\n1, "x"\n', 'a,b\n1,"x"y\n', 'a,b\n1,"x""\n2,3\n'])
+def test_quotes_that_are_not_rfc_4180_keep_the_careful_path(text, monkeypatch):
+    fast, careful = _read(text, fast=True, monkeypatch=monkeypatch), _read(text, fast=False, monkeypatch=monkeypatch)
+    assert not fast[2]
+    _same(fast, careful)
+
+
+def test_unnamed_empty_and_repeated_columns_are_noted_alike(monkeypatch):
+    text = "id,n,id,,\n1,2,1,,\n2,3,9,,\n"
+    fast, careful = _read(text, fast=True, monkeypatch=monkeypatch), _read(text, fast=False, monkeypatch=monkeypatch)
+    assert fast[2]
+    _same(fast, careful)
+    assert list(fast[0].frame.columns) == ["id", "n", "id.1"] and len(fast[1]) == 2
+
+
+def _csv_files():
+    out = []
+    for root in (FIX, SAMPLES):
+        out += sorted(p for p in root.rglob("*") if p.suffix.lower() in (".csv", ".tsv", ".txt"))
+    return out
+
+
+def test_every_fixture_and_sample_csv_reads_the_same_on_both_paths(monkeypatch):
+    taken = 0
+    for path in _csv_files():
+        text = Source(path.name, path.read_bytes()).text
+        got = []
+        for fast in (True, False):
+            try:
+                got.append(_read(text, fast=fast, monkeypatch=monkeypatch))
+            except tk.errors.ExportFormatError as exc:
+                got.append(str(exc))
+        if isinstance(got[0], str) or isinstance(got[1], str):
+            assert got[0] == got[1], path
+            continue
+        _same(got[0], got[1])
+        taken += got[0][2]
+    assert taken >= 50  # most fixtures are well-formed: the comparison covered the fast path
+
+
+def test_a_large_generated_file_reads_the_same_on_both_paths(monkeypatch):
+    rng = np.random.default_rng(7)
+    words = np.array(["plain", "with, comma", 'say ""hi""', "two\nlines", "ümlaut 👍", "", "crlf\r\ninside"])
+    rows = []
+    for i in range(3000):
+        w = words[rng.integers(len(words))]
+        cell = f'"{w}"' if any(c in w for c in ',"\n') or rng.random() < 0.3 else w
+        rows.append(f'{i},{cell},"{rng.integers(0, 10**6):,}"')
+        if i % 500 == 0:
+            rows.append("")
+    text = "id,text,n\r\n" + "\r\n".join(rows) + "\r\n"
+    fast, careful = _read(text, fast=True, monkeypatch=monkeypatch), _read(text, fast=False, monkeypatch=monkeypatch)
+    assert fast[2] and len(fast[0].frame) == 3000
+    _same(fast, careful)
+
+
+@pytest.mark.parametrize("name", ["embedded newlines", "crlf with newlines in cells", "ragged rows", "cut-off last row"])
+def test_without_pyarrow_pandas_c_parser_gives_the_same_records(name, monkeypatch):
+    text = {**WELL_FORMED, **{k: v[0] for k, v in NEEDS_CARE.items()}}[name]
+    careful = _read(text, fast=False, monkeypatch=monkeypatch)
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow.csv", None)  # as if pyarrow were not installed
+    fast = _read(text, fast=True, monkeypatch=monkeypatch)
+    assert fast[2] == (name in WELL_FORMED)
+    _same(fast, careful)
