@@ -7,6 +7,7 @@ path. Both must agree on cells, line numbers, rejected rows and notes.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -160,3 +161,37 @@ def test_without_pyarrow_pandas_c_parser_gives_the_same_records(name, monkeypatc
     fast = _read(text, fast=True, monkeypatch=monkeypatch)
     assert fast[2] == (name in WELL_FORMED)
     _same(fast, careful)
+
+
+def test_samples_load_the_same_when_every_csv_takes_the_fast_path(monkeypatch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = tk.load(SAMPLES, tz="Europe/Berlin", progress=False)
+        monkeypatch.setattr(_base, "FAST_MIN_CHARS", 0)
+        fast = tk.load(SAMPLES, tz="Europe/Berlin", progress=False)
+    for name in ("posts", "comments", "daily", "traffic"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(plain, name))
+    pd.testing.assert_frame_equal(fast.load_report, plain.load_report)
+
+
+_WEB_NUMBERS = ["1,204", "1.204", "66,67 %", "66.67%", "25\xa0%", "£0.00", "US$ 0,00", "1 200", "", "-", "abc",
+                "3,215", "0.5", "12", None]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_web_numbers_and_days_parsed_per_distinct_value_equal_cell_by_cell(decimal):
+    from toolkit.io._traffic import _label, _source_medium, parse_day, parse_number
+    rng = np.random.default_rng(5)
+    s = pd.Series(rng.choice(np.array(_WEB_NUMBERS, dtype=object), 4000), dtype="string")
+    for got, want in zip(parse_number(s, decimal=decimal), parse_number.__wrapped__(s, decimal=decimal)):
+        pd.testing.assert_series_equal(got, want)
+    days = pd.Series(rng.choice(np.array(["20240301", "20240302", "2024-03-03", "", "x", None], dtype=object), 4000),
+                     dtype="string")
+    for got, want in zip(parse_day(days, ("%Y%m%d", "%Y-%m-%d")), parse_day.__wrapped__(days, ("%Y%m%d", "%Y-%m-%d"))):
+        pd.testing.assert_series_equal(got, want)
+    labels = pd.Series(rng.choice(np.array(["google / organic", " '=cmd", "(not set)", "a - b", "", None],
+                                           dtype=object), 4000), dtype="string")
+    pd.testing.assert_series_equal(_label(labels), _label.__wrapped__(labels))
+    sm = _label(labels)
+    for got, want in zip(_source_medium(sm), _source_medium.__wrapped__(sm)):
+        pd.testing.assert_series_equal(got, want)

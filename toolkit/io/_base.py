@@ -522,8 +522,8 @@ def _fast_records(text: str, start: int, header_lines: int, delim: str, ncol: in
     with a few vectorised passes over the bytes (no Python step per record); the C parser then
     yields the same cells as :mod:`csv` (a test compares both paths on every fixture).
     """
-    if ncol < 2 or len(text) - start < FAST_MIN_CHARS or ord(delim) > 127:
-        return None
+    if ncol < 2 or ncol > LIMITS["max_columns"] or len(text) - start < FAST_MIN_CHARS or ord(delim) > 127:
+        return None  # (a header wider than the limit: the careful path drops empty columns cheaply)
     try:
         body = text[start:].encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: only the careful path can show where
