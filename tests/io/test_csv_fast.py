@@ -195,3 +195,25 @@ def test_web_numbers_and_days_parsed_per_distinct_value_equal_cell_by_cell(decim
     sm = _label(labels)
     for got, want in zip(_source_medium(sm), _source_medium.__wrapped__(sm)):
         pd.testing.assert_series_equal(got, want)
+
+
+def test_the_whitespace_class_is_pythons_backslash_s_and_lets_pandas_use_arrow():
+    import re
+    import sys
+    from toolkit.io._base import _WS
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(r"\s", every) == re.findall(_WS, every)
+    col = pd.Series(["2024-03-01 ", "x"] * 10, dtype="string")
+    if col.dtype.storage == "pyarrow":
+        assert not col.array._needs_python_regex(_base._DATE_ONLY_RE)  # matched by Arrow, not cell by cell
+
+
+@pytest.mark.parametrize("kind", ["int", "float"])
+def test_number_style_cells_are_classified_as_the_one_regex_does(kind):
+    from toolkit.io._locale import _STYLE_RE, _classify
+    cells = ["1.234", "1,234", "1.234,5", "1,234.5", "3,5", "3.5", "0,5", "0.5", "18.450", "12,400", " 7 ",
+             "-1.234.567", "1,234,567", "6,14 %", "6.14%", "6,14\xa0%", "1.2345", "12,34,5", "٣,٥", "1.234\n",
+             "abc", ""]
+    de, en = _classify(pd.Index(cells), kind)
+    want = [(m.lastgroup if m else None) for m in map(_STYLE_RE[kind].match, cells)]
+    assert de.tolist() == [g == "de" for g in want] and en.tolist() == [g == "en" for g in want]

@@ -95,6 +95,7 @@ class Source:
     #: Modification time an archive records for the member (naive, as stored), else None:
     #: evidence of when the export was made (used for TikTok's year-less dates).
     modified: pd.Timestamp | None = field(default=None, repr=False)
+    _plain: bool = field(default=False, repr=False)
 
     @property
     def basename(self) -> str:
@@ -118,7 +119,10 @@ class Source:
     def text(self) -> str:
         """Content decoded by BOM sniffing (UTF-16, UTF-8-sig, UTF-8, else cp1252); see :func:`decode`."""
         if self._text is None:
+            before = len(self.notes)
             self._text, self._encoding = decode(self.data, notes=self.notes)
+            # UTF-8 read without a byte taken as cp1252: the text is exactly the bytes after the BOM
+            self._plain = self._encoding in ("utf-8", "utf-8-sig") and len(self.notes) == before
         return self._text
 
     def head(self, n: int = 4096) -> str:
@@ -399,7 +403,7 @@ def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
             if tail < len(head) or size >= len(text):
                 break
             size *= 4
-        fast = _fast_records(text, tail, header_lines, delim, len(header))
+        fast = _fast_records(text, tail, header_lines, delim, len(header), source=source)
         if fast is not None:  # every record is well quoted and has the header's field count
             frame, lines = fast
             header, frame = _drop_empty_unnamed_frame(header, frame, source)
@@ -507,7 +511,7 @@ FAST_MIN_CHARS = 1 << 16
 _QUOTE, _LF, _CR = 34, 10, 13
 
 
-def _fast_records(text: str, start: int, header_lines: int, delim: str, ncol: int
+def _fast_records(text: str, start: int, header_lines: int, delim: str, ncol: int, *, source: Source | None = None
                   ) -> tuple[pd.DataFrame, np.ndarray] | None:
     """The data records after the header, read by a C parser, with the line where each starts.
 
@@ -524,13 +528,21 @@ def _fast_records(text: str, start: int, header_lines: int, delim: str, ncol: in
     """
     if ncol < 2 or ncol > LIMITS["max_columns"] or len(text) - start < FAST_MIN_CHARS or ord(delim) > 127:
         return None  # (a header wider than the limit: the careful path drops empty columns cheaply)
-    try:
-        body = text[start:].encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: only the careful path can show where
-        return None
-    if b"\x00" in body or (b"\r" in body and body.count(b"\r") != body.count(b"\r\n")):
-        return None
+    if source is not None and text is source._text and source._plain:
+        # the file's own bytes (no copy): the text is their UTF-8 decoding
+        bom = 3 if source.data.startswith(b"\xef\xbb\xbf") else 0
+        body = memoryview(source.data)[bom + len(text[:start].encode("utf-8")):]
+    else:
+        try:
+            body = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: only the careful path can show where
+            return None
+        body = memoryview(body)[len(text[:start].encode("utf-8")):]
     a = np.frombuffer(body, dtype=np.uint8)
+    cr = a == _CR
+    if (a == 0).any() or (cr.any() and int(cr.sum()) != int((cr[:-1] & (a[1:] == _LF)).sum())):
+        return None  # a NUL byte, or a carriage return that does not end a line with a newline
+    del cr
     q = np.flatnonzero(a == _QUOTE)
     if len(q) % 2:
         return None
@@ -774,13 +786,18 @@ def parse_bool(s: pd.Series, *, default: bool = False) -> tuple[pd.Series, pd.Se
     return out.astype(bool), bad.astype(bool)
 
 
-_DATE_ONLY_RE = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
+#: Python's ``\s`` (Unicode whitespace) spelled as a class of the characters themselves: ``re`` matches
+#: exactly the same, and pandas can hand such a pattern to pyarrow's RE2 instead of running Python's
+#: ``re`` cell by cell (it must for ``\s``, which RE2 reads as ASCII whitespace only). A test checks
+#: the class against ``\s`` over every code point.
+_WS = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_DATE_ONLY_RE = r"^\s*\d{4}-\d{2}-\d{2}\s*$".replace(r"\s", _WS)
 _YEAR_MONTH_RE = r"\d{4}(?:[-/.]\d{1,2})?"
 #: Times the tables can hold (nanoseconds since 1970 in int64), one day inside pandas' bounds so
 #: that converting between zones cannot overflow.
 _FIRST, _LAST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59")
 _FIRST_UTC, _LAST_UTC = _FIRST.tz_localize("UTC"), _LAST.tz_localize("UTC")
-_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)\s*$"
+_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)\s*$".replace(r"\s", _WS)
 
 
 @per_distinct
