@@ -232,22 +232,25 @@ def measure(mode: str, case: str, folder: Path) -> dict:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", type=int, default=None,
+                    help="rows per loader (default: 1,000,000, or the largest size the format reaches, CSV_CASES)")
     ap.add_argument("--only", nargs="*", default=None, help="loader names (default: all)")
     ap.add_argument("--repeat", type=int, default=1, help="measurements per reader (median is shown)")
     ap.add_argument("--keep", type=Path, default=None, help="generate into / reuse this folder")
     args = ap.parse_args(argv)
     cases = args.only or list(CASES)
     base = args.keep or Path(tempfile.mkdtemp(prefix="loaders_scale_"))
-    print(f"# loaders at scale: {args.rows:,} rows each; {platform.node()} {platform.machine()}, "
+    def rows_of(case: str) -> int:
+        return args.rows or (CSV_CASES[case][3] if case in CSV_CASES else 1_000_000)
+    print(f"# loaders at scale: {args.rows or 'default':} rows each; {platform.node()} {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     results = []
     overall = tqdm(total=len(cases) * 2 * args.repeat, desc="measurements", unit="run", position=0)
     for case in cases:
-        folder = base / case / str(args.rows)
+        folder = base / case / str(rows_of(case))
         if not folder.exists() or not any(folder.iterdir()):
-            with tqdm(total=args.rows, desc=f"generating {case}", unit="row", position=1, leave=False) as bar:
-                CASES[case][0](folder, args.rows, progress=bar)
+            with tqdm(total=rows_of(case), desc=f"generating {case}", unit="row", position=1, leave=False) as bar:
+                CASES[case][0](folder, rows_of(case), progress=bar)
         found = [p for p in folder.rglob("*") if p.is_file()]
         size, files = sum(p.stat().st_size for p in found), len(found)
         got = {}

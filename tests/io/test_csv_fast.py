@@ -217,3 +217,16 @@ def test_number_style_cells_are_classified_as_the_one_regex_does(kind):
     de, en = _classify(pd.Index(cells), kind)
     want = [(m.lastgroup if m else None) for m in map(_STYLE_RE[kind].match, cells)]
     assert de.tolist() == [g == "de" for g in want] and en.tolist() == [g == "en" for g in want]
+
+
+def test_web_patterns_spelled_for_arrow_match_what_the_python_patterns_match():
+    import re
+    import sys
+    from toolkit.io._traffic import _CURRENCY, _CURRENCY_RE, _SPACES, _SPACES_TEXT
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(_SPACES, every) == re.findall(_SPACES_TEXT, every)
+    for letter in "usergbpchfd":  # the case variants Python's IGNORECASE accepts, and no others
+        assert "".join(re.findall(f"(?i){letter}", every)) == "".join(re.findall(f"[{letter.upper()}{letter}"
+                                                                                  f"{'ſ' if letter == 's' else ''}]", every))
+    for cell in ["US$ 1,00", "uſ$3", "12 EUR", "eur", "CHF 4", "Fr. 5", "£0.00", "1 200 usd", "Gbp", "x"]:
+        assert re.sub(_CURRENCY_RE, "", cell) == re.sub(_CURRENCY, "", cell)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import TRAFFIC
-from ._base import CellProblems, Context, Parsed, Source, is_na_token, per_distinct
+from ._base import _WS, CellProblems, Context, Parsed, Source, is_na_token, per_distinct
 
 __all__: list[str] = []  # package-internal
 
@@ -27,6 +27,11 @@ DIMENSIONS = ("date", "channel", "source", "medium", "campaign", "content", "lan
 _METRICS_INT = ("sessions", "engaged_sessions", "bounces", "users", "new_users", "conversions")
 _CURRENCY_RE = re.compile(r"[€$£¥]|US\$|EUR|USD|GBP|CHF|Fr\.", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+# The same two patterns spelled for pandas to run in Arrow (RE2) rather than Python's re cell by cell:
+# case variants written out (Python's IGNORECASE also lets 'ſ' match 's'), whitespace as the
+# characters of Python's \s (U+00A0, U+202F and U+2009 are among them).
+_CURRENCY = "[€$£¥]|[Uu][Ssſ]\\$|[Ee][Uu][Rr]|[Uu][Ssſ][Dd]|[Gg][Bb][Pp]|[Cc][Hh][Ff]|[Ff][Rr]\\."
+_SPACES_TEXT = _WS + "+"
 
 
 def norm_header(name: str) -> str:
@@ -66,8 +71,8 @@ def decimal_mark(values: list[pd.Series]) -> str:
     de = en = 0
     for s in values:
         counts = s.dropna().astype(str).value_counts()  # each distinct cell once, weighted by its count
-        t = pd.Series(counts.index, dtype=object).str.replace(_CURRENCY_RE, "", regex=True)
-        t = t.str.replace("%", "", regex=False).str.replace(_SPACES, "", regex=True)
+        t = pd.Series(counts.index, dtype="string").str.replace(_CURRENCY, "", regex=True)
+        t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
         weight = counts.to_numpy()
         de += int(weight[t.str.fullmatch(r"-?\d+,\d+|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?").to_numpy(dtype=bool)].sum())
         en += int(weight[t.str.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -86,8 +91,8 @@ def parse_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Ser
     na = is_na_token(s.astype("string"))
     t = s.astype("string").fillna("").str.strip()
     pct = t.str.endswith("%")
-    t = t.str.replace("%", "", regex=False).str.replace(_CURRENCY_RE, "", regex=True)
-    t = t.str.replace(_SPACES, "", regex=True)
+    t = t.str.replace("%", "", regex=False).str.replace(_CURRENCY, "", regex=True)
+    t = t.str.replace(_SPACES_TEXT, "", regex=True)
     thousands = "." if decimal == "," else ","
     t = t.str.replace(thousands, "", regex=False)
     if decimal == ",":
@@ -141,10 +146,16 @@ def totals_mask(raw: pd.DataFrame, dim_fields: list[str]) -> pd.Series:
     empty = np.ones(len(raw), dtype=bool)
     word = np.zeros(len(raw), dtype=bool)
     rest_empty = np.ones(len(raw), dtype=bool)
-    for f in dim_fields:  # each distinct cell is normalised once
+    for f in dim_fields:  # each distinct cell is normalised once, and only if it could be a totals word
         codes, uniques = raw[f].fillna("").astype("string").str.strip().factorize()
-        blank = np.array([u == "" for u in uniques], dtype=bool)[codes]
-        total = np.array([norm_header(u) in TOTAL_WORDS for u in uniques], dtype=bool)[codes]
+        uniq = pd.Series(uniques, dtype="string")
+        blank = uniq.eq("").to_numpy(dtype=bool)[codes]
+        # every totals word holds 'tot', 'gesamt' or 'summe', whatever case and BOM the cell has
+        maybe = uniq.str.replace("\ufeff", "", regex=False).str.contains("tot|gesamt|summe", case=False)
+        hits = np.zeros(len(uniq), dtype=bool)
+        for i in np.flatnonzero(maybe.fillna(False).to_numpy(dtype=bool)):
+            hits[i] = norm_header(uniq.iloc[i]) in TOTAL_WORDS
+        total = hits[codes]
         empty &= blank
         word |= total
         rest_empty &= blank | total
