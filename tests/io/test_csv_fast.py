@@ -230,3 +230,12 @@ def test_web_patterns_spelled_for_arrow_match_what_the_python_patterns_match():
                                                                                   f"{'ſ' if letter == 's' else ''}]", every))
     for cell in ["US$ 1,00", "uſ$3", "12 EUR", "eur", "CHF 4", "Fr. 5", "£0.00", "1 200 usd", "Gbp", "x"]:
         assert re.sub(_CURRENCY_RE, "", cell) == re.sub(_CURRENCY, "", cell)
+
+
+def test_source_medium_split_by_arrow_equals_pandas_extract():
+    from toolkit.io._traffic import _extract_pair, _label
+    pat = r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$"
+    vals = ["google / organic", "(not set)", "a - b", "a/b/c", "x - y - z", " / ", "a\n/b", "ü / ß", "a -b", "a- b",
+            "/x", "x/", "", None, "a  /  b", "a\u00a0/\u00a0b", "a\x1c/b", "a\n- b", "a -\nb", "a\x85-\x85b"]
+    s = _label(pd.Series(vals, dtype="string"))
+    pd.testing.assert_frame_equal(_extract_pair(s, pat), s.str.extract(pat))
