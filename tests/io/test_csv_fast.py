@@ -233,9 +233,20 @@ def test_web_patterns_spelled_for_arrow_match_what_the_python_patterns_match():
 
 
 def test_source_medium_split_by_arrow_equals_pandas_extract():
-    from toolkit.io._traffic import _extract_pair, _label
+    from toolkit.io._base import extract as _extract_pair
+    from toolkit.io._traffic import _label
     pat = r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$"
     vals = ["google / organic", "(not set)", "a - b", "a/b/c", "x - y - z", " / ", "a\n/b", "ü / ß", "a -b", "a- b",
             "/x", "x/", "", None, "a  /  b", "a\u00a0/\u00a0b", "a\x1c/b", "a\n- b", "a -\nb", "a\x85-\x85b"]
     s = _label(pd.Series(vals, dtype="string"))
     pd.testing.assert_frame_equal(_extract_pair(s, pat), s.str.extract(pat))
+
+
+@pytest.mark.parametrize("pattern", [r"/video/(\d+)", r"tiktok\.com/@([^/?]+)", r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$"])
+def test_extract_by_arrow_equals_pandas_extract(pattern):
+    from toolkit.io._base import extract
+    vals = ["https://www.tiktok.com/@a.b/video/7300000000000000001?x=1", "https://tiktok.com/@x/video/٣٤٥",
+            "/video/12/video/34", "tiktok.com/@/video/", "https://www.tiktok.com/@ü_ß/photo/1", "", None,
+            "a / b", "(not set)", "a\n/b", "x - y"]
+    s = pd.Series(vals, dtype="string")
+    pd.testing.assert_frame_equal(extract(s, pattern), s.str.extract(pattern))

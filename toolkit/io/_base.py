@@ -725,6 +725,30 @@ def per_distinct(fn):
     return wrapper
 
 
+def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
+    """``s.str.extract(pattern)`` (one column per group), run by Arrow's RE2 on Arrow strings.
+
+    pandas runs ``str.extract`` in Python cell by cell. For patterns without lookaround or
+    backreferences RE2 finds the same groups (leftmost-first, lazy quantifiers, ``.`` not matching
+    a newline) once Python's Unicode classes are spelled for it: ``\\s`` as its characters,
+    ``\\d`` as ``\\p{Nd}``. Other string storage: pandas' own ``str.extract``.
+    """
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or "(?" in pattern:
+        return s.str.extract(pattern)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    k = 0
+
+    def name(m):
+        nonlocal k
+        k += 1
+        return f"(?P<g{k - 1}>"
+    rx = re.sub(r"(?<!\\)\((?!\?)", name, pattern).replace(r"\s", _WS).replace(r"\d", r"\p{Nd}")
+    arr = pa.chunked_array(s.array._pa_array).cast(pa.large_string())
+    fields = pc.extract_regex(arr, rx).combine_chunks().flatten()  # no match: null in every group
+    return pd.DataFrame({i: pd.Series(pd.array(fields[i], dtype=s.dtype), index=s.index) for i in range(k)})
+
+
 def is_na_token(s: pd.Series) -> pd.Series:
     """True where a cell means "not reported" (blank, ``-``, ``N/A``, ...)."""
     return s.isna() | s.str.strip().isin(_NA_TOKENS)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import TRAFFIC
-from ._base import _WS, CellProblems, Context, Parsed, Source, is_na_token, per_distinct
+from ._base import _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
 
 __all__: list[str] = []  # package-internal
 
@@ -288,29 +288,12 @@ def _label(s: pd.Series) -> pd.Series:
 @per_distinct
 def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``"google / organic"`` -> (source, medium); ``"(not set)"`` alone is both."""
-    parts = _extract_pair(sm, r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
+    parts = extract(sm, r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
     odd = sm.notna() & parts[0].isna()
     if odd.any():  # "(not set)" alone: the source and the medium are unknown
         parts.loc[odd, 0] = sm[odd]
         parts.loc[odd, 1] = sm[odd]
     return parts[0].astype("string").str.strip(), parts[1].astype("string").str.strip()
-
-
-def _extract_pair(s: pd.Series, pattern: str) -> pd.DataFrame:
-    """``s.str.extract(pattern)`` for a pattern with two groups, run by Arrow (RE2) on Arrow strings.
-
-    pandas runs ``str.extract`` in Python cell by cell; RE2 gives the same groups for these patterns
-    (leftmost-first, lazy ``*?``, ``.`` not matching a newline) once Python's ``\\s`` is spelled as
-    its characters. Other string storage: pandas' own ``str.extract``.
-    """
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
-        return s.str.extract(pattern)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    got = pc.extract_regex(pa.chunked_array(s.array._pa_array).cast(pa.large_string()),
-                           pattern.replace(r"\s", _WS).replace("(", "(?P<g0>", 1).replace("([", "(?P<g1>[", 1))
-    fields = got.combine_chunks().flatten()  # a row that does not match is null in both groups
-    return pd.DataFrame({i: pd.Series(pd.array(fields[i], dtype=s.dtype), index=s.index) for i in range(2)})
 
 
 def _example(fmt: str) -> str:
