@@ -250,3 +250,18 @@ def test_extract_by_arrow_equals_pandas_extract(pattern):
             "a / b", "(not set)", "a\n/b", "x - y"]
     s = pd.Series(vals, dtype="string")
     pd.testing.assert_frame_equal(extract(s, pattern), s.str.extract(pattern))
+
+
+def test_visits_log_sums_stay_missing_for_groups_without_a_value(tmp_path):
+    head = "idSite,idVisit,visitorId,goalConversions,siteName,firstActionTimestamp,actions,referrerType,referrerName," \
+           "totalEcommerceRevenue\n"
+    rows = ["1,1,a,1,Shop,1710233100,3,search,Google,10.5", "1,2,b,,Shop,1710233200,1,search,Google,",
+            "1,3,c,,Shop,1710233300,2,direct,,", "1,4,c,,Shop,1710233400,1,direct,,"]
+    (tmp_path / "Export _ Besucher-Log _ Tag.csv").write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = tk.load(tmp_path, tz="UTC", progress=False).traffic.set_index("channel")
+    assert t.loc["search", ["sessions", "users", "bounces", "conversions"]].tolist() == [2, 2, 1, 1]
+    assert t.loc["search", "revenue"] == 10.5
+    assert t.loc["direct", ["sessions", "users", "bounces"]].tolist() == [2, 1, 1]
+    assert pd.isna(t.loc["direct", "conversions"]) and pd.isna(t.loc["direct", "revenue"])
