@@ -265,3 +265,16 @@ def test_visits_log_sums_stay_missing_for_groups_without_a_value(tmp_path):
     assert t.loc["search", "revenue"] == 10.5
     assert t.loc["direct", ["sessions", "users", "bounces"]].tolist() == [2, 1, 1]
     assert pd.isna(t.loc["direct", "conversions"]) and pd.isna(t.loc["direct", "revenue"])
+
+
+def test_a_large_file_gets_its_own_bar_when_progress_is_on(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(_base, "FAST_MIN_CHARS", 0)
+    monkeypatch.setattr(_base, "FILE_BAR_MIN_ROWS", 500)
+    rows = [f"x,p{i},2024-03-01T10:00:00Z,{i}" for i in range(600)]
+    (tmp_path / "big_posts.csv").write_text("platform,post_id,published_at,likes\n" + "\n".join(rows) + "\n")
+    (tmp_path / "small_posts.csv").write_text("platform,post_id,published_at,likes\n" + "\n".join(rows[:10]) + "\n")
+    ds = tk.load(tmp_path, progress=True)
+    err = capsys.readouterr().err
+    assert len(ds.posts) == 600 and "reading big_posts.csv" in err and "reading small_posts.csv" not in err
+    tk.load(tmp_path, progress=False)
+    assert "reading big_posts.csv" not in capsys.readouterr().err

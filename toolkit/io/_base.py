@@ -17,6 +17,7 @@ the load report).
 from __future__ import annotations
 
 import codecs
+import contextvars
 import csv
 import functools
 import gc
@@ -505,6 +506,12 @@ def _check_columns(header: list[str], header_line: int, source: Source) -> None:
             f"toolkit.io.LIMITS['max_columns'].", file=source.name, line=header_line)
 
 
+#: ``progress=`` of the running :func:`toolkit.io.load` (None = auto), for the bar inside one large
+#: file; outside ``load()`` no such bar is shown.
+FILE_PROGRESS: contextvars.ContextVar[bool | None] = contextvars.ContextVar("toolkit_file_progress", default=False)
+#: A file with at least this many records gets its own bar while its records are parsed.
+FILE_BAR_MIN_ROWS = 200_000
+
 #: Files smaller than this (characters after the header) always take the careful path: it is as
 #: fast there, and small files are where hand-edited, hostile shapes live.
 FAST_MIN_CHARS = 1 << 16
@@ -575,13 +582,14 @@ def _fast_records(text: str, start: int, header_lines: int, delim: str, ncol: in
         return None
     lines = (header_lines + 1 + np.searchsorted(nl, starts[keep])).astype(np.int64)
     del nl, ends, size
-    frame = _parse_c(a, q, starts[keep], delim, ncol)
+    frame = _parse_c(a, q, starts[keep], delim, ncol, name=source.basename if source is not None else "")
     if frame is None or len(frame) != len(lines):
         return None
     return frame, lines
 
 
-def _parse_c(a: np.ndarray, quotes: np.ndarray, starts: np.ndarray, delim: str, ncol: int) -> pd.DataFrame | None:
+def _parse_c(a: np.ndarray, quotes: np.ndarray, starts: np.ndarray, delim: str, ncol: int, *, name: str = ""
+             ) -> pd.DataFrame | None:
     """Well-formed CSV records (no header, bytes ``a``) as a frame of ``ncol`` string columns "0", "1", ...
 
     pyarrow's CSV reader when installed (Arrow strings, as pandas stores them then; it refuses a
@@ -597,14 +605,25 @@ def _parse_c(a: np.ndarray, quotes: np.ndarray, starts: np.ndarray, delim: str, 
         pa = None
     try:
         if pa is not None:
-            table = pacsv.read_csv(
-                pa.py_buffer(a),
+            options = dict(
                 read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 22),
                 parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True,
                                                   escape_char=False, newlines_in_values=True,
                                                   ignore_empty_lines=True),
                 convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
+            from .._progress import bar, wanted
+            if len(starts) >= FILE_BAR_MIN_ROWS and wanted(FILE_PROGRESS.get()):
+                # a large file: its own bar, advanced block by block (the overall bar counts files)
+                batches = []
+                with bar(progress=True, total=len(starts), desc=f"reading {name}".strip(), unit="row",
+                         unit_scale=True, leave=False, position=1) as rows:
+                    for batch in pacsv.open_csv(pa.py_buffer(a), **options):
+                        batches.append(batch)
+                        rows.update(batch.num_rows)
+                table = pa.Table.from_batches(batches, schema=pa.schema([(n, pa.string()) for n in names]))
+            else:
+                table = pacsv.read_csv(pa.py_buffer(a), **options)
             dtype = pd.StringDtype()
             if dtype.storage == "pyarrow":
                 return pd.DataFrame({n: pd.array(table.column(n), dtype=dtype) for n in names})
