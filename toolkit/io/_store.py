@@ -43,12 +43,16 @@ import secrets
 import shutil
 import time
 import urllib.parse
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .._progress import logger
+
+#: Messages of the store (cache hits and misses with their times); the command line prints them.
+store_log = logger.getChild("store")
 from ..errors import InputFileError, ParameterError, ToolkitError
 
 __all__ = ["MANIFEST", "FORMAT", "FORMAT_VERSION", "is_store", "write_store", "read_store", "fingerprints",
@@ -271,11 +275,13 @@ def _single(frame: pd.DataFrame, path: Path) -> dict:
     return {"path": path.name, "rows": len(frame), "columns": columns, "index": index}
 
 
-def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None) -> Path:
+def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None, warnings_: list | None = None,
+                parse_seconds: float | None = None) -> Path:
     """Write ``dataset`` as a store at ``path`` (atomically; see the module's docstring).
 
     ``path`` must not exist, be an empty folder, or be a store (which is replaced). ``sources``
-    (fingerprints and load parameters) is recorded for :func:`cache`. Returns ``path``.
+    (fingerprints and load parameters) is recorded for :func:`cached`, ``warnings_`` (the warnings
+    of the load, repeated by every read) and ``parse_seconds`` too. Returns ``path``.
     """
     from .. import __version__
 
@@ -291,6 +297,7 @@ def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None
     if not parent.is_dir():
         raise InputFileError(f"{target}: the folder {parent} does not exist; create it first.")
     _clean_leftovers(parent, target.name)
+    t0 = time.perf_counter()
     tmp = parent / f".{target.name}{_TMP_TAG}{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
@@ -308,6 +315,9 @@ def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None
                                  f"exactly. Convert that column (e.g. .astype('string')) first.") from None
         if sources is not None:
             manifest["sources"] = sources
+        manifest["warnings"] = list(warnings_ or [])
+        manifest["parse_seconds"] = parse_seconds
+        manifest["write_seconds"] = round(time.perf_counter() - t0, 3)
         with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:  # last: a folder without it is no store
             json.dump(manifest, fh, indent=1, ensure_ascii=False)
             fh.flush()
@@ -502,8 +512,10 @@ def _read_single(root: Path, entry: dict) -> pd.DataFrame:
     return _frame(table, entry["columns"], entry.get("index"))
 
 
-def read_store(path: str | os.PathLike, *, tz: str | None = None):
-    """Read the store at ``path`` back into a :class:`~toolkit.io.Dataset` (exactly as written)."""
+def read_store(path: str | os.PathLike, *, tz: str | None = None, stacklevel: int = 3):
+    """Read the store at ``path`` back into a :class:`~toolkit.io.Dataset` (exactly as written).
+
+    Repeats the warnings recorded when the store was written by ``load(..., cache=)``."""
     from ._core import Dataset
 
     root = Path(path)
@@ -512,6 +524,8 @@ def read_store(path: str | os.PathLike, *, tz: str | None = None):
         raise ParameterError(f"load({root}, tz={tz!r}): this store was loaded with tz={manifest['tz']!r}, which "
                              f"decided how times without a zone were read. Pass tz={manifest['tz']!r} (or no tz), "
                              f"or load the exports again with tz={tz!r}.")
+    for w in manifest.get("warnings") or []:
+        warnings.warn(w["message"], _category(w["category"]), stacklevel=stacklevel)
     tables = {name: _read_partitioned(root, name, entry) for name, entry in manifest["tables"].items()}
     report = _read_single(root, manifest["load_report"])
     rejected = _read_single(root, manifest["rejected"])
@@ -573,7 +587,12 @@ def cached(store: Path, wanted: dict) -> tuple[bool, str]:
 
 def load_cached(path, cache: str | os.PathLike, params: dict, *, progress: bool | None = None):
     """``load(path, **params)`` through the store at ``cache``: read it when it was written from
-    these very inputs and parameters, else load the exports and write it (see :func:`load`)."""
+    these very inputs and parameters, else load the exports and write it (see :func:`load`).
+
+    Times go to the ``toolkit.store`` logger (the command line prints them): on a miss the parse
+    and write times, on a hit the read time next to the parse time recorded when the store was
+    written. The warnings of the load that wrote the store are repeated on every hit.
+    """
     from ._core import _entries, load
 
     store = Path(cache)
@@ -583,13 +602,32 @@ def load_cached(path, cache: str | os.PathLike, params: dict, *, progress: bool 
     ok, why = cached(store, src)
     if ok:
         t0 = time.perf_counter()
-        ds = read_store(store)
-        logger.info("load: read the store %s in %.2f s (%s)", store, time.perf_counter() - t0, why)
+        ds = read_store(store, stacklevel=4)
+        manifest = read_manifest(store)
+        took = manifest.get("parse_seconds")
+        store_log.info("cache: read the store %s in %.2f s instead of parsing the exports (%s%s)", store,
+                       time.perf_counter() - t0, why,
+                       f"; parsing them took {took:.2f} s when the store was written" if took is not None else "")
         return ds
     if store.exists() and not (store.is_dir() and (is_store(store) or not any(store.iterdir()))):
         raise ParameterError(f"cache={str(cache)!r}: this path holds something that is not a toolkit store; it "
                              f"is not replaced. Choose an empty or new folder for the cache.")
-    logger.info("load: parsing the exports (%s); the store %s is written afterwards", why, store)
-    ds = load(path if single else paths, progress=progress, **params)
-    write_store(ds, store, sources=src)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = load(path if single else paths, progress=progress, **params)
+    parsed = time.perf_counter() - t0
+    said = [{"category": w.category.__name__, "message": str(w.message)} for w in caught]
+    for w in said:
+        warnings.warn(w["message"], _category(w["category"]), stacklevel=3)
+    write_store(ds, store, sources=src, warnings_=said, parse_seconds=parsed)
+    store_log.info("cache: parsed the exports in %.2f s (%s); wrote the store %s in %.2f s", parsed, why, store,
+                   time.perf_counter() - t0 - parsed)
     return ds
+
+
+def _category(name: str) -> type[Warning]:
+    import builtins
+
+    found = getattr(builtins, name, None)
+    return found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
