@@ -146,6 +146,19 @@ def test_cache_refuses_a_folder_that_is_not_a_store(exports, tmp_path):
     assert (mine / "keep.txt").read_text() == "mine"
 
 
+def test_a_cache_that_cannot_be_written_warns_and_the_load_goes_on(exports, tmp_path):
+    (tmp_path / "afile").write_text("in the way")
+    with pytest.warns(UserWarning, match="could not be written"):
+        ds = tk.load(exports, cache=tmp_path / "afile" / "cache", tz="Europe/Berlin", progress=False)
+    assert len(ds.posts)
+
+
+def test_missing_parent_folders_of_the_cache_are_created(exports, tmp_path):
+    ds = tk.load(exports, cache=tmp_path / "a" / "b" / "cache", tz="Europe/Berlin", progress=False)
+    assert_frame = pd.testing.assert_frame_equal
+    assert_frame(tk.load(tmp_path / "a" / "b" / "cache").posts, ds.posts)
+
+
 def _report(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "toolkit", "report", *args], capture_output=True, text=True,
                           cwd=ROOT, timeout=600)

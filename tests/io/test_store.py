@@ -132,6 +132,7 @@ def test_a_filtered_table_keeps_its_index_and_odd_values(sample_dataset, tmp_pat
                              "kind": ["invalid", "skipped", "invalid"], "reason": ["x", "y", "z"]})
     rejected["line"] = rejected["line"].astype(object)
     rejected.loc[0, "line"] = 3
+    rejected["extra"] = pd.Series([["#a", "#b"], {"k": (1, None)}, None], dtype=object)  # lists, dicts, tuples
     ds = Dataset(posts, sample_dataset.comments.iloc[:0], sample_dataset.daily, sample_dataset.load_report,
                  rejected, "Europe/Berlin", traffic=sample_dataset.traffic)
     ds.to_parquet(tmp_path / "s")

@@ -132,10 +132,18 @@ def _json_value(v):
         return v
     if isinstance(v, pd.Timestamp):
         return {"$ts": v.isoformat(), "tz": str(v.tz) if v.tz else None}
+    if isinstance(v, list):
+        return [_json_value(x) for x in v]
+    if isinstance(v, tuple):
+        return {"$tuple": [_json_value(x) for x in v]}
+    if isinstance(v, dict) and all(isinstance(k, str) and not k.startswith("$") for k in v):
+        return {k: _json_value(x) for k, x in v.items()}
     raise _Unsupported(f"a value of type {type(v).__name__} ({v!r:.60})")
 
 
 def _from_json_value(v):
+    if isinstance(v, list):
+        return [_from_json_value(x) for x in v]
     if isinstance(v, dict):
         if "$na" in v:
             return pd.NA
@@ -145,6 +153,9 @@ def _from_json_value(v):
             return float(v["$float"])
         if "$ts" in v:
             return pd.Timestamp(v["$ts"])
+        if "$tuple" in v:
+            return tuple(_from_json_value(x) for x in v["$tuple"])
+        return {k: _from_json_value(x) for k, x in v.items()}
     return v
 
 
@@ -229,7 +240,7 @@ def _segment(value) -> str:
     return urllib.parse.quote(str(value), safe="")
 
 
-def _write_partitioned(name: str, frame: pd.DataFrame, root: Path) -> dict:
+def _write_partitioned(name: str, frame: pd.DataFrame, root: Path, bar) -> dict:
     import pyarrow.parquet as pq
 
     plat_col = _PLATFORM_OF.get(name, "platform")
@@ -264,6 +275,7 @@ def _write_partitioned(name: str, frame: pd.DataFrame, root: Path) -> dict:
         folder.mkdir(parents=True)
         part = written.iloc[positions]
         pq.write_table(_arrow_table(part, schema), folder / "part-0.parquet")
+        bar.update(len(part))
         entry["files"].append({"path": f"{name}/platform={p}/month={m}/part-0.parquet", "rows": len(part),
                                "platform": plat_value[positions[0]]})
     return entry
@@ -276,7 +288,7 @@ def _single(frame: pd.DataFrame, path: Path) -> dict:
 
 
 def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None, warnings_: list | None = None,
-                parse_seconds: float | None = None) -> Path:
+                parse_seconds: float | None = None, progress: bool | None = None) -> Path:
     """Write ``dataset`` as a store at ``path`` (atomically; see the module's docstring).
 
     ``path`` must not exist, be an empty folder, or be a store (which is replaced). ``sources``
@@ -294,21 +306,32 @@ def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None
             raise InputFileError(f"{target}: the folder holds files that are not a toolkit store; it is not "
                                  f"replaced. Choose an empty or new folder for the store.")
     parent = target.absolute().parent
-    if not parent.is_dir():
-        raise InputFileError(f"{target}: the folder {parent} does not exist; create it first.")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_error(target, parent, exc) from None
     _clean_leftovers(parent, target.name)
     t0 = time.perf_counter()
     tmp = parent / f".{target.name}{_TMP_TAG}{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
+    try:
+        tmp.mkdir()
+    except OSError as exc:
+        raise _write_error(target, parent, exc) from None
     try:
         manifest = {"format": FORMAT, "version": FORMAT_VERSION, "toolkit_version": __version__,
                     "written_at": pd.Timestamp.now(tz="UTC").isoformat(), "tz": dataset.tz,
                     "layout": "<table>/platform=<platform>/month=<YYYY-MM|none>/part-0.parquet",
                     "row_column": ROW_COL, "tables": {}}
+        total = sum(len(f) for f in dataset.tables.values())
+        name = ""
         try:
-            for name, frame in dataset.tables.items():
-                manifest["tables"][name] = _write_partitioned(name, frame, tmp)
+            with _bar(progress, total, f"writing the store {target.name}") as bar:
+                for name, frame in dataset.tables.items():
+                    bar.set_postfix_str(name, refresh=False)
+                    manifest["tables"][name] = _write_partitioned(name, frame, tmp, bar)
+            name = "load_report"
             manifest["load_report"] = _single(dataset.load_report, tmp / _REPORT_FILE)
+            name = "rejected"
             manifest["rejected"] = _single(dataset.rejected, tmp / _REJECTED_FILE)
         except _Unsupported as exc:
             raise ParameterError(f"to_parquet(): table '{name}' holds {exc}, which the store cannot keep "
@@ -323,10 +346,27 @@ def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None
             fh.flush()
             os.fsync(fh.fileno())
         _commit(tmp, target, parent)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, ToolkitError):
+            raise
+        raise _write_error(target, parent, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _write_error(target: Path, parent: Path, exc: OSError) -> InputFileError:
+    return InputFileError(f"{target}: cannot write the store ({getattr(exc, 'strerror', None) or exc}). Check that "
+                          f"there is free space and that you may write to {parent}; nothing was changed there.")
+
+
+def _bar(progress: bool | None, total: int, desc: str):
+    """The store's progress bar over rows (auto: only when it takes more than 2 s, as load()'s)."""
+    from .._progress import bar
+
+    return bar(progress=progress, total=total, desc=desc, unit="row", unit_scale=True, delay=0 if progress else 2)
 
 
 def _commit(tmp: Path, target: Path, parent: Path) -> None:
@@ -449,7 +489,7 @@ def _frame(table, columns: list[dict], index: dict | None, extra: dict | None = 
     return frame
 
 
-def _read_partitioned(root: Path, name: str, entry: dict) -> pd.DataFrame:
+def _read_partitioned(root: Path, name: str, entry: dict, bar) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -468,6 +508,7 @@ def _read_partitioned(root: Path, name: str, entry: dict) -> pd.DataFrame:
                                  f"delete the folder {root} and write it again from the exports.")
         parts.append(t)
         platforms.append((f.get("platform"), t.num_rows))
+        bar.update(t.num_rows)
     columns = entry["columns"]
     if parts:
         table = pa.concat_tables(parts, promote_options="default") if len(parts) > 1 else parts[0]
@@ -512,7 +553,8 @@ def _read_single(root: Path, entry: dict) -> pd.DataFrame:
     return _frame(table, entry["columns"], entry.get("index"))
 
 
-def read_store(path: str | os.PathLike, *, tz: str | None = None, stacklevel: int = 3):
+def read_store(path: str | os.PathLike, *, tz: str | None = None, stacklevel: int = 3,
+               progress: bool | None = None):
     """Read the store at ``path`` back into a :class:`~toolkit.io.Dataset` (exactly as written).
 
     Repeats the warnings recorded when the store was written by ``load(..., cache=)``."""
@@ -526,7 +568,9 @@ def read_store(path: str | os.PathLike, *, tz: str | None = None, stacklevel: in
                              f"or load the exports again with tz={tz!r}.")
     for w in manifest.get("warnings") or []:
         warnings.warn(w["message"], _category(w["category"]), stacklevel=stacklevel)
-    tables = {name: _read_partitioned(root, name, entry) for name, entry in manifest["tables"].items()}
+    total = sum(entry.get("rows", 0) for entry in manifest["tables"].values())
+    with _bar(progress, total, f"reading the store {root.name}") as bar:
+        tables = {name: _read_partitioned(root, name, entry, bar) for name, entry in manifest["tables"].items()}
     report = _read_single(root, manifest["load_report"])
     rejected = _read_single(root, manifest["rejected"])
     ds = Dataset(tables["posts"], tables["comments"], tables["daily"], report, rejected, manifest.get("tz"))
@@ -555,8 +599,9 @@ def sources(paths: list[Path], entries: list[tuple[Path, str]], params: dict) ->
     load parameters (with the toolkit version, whose loaders made the tables)."""
     from .. import __version__
 
-    return {"inputs": [str(p.absolute()) for p in paths], "files": fingerprints(entries),
-            "params": params, "toolkit_version": __version__}
+    found = {"inputs": [str(p.absolute()) for p in paths], "files": fingerprints(entries),
+             "params": params, "toolkit_version": __version__}
+    return json.loads(json.dumps(found, default=str))  # as the manifest will hold it (tuples as lists)
 
 
 def cached(store: Path, wanted: dict) -> tuple[bool, str]:
@@ -602,7 +647,7 @@ def load_cached(path, cache: str | os.PathLike, params: dict, *, progress: bool 
     ok, why = cached(store, src)
     if ok:
         t0 = time.perf_counter()
-        ds = read_store(store, stacklevel=4)
+        ds = read_store(store, stacklevel=4, progress=progress)
         manifest = read_manifest(store)
         took = manifest.get("parse_seconds")
         store_log.info("cache: read the store %s in %.2f s instead of parsing the exports (%s%s)", store,
@@ -620,7 +665,12 @@ def load_cached(path, cache: str | os.PathLike, params: dict, *, progress: bool 
     said = [{"category": w.category.__name__, "message": str(w.message)} for w in caught]
     for w in said:
         warnings.warn(w["message"], _category(w["category"]), stacklevel=3)
-    write_store(ds, store, sources=src, warnings_=said, parse_seconds=parsed)
+    try:
+        write_store(ds, store, sources=src, warnings_=said, parse_seconds=parsed, progress=progress)
+    except (OSError, ToolkitError) as exc:  # the cache is a saving, not a condition of the load
+        warnings.warn(f"load(): the exports were loaded, but the cache {store} could not be written ({exc}); the "
+                      f"next run parses them again. Check the folder (free space, permissions).", stacklevel=3)
+        return ds
     store_log.info("cache: parsed the exports in %.2f s (%s); wrote the store %s in %.2f s", parsed, why, store,
                    time.perf_counter() - t0 - parsed)
     return ds
