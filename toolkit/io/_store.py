@@ -255,10 +255,11 @@ def _write_partitioned(name: str, frame: pd.DataFrame, root: Path, bar) -> dict:
     if ROW_COL in written.columns:
         raise _Unsupported(f"a column named {ROW_COL!r} (the store's row-order column)")
     written[ROW_COL] = np.arange(len(written), dtype="int64")
-    schema = _arrow_table(written.iloc[:0]).schema if not len(written) else _arrow_table(written).schema
     (root / name).mkdir()
     if not len(frame):
         return entry
+    full = _arrow_table(written)  # one conversion: every part file has this schema
+    del written
     if entry["platform_column"]:
         codes, uniques = pd.factorize(frame[plat_col], use_na_sentinel=True)
         uniques = [None if pd.isna(u) else str(u) for u in uniques]
@@ -273,8 +274,8 @@ def _write_partitioned(name: str, frame: pd.DataFrame, root: Path, bar) -> dict:
     for (p, m), positions in groups.items():
         folder = root / name / f"platform={p}" / f"month={m}"
         folder.mkdir(parents=True)
-        part = written.iloc[positions]
-        pq.write_table(_arrow_table(part, schema), folder / "part-0.parquet")
+        part = full.take(positions) if len(positions) < full.num_rows else full
+        pq.write_table(part, folder / "part-0.parquet")
         bar.update(len(part))
         entry["files"].append({"path": f"{name}/platform={p}/month={m}/part-0.parquet", "rows": len(part),
                                "platform": plat_value[positions[0]]})
@@ -451,12 +452,10 @@ def _to_series(arr, col: dict) -> pd.Series:
     dtype = _dtype_from_spec(col["dtype"])
     if col.get("encoding"):
         return pd.Series(_decode_object(arr, col["encoding"]), dtype=object)
-    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks != 1:
-        arr = arr.combine_chunks()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.chunk(0) if arr.num_chunks else pa.array([], type=arr.type)
+    if not isinstance(arr, pa.ChunkedArray):
+        arr = pa.chunked_array([arr])
     if pa.types.is_dictionary(arr.type) and not isinstance(dtype, pd.CategoricalDtype):
-        arr = arr.dictionary_decode()
+        arr = pa.chunked_array([c.dictionary_decode() for c in arr.chunks], type=arr.type.value_type)
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Series(arr.to_pandas()).astype(dtype)
     if hasattr(dtype, "__from_arrow__") and not pa.types.is_null(arr.type):
@@ -473,18 +472,27 @@ def _to_series(arr, col: dict) -> pd.Series:
     return s.astype(dtype)
 
 
-def _frame(table, columns: list[dict], index: dict | None, extra: dict | None = None) -> pd.DataFrame:
+def _frame(table, columns: list[dict], index: dict | None, *, order=None, extra: dict | None = None) -> pd.DataFrame:
+    """The stored columns as a frame of their recorded dtypes, in ``order`` (positions) if given.
+
+    Columns are taken out of ``table`` one at a time, so memory holds the Arrow table plus one
+    column's copy, not two tables."""
     data = {}
-    for col in columns:
-        if extra and col["name"] in extra:
-            data[col["name"]] = extra[col["name"]]
-        else:
-            data[col["name"]] = _to_series(table.column(col["name"]), col)
     n = table.num_rows
+    for col in columns:
+        name = col["name"]
+        arr = extra[name] if extra and name in extra else table.column(name)
+        if extra is None or name not in extra:
+            table = table.drop_columns([name])
+        if order is not None:
+            arr = arr.take(order)
+        data[name] = _to_series(arr, col)
+        del arr
     frame = pd.DataFrame(data, index=pd.RangeIndex(n)) if data else pd.DataFrame(index=pd.RangeIndex(n))
-    frame = frame[[c["name"] for c in columns]] if columns else frame
     if index is not None:
-        idx = _to_series(table.column("__index__"), {"dtype": index["dtype"], "encoding": index.get("encoding")})
+        arr = table.column("__index__")
+        idx = _to_series(arr.take(order) if order is not None else arr,
+                         {"dtype": index["dtype"], "encoding": index.get("encoding")})
         frame.index = pd.Index(idx, name=index["name"], dtype=idx.dtype)
     return frame
 
@@ -493,9 +501,10 @@ def _read_partitioned(root: Path, name: str, entry: dict, bar) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    plat_col = entry.get("platform_column")
+    columns = entry["columns"]
+    if not entry["files"]:  # no rows: the empty frame straight from the recorded dtypes
+        return pd.DataFrame({c["name"]: pd.Series(dtype=_dtype_from_spec(c["dtype"])) for c in columns})
     parts = []
-    platforms = []
     for f in entry["files"]:
         file = root / f["path"]
         try:
@@ -507,37 +516,19 @@ def _read_partitioned(root: Path, name: str, entry: dict, bar) -> pd.DataFrame:
             raise InputFileError(f"{file}: {t.num_rows} rows, the manifest says {f['rows']}. The store is damaged: "
                                  f"delete the folder {root} and write it again from the exports.")
         parts.append(t)
-        platforms.append((f.get("platform"), t.num_rows))
         bar.update(t.num_rows)
-    columns = entry["columns"]
-    if parts:
-        table = pa.concat_tables(parts, promote_options="default") if len(parts) > 1 else parts[0]
-    else:
-        table = None
+    table = pa.concat_tables(parts, promote_options="default") if len(parts) > 1 else parts[0]
+    del parts
     extra = None
-    if plat_col:
-        spec = next(c for c in columns if c["name"] == plat_col)
-        values = np.empty(sum(n for _, n in platforms), dtype=object)
-        at = 0
-        for p, n in platforms:
-            values[at:at + n] = p
-            at += n
-        extra = {plat_col: values}
-    if table is None:
-        # no rows: build the empty frame straight from the recorded dtypes
-        frame = pd.DataFrame({c["name"]: pd.Series(dtype=_dtype_from_spec(c["dtype"])) for c in columns})
-        return frame
+    plat_col = entry.get("platform_column")
+    if plat_col:  # the partition value of each file, as a dictionary-encoded column
+        values = [f.get("platform") for f in entry["files"]]
+        codes = np.repeat(np.arange(len(values), dtype="int32"), [f["rows"] for f in entry["files"]])
+        extra = {plat_col: pa.chunked_array([pa.DictionaryArray.from_arrays(
+            pa.array(codes), pa.array(values, type=pa.string()))])}
     order = np.argsort(table.column(ROW_COL).to_numpy(), kind="stable")
-    if not np.array_equal(order, np.arange(len(order))):
-        table = table.take(pa.array(order))
-        if extra:
-            extra[plat_col] = extra[plat_col][order]
-    if extra:
-        spec = next(c for c in columns if c["name"] == plat_col)
-        s = pd.Series(extra[plat_col], dtype=object)
-        extra[plat_col] = s.astype(_dtype_from_spec(spec["dtype"])) if spec["dtype"]["kind"] != "plain" or \
-            spec["dtype"]["name"] != "object" else s
-    return _frame(table, columns, entry.get("index"), extra)
+    order = None if np.array_equal(order, np.arange(len(order))) else pa.array(order)
+    return _frame(table, columns, entry.get("index"), order=order, extra=extra)
 
 
 def _read_single(root: Path, entry: dict) -> pd.DataFrame:
