@@ -11,14 +11,17 @@ Layout of a store folder (format version 1)::
 ``key=value`` naming, so ``dask.dataframe.read_parquet(f"{dir}/comments")`` or
 ``pyarrow.dataset.dataset(..., partitioning="hive")`` read a table directly:
 
-* ``platform`` is the table's ``platform`` column (traffic has none: its ``tool`` column takes
-  that place, e.g. ``platform=ga4``). The value is percent-encoded where a character is not safe in
-  a folder name (platform names never need it).
+* ``platform`` is the table's ``platform`` column. Traffic has none: its ``tool`` takes that place
+  (``traffic/platform=ga4/...``) and stays in the files as well, so a reader of the folders sees
+  ``tool`` and a ``platform`` equal to it. The value is percent-encoded where a character is not
+  safe in a folder name (platform names never need it); a missing one is Hive's
+  ``__HIVE_DEFAULT_PARTITION__``.
 * ``month`` is the calendar month of the table's main time: ``published_at`` (in UTC) for posts
   and comments, ``date`` for daily and traffic; ``month=none`` holds the rows without one.
 
 The partition columns are not stored inside the files (Hive style): the reader gives back
-``platform`` (or ``tool``) from the folder name, with its original dtype, and drops ``month``.
+``platform`` from the folder name, with its original dtype, and drops ``month`` (a reader of the
+folders, such as dask, sees ``platform`` and ``month`` as categorical columns).
 Every file has a column ``_row`` (int64): the row's position in the original table. Rows inside a
 file are in that order; reading sorts by ``_row`` and drops it, so the original row order comes
 back. All files of one table share one Arrow schema.
@@ -245,7 +248,11 @@ def _write_partitioned(name: str, frame: pd.DataFrame, root: Path, bar) -> dict:
 
     plat_col = _PLATFORM_OF.get(name, "platform")
     month_col = _MONTH_OF.get(name)
-    entry: dict = {"rows": len(frame), "platform_column": plat_col if plat_col in frame.columns else None,
+    has_plat = plat_col in frame.columns
+    # platform_column: the column that lives only in the folder names (given back on read); traffic keeps its
+    # `tool` in the files too, so that a reader of the folders sees `tool` (and `platform` = the tool)
+    entry: dict = {"rows": len(frame), "partitioned_by": plat_col if has_plat else None,
+                   "platform_column": plat_col if has_plat and plat_col == "platform" else None,
                    "month_column": month_col if month_col in frame.columns else None,
                    "row_column": ROW_COL, "files": []}
     written, columns, index = _frame_plan(frame)
@@ -260,7 +267,7 @@ def _write_partitioned(name: str, frame: pd.DataFrame, root: Path, bar) -> dict:
         return entry
     full = _arrow_table(written)  # one conversion: every part file has this schema
     del written
-    if entry["platform_column"]:
+    if has_plat:
         codes, uniques = pd.factorize(frame[plat_col], use_na_sentinel=True)
         uniques = [None if pd.isna(u) else str(u) for u in uniques]
         plat_key = np.array([_NULL_PLATFORM if u is None else _segment(u) for u in uniques] + [_NULL_PLATFORM],
