@@ -643,6 +643,10 @@ def _parse_c(a: np.ndarray, quotes: np.ndarray, starts: np.ndarray, delim: str, 
         return frame.astype("string")
     except (ValueError, pd.errors.ParserError, OSError):  # pyarrow.ArrowInvalid is a ValueError
         return None
+    except Exception as exc:  # another pyarrow error: the careful path reads the file or says what is wrong
+        if pa is not None and isinstance(exc, pa.lib.ArrowException):
+            return None
+        raise
 
 
 def _drop_empty_unnamed_frame(header: list[str], frame: pd.DataFrame, source: Source
