@@ -274,7 +274,8 @@ def tiktok_content_csv(folder: Path, n: int, *, per_file: int = 10_000, seed: in
         for j in range(todo):
             t = start + timedelta(minutes=rng.randint(0, 2 * 365 * 1440))
             likes, com, sh, views, fav = _counts(rng, 5)
-            rows.append([_post_text(rng, pool), f"https://www.tiktok.com/@acct{k % 20}/video/{7300000000000000000 + first + j}",
+            link = f"https://www.tiktok.com/@acct{k % 20}/video/{7300000000000000000 + first + j}"
+            rows.append([_post_text(rng, pool), link,
                          t.strftime("%Y-%m-%d %H:%M:%S"), likes, com, sh, views * 10, fav])
         paths.append(write_csv(folder / f"tiktok_content_{k:03d}.csv", TIKTOK_HEADER, rows))
         if progress is not None:
@@ -386,8 +387,9 @@ def linkedin_content_xlsx(folder: Path, n: int, *, per_file: int = 10_000, seed:
             t = start + timedelta(days=rng.randint(0, 2 * 365))
             imp = rng.randint(0, 20_000)
             clicks, likes, com, rep = _counts(rng, 4, 300)
-            ws.append([_post_text(rng, pool), f"https://www.linkedin.com/feed/update/urn:li:activity:{7400000000000000000 + first + j}/",
-                       "Organic", None, f"Page {k}", t.strftime("%m/%d/%Y"), None, None, "All followers", imp, None, None,
+            urn = f"https://www.linkedin.com/feed/update/urn:li:activity:{7400000000000000000 + first + j}/"
+            ws.append([_post_text(rng, pool), urn, "Organic", None, f"Page {k}", t.strftime("%m/%d/%Y"), None, None,
+                       "All followers", imp, None, None,
                        clicks, round(clicks / imp, 4) if imp else 0, likes, com, rep, None,
                        round((clicks + likes + com + rep) / imp, 4) if imp else 0, rng.choice(kinds)])
         path = folder / f"Page {k:03d}_content_{1711929600000 + k}.xlsx"
@@ -465,7 +467,8 @@ def ua_csv(folder: Path, n: int, *, per_file: int = 5_000, seed: int = 16, progr
         for s in srcs[:todo]:
             sess = rng.randint(1, 5000)
             rows.append([s, f"{sess:,}", f"{rng.random() * 100:.2f}%", f"{int(sess * rng.random()):,}",
-                         f"{rng.random() * 100:.2f}%", f"{1 + rng.random() * 4:.2f}", f"00:0{rng.randint(0, 9)}:{rng.randint(10, 59)}",
+                         f"{rng.random() * 100:.2f}%", f"{1 + rng.random() * 4:.2f}",
+                         f"00:0{rng.randint(0, 9)}:{rng.randint(10, 59)}",
                          f"{rng.randint(0, 90):,}", f"${rng.random() * 5000:,.2f}"])
         path = folder / f"Analytics All Web Site Data Source Medium {period} ({k}).csv"
         path.parent.mkdir(parents=True, exist_ok=True)

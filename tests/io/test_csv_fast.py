@@ -153,7 +153,8 @@ def test_a_large_generated_file_reads_the_same_on_both_paths(monkeypatch):
     _same(fast, careful)
 
 
-@pytest.mark.parametrize("name", ["embedded newlines", "crlf with newlines in cells", "ragged rows", "cut-off last row"])
+@pytest.mark.parametrize("name", ["embedded newlines", "crlf with newlines in cells", "ragged rows",
+                                  "cut-off last row"])
 def test_without_pyarrow_pandas_c_parser_gives_the_same_records(name, monkeypatch):
     text = {**WELL_FORMED, **{k: v[0] for k, v in NEEDS_CARE.items()}}[name]
     careful = _read(text, fast=False, monkeypatch=monkeypatch)
@@ -226,8 +227,8 @@ def test_web_patterns_spelled_for_arrow_match_what_the_python_patterns_match():
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     assert re.findall(_SPACES, every) == re.findall(_SPACES_TEXT, every)
     for letter in "usergbpchfd":  # the case variants Python's IGNORECASE accepts, and no others
-        assert "".join(re.findall(f"(?i){letter}", every)) == "".join(re.findall(f"[{letter.upper()}{letter}"
-                                                                                  f"{'ſ' if letter == 's' else ''}]", every))
+        variants = f"[{letter.upper()}{letter}{'ſ' if letter == 's' else ''}]"
+        assert "".join(re.findall(f"(?i){letter}", every)) == "".join(re.findall(variants, every))
     for cell in ["US$ 1,00", "uſ$3", "12 EUR", "eur", "CHF 4", "Fr. 5", "£0.00", "1 200 usd", "Gbp", "x"]:
         assert re.sub(_CURRENCY_RE, "", cell) == re.sub(_CURRENCY, "", cell)
 
