@@ -207,9 +207,10 @@ def _reply_times(comments, *, tz, match, top_level, business_hours, weekdays, ho
     right["_t"] = right["first_reply_at"]
     left_ok = left[left["_t"].notna()].sort_values("_t", kind="stable")
     right = right[right["_t"].notna()].sort_values("_t", kind="stable")
-    m = pd.merge_asof(left_ok, right, on="_t", by="_k", direction="forward")
     first = pd.Series(pd.NaT, index=range(len(users)), dtype="datetime64[ns, UTC]")
-    first.iloc[m["_i"].to_numpy()] = m["first_reply_at"].astype("datetime64[ns, UTC]").array
+    if len(left_ok) and len(right):  # pandas' merge_asof cannot factorize two empty pyarrow-string keys
+        m = pd.merge_asof(left_ok, right, on="_t", by="_k", direction="forward")
+        first.iloc[m["_i"].to_numpy()] = m["first_reply_at"].astype("datetime64[ns, UTC]").array
     out = users.reset_index(drop=True)
     out["first_reply_at"] = first.array
     out["replied"] = out["first_reply_at"].notna().to_numpy(dtype=bool)
@@ -273,6 +274,15 @@ def response_rate(comments: pd.DataFrame, *, tz: str | None = None, freq: str | 
         freq_code(freq, where="response_rate()")
     rt = _reply_times(comments, match=match, top_level=top_level, tz=tz, business_hours=business_hours,
                       weekdays=weekdays, holidays=holidays, where="response_rate")
+    return _rate_table(rt, comments, tz=tz, freq=freq, business_hours=business_hours, weekdays=weekdays,
+                       holidays=holidays)
+
+
+def _rate_table(rt: pd.DataFrame, comments: pd.DataFrame, *, tz: str, freq, business_hours, weekdays,
+                holidays) -> pd.DataFrame:
+    """response_rate's table from :func:`_reply_times` rows; ``comments`` gives the account replies (rows
+    with ``is_owner`` and a parent). Groups never mix rows of different (platform, account, period), so the
+    Dask engine runs this per partition after shuffling both by that key (toolkit/_dask.py)."""
     rt["account"] = _str(rt["account"]).fillna("") if "account" in rt.columns else ""
     keys = ["platform", "account"]
     if freq is not None:
@@ -593,7 +603,23 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
     check_choice(by, ("day", "post"), parameter="by", where="negative_spikes()", what="unit")
     if by == "day":
         tz = need_tz(tz, where="negative_spikes()")
-    from scipy.stats import binom  # noqa: PLC0415
+    if by == "post":
+        _check(comments, ["post_id"], "negative_spikes(comments, by='post')")
+    agg, n_un = _spike_counts(comments, by=by, tz=tz, label_col=label_col, score_col=score_col,
+                              negative_below=negative_below)
+    if n_un:
+        warnings.warn(f"negative_spikes(by='post'): ignored {n_un} comments not linked to a "
+                      "post.", stacklevel=2)
+    return _spike_test(agg, by=by, window=window, min_history=min_history, min_negative=min_negative,
+                       min_ratio=min_ratio, alpha=alpha)
+
+
+def _spike_counts(comments: pd.DataFrame, *, by: str, tz, label_col: str, score_col: str,
+                  negative_below: float) -> tuple[pd.DataFrame, int]:
+    """(comments and negative comments per unit, indexed by (platform, account, date|post_id); with
+    first_comment_at for posts), and the number of user comments not linked to a post (by="post").
+    Sums (and the minimum) over parts of the table give the counts of the whole: the Dask engine
+    adds up these tables of its partitions (toolkit/_dask.py)."""
     users = comments.loc[~comments["is_owner"].fillna(False).astype(bool).to_numpy()]
     neg, _ = _negative_flags(users, label_col, score_col, negative_below)
     d = pd.DataFrame({"platform": _str(users["platform"]).to_numpy(),
@@ -605,7 +631,21 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
     if by == "day":
         d["date"] = _local(d["published_at"], tz).dt.normalize().astype("datetime64[ns]")
         unit = ["platform", "account", "date"]
-        agg = d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum"))
+        return d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum")), 0
+    d["post_id"] = _str(users["post_id"]).to_numpy()
+    n_un = int(d["post_id"].isna().sum())
+    d = d[d["post_id"].notna()]
+    unit = ["platform", "account", "post_id"]
+    return d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum"),
+                               first_comment_at=("published_at", "min")), n_un
+
+
+def _spike_test(agg: pd.DataFrame, *, by: str, window: int, min_history: int, min_negative: int,
+                min_ratio: float, alpha: float) -> pd.DataFrame:
+    """negative_spikes' table from :func:`_spike_counts` (days zero-filled, baselines, tests)."""
+    from scipy.stats import binom  # noqa: PLC0415
+    if by == "day":
+        unit = ["platform", "account", "date"]
         full = []
         for (plat, acc), grp in agg.groupby(level=[0, 1], sort=True):
             days = grp.index.get_level_values(2)
@@ -615,16 +655,7 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
         agg = (pd.concat(full) if full else agg).reset_index()
         order_col = "date"
     else:
-        _check(comments, ["post_id"], "negative_spikes(comments, by='post')")
-        d["post_id"] = _str(users["post_id"]).to_numpy()
-        n_un = int(d["post_id"].isna().sum())
-        if n_un:
-            warnings.warn(f"negative_spikes(by='post'): ignored {n_un} comments not linked to a "
-                          "post.", stacklevel=2)
-        d = d[d["post_id"].notna()]
-        unit = ["platform", "account", "post_id"]
-        agg = d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum"),
-                                  first_comment_at=("published_at", "min")).reset_index()
+        agg = agg.reset_index()
         order_col = "first_comment_at"
     agg = agg.sort_values(["platform", "account", order_col], kind="stable").reset_index(drop=True)
     agg["negative_rate"] = agg["negative"] / agg["comments"].where(agg["comments"] > 0)
@@ -694,14 +725,24 @@ def workload(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str]
     _check(comments, ["platform", "is_owner", "parent_id", "published_at"], "workload(comments)")
     a, b = _hours(business_hours, "workload")
     _weekmask(weekdays, "workload")
+    return _workload_table(_workload_counts(comments, tz=tz), a=a, b=b, weekdays=weekdays)
+
+
+def _workload_counts(comments: pd.DataFrame, *, tz: str) -> pd.DataFrame:
+    """Incoming comments and account replies per (platform, weekday, hour) that occur; sums over parts of
+    the table give the whole's (the Dask engine adds up its partitions', toolkit/_dask.py)."""
     owner = comments["is_owner"].fillna(False).astype(bool).to_numpy()
     reply = owner & comments["parent_id"].notna().to_numpy()
     loc = _local(comments["published_at"], tz)
     d = pd.DataFrame({"platform": _str(comments["platform"]).to_numpy(),
                       "weekday": loc.dt.day_of_week.to_numpy(), "hour": loc.dt.hour.to_numpy(),
                       "incoming": ~owner, "replies": reply}).dropna(subset=["weekday"])
-    counts = d.groupby(["platform", "weekday", "hour"])[["incoming", "replies"]].sum()
-    plats = sorted(d["platform"].dropna().unique())
+    return d.groupby(["platform", "weekday", "hour"])[["incoming", "replies"]].sum()
+
+
+def _workload_table(counts: pd.DataFrame, *, a: int, b: int, weekdays) -> pd.DataFrame:
+    """workload's table (all 7 x 24 slots of every platform, shares) from :func:`_workload_counts`."""
+    plats = sorted(counts.index.get_level_values("platform").dropna().unique())
     idx = pd.MultiIndex.from_product([plats, range(7), range(24)],
                                      names=["platform", "weekday", "hour"])
     out = counts.reindex(idx, fill_value=0).reset_index()
