@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._dates import parse_days
+from ._engine import is_dask
 from .errors import ParameterError
 from ._compat import renamed
 from ._time import freq_code, period_start
@@ -177,6 +178,11 @@ def reply_times(comments: pd.DataFrame, *, tz: str | None = None, match: str = "
         minutes_to_reply (Float64, <NA> if not replied), business_minutes_to_reply (Float64, only
         with ``business_hours``: minutes inside business hours between comment and reply).
     """
+    if is_dask(comments):  # engine="dask": lazy, partitions of whole posts (toolkit/_dask.py)
+        from ._dask import reply_times as on_dask
+
+        return on_dask(comments, tz=tz, match=match, top_level=top_level, business_hours=business_hours,
+                       weekdays=weekdays, holidays=holidays)
     return _reply_times(comments, tz=tz, match=match, top_level=top_level, business_hours=business_hours,
                         weekdays=weekdays, holidays=holidays, where="reply_times")
 
@@ -272,6 +278,11 @@ def response_rate(comments: pd.DataFrame, *, tz: str | None = None, freq: str | 
     tz = need_tz(tz, where="response_rate()")
     if freq is not None:
         freq_code(freq, where="response_rate()")
+    if is_dask(comments):  # engine="dask": computed partition-wise (toolkit/_dask.py)
+        from ._dask import response_rate as on_dask
+
+        return on_dask(comments, tz=tz, freq=freq, match=match, top_level=top_level,
+                       business_hours=business_hours, weekdays=weekdays, holidays=holidays)
     rt = _reply_times(comments, match=match, top_level=top_level, tz=tz, business_hours=business_hours,
                       weekdays=weekdays, holidays=holidays, where="response_rate")
     return _rate_table(rt, comments, tz=tz, freq=freq, business_hours=business_hours, weekdays=weekdays,
@@ -605,6 +616,13 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
         tz = need_tz(tz, where="negative_spikes()")
     if by == "post":
         _check(comments, ["post_id"], "negative_spikes(comments, by='post')")
+    if is_dask(comments):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from ._dask import negative_spikes as on_dask
+
+        return on_dask(comments, by=by, tz=tz, label_col=label_col, score_col=score_col,
+                       negative_below=negative_below,
+                       test=dict(window=window, min_history=min_history, min_negative=min_negative,
+                                 min_ratio=min_ratio, alpha=alpha))
     agg, n_un = _spike_counts(comments, by=by, tz=tz, label_col=label_col, score_col=score_col,
                               negative_below=negative_below)
     if n_un:
@@ -725,6 +743,10 @@ def workload(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str]
     _check(comments, ["platform", "is_owner", "parent_id", "published_at"], "workload(comments)")
     a, b = _hours(business_hours, "workload")
     _weekmask(weekdays, "workload")
+    if is_dask(comments):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from ._dask import workload as on_dask
+
+        return on_dask(comments, tz=tz, a=a, b=b, weekdays=weekdays)
     return _workload_table(_workload_counts(comments, tz=tz), a=a, b=b, weekdays=weekdays)
 
 
@@ -783,6 +805,13 @@ def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, 
         unanswered_questions (user comments asking a question without a reply by the account; 0
         where there are none).
     """
+    if is_dask(comments):  # engine="dask": one pass over partitions of whole posts (toolkit/_dask.py)
+        from ._dask import care_summary as on_dask
+
+        _check(comments, ["platform", "comment_id", "parent_id", "is_owner", "published_at", "text"],
+               "care_summary(comments)")
+        return on_dask(comments, tz=need_tz(tz, where="care_summary()"), business_hours=business_hours,
+                       match=match, top_level=top_level)
     care = response_rate(comments, tz=tz, freq=None, business_hours=business_hours, match=match,
                          top_level=top_level)
     questions = unanswered_questions(comments, match=match, top_level=top_level)

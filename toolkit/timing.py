@@ -45,6 +45,7 @@ from ._progress import wanted
 from . import _effects
 from .errors import ParameterError, SchemaError
 from ._compat import renamed
+from ._engine import is_dask
 from ._time import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from ._validate import check_tz
 from .schema import require_columns
@@ -680,6 +681,10 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
     [['Saturday', 18, 1], ['Sunday', 18, 1]]
     """
     zone = _check_tz(tz)
+    if is_dask(comments):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from ._dask import audience_activity as on_dask
+
+        return on_dask(comments, tz=tz, include_owner=include_owner)
     _check_table(comments, ["platform", "published_at"], "comments")
     ts = _utc(comments["published_at"], "comments")
     keep = ts.notna().to_numpy().copy()

@@ -59,6 +59,7 @@ import regex
 from .._progress import wanted
 from ..errors import ParameterError, SchemaError
 from .._compat import renamed
+from .._engine import is_dask
 from .._validate import check_kind, did_you_mean
 from . import patterns
 
@@ -422,6 +423,10 @@ def _isna(value) -> bool:
 
 def _extract(table, text_col, id_cols, finder: Callable[[str], list[tuple]], columns: tuple[str, str],
              name: str) -> pd.DataFrame:
+    if is_dask(table):  # engine="dask": lazy, partition by partition
+        from .._dask import extract as on_dask
+
+        return on_dask(_extract, table, text_col, id_cols, finder, columns, name)
     texts, ids = _texts_and_ids(table, text_col, id_cols, name)
     codes, uniques = pd.factorize(texts, use_na_sentinel=False)
     found = [finder(t) for t in uniques]
@@ -574,6 +579,11 @@ def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min
     if not isinstance(min_docs, (int, np.integer)) or isinstance(min_docs, bool) or min_docs < 1:
         raise ParameterError(f"{name}(min_docs={min_docs!r}): expected a whole number >= 1.")
     stop = _stop_set(lang, extra_stopwords, name)
+    if is_dask(table):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from .._dask import term_table as on_dask
+
+        return on_dask(table, order=order, text_col=text_col, weight_col=weight_col, stop=stop, progress=progress,
+                       name=name, top=top, min_docs=min_docs, term_col=term_col)
     counts, n_texts = _term_counts(table, order=order, text_col=text_col, weight_col=weight_col, stop=stop,
                                    progress=progress, name=name)
     return _term_table(counts, n_texts, weighted=weight_col is not None, top=top, min_docs=min_docs,
