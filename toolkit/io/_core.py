@@ -28,6 +28,8 @@ from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaEr
 from ..schema import _PLATFORM_RE, TABLES
 from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
+_STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
+
 __all__ = ["Dataset", "load", "read", "REPORT_COLUMNS", "LIMITS", "UNREADABLE", "UNRECOGNISED"]
 
 #: Columns of ``Dataset.load_report``.
@@ -103,6 +105,40 @@ class Dataset:
         rep = self.load_report
         return rep.loc[rep["format"] == UNREADABLE, ["file", "rows_read", "notes"]].reset_index(drop=True)
 
+    def to_parquet(self, path: str | os.PathLike) -> Path:
+        """Write the dataset as a Parquet store that :func:`load` reads back exactly.
+
+        Every table (partitioned by platform and month), ``load_report``, ``rejected`` and
+        ``tz`` are kept with their dtypes and row order; the folder layout is described in
+        :mod:`toolkit.io._store`. Writing is atomic: a run that is stopped leaves the previous
+        store (or none), never half of one.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The store's folder: new, empty, or a store written before (it is replaced).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        InputFileError
+            ``path`` holds files that are not a store, or its parent folder does not exist.
+
+        Examples
+        --------
+        >>> ds = tk.load("data/samples", tz="Europe/Berlin")   # doctest: +SKIP
+        >>> ds.to_parquet("store")                             # doctest: +SKIP
+        >>> tk.load("store").posts.equals(ds.posts)            # doctest: +SKIP
+        True
+        """
+        from ._store import write_store
+
+        return write_store(self, path)
+
     def __repr__(self) -> str:
         files = self.load_report["file"].nunique() if len(self.load_report) else 0
         plats = sorted(set(self.posts["platform"].dropna()) | set(self.comments["platform"].dropna())
@@ -132,7 +168,7 @@ class _Unreadable:
 def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict[str, str] | None = None,
          errors: str = "raise", strict: bool = False, year: int | None = None,
          owner: str | list[str] | None = None, dayfirst: bool | None = None,
-         progress: bool | None = None) -> Dataset:
+         progress: bool | None = None, cache: str | os.PathLike | None = None) -> Dataset:
     """Load platform exports (a file, a folder searched recursively, or zip/tar archives) into the
     canonical tables.
 
@@ -212,6 +248,16 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     with it, the toolkit just does not read it (name its columns like the canonical tables or
     pass ``columns=``). ``load()`` does not warn about those.
     """
+    if cache is not None:  # the Parquet store (toolkit/io/_store.py): read it, or parse and write it
+        from ._store import load_cached
+
+        params = {"tz": tz, "columns": columns, "errors": errors, "strict": strict, "year": year, "owner": owner,
+                  "dayfirst": dayfirst}
+        return load_cached(path, cache, params, progress=progress)
+    if isinstance(path, (str, os.PathLike)) and Path(path, _STORE_MANIFEST).is_file():
+        from ._store import read_store
+
+        return read_store(path, tz=tz)
     if errors not in ("raise", "reject"):
         raise ParameterError(f"errors={errors!r}: expected 'raise' or 'reject'.")
     if not isinstance(strict, bool):
@@ -311,7 +357,8 @@ def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
         if p.is_dir():
             root = Path(p.resolve().name)
             files = []
-            for dirpath, _dirs, names in os.walk(p):  # does not follow links to folders (no loops)
+            for dirpath, dirs, names in os.walk(p):  # does not follow links to folders (no loops)
+                dirs[:] = [d for d in dirs if not _is_store_dir(Path(dirpath, d))]  # a cache inside is no export
                 files += [Path(dirpath) / n for n in names
                           if _is_lock_file(n) or not (_ignored(n) or _skip_suffix(n))]
             entries += [(f, (root / f.relative_to(p)).as_posix()) for f in sorted(files) if f.is_file()]
@@ -320,6 +367,11 @@ def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
     if not entries:
         raise InputFileError(f"{', '.join(map(str, paths))}: no files found. Put your exports in this folder.")
     return entries
+
+
+def _is_store_dir(folder: Path) -> bool:
+    """A Parquet store, or the hidden folder of one being written (toolkit/io/_store.py)."""
+    return (folder / _STORE_MANIFEST).is_file() or ".toolkit-tmp-" in folder.name or ".toolkit-old-" in folder.name
 
 
 def _size(file: Path) -> int:
