@@ -86,6 +86,8 @@ def _by_post(comments, columns: list[str]):
     """The comments (only ``columns``) shuffled so that every post's comments share a partition."""
     keep = [c for c in dict.fromkeys(columns) if c in comments.columns]
     part = comments[keep]
+    if part.npartitions == 1:  # already together
+        return part
 
     def add_key(df):
         plat = df["platform"].astype("string").fillna("")
@@ -96,7 +98,7 @@ def _by_post(comments, columns: list[str]):
 
     meta = add_key(_meta(part))
     keyed = part.map_partitions(add_key, meta=meta)
-    return keyed.shuffle(on=_KEY, npartitions=max(comments.npartitions, 1))
+    return keyed.shuffle(on=_KEY, npartitions=comments.npartitions)
 
 
 def _drop_key(df):
@@ -294,14 +296,15 @@ def _rate_part(df, *, tz, freq, business_hours, weekdays, holidays):
                                  holidays=holidays)
 
 
-def _rate_delayed(comments, *, tz, freq, match, top_level, business_hours, weekdays, holidays):
+def _rate_delayed(shuffled, *, tz, freq, match, top_level, business_hours, weekdays, holidays):
+    """Delayed response_rate tables of the groups in each partition (``shuffled``: by post)."""
     import dask
 
-    shuffled = _by_post(comments, [c for c in _REPLY_COLUMNS if c != "text"])
     opts = dict(tz=tz, freq=freq, business_hours=business_hours, weekdays=weekdays, holidays=holidays)
     meta = _rate_rows(_meta(shuffled), match=match, top_level=top_level, **opts)
     per_comment = shuffled.map_partitions(_rate_rows, match=match, top_level=top_level, **opts, meta=meta)
-    grouped = per_comment.shuffle(on=_KEY, npartitions=max(per_comment.npartitions, 1))
+    grouped = per_comment if per_comment.npartitions == 1 else per_comment.shuffle(
+        on=_KEY, npartitions=per_comment.npartitions)
     return [dask.delayed(_rate_part)(p, **opts) for p in grouped.to_delayed()]
 
 
@@ -317,7 +320,8 @@ def response_rate(comments, *, tz, freq, match, top_level, business_hours, weekd
     from . import community
 
     require_dask("response_rate()")
-    parts = _rate_delayed(comments, tz=tz, freq=freq, match=match, top_level=top_level,
+    shuffled = _by_post(comments, [c for c in _REPLY_COLUMNS if c != "text"])  # text is not needed
+    parts = _rate_delayed(shuffled, tz=tz, freq=freq, match=match, top_level=top_level,
                           business_hours=business_hours, weekdays=weekdays, holidays=holidays)
     parts = _compute(*parts)
     keys = ["platform", "account"] + (["period_start"] if freq is not None else [])
@@ -340,8 +344,8 @@ def care_summary(comments, *, tz, business_hours, match, top_level):
 
     require_dask("care_summary()")
     opts = dict(tz=tz, freq=None, business_hours=business_hours, weekdays=community._WEEKDAYS, holidays=None)
-    parts = _rate_delayed(comments, match=match, top_level=top_level, **opts)
-    shuffled = _by_post(comments, _REPLY_COLUMNS)
+    shuffled = _by_post(comments, _REPLY_COLUMNS)  # one shuffle for the reply times and the open questions
+    parts = _rate_delayed(shuffled, match=match, top_level=top_level, **opts)
     questions = [dask.delayed(_open_questions)(p, match=match, top_level=top_level) for p in shuffled.to_delayed()]
     *parts, counts = _compute(*parts, dask.delayed(lambda xs: [x for x in xs])(questions))
     care = _rate_finish(parts, ["platform", "account"], lambda: community.response_rate(
@@ -351,3 +355,176 @@ def care_summary(comments, *, tz, business_hours, match, top_level):
     care["unanswered_questions"] = (care["platform"].astype("string").map(open_q).fillna(0)
                                     .astype("int64").to_numpy())
     return care
+
+
+# ----------------------------------------------------------------------------------------------
+# the Parquet store as Dask DataFrames (layout: toolkit/io/_store.py)
+
+
+#: Rows per partition when reading a store: consecutive part files (platform x month) are read together
+#: up to this many rows. Change it with ``dask.config.set({"toolkit.partition-rows": N})``.
+PARTITION_ROWS = 250_000
+
+
+def _partition_rows() -> int:
+    import dask
+
+    return int(dask.config.get("toolkit.partition-rows", PARTITION_ROWS))
+
+
+def _groups(files: list[dict], limit: int) -> list[list[dict]]:
+    """Consecutive part files, each group at most ``limit`` rows (a larger file is a group alone)."""
+    groups: list[list[dict]] = []
+    rows = 0
+    for f in files:
+        if groups and rows + f["rows"] <= limit:
+            groups[-1].append(f)
+            rows += f["rows"]
+        else:
+            groups.append([f])
+            rows = f["rows"]
+    return groups
+
+
+def _read_group(files: list[dict], *, root: str, entry: dict):
+    """Part files read into one partition (see :func:`_read_part`)."""
+    frames = [_read_part(f, root=root, entry=entry) for f in files]
+    return frames[0] if len(frames) == 1 else pd.concat(frames)
+
+
+def _read_part(file: dict, *, root: str, entry: dict):
+    """One part file of the store as a pandas frame with the table's dtypes; the index is each row's
+    position in the whole table (the store's ``_row``), so a computed table sorts back into the
+    pandas path's order with ``sort_index()``."""
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .errors import InputFileError
+    from .io import _store
+
+    path = Path(root) / file["path"]
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputFileError(f"{path}: cannot read this part of the store ({exc}). The store is damaged: "
+                             f"delete the folder {root} and write it again from the exports.") from None
+    if table.num_rows != file["rows"]:
+        raise InputFileError(f"{path}: {table.num_rows} rows, the manifest says {file['rows']}. The store is "
+                             f"damaged: delete the folder {root} and write it again from the exports.")
+    extra = None
+    plat_col = entry.get("platform_column")
+    if plat_col:
+        spec = next(c for c in entry["columns"] if c["name"] == plat_col)
+        values = pd.Series(np.full(table.num_rows, file.get("platform"), dtype=object), dtype=object)
+        extra = {plat_col: values if spec["dtype"] == {"kind": "plain", "name": "object"}
+                 else values.astype(_store._dtype_from_spec(spec["dtype"]))}
+    frame = _store._frame(table, entry["columns"], entry.get("index"), extra)
+    if entry.get("index") is None:
+        frame.index = pd.Index(table.column(_store.ROW_COL).to_numpy(), dtype="int64")
+    return frame
+
+
+def _empty(entry: dict) -> pd.DataFrame:
+    from .io import _store
+
+    frame = pd.DataFrame({c["name"]: pd.Series(dtype=_store._dtype_from_spec(c["dtype"])) for c in entry["columns"]})
+    frame.index = pd.Index([], dtype="int64")
+    return frame
+
+
+def read_table(root, name: str, entry: dict):
+    """One table of the store at ``root`` as a Dask DataFrame: one partition per part file
+    (platform x month), read on the workers."""
+    import dask
+
+    dd = require_dask("load(engine='dask')")
+    meta = _empty(entry)
+    with dask.config.set({"dataframe.convert-string": False}):  # the dtypes the manifest records
+        if not entry["files"]:
+            return dd.from_pandas(meta, npartitions=1, sort=False)
+        return dd.from_map(_read_group, _groups(entry["files"], _partition_rows()), root=str(root), entry=entry,
+                           meta=meta, label=f"read-store-{name}", enforce_metadata=False)
+
+
+def read_store(path, *, tz=None, client=None):
+    """The store at ``path`` as a :class:`DaskDataset` (tables lazy, load report and rejected rows
+    read at once: they are small)."""
+    from pathlib import Path
+
+    from .errors import ParameterError
+    from .io import _store
+
+    root = Path(path)
+    manifest = _store.read_manifest(root)
+    if tz is not None and manifest.get("tz") is not None and tz != manifest["tz"]:
+        raise ParameterError(f"load({root}, tz={tz!r}, engine='dask'): this store was loaded with "
+                             f"tz={manifest['tz']!r}, which decided how times without a zone were read. Pass "
+                             f"tz={manifest['tz']!r} (or no tz), or load the exports again with tz={tz!r}.")
+    category = getattr(_store, "_category", lambda name: UserWarning)
+    for w in manifest.get("warnings") or []:  # the warnings of the load that wrote the store, as load() repeats them
+        warnings.warn(w["message"], category(w["category"]), stacklevel=4)
+    tables = {name: read_table(root, name, entry) for name, entry in manifest["tables"].items()}
+    report = _store._read_single(root, manifest["load_report"])
+    rejected = _store._read_single(root, manifest["rejected"])
+    ds = dask_dataset_class()(tables["posts"], tables["comments"], tables["daily"], report, rejected, manifest.get("tz"))
+    if "traffic" in tables:
+        ds.traffic = tables["traffic"]
+    ds.client = client
+    ds.store = root
+    ds.rows = {name: int(entry["rows"]) for name, entry in manifest["tables"].items()}
+    return ds
+
+
+_DASK_DATASET = []
+
+
+def dask_dataset_class():
+    """:class:`DaskDataset`, defined on first use (toolkit.io is not imported with this module)."""
+    if _DASK_DATASET:
+        return _DASK_DATASET[0]
+    from .io._core import Dataset
+
+    class DaskDataset(Dataset):
+        """A :class:`~toolkit.io.Dataset` whose tables are Dask DataFrames read from a Parquet store
+        (``load(..., engine="dask")``); ``client`` is the ``distributed.Client`` they compute on."""
+
+        def __repr__(self) -> str:
+            rows = getattr(self, "rows", {})
+            parts = ", ".join(f"{rows[n]:,} {n}" for n in ("posts", "comments", "daily") if n in rows)
+            where = getattr(self.client, "scheduler", None)
+            addr = getattr(where, "address", None) if where is not None else None
+            return (f"<Dataset (engine='dask'): {parts} in {self.comments.npartitions} comment partition(s) "
+                    f"from the store {getattr(self, 'store', '?')}; scheduler {addr or 'default'}>")
+
+    DaskDataset.__module__ = __name__
+    _DASK_DATASET.append(DaskDataset)
+    return DaskDataset
+
+
+def load(path, *, cache, scheduler, tz, params: dict, progress):
+    """``load(path, engine="dask", ...)``: connect the client, make sure the store is current (written
+    from the exports with the pandas loaders when it is missing or an input changed), read it lazily."""
+    from pathlib import Path
+
+    from .errors import ParameterError
+    from .io import _store
+    from .scale import client as get_client
+
+    client = get_client(scheduler)
+    single = isinstance(path, (str, bytes)) or hasattr(path, "__fspath__")
+    if single and _store.is_store(path):
+        return read_store(path, tz=tz, client=client)
+    if cache is None:
+        raise ParameterError(f"load({str(path)!r}, engine='dask'): the Dask engine reads a Parquet store. Pass "
+                             "cache='a folder' (written from the exports on the first run, reused while they are "
+                             "unchanged), or the folder of a store written with Dataset.to_parquet().")
+    from .io import load as pandas_load
+    from .io._core import _entries
+
+    paths = [Path(path)] if single else [Path(p) for p in path]
+    ok, _why = _store.cached(Path(cache), _store.sources(paths, _entries(paths), {"tz": tz, **params}))
+    if not ok:  # parse the exports once (pandas loaders) and write the store
+        pandas_load(path, tz=tz, cache=cache, progress=progress, **params)
+    return read_store(Path(cache), tz=tz, client=client)

@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import _PLATFORM_RE, TABLES
+from .._engine import check_engine
 from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
 _STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
@@ -168,7 +169,8 @@ class _Unreadable:
 def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict[str, str] | None = None,
          errors: str = "raise", strict: bool = False, year: int | None = None,
          owner: str | list[str] | None = None, dayfirst: bool | None = None,
-         progress: bool | None = None, cache: str | os.PathLike | None = None) -> Dataset:
+         progress: bool | None = None, cache: str | os.PathLike | None = None, engine: str = "pandas",
+         scheduler=None) -> Dataset:
     """Load platform exports (a file, a folder searched recursively, or zip/tar archives) into the
     canonical tables.
 
@@ -209,11 +211,21 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         Show a progress bar over files (it advances by bytes read and names the file being read,
         ``file 3/10: exports/comments_03.json``). Default None: only on a terminal or in a
         notebook, and only when loading takes more than 2 s; ``False`` never shows it, ``True`` always.
+    engine : {"pandas", "dask"}, default "pandas"
+        Execution backend. ``"dask"`` reads the Parquet store (``path`` itself, or ``cache``, written
+        from the exports on the first run) as Dask DataFrames, one partition per platform and month,
+        and the analyses that take them run partition-wise on a ``dask.distributed`` cluster (see
+        :mod:`toolkit.scale`; needs ``pip install 'social-media-research-toolkit[scale]'``).
+    scheduler : str or distributed.Client, optional
+        With ``engine="dask"``: the cluster's scheduler address (``"tcp://host:8786"``) or a client;
+        default a client already running in this session, else a new LocalCluster on this computer.
 
     Returns
     -------
     Dataset
-        See :class:`Dataset`; ``Dataset.unreadable`` lists the files that could not be read.
+        See :class:`Dataset`; ``Dataset.unreadable`` lists the files that could not be read. With
+        ``engine="dask"`` posts, comments, daily and traffic are Dask DataFrames (their index is each
+        row's position in the pandas table) and ``ds.client`` is the ``distributed.Client``.
 
     Raises
     ------
@@ -248,6 +260,15 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     with it, the toolkit just does not read it (name its columns like the canonical tables or
     pass ``columns=``). ``load()`` does not warn about those.
     """
+    if check_engine(engine, where="load") == "dask":  # the store as Dask DataFrames (toolkit/_dask.py)
+        from .._dask import load as load_dask
+
+        return load_dask(path, cache=cache, scheduler=scheduler, tz=tz, progress=progress,
+                         params={"columns": columns, "errors": errors, "strict": strict, "year": year,
+                                 "owner": owner, "dayfirst": dayfirst})
+    if scheduler is not None:
+        raise ParameterError(f"load(scheduler={scheduler!r}): a scheduler is for engine='dask'; pass "
+                             "engine='dask' too, or leave scheduler out.")
     if cache is not None:  # the Parquet store (toolkit/io/_store.py): read it, or parse and write it
         from ._store import load_cached
 
