@@ -512,10 +512,9 @@ def load(path, *, cache, scheduler, tz, params: dict, progress):
     from .io import _store
     from .scale import client as get_client
 
-    client = get_client(scheduler)
     single = isinstance(path, (str, bytes)) or hasattr(path, "__fspath__")
     if single and _store.is_store(path):
-        return read_store(path, tz=tz, client=client)
+        return read_store(path, tz=tz, client=get_client(scheduler))
     if cache is None:
         raise ParameterError(f"load({str(path)!r}, engine='dask'): the Dask engine reads a Parquet store. Pass "
                              "cache='a folder' (written from the exports on the first run, reused while they are "
@@ -527,4 +526,4 @@ def load(path, *, cache, scheduler, tz, params: dict, progress):
     ok, _why = _store.cached(Path(cache), _store.sources(paths, _entries(paths), {"tz": tz, **params}))
     if not ok:  # parse the exports once (pandas loaders) and write the store
         pandas_load(path, tz=tz, cache=cache, progress=progress, **params)
-    return read_store(Path(cache), tz=tz, client=client)
+    return read_store(Path(cache), tz=tz, client=get_client(scheduler))
