@@ -512,6 +512,7 @@ def load(path, *, cache, scheduler, tz, params: dict, progress):
     from .io import _store
     from .scale import client as get_client
 
+    require_dask("load(engine='dask')")  # before anything is parsed or written
     single = isinstance(path, (str, bytes)) or hasattr(path, "__fspath__")
     if single and _store.is_store(path):
         return read_store(path, tz=tz, client=get_client(scheduler))

@@ -19,7 +19,26 @@ INSTALL = "pip install 'social-media-research-toolkit[scale]'"
 
 
 def is_dask(obj) -> bool:
-    """True for a Dask collection (DataFrame or Series), without importing Dask."""
+    """True for a Dask collection (DataFrame or Series): a table the Dask engine works on.
+
+    Answers without importing Dask (by the object's type), so it costs nothing in pandas code.
+
+    Parameters
+    ----------
+    obj : object
+        A table or anything else.
+
+    Returns
+    -------
+    bool
+        True for ``dask.dataframe`` DataFrames and Series, False for pandas and everything else.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit as tk
+    >>> tk.scale.is_dask(pd.DataFrame({"text": ["a"]}))
+    False
+    """
     module = type(obj).__module__ or ""
     return module == "dask" or module.startswith("dask.")
 
