@@ -269,11 +269,10 @@ def _rate_rows(df, *, tz, freq, match, top_level, business_hours, weekdays, holi
     reps = df.loc[owner & df["parent_id"].notna().to_numpy(),
                   [c for c in ("platform", "account", "published_at", "is_owner", "parent_id") if c in df.columns]]
     reps = reps.reset_index(drop=True).assign(_kind="r")
-    out = pd.concat([users, reps], ignore_index=True) if len(reps) or len(users) else users.assign(
-        is_owner=pd.Series(dtype=bool), parent_id=pd.Series(dtype="string"))
-    for c, dtype in (("replied", bool), ("is_owner", bool)):
-        out[c] = out[c].astype("boolean").fillna(False).astype(dtype)
-    out["parent_id"] = out["parent_id"].astype("string") if "parent_id" in out.columns else pd.NA
+    out = pd.concat([users, reps], ignore_index=True)
+    for c in ("replied", "is_owner"):  # one dtype in every partition (the shuffle needs one schema)
+        out[c] = out[c].astype("boolean").fillna(False).astype(bool)
+    out["parent_id"] = out["parent_id"].astype("string")
     account = out["account"].astype("string").fillna("") if "account" in out.columns else ""
     key = out["platform"].astype("string").fillna("") + "\x1f" + account
     if freq is not None:

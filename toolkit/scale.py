@@ -13,6 +13,12 @@ they take pandas tables, and run partition-wise on a ``dask.distributed`` cluste
   ``tk.timing.audience_activity``, ``tk.text.keywords``, ``ngrams``.
 
 Every other function takes pandas tables: compute a (filtered) Dask table first.
+
+Partitions: small part files of the store are read together, up to 250,000 rows per partition
+(``dask.config.set({"toolkit.partition-rows": N})`` changes it). Reply times need a comment and the
+account's reply in one partition, so those functions shuffle the comments by post once (the
+columns they read cross the network once); ``response_rate`` shuffles its per-comment rows a second
+time by (platform, account, period) for exact medians.
 The packages come with ``pip install 'social-media-research-toolkit[scale]'``; ``import toolkit``
 does not import them.
 
