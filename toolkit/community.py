@@ -152,6 +152,7 @@ def reply_times(comments: pd.DataFrame, *, tz: str | None = None, match: str = "
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     top_level : bool
         True (default): only top-level user comments (``parent_id`` <NA>) expect a reply; user
         replies inside threads are often conversations among users. False: every user comment.
@@ -250,6 +251,7 @@ def response_rate(comments: pd.DataFrame, *, tz: str | None = None, freq: str | 
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         The audience's IANA time zone, for periods and business hours (required; a call without
         it is read in UTC with a DeprecationWarning for one release).
@@ -589,6 +591,7 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
     comments : pandas.DataFrame
         Canonical comments table with a sentiment label or score (else scored lazily with
         :func:`toolkit.text.add_sentiment`). Only user comments count.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     by : str
         "day" (local calendar day in ``tz``) or "post".
     tz : str
@@ -725,6 +728,7 @@ def workload(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str]
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         Time zone of the clock (e.g. "Europe/Berlin").
     business_hours : tuple of str
@@ -791,6 +795,7 @@ def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, 
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         Time zone of the business hours.
     business_hours : tuple of str, optional

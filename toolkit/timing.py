@@ -655,6 +655,7 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         IANA time zone, e.g. ``"Europe/Berlin"``.
     include_owner : bool, default False

@@ -128,6 +128,7 @@ def hashtags(table, *, text_col: str = "text", id_cols=_DEFAULT_IDS) -> pd.DataF
     ----------
     table : pandas.DataFrame, or list / Series of str
         Posts, comments or any table with a text column; or plain texts.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column holding the text (tables only).
     id_cols : sequence of str, default ("platform", "post_id")
@@ -236,6 +237,7 @@ def keywords(table, *, text_col: str = "text", weight_col: str | None = None,
     ----------
     table : pandas.DataFrame, or list / Series of str
         Posts, comments or plain texts.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column holding the text (tables only).
     weight_col : str, optional

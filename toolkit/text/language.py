@@ -176,6 +176,7 @@ def add_language(table: pd.DataFrame, *, text_col: str = "text", min_chars: int 
     ----------
     table : pandas.DataFrame
         Any table with a text column, usually posts or comments.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column holding the text.
     overwrite : bool, default False

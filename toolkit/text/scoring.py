@@ -298,6 +298,7 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
     ----------
     table : pandas.DataFrame
         Usually the canonical posts or comments table.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column with the text to score.
     overwrite : bool, default False
