@@ -129,6 +129,8 @@ def test_load_reads_the_store_on_the_cluster_at_the_given_address(ds, cluster, t
         care = tk.community.care_summary(dds.comments, tz=dds.tz)
         pd.testing.assert_frame_equal(care, tk.community.care_summary(ds.comments, tz=TZ))
         assert "engine='dask'" in repr(dds)
+        with pytest.raises(ParameterError, match="copy that folder"):
+            dds.to_parquet(tmp_path / "again")
     finally:
         dds.client.close()
 

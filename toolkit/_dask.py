@@ -489,6 +489,14 @@ def dask_dataset_class():
         """A :class:`~toolkit.io.Dataset` whose tables are Dask DataFrames read from a Parquet store
         (``load(..., engine="dask")``); ``client`` is the ``distributed.Client`` they compute on."""
 
+        def to_parquet(self, path):
+            """Refused: the tables already live in a store (``self.store``); copy that folder instead."""
+            from .errors import ParameterError
+
+            raise ParameterError(f"to_parquet({str(path)!r}): this dataset was read with engine='dask' from the "
+                                 f"store {getattr(self, 'store', '?')}; copy that folder, or write one table with "
+                                 "ds.comments.to_parquet(...) (Dask).")
+
         def __repr__(self) -> str:
             rows = getattr(self, "rows", {})
             parts = ", ".join(f"{rows[n]:,} {n}" for n in ("posts", "comments", "daily") if n in rows)
