@@ -153,6 +153,16 @@ def test_engine_and_scheduler_are_checked(tmp_path):
         tk.load(SAMPLES / "youtube", engine="dask")
 
 
+def test_scale_client_takes_an_address_a_client_or_reuses_the_running_one(cluster):
+    with Client(cluster) as running:
+        assert tk.scale.client(running) is running
+        assert tk.scale.client() is running  # the session's client, no second cluster
+        with tk.scale.client(cluster.scheduler_address) as other:
+            assert other.scheduler.address == cluster.scheduler_address
+    with pytest.raises(ParameterError, match="scheduler address"):
+        tk.scale.client(42)
+
+
 def test_a_wrong_column_is_refused_at_the_call_not_on_a_worker(ds):
     comments = tk.scale.from_pandas(ds.comments.drop(columns=["text"]), npartitions=2)
     with pytest.raises(SchemaError, match="text_col='text'"):
