@@ -414,12 +414,10 @@ def _read_part(file: dict, *, root: str, entry: dict):
                              f"damaged: delete the folder {root} and write it again from the exports.")
     extra = None
     plat_col = entry.get("platform_column")
-    if plat_col:
-        spec = next(c for c in entry["columns"] if c["name"] == plat_col)
-        values = pd.Series(np.full(table.num_rows, file.get("platform"), dtype=object), dtype=object)
-        extra = {plat_col: values if spec["dtype"] == {"kind": "plain", "name": "object"}
-                 else values.astype(_store._dtype_from_spec(spec["dtype"]))}
-    frame = _store._frame(table, entry["columns"], entry.get("index"), extra)
+    if plat_col:  # the partition value (from the folder name), as the store's reader gives it back
+        extra = {plat_col: pa.chunked_array([pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(table.num_rows, dtype="int32")), pa.array([file.get("platform")], type=pa.string()))])}
+    frame = _store._frame(table, entry["columns"], entry.get("index"), extra=extra)
     if entry.get("index") is None:
         frame.index = pd.Index(table.column(_store.ROW_COL).to_numpy(), dtype="int64")
     return frame

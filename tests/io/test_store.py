@@ -108,6 +108,21 @@ def test_layout_partitions_and_manifest(sample_dataset, tmp_path):
         {f"platform={t}" for t in sample_dataset.traffic["tool"]}
 
 
+def test_dask_reads_the_tables_folders(sample_dataset, tmp_path):
+    dd = pytest.importorskip("dask.dataframe")
+    root = sample_dataset.to_parquet(tmp_path / "store")
+    comments = dd.read_parquet(root / "comments").compute()
+    assert {"platform", "month", ROW_COL} <= set(comments.columns)
+    comments = comments.sort_values(ROW_COL).reset_index(drop=True)
+    original = sample_dataset.comments
+    assert comments["comment_id"].tolist() == original["comment_id"].tolist()
+    assert comments["platform"].astype(str).tolist() == original["platform"].tolist()
+    assert (comments["month"].astype(str) == original["published_at"].dt.strftime("%Y-%m")).all()
+    traffic = dd.read_parquet(root / "traffic").compute()
+    assert (traffic["tool"].astype(str) == traffic["platform"].astype(str)).all()
+    assert len(traffic) == len(sample_dataset.traffic)
+
+
 def test_rows_without_a_time_go_to_month_none_and_order_is_kept(tmp_path):
     traffic = TABLES["traffic"].conform(pd.DataFrame({
         "tool": ["matomo", "ga4", "ga4", "ga4"], "breakdown": ["source"] * 4,
@@ -132,6 +147,7 @@ def test_a_filtered_table_keeps_its_index_and_odd_values(sample_dataset, tmp_pat
                              "kind": ["invalid", "skipped", "invalid"], "reason": ["x", "y", "z"]})
     rejected["line"] = rejected["line"].astype(object)
     rejected.loc[0, "line"] = 3
+    rejected["extra"] = pd.Series([["#a", "#b"], {"k": (1, None)}, None], dtype=object)  # lists, dicts, tuples
     ds = Dataset(posts, sample_dataset.comments.iloc[:0], sample_dataset.daily, sample_dataset.load_report,
                  rejected, "Europe/Berlin", traffic=sample_dataset.traffic)
     ds.to_parquet(tmp_path / "s")

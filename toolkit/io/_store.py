@@ -11,14 +11,17 @@ Layout of a store folder (format version 1)::
 ``key=value`` naming, so ``dask.dataframe.read_parquet(f"{dir}/comments")`` or
 ``pyarrow.dataset.dataset(..., partitioning="hive")`` read a table directly:
 
-* ``platform`` is the table's ``platform`` column (traffic has none: its ``tool`` column takes
-  that place, e.g. ``platform=ga4``). The value is percent-encoded where a character is not safe in
-  a folder name (platform names never need it).
+* ``platform`` is the table's ``platform`` column. Traffic has none: its ``tool`` takes that place
+  (``traffic/platform=ga4/...``) and stays in the files as well, so a reader of the folders sees
+  ``tool`` and a ``platform`` equal to it. The value is percent-encoded where a character is not
+  safe in a folder name (platform names never need it); a missing one is Hive's
+  ``__HIVE_DEFAULT_PARTITION__``.
 * ``month`` is the calendar month of the table's main time: ``published_at`` (in UTC) for posts
   and comments, ``date`` for daily and traffic; ``month=none`` holds the rows without one.
 
 The partition columns are not stored inside the files (Hive style): the reader gives back
-``platform`` (or ``tool``) from the folder name, with its original dtype, and drops ``month``.
+``platform`` from the folder name, with its original dtype, and drops ``month`` (a reader of the
+folders, such as dask, sees ``platform`` and ``month`` as categorical columns).
 Every file has a column ``_row`` (int64): the row's position in the original table. Rows inside a
 file are in that order; reading sorts by ``_row`` and drops it, so the original row order comes
 back. All files of one table share one Arrow schema.
@@ -43,12 +46,16 @@ import secrets
 import shutil
 import time
 import urllib.parse
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .._progress import logger
+
+#: Messages of the store (cache hits and misses with their times); the command line prints them.
+store_log = logger.getChild("store")
 from ..errors import InputFileError, ParameterError, ToolkitError
 
 __all__ = ["MANIFEST", "FORMAT", "FORMAT_VERSION", "is_store", "write_store", "read_store", "fingerprints",
@@ -128,10 +135,18 @@ def _json_value(v):
         return v
     if isinstance(v, pd.Timestamp):
         return {"$ts": v.isoformat(), "tz": str(v.tz) if v.tz else None}
+    if isinstance(v, list):
+        return [_json_value(x) for x in v]
+    if isinstance(v, tuple):
+        return {"$tuple": [_json_value(x) for x in v]}
+    if isinstance(v, dict) and all(isinstance(k, str) and not k.startswith("$") for k in v):
+        return {k: _json_value(x) for k, x in v.items()}
     raise _Unsupported(f"a value of type {type(v).__name__} ({v!r:.60})")
 
 
 def _from_json_value(v):
+    if isinstance(v, list):
+        return [_from_json_value(x) for x in v]
     if isinstance(v, dict):
         if "$na" in v:
             return pd.NA
@@ -141,6 +156,9 @@ def _from_json_value(v):
             return float(v["$float"])
         if "$ts" in v:
             return pd.Timestamp(v["$ts"])
+        if "$tuple" in v:
+            return tuple(_from_json_value(x) for x in v["$tuple"])
+        return {k: _from_json_value(x) for k, x in v.items()}
     return v
 
 
@@ -225,12 +243,16 @@ def _segment(value) -> str:
     return urllib.parse.quote(str(value), safe="")
 
 
-def _write_partitioned(name: str, frame: pd.DataFrame, root: Path) -> dict:
+def _write_partitioned(name: str, frame: pd.DataFrame, root: Path, bar) -> dict:
     import pyarrow.parquet as pq
 
     plat_col = _PLATFORM_OF.get(name, "platform")
     month_col = _MONTH_OF.get(name)
-    entry: dict = {"rows": len(frame), "platform_column": plat_col if plat_col in frame.columns else None,
+    has_plat = plat_col in frame.columns
+    # platform_column: the column that lives only in the folder names (given back on read); traffic keeps its
+    # `tool` in the files too, so that a reader of the folders sees `tool` (and `platform` = the tool)
+    entry: dict = {"rows": len(frame), "partitioned_by": plat_col if has_plat else None,
+                   "platform_column": plat_col if has_plat and plat_col == "platform" else None,
                    "month_column": month_col if month_col in frame.columns else None,
                    "row_column": ROW_COL, "files": []}
     written, columns, index = _frame_plan(frame)
@@ -240,11 +262,12 @@ def _write_partitioned(name: str, frame: pd.DataFrame, root: Path) -> dict:
     if ROW_COL in written.columns:
         raise _Unsupported(f"a column named {ROW_COL!r} (the store's row-order column)")
     written[ROW_COL] = np.arange(len(written), dtype="int64")
-    schema = _arrow_table(written.iloc[:0]).schema if not len(written) else _arrow_table(written).schema
     (root / name).mkdir()
     if not len(frame):
         return entry
-    if entry["platform_column"]:
+    full = _arrow_table(written)  # one conversion: every part file has this schema
+    del written
+    if has_plat:
         codes, uniques = pd.factorize(frame[plat_col], use_na_sentinel=True)
         uniques = [None if pd.isna(u) else str(u) for u in uniques]
         plat_key = np.array([_NULL_PLATFORM if u is None else _segment(u) for u in uniques] + [_NULL_PLATFORM],
@@ -258,8 +281,9 @@ def _write_partitioned(name: str, frame: pd.DataFrame, root: Path) -> dict:
     for (p, m), positions in groups.items():
         folder = root / name / f"platform={p}" / f"month={m}"
         folder.mkdir(parents=True)
-        part = written.iloc[positions]
-        pq.write_table(_arrow_table(part, schema), folder / "part-0.parquet")
+        part = full.take(positions) if len(positions) < full.num_rows else full
+        pq.write_table(part, folder / "part-0.parquet")
+        bar.update(len(part))
         entry["files"].append({"path": f"{name}/platform={p}/month={m}/part-0.parquet", "rows": len(part),
                                "platform": plat_value[positions[0]]})
     return entry
@@ -271,11 +295,13 @@ def _single(frame: pd.DataFrame, path: Path) -> dict:
     return {"path": path.name, "rows": len(frame), "columns": columns, "index": index}
 
 
-def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None) -> Path:
+def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None, warnings_: list | None = None,
+                parse_seconds: float | None = None, progress: bool | None = None) -> Path:
     """Write ``dataset`` as a store at ``path`` (atomically; see the module's docstring).
 
     ``path`` must not exist, be an empty folder, or be a store (which is replaced). ``sources``
-    (fingerprints and load parameters) is recorded for :func:`cache`. Returns ``path``.
+    (fingerprints and load parameters) is recorded for :func:`cached`, ``warnings_`` (the warnings
+    of the load, repeated by every read) and ``parse_seconds`` too. Returns ``path``.
     """
     from .. import __version__
 
@@ -288,35 +314,67 @@ def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None
             raise InputFileError(f"{target}: the folder holds files that are not a toolkit store; it is not "
                                  f"replaced. Choose an empty or new folder for the store.")
     parent = target.absolute().parent
-    if not parent.is_dir():
-        raise InputFileError(f"{target}: the folder {parent} does not exist; create it first.")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_error(target, parent, exc) from None
     _clean_leftovers(parent, target.name)
+    t0 = time.perf_counter()
     tmp = parent / f".{target.name}{_TMP_TAG}{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
+    try:
+        tmp.mkdir()
+    except OSError as exc:
+        raise _write_error(target, parent, exc) from None
     try:
         manifest = {"format": FORMAT, "version": FORMAT_VERSION, "toolkit_version": __version__,
                     "written_at": pd.Timestamp.now(tz="UTC").isoformat(), "tz": dataset.tz,
                     "layout": "<table>/platform=<platform>/month=<YYYY-MM|none>/part-0.parquet",
                     "row_column": ROW_COL, "tables": {}}
+        total = sum(len(f) for f in dataset.tables.values())
+        name = ""
         try:
-            for name, frame in dataset.tables.items():
-                manifest["tables"][name] = _write_partitioned(name, frame, tmp)
+            with _bar(progress, total, f"writing the store {target.name}") as bar:
+                for name, frame in dataset.tables.items():
+                    bar.set_postfix_str(name, refresh=False)
+                    manifest["tables"][name] = _write_partitioned(name, frame, tmp, bar)
+            name = "load_report"
             manifest["load_report"] = _single(dataset.load_report, tmp / _REPORT_FILE)
+            name = "rejected"
             manifest["rejected"] = _single(dataset.rejected, tmp / _REJECTED_FILE)
         except _Unsupported as exc:
             raise ParameterError(f"to_parquet(): table '{name}' holds {exc}, which the store cannot keep "
                                  f"exactly. Convert that column (e.g. .astype('string')) first.") from None
         if sources is not None:
             manifest["sources"] = sources
+        manifest["warnings"] = list(warnings_ or [])
+        manifest["parse_seconds"] = parse_seconds
+        manifest["write_seconds"] = round(time.perf_counter() - t0, 3)
         with open(tmp / MANIFEST, "w", encoding="utf-8") as fh:  # last: a folder without it is no store
             json.dump(manifest, fh, indent=1, ensure_ascii=False)
             fh.flush()
             os.fsync(fh.fileno())
         _commit(tmp, target, parent)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, ToolkitError):
+            raise
+        raise _write_error(target, parent, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _write_error(target: Path, parent: Path, exc: OSError) -> InputFileError:
+    return InputFileError(f"{target}: cannot write the store ({getattr(exc, 'strerror', None) or exc}). Check that "
+                          f"there is free space and that you may write to {parent}; nothing was changed there.")
+
+
+def _bar(progress: bool | None, total: int, desc: str):
+    """The store's progress bar over rows (auto: only when it takes more than 2 s, as load()'s)."""
+    from .._progress import bar
+
+    return bar(progress=progress, total=total, desc=desc, unit="row", unit_scale=True, delay=0 if progress else 2)
 
 
 def _commit(tmp: Path, target: Path, parent: Path) -> None:
@@ -401,12 +459,10 @@ def _to_series(arr, col: dict) -> pd.Series:
     dtype = _dtype_from_spec(col["dtype"])
     if col.get("encoding"):
         return pd.Series(_decode_object(arr, col["encoding"]), dtype=object)
-    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks != 1:
-        arr = arr.combine_chunks()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.chunk(0) if arr.num_chunks else pa.array([], type=arr.type)
+    if not isinstance(arr, pa.ChunkedArray):
+        arr = pa.chunked_array([arr])
     if pa.types.is_dictionary(arr.type) and not isinstance(dtype, pd.CategoricalDtype):
-        arr = arr.dictionary_decode()
+        arr = pa.chunked_array([c.dictionary_decode() for c in arr.chunks], type=arr.type.value_type)
     if isinstance(dtype, pd.CategoricalDtype):
         return pd.Series(arr.to_pandas()).astype(dtype)
     if hasattr(dtype, "__from_arrow__") and not pa.types.is_null(arr.type):
@@ -423,29 +479,39 @@ def _to_series(arr, col: dict) -> pd.Series:
     return s.astype(dtype)
 
 
-def _frame(table, columns: list[dict], index: dict | None, extra: dict | None = None) -> pd.DataFrame:
+def _frame(table, columns: list[dict], index: dict | None, *, order=None, extra: dict | None = None) -> pd.DataFrame:
+    """The stored columns as a frame of their recorded dtypes, in ``order`` (positions) if given.
+
+    Columns are taken out of ``table`` one at a time, so memory holds the Arrow table plus one
+    column's copy, not two tables."""
     data = {}
-    for col in columns:
-        if extra and col["name"] in extra:
-            data[col["name"]] = extra[col["name"]]
-        else:
-            data[col["name"]] = _to_series(table.column(col["name"]), col)
     n = table.num_rows
+    for col in columns:
+        name = col["name"]
+        arr = extra[name] if extra and name in extra else table.column(name)
+        if extra is None or name not in extra:
+            table = table.drop_columns([name])
+        if order is not None:
+            arr = arr.take(order)
+        data[name] = _to_series(arr, col)
+        del arr
     frame = pd.DataFrame(data, index=pd.RangeIndex(n)) if data else pd.DataFrame(index=pd.RangeIndex(n))
-    frame = frame[[c["name"] for c in columns]] if columns else frame
     if index is not None:
-        idx = _to_series(table.column("__index__"), {"dtype": index["dtype"], "encoding": index.get("encoding")})
+        arr = table.column("__index__")
+        idx = _to_series(arr.take(order) if order is not None else arr,
+                         {"dtype": index["dtype"], "encoding": index.get("encoding")})
         frame.index = pd.Index(idx, name=index["name"], dtype=idx.dtype)
     return frame
 
 
-def _read_partitioned(root: Path, name: str, entry: dict) -> pd.DataFrame:
+def _read_partitioned(root: Path, name: str, entry: dict, bar) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    plat_col = entry.get("platform_column")
+    columns = entry["columns"]
+    if not entry["files"]:  # no rows: the empty frame straight from the recorded dtypes
+        return pd.DataFrame({c["name"]: pd.Series(dtype=_dtype_from_spec(c["dtype"])) for c in columns})
     parts = []
-    platforms = []
     for f in entry["files"]:
         file = root / f["path"]
         try:
@@ -457,36 +523,19 @@ def _read_partitioned(root: Path, name: str, entry: dict) -> pd.DataFrame:
             raise InputFileError(f"{file}: {t.num_rows} rows, the manifest says {f['rows']}. The store is damaged: "
                                  f"delete the folder {root} and write it again from the exports.")
         parts.append(t)
-        platforms.append((f.get("platform"), t.num_rows))
-    columns = entry["columns"]
-    if parts:
-        table = pa.concat_tables(parts, promote_options="default") if len(parts) > 1 else parts[0]
-    else:
-        table = None
+        bar.update(t.num_rows)
+    table = pa.concat_tables(parts, promote_options="default") if len(parts) > 1 else parts[0]
+    del parts
     extra = None
-    if plat_col:
-        spec = next(c for c in columns if c["name"] == plat_col)
-        values = np.empty(sum(n for _, n in platforms), dtype=object)
-        at = 0
-        for p, n in platforms:
-            values[at:at + n] = p
-            at += n
-        extra = {plat_col: values}
-    if table is None:
-        # no rows: build the empty frame straight from the recorded dtypes
-        frame = pd.DataFrame({c["name"]: pd.Series(dtype=_dtype_from_spec(c["dtype"])) for c in columns})
-        return frame
+    plat_col = entry.get("platform_column")
+    if plat_col:  # the partition value of each file, as a dictionary-encoded column
+        values = [f.get("platform") for f in entry["files"]]
+        codes = np.repeat(np.arange(len(values), dtype="int32"), [f["rows"] for f in entry["files"]])
+        extra = {plat_col: pa.chunked_array([pa.DictionaryArray.from_arrays(
+            pa.array(codes), pa.array(values, type=pa.string()))])}
     order = np.argsort(table.column(ROW_COL).to_numpy(), kind="stable")
-    if not np.array_equal(order, np.arange(len(order))):
-        table = table.take(pa.array(order))
-        if extra:
-            extra[plat_col] = extra[plat_col][order]
-    if extra:
-        spec = next(c for c in columns if c["name"] == plat_col)
-        s = pd.Series(extra[plat_col], dtype=object)
-        extra[plat_col] = s.astype(_dtype_from_spec(spec["dtype"])) if spec["dtype"]["kind"] != "plain" or \
-            spec["dtype"]["name"] != "object" else s
-    return _frame(table, columns, entry.get("index"), extra)
+    order = None if np.array_equal(order, np.arange(len(order))) else pa.array(order)
+    return _frame(table, columns, entry.get("index"), order=order, extra=extra)
 
 
 def _read_single(root: Path, entry: dict) -> pd.DataFrame:
@@ -502,8 +551,11 @@ def _read_single(root: Path, entry: dict) -> pd.DataFrame:
     return _frame(table, entry["columns"], entry.get("index"))
 
 
-def read_store(path: str | os.PathLike, *, tz: str | None = None):
-    """Read the store at ``path`` back into a :class:`~toolkit.io.Dataset` (exactly as written)."""
+def read_store(path: str | os.PathLike, *, tz: str | None = None, stacklevel: int = 3,
+               progress: bool | None = None):
+    """Read the store at ``path`` back into a :class:`~toolkit.io.Dataset` (exactly as written).
+
+    Repeats the warnings recorded when the store was written by ``load(..., cache=)``."""
     from ._core import Dataset
 
     root = Path(path)
@@ -512,7 +564,11 @@ def read_store(path: str | os.PathLike, *, tz: str | None = None):
         raise ParameterError(f"load({root}, tz={tz!r}): this store was loaded with tz={manifest['tz']!r}, which "
                              f"decided how times without a zone were read. Pass tz={manifest['tz']!r} (or no tz), "
                              f"or load the exports again with tz={tz!r}.")
-    tables = {name: _read_partitioned(root, name, entry) for name, entry in manifest["tables"].items()}
+    for w in manifest.get("warnings") or []:
+        warnings.warn(w["message"], _category(w["category"]), stacklevel=stacklevel)
+    total = sum(entry.get("rows", 0) for entry in manifest["tables"].values())
+    with _bar(progress, total, f"reading the store {root.name}") as bar:
+        tables = {name: _read_partitioned(root, name, entry, bar) for name, entry in manifest["tables"].items()}
     report = _read_single(root, manifest["load_report"])
     rejected = _read_single(root, manifest["rejected"])
     ds = Dataset(tables["posts"], tables["comments"], tables["daily"], report, rejected, manifest.get("tz"))
@@ -541,8 +597,9 @@ def sources(paths: list[Path], entries: list[tuple[Path, str]], params: dict) ->
     load parameters (with the toolkit version, whose loaders made the tables)."""
     from .. import __version__
 
-    return {"inputs": [str(p.absolute()) for p in paths], "files": fingerprints(entries),
-            "params": params, "toolkit_version": __version__}
+    found = {"inputs": [str(p.absolute()) for p in paths], "files": fingerprints(entries),
+             "params": params, "toolkit_version": __version__}
+    return json.loads(json.dumps(found, default=str))  # as the manifest will hold it (tuples as lists)
 
 
 def cached(store: Path, wanted: dict) -> tuple[bool, str]:
@@ -573,7 +630,12 @@ def cached(store: Path, wanted: dict) -> tuple[bool, str]:
 
 def load_cached(path, cache: str | os.PathLike, params: dict, *, progress: bool | None = None):
     """``load(path, **params)`` through the store at ``cache``: read it when it was written from
-    these very inputs and parameters, else load the exports and write it (see :func:`load`)."""
+    these very inputs and parameters, else load the exports and write it (see :func:`load`).
+
+    Times go to the ``toolkit.store`` logger (the command line prints them): on a miss the parse
+    and write times, on a hit the read time next to the parse time recorded when the store was
+    written. The warnings of the load that wrote the store are repeated on every hit.
+    """
     from ._core import _entries, load
 
     store = Path(cache)
@@ -583,13 +645,37 @@ def load_cached(path, cache: str | os.PathLike, params: dict, *, progress: bool 
     ok, why = cached(store, src)
     if ok:
         t0 = time.perf_counter()
-        ds = read_store(store)
-        logger.info("load: read the store %s in %.2f s (%s)", store, time.perf_counter() - t0, why)
+        ds = read_store(store, stacklevel=4, progress=progress)
+        manifest = read_manifest(store)
+        took = manifest.get("parse_seconds")
+        store_log.info("cache: read the store %s in %.2f s instead of parsing the exports (%s%s)", store,
+                       time.perf_counter() - t0, why,
+                       f"; parsing them took {took:.2f} s when the store was written" if took is not None else "")
         return ds
     if store.exists() and not (store.is_dir() and (is_store(store) or not any(store.iterdir()))):
         raise ParameterError(f"cache={str(cache)!r}: this path holds something that is not a toolkit store; it "
                              f"is not replaced. Choose an empty or new folder for the cache.")
-    logger.info("load: parsing the exports (%s); the store %s is written afterwards", why, store)
-    ds = load(path if single else paths, progress=progress, **params)
-    write_store(ds, store, sources=src)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = load(path if single else paths, progress=progress, **params)
+    parsed = time.perf_counter() - t0
+    said = [{"category": w.category.__name__, "message": str(w.message)} for w in caught]
+    for w in said:
+        warnings.warn(w["message"], _category(w["category"]), stacklevel=3)
+    try:
+        write_store(ds, store, sources=src, warnings_=said, parse_seconds=parsed, progress=progress)
+    except (OSError, ToolkitError) as exc:  # the cache is a saving, not a condition of the load
+        warnings.warn(f"load(): the exports were loaded, but the cache {store} could not be written ({exc}); the "
+                      f"next run parses them again. Check the folder (free space, permissions).", stacklevel=3)
+        return ds
+    store_log.info("cache: parsed the exports in %.2f s (%s); wrote the store %s in %.2f s", parsed, why, store,
+                   time.perf_counter() - t0 - parsed)
     return ds
+
+
+def _category(name: str) -> type[Warning]:
+    import builtins
+
+    found = getattr(builtins, name, None)
+    return found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
