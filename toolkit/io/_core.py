@@ -221,7 +221,8 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         from the same input files with the same parameters, it is read instead of parsing them
         (about 8x faster on the samples); otherwise the exports are parsed and the store is
         written (again). A file counts as changed when its size, modification time (ns) or
-        the sha256 of its first 64 KiB differ; a file added or removed, another ``tz``,
+        the sha256 of its first 64 KiB differ; a file added or removed, ``path`` naming another
+        place, another ``tz``,
         ``columns``, ``errors``, ``strict``, ``year``, ``owner`` or ``dayfirst``, or another
         toolkit version also mean parsing again. A hit repeats the warnings of the load that
         wrote the store. The folder must be new, empty or a store (a folder with other files
