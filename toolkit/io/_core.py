@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
-from ..schema import _PLATFORM_RE, TABLES
+from ..schema import TABLES, _odd_platforms
 from .._engine import check_engine
 from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
@@ -781,8 +781,9 @@ def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
             else:
                 bad = np.zeros(len(frame), dtype=bool)
             if col.name == "platform":
-                odd = ~s.str.fullmatch(_PLATFORM_RE).fillna(True).to_numpy(dtype=bool)
-                if odd.any():
+                names = _odd_platforms(s, "fullmatch")  # each distinct value checked once
+                odd = s.isin(names).to_numpy(dtype=bool) if names else None
+                if odd is not None and odd.any():
                     bad, why = bad | odd, "not a platform name (lowercase letters, digits, '_', '.', '-')"
             if not col.nullable and col.dtype != "bool":
                 empty = s.isna().to_numpy(dtype=bool)
@@ -946,10 +947,10 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
         counts = _rows_read(parsed)
         notes = "; ".join(dict.fromkeys(parsed.notes))
         for table in [t for t in counts if t]:
-            frame = parsed.tables.get(table)
+            frame = parsed.tables.pop(table, None)  # the table's frames list holds the only reference
             if frame is None:
                 frame = _empty(table)
-            frame = frame.copy()
+            frame = frame.copy(deep=False)  # copy-on-write: the columns added below stay out of the parsed table
             if "source_file" not in frame.columns or frame["source_file"].isna().all():
                 frame["source_file"] = pd.Series(name, index=frame.index, dtype="string")
             frame["_order"] = order
@@ -1044,14 +1045,17 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     A precise publish time wins over a date-only one. The duplicate is counted against the
     file whose row was superseded.
     """
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    parts = [f for f in frames if len(f)]
+    frames.clear()  # each file's frame is freed once concatenated (the caller keeps no other reference)
+    if not parts:
         return _empty(table.name), {}
-    data = pd.concat(frames, ignore_index=True)  # each frame was cast to the schema when read
+    data = pd.concat(parts, ignore_index=True)  # each frame was cast to the schema when read
+    del parts
     key = list(table.key)
     if not data.duplicated(key).any():  # the usual case: nothing to merge, keep the order read
         kept = _as_schema(data.drop(columns=["_order", "_exported_at"]), table)
-        table.validate(kept)
+        del data
+        table._validate(kept, key=False)  # keys: unique, just checked
         return kept, {}
     data["_row"] = range(len(data))
     ordered = data.sort_values(["_exported_at", "_order", "_row"], na_position="first", kind="stable")
