@@ -1049,10 +1049,10 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     frames.clear()  # each file's frame is freed once concatenated (the caller keeps no other reference)
     if not parts:
         return _empty(table.name), {}
-    data = pd.concat(parts, ignore_index=True)  # each frame was cast to the schema when read
+    data = _concat(parts)  # each frame was cast to the schema when read
     del parts
     key = list(table.key)
-    if not data.duplicated(key).any():  # the usual case: nothing to merge, keep the order read
+    if not _any_duplicated(data, key):  # the usual case: nothing to merge, keep the order read
         kept = _as_schema(data.drop(columns=["_order", "_exported_at"]), table)
         del data
         table._validate(kept, key=False)  # keys: unique, just checked
@@ -1088,6 +1088,44 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
     kept = _as_schema(kept, table)
     table.validate(kept)
     return kept, {int(k): int(v) for k, v in dropped.items()}
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(parts, ignore_index=True)``, emptying ``parts`` as it goes.
+
+    When every part has the same columns and dtypes (files of one kind), the table is put
+    together one column at a time and each part's column is released once copied, so memory
+    holds the table plus one column instead of the table twice (GA4, 1,000,000 rows: 85 MB less).
+    """
+    first = parts[0]
+    if len(parts) == 1 or not first.columns.is_unique or any(
+            not p.columns.equals(first.columns) or not p.dtypes.equals(first.dtypes) for p in parts[1:]):
+        return pd.concat(parts, ignore_index=True)
+    columns = {}
+    for c in list(first.columns):
+        columns[c] = pd.concat([p[c] for p in parts], ignore_index=True)
+        for p in parts:
+            del p[c]
+    return pd.DataFrame(columns, copy=False)
+
+
+def _any_duplicated(frame: pd.DataFrame, key: list[str]) -> bool:
+    """``frame.duplicated(key).any()`` (missing values equal each other), one key column at a time.
+
+    pandas factorizes every key column before combining them (about 90 MB held at once for
+    GA4's 12 key columns at 1,000,000 rows); here each column's codes are folded into one code
+    per row and compressed, and the check stops as soon as the rows are all distinct.
+    """
+    n = len(frame)
+    codes = None
+    for c in key:
+        labels, uniques = pd.factorize(frame[c])
+        labels = labels.astype("int64") + 1  # missing (-1) is a value of its own
+        codes = labels if codes is None else codes * (len(uniques) + 1) + labels
+        codes, distinct = pd.factorize(codes)  # codes < n, so the next product stays far inside int64
+        if len(distinct) == n:
+            return False
+    return codes is not None and len(distinct) < n
 
 
 def _as_schema(frame: pd.DataFrame, table) -> pd.DataFrame:
