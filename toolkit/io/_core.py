@@ -1120,8 +1120,14 @@ def _any_duplicated(frame: pd.DataFrame, key: list[str]) -> bool:
     codes = None
     for c in key:
         labels, uniques = pd.factorize(frame[c])
-        labels = labels.astype("int64") + 1  # missing (-1) is a value of its own
-        codes = labels if codes is None else codes * (len(uniques) + 1) + labels
+        labels = labels.astype("int64")
+        labels += 1  # missing (-1) is a value of its own; in place, as below: no temporary arrays
+        if codes is None:
+            codes = labels
+        else:
+            codes *= len(uniques) + 1
+            codes += labels
+        del labels, uniques
         codes, distinct = pd.factorize(codes)  # codes < n, so the next product stays far inside int64
         if len(distinct) == n:
             return False

@@ -1,0 +1,72 @@
+"""load()'s assembly (toolkit/io/_core.py) saves memory without changing a value (issue #14.2).
+
+Files of one kind are concatenated column by column, each file's column released once copied, and
+the check for duplicate keys folds one key column at a time; both must give what pandas gives.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import toolkit as tk
+from toolkit.io._core import _any_duplicated, _concat
+from toolkit.schema import POSTS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _frame(rng, n: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "a": pd.array(rng.choice(["x", "y", None], n), dtype="string"),
+        "b": pd.array(rng.choice([1, 2, None], n), dtype="Int64"),
+        "c": pd.to_datetime(pd.Series(rng.choice(["2024-01-01", None], n)), utc=True).astype("datetime64[ns, UTC]"),
+        "d": rng.integers(0, 3, n),
+    })
+
+
+def test_duplicate_check_agrees_with_pandas_including_missing_keys():
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        df = _frame(rng, int(rng.integers(1, 30)))
+        for key in (["a"], ["a", "b"], ["a", "b", "c"], ["c", "b", "d"]):
+            assert _any_duplicated(df, key) == bool(df.duplicated(key).any()), (df, key)
+
+
+def test_concat_equals_pandas_and_releases_the_parts():
+    rng = np.random.default_rng(3)
+    parts = [_frame(rng, n) for n in (5, 7, 1)]  # load() leaves out empty files first
+    expected = pd.concat([p.copy() for p in parts], ignore_index=True)
+    got = _concat(parts)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert all(p.shape[1] == 0 for p in parts)  # every column released once copied
+
+
+def test_concat_of_parts_with_other_columns_or_dtypes_is_pandas_concat():
+    left = pd.DataFrame({"a": pd.array(["x"], dtype="string"), "b": [1]})
+    right = pd.DataFrame({"a": pd.array(["y"], dtype="string"), "b": [1.5], "c": ["z"]})
+    expected = pd.concat([left.copy(), right.copy()], ignore_index=True)
+    pd.testing.assert_frame_equal(_concat([left, right]), expected, check_exact=True)
+
+
+def test_conform_makes_missing_columns_as_casting_an_empty_column_did():
+    frame = pd.DataFrame({"platform": pd.array(["x"], dtype="string"), "post_id": pd.array(["1"], dtype="string"),
+                          "published_at": pd.to_datetime(["2024-01-02 10:00"], utc=True)})
+    out = POSTS.conform(frame)
+    for c in POSTS.columns:
+        if c.name not in frame.columns and c.dtype not in ("bool",) and c.name != "text":
+            cast = POSTS.conform(frame.assign(**{c.name: pd.Series([pd.NA], dtype=object)}))[c.name]
+            pd.testing.assert_series_equal(out[c.name], cast, check_exact=True)
+    assert frame.columns.tolist() == ["platform", "post_id", "published_at"]  # the input is not modified
+
+
+def test_samples_load_twice_to_equal_tables():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = tk.load(ROOT / "data" / "samples", tz="Europe/Berlin", progress=False)
+        b = tk.load(ROOT / "data" / "samples", tz="Europe/Berlin", progress=False)
+    for name in ("posts", "comments", "daily", "traffic", "load_report", "rejected"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
