@@ -78,6 +78,8 @@ class Sampler:
         self.every = every
         self.step = None
         self.peaks: dict[str, dict] = {}
+        self.cpu: dict[str, float] = {}
+        self._cpu0 = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -89,8 +91,22 @@ class Sampler:
         self._stop.set()
         self._thread.join()
 
+    def _cpu_now(self) -> float:
+        total = 0.0
+        for proc in [self.me, *self.workers.values()]:
+            try:
+                t = proc.cpu_times()
+                total += t.user + t.system
+            except Exception:  # pragma: no cover
+                pass
+        return total
+
     def begin(self, step: str) -> None:
         self.sample()
+        now = self._cpu_now()
+        if self.step is not None:
+            self.cpu[self.step] = now - self._cpu0
+        self._cpu0 = now
         self.step = step
         self.peaks[step] = {"client": 0, "workers": {pid: 0 for pid in self.workers}}
         self.sample()
@@ -346,6 +362,7 @@ def _row(engine, n, r, s, total, sizes, info, args) -> dict:
             "total_s": total, "client_peak_mb": _mb(client_peak),
             "worker_peaks_mb": [_mb(b) for b in worker_peaks.values()],
             "step_client_mb": {k: _mb(v["client"]) for k, v in peaks.items()},
+            "step_cpu_s": dict(s.cpu),
             "step_worker_mb": {k: _mb(b) for k, b in step_worker.items()},
             "sizes": sizes, "generator": info, "load": os.getloadavg(),
             "check": {"user_comments": int(rr["user_comments"].sum()), "replied": int(rr["replied"].sum()),
@@ -358,11 +375,12 @@ def _row(engine, n, r, s, total, sizes, info, args) -> dict:
 
 
 def markdown(rows: list[dict]) -> str:
-    head = ("| engine | comments | partitions | " + " | ".join(f"{s} s" for s in STEPS)
+    head = ("| engine | comments | partitions | " + " | ".join(f"{s} s (CPU s)" for s in STEPS)
             + " | total s | µs per comment | client peak MB | worker peaks MB |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
-        sec = " | ".join(f"{r['seconds'].get(s, float('nan')):.1f}" for s in STEPS)
+        cpu = r.get("step_cpu_s", {})
+        sec = " | ".join(f"{r['seconds'].get(s, float('nan')):.1f} ({cpu.get(s, float('nan')):.0f})" for s in STEPS)
         wp = " / ".join(f"{m:,.0f}" for m in r["worker_peaks_mb"]) or "-"
         lines.append(f"| {r['engine']} | {r['n']:,} | {r['partitions']} | {sec} | {r['total_s']:.1f} | "
                      f"{r['total_s'] / r['n'] * 1e6:.1f} | {r['client_peak_mb']:,.0f} | {wp} |")
