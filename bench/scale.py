@@ -8,11 +8,12 @@ each, ``--worker-memory`` each) and run the pipeline step by step, timing each s
    (platform, month) file) and keep it in the workers' memory;
 2. sentiment: ``tk.text.add_sentiment`` partition-wise (each distinct text scored once per partition);
 3. hashtags: ``tk.text.hashtags`` partition-wise, counted per (platform, hashtag);
-4. community: per platform (all of a platform's partitions, text columns dropped) ``reply_times``,
+4. regroup: keep the columns the community tables need (no text) and group the partitions by platform;
+5. community: per platform (all of a platform's partitions at once) ``reply_times``,
    ``response_rate`` (weekly, per account), ``negative_spikes`` (daily, per account) and ``workload``;
-5. audience activity: ``tk.timing.audience_activity`` per platform.
+6. audience activity: ``tk.timing.audience_activity`` per platform.
 
-Steps 4-5 group per platform because every one of these tables is computed within a platform
+Steps 5-6 group per platform because every one of these tables is computed within a platform
 (replies match parents of the same platform, spikes and rates are per account), so each platform's
 result is exact; their cost per task grows with the largest platform (see the 50M estimate).
 With ``--engine`` (default: when the toolkit has it) the toolkit's own Dask engine runs instead
@@ -54,7 +55,7 @@ import toolkit as tk  # noqa: E402
 from toolkit._progress import bar  # noqa: E402
 
 TZ = "Europe/Berlin"
-STEPS = ["load", "sentiment", "hashtags", "community", "audience activity"]
+STEPS = ["load", "sentiment", "hashtags", "regroup", "community", "audience activity"]
 SLIM = ["platform", "account", "post_id", "comment_id", "parent_id", "author", "is_owner", "published_at",
         "sentiment_label", "sentiment_score"]
 
@@ -182,7 +183,13 @@ def run_dask(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     import dask.dataframe as dd
     from distributed import wait
 
-    times, out = {}, {}
+    times, out, held = {}, {}, {}
+    sampler.begin("idle")
+    time.sleep(1)
+
+    def nbytes():  # MB the workers hold for persisted collections (dask's own count)
+        return sum(client.nbytes(summary=True).values()) / 2**20
+
     steps = bar(STEPS, progress=progress, desc="dask steps", unit="step")
     it = iter(steps)
 
@@ -195,6 +202,7 @@ def run_dask(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     n_parts = data.npartitions
     rows = int(data.map_partitions(len).compute().sum())
     times[step] = time.perf_counter() - t
+    held["load"] = nbytes()
 
     step = next(it)
     sampler.begin(step)
@@ -203,23 +211,29 @@ def run_dask(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     wait(scored)
     del data
     times[step] = time.perf_counter() - t
+    held["sentiment"] = nbytes()
 
     step = next(it)
     sampler.begin(step)
     t = time.perf_counter()
     tags = scored.map_partitions(_tag_counts, meta=_tag_counts(scored._meta)).compute()
     out["hashtags"] = tags.groupby(["platform", "hashtag"]).n.sum().sort_values(ascending=False).head(10)
+    times[step] = time.perf_counter() - t
+
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    # the community tables need no text: keep the slim columns, grouped by platform
     slim = scored[SLIM].persist()
     wait(slim)
     del scored
-    times[step] = time.perf_counter() - t
-
-    # every partition is one (platform, month) file: group the partitions by their platform
+    held["slim"] = nbytes()
     plat_of = slim.map_partitions(_first_platform, meta=pd.Series(dtype=object)).compute().tolist()
     parts = slim.to_delayed()
     by_plat: dict[str, list] = {}
     for p, d in zip(plat_of, parts):
         by_plat.setdefault(p, []).append(d)
+    times[step] = time.perf_counter() - t
 
     step = next(it)
     sampler.begin(step)
@@ -237,7 +251,7 @@ def run_dask(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     times[step] = time.perf_counter() - t
     sampler.begin("end")
     del slim, parts
-    return {"seconds": times, "rows": rows, "partitions": n_parts, "results": out}
+    return {"seconds": times, "rows": rows, "partitions": n_parts, "results": out, "held_mb": held}
 
 
 # --- pandas run ------------------------------------------------------------------------------------
@@ -274,7 +288,13 @@ def run_pandas(store: Path, sampler: Sampler, *, progress=None) -> dict:
     sampler.begin(step)
     t = time.perf_counter()
     c = c[SLIM]
-    res = [_community(g) for _, g in c.groupby("platform", sort=True)]
+    groups = [g for _, g in c.groupby("platform", sort=True)]
+    times[step] = time.perf_counter() - t
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    res = [_community(g) for g in groups]
+    del groups
     out["community"] = {k: pd.concat([r[k] for r in res if r], ignore_index=True)
                         for k in ("reply_times", "response_rate", "negative_spikes", "workload")}
     times[step] = time.perf_counter() - t
@@ -349,7 +369,8 @@ def measure(n: int, *, args) -> list[dict]:
 
 
 def _row(engine, n, r, s, total, sizes, info, args) -> dict:
-    peaks = {k: v for k, v in s.peaks.items() if k != "end"}
+    peaks = {k: v for k, v in s.peaks.items() if k not in ("end", "idle")}
+    idle = s.peaks.get("idle", {"workers": {}})["workers"]
     client_peak = max(v["client"] for v in peaks.values())
     worker_peaks = {}
     for v in peaks.values():
@@ -362,7 +383,8 @@ def _row(engine, n, r, s, total, sizes, info, args) -> dict:
             "total_s": total, "client_peak_mb": _mb(client_peak),
             "worker_peaks_mb": [_mb(b) for b in worker_peaks.values()],
             "step_client_mb": {k: _mb(v["client"]) for k, v in peaks.items()},
-            "step_cpu_s": dict(s.cpu),
+            "step_cpu_s": {k: v for k, v in s.cpu.items() if k != "idle"},
+            "idle_worker_mb": [_mb(b) for b in idle.values()], "held_mb": r.get("held_mb", {}),
             "step_worker_mb": {k: _mb(b) for k, b in step_worker.items()},
             "sizes": sizes, "generator": info, "load": os.getloadavg(),
             "check": {"user_comments": int(rr["user_comments"].sum()), "replied": int(rr["replied"].sum()),
@@ -387,6 +409,49 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def estimate(rows: list[dict], target: int = 50_000_000) -> str:
+    """What ``target`` comments would need, scaled from the largest Dask run measured.
+
+    Time: CPU seconds per comment of each step (measured) x ``target``; wall time on W single-thread
+    workers is that / W on an otherwise idle machine (the steps are partition-wise or per platform, so
+    they spread over workers while there are more tasks than workers; the largest platform's
+    community task is the longest single task). Memory: what the workers held per comment after the
+    sentiment step (the persisted table), and the community step's peak above that, per comment of
+    the largest platform (its task holds that platform's slim columns at once).
+    """
+    dask_rows = [r for r in rows if r["engine"] == "dask"]
+    if not dask_rows:
+        return ""
+    r = max(dask_rows, key=lambda r: r["n"])
+    n, k = r["n"], target / r["n"]
+    cpu = r.get("step_cpu_s", {})
+    cpu_total = sum(cpu.get(s, 0) for s in STEPS) * k
+    sizes = r["sizes"]
+    w = r["step_worker_mb"]
+    idle = max(r.get("idle_worker_mb") or [0])
+    held_per_comment = r["held_mb"].get("sentiment", 0) / n  # MB per comment, dask's count, all workers
+    # the community step's peak in one worker above what it held: the largest platform's task
+    # (an upper bound: memory freed by earlier steps but kept by the allocator counts as the task's)
+    community_extra = max(w.get("community", 0) - idle - r["held_mb"].get("slim", 0) / r["workers"], 0)
+    per_platform_row = community_extra / sizes["largest_platform_rows"]
+    largest_t = sizes["largest_platform_rows"] * k
+    lines = [
+        f"Scaled from the {n:,}-comment Dask run (x{k:g}):",
+        f"- partitions: {sizes['files']} files of (platform, month) stay {sizes['files']} files; rows per "
+        f"file median {sizes['median_rows'] * k:,.0f}, largest {sizes['max_rows'] * k:,.0f}.",
+        f"- CPU: {cpu_total / 3600:.2f} core-hours ({', '.join(f'{s} {cpu.get(s, 0) * k / 60:.0f} min' for s in STEPS)});"
+        f" on 2 single-thread workers of an idle 2-core machine about {cpu_total / 2 / 60:.0f} min wall, "
+        f"on 8 workers about {cpu_total / 8 / 60:.0f} min (plus the longest single task: the largest "
+        f"platform's community tables, {cpu.get('community', 0) * k * sizes['largest_platform_rows'] / n / 60:.0f} "
+        f"min at most, if it were all of the step's CPU).",
+        f"- memory: an idle worker {idle:,.0f} MB; the scored table held in the workers: {held_per_comment * target / 1024:.1f} GB in all "
+        f"({held_per_comment * 1e6:.0f} MB per million comments); the largest platform's community task "
+        f"({largest_t:,.0f} comments) about {per_platform_row * largest_t / 1024:.1f} GB on top in one worker "
+        f"(measured: {community_extra:,.0f} MB for {sizes['largest_platform_rows']:,} comments).",
+    ]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
@@ -405,6 +470,8 @@ def main(argv=None) -> None:
         rows += measure(n, args=args)
         print(markdown(rows[-2:] if rows[-1]["engine"] == "pandas" else rows[-1:]), file=sys.stderr)
     print(markdown(rows))
+    print()
+    print(estimate(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1, default=str))
 
