@@ -16,8 +16,10 @@ each, ``--worker-memory`` each) and run the pipeline step by step, timing each s
 Steps 5-6 group per platform because every one of these tables is computed within a platform
 (replies match parents of the same platform, spikes and rates are per account), so each platform's
 result is exact; their cost per task grows with the largest platform (see the 50M estimate).
-With ``--engine`` (default: when the toolkit has it) the toolkit's own Dask engine runs instead
-(``bench/dask_engine.py``), and this script only generates, samples memory and reports.
+With ``--engine`` (default: when the toolkit has it) the same steps call the toolkit's own Dask
+engine instead (``tk.load(store, engine="dask")`` and the public functions on its Dask tables: the
+engine shuffles by post for the reply pairs, so it does not need whole platforms in one task);
+``--no-engine`` keeps this script's own graph (the table says which ran).
 
 Memory: a thread samples the resident set size (psutil) of this process (the client) and of every
 worker process every 0.2 s; the table gives each step's peak. ``--pandas`` (on by default for 1M)
@@ -254,6 +256,82 @@ def run_dask(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     return {"seconds": times, "rows": rows, "partitions": n_parts, "results": out, "held_mb": held}
 
 
+def has_engine() -> bool:
+    """Whether this toolkit has its own Dask engine (``tk.load(..., engine="dask")``, ``tk.scale``)."""
+    return hasattr(tk, "scale") and "engine" in __import__("inspect").signature(tk.load).parameters
+
+
+def run_engine(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
+    """The same steps through the toolkit's Dask engine: the public functions on the engine's tables."""
+    from distributed import wait
+
+    times, out, held = {}, {}, {}
+    sampler.begin("idle")
+    time.sleep(1)
+
+    def nbytes():
+        return sum(client.nbytes(summary=True).values()) / 2**20
+
+    it = iter(bar(STEPS, progress=progress, desc="engine steps", unit="step"))
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    ds = tk.load(store, engine="dask", scheduler=client)
+    data = ds.comments.persist()
+    wait(data)
+    n_parts = data.npartitions
+    rows = int(data.map_partitions(len).compute().sum())
+    times[step] = time.perf_counter() - t
+    held["load"] = nbytes()
+
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    scored = tk.text.add_sentiment(data, progress=False).persist()
+    wait(scored)
+    del data
+    times[step] = time.perf_counter() - t
+    held["sentiment"] = nbytes()
+
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    tags = tk.text.hashtags(scored, id_cols=("platform", "comment_id"))
+    counts = tags.groupby(["platform", "hashtag"]).size().compute()
+    out["hashtags"] = counts.sort_values(ascending=False).head(10)
+    times[step] = time.perf_counter() - t
+
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    slim = scored[SLIM].persist()
+    wait(slim)
+    del scored
+    held["slim"] = nbytes()
+    times[step] = time.perf_counter() - t
+
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    rt = tk.community.reply_times(slim, tz=TZ)
+    summ = rt.groupby("platform").agg(user_comments=("replied", "size"), replied=("replied", "sum")).compute()
+    out["community"] = {
+        "reply_times": summ.reset_index(),
+        "response_rate": tk.community.response_rate(slim, tz=TZ, freq="W"),
+        "negative_spikes": tk.community.negative_spikes(slim, tz=TZ),
+        "workload": tk.community.workload(slim, tz=TZ)}
+    times[step] = time.perf_counter() - t
+
+    step = next(it)
+    sampler.begin(step)
+    t = time.perf_counter()
+    out["audience_activity"] = tk.timing.audience_activity(slim, tz=TZ)
+    times[step] = time.perf_counter() - t
+    sampler.begin("end")
+    del slim
+    return {"seconds": times, "rows": rows, "partitions": n_parts, "results": out, "held_mb": held}
+
+
 # --- pandas run ------------------------------------------------------------------------------------
 
 
@@ -352,9 +430,11 @@ def measure(n: int, *, args) -> list[dict]:
         pids = list(client.run(os.getpid).values())
         with Sampler(pids) as s:
             t0 = time.perf_counter()
-            r = run_dask(store, client, s, progress=args.progress)
+            use_engine = args.engine if args.engine is not None else has_engine()
+            r = (run_engine if use_engine else run_dask)(store, client, s, progress=args.progress)
             total = time.perf_counter() - t0
-        rows.append(_row("dask", n, r, s, total, sizes, info, args))
+        rows.append(_row("dask (toolkit engine)" if use_engine else "dask (bench graph)", n, r, s, total, sizes,
+                         info, args))
     finally:
         client.close()
         cluster.close()
@@ -413,13 +493,15 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
     """What ``target`` comments would need, scaled from the largest Dask run measured.
 
     Time: CPU seconds per comment of each step (measured) x ``target``; wall time on W single-thread
-    workers is that / W on an otherwise idle machine (the steps are partition-wise or per platform, so
-    they spread over workers while there are more tasks than workers; the largest platform's
-    community task is the longest single task). Memory: what the workers held per comment after the
-    sentiment step (the persisted table), and the community step's peak above that, per comment of
-    the largest platform (its task holds that platform's slim columns at once).
+    workers is that / W on an otherwise idle machine (every step is a set of tasks, more tasks than
+    workers). Memory: what the workers held per comment after the sentiment step (the persisted
+    scored table; a run that does not persist streams instead), and each worker's peak above that
+    share and its idle size: the working memory of its tasks. The toolkit's engine keeps partitions
+    at most 250,000 rows, so its working memory does not grow with the table; the bench graph's
+    community step holds a whole platform in one task, so its working memory grows with the
+    largest platform.
     """
-    dask_rows = [r for r in rows if r["engine"] == "dask"]
+    dask_rows = [r for r in rows if r["engine"].startswith("dask")]
     if not dask_rows:
         return ""
     r = max(dask_rows, key=lambda r: r["n"])
@@ -427,29 +509,41 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
     cpu = r.get("step_cpu_s", {})
     cpu_total = sum(cpu.get(s, 0) for s in STEPS) * k
     sizes = r["sizes"]
-    w = r["step_worker_mb"]
     idle = max(r.get("idle_worker_mb") or [0])
-    held_per_comment = r["held_mb"].get("sentiment", 0) / n  # MB per comment, dask's count, all workers
-    # the community step's peak in one worker above what it held: the largest platform's task
-    # (an upper bound: memory freed by earlier steps but kept by the allocator counts as the task's)
-    community_extra = max(w.get("community", 0) - idle - r["held_mb"].get("slim", 0) / r["workers"], 0)
-    per_platform_row = community_extra / sizes["largest_platform_rows"]
-    largest_t = sizes["largest_platform_rows"] * k
+    held = r.get("held_mb", {})
+    held_per_comment = held.get("sentiment", 0) / n
+    share = max(held.values(), default=0) / r["workers"]
+    working = max(max(r["worker_peaks_mb"], default=0) - idle - share, 0)
+    engine = "engine" in r["engine"]
+    rows_per_part = n / r["partitions"]
     lines = [
-        f"Scaled from the {n:,}-comment Dask run (x{k:g}):",
-        f"- partitions: {sizes['files']} files of (platform, month) stay {sizes['files']} files; rows per "
-        f"file median {sizes['median_rows'] * k:,.0f}, largest {sizes['max_rows'] * k:,.0f}.",
-        f"- CPU: {cpu_total / 3600:.2f} core-hours ({', '.join(f'{s} {cpu.get(s, 0) * k / 60:.0f} min' for s in STEPS)});"
-        f" on 2 single-thread workers of an idle 2-core machine about {cpu_total / 2 / 60:.0f} min wall, "
-        f"on 8 workers about {cpu_total / 8 / 60:.0f} min (plus the longest single task: the largest "
-        f"platform's community tables, {cpu.get('community', 0) * k * sizes['largest_platform_rows'] / n / 60:.0f} "
-        f"min at most, if it were all of the step's CPU).",
-        f"- memory: an idle worker {idle:,.0f} MB; the scored table held in the workers: {held_per_comment * target / 1024:.1f} GB in all "
-        f"({held_per_comment * 1e6:.0f} MB per million comments); the largest platform's community task "
-        f"({largest_t:,.0f} comments) about {per_platform_row * largest_t / 1024:.1f} GB on top in one worker "
-        f"(measured: {community_extra:,.0f} MB for {sizes['largest_platform_rows']:,} comments).",
+        f"Scaled from the {n:,}-comment run ({r['engine']}, x{k:g}; load average during the run "
+        f"{r['load'][0]:.1f}):",
+        f"- partitions: {r['partitions']} of {rows_per_part:,.0f} rows on average "
+        + ("(the engine groups the store's (platform, month) files up to 250,000 rows, so 50M makes about "
+           f"{target / min(250_000, max(rows_per_part, 1)):,.0f} partitions of the same size)"
+           if engine else f"(one per (platform, month) file; at {target:,} the same files hold "
+           f"{sizes['median_rows'] * k:,.0f} rows at the median, {sizes['max_rows'] * k:,.0f} at most)") + ".",
+        f"- CPU: {cpu_total / 3600:.2f} core-hours "
+        f"({', '.join(f'{s} {cpu.get(s, 0) * k / 60:.0f} min' for s in STEPS if cpu.get(s, 0) * k >= 30)}); "
+        f"on 2 single-thread workers of an idle 2-core machine about {cpu_total / 2 / 60:.0f} min wall, "
+        f"on 8 workers (8 cores) about {cpu_total / 8 / 60:.0f} min.",
+        f"- memory: the scored table persisted in the workers is {held_per_comment * 1e6:,.0f} MB per million "
+        f"comments (dask's count), {held_per_comment * target / 1024:.1f} GB at {target:,} "
+        f"(does {'' if held_per_comment * target < 0.8 * 2 * _limit_mb(r['worker_memory']) else 'not '}fit "
+        f"{r['workers']} workers of {r['worker_memory']}; without persisting, the steps stream from the store); "
+        f"an idle worker {idle:,.0f} MB; working memory above that in the busiest worker {working:,.0f} MB "
+        + ("(partitions stay at most 250,000 rows: the same at 50M)." if engine else
+           f"for a largest platform of {sizes['largest_platform_rows']:,} comments: about "
+           f"{working * k / 1024:.1f} GB for its {sizes['largest_platform_rows'] * k:,.0f} at {target:,}."),
     ]
     return "\n".join(lines)
+
+
+def _limit_mb(text: str) -> float:
+    from dask.utils import parse_bytes
+
+    return parse_bytes(text) / 2**20
 
 
 def main(argv=None) -> None:
@@ -461,6 +555,8 @@ def main(argv=None) -> None:
     ap.add_argument("--worker-memory", default="10GiB")
     ap.add_argument("--pandas", action=argparse.BooleanOptionalAction, default=None,
                     help="also run the pandas path (default: for sizes up to 1M)")
+    ap.add_argument("--engine", action=argparse.BooleanOptionalAction, default=None,
+                    help="the toolkit's Dask engine (default: when it is there) or this script's own graph")
     ap.add_argument("--json", default=None, help="write the measurements to this file")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
     args = ap.parse_args(argv)
@@ -468,7 +564,7 @@ def main(argv=None) -> None:
     rows = []
     for n in args.sizes:
         rows += measure(n, args=args)
-        print(markdown(rows[-2:] if rows[-1]["engine"] == "pandas" else rows[-1:]), file=sys.stderr)
+        print(markdown(rows[-2:] if rows[-1]["engine"] == "pandas" else rows[-1:]), file=sys.stderr, flush=True)
     print(markdown(rows))
     print()
     print(estimate(rows))
