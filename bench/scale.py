@@ -82,6 +82,7 @@ class Sampler:
         self.step = None
         self.peaks: dict[str, dict] = {}
         self.cpu: dict[str, float] = {}
+        self.start: dict[str, list[int]] = {}  # each worker's RSS when the step began (= after the one before)
         self._cpu0 = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -110,6 +111,13 @@ class Sampler:
         if self.step is not None:
             self.cpu[self.step] = now - self._cpu0
         self._cpu0 = now
+        start = []
+        for proc in self.workers.values():
+            try:
+                start.append(proc.memory_info().rss)
+            except Exception:  # pragma: no cover
+                start.append(0)
+        self.start[step] = start
         self.step = step
         self.peaks[step] = {"client": 0, "workers": {pid: 0 for pid in self.workers}}
         self.sample()
@@ -299,6 +307,7 @@ def run_engine(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     tags = tk.text.hashtags(scored, id_cols=("platform", "comment_id"))
     counts = tags.groupby(["platform", "hashtag"]).size().compute()
     out["hashtags"] = counts.sort_values(ascending=False).head(10)
+    del tags  # holds the scored table's futures
     times[step] = time.perf_counter() - t
 
     step = next(it)
@@ -464,7 +473,8 @@ def _row(engine, n, r, s, total, sizes, info, args) -> dict:
             "worker_peaks_mb": [_mb(b) for b in worker_peaks.values()],
             "step_client_mb": {k: _mb(v["client"]) for k, v in peaks.items()},
             "step_cpu_s": {k: v for k, v in s.cpu.items() if k != "idle"},
-            "idle_worker_mb": [_mb(b) for b in idle.values()], "held_mb": r.get("held_mb", {}),
+            "idle_worker_mb": [_mb(b) for b in idle.values()],
+            "start_worker_mb": {k: [_mb(b) for b in v] for k, v in s.start.items()}, "held_mb": r.get("held_mb", {}),
             "step_worker_mb": {k: _mb(b) for k, b in step_worker.items()},
             "sizes": sizes, "generator": info, "load": os.getloadavg(),
             "check": {"user_comments": int(rr["user_comments"].sum()), "replied": int(rr["replied"].sum()),
@@ -510,10 +520,13 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
     cpu_total = sum(cpu.get(s, 0) for s in STEPS) * k
     sizes = r["sizes"]
     idle = max(r.get("idle_worker_mb") or [0])
-    held = r.get("held_mb", {})
-    held_per_comment = held.get("sentiment", 0) / n
-    share = max(held.values(), default=0) / r["workers"]
-    working = max(max(r["worker_peaks_mb"], default=0) - idle - share, 0)
+    start = r.get("start_worker_mb", {})
+    # what the workers held after the sentiment step (RSS when the next step began, above idle): the
+    # persisted scored table; dask's own byte count (held_mb) overstates Arrow strings, so RSS is used
+    after = start.get("hashtags") or []
+    held_per_comment = sum(max(b - idle, 0) for b in after) / n
+    working = max((max(r["step_worker_mb"].get(st, 0) - max(start.get(st) or [0]), 0) for st in STEPS),
+                  default=0)
     engine = "engine" in r["engine"]
     rows_per_part = n / r["partitions"]
     lines = [
@@ -529,10 +542,10 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
         f"on 2 single-thread workers of an idle 2-core machine about {cpu_total / 2 / 60:.0f} min wall, "
         f"on 8 workers (8 cores) about {cpu_total / 8 / 60:.0f} min.",
         f"- memory: the scored table persisted in the workers is {held_per_comment * 1e6:,.0f} MB per million "
-        f"comments (dask's count), {held_per_comment * target / 1024:.1f} GB at {target:,} "
+        f"comments (worker RSS above idle after the sentiment step), {held_per_comment * target / 1024:.1f} GB at {target:,} "
         f"(does {'' if held_per_comment * target < 0.8 * 2 * _limit_mb(r['worker_memory']) else 'not '}fit "
         f"{r['workers']} workers of {r['worker_memory']}; without persisting, the steps stream from the store); "
-        f"an idle worker {idle:,.0f} MB; working memory above that in the busiest worker {working:,.0f} MB "
+        f"an idle worker {idle:,.0f} MB; the largest rise of one worker's RSS within a step {working:,.0f} MB "
         + ("(partitions stay at most 250,000 rows: the same at 50M)." if engine else
            f"for a largest platform of {sizes['largest_platform_rows']:,} comments: about "
            f"{working * k / 1024:.1f} GB for its {sizes['largest_platform_rows'] * k:,.0f} at {target:,}."),
