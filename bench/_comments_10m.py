@@ -493,11 +493,11 @@ def write_store(path: str | os.PathLike, n: int, *, seed: int = 0, progress=None
     manifest = {"format": "toolkit-parquet-store", "version": 1, "toolkit_version": _toolkit_version(),
                 "written_at": pd.Timestamp.now(tz="UTC").isoformat(), "tz": "Europe/Berlin",
                 "layout": "<table>/platform=<platform>/month=<YYYY-MM|none>/part-0.parquet",
-                "row_column": "_row", "tables": {},
+                "row_column": "_row", "tables": {}, "warnings": [],
                 "generator": {"module": "bench/_comments_10m.py", "n": n, "seed": seed}}
-    entry_c = {"rows": 0, "platform_column": "platform", "month_column": "published_at", "row_column": "_row",
+    entry_c = {"rows": 0, "platform_column": "platform", "partitioned_by": "platform", "month_column": "published_at", "row_column": "_row",
                "files": [], "columns": _manifest_columns(schema.COMMENTS.empty()), "index": None}
-    entry_p = {"rows": len(posts), "platform_column": "platform", "month_column": "published_at",
+    entry_p = {"rows": len(posts), "platform_column": "platform", "partitioned_by": "platform", "month_column": "published_at",
                "row_column": "_row", "files": [], "columns": _manifest_columns(posts), "index": None}
     c_schema = p_schema = None
     row_c = row_p = 0
@@ -524,7 +524,8 @@ def write_store(path: str | os.PathLike, n: int, *, seed: int = 0, progress=None
     for name in ("daily", "traffic"):
         empty = schema.TABLES[name].empty()
         (root / name).mkdir()
-        manifest["tables"][name] = {"rows": 0, "platform_column": "tool" if name == "traffic" else "platform",
+        manifest["tables"][name] = {"rows": 0, "platform_column": None if name == "traffic" else "platform",
+                                    "partitioned_by": "tool" if name == "traffic" else "platform",
                                     "month_column": "date", "row_column": "_row", "files": [],
                                     "columns": _manifest_columns(empty), "index": None}
     report = pd.DataFrame({
