@@ -13,9 +13,11 @@ each, ``--worker-memory`` each) and run the pipeline step by step, timing each s
    ``response_rate`` (weekly, per account), ``negative_spikes`` (daily, per account) and ``workload``;
 6. audience activity: ``tk.timing.audience_activity`` per platform.
 
-Steps 5-6 group per platform because every one of these tables is computed within a platform
-(replies match parents of the same platform, spikes and rates are per account), so each platform's
-result is exact; their cost per task grows with the largest platform (see the 50M estimate).
+In this script's own graph (``--no-engine``) steps 5-6 group per platform: replies match parents of
+the same platform and rates are per account, so those are exact, but ``negative_spikes`` corrects
+for the days tested per call (Bonferroni), so per-platform calls flag a few days more than one call
+on the whole table; the cost per task grows with the largest platform. The toolkit's engine and the
+pandas path call each function once on the whole table.
 With ``--engine`` (default: when the toolkit has it) the same steps call the toolkit's own Dask
 engine instead (``tk.load(store, engine="dask")`` and the public functions on its Dask tables: the
 engine shuffles by post for the reply pairs, so it does not need whole platforms in one task);
@@ -375,15 +377,19 @@ def run_pandas(store: Path, sampler: Sampler, *, progress=None) -> dict:
     sampler.begin(step)
     t = time.perf_counter()
     c = c[SLIM]
-    groups = [g for _, g in c.groupby("platform", sort=True)]
     times[step] = time.perf_counter() - t
     step = next(it)
     sampler.begin(step)
     t = time.perf_counter()
-    res = [_community(g) for g in groups]
-    del groups
-    out["community"] = {k: pd.concat([r[k] for r in res if r], ignore_index=True)
-                        for k in ("reply_times", "response_rate", "negative_spikes", "workload")}
+    # the whole table at once, as a pandas user calls them (negative_spikes' Bonferroni correction
+    # counts the days of the whole table, so per-platform calls would flag differently)
+    rt = tk.community.reply_times(c, tz=TZ)
+    summ = rt.groupby("platform").agg(user_comments=("replied", "size"), replied=("replied", "sum")).reset_index()
+    del rt
+    out["community"] = {"reply_times": summ,
+                        "response_rate": tk.community.response_rate(c, tz=TZ, freq="W"),
+                        "negative_spikes": tk.community.negative_spikes(c, tz=TZ),
+                        "workload": tk.community.workload(c, tz=TZ)}
     times[step] = time.perf_counter() - t
     step = next(it)
     sampler.begin(step)
@@ -454,7 +460,33 @@ def measure(n: int, *, args) -> list[dict]:
             r = run_pandas(store, s, progress=args.progress)
             total = time.perf_counter() - t0
         rows.append(_row("pandas", n, r, s, total, sizes, info, args))
+        rows[-1]["same_as_dask"] = compare(rows[-2].pop("_results"), r["results"])
+        print("pandas vs dask results:", rows[-1]["same_as_dask"], file=sys.stderr, flush=True)
+    for row in rows:
+        row.pop("_results", None)
     return rows
+
+
+def compare(a: dict, b: dict) -> dict:
+    """Whether each aggregate table is the same on both paths (values; rows sorted by their keys)."""
+    def norm(df):
+        df = df.copy()
+        for c in df.columns:
+            if isinstance(df[c].dtype, (pd.StringDtype, pd.CategoricalDtype)) or df[c].dtype == object:
+                df[c] = df[c].astype(object).where(df[c].notna(), None)
+        keys = [c for c in ("platform", "account", "period_start", "date", "weekday", "hour") if c in df.columns]
+        return df.sort_values(keys, kind="stable").reset_index(drop=True) if keys else df.reset_index(drop=True)
+
+    out = {}
+    pairs = {**{k: (a["community"][k], b["community"][k]) for k in a["community"]},
+             "audience_activity": (a["audience_activity"], b["audience_activity"])}
+    for k, (x, y) in pairs.items():
+        try:
+            pd.testing.assert_frame_equal(norm(x), norm(y), check_dtype=False, check_exact=False, rtol=1e-9)
+            out[k] = "same"
+        except AssertionError as exc:
+            out[k] = "differs: " + " ".join(str(exc).split())[:200]
+    return out
 
 
 def _row(engine, n, r, s, total, sizes, info, args) -> dict:
@@ -468,7 +500,7 @@ def _row(engine, n, r, s, total, sizes, info, args) -> dict:
     step_worker = {k: max(v["workers"].values(), default=0) for k, v in peaks.items()}
     res = r["results"]
     rr = res["community"]["reply_times"]
-    return {"engine": engine, "n": n, "rows": r["rows"], "partitions": r["partitions"], "seconds": r["seconds"],
+    return {"_results": res, "engine": engine, "n": n, "rows": r["rows"], "partitions": r["partitions"], "seconds": r["seconds"],
             "total_s": total, "client_peak_mb": _mb(client_peak),
             "worker_peaks_mb": [_mb(b) for b in worker_peaks.values()],
             "step_client_mb": {k: _mb(v["client"]) for k, v in peaks.items()},
@@ -507,7 +539,7 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
     workers). Memory: what the workers held per comment after the sentiment step (the persisted
     scored table; a run that does not persist streams instead), and each worker's peak above that
     share and its idle size: the working memory of its tasks. The toolkit's engine keeps partitions
-    at most 250,000 rows, so its working memory does not grow with the table; the bench graph's
+    at most 250,000 rows (its shuffles still hold buffers); the bench graph's
     community step holds a whole platform in one task, so its working memory grows with the
     largest platform.
     """
@@ -546,7 +578,8 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
         f"(does {'' if held_per_comment * target < 0.8 * 2 * _limit_mb(r['worker_memory']) else 'not '}fit "
         f"{r['workers']} workers of {r['worker_memory']}; without persisting, the steps stream from the store); "
         f"an idle worker {idle:,.0f} MB; the largest rise of one worker's RSS within a step {working:,.0f} MB "
-        + ("(partitions stay at most 250,000 rows: the same at 50M)." if engine else
+        + ("(partitions stay at most 250,000 rows, but the community step's shuffles by post add buffers that "
+           "grow with the table: compare the sizes)." if engine else
            f"for a largest platform of {sizes['largest_platform_rows']:,} comments: about "
            f"{working * k / 1024:.1f} GB for its {sizes['largest_platform_rows'] * k:,.0f} at {target:,}."),
     ]
