@@ -557,7 +557,16 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
     # persisted scored table; dask's own byte count (held_mb) overstates Arrow strings, so RSS is used
     after = start.get("hashtags") or []
     held_per_comment = sum(max(b - idle, 0) for b in after) / n
-    working = max((max(r["step_worker_mb"].get(st, 0) - max(start.get(st) or [0]), 0) for st in STEPS),
+    # with several sizes: held = fixed + per comment x n (least squares), the fixed part being the
+    # models and libraries each worker loads once
+    pts = [(x["n"], sum(max(b - idle, 0) for b in x.get("start_worker_mb", {}).get("hashtags") or []))
+           for x in dask_rows if x.get("start_worker_mb", {}).get("hashtags")]
+    fixed = 0.0
+    if len({p[0] for p in pts}) >= 2:
+        slope, fixed = np.polyfit([p[0] for p in pts], [p[1] for p in pts], 1)
+        held_per_comment = slope
+    # the largest rise of one worker's RSS within a step after loading (what its tasks needed on top)
+    working = max((max(r["step_worker_mb"].get(st, 0) - max(start.get(st) or [0]), 0) for st in STEPS[1:]),
                   default=0)
     engine = "engine" in r["engine"]
     rows_per_part = n / r["partitions"]
@@ -574,10 +583,11 @@ def estimate(rows: list[dict], target: int = 50_000_000) -> str:
         f"on 2 single-thread workers of an idle 2-core machine about {cpu_total / 2 / 60:.0f} min wall, "
         f"on 8 workers (8 cores) about {cpu_total / 8 / 60:.0f} min.",
         f"- memory: the scored table persisted in the workers is {held_per_comment * 1e6:,.0f} MB per million "
-        f"comments (worker RSS above idle after the sentiment step), {held_per_comment * target / 1024:.1f} GB at {target:,} "
-        f"(does {'' if held_per_comment * target < 0.8 * 2 * _limit_mb(r['worker_memory']) else 'not '}fit "
+        f"comments (worker RSS above idle after the sentiment step{f', fitted over {len(pts)} sizes, plus {fixed:,.0f} MB fixed' if fixed else ''}), "
+        f"{(fixed + held_per_comment * target) / 1024:.1f} GB at {target:,} "
+        f"(does {'' if fixed + held_per_comment * target < 0.8 * 2 * _limit_mb(r['worker_memory']) else 'not '}fit "
         f"{r['workers']} workers of {r['worker_memory']}; without persisting, the steps stream from the store); "
-        f"an idle worker {idle:,.0f} MB; the largest rise of one worker's RSS within a step {working:,.0f} MB "
+        f"an idle worker {idle:,.0f} MB; the largest rise of one worker's RSS within a step after loading {working:,.0f} MB "
         + ("(partitions stay at most 250,000 rows, but the community step's shuffles by post add buffers that "
            "grow with the table: compare the sizes)." if engine else
            f"for a largest platform of {sizes['largest_platform_rows']:,} comments: about "
@@ -605,7 +615,15 @@ def main(argv=None) -> None:
                     help="the toolkit's Dask engine (default: when it is there) or this script's own graph")
     ap.add_argument("--json", default=None, help="write the measurements to this file")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
+    ap.add_argument("--from-json", nargs="+", default=None,
+                    help="print the table and the 50M estimate of earlier runs' --json files (runs nothing)")
     args = ap.parse_args(argv)
+    if args.from_json:
+        rows = [r for f in args.from_json for r in json.loads(Path(f).read_text())]
+        print(markdown(rows))
+        print()
+        print(estimate(rows))
+        return
     Path(args.data).mkdir(parents=True, exist_ok=True)
     rows = []
     for n in args.sizes:
