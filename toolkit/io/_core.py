@@ -26,6 +26,7 @@ from tqdm.auto import tqdm
 from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import _PLATFORM_RE, TABLES
+from .._engine import check_engine
 from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
 _STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
@@ -172,7 +173,8 @@ class _Unreadable:
 def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict[str, str] | None = None,
          errors: str = "raise", strict: bool = False, year: int | None = None,
          owner: str | list[str] | None = None, dayfirst: bool | None = None,
-         progress: bool | None = None, cache: str | os.PathLike | None = None) -> Dataset:
+         progress: bool | None = None, cache: str | os.PathLike | None = None, engine: str = "pandas",
+         scheduler=None) -> Dataset:
     """Load platform exports (a file, a folder searched recursively, or zip/tar archives) into the
     canonical tables.
 
@@ -223,11 +225,21 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         toolkit version also mean parsing again. A hit repeats the warnings of the load that
         wrote the store. The folder must be new, empty or a store (a folder with other files
         is refused); a store inside the exports folder is not read as an export.
+    engine : {"pandas", "dask"}, default "pandas"
+        Execution backend. ``"dask"`` reads the Parquet store (``path`` itself, or ``cache``, written
+        from the exports on the first run) as Dask DataFrames, one partition per platform and month,
+        and the analyses that take them run partition-wise on a ``dask.distributed`` cluster (see
+        :mod:`toolkit.scale`; needs ``pip install 'social-media-research-toolkit[scale]'``).
+    scheduler : str or distributed.Client, optional
+        With ``engine="dask"``: the cluster's scheduler address (``"tcp://host:8786"``) or a client;
+        default a client already running in this session, else a new LocalCluster on this computer.
 
     Returns
     -------
     Dataset
-        See :class:`Dataset`; ``Dataset.unreadable`` lists the files that could not be read.
+        See :class:`Dataset`; ``Dataset.unreadable`` lists the files that could not be read. With
+        ``engine="dask"`` posts, comments, daily and traffic are Dask DataFrames (their index is each
+        row's position in the pandas table) and ``ds.client`` is the ``distributed.Client``.
 
     Raises
     ------
@@ -277,7 +289,17 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     >>> ds = tk.load("data/samples", tz="Europe/Berlin", cache="samples.store")  # doctest: +SKIP
     >>> tk.load("samples.store").posts.equals(ds.posts)                       # doctest: +SKIP
     True
+    >>> ds = tk.load("exports", tz="Europe/Berlin", engine="dask", cache="store")  # doctest: +SKIP
     """
+    if check_engine(engine, where="load") == "dask":  # the store as Dask DataFrames (toolkit/_dask.py)
+        from .._dask import load as load_dask
+
+        return load_dask(path, cache=cache, scheduler=scheduler, tz=tz, progress=progress,
+                         params={"columns": columns, "errors": errors, "strict": strict, "year": year,
+                                 "owner": owner, "dayfirst": dayfirst})
+    if scheduler is not None:
+        raise ParameterError(f"load(scheduler={scheduler!r}): a scheduler is for engine='dask'; pass "
+                             "engine='dask' too, or leave scheduler out.")
     if isinstance(path, (str, os.PathLike)) and Path(path, _STORE_MANIFEST).is_file():  # a Parquet store
         from ._store import read_store
 
