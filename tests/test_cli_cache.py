@@ -118,6 +118,16 @@ def test_added_and_removed_files_are_parsed_again(exports, tmp_path, caplog):
     assert how == "hit"
 
 
+def test_a_cache_inside_the_exports_folder_is_not_an_input(exports, caplog):
+    cache = exports / ".toolkit-cache"
+    first, how = cached_load(exports, cache, caplog, tz="Europe/Berlin")
+    assert how == "miss"
+    again, how = cached_load(exports, cache, caplog, tz="Europe/Berlin")
+    assert how == "hit"
+    assert not again.load_report["file"].str.contains("toolkit-cache").any()
+    pd.testing.assert_frame_equal(again.load_report, first.load_report)
+
+
 def test_other_load_parameters_are_parsed_again(exports, tmp_path, caplog):
     cache = tmp_path / "cache"
     cached_load(exports, cache, caplog, tz="Europe/Berlin")

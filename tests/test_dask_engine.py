@@ -113,6 +113,14 @@ def test_dask_result_equals_the_pandas_result(name, ds, scheduler, expected):
     pd.testing.assert_frame_equal(got, want)
 
 
+def test_the_p2p_shuffle_gives_the_same_reply_times(ds, cluster, expected):
+    # small tables shuffle with Dask's task method; large ones (and this configuration) with P2P
+    comments = tk.scale.from_pandas(ds.comments, npartitions=3)
+    with Client(cluster), dask.config.set({"dataframe.shuffle.method": "p2p"}):
+        got = CASES["response_rate"][0](comments)
+    pd.testing.assert_frame_equal(got, expected("response_rate"))
+
+
 def test_load_reads_the_store_on_the_cluster_at_the_given_address(ds, cluster, tmp_path):
     ds.to_parquet(tmp_path / "store")
     with dask.config.set({"toolkit.partition-rows": 5_000}):  # several partitions from the sample store

@@ -23,7 +23,12 @@ compute, it runs the same pandas code on pieces of the table and puts the pieces
   moved for ``reply_times`` and ``care_summary``'s questions). Medians and 90th percentiles of
   reply times do not add up, so ``response_rate`` shuffles its per-comment rows a second time by
   (platform, account, period) - a much smaller table - and runs the pandas aggregation per
-  partition; groups never straddle partitions, so the pieces are exact.
+  partition; groups never straddle partitions, so the pieces are exact. Up to 64 partitions the
+  shuffles use Dask's task method (on 1M comments in 5 partitions about 3x faster than P2P), beyond
+  that Dask's default (P2P on a cluster); ``dask.config.set({"dataframe.shuffle.method": ...})`` decides
+  when set. On 1M comments (2 workers, 5 partitions) ``workload`` took 1 s, ``reply_times`` 10 s,
+  ``response_rate`` 13 s (pandas: 0.2, 1.4, 1.4 s): the shuffles are the engine's price for not
+  holding the table in one process.
 
 Where the work runs: on the default ``distributed.Client`` (``tk.load(..., engine="dask")`` and
 ``tk.scale.client()`` start or connect one), or on whatever ``dask.config.set(scheduler=...)``
@@ -41,6 +46,10 @@ from ._engine import require_dask
 
 #: Partial results combined per step of the tree reduction.
 SPLIT_EVERY = 8
+#: Up to this many partitions the shuffles use Dask's task-based method (measured 3x faster than P2P on
+#: 1M comments in 5 partitions); above it, and whenever ``dataframe.shuffle.method`` is configured, Dask's
+#: choice (P2P on a distributed cluster, which spills to disk and scales to many partitions).
+TASKS_SHUFFLE_UP_TO = 64
 _KEY = "_toolkit_key"
 
 
@@ -98,7 +107,17 @@ def _by_post(comments, columns: list[str]):
 
     meta = add_key(_meta(part))
     keyed = part.map_partitions(add_key, meta=meta)
-    return keyed.shuffle(on=_KEY, npartitions=comments.npartitions)
+    return _shuffle(keyed)
+
+
+def _shuffle(frame):
+    """``frame`` shuffled on the key column (see :data:`TASKS_SHUFFLE_UP_TO` for the method)."""
+    import dask
+
+    method = dask.config.get("dataframe.shuffle.method", None)
+    if method is None and frame.npartitions <= TASKS_SHUFFLE_UP_TO:
+        method = "tasks"
+    return frame.shuffle(on=_KEY, npartitions=frame.npartitions, shuffle_method=method)
 
 
 def _drop_key(df):
@@ -302,8 +321,7 @@ def _rate_delayed(shuffled, *, tz, freq, match, top_level, business_hours, weekd
     opts = dict(tz=tz, freq=freq, business_hours=business_hours, weekdays=weekdays, holidays=holidays)
     meta = _rate_rows(_meta(shuffled), match=match, top_level=top_level, **opts)
     per_comment = shuffled.map_partitions(_rate_rows, match=match, top_level=top_level, **opts, meta=meta)
-    grouped = per_comment if per_comment.npartitions == 1 else per_comment.shuffle(
-        on=_KEY, npartitions=per_comment.npartitions)
+    grouped = per_comment if per_comment.npartitions == 1 else _shuffle(per_comment)
     return [dask.delayed(_rate_part)(p, **opts) for p in grouped.to_delayed()]
 
 

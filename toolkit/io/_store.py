@@ -585,9 +585,13 @@ def fingerprints(entries: list[tuple[Path, str]]) -> list[dict]:
     first :data:`HEAD_BYTES` bytes."""
     out = []
     for file, shown in entries:
-        st = file.stat()
-        with open(file, "rb") as fh:
-            head = hashlib.sha256(fh.read(HEAD_BYTES)).hexdigest()
+        try:
+            st = file.stat()
+            with open(file, "rb") as fh:
+                head = hashlib.sha256(fh.read(HEAD_BYTES)).hexdigest()
+        except OSError as exc:  # load() reports the file as unreadable; the fingerprint says so too
+            out.append({"path": shown, "error": exc.strerror or str(exc)})
+            continue
         out.append({"path": shown, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "head_sha256": head})
     return out
 
