@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import PurePosixPath
 
 import pandas as pd
 
@@ -130,6 +131,21 @@ def fix_mojibake(value):
     if isinstance(value, dict):
         return {_fix_str(k) if isinstance(k, str) else k: fix_mojibake(v) for k, v in value.items()}
     return value
+
+
+def uri_name(uri: str) -> str:
+    """``PurePosixPath(uri).name`` without building a path object per media file (a plain
+    ``a/b/c.jpg`` is split at its last slash; anything unusual goes through pathlib)."""
+    if "//" in uri or "/." in uri or uri.endswith("/") or uri.startswith("."):
+        return PurePosixPath(uri).name
+    return uri.rpartition("/")[2]
+
+
+def uri_stem(uri: str) -> str:
+    """``PurePosixPath(uri).stem``, as :func:`uri_name` does the name."""
+    name = uri_name(uri)
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
 
 
 def fixed(value):

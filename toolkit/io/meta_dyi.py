@@ -49,14 +49,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePosixPath
 
 import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
 from ._base import paused_gc
-from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake, fixed
+from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake, fixed, uri_name, uri_stem
 
 __all__ = ["MetaDYIJSON", "fix_mojibake"]
 
@@ -176,9 +175,9 @@ def _ig_post(rec: dict, sub: str):
     text = fixed(title) if isinstance(title, str) else fixed(first.get("title")) if isinstance(first.get("title"), str) \
         else ""
     uri = fixed(first.get("uri")) if isinstance(first.get("uri"), str) else ""
-    names = sorted(PurePosixPath(fixed(m["uri"])).name for m in media
+    names = sorted(uri_name(fixed(m["uri"])) for m in media
                    if isinstance(m, dict) and isinstance(m.get("uri"), str))
-    stem = PurePosixPath(uri).stem if uri else ""
+    stem = uri_stem(uri) if uri else ""
     if "reels" in sub:
         mtype = "reel"
     elif "stories" in sub:
@@ -210,7 +209,7 @@ def _fb_post(rec: dict, sub: str):
     for att in atts:
         for item in att["data"] if isinstance(att, dict) and isinstance(att.get("data"), list) else []:
             if isinstance(item, dict) and isinstance(item.get("media"), dict):
-                names.append(PurePosixPath(str(fixed(item["media"].get("uri", "")))).name)
+                names.append(uri_name(str(fixed(item["media"].get("uri", "")))))
             elif isinstance(item, dict) and isinstance(item.get("external_context"), dict):
                 names.append(str(fixed(item["external_context"].get("url", ""))))
             elif isinstance(item, dict) and isinstance(item.get("place"), dict):

@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePosixPath
 
 import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
 from ._base import paused_gc
-from ._dyi import _comment_frame, _post_frame, _problems, _ts, fixed
+from ._dyi import _comment_frame, _post_frame, _problems, _ts, fixed, uri_name, uri_stem
 
 __all__ = ["ThreadsDYIJSON"]
 
@@ -48,12 +47,12 @@ def _entry(rec: dict) -> tuple[dict | None, tuple | None]:
     app = rec.get("text_app_post") if isinstance(rec.get("text_app_post"), dict) else first.get("text_app_post")
     is_reply = bool((app or {}).get("is_reply", False))
     uris = [fixed(m.get("uri")) for m in media if isinstance(m.get("uri"), str) and m.get("uri")]
-    stem = PurePosixPath(uris[0]).stem if uris else ""
+    stem = uri_stem(uris[0]) if uris else ""
     mtype = "carousel" if len(uris) > 1 else ("video" if uris[0].lower().endswith(_VIDEO) else "photo") if uris \
         else "text"
     return {"ts": ts, "text": title if isinstance(title, str) else "", "media_type": mtype, "is_reply": is_reply,
             "post_id": stem if re.fullmatch(r"\d{6,}", stem) else None, "author": None, "media_owner": None,
-            "media": "|".join(sorted(PurePosixPath(u).name for u in uris))}, None
+            "media": "|".join(sorted(uri_name(u) for u in uris))}, None
 
 
 @register
