@@ -105,6 +105,10 @@ _EDITED = re.compile(r"[\s\u200e]*<(Diese Nachricht wurde bearbeitet\.?|This mes
 _SKIP_WORDS = ("weggelassen", "omitted", "ausgeschlossen", "anhang:", "attached", "angehängt", "gelöscht", "deleted",
                "standort", "location", "verschlüsselt", "encrypted", "anruf", "call", "sicherheitscode",
                "security code", "null")
+_SKIP_WORD = re.compile("|".join(map(re.escape, _SKIP_WORDS)))
+#: Words that make an "author" a system text cut at a colon ("Du hast X hinzugefügt: ...").
+_SYSTEM_AUTHOR = re.compile("|".join(map(re.escape, (" hat ", " hast ", " has ", " have ", " created", " added",
+                                                      " left", " removed", " changed"))))
 _GERMAN = re.compile(r"verschlüsselt|weggelassen|ausgeschlossen|hinzugefügt|gelöscht|Anhang:|Datei angehängt|"
                      r"hat die Gruppe|Sprachanruf|bearbeitet", re.I)
 # +49 151 23456789, +1 (415) 555-0100, 0151 23456789, 0151/2345678: 8+ digits with spaces, dashes, slashes
@@ -124,7 +128,16 @@ def mask_phones(text: pd.Series) -> pd.Series:
             return s
         head = re.match(r"\+\d{1,3}", s)
         return f"{head.group(0) if head else '0'} … {digits[-4:]}"
-    return text.astype("string").str.replace(_PHONE, one, regex=True)
+    t = text.astype("string")
+    # only texts with 8 or more digits can hold a number to mask (counted column-wise); the rest stay
+    cand = (t.str.count(r"\d") >= 8).fillna(False).to_numpy(dtype=bool)
+    if not cand.any():
+        return t
+    if cand.all():
+        return t.str.replace(_PHONE, one, regex=True)
+    t = t.copy()
+    t[cand] = t[cand].str.replace(_PHONE, one, regex=True)
+    return t
 
 
 @functools.lru_cache(maxsize=4096)
@@ -294,9 +307,12 @@ class WhatsAppChat(Loader):
             "year": np.where(parts[:, y] < 100, parts[:, y] + 2000, parts[:, y]), "month": parts[:, mo],
             "day": parts[:, d], "hour": _hours24(clock[0], pd.Series([m["ampm"] for m in msgs], dtype=object)),
             "minute": clock[1], "second": clock[2]}), errors="coerce")
-        rows = []
-        for m, when in zip(msgs, stamps):
-            if pd.isna(when):
+        # one pass collects each column into a list (no pandas call per message)
+        no_time = stamps.isna().to_numpy()
+        cols: dict[str, list] = {"line": [], "local": [], "author": [], "text": [], "edited": []}
+        lines_, picks, authors, texts, edits = cols.values()
+        for j, m in enumerate(msgs):
+            if no_time[j]:
                 self._bad(ctx, source, parsed, m["line"], f"{m['date']}, {m['time']}", order)
                 continue
             kind, author, body = _classify(m["rest"].rstrip("\n"), chat)
@@ -305,9 +321,13 @@ class WhatsAppChat(Loader):
                                         "reason": kind})
                 continue
             edited = "<" in body and bool(_EDITED.search(body))
-            rows.append({"line": m["line"], "local": when, "author": author,
-                         "text": _EDITED.sub("", body) if edited else body, "edited": edited})
-        frame = _frame(rows, source, chat, tz=ctx.zone_for(source, parsed.notes))
+            lines_.append(m["line"])
+            picks.append(j)
+            authors.append(author)
+            texts.append(_EDITED.sub("", body) if edited else body)
+            edits.append(edited)
+        cols["local"] = stamps.iloc[picks].reset_index(drop=True) if picks else []
+        frame = _frame(cols if picks else [], source, chat, tz=ctx.zone_for(source, parsed.notes))
         if owners:
             frame["is_owner"] = frame["author"].isin(owners).astype(bool)
             frame = link_conversations(frame)
@@ -339,15 +359,14 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     author = _clean_author(m["author"])
     raw = m["text"] or ""
     body = raw.strip(_INVISIBLE + " ")
-    if any(w in author for w in (" hat ", " hast ", " has ", " have ", " created", " added", " left", " removed",
-                                 " changed")):
+    if _SYSTEM_AUTHOR.search(author):
         # "Du hast X hinzugefügt" cut at a colon inside the system text: not an author
         if any(p.search(rest.strip(_INVISIBLE)) for p in SYSTEM_PATTERNS):
             return "system message (no author)", None, rest
     if not body:
         return "empty message (view-once media or an item the export leaves out)", author, ""
     low = body.lower()
-    if not any(k in low for k in _SKIP_WORDS) and not raw.startswith("\u200e") and author != chat:
+    if not _SKIP_WORD.search(low) and not raw.startswith("\u200e") and author != chat:
         return "message", author, raw.replace("\u200e", "").replace("\u200f", "")
     if _STRONG.search(body) or ((raw.startswith("\u200e") or author == chat)
                                 and any(p.search(body) for p in SYSTEM_PATTERNS)):
@@ -365,8 +384,8 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     return "message", author, raw.lstrip(_INVISIBLE).replace("\u200e", "").replace("\u200f", "")
 
 
-def _frame(rows: list[dict], source: Source, chat: str, tz: str = "UTC") -> pd.DataFrame:
-    if not rows:
+def _frame(rows: dict[str, list] | list, source: Source, chat: str, tz: str = "UTC") -> pd.DataFrame:
+    if not len(rows):
         from ..schema import COMMENTS
         return COMMENTS.empty()
     f = pd.DataFrame(rows)
@@ -374,7 +393,9 @@ def _frame(rows: list[dict], source: Source, chat: str, tz: str = "UTC") -> pd.D
     f["text"] = mask_phones(f["text"].astype("string"))
     chat_id = "chat-" + hashlib.sha1(chat.encode("utf-8")).hexdigest()[:12]
     keys = chat + "|" + f["local"].astype(str) + "|" + f["author"].fillna("").astype(str) + "|" + f["text"].astype(str)
-    cid = keys.map(lambda k: "wa-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
+    sha1 = hashlib.sha1
+    cid = pd.Series(["wa-" + sha1(k.encode("utf-8")).hexdigest()[:16] for k in keys.tolist()], index=keys.index,
+                    dtype=keys.dtype)
     nth = cid.groupby(cid).cumcount()
     cid = cid.where(nth == 0, cid + "-" + (nth + 1).astype(str))
     return pd.DataFrame({
