@@ -295,7 +295,9 @@ class WhatsAppChat(Loader):
         if not msgs:
             parsed.tables["comments"] = _frame([], source, "")
             return parsed
-        nums = [tuple(int(x) for x in re.split(r"[./-]", m["date"])) for m in msgs]
+        # day, month and year numbers of every header, split column-wise (three numbers each, by _DATE)
+        nums = pd.Series([m["date"] for m in msgs]).str.split(r"[./-]", expand=True, regex=True) \
+            .astype(np.int64).to_numpy()
         german = bool(_GERMAN.search(text[:200_000])) or " mit " in source.name
         order = _order(nums, german, source, dayfirst)
         chat = mask_phones(pd.Series([_chat_name(source.name)])).iloc[0]
