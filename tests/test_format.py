@@ -166,3 +166,16 @@ def test_every_header_and_unit_has_a_german_translation():
     catalog = translations("de")._catalog
     words = set(_HEADERS.values()) | set(_TERMS.values()) | {w for _, w in _MISSING} | {"h", "min", "d", "yes", "no"}
     assert sorted(w for w in words if w not in catalog) == []
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_blank_and_missing_labels_read_alike_in_either_string_storage(storage):
+    # Arrow-backed strings (pandas' default with pyarrow) once failed here on a column without any value
+    fmt = Format("en")
+    labels = pd.Series(["reach", None, "   "], dtype=pd.StringDtype(storage))
+    t = _cells(fmt.table_html(pd.DataFrame({"formula": labels, "posts": [3, 4, 5]})))
+    assert t.body[0] == ["Reach", "3"]
+    assert t.body[1][0] == t.body[2][0] != "   "  # the blank label is shown as the missing one
+    nothing = pd.Series([None, None], dtype=pd.StringDtype(storage))
+    t = _cells(fmt.table_html(pd.DataFrame({"formula": nothing, "posts": [3, 4]})))
+    assert t.body == [[t.body[0][0], "3"], [t.body[0][0], "4"]] and t.body[0][0].strip() == EN_DASH

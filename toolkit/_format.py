@@ -491,9 +491,10 @@ class Format:
             df = df.drop(columns=[c for c in _ID_COLS if c in df.columns])
         for c in df.columns:  # an empty label (a formula that could not be chosen) is a missing value
             if c not in _USER_COLS and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)):
-                empty = df[c].map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
-                if empty.fillna(False).astype(bool).any():
-                    df = df.assign(**{c: df[c].mask(empty.fillna(False).astype(bool))})
+                # plain bools: on an Arrow-backed column map() would give an Arrow boolean with nulls
+                empty = df[c].astype(object).map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+                if empty.any():
+                    df = df.assign(**{c: df[c].mask(empty.to_numpy())})
         if self.lang != "en" and {"emoji", "name"} <= set(df.columns):
             df = df.assign(name=[self._emoji_name(e, n) for e, n in zip(df["emoji"], df["name"])])
         total = len(df)

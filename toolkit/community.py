@@ -207,7 +207,10 @@ def _reply_times(comments, *, tz, match, top_level, business_hours, weekdays, ho
     right["_t"] = right["first_reply_at"]
     left_ok = left[left["_t"].notna()].sort_values("_t", kind="stable")
     right = right[right["_t"].notna()].sort_values("_t", kind="stable")
-    m = pd.merge_asof(left_ok, right, on="_t", by="_k", direction="forward")
+    if len(left_ok) and len(right):
+        m = pd.merge_asof(left_ok, right, on="_t", by="_k", direction="forward")
+    else:  # pandas' merge_asof cannot join empty Arrow-backed keys; nothing to match anyway
+        m = left_ok.assign(first_reply_at=pd.Series(pd.NaT, index=left_ok.index, dtype="datetime64[ns, UTC]"))
     first = pd.Series(pd.NaT, index=range(len(users)), dtype="datetime64[ns, UTC]")
     first.iloc[m["_i"].to_numpy()] = m["first_reply_at"].astype("datetime64[ns, UTC]").array
     out = users.reset_index(drop=True)

@@ -292,7 +292,8 @@ def neutralize(table: pd.DataFrame) -> pd.DataFrame:
             s = s.astype(object)  # categories are written as their text, so they need the same care
         if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
             continue
-        is_text = s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
+        # plain Python bools (an Arrow-backed column would map to an Arrow boolean with nulls)
+        is_text = s.astype(object).map(lambda v: isinstance(v, str)).astype(bool)
         risky = is_text & s.where(is_text, "").astype(str).str.startswith(_RISKY)
         if risky.any():
             fixed = s.astype(object).copy()

@@ -721,11 +721,14 @@ def _share_repeats(frame: pd.DataFrame) -> pd.DataFrame:
     video id 100,000 times. Rebuilding such a column from its distinct values keeps the dtype and
     every value (results cannot change) while the memory is a pointer per row plus one string per
     distinct value: about the saving of a categorical, without its different behaviour.
+    Arrow-backed strings (pandas' default where pyarrow is installed) hold no Python objects, so
+    there is nothing to share: only Python-backed string columns are rebuilt.
     """
     if len(frame) < 1000:
         return frame
     for col in _REPEATED:
-        if col in frame.columns and isinstance(frame[col].dtype, pd.StringDtype):
+        if col in frame.columns and isinstance(frame[col].dtype, pd.StringDtype) \
+                and frame[col].dtype.storage == "python":
             codes, uniques = frame[col].array.factorize()
             if len(uniques) <= len(frame) // 2:
                 frame[col] = pd.Series(uniques.take(codes, allow_fill=True), index=frame.index, name=col)
