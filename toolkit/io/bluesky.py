@@ -43,6 +43,9 @@ _MEDIA = {"app.bsky.embed.images": "photo", "app.bsky.embed.video": "video", "ap
           "app.bsky.embed.record": "quote"}
 
 
+_POST_COLS = ("rkey", "when", "text", "links", "langs", "media_type")
+
+
 def _looks_like_car(data: bytes) -> bool:
     head = data[:80]
     return len(head) > 10 and head[0] < 0x80 and b"roots" in head and b"version" in head
@@ -148,9 +151,11 @@ class BlueskyCAR(Loader):
     def read(self, source: Source, ctx: Context) -> Parsed:
         did, records = repo_records(source.data, name=source.name)
         parsed = Parsed(self.format)
-        posts, replies, bad = [], [], []
+        # one pass collects each field into per-table column lists (no dict per record)
+        posts = {c: [] for c in _POST_COLS}
+        replies = {c: [] for c in _POST_COLS + ("root", "parent")}
+        bad = []
         other = 0
-        records = list(records)
         # every createdAt parsed in one call; the loop looks its record's up
         times = utc_times([rec.get("createdAt") if isinstance(rec, dict) else None for _key, rec in records])
         for i, (key, rec) in enumerate(records, start=1):
@@ -169,31 +174,36 @@ class BlueskyCAR(Loader):
                     "the record is not reachable from the repository's tree (no key)"
                 bad.append((i, key, table, what))
                 continue
-            row = {"rkey": rkey, "when": when, "text": str(rec.get("text") or ""), "links": _links(rec),
-                   "langs": " ".join(rec.get("langs") or []), "media_type": _media(rec)}
+            cols = replies if table == "comments" else posts
+            cols["rkey"].append(rkey)
+            cols["when"].append(when)
+            cols["text"].append(str(rec.get("text") or ""))
+            cols["links"].append(_links(rec) if "facets" in rec or "embed" in rec else "")
+            cols["langs"].append(" ".join(rec.get("langs") or []))
+            cols["media_type"].append(_media(rec))
             if table == "comments":
                 reply = rec["reply"]
                 root = _ref((reply.get("root") or {}).get("uri"), did)
                 parent = _ref((reply.get("parent") or {}).get("uri"), did)
-                replies.append({**row, "root": root, "parent": parent if parent != root else None})
-            else:
-                posts.append(row)
+                cols["root"].append(root)
+                cols["parent"].append(parent if parent != root else None)
         for i, key, table, what in bad:
             if ctx.errors == "raise":
                 raise ExportFormatError(f"{source.name}, record {key}: {what}. Export the repository again; or pass "
                                         f"errors='reject' to load() to skip it.", file=source.name, column="createdAt")
             parsed.rejected.append({"table": table, "line": i, "column": "createdAt", "reason": f"record {key}: {what}"})
-        parsed.rows_read["posts"] = len(posts) + sum(1 for b in bad if b[2] == "posts")
-        parsed.rows_read["comments"] = len(replies) + sum(1 for b in bad if b[2] == "comments")
+        n_posts, n_replies = len(posts["rkey"]), len(replies["rkey"])
+        parsed.rows_read["posts"] = n_posts + sum(1 for b in bad if b[2] == "posts")
+        parsed.rows_read["comments"] = n_replies + sum(1 for b in bad if b[2] == "comments")
         parsed.tables["posts"] = self._posts(posts, did)
         parsed.tables["comments"] = self._comments(replies, did)
-        parsed.notes.append(f"Bluesky repository of {did}: {len(posts)} post(s), {len(replies)} repl(ies), {other} "
+        parsed.notes.append(f"Bluesky repository of {did}: {n_posts} post(s), {n_replies} repl(ies), {other} "
                             f"other record(s) skipped; the file holds no like/repost/reply counts")
         return parsed
 
     @staticmethod
-    def _posts(rows: list[dict], did: str | None) -> pd.DataFrame:
-        f = pd.DataFrame(rows, columns=["rkey", "when", "text", "links", "langs", "media_type"])
+    def _posts(rows: dict[str, list], did: str | None) -> pd.DataFrame:
+        f = pd.DataFrame(rows, columns=list(_POST_COLS))
         return pd.DataFrame({
             "platform": _PLATFORM, "account": pd.Series(did, index=f.index, dtype="string"),
             "post_id": f["rkey"].astype("string"), "published_at": pd.to_datetime(f["when"], utc=True),
@@ -203,8 +213,8 @@ class BlueskyCAR(Loader):
         })
 
     @staticmethod
-    def _comments(rows: list[dict], did: str | None) -> pd.DataFrame:
-        f = pd.DataFrame(rows, columns=["rkey", "when", "text", "links", "langs", "media_type", "root", "parent"])
+    def _comments(rows: dict[str, list], did: str | None) -> pd.DataFrame:
+        f = pd.DataFrame(rows, columns=list(_POST_COLS) + ["root", "parent"])
         return pd.DataFrame({
             "platform": _PLATFORM, "account": pd.Series(did, index=f.index, dtype="string"),
             "post_id": f["root"].astype("string"), "comment_id": f["rkey"].astype("string"),
