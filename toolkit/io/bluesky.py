@@ -73,10 +73,12 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
                                 f"{type(commit).__name__}). Is this a Bluesky repository export?", file=name)
     out: list[tuple[str, dict]] = []
     reached: set[bytes] = set()
-    stack: list = [("node", commit["data"])]
-    while stack:  # iterative in-order walk (deep trees do not hit the recursion limit)
-        kind, item = stack.pop()
-        if kind == "rec":
+    # iterative in-order walk (deep trees do not hit the recursion limit); a tuple on the stack is
+    # a record (key, CID), anything else a node's CID
+    stack: list = [commit["data"]]
+    while stack:
+        item = stack.pop()
+        if type(item) is tuple:
             key, cid = item
             reached.add(cid)
             rec = blocks.get(cid)
@@ -86,13 +88,15 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
         node = blocks.get(item) if item is not None else None
         if not isinstance(node, dict):
             continue
-        todo: list = [("node", node.get("l"))]
+        todo: list = [node.get("l")]
         prev = b""
         for e in node.get("e") or []:
             key = prev[: e.get("p", 0)] + bytes(e.get("k", b""))
             prev = key
-            todo += [("rec", (key.decode("utf-8", "replace"), e.get("v"))), ("node", e.get("t"))]
-        stack += reversed(todo)
+            todo.append((key.decode("utf-8", "replace"), e.get("v")))
+            todo.append(e.get("t"))
+        todo.reverse()
+        stack += todo
     n = 0
     for cid, block in blocks.items():
         if cid not in reached and isinstance(block, dict) and "$type" in block and block is not commit:
@@ -157,7 +161,8 @@ class BlueskyCAR(Loader):
         bad = []
         other = 0
         # every createdAt parsed in one call; the loop looks its record's up
-        times = utc_times([rec.get("createdAt") if isinstance(rec, dict) else None for _key, rec in records])
+        times = utc_times([rec.get("createdAt") if (rec.get("$type") or key.rpartition("/")[0]) == _POST else None
+                           for key, rec in records])  # only posts' times are read
         for i, (key, rec) in enumerate(records, start=1):
             coll, _, rkey = key.rpartition("/")
             rtype = rec.get("$type") or coll
