@@ -524,7 +524,8 @@ _GA4_SOURCES = ["google / organic", "(direct) / (none)", "facebook / social", "i
 
 def ga4_api_json(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 11, progress=None) -> list[Path]:
     """``n`` rows of GA4 Data API ``runReport`` responses saved as JSON (``limit`` 100,000 per page,
-    one file per page): date x source/medium x campaign x landing page, metrics as strings,
+    one file per page): date x source/medium x campaign x landing page (each combination once, as
+    the API returns them), metrics as strings,
     ``metadata.timeZone``; as tests/fixtures/io/ga4/runreport_daily_source_medium.json."""
     rng = random.Random(seed)
     dims = ["date", "sessionSourceMedium", "sessionCampaignName", "landingPagePlusQueryString"]
@@ -544,7 +545,7 @@ def ga4_api_json(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 1
             e = rng.randint(0, s)
             rows.append({"dimensionValues": [{"value": day}, {"value": rng.choice(_GA4_SOURCES)},
                                              {"value": rng.choice(["(not set)", "(organic)", "sommer24", "winter24"])},
-                                             {"value": _skewed(rng, pages, 1)[0]}],
+                                             {"value": pages[(made + j) % len(pages)]}],
                          "metricValues": [{"value": str(s)}, {"value": str(e)}, {"value": str(round(e / s, 6))},
                                           {"value": str(s)}, {"value": str(rng.randint(0, s))},
                                           {"value": str(rng.choice([0, 0, 0, 1]))},
