@@ -4,8 +4,9 @@ Run: ``nice .venv/bin/python bench/loaders_scale.py [--rows 1000000] [--only you
 [--keep DIR]``
 
 For each loader it generates ``--rows`` rows in the loader's real format (bench/_scale_data.py;
-files of at most 100,000 rows, as platforms paginate or split exports), then measures in a fresh
-Python process each:
+files of at most 100,000 rows, as platforms paginate or split exports), or the largest size the format
+realistically reaches when that is smaller (``MAX_ROWS``: one account's Meta/Threads archive, one
+Mastodon outbox, one Bluesky repository), then measures in a fresh Python process each:
 
 - ``toolkit``: ``toolkit.load(folder, tz="UTC", progress=False)`` (canonical tables, checks, load report);
 - ``hand``: the shortest honest reader an analyst would write: ``json.load`` / ``pd.read_csv``,
