@@ -21,6 +21,7 @@ Map of the package
 ``tk.schema``       the canonical tables (columns, dtypes, validation)
 ``tk.errors``       the exceptions the toolkit raises on purpose
 ``tk.samples``      the seeded sample data (a fictional coffee roaster on seven platforms)
+``tk.scale``        past one machine: the analyses on a Dask cluster (``tk.load(..., engine="dask")``)
 ==================  ============================================================================
 
 Every public function is listed with its one-line summary in ``docs/api/`` (``make docs``).
@@ -49,10 +50,10 @@ from . import errors, schema
 
 __version__ = "0.1.0"
 __all__ = ["load", "Dataset", "errors", "schema", "io", "inventory", "text", "timing", "performance",
-           "community", "traffic", "plots", "widgets", "report", "samples", "__version__"]
+           "community", "traffic", "plots", "widgets", "report", "samples", "scale", "__version__"]
 
 _LAZY = {"io", "inventory", "text", "timing", "performance", "community", "traffic", "plots", "widgets", "report",
-         "samples"}
+         "samples", "scale"}
 
 
 def __getattr__(name: str):

@@ -1,9 +1,11 @@
 """Command line: ``python -m toolkit report PATH --out DIR [--tz ZONE] [--from DATE --to DATE]
-[--show-code] [--no-pseudonymize] [--period 2026-08] [--pdf] [--lang de] [--self-contained]``."""
+[--show-code] [--no-pseudonymize] [--period 2026-08] [--pdf] [--lang de] [--self-contained] [--cache DIR]``."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
 import warnings
 
@@ -40,7 +42,28 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--self-contained", action="store_true",
                      help="embed plotly.js in every page (one file per page to mail; about 5 MB each) instead of "
                           "one shared plotly.min.js next to the pages")
+    rep.add_argument("--cache", metavar="DIR",
+                     help="keep the loaded exports as a Parquet store in DIR and read it instead of parsing them "
+                          "while no export changed (prints both times)")
     return parser
+
+
+@contextlib.contextmanager
+def _cache_times(cache):
+    """With --cache, print the store's messages ("cache: read the store ... in 0.3 s instead of parsing
+    the exports ...") on stderr while the report runs."""
+    if not cache:
+        yield
+        return
+    log = logging.getLogger("toolkit.store")
+    handler, level = logging.StreamHandler(sys.stderr), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,13 +80,13 @@ def main(argv: list[str] | None = None) -> int:
 
             check_tz(args.tz, parameter="--tz")
             date_from, date_to = iso_day(args.date_from, parameter="--from"), iso_day(args.date_to, parameter="--to")
-            with warnings.catch_warnings(record=True) as caught:
+            with warnings.catch_warnings(record=True) as caught, _cache_times(args.cache):
                 warnings.simplefilter("always", PdfUnavailable)
                 pages = render(args.path, out=args.out, tz=args.tz, date_from=date_from,
                                date_to=date_to, show_code=args.show_code, pseudonymize=args.pseudonymize,
                                salt=args.salt, only=args.only, timeout=args.timeout,
                                keep_executed=args.keep_executed, period=args.period, pdf=args.pdf,
-                               lang=args.lang, self_contained=args.self_contained)
+                               lang=args.lang, self_contained=args.self_contained, cache=args.cache)
             for w in caught:  # "no PDF written: ..." in one line; other warnings as Python shows them
                 if issubclass(w.category, PdfUnavailable):
                     sys.stderr.write(f"note: {w.message}\n")

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._dates import parse_days
+from ._engine import is_dask
 from .errors import ParameterError
 from ._compat import renamed
 from ._time import freq_code, period_start
@@ -151,6 +152,7 @@ def reply_times(comments: pd.DataFrame, *, tz: str | None = None, match: str = "
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     top_level : bool
         True (default): only top-level user comments (``parent_id`` <NA>) expect a reply; user
         replies inside threads are often conversations among users. False: every user comment.
@@ -177,6 +179,11 @@ def reply_times(comments: pd.DataFrame, *, tz: str | None = None, match: str = "
         minutes_to_reply (Float64, <NA> if not replied), business_minutes_to_reply (Float64, only
         with ``business_hours``: minutes inside business hours between comment and reply).
     """
+    if is_dask(comments):  # engine="dask": lazy, partitions of whole posts (toolkit/_dask.py)
+        from ._dask import reply_times as on_dask
+
+        return on_dask(comments, tz=tz, match=match, top_level=top_level, business_hours=business_hours,
+                       weekdays=weekdays, holidays=holidays)
     return _reply_times(comments, tz=tz, match=match, top_level=top_level, business_hours=business_hours,
                         weekdays=weekdays, holidays=holidays, where="reply_times")
 
@@ -246,6 +253,7 @@ def response_rate(comments: pd.DataFrame, *, tz: str | None = None, freq: str | 
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         The audience's IANA time zone, for periods and business hours (required; a call without
         it is read in UTC with a DeprecationWarning for one release).
@@ -274,8 +282,22 @@ def response_rate(comments: pd.DataFrame, *, tz: str | None = None, freq: str | 
     tz = need_tz(tz, where="response_rate()")
     if freq is not None:
         freq_code(freq, where="response_rate()")
+    if is_dask(comments):  # engine="dask": computed partition-wise (toolkit/_dask.py)
+        from ._dask import response_rate as on_dask
+
+        return on_dask(comments, tz=tz, freq=freq, match=match, top_level=top_level,
+                       business_hours=business_hours, weekdays=weekdays, holidays=holidays)
     rt = _reply_times(comments, match=match, top_level=top_level, tz=tz, business_hours=business_hours,
                       weekdays=weekdays, holidays=holidays, where="response_rate")
+    return _rate_table(rt, comments, tz=tz, freq=freq, business_hours=business_hours, weekdays=weekdays,
+                       holidays=holidays)
+
+
+def _rate_table(rt: pd.DataFrame, comments: pd.DataFrame, *, tz: str, freq, business_hours, weekdays,
+                holidays) -> pd.DataFrame:
+    """response_rate's table from :func:`_reply_times` rows; ``comments`` gives the account replies (rows
+    with ``is_owner`` and a parent). Groups never mix rows of different (platform, account, period), so the
+    Dask engine runs this per partition after shuffling both by that key (toolkit/_dask.py)."""
     rt["account"] = _str(rt["account"]).fillna("") if "account" in rt.columns else ""
     keys = ["platform", "account"]
     if freq is not None:
@@ -571,6 +593,7 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
     comments : pandas.DataFrame
         Canonical comments table with a sentiment label or score (else scored lazily with
         :func:`toolkit.text.add_sentiment`). Only user comments count.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     by : str
         "day" (local calendar day in ``tz``) or "post".
     tz : str
@@ -596,7 +619,30 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
     check_choice(by, ("day", "post"), parameter="by", where="negative_spikes()", what="unit")
     if by == "day":
         tz = need_tz(tz, where="negative_spikes()")
-    from scipy.stats import binom  # noqa: PLC0415
+    if by == "post":
+        _check(comments, ["post_id"], "negative_spikes(comments, by='post')")
+    if is_dask(comments):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from ._dask import negative_spikes as on_dask
+
+        return on_dask(comments, by=by, tz=tz, label_col=label_col, score_col=score_col,
+                       negative_below=negative_below,
+                       test=dict(window=window, min_history=min_history, min_negative=min_negative,
+                                 min_ratio=min_ratio, alpha=alpha))
+    agg, n_un = _spike_counts(comments, by=by, tz=tz, label_col=label_col, score_col=score_col,
+                              negative_below=negative_below)
+    if n_un:
+        warnings.warn(f"negative_spikes(by='post'): ignored {n_un} comments not linked to a "
+                      "post.", stacklevel=2)
+    return _spike_test(agg, by=by, window=window, min_history=min_history, min_negative=min_negative,
+                       min_ratio=min_ratio, alpha=alpha)
+
+
+def _spike_counts(comments: pd.DataFrame, *, by: str, tz, label_col: str, score_col: str,
+                  negative_below: float) -> tuple[pd.DataFrame, int]:
+    """(comments and negative comments per unit, indexed by (platform, account, date|post_id); with
+    first_comment_at for posts), and the number of user comments not linked to a post (by="post").
+    Sums (and the minimum) over parts of the table give the counts of the whole: the Dask engine
+    adds up these tables of its partitions (toolkit/_dask.py)."""
     users = comments.loc[~comments["is_owner"].fillna(False).astype(bool).to_numpy()]
     neg, _ = _negative_flags(users, label_col, score_col, negative_below)
     d = pd.DataFrame({"platform": _str(users["platform"]).to_numpy(),
@@ -608,7 +654,21 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
     if by == "day":
         d["date"] = _local(d["published_at"], tz).dt.normalize().astype("datetime64[ns]")
         unit = ["platform", "account", "date"]
-        agg = d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum"))
+        return d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum")), 0
+    d["post_id"] = _str(users["post_id"]).to_numpy()
+    n_un = int(d["post_id"].isna().sum())
+    d = d[d["post_id"].notna()]
+    unit = ["platform", "account", "post_id"]
+    return d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum"),
+                               first_comment_at=("published_at", "min")), n_un
+
+
+def _spike_test(agg: pd.DataFrame, *, by: str, window: int, min_history: int, min_negative: int,
+                min_ratio: float, alpha: float) -> pd.DataFrame:
+    """negative_spikes' table from :func:`_spike_counts` (days zero-filled, baselines, tests)."""
+    from scipy.stats import binom  # noqa: PLC0415
+    if by == "day":
+        unit = ["platform", "account", "date"]
         full = []
         for (plat, acc), grp in agg.groupby(level=[0, 1], sort=True):
             days = grp.index.get_level_values(2)
@@ -618,16 +678,7 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
         agg = (pd.concat(full) if full else agg).reset_index()
         order_col = "date"
     else:
-        _check(comments, ["post_id"], "negative_spikes(comments, by='post')")
-        d["post_id"] = _str(users["post_id"]).to_numpy()
-        n_un = int(d["post_id"].isna().sum())
-        if n_un:
-            warnings.warn(f"negative_spikes(by='post'): ignored {n_un} comments not linked to a "
-                          "post.", stacklevel=2)
-        d = d[d["post_id"].notna()]
-        unit = ["platform", "account", "post_id"]
-        agg = d.groupby(unit).agg(comments=("neg", "size"), negative=("neg", "sum"),
-                                  first_comment_at=("published_at", "min")).reset_index()
+        agg = agg.reset_index()
         order_col = "first_comment_at"
     agg = agg.sort_values(["platform", "account", order_col], kind="stable").reset_index(drop=True)
     agg["negative_rate"] = agg["negative"] / agg["comments"].where(agg["comments"] > 0)
@@ -679,6 +730,7 @@ def workload(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str]
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         Time zone of the clock (e.g. "Europe/Berlin").
     business_hours : tuple of str
@@ -697,14 +749,28 @@ def workload(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, str]
     _check(comments, ["platform", "is_owner", "parent_id", "published_at"], "workload(comments)")
     a, b = _hours(business_hours, "workload")
     _weekmask(weekdays, "workload")
+    if is_dask(comments):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from ._dask import workload as on_dask
+
+        return on_dask(comments, tz=tz, a=a, b=b, weekdays=weekdays)
+    return _workload_table(_workload_counts(comments, tz=tz), a=a, b=b, weekdays=weekdays)
+
+
+def _workload_counts(comments: pd.DataFrame, *, tz: str) -> pd.DataFrame:
+    """Incoming comments and account replies per (platform, weekday, hour) that occur; sums over parts of
+    the table give the whole's (the Dask engine adds up its partitions', toolkit/_dask.py)."""
     owner = comments["is_owner"].fillna(False).astype(bool).to_numpy()
     reply = owner & comments["parent_id"].notna().to_numpy()
     loc = _local(comments["published_at"], tz)
     d = pd.DataFrame({"platform": _str(comments["platform"]).to_numpy(),
                       "weekday": loc.dt.day_of_week.to_numpy(), "hour": loc.dt.hour.to_numpy(),
                       "incoming": ~owner, "replies": reply}).dropna(subset=["weekday"])
-    counts = d.groupby(["platform", "weekday", "hour"])[["incoming", "replies"]].sum()
-    plats = sorted(d["platform"].dropna().unique())
+    return d.groupby(["platform", "weekday", "hour"])[["incoming", "replies"]].sum()
+
+
+def _workload_table(counts: pd.DataFrame, *, a: int, b: int, weekdays) -> pd.DataFrame:
+    """workload's table (all 7 x 24 slots of every platform, shares) from :func:`_workload_counts`."""
+    plats = sorted(counts.index.get_level_values("platform").dropna().unique())
     idx = pd.MultiIndex.from_product([plats, range(7), range(24)],
                                      names=["platform", "weekday", "hour"])
     out = counts.reindex(idx, fill_value=0).reset_index()
@@ -731,6 +797,7 @@ def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, 
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         Time zone of the business hours.
     business_hours : tuple of str, optional
@@ -745,6 +812,13 @@ def care_summary(comments: pd.DataFrame, *, tz: str, business_hours: tuple[str, 
         unanswered_questions (user comments asking a question without a reply by the account; 0
         where there are none).
     """
+    if is_dask(comments):  # engine="dask": one pass over partitions of whole posts (toolkit/_dask.py)
+        from ._dask import care_summary as on_dask
+
+        _check(comments, ["platform", "comment_id", "parent_id", "is_owner", "published_at", "text"],
+               "care_summary(comments)")
+        return on_dask(comments, tz=need_tz(tz, where="care_summary()"), business_hours=business_hours,
+                       match=match, top_level=top_level)
     care = response_rate(comments, tz=tz, freq=None, business_hours=business_hours, match=match,
                          top_level=top_level)
     questions = unanswered_questions(comments, match=match, top_level=top_level)

@@ -834,7 +834,7 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
            pseudonymize: bool = True, salt: str | None = None, notebook_dir: str | os.PathLike | None = None,
            only: list[str] | None = None, timeout: int = 600, progress: bool | None = None,
            keep_executed: bool = False, period: str | None = None, pdf: bool = False, lang: str | None = None,
-           self_contained: bool = False) -> list[Page]:
+           self_contained: bool = False, cache: str | os.PathLike | None = None) -> list[Page]:
     """Execute every curated notebook on ``data`` and write HTML pages plus ``index.html`` to ``out``.
 
     Every page is a single file that opens offline: plotly.js is embedded, external scripts and
@@ -884,6 +884,10 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
     self_contained : bool
         Embed plotly.js in every page (one file per page, about 5 MB) instead of loading the one
         shared ``plotly.min.js`` next to the pages.
+    cache : path, optional
+        Folder of a Parquet store of the exports (see :func:`toolkit.load`'s ``cache``): read
+        instead of parsing the exports while no input file changed, else written anew; the
+        notebooks then read the store too.
 
     Returns
     -------
@@ -933,6 +937,9 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
         raise ParameterError(f"render(lang={lang!r}): no translation for this language; expected one of "
                              f"{languages()} (a new language is a catalog in toolkit/locale/).")
     target = _Output(out)
+    if cache is not None and Path(cache).resolve().is_relative_to(target.path.resolve()):
+        raise ParameterError(f"render(cache={str(cache)!r}): the cache is inside the output folder {out}, which "
+                             f"every report replaces whole. Keep the cache elsewhere.")
     target.check(len(books))
     check_period(period)
     params = {"data_dir": str(data_path), "tz": tz, "date_from": date_from, "date_to": date_to,
@@ -952,7 +959,9 @@ def render(data: str | os.PathLike, *, out: str | os.PathLike = "reports", tz: s
             warnings.simplefilter("ignore")
             # fails early, before any notebook, if nothing is readable; unreadable cells and files
             # are counted and listed in the methods section instead of stopping the report
-            dataset = load(data_path, tz=tz, errors="reject", progress=False)
+            dataset = load(data_path, tz=tz, errors="reject", progress=False, cache=cache)
+        if cache is not None:  # the notebooks read the store written (or found) just now
+            params["data_dir"] = str(Path(cache).resolve())
         chosen = select(dataset, date_from=date_from, date_to=date_to, tz=tz)
         _check_window(dataset, chosen, tz, date_from, date_to)
         methods_html = _methods_html(methods(dataset, tz=tz, date_from=date_from, date_to=date_to,

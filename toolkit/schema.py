@@ -417,8 +417,11 @@ def require_columns(frame, columns, *, where: str, table: str = "posts") -> None
     Canonical timestamp columns among ``columns`` (``published_at``) must be time-zone-aware: a
     naive or text column gets one :class:`~toolkit.errors.SchemaError` telling how to fix it.
     """
+    from ._engine import is_dask
     from .errors import ParameterError
 
+    if is_dask(frame) and isinstance(getattr(frame, "_meta", None), pd.DataFrame):
+        frame = frame._meta  # a Dask DataFrame (engine="dask"): its columns and dtypes
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"{where}: expected the canonical {table} table as a pandas DataFrame, found "
                              f"{type(frame).__name__}. Load exports with toolkit.load().")

@@ -45,6 +45,7 @@ from ._progress import wanted
 from . import _effects
 from .errors import ParameterError, SchemaError
 from ._compat import renamed
+from ._engine import is_dask
 from ._time import WEEKDAY_NAMES as _WEEKDAY_NAMES
 from ._validate import check_tz
 from .schema import require_columns
@@ -654,6 +655,7 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
     ----------
     comments : pandas.DataFrame
         Canonical comments table.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     tz : str
         IANA time zone, e.g. ``"Europe/Berlin"``.
     include_owner : bool, default False
@@ -680,6 +682,10 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
     [['Saturday', 18, 1], ['Sunday', 18, 1]]
     """
     zone = _check_tz(tz)
+    if is_dask(comments):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from ._dask import audience_activity as on_dask
+
+        return on_dask(comments, tz=tz, include_owner=include_owner)
     _check_table(comments, ["platform", "published_at"], "comments")
     ts = _utc(comments["published_at"], "comments")
     keep = ts.notna().to_numpy().copy()
@@ -689,14 +695,30 @@ def audience_activity(comments: pd.DataFrame, *, tz: str, include_owner: bool = 
     if n_missing:
         warnings.warn(f"audience_activity ignored {n_missing} comment(s) without a time.",
                       stacklevel=2)
-    df = pd.DataFrame({"platform": comments["platform"].astype("string").to_numpy()[keep],
-                       "ts": ts.array[keep]})
-    rows = []
-    for platform, g in df.groupby("platform", sort=True):
+    return _activity_table(_activity_counts(comments["platform"], ts, keep, zone), tz=tz, zone=zone)
+
+
+def _activity_counts(platform: pd.Series, ts: pd.Series, keep: np.ndarray, zone) -> pd.DataFrame:
+    """Per platform: comments in each of the 168 local (weekday, hour) cells (``c0`` .. ``c167``) and the
+    first and last time. Sums (and min/max) over parts of the table give the whole's: the Dask engine
+    adds up its partitions' (toolkit/_dask.py)."""
+    df = pd.DataFrame({"platform": platform.astype("string").to_numpy()[keep], "ts": ts.array[keep]})
+    rows = {}
+    for name, g in df.groupby("platform", sort=True):
         local = g["ts"].dt.tz_convert(zone)
         cell = (local.dt.day_of_week * 24 + local.dt.hour).to_numpy()
-        n = np.bincount(cell, minlength=168)
-        hours = pd.date_range(g["ts"].min().floor("h"), g["ts"].max().floor("h"), freq="h",
+        rows[name] = [*np.bincount(cell, minlength=168), g["ts"].min(), g["ts"].max()]
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=[*(f"c{i}" for i in range(168)), "first", "last"])
+    out.index.name = "platform"
+    return out.astype({f"c{i}": "int64" for i in range(168)})
+
+
+def _activity_table(counts: pd.DataFrame, *, tz: str, zone) -> pd.DataFrame:
+    """audience_activity's table from :func:`_activity_counts` (one row per platform)."""
+    rows = []
+    for platform, row in counts.sort_index().iterrows():
+        n = row[[f"c{i}" for i in range(168)]].to_numpy(dtype="int64")
+        hours = pd.date_range(row["first"].floor("h"), row["last"].floor("h"), freq="h",
                               tz="UTC").tz_convert(zone)
         n_hours = np.bincount(hours.day_of_week * 24 + hours.hour, minlength=168)
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -26,7 +26,10 @@ from tqdm.auto import tqdm
 from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import _PLATFORM_RE, TABLES
+from .._engine import check_engine
 from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
+
+_STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
 
 __all__ = ["Dataset", "load", "read", "REPORT_COLUMNS", "LIMITS", "UNREADABLE", "UNRECOGNISED"]
 
@@ -103,6 +106,44 @@ class Dataset:
         rep = self.load_report
         return rep.loc[rep["format"] == UNREADABLE, ["file", "rows_read", "notes"]].reset_index(drop=True)
 
+    def to_parquet(self, path: str | os.PathLike, *, progress: bool | None = None) -> Path:
+        """Write the dataset as a Parquet store that :func:`load` reads back exactly.
+
+        Every table (partitioned by platform and month), ``load_report``, ``rejected`` and
+        ``tz`` are kept with their dtypes and row order; the folder layout is described in
+        :mod:`toolkit.io._store`. Writing is atomic: a run that is stopped leaves the previous
+        store (or none), never half of one.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The store's folder: new, empty, or a store written before (it is replaced).
+        progress : bool, optional
+            Progress bar over the rows written; None = only on a terminal or in a notebook, and
+            only when writing takes more than 2 s.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        InputFileError
+            ``path`` holds files that are not a store, or cannot be written (the message says why);
+            missing parent folders are created.
+
+        Examples
+        --------
+        >>> ds = tk.load("data/samples", tz="Europe/Berlin")   # doctest: +SKIP
+        >>> ds.to_parquet("store")                             # doctest: +SKIP
+        >>> tk.load("store").posts.equals(ds.posts)            # doctest: +SKIP
+        True
+        """
+        from ._store import write_store
+
+        return write_store(self, path, progress=progress)
+
     def __repr__(self) -> str:
         files = self.load_report["file"].nunique() if len(self.load_report) else 0
         plats = sorted(set(self.posts["platform"].dropna()) | set(self.comments["platform"].dropna())
@@ -132,7 +173,8 @@ class _Unreadable:
 def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict[str, str] | None = None,
          errors: str = "raise", strict: bool = False, year: int | None = None,
          owner: str | list[str] | None = None, dayfirst: bool | None = None,
-         progress: bool | None = None) -> Dataset:
+         progress: bool | None = None, cache: str | os.PathLike | None = None, engine: str = "pandas",
+         scheduler=None) -> Dataset:
     """Load platform exports (a file, a folder searched recursively, or zip/tar archives) into the
     canonical tables.
 
@@ -173,11 +215,32 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         Show a progress bar over files (it advances by bytes read and names the file being read,
         ``file 3/10: exports/comments_03.json``). Default None: only on a terminal or in a
         notebook, and only when loading takes more than 2 s; ``False`` never shows it, ``True`` always.
+    cache : str or path-like, optional
+        Folder of a Parquet store (needs ``pyarrow``) kept for these exports: when it was written
+        from the same input files with the same parameters, it is read instead of parsing them
+        (about 8x faster on the samples); otherwise the exports are parsed and the store is
+        written (again). A file counts as changed when its size, modification time (ns) or
+        the sha256 of its first 64 KiB differ; a file added or removed, ``path`` naming another
+        place, another ``tz``,
+        ``columns``, ``errors``, ``strict``, ``year``, ``owner`` or ``dayfirst``, or another
+        toolkit version also mean parsing again. A hit repeats the warnings of the load that
+        wrote the store. The folder must be new, empty or a store (a folder with other files
+        is refused); a store inside the exports folder is not read as an export.
+    engine : {"pandas", "dask"}, default "pandas"
+        Execution backend. ``"dask"`` reads the Parquet store (``path`` itself, or ``cache``, written
+        from the exports on the first run) as Dask DataFrames, one partition per platform and month,
+        and the analyses that take them run partition-wise on a ``dask.distributed`` cluster (see
+        :mod:`toolkit.scale`; needs ``pip install 'social-media-research-toolkit[scale]'``).
+    scheduler : str or distributed.Client, optional
+        With ``engine="dask"``: the cluster's scheduler address (``"tcp://host:8786"``) or a client;
+        default a client already running in this session, else a new LocalCluster on this computer.
 
     Returns
     -------
     Dataset
-        See :class:`Dataset`; ``Dataset.unreadable`` lists the files that could not be read.
+        See :class:`Dataset`; ``Dataset.unreadable`` lists the files that could not be read. With
+        ``engine="dask"`` posts, comments, daily and traffic are Dask DataFrames (their index is each
+        row's position in the pandas table) and ``ds.client`` is the ``distributed.Client``.
 
     Raises
     ------
@@ -201,6 +264,14 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
 
     Notes
     -----
+    ``path`` may be a Parquet store written by :meth:`Dataset.to_parquet` (or by ``cache=``): a
+    folder holding ``toolkit-store.json``. It is read back exactly (tables with their dtypes and
+    row order, ``load_report``, ``rejected``, ``tz``), without parsing; ``tz`` must then be None
+    or the store's own, the other parsing parameters do not apply. A store written in a format
+    version this toolkit does not know raises :class:`~toolkit.errors.InputFileError` saying
+    how to write it again. The layout (Hive partitions that ``dask.dataframe.read_parquet`` and
+    ``pyarrow.dataset`` read directly) is described in ``toolkit/io/_store.py``.
+
     What counts as unreadable: an empty file; a file cut off (JSON that ends early, a CSV whose
     last row is short or ends inside a quoted cell); binary junk; an HTML page (a login page
     saved instead of the export); Office/LibreOffice lock files (``~$name.xlsx``,
@@ -211,7 +282,35 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     without canonical column names) is listed as ``"unrecognised"`` instead: nothing is wrong
     with it, the toolkit just does not read it (name its columns like the canonical tables or
     pass ``columns=``). ``load()`` does not warn about those.
+
+    Examples
+    --------
+    >>> import toolkit as tk
+    >>> ds = tk.load("data/samples", tz="Europe/Berlin")                     # doctest: +SKIP
+    >>> ds = tk.load("data/samples", tz="Europe/Berlin", cache="samples.store")  # doctest: +SKIP
+    >>> tk.load("samples.store").posts.equals(ds.posts)                       # doctest: +SKIP
+    True
+    >>> ds = tk.load("exports", tz="Europe/Berlin", engine="dask", cache="store")  # doctest: +SKIP
     """
+    if check_engine(engine, where="load") == "dask":  # the store as Dask DataFrames (toolkit/_dask.py)
+        from .._dask import load as load_dask
+
+        return load_dask(path, cache=cache, scheduler=scheduler, tz=tz, progress=progress,
+                         params={"columns": columns, "errors": errors, "strict": strict, "year": year,
+                                 "owner": owner, "dayfirst": dayfirst})
+    if scheduler is not None:
+        raise ParameterError(f"load(scheduler={scheduler!r}): a scheduler is for engine='dask'; pass "
+                             "engine='dask' too, or leave scheduler out.")
+    if isinstance(path, (str, os.PathLike)) and Path(path, _STORE_MANIFEST).is_file():  # a Parquet store
+        from ._store import read_store
+
+        return read_store(path, tz=tz, progress=progress)
+    if cache is not None:  # the Parquet store (toolkit/io/_store.py): read it, or parse and write it
+        from ._store import load_cached
+
+        params = {"tz": tz, "columns": columns, "errors": errors, "strict": strict, "year": year, "owner": owner,
+                  "dayfirst": dayfirst}
+        return load_cached(path, cache, params, progress=progress)
     if errors not in ("raise", "reject"):
         raise ParameterError(f"errors={errors!r}: expected 'raise' or 'reject'.")
     if not isinstance(strict, bool):
@@ -311,7 +410,8 @@ def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
         if p.is_dir():
             root = Path(p.resolve().name)
             files = []
-            for dirpath, _dirs, names in os.walk(p):  # does not follow links to folders (no loops)
+            for dirpath, dirs, names in os.walk(p):  # does not follow links to folders (no loops)
+                dirs[:] = [d for d in dirs if not _is_store_dir(Path(dirpath, d))]  # a cache inside is no export
                 files += [Path(dirpath) / n for n in names
                           if _is_lock_file(n) or not (_ignored(n) or _skip_suffix(n))]
             entries += [(f, (root / f.relative_to(p)).as_posix()) for f in sorted(files) if f.is_file()]
@@ -320,6 +420,11 @@ def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
     if not entries:
         raise InputFileError(f"{', '.join(map(str, paths))}: no files found. Put your exports in this folder.")
     return entries
+
+
+def _is_store_dir(folder: Path) -> bool:
+    """A Parquet store, or the hidden folder of one being written (toolkit/io/_store.py)."""
+    return (folder / _STORE_MANIFEST).is_file() or ".toolkit-tmp-" in folder.name or ".toolkit-old-" in folder.name
 
 
 def _size(file: Path) -> int:

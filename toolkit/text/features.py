@@ -59,6 +59,7 @@ import regex
 from .._progress import wanted
 from ..errors import ParameterError, SchemaError
 from .._compat import renamed
+from .._engine import is_dask
 from .._validate import check_kind, did_you_mean
 from . import patterns
 
@@ -127,6 +128,7 @@ def hashtags(table, *, text_col: str = "text", id_cols=_DEFAULT_IDS) -> pd.DataF
     ----------
     table : pandas.DataFrame, or list / Series of str
         Posts, comments or any table with a text column; or plain texts.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column holding the text (tables only).
     id_cols : sequence of str, default ("platform", "post_id")
@@ -235,6 +237,7 @@ def keywords(table, *, text_col: str = "text", weight_col: str | None = None,
     ----------
     table : pandas.DataFrame, or list / Series of str
         Posts, comments or plain texts.
+        A Dask DataFrame runs on the Dask engine and gives the same table (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column holding the text (tables only).
     weight_col : str, optional
@@ -422,6 +425,10 @@ def _isna(value) -> bool:
 
 def _extract(table, text_col, id_cols, finder: Callable[[str], list[tuple]], columns: tuple[str, str],
              name: str) -> pd.DataFrame:
+    if is_dask(table):  # engine="dask": lazy, partition by partition
+        from .._dask import extract as on_dask
+
+        return on_dask(_extract, table, text_col, id_cols, finder, columns, name)
     texts, ids = _texts_and_ids(table, text_col, id_cols, name)
     codes, uniques = pd.factorize(texts, use_na_sentinel=False)
     found = [finder(t) for t in uniques]
@@ -574,6 +581,22 @@ def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min
     if not isinstance(min_docs, (int, np.integer)) or isinstance(min_docs, bool) or min_docs < 1:
         raise ParameterError(f"{name}(min_docs={min_docs!r}): expected a whole number >= 1.")
     stop = _stop_set(lang, extra_stopwords, name)
+    if is_dask(table):  # engine="dask": counts per partition, added up (toolkit/_dask.py)
+        from .._dask import term_table as on_dask
+
+        return on_dask(table, order=order, text_col=text_col, weight_col=weight_col, stop=stop, progress=progress,
+                       name=name, top=top, min_docs=min_docs, term_col=term_col)
+    counts, n_texts = _term_counts(table, order=order, text_col=text_col, weight_col=weight_col, stop=stop,
+                                   progress=progress, name=name)
+    return _term_table(counts, n_texts, weighted=weight_col is not None, top=top, min_docs=min_docs,
+                       term_col=term_col)
+
+
+def _term_counts(table, *, order: int, text_col: str, weight_col, stop, progress, name: str
+                 ) -> tuple[pd.DataFrame, int]:
+    """(one row per term: n_docs, n_occurrences, with weights also weight and reported (texts with a
+    reported weight), indexed by term; the number of non-empty texts). Sums over parts of a table give
+    the whole's: the Dask engine adds up its partitions' (toolkit/_dask.py)."""
     texts, _ = _texts_and_ids(table, text_col, (), name)
     weights = None
     if weight_col is not None:
@@ -600,7 +623,7 @@ def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min
         unreported = int((weights.isna().to_numpy() & non_empty).sum())
         if unreported:
             warnings.warn(f"{name}(): {weight_col!r} is not reported (<NA>) for {unreported} of "
-                          f"{n_texts} texts; they count for n_docs but not for weight.", stacklevel=3)
+                          f"{n_texts} texts; they count for n_docs but not for weight.", stacklevel=4)
         frame["w"] = weights.fillna(0.0).to_numpy(dtype=float)
         frame["r"] = weights.notna().to_numpy(dtype=int)
     per_text = frame.groupby("code", sort=True).sum()
@@ -630,17 +653,30 @@ def _count_terms(table, *, order: int, text_col: str, weight_col, lang, top, min
                 reported[term] += int(r_sum[u])
 
     terms = list(n_docs)
+    counts = pd.DataFrame({"n_docs": np.array([n_docs[t] for t in terms], dtype=np.int64),
+                           "n_occurrences": np.array([n_occ[t] for t in terms], dtype=np.int64)},
+                          index=pd.Index(terms, dtype=object, name="term"))
+    if weights is not None:
+        counts["weight"] = np.array([weight[t] for t in terms], dtype=float)
+        counts["reported"] = np.array([reported[t] for t in terms], dtype=np.int64)
+    return counts, n_texts
+
+
+def _term_table(counts: pd.DataFrame, n_texts: int, *, weighted: bool, top, min_docs: int,
+                term_col: str) -> pd.DataFrame:
+    """keywords'/ngrams' table (rates, sorted, top rows) from :func:`_term_counts`."""
+    terms = list(counts.index)
+    n_docs_a = counts["n_docs"].to_numpy(dtype=np.int64)
     out = pd.DataFrame({
         term_col: pd.array(terms, dtype="string"),
-        "n_docs": np.array([n_docs[t] for t in terms], dtype=np.int64),
-        "doc_rate": np.array([n_docs[t] / n_texts for t in terms], dtype=float) if n_texts else
-        np.zeros(len(terms)),
-        "n_occurrences": np.array([n_occ[t] for t in terms], dtype=np.int64),
+        "n_docs": n_docs_a,
+        "doc_rate": n_docs_a / n_texts if n_texts else np.zeros(len(terms)),
+        "n_occurrences": counts["n_occurrences"].to_numpy(dtype=np.int64),
     })
     sort_cols = ["n_docs", "n_occurrences"]
-    if weights is not None:
-        out["weight"] = np.array([weight[t] for t in terms], dtype=float)
-        rep = np.array([reported[t] for t in terms], dtype=float)
+    if weighted:
+        out["weight"] = counts["weight"].to_numpy(dtype=float)
+        rep = counts["reported"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             out["weight_mean"] = pd.array(np.where(rep > 0, out["weight"].to_numpy() / np.where(rep > 0, rep, 1),
                                                    np.nan), dtype="Float64")

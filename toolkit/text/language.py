@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 import regex
 
+from .._engine import is_dask
 from .._validate import check_kind, did_you_mean, refuse_overwrite
 from .._progress import wanted
 from ..errors import ParameterError, SchemaError
@@ -175,6 +176,7 @@ def add_language(table: pd.DataFrame, *, text_col: str = "text", min_chars: int 
     ----------
     table : pandas.DataFrame
         Any table with a text column, usually posts or comments.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column holding the text.
     overwrite : bool, default False
@@ -197,6 +199,10 @@ def add_language(table: pd.DataFrame, *, text_col: str = "text", min_chars: int 
     >>> tk.text.add_language(posts, progress=False)["lang"].tolist()
     ['de', 'unknown']
     """
+    if is_dask(table):  # engine="dask": lazy, each distinct text detected once per partition
+        from .._dask import add_language as on_dask
+
+        return on_dask(table, text_col=text_col, min_chars=min_chars, engine=engine, overwrite=overwrite)
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"add_language(table=...): expected a pandas DataFrame, found "
                              f"{type(table).__name__}. For plain texts use detect_language(texts).")

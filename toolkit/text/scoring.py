@@ -55,6 +55,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .._engine import is_dask
 from .._validate import check_kind, did_you_mean, refuse_overwrite
 from ..errors import ParameterError, SchemaError
 from ._engines import _scorer
@@ -233,6 +234,11 @@ def sentiment(texts: str | pd.Series | Iterable[str | None], *, lang: str = "aut
     >>> out["label"].tolist()
     ['negative']
     """
+    if is_dask(texts):  # engine="dask": lazy, each distinct text scored once per partition
+        from .._dask import sentiment as on_dask
+
+        return on_dask(texts, lang=lang, backend=backend, extra_lexicon=extra_lexicon, model=model,
+                       thresholds=thresholds)
     series = _as_series(texts, where="sentiment")
     values = series.astype(object).to_numpy()
     missing = pd.isna(series).to_numpy()
@@ -292,6 +298,7 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
     ----------
     table : pandas.DataFrame
         Usually the canonical posts or comments table.
+        A Dask DataFrame runs on the Dask engine and gives a lazy Dask DataFrame (:mod:`toolkit.scale`).
     text_col : str, default "text"
         Column with the text to score.
     overwrite : bool, default False
@@ -320,6 +327,11 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
     >>> tk.text.add_sentiment(comments, progress=False)["sentiment_label"].tolist()
     ['positive', 'negative']
     """
+    if is_dask(table):  # engine="dask": lazy, each distinct text scored once per partition
+        from .._dask import add_sentiment as on_dask
+
+        return on_dask(table, text_col=text_col, lang=lang, backend=backend, extra_lexicon=extra_lexicon,
+                       model=model, thresholds=thresholds, overwrite=overwrite)
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(f"add_sentiment(table): got {type(table).__name__}; expected a DataFrame "
                              "(posts or comments). For a list of texts use sentiment(texts).")
