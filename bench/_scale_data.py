@@ -9,6 +9,7 @@ year. Format facts follow the fixtures in tests/fixtures/io (the same keys, colu
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
 from datetime import datetime, timedelta, timezone
@@ -559,6 +560,291 @@ def ga4_api_json(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 1
         paths.append(path)
         made += todo
         fileno += 1
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+# === CSV-shaped exports (TikTok, X analytics, YouTube Studio, LinkedIn, GA4, UA, Matomo) ============
+# Generators for the CSV/Excel loaders' scale benchmark (issue #14.1, branch csv-fast). Formats follow
+# data/samples and tests/fixtures/io (same headers, preambles, number and date styles, multi-line texts).
+
+def _counts(rng: random.Random, k: int, top: int = 5000) -> list[int]:
+    return [int(rng.paretovariate(1.3)) - 1 if rng.random() < 0.9 else rng.randint(0, top) for _ in range(k)]
+
+
+def _split(n: int, per_file: int):
+    """(file number, first row, rows in the file) for ``n`` rows in files of ``per_file``."""
+    made, k = 0, 0
+    while made < n:
+        todo = min(per_file, n - made)
+        yield k, made, todo
+        made += todo
+        k += 1
+
+
+_POST_TEXT_TAIL = ["", "", "\n#Kaffee #Röstfrisch", "\n\nZweite Zeile, mit Komma", ' "zitiert" 👍']
+
+
+def _post_text(rng: random.Random, pool: list[str]) -> str:
+    return _skewed(rng, pool, 1)[0] + rng.choice(_POST_TEXT_TAIL)
+
+
+TIKTOK_HEADER = ["Video title", "Video link", "Post time", "Total likes", "Total comments", "Total shares",
+                 "Total views", "Add to favorites"]
+
+
+def tiktok_content_csv(folder: Path, n: int, *, per_file: int = 10_000, seed: int = 11, progress=None) -> list[Path]:
+    """``n`` videos as TikTok Studio content exports (``tiktok_content_<k>.csv``): multi-line quoted
+    titles with emoji, ``YYYY-MM-DD HH:MM:SS`` local post times, plain counts."""
+    rng = random.Random(seed)
+    pool = texts(rng)
+    start = datetime(2024, 1, 1)
+    paths = []
+    for k, first, todo in _split(n, per_file):
+        rows = []
+        for j in range(todo):
+            t = start + timedelta(minutes=rng.randint(0, 2 * 365 * 1440))
+            likes, com, sh, views, fav = _counts(rng, 5)
+            link = f"https://www.tiktok.com/@acct{k % 20}/video/{7300000000000000000 + first + j}"
+            rows.append([_post_text(rng, pool), link,
+                         t.strftime("%Y-%m-%d %H:%M:%S"), likes, com, sh, views * 10, fav])
+        paths.append(write_csv(folder / f"tiktok_content_{k:03d}.csv", TIKTOK_HEADER, rows))
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+X_ACTIVITY_HEADER = ["Tweet id", "Tweet permalink", "Tweet text", "time", "impressions", "engagements",
+                     "engagement rate", "retweets", "replies", "likes", "user profile clicks", "url clicks",
+                     "hashtag clicks", "detail expands", "permalink clicks", "app opens", "app installs", "follows",
+                     "email tweet", "dial phone", "media views", "media engagements"]
+
+
+def x_tweet_activity_csv(folder: Path, n: int, *, per_file: int = 10_000, seed: int = 12, progress=None) -> list[Path]:
+    """``n`` posts as X (Twitter) analytics ``tweet_activity_metrics_<user>_<from>_<to>_en.csv``:
+    ``YYYY-MM-DD HH:MM +0000`` times, counts written ``3656.0``, multi-line texts."""
+    rng = random.Random(seed)
+    pool = texts(rng)
+    start = datetime(2024, 1, 1)
+    paths = []
+    for k, first, todo in _split(n, per_file):
+        rows = []
+        for j in range(todo):
+            tid = str(1900000000000000000 + (first + j) * 1000)
+            t = start + timedelta(minutes=rng.randint(0, 2 * 365 * 1440))
+            imp = rng.randint(0, 20_000)
+            c = _counts(rng, 15, 300)
+            eng = sum(c[:4])
+            rows.append([tid, f"https://twitter.com/acct{k % 20}/status/{tid}", _post_text(rng, pool),
+                         t.strftime("%Y-%m-%d %H:%M +0000"), f"{imp}.0", f"{eng}.0",
+                         f"{eng / imp if imp else 0}"] + [f"{v}.0" for v in c])
+        paths.append(write_csv(folder / f"tweet_activity_metrics_acct{k:03d}_20240101_20251231_en.csv",
+                               X_ACTIVITY_HEADER, rows))
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+YT_TABLE_HEADER = ["Content", "Video title", "Video publish time", "Views", "Impressions", "Likes",
+                   "Comments added", "Shares"]
+
+
+def youtube_studio_zip(folder: Path, n: int, *, per_file: int = 10_000, seed: int = 13, progress=None) -> list[Path]:
+    """``n`` videos as YouTube Studio Advanced-mode downloads: ``Content <from>_<to> <channel>.zip``
+    holding ``Table data.csv`` (a ``Total`` row, then one row per video), ``Chart data.csv`` and
+    ``Totals.csv``."""
+    import zipfile
+    rng = random.Random(seed)
+    pool = texts(rng)
+    start = datetime(2024, 1, 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+    paths = []
+    for k, first, todo in _split(n, per_file):
+        rows = []
+        for j in range(todo):
+            i = first + j
+            vid = "".join(alphabet[(i >> (6 * b)) % 64] for b in range(4)) + f"{k:03d}".rjust(7, "x")
+            t = start + timedelta(minutes=rng.randint(0, 2 * 365 * 1440))
+            views, imp, likes, com, sh = _counts(rng, 5)
+            rows.append([vid, _post_text(rng, pool), t.strftime("%Y-%m-%d %H:%M:%S"), views, imp * 10, likes, com, sh])
+        total = ["Total", "", ""] + [sum(r[c] for r in rows) for c in range(3, 8)]
+        buf = io.StringIO(newline="")
+        w = csv.writer(buf)
+        w.writerow(YT_TABLE_HEADER)
+        w.writerow(total)
+        w.writerows(rows)
+        days = [(start + timedelta(days=d)).strftime("%Y-%m-%d") for d in range(30)]
+        path = folder / f"Content 2024-01-01_2025-12-31 Channel {k:03d}.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("Table data.csv", buf.getvalue())
+            zf.writestr("Chart data.csv", "Date,Views\n" + "".join(f"{d},{rng.randint(0, 900)}\n" for d in days))
+            zf.writestr("Totals.csv", "Date,Views\n" + "".join(f"{d},{rng.randint(0, 900)}\n" for d in days))
+        paths.append(path)
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+LINKEDIN_POST_HEADER = ["Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
+                        "Campaign start date", "Campaign end date", "Audience", "Impressions",
+                        "Views (excluding off-site video views)", "Off-site views", "Clicks",
+                        "Click through rate (CTR)", "Likes", "Comments", "Reposts", "Follows", "Engagement rate",
+                        "Content Type"]
+
+
+def linkedin_content_xlsx(folder: Path, n: int, *, per_file: int = 10_000, seed: int = 14, progress=None) -> list[Path]:
+    """``n`` posts as LinkedIn page content exports (``<Page>_content_<ms>.xlsx``): sheet ``All posts``
+    with a description row, the header and one row per post (``MM/DD/YYYY`` dates, rates as floats),
+    and a ``Metrics`` sheet."""
+    import openpyxl
+    rng = random.Random(seed)
+    pool = texts(rng)
+    start = datetime(2024, 1, 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    kinds = ["Photo", "Link", "Video", "Text", "Document"]
+    paths = []
+    for k, first, todo in _split(n, per_file):
+        wb = openpyxl.Workbook(write_only=True)
+        met = wb.create_sheet("Metrics")
+        met.append(["Aggregated metrics for all posts by date"])
+        met.append(["Date", "Impressions (organic)"])
+        for d in range(30):
+            met.append([(start + timedelta(days=d)).strftime("%m/%d/%Y"), rng.randint(0, 900)])
+        ws = wb.create_sheet("All posts")
+        ws.append(["Engagement metrics for individual posts. Data for sponsored posts also includes paid metrics."])
+        ws.append(LINKEDIN_POST_HEADER)
+        for j in range(todo):
+            t = start + timedelta(days=rng.randint(0, 2 * 365))
+            imp = rng.randint(0, 20_000)
+            clicks, likes, com, rep = _counts(rng, 4, 300)
+            urn = f"https://www.linkedin.com/feed/update/urn:li:activity:{7400000000000000000 + first + j}/"
+            ws.append([_post_text(rng, pool), urn, "Organic", None, f"Page {k}", t.strftime("%m/%d/%Y"), None, None,
+                       "All followers", imp, None, None,
+                       clicks, round(clicks / imp, 4) if imp else 0, likes, com, rep, None,
+                       round((clicks + likes + com + rep) / imp, 4) if imp else 0, rng.choice(kinds)])
+        path = folder / f"Page {k:03d}_content_{1711929600000 + k}.xlsx"
+        wb.save(path)
+        paths.append(path)
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+GA4_HEADER = ["Date", "Session source / medium", "Sessions", "Engaged sessions", "Engagement rate", "Key events",
+              "Total revenue"]
+
+
+def _sources(k: int = 3000) -> list[str]:
+    base = ["google / organic", "(direct) / (none)", "bing / organic", "newsletter / email", "t.co / referral",
+            "l.instagram.com / referral", "linkedin.com / referral", "(not set) / (not set)"]
+    return base + [f"site{i}.example / referral" for i in range(k - len(base))]
+
+
+def ga4_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 15, progress=None) -> list[Path]:
+    """``n`` rows as GA4 report downloads (Reports > Traffic acquisition > Share > Download CSV):
+    ``#`` preamble with account, property and period, a ``Grand total`` row, ``YYYYMMDD`` dates
+    times session source / medium (skewed: a few sources on every day, many rarely)."""
+    rng = random.Random(seed)
+    srcs = _sources()
+    start = datetime(2020, 1, 1)
+    paths = []
+    for k, first, todo in _split(n, per_file):
+        rows, day, seen = [], 0, set()
+        while len(rows) < todo:
+            d = (start + timedelta(days=day)).strftime("%Y%m%d")
+            for s in _skewed(rng, srcs, min(60, todo - len(rows))):
+                if (d, s) in seen:
+                    continue
+                seen.add((d, s))
+                sess = rng.randint(1, 400)
+                eng = rng.randint(0, sess)
+                rows.append([d, s, sess, eng, round(eng / sess, 4), rng.randint(0, 9), f"{rng.random() * 300:.2f}"])
+            day += 1
+        rows = rows[:todo]
+        end = (start + timedelta(days=day)).strftime("%Y%m%d")
+        path = folder / f"Traffic_acquisition_Session_source_medium ({k}).csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            fh.write("# ----------------------------------------\n# Traffic acquisition: Session source / medium\n"
+                     f"# Account: Company {k}\n# Property: Shop {k} - GA4\n# ----------------------------------------\n"
+                     f"# \n# All Users\n# Start date: {start:%Y%m%d}\n# End date: {end}\n")
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(GA4_HEADER)
+            w.writerow(["Grand total", "", sum(r[2] for r in rows), sum(r[3] for r in rows), 0.5, 0, 0])
+            w.writerows(rows)
+        paths.append(path)
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+UA_HEADER = ["Source / Medium", "Sessions", "% New Sessions", "New Users", "Bounce Rate", "Pages / Session",
+             "Avg. Session Duration", "Goal Completions", "Revenue"]
+
+
+def ua_csv(folder: Path, n: int, *, per_file: int = 5_000, seed: int = 16, progress=None) -> list[Path]:
+    """``n`` rows as Universal Analytics report downloads (``Analytics All Web Site Data Source Medium
+    <from>-<to>.csv``, at most 5,000 rows each as the UI allowed): dash-block preamble, English
+    numbers (``"3,215"``, ``88.99%``, ``$1,234.50``), a totals row with an empty dimension."""
+    rng = random.Random(seed)
+    srcs = _sources(max(per_file, 3000))
+    start = datetime(2016, 1, 1)
+    paths = []
+    for k, first, todo in _split(n, per_file):
+        d0 = start + timedelta(days=7 * k)
+        period = f"{d0:%Y%m%d}-{d0 + timedelta(days=6):%Y%m%d}"
+        rows = []
+        for s in srcs[:todo]:
+            sess = rng.randint(1, 5000)
+            rows.append([s, f"{sess:,}", f"{rng.random() * 100:.2f}%", f"{int(sess * rng.random()):,}",
+                         f"{rng.random() * 100:.2f}%", f"{1 + rng.random() * 4:.2f}",
+                         f"00:0{rng.randint(0, 9)}:{rng.randint(10, 59)}",
+                         f"{rng.randint(0, 90):,}", f"${rng.random() * 5000:,.2f}"])
+        path = folder / f"Analytics All Web Site Data Source Medium {period} ({k}).csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            fh.write(f"# ----------------------------------------\n# All Web Site Data\n# Source / Medium\n# {period}\n"
+                     "# ----------------------------------------\n\n")
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(UA_HEADER)
+            w.writerows(rows)
+            w.writerow(["", f"{sum(int(r[1].replace(',', '')) for r in rows):,}", "50.00%", "1", "40.00%", "2.00",
+                        "00:01:00", "1", "$1.00"])
+        paths.append(path)
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+MATOMO_VISITS_HEADER = ["idSite", "idVisit", "visitorId", "goalConversions", "siteCurrency", "siteName",
+                        "firstActionTimestamp", "lastActionDateTime", "actions", "referrerType", "referrerTypeName",
+                        "referrerName", "referrerKeyword", "campaignSource", "campaignMedium", "campaignName",
+                        "campaignContent", "totalEcommerceRevenue"]
+
+
+def matomo_visits_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 17, progress=None) -> list[Path]:
+    """``n`` visits as Matomo visitor-log exports (``Export _ Besucher-Log _ <day>.csv``, UTF-16 with BOM as
+    Matomo writes them): one row per visit with unix and local times, referrer and campaign fields."""
+    rng = random.Random(seed)
+    refs = [("search", "Suchmaschinen", "Google", "", "", "", ""), ("direct", "Direkte Zugriffe", "", "", "", "", ""),
+            ("website", "Websites", "t.co", "", "", "", ""),
+            ("campaign", "Kampagnen", "fruehling24", "", "facebook", "social", "fruehling24"),
+            ("campaign", "Kampagnen", "newsletter", "", "newsletter", "email", "newsletter")]
+    start = datetime(2024, 1, 1)
+    paths = []
+    for k, first, todo in _split(n, per_file):
+        rows = []
+        for j in range(todo):
+            t = start + timedelta(seconds=rng.randint(0, 365 * 86400))
+            ref = rng.choice(refs)
+            rows.append([1, first + j + 1, f"{rng.getrandbits(64):016x}", rng.choice([0, 0, 0, 1]), "EUR", "Shop",
+                         int(t.replace(tzinfo=timezone.utc).timestamp()), t.strftime("%Y-%m-%d %H:%M:%S"),
+                         rng.randint(1, 20), ref[0], ref[1], ref[2], ref[3], ref[4], ref[5], ref[6],
+                         f"post-{rng.randint(0, 99)}" if ref[0] == "campaign" else "", f"{rng.random() * 50:.2f}"])
+        paths.append(write_csv(folder / f"Export _ Besucher-Log _ Teil {k:03d}.csv", MATOMO_VISITS_HEADER, rows,
+                               encoding="utf-16"))
         if progress is not None:
             progress.update(todo)
     return paths

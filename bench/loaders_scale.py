@@ -92,6 +92,103 @@ def hand_generic_posts_csv(folder: str):
     return pd.concat(frames, ignore_index=True)
 
 
+# === CSV-shaped loaders (TikTok, X analytics, YouTube Studio, LinkedIn, GA4, UA, Matomo; branch csv-fast) ====
+# The same honest reader for each: pd.read_csv (skipping the format's preamble), one pd.to_datetime per
+# date column, pd.concat; no checks, no load report.
+
+def _read_all(paths, read):
+    import pandas as pd
+    return pd.concat([read(p) for p in sorted(paths)], ignore_index=True)
+
+
+def hand_tiktok_content_csv(folder: str):
+    import pandas as pd
+
+    def read(path):
+        df = pd.read_csv(path, dtype={"Video link": str})
+        df["Post time"] = pd.to_datetime(df["Post time"], format="%Y-%m-%d %H:%M:%S").dt.tz_localize("UTC")
+        return df
+    return _read_all(Path(folder).glob("*.csv"), read)
+
+
+def hand_x_tweet_activity_csv(folder: str):
+    import pandas as pd
+
+    def read(path):
+        df = pd.read_csv(path, dtype={"Tweet id": str})
+        df["time"] = pd.to_datetime(df["time"], format="%Y-%m-%d %H:%M %z", utc=True)
+        return df
+    return _read_all(Path(folder).glob("*.csv"), read)
+
+
+def hand_youtube_studio_zip(folder: str):
+    import zipfile
+
+    import pandas as pd
+
+    def read(path):
+        with zipfile.ZipFile(path) as zf, zf.open("Table data.csv") as fh:
+            df = pd.read_csv(fh)
+        df = df[df["Content"] != "Total"]
+        df["Video publish time"] = pd.to_datetime(df["Video publish time"], format="%Y-%m-%d %H:%M:%S"
+                                                  ).dt.tz_localize("UTC")
+        return df
+    return _read_all(Path(folder).glob("*.zip"), read)
+
+
+def hand_linkedin_content_xlsx(folder: str):
+    import pandas as pd
+
+    def read(path):
+        df = pd.read_excel(path, sheet_name="All posts", skiprows=1)
+        df["Created date"] = pd.to_datetime(df["Created date"], format="%m/%d/%Y").dt.tz_localize("UTC")
+        return df
+    return _read_all(Path(folder).glob("*.xlsx"), read)
+
+
+def hand_ga4_csv(folder: str):
+    import pandas as pd
+
+    def read(path):
+        df = pd.read_csv(path, comment="#", skiprows=[10], dtype={"Date": str})  # the Grand total row
+        df["Date"] = pd.to_datetime(df["Date"], format="%Y%m%d")
+        return df
+    return _read_all(Path(folder).glob("*.csv"), read)
+
+
+def hand_ua_csv(folder: str):
+    import pandas as pd
+
+    def read(path):
+        df = pd.read_csv(path, skiprows=6, thousands=",")
+        return df[df["Source / Medium"].notna()]
+    return _read_all(Path(folder).glob("*.csv"), read)
+
+
+def hand_matomo_visits_csv(folder: str):
+    import pandas as pd
+
+    def read(path):
+        df = pd.read_csv(path, encoding="utf-16", dtype={"visitorId": str})
+        df["lastActionDateTime"] = pd.to_datetime(df["lastActionDateTime"], format="%Y-%m-%d %H:%M:%S"
+                                                  ).dt.tz_localize("UTC")
+        return df
+    return _read_all(Path(folder).glob("*.csv"), read)
+
+
+#: name -> (generator, hand reader, canonical table, default rows: the largest size the format
+#: reaches, see docs/benchmarks.md "Loaders at scale")
+CSV_CASES = {
+    "tiktok_content_csv": (gen.tiktok_content_csv, hand_tiktok_content_csv, "posts", 100_000),
+    "x_tweet_activity_csv": (gen.x_tweet_activity_csv, hand_x_tweet_activity_csv, "posts", 100_000),
+    "youtube_studio_zip": (gen.youtube_studio_zip, hand_youtube_studio_zip, "posts", 100_000),
+    "linkedin_content_xlsx": (gen.linkedin_content_xlsx, hand_linkedin_content_xlsx, "posts", 100_000),
+    "ga4_csv": (gen.ga4_csv, hand_ga4_csv, "traffic", 1_000_000),
+    "ua_csv": (gen.ua_csv, hand_ua_csv, "traffic", 100_000),
+    "matomo_visits_csv": (gen.matomo_visits_csv, hand_matomo_visits_csv, "traffic", 1_000_000),
+}
+
+
 #: name -> (generator(folder, n, progress), hand reader, canonical table)
 CASES = {
     "youtube_comment_threads": (gen.youtube_comment_threads, hand_youtube_comment_threads, "comments"),
@@ -99,6 +196,7 @@ CASES = {
     "x_archive_tweets": (gen.x_archive_tweets, hand_x_archive_tweets, "posts"),
     "generic_posts_csv": (gen.generic_posts_csv, hand_generic_posts_csv, "posts"),
 }
+CASES.update({k: v[:3] for k, v in CSV_CASES.items()})
 
 
 # =================================================================================================
@@ -246,8 +344,9 @@ mode, case, folder = sys.argv[1], sys.argv[2], sys.argv[3]
 warnings.simplefilter("ignore")
 if mode == "toolkit":
     import toolkit as tk
+    load = tk.load  # imports toolkit.io (lazy) before the clock starts, as the hand reader imports pandas
     t = time.perf_counter()
-    ds = tk.load(folder, tz="UTC", progress=False)
+    ds = load(folder, tz="UTC", progress=False)
     rows = sum(len(getattr(ds, t)) for t in sys.argv[5].split("+"))
 else:
     import pandas as pd
@@ -273,19 +372,22 @@ def measure(mode: str, case: str, folder: Path) -> dict:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", type=int, default=None,
+                    help="rows per loader (default: 1,000,000, or the largest size the format reaches, CSV_CASES)")
     ap.add_argument("--only", nargs="*", default=None, help="loader names (default: all)")
     ap.add_argument("--repeat", type=int, default=1, help="measurements per reader (median is shown)")
     ap.add_argument("--keep", type=Path, default=None, help="generate into / reuse this folder")
     args = ap.parse_args(argv)
     cases = args.only or list(CASES)
     base = args.keep or Path(tempfile.mkdtemp(prefix="loaders_scale_"))
-    print(f"# loaders at scale: {args.rows:,} rows each; {platform.node()} {platform.machine()}, "
+    def rows_of(case: str) -> int:
+        return args.rows or (CSV_CASES[case][3] if case in CSV_CASES else 1_000_000)
+    print(f"# loaders at scale: {args.rows or 'default':} rows each; {platform.node()} {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     results = []
     overall = tqdm(total=len(cases) * 2 * args.repeat, desc="measurements", unit="run", position=0)
     for case in cases:
-        rows = min(args.rows, MAX_ROWS.get(case, args.rows))
+        rows = min(rows_of(case), MAX_ROWS.get(case, rows_of(case)))  # MAX_ROWS: JSON formats' realistic sizes
         folder = base / case / str(rows)
         if not folder.exists() or not any(folder.iterdir()):
             with tqdm(total=rows, desc=f"generating {case}", unit="row", position=1, leave=False) as bar:

@@ -17,6 +17,7 @@ the load report).
 from __future__ import annotations
 
 import codecs
+import contextvars
 import csv
 import functools
 import gc
@@ -95,6 +96,7 @@ class Source:
     #: Modification time an archive records for the member (naive, as stored), else None:
     #: evidence of when the export was made (used for TikTok's year-less dates).
     modified: pd.Timestamp | None = field(default=None, repr=False)
+    _plain: bool = field(default=False, repr=False)
 
     @property
     def basename(self) -> str:
@@ -118,7 +120,10 @@ class Source:
     def text(self) -> str:
         """Content decoded by BOM sniffing (UTF-16, UTF-8-sig, UTF-8, else cp1252); see :func:`decode`."""
         if self._text is None:
+            before = len(self.notes)
             self._text, self._encoding = decode(self.data, notes=self.notes)
+            # UTF-8 read without a byte taken as cp1252: the text is exactly the bytes after the BOM
+            self._plain = self._encoding in ("utf-8", "utf-8-sig") and len(self.notes) == before
         return self._text
 
     def head(self, n: int = 4096) -> str:
@@ -382,30 +387,40 @@ def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
       names both columns, which one is read, and whether their values differ; a loader that
       tells the columns apart itself passes ``"keep"`` and writes its own note.
     """
-    buf = io.StringIO(text, newline="")
-    for _ in range(skip_lines):
-        buf.readline()
-    start = buf.tell()
-    first = buf.readline()
-    if not first.strip():
-        raise ExportFormatError(f"{source.name}, line {skip_lines + 1}: expected a header line, found "
-                                f"an empty line. Is the file empty or cut off? Export it again.",
-                                file=source.name, line=skip_lines + 1)
-    delim = delimiter or sniff_delimiter(first)
-    buf.seek(start)
-    reader = csv.reader(buf, delimiter=delim)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise ExportFormatError(f"{source.name}, line {skip_lines + 1}: cannot read the header ({exc}).",
-                                file=source.name, line=skip_lines + 1) from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
     header_line = skip_lines + 1
+    if len(text) >= FAST_MIN_CHARS:
+        # The header from the head of the text only (a StringIO of all of it is a copy, at up
+        # to 4 bytes a character); then the C parser for the records, if the file allows it.
+        size = 1 << 16
+        while True:
+            head = text[:size]
+            try:
+                delim, header, tail, header_lines = _header(head, source=source, delimiter=delimiter,
+                                                            skip_lines=skip_lines)
+            except ExportFormatError:
+                if size >= len(text):
+                    raise
+                tail = len(head)  # a header cut by the slice: take a longer one
+            if tail < len(head) or size >= len(text):
+                break
+            size *= 4
+        fast = _fast_records(text, tail, header_lines, delim, len(header), source=source)
+        if fast is not None:  # every record is well quoted and has the header's field count
+            frame, lines = fast
+            header, frame = _drop_empty_unnamed_frame(header, frame, source)
+            _check_columns(header, header_line, source)
+            names = _dedupe_names(header)
+            frame.columns = names
+            if duplicate_columns == "first":
+                _note_duplicates(header, names, frame, source)
+            return Records(frame, lines, header, header_line, [], delim)
+    buf = io.StringIO(text, newline="")
+    delim, header, _, prev, reader = _header(buf, source=source, delimiter=delimiter, skip_lines=skip_lines,
+                                             reader=True)
+    ncol = len(header)
     rows: list[list[str]] = []
     lines: list[int] = []
     bad: list[dict] = []
-    prev = reader.line_num + skip_lines
-    ncol = len(header)
     last_start, last_line, last_ok = -1, 0, False
     while True:
         pos = buf.tell()
@@ -444,17 +459,206 @@ def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
         else:
             bad[-1]["reason"] = reason
     header, rows = _drop_empty_unnamed(header, rows, source)
-    if len(header) > LIMITS["max_columns"]:
-        raise ExportFormatError(
-            f"{source.name}, line {header_line}: the header has {len(header):,} columns, more than the limit "
-            f"of {LIMITS['max_columns']:,} (no platform export has that many). If the file is right, raise "
-            f"toolkit.io.LIMITS['max_columns'].", file=source.name, line=header_line)
+    _check_columns(header, header_line, source)
     names = _dedupe_names(header)
     frame = pd.DataFrame(rows, columns=names, dtype="string") if rows else \
         pd.DataFrame({h: pd.Series(dtype="string") for h in names})
     if duplicate_columns == "first":
         _note_duplicates(header, names, frame, source)
     return Records(frame, np.asarray(lines, dtype=np.int64), header, header_line, bad, delim)
+
+
+def _header(text_or_buf, *, source: Source, delimiter: str | None, skip_lines: int, reader: bool = False):
+    """Delimiter, header fields, where the records start and the physical lines up to the header.
+
+    Returns ``(delimiter, header, offset of the first record, lines through the header)`` and,
+    with ``reader=True`` (a StringIO given), the csv reader positioned at the first record.
+    """
+    buf = text_or_buf if reader else io.StringIO(text_or_buf, newline="")
+    for _ in range(skip_lines):
+        buf.readline()
+    start = buf.tell()
+    first = buf.readline()
+    if not first.strip():
+        raise ExportFormatError(f"{source.name}, line {skip_lines + 1}: expected a header line, found "
+                                f"an empty line. Is the file empty or cut off? Export it again.",
+                                file=source.name, line=skip_lines + 1)
+    delim = delimiter or sniff_delimiter(first)
+    buf.seek(start)
+    rdr = csv.reader(buf, delimiter=delim)
+    try:
+        header = next(rdr)
+    except csv.Error as exc:
+        raise ExportFormatError(f"{source.name}, line {skip_lines + 1}: cannot read the header ({exc}).",
+                                file=source.name, line=skip_lines + 1) from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    lines = rdr.line_num + skip_lines
+    if reader:
+        return delim, header, buf.tell(), lines, rdr
+    return delim, header, buf.tell(), lines
+
+
+def _check_columns(header: list[str], header_line: int, source: Source) -> None:
+    if len(header) > LIMITS["max_columns"]:
+        raise ExportFormatError(
+            f"{source.name}, line {header_line}: the header has {len(header):,} columns, more than the limit "
+            f"of {LIMITS['max_columns']:,} (no platform export has that many). If the file is right, raise "
+            f"toolkit.io.LIMITS['max_columns'].", file=source.name, line=header_line)
+
+
+#: ``progress=`` of the running :func:`toolkit.io.load` (None = auto), for the bar inside one large
+#: file; outside ``load()`` no such bar is shown.
+FILE_PROGRESS: contextvars.ContextVar[bool | None] = contextvars.ContextVar("toolkit_file_progress", default=False)
+#: A file with at least this many records gets its own bar while its records are parsed.
+FILE_BAR_MIN_ROWS = 200_000
+
+#: Files smaller than this (characters after the header) always take the careful path: it is as
+#: fast there, and small files are where hand-edited, hostile shapes live.
+FAST_MIN_CHARS = 1 << 16
+_QUOTE, _LF, _CR = 34, 10, 13
+
+
+def _fast_records(text: str, start: int, header_lines: int, delim: str, ncol: int, *, source: Source | None = None
+                  ) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The data records after the header, read by a C parser, with the line where each starts.
+
+    Returns ``(string frame with columns "0".."ncol-1", lines)``, or None when the file needs the
+    careful, record-by-record path: a record with another field count than the header (ragged
+    rows, blank-looking lines, cut-off last record), quotes that are not RFC 4180 (a quote inside
+    an unquoted cell, text after a closing quote, an odd number of quotes), a lone carriage
+    return, a NUL byte, or a file too small to matter.
+
+    With RFC 4180 quoting a newline ends a record exactly when an even number of quotes comes
+    before it, so record starts, their physical lines and every record's field count are found
+    with a few vectorised passes over the bytes (no Python step per record); the C parser then
+    yields the same cells as :mod:`csv` (a test compares both paths on every fixture).
+    """
+    if ncol < 2 or ncol > LIMITS["max_columns"] or len(text) - start < FAST_MIN_CHARS or ord(delim) > 127:
+        return None  # (a header wider than the limit: the careful path drops empty columns cheaply)
+    if source is not None and text is source._text and source._plain:
+        # the file's own bytes (no copy): the text is their UTF-8 decoding
+        bom = 3 if source.data.startswith(b"\xef\xbb\xbf") else 0
+        body = memoryview(source.data)[bom + len(text[:start].encode("utf-8")):]
+    else:
+        try:
+            body = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: only the careful path can show where
+            return None
+        body = memoryview(body)[len(text[:start].encode("utf-8")):]
+    a = np.frombuffer(body, dtype=np.uint8)
+    cr = a == _CR
+    if (a == 0).any() or (cr.any() and int(cr.sum()) != int((cr[:-1] & (a[1:] == _LF)).sum())):
+        return None  # a NUL byte, or a carriage return that does not end a line with a newline
+    del cr
+    q = np.flatnonzero(a == _QUOTE)
+    if len(q) % 2:
+        return None
+    end = len(a)
+    if len(q):
+        # even-numbered quotes open a quoted cell (or follow the closing half of a "" escape),
+        # odd-numbered ones close it (or start a "" escape): anything else is not RFC 4180
+        d = ord(delim)
+        opening, closing = q[0::2], q[1::2]
+        before = a[np.maximum(opening - 1, 0)]
+        ok_open = (opening == 0) | (before == d) | (before == _LF)
+        ok_open[1:] |= opening[1:] - 1 == closing[:-1]
+        if not ok_open.all():
+            return None
+        after = a[np.minimum(closing + 1, end - 1)]
+        ok_close = (closing == end - 1) | (after == d) | (after == _LF) | (after == _CR)
+        ok_close[:-1] |= closing[:-1] + 1 == opening[1:]
+        if not ok_close.all():
+            return None
+    nl = np.flatnonzero(a == _LF)
+    ends = nl[np.searchsorted(q, nl) % 2 == 0]  # newlines outside quotes end a record
+    starts = np.concatenate([[0], ends + 1])
+    ends = np.concatenate([ends, [end]])
+    if starts[-1] >= end:  # the text ends with a newline
+        starts, ends = starts[:-1], ends[:-1]
+    size = ends - starts
+    size[(size > 0) & (a[np.maximum(ends - 1, 0)] == _CR)] -= 1
+    keep = size > 0  # empty lines are not rows (the parsers skip them too)
+    if not keep.any():
+        return None
+    lines = (header_lines + 1 + np.searchsorted(nl, starts[keep])).astype(np.int64)
+    del nl, ends, size
+    frame = _parse_c(a, q, starts[keep], delim, ncol, name=source.basename if source is not None else "")
+    if frame is None or len(frame) != len(lines):
+        return None
+    return frame, lines
+
+
+def _parse_c(a: np.ndarray, quotes: np.ndarray, starts: np.ndarray, delim: str, ncol: int, *, name: str = ""
+             ) -> pd.DataFrame | None:
+    """Well-formed CSV records (no header, bytes ``a``) as a frame of ``ncol`` string columns "0", "1", ...
+
+    pyarrow's CSV reader when installed (Arrow strings, as pandas stores them then; it refuses a
+    record with another field count), else pandas' C parser after counting every record's fields
+    here (it would pad a short record). Cells are kept exactly: no NA detection, no stripping,
+    no type inference. None when a record has another field count than the header.
+    """
+    names = [str(i) for i in range(ncol)]
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        pa = None
+    try:
+        if pa is not None:
+            options = dict(
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 22),
+                parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True,
+                                                  escape_char=False, newlines_in_values=True,
+                                                  ignore_empty_lines=True),
+                convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False))
+            from .._progress import bar, wanted
+            if len(starts) >= FILE_BAR_MIN_ROWS and wanted(FILE_PROGRESS.get()):
+                # a large file: its own bar, advanced block by block (the overall bar counts files)
+                batches = []
+                with bar(progress=True, total=len(starts), desc=f"reading {name}".strip(), unit="row",
+                         unit_scale=True, leave=False, position=1) as rows:
+                    for batch in pacsv.open_csv(pa.py_buffer(a), **options):
+                        batches.append(batch)
+                        rows.update(batch.num_rows)
+                table = pa.Table.from_batches(batches, schema=pa.schema([(n, pa.string()) for n in names]))
+            else:
+                table = pacsv.read_csv(pa.py_buffer(a), **options)
+            dtype = pd.StringDtype()
+            if dtype.storage == "pyarrow":
+                return pd.DataFrame({n: pd.array(table.column(n), dtype=dtype) for n in names})
+            return pd.DataFrame({n: pd.array(table.column(n).to_pylist(), dtype="string") for n in names})
+        fields = np.ones(len(starts), dtype=np.int64)
+        step = 1 << 24
+        for lo in range(0, len(a), step):  # bounded memory: delimiter positions of one block at a time
+            pos = np.flatnonzero(a[lo:lo + step] == ord(delim)) + lo
+            pos = pos[np.searchsorted(quotes, pos) % 2 == 0]
+            rec = np.searchsorted(starts, pos, side="right") - 1
+            fields += np.bincount(rec[rec >= 0], minlength=len(starts))
+        if (fields != ncol).any():
+            return None
+        frame = pd.read_csv(io.BytesIO(a.tobytes()), sep=delim, header=None, names=names, dtype=object,
+                            na_filter=False, keep_default_na=False, index_col=False, skip_blank_lines=True,
+                            quotechar='"', doublequote=True, engine="c", encoding="utf-8")
+        return frame.astype("string")
+    except (ValueError, pd.errors.ParserError, OSError):  # pyarrow.ArrowInvalid is a ValueError
+        return None
+    except Exception as exc:  # another pyarrow error: the careful path reads the file or says what is wrong
+        if pa is not None and isinstance(exc, pa.lib.ArrowException):
+            return None
+        raise
+
+
+def _drop_empty_unnamed_frame(header: list[str], frame: pd.DataFrame, source: Source
+                              ) -> tuple[list[str], pd.DataFrame]:
+    """:func:`_drop_empty_unnamed` for a frame (columns by position)."""
+    unnamed = [i for i, h in enumerate(header) if not h]
+    empty = {i for i in unnamed if not frame.iloc[:, i].str.strip().ne("").any()}
+    if not empty:
+        return header, frame
+    keep = [i for i in range(len(header)) if i not in empty]
+    source.notes.append(f"{len(empty):,} column(s) without a name and without any value ignored")
+    return [header[i] for i in keep], frame.iloc[:, keep]
 
 
 def _ends_inside_quotes(record_text: str, delimiter: str) -> bool:
@@ -544,6 +748,30 @@ def per_distinct(fn):
     return wrapper
 
 
+def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
+    """``s.str.extract(pattern)`` (one column per group), run by Arrow's RE2 on Arrow strings.
+
+    pandas runs ``str.extract`` in Python cell by cell. For patterns without lookaround or
+    backreferences RE2 finds the same groups (leftmost-first, lazy quantifiers, ``.`` not matching
+    a newline) once Python's Unicode classes are spelled for it: ``\\s`` as its characters,
+    ``\\d`` as ``\\p{Nd}``. Other string storage: pandas' own ``str.extract``.
+    """
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or "(?" in pattern:
+        return s.str.extract(pattern)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    k = 0
+
+    def name(m):
+        nonlocal k
+        k += 1
+        return f"(?P<g{k - 1}>"
+    rx = re.sub(r"(?<!\\)\((?!\?)", name, pattern).replace(r"\s", _WS).replace(r"\d", r"\p{Nd}")
+    arr = pa.chunked_array(s.array._pa_array).cast(pa.large_string())
+    fields = pc.extract_regex(arr, rx).combine_chunks().flatten()  # no match: null in every group
+    return pd.DataFrame({i: pd.Series(pd.array(fields[i], dtype=s.dtype), index=s.index) for i in range(k)})
+
+
 def is_na_token(s: pd.Series) -> pd.Series:
     """True where a cell means "not reported" (blank, ``-``, ``N/A``, ...)."""
     return s.isna() | s.str.strip().isin(_NA_TOKENS)
@@ -605,13 +833,18 @@ def parse_bool(s: pd.Series, *, default: bool = False) -> tuple[pd.Series, pd.Se
     return out.astype(bool), bad.astype(bool)
 
 
-_DATE_ONLY_RE = r"^\s*\d{4}-\d{2}-\d{2}\s*$"
+#: Python's ``\s`` (Unicode whitespace) spelled as a class of the characters themselves: ``re`` matches
+#: exactly the same, and pandas can hand such a pattern to pyarrow's RE2 instead of running Python's
+#: ``re`` cell by cell (it must for ``\s``, which RE2 reads as ASCII whitespace only). A test checks
+#: the class against ``\s`` over every code point.
+_WS = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_DATE_ONLY_RE = r"^\s*\d{4}-\d{2}-\d{2}\s*$".replace(r"\s", _WS)
 _YEAR_MONTH_RE = r"\d{4}(?:[-/.]\d{1,2})?"
 #: Times the tables can hold (nanoseconds since 1970 in int64), one day inside pandas' bounds so
 #: that converting between zones cannot overflow.
 _FIRST, _LAST = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31 23:59:59")
 _FIRST_UTC, _LAST_UTC = _FIRST.tz_localize("UTC"), _LAST.tz_localize("UTC")
-_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)\s*$"
+_OFFSET_RE = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)\s*$".replace(r"\s", _WS)
 
 
 @per_distinct

@@ -27,7 +27,7 @@ from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import _PLATFORM_RE, TABLES
 from .._engine import check_engine
-from ._base import LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
+from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
 _STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
 
@@ -215,6 +215,7 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         Show a progress bar over files (it advances by bytes read and names the file being read,
         ``file 3/10: exports/comments_03.json``). Default None: only on a terminal or in a
         notebook, and only when loading takes more than 2 s; ``False`` never shows it, ``True`` always.
+        A CSV file of 200,000 records or more also gets a bar of its own while its records are read.
     cache : str or path-like, optional
         Folder of a Parquet store (needs ``pyarrow``) kept for these exports: when it was written
         from the same input files with the same parameters, it is read instead of parsing them
@@ -320,6 +321,7 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     owners = (owner,) if isinstance(owner, str) else tuple(owner or ())
     ctx = Context(tz=check_tz(tz), errors=errors, columns=dict(columns or {}), year=year, owner=owners,
                   dayfirst=dayfirst)
+    FILE_PROGRESS.set(progress)  # a bar inside each large file too (read_csv_records), as progress= says
     single = isinstance(path, (str, os.PathLike))
     paths = [Path(path)] if single else [Path(p) for p in path]
     entries = _entries(paths)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._base import is_na_token, parse_float, parse_int, per_distinct
+from ._base import _WS, is_na_token, parse_float, parse_int, per_distinct
 
 __all__: list[str] = []  # package-internal
 
@@ -53,6 +53,10 @@ _STYLE_RE = {
     "float": re.compile(rf"^\s*-?(?:(?P<de>{_DE})|(?P<en>{_EN}))\s*%?\s*$"),
     "int": re.compile(rf"^\s*-?(?:(?P<de>{_DE}|{_DE_COUNT})|(?P<en>{_EN}|{_EN_COUNT}))\s*%?\s*$"),
 }
+#: The same decision as two patterns a column can run in C (Arrow): a cell is German when the German
+#: alternative matches (tried first, as in ``_STYLE_RE``), English when only the English one does.
+_STYLE_PAIR = {kind: tuple(rf"^\s*-?(?:{alt})\s*%?\s*$".replace(r"\s", _WS) for alt in alts)
+               for kind, alts in (("float", (_DE, _EN)), ("int", (f"{_DE}|{_DE_COUNT}", f"{_EN}|{_EN_COUNT}")))}
 
 
 def _marked(s: pd.Series) -> pd.Series:
@@ -62,16 +66,18 @@ def _marked(s: pd.Series) -> pd.Series:
     if not len(counts):
         return counts
     values = counts.index.astype(str)
-    keep = np.fromiter((("." in v or "," in v) for v in values.tolist()), dtype=bool, count=len(values))
+    text = pd.Series(values, dtype="string")
+    keep = (text.str.contains(".", regex=False) | text.str.contains(",", regex=False)).to_numpy(dtype=bool)
     return pd.Series(counts.to_numpy()[keep], index=values[keep])
 
 
 def _classify(values: pd.Index, kind: str) -> tuple[np.ndarray, np.ndarray]:
     """(only German fits, only English fits) for each value, in one regex pass."""
-    rx = _STYLE_RE[kind]
-    groups = [(m.lastgroup if m else None) for m in map(rx.match, values.tolist())]
-    return (np.fromiter((g == "de" for g in groups), dtype=bool, count=len(groups)),
-            np.fromiter((g == "en" for g in groups), dtype=bool, count=len(groups)))
+    text = pd.Series(values, dtype="string")
+    de_rx, en_rx = _STYLE_PAIR[kind]
+    de = text.str.match(de_rx).fillna(False).to_numpy(dtype=bool)
+    en = ~de & text.str.match(en_rx).fillna(False).to_numpy(dtype=bool)
+    return de, en
 
 
 def _evidence(s: pd.Series, kind: str) -> tuple[int, int, str | None, str | None]:
@@ -193,19 +199,24 @@ def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool =
     real = ~is_na_token(stripped).to_numpy()
     counts, values = counts[real], pd.Index(stripped[real].to_numpy(dtype=str))
     formats = tuple(native)
-    plain = values.tolist()  # iterate Python strings, not the Index element by element
-    dots = np.fromiter((bool(_DOT_DATE.match(v)) for v in plain), dtype=bool, count=len(values))
+    text = pd.Series(values, dtype="string")  # distinct values, matched in C (Arrow) where pandas can
+    dots = text.str.match(_DOT_DATE.pattern).fillna(False).to_numpy(dtype=bool)
     german = allow_german and bool(len(values)) and int(counts.to_numpy()[dots].sum()) > counts.sum() / 2
     note = None
     if german:
         formats = DE_DATETIME_FORMATS + formats
         note = f"dates in column '{column}' written TT.MM.JJJJ (German spreadsheet format): read day first"
-    parts = [m.groups() for m in map(_SLASH_DATE.match, plain) if m]
-    if parts:
-        day_first = any(int(a) > 12 for a, b in parts) and not any(int(b) > 12 for a, b in parts)
+    slash = text[text.str.match(_SLASH_DATE.pattern).fillna(False).to_numpy(dtype=bool)]
+    if len(slash):
+        a = slash.str.replace(r"/.*$", "", regex=True).tolist()
+        b = slash.str.replace(r"^[^/]*/", "", regex=True).str.replace(r"/.*$", "", regex=True).tolist()
+        first = np.fromiter(map(int, a), dtype=np.int64, count=len(a))
+        second = np.fromiter(map(int, b), dtype=np.int64, count=len(b))
+        day_first = bool((first > 12).any()) and not bool((second > 12).any())
         us_native = any(isinstance(f, str) and "%m/%d" in f for f in formats)
         if day_first and us_native:
-            example = next(f"{a}/{b}" for a, b in parts if int(a) > 12)
+            k = int(np.flatnonzero(first > 12)[0])
+            example = f"{a[k]}/{b[k]}"
             formats = tuple(f.replace("%m/%d", "%d/%m") if isinstance(f, str) else f for f in formats)
             note = (f"dates in column '{column}' are day first (e.g. {example!r}...), not the export's "
                     f"month-first order: read as DD/MM/YYYY for the whole column")
@@ -214,7 +225,7 @@ def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool =
 
 # --- IDs destroyed by spreadsheets -----------------------------------------------------------------
 
-_SCI = r"^\s*(\d+)(?:[.,](\d+))?[eE]\+?(\d+)\s*$"
+_SCI = r"^\s*(\d+)(?:[.,](\d+))?[eE]\+?(\d+)\s*$".replace(r"\s", _WS)  # _WS: Arrow strings match it in C
 #: Numeric post ids inside permalinks, per platform (first group = the id). Instagram has none:
 #: its shortcodes (``/p/C2abcDEFghi/``) do not encode the ids Business Suite exports.
 URL_IDS = {

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import TRAFFIC
-from ._base import CellProblems, Context, Parsed, Source, is_na_token
+from ._base import _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
 
 __all__: list[str] = []  # package-internal
 
@@ -27,6 +27,11 @@ DIMENSIONS = ("date", "channel", "source", "medium", "campaign", "content", "lan
 _METRICS_INT = ("sessions", "engaged_sessions", "bounces", "users", "new_users", "conversions")
 _CURRENCY_RE = re.compile(r"[€$£¥]|US\$|EUR|USD|GBP|CHF|Fr\.", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+# The same two patterns spelled for pandas to run in Arrow (RE2) rather than Python's re cell by cell:
+# case variants written out (Python's IGNORECASE also lets 'ſ' match 's'), whitespace as the
+# characters of Python's \s (U+00A0, U+202F and U+2009 are among them).
+_CURRENCY = "[€$£¥]|[Uu][Ssſ]\\$|[Ee][Uu][Rr]|[Uu][Ssſ][Dd]|[Gg][Bb][Pp]|[Cc][Hh][Ff]|[Ff][Rr]\\."
+_SPACES_TEXT = _WS + "+"
 
 
 def norm_header(name: str) -> str:
@@ -65,13 +70,17 @@ def decimal_mark(values: list[pd.Series]) -> str:
     none look English (``1,234``, ``0.5``), else ``"."``."""
     de = en = 0
     for s in values:
-        t = s.dropna().astype(str).str.replace(_CURRENCY_RE, "", regex=True).str.replace("%", "", regex=False)
-        t = t.str.replace(_SPACES, "", regex=True)
-        de += int(t.str.fullmatch(r"-?\d+,\d+|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?").sum())
-        en += int(t.str.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?").sum())
+        counts = s.dropna().astype(str).value_counts()  # each distinct cell once, weighted by its count
+        t = pd.Series(counts.index, dtype="string").str.replace(_CURRENCY, "", regex=True)
+        t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
+        weight = counts.to_numpy()
+        de += int(weight[t.str.fullmatch(r"-?\d+,\d+|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?").to_numpy(dtype=bool)].sum())
+        en += int(weight[t.str.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+                                         ).to_numpy(dtype=bool)].sum())
     return "," if de > 0 and en == 0 else "."
 
 
+@per_distinct
 def parse_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
     """Parse localized numbers, percents (to fractions) and currency amounts.
 
@@ -82,8 +91,8 @@ def parse_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Ser
     na = is_na_token(s.astype("string"))
     t = s.astype("string").fillna("").str.strip()
     pct = t.str.endswith("%")
-    t = t.str.replace("%", "", regex=False).str.replace(_CURRENCY_RE, "", regex=True)
-    t = t.str.replace(_SPACES, "", regex=True)
+    t = t.str.replace("%", "", regex=False).str.replace(_CURRENCY, "", regex=True)
+    t = t.str.replace(_SPACES_TEXT, "", regex=True)
     thousands = "." if decimal == "," else ","
     t = t.str.replace(thousands, "", regex=False)
     if decimal == ",":
@@ -101,12 +110,14 @@ def to_count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.where(~bad).round().astype("Int64"), bad
 
 
+@per_distinct
 def parse_day(s: pd.Series, formats: tuple[str, ...], *, start=None, end=None) -> tuple[pd.Series, pd.Series]:
     """Parse calendar days. Returns ``(datetime64 days, bad mask)``.
 
     The first format that reads every value (inside ``start``..``end`` when given) is used for all of
     them, so ``04/05/2015`` is read the same way as ``16/04/2015`` in the same column; when no single
-    format fits, each value takes the first format that reads it.
+    format fits, each value takes the first format that reads it. (The answer for a cell depends on
+    the cell and the set of distinct values only, so it is computed once per distinct value.)
     """
     t = s.astype("string").fillna("").str.strip()
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
@@ -132,11 +143,23 @@ def totals_mask(raw: pd.DataFrame, dim_fields: list[str]) -> pd.Series:
     ...) in any of them: GA4 and UA write such rows under the header or at the end of a section."""
     if not dim_fields or raw.empty:
         return pd.Series(False, index=raw.index)
-    cells = raw[dim_fields].fillna("").apply(lambda c: c.str.strip())
-    empty = cells.eq("").all(axis=1)
-    word = cells.apply(lambda c: c.map(norm_header).isin(TOTAL_WORDS)).any(axis=1)
-    rest_empty = cells.eq("") | cells.apply(lambda c: c.map(norm_header).isin(TOTAL_WORDS))
-    return (empty | (word & rest_empty.all(axis=1))).astype(bool)
+    empty = np.ones(len(raw), dtype=bool)
+    word = np.zeros(len(raw), dtype=bool)
+    rest_empty = np.ones(len(raw), dtype=bool)
+    for f in dim_fields:  # each distinct cell is normalised once, and only if it could be a totals word
+        codes, uniques = raw[f].fillna("").astype("string").str.strip().factorize()
+        uniq = pd.Series(uniques, dtype="string")
+        blank = uniq.eq("").to_numpy(dtype=bool)[codes]
+        # every totals word holds 'tot', 'gesamt' or 'summe', whatever case and BOM the cell has
+        maybe = uniq.str.replace("\ufeff", "", regex=False).str.contains("tot|gesamt|summe", case=False)
+        hits = np.zeros(len(uniq), dtype=bool)
+        for i in np.flatnonzero(maybe.fillna(False).to_numpy(dtype=bool)):
+            hits[i] = norm_header(uniq.iloc[i]) in TOTAL_WORDS
+        total = hits[codes]
+        empty &= blank
+        word |= total
+        rest_empty &= blank | total
+    return pd.Series(empty | (word & rest_empty), index=raw.index)
 
 
 def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *, source: Source,
@@ -204,14 +227,7 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
             out[name] = _label(raw[found[name]])
     if "source_medium" in found:
         col = found["source_medium"]
-        sm = _label(raw[col])
-        parts = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
-        odd = sm.notna() & parts[0].isna()
-        if odd.any():  # "(not set)" alone: the source and the medium are unknown
-            parts.loc[odd, 0] = sm[odd]
-            parts.loc[odd, 1] = sm[odd]
-        out["source"] = parts[0].astype("string").str.strip()
-        out["medium"] = parts[1].astype("string").str.strip()
+        out["source"], out["medium"] = _source_medium(_label(raw[col]))
     if lower_campaign and "campaign" in out.columns:
         out["campaign"] = out["campaign"].str.lower()
     goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
@@ -261,11 +277,23 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     return out
 
 
+@per_distinct
 def _label(s: pd.Series) -> pd.Series:
     """Dimension values: stripped, Matomo's formula guard (a leading ' before = + - @) removed, blank -> <NA>."""
     t = s.astype("string").str.strip()
     t = t.str.replace(r"^'(?=[=+\-@])", "", regex=True)
     return t.mask(t == "")
+
+
+@per_distinct
+def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``"google / organic"`` -> (source, medium); ``"(not set)"`` alone is both."""
+    parts = extract(sm, r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
+    odd = sm.notna() & parts[0].isna()
+    if odd.any():  # "(not set)" alone: the source and the medium are unknown
+        parts.loc[odd, 0] = sm[odd]
+        parts.loc[odd, 1] = sm[odd]
+    return parts[0].astype("string").str.strip(), parts[1].astype("string").str.strip()
 
 
 def _example(fmt: str) -> str:

@@ -42,7 +42,8 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ..schema import METRICS, TABLES
-from ._base import CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime, read_csv_records, register
+from ._base import (_WS, CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime, read_csv_records,
+                    register)
 from ._headers import unique_columns
 from ._locale import DERIVED_KEY, count, mangled, number, number_style, repair_ids
 from ._resolve import defer, match_derived_keys
@@ -81,7 +82,7 @@ ALIASES = {
 }
 #: Aliases meaning "the date" that become ``date`` in a daily table (``published_at`` elsewhere).
 _DATE_WORDS = {"datum", "date", "tag"}
-_DE_DATE = r"^\s*\d{1,2}\.\d{1,2}\.\d{4}\s*$"
+_DE_DATE = r"^\s*\d{1,2}\.\d{1,2}\.\d{4}\s*$".replace(r"\s", _WS)
 _DE_FORMATS = (None, "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%y %H:%M", "%d.%m.%y")
 
 

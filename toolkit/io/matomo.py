@@ -355,10 +355,12 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
                               errors="coerce").to_numpy(),
     })
     keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page"]
-    agg = g.groupby(keys, dropna=False, sort=True).agg(
-        sessions=("date", "size"), users=("_visitor", "nunique"), bounces=("_bounce", "sum"),
-        conversions=("_conv", lambda x: x.sum(min_count=1)), revenue=("_rev", lambda x: x.sum(min_count=1)),
-    ).reset_index()
+    grouped = g.groupby(keys, dropna=False, sort=True)
+    agg = grouped.agg(sessions=("date", "size"), users=("_visitor", "nunique"), bounces=("_bounce", "sum")
+                      ).reset_index()
+    # sums that stay NaN when no visit of the group reports a value (vectorised: no Python call per group)
+    agg["conversions"] = grouped["_conv"].sum(min_count=1).to_numpy()
+    agg["revenue"] = grouped["_rev"].sum(min_count=1).to_numpy()
     if "visitorId" not in v.columns:
         agg["users"] = pd.NA
     if "actions" not in v.columns:

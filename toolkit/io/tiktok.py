@@ -55,7 +55,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records, register
+from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, parse_datetime, read_csv_records,
+                    register)
 from ._daily import daily_from_wide
 from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell, style_for
 from ._locale import DE, count, date_style
@@ -352,10 +353,10 @@ class TikTokContentCSV(Loader):
         out = pd.DataFrame(index=raw.index)
         out["platform"] = _PLATFORM
         link = raw[found["permalink"]].fillna("").str.strip()
-        out["post_id"] = link.str.extract(r"/video/(\d+)", expand=False).astype("string")
+        out["post_id"] = extract(link, r"/video/(\d+)")[0].astype("string")
         probs.add(out["post_id"].isna(), found["permalink"], raw[found["permalink"]],
                   "a video link like 'https://www.tiktok.com/@user/video/7300000000000000000'")
-        out["account"] = link.str.extract(r"tiktok\.com/@([^/?]+)", expand=False).astype("string")
+        out["account"] = extract(link, r"tiktok\.com/@([^/?]+)")[0].astype("string")
         counts = ("views", "likes", "comments", "shares", "saves", "reach")
         style = style_for(recs, {found[n]: "int" for n in counts if n in found}, parsed.notes)
         zone = ctx.zone_for(source, parsed.notes)

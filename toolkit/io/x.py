@@ -177,6 +177,19 @@ _ACTIVITY_INTS = ["impressions", "engagements", "shares", "comments", "likes", "
                   "promoted_impressions", "promoted_engagements"]
 
 
+
+def _unescape(texts: pd.Series) -> pd.Series:
+    """HTML entities (``&amp;``) decoded, as ``texts.fillna("").map(html.unescape)`` does, but only in
+    the cells that hold an ``&`` (``html.unescape`` returns every other cell unchanged)."""
+    t = texts.fillna("")
+    has = t.str.contains("&", regex=False).to_numpy(dtype=bool)
+    if not has.any():
+        return t
+    dtype = t.dtype
+    t = t.astype(object)
+    t[has] = t[has].map(html.unescape)
+    return t.astype(dtype)
+
 @register
 class XActivityCSV(Loader):
     """Legacy X/Twitter analytics CSV (``tweet_activity_metrics_*.csv``) -> posts."""
@@ -219,7 +232,7 @@ class XActivityCSV(Loader):
             parsed.notes.append(dates.note + " (times are UTC)")
         out["published_at"] = when
         out["date_only"] = False
-        out["text"] = raw[found["text"]].fillna("").map(html.unescape) if "text" in found else ""
+        out["text"] = _unescape(raw[found["text"]]) if "text" in found else ""
         link = raw[found["permalink"]].str.strip() if "permalink" in found else \
             pd.Series(pd.NA, index=raw.index, dtype="string")
         out["permalink"] = link.where(link != "", pd.NA)
@@ -303,7 +316,7 @@ class XContentCSV(Loader):
         dcol = found["date"]
         day = _parse_x_day(raw[dcol], german=recs.delimiter == ";" or style is DE)
         probs.add(day.isna(), dcol, raw[dcol], "a date like 'Tue, Jul 14, 2026'")
-        out["text"] = raw[found["text"]].fillna("").map(html.unescape) if "text" in found else ""
+        out["text"] = _unescape(raw[found["text"]]) if "text" in found else ""
         link = raw[found["permalink"]].str.strip() if "permalink" in found else \
             pd.Series(pd.NA, index=raw.index, dtype="string")
         out["permalink"] = link.where(link != "", pd.NA)
