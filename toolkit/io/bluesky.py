@@ -73,6 +73,7 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
                                 f"{type(commit).__name__}). Is this a Bluesky repository export?", file=name)
     out: list[tuple[str, dict]] = []
     reached: set[bytes] = set()
+    walked: set[bytes] = set()
     # iterative in-order walk (deep trees do not hit the recursion limit); a tuple on the stack is
     # a record (key, CID), anything else a node's CID
     stack: list = [commit["data"]]
@@ -88,6 +89,11 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
         node = blocks.get(item) if item is not None else None
         if not isinstance(node, dict):
             continue
+        if item in walked:  # a tree node reached twice: a hand-made or damaged file would be walked forever
+            raise ExportFormatError(f"{name}: the repository tree refers back to a node it already passed, so it "
+                                    f"is damaged (or not written by Bluesky). Export the repository again "
+                                    f"(Settings > Account > Export my data).", file=name)
+        walked.add(item)
         todo: list = [node.get("l")]
         prev = b""
         for e in node.get("e") or []:
