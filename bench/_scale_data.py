@@ -233,6 +233,338 @@ def generic_posts_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: in
     return paths
 
 
+# =================================================================================================
+# JSON and text loaders (issue #14.1, branch json-scale): Meta and Threads "Download your
+# information", Mastodon outbox, Bluesky CAR, WhatsApp chat, GA4 Data API JSON.
+# Shapes follow tests/fixtures/io/{meta/dyi,threads,mastodon,bluesky,whatsapp,ga4} and data/samples.
+# =================================================================================================
+
+def _moji(s: str) -> str:
+    """Meta's archive bug: every UTF-8 byte of non-ASCII text as its own ``\\u00XX`` character."""
+    return s.encode("utf-8").decode("latin-1")
+
+
+def _dump_meta(path: Path, obj) -> Path:
+    """Meta writes ASCII JSON with ``\\u`` escapes, indented by 2."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=True), encoding="ascii")
+    return path
+
+
+def meta_dyi_json(folder: Path, n: int, *, per_file: int = 50_000, seed: int = 6, progress=None) -> list[Path]:
+    """``n`` records of a Facebook + Instagram "Download your information" archive: half Facebook
+    posts (``your_posts__check_ins__photos_and_videos_N.json``: ``timestamp``, ``data[].post``,
+    ``attachments`` with photos, links or nothing; some entries repeated, as Meta does), half
+    Instagram comments the account wrote (``post_comments_N.json``: ``string_map_data`` with
+    Comment, Media Owner, Time). Text with Meta's per-byte escapes."""
+    rng = random.Random(seed)
+    pool = [_moji(t) for t in texts(rng)]
+    owners = [f"user.{i}" for i in range(3000)]
+    t0 = 1_420_070_400  # 2015-01-01
+    base = folder / "facebook-baeckerei-2026-09-01" / "your_facebook_activity" / "posts"
+    igc = folder / "instagram-baeckerei-2026-09-01" / "your_instagram_activity" / "comments"
+    paths, made, fileno = [], 0, 0
+    n_posts = n // 2
+    while made < n:
+        posts = made < n_posts
+        todo = min(per_file, (n_posts if posts else n) - made)
+        recs = []
+        for j in range(todo):
+            ts = t0 + rng.randint(0, 11 * 365 * 86400)
+            text = _skewed(rng, pool, 1)[0]
+            if posts:
+                rec = {"timestamp": ts, "data": [{"post": text}, {"update_timestamp": ts + 60}],
+                       "title": _moji("Bäckerei Müller hat einen Beitrag geteilt.")}
+                r = rng.random()
+                if r < 0.5:
+                    rec["attachments"] = [{"data": [{"media": {
+                        "uri": f"photos_and_videos/album_{ts % 97}/{ts}{j}.jpg", "creation_timestamp": ts,
+                        "title": ""}}]}]
+                elif r < 0.7:
+                    rec["attachments"] = [{"data": [{"external_context": {"url": f"https://example.org/a/{j % 500}"}}]}]
+                recs.append(rec)
+                if rng.random() < 0.01:
+                    recs.append(rec)  # Meta repeats some entries
+            else:
+                recs.append({"media_list_data": [{"uri": ""}], "string_map_data": {
+                    "Comment": {"value": text}, "Media Owner": {"value": rng.choice(owners)},
+                    "Time": {"timestamp": ts}}})
+        if posts:
+            paths.append(_dump_meta(base / f"your_posts__check_ins__photos_and_videos_{fileno + 1}.json", recs))
+        else:
+            paths.append(_dump_meta(igc / f"post_comments_{fileno + 1}.json", recs))
+        made += todo
+        fileno += 1
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
+def threads_dyi_json(folder: Path, n: int, *, seed: int = 7, progress=None) -> list[Path]:
+    """``n`` entries of Threads' ``threads_and_replies.json`` (one file, as Meta writes it): about
+    70 % posts (text only, or with photos/videos under ``media``), 30 % replies (``is_reply``)."""
+    rng = random.Random(seed)
+    pool = [_moji(t) for t in texts(rng)]
+    t0 = 1_688_601_600  # 2023-07-06 (Threads' launch)
+    recs = []
+    for j in range(n):
+        ts = t0 + rng.randint(0, 3 * 365 * 86400)
+        reply = rng.random() < 0.3
+        text = _skewed(rng, pool, 1)[0]
+        r = rng.random()
+        if reply or r < 0.6:
+            recs.append({"media": [{"creation_timestamp": ts, "title": text,
+                                    "text_app_post": {"is_reply": reply}}]})
+        else:
+            k = 1 if r < 0.85 else rng.randint(2, 5)
+            media = [{"uri": f"your_instagram_activity/media/posts/{ts // 2592000}/1790{ts}{j:06d}{m}."
+                             f"{'mp4' if rng.random() < 0.2 else 'jpg'}",
+                      "title": "", "creation_timestamp": ts, "text_app_post": {"is_reply": False}} for m in range(k)]
+            recs.append({"title": text, "creation_timestamp": ts, "media": media,
+                         "text_app_post": {"is_reply": False}})
+        if progress is not None and j % 10_000 == 9_999:
+            progress.update(10_000)
+    path = _dump_meta(folder / "instagram-bergkaffee-2026-09-01" / "your_instagram_activity" / "threads" /
+                      "threads_and_replies.json", {"text_post_app_text_posts": recs})
+    return [path]
+
+
+def mastodon_outbox(folder: Path, n: int, *, seed: int = 8, progress=None) -> list[Path]:
+    """``n`` activities of a Mastodon archive's ``outbox.json`` (one file, with ``actor.json``), as
+    Mastodon writes them: ``Create`` of a ``Note`` with HTML ``content`` (paragraphs, hashtag links,
+    shortened links with invisible spans), ``contentMap``, tags, some attachments, some replies and
+    content warnings; about 10 % ``Announce`` (boosts, skipped by the loader)."""
+    rng = random.Random(seed)
+    pool = texts(rng)
+    user, host = "stein", "mastodon.social"
+    actor = f"https://{host}/users/{user}"
+    start = datetime(2019, 1, 1, tzinfo=timezone.utc)
+    items = []
+    for j in range(n):
+        sid = 102_000_000_000_000_000 + j * 1_000_003
+        when = _iso(start + timedelta(seconds=rng.randint(0, 7 * 365 * 86400)))
+        if rng.random() < 0.1:
+            items.append({"id": f"{actor}/statuses/{sid}/activity", "type": "Announce", "actor": actor,
+                          "published": when, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                          "cc": [f"{actor}/followers"], "object": f"https://chaos.social/users/bob/statuses/{sid}"})
+        else:
+            text = _skewed(rng, pool, 1)[0].replace("&", "&amp;").replace("<", "&lt;")
+            tag = rng.choice(["Kaffee", "Steinmetz", "Fediverse", "Handwerk"])
+            html_ = f'<p>{text} <a href="https://{host}/tags/{tag.lower()}" class="mention hashtag" rel="tag">' \
+                    f'#<span>{tag}</span></a></p>'
+            if rng.random() < 0.3:
+                html_ += '<p>Mehr dazu<br />hier: <a href="https://example.com/very/long/path/file" target="_blank" ' \
+                         'rel="nofollow noopener noreferrer"><span class="invisible">https://</span><span ' \
+                         'class="ellipsis">example.com/very/long</span><span class="invisible">/path/file</span></a></p>'
+            reply = rng.random() < 0.25
+            obj = {"id": f"{actor}/statuses/{sid}", "type": "Note",
+                   "summary": "Kaffee" if rng.random() < 0.05 else None,
+                   "inReplyTo": f"https://chaos.social/users/bob/statuses/{sid - 7}" if reply else None,
+                   "published": when, "url": f"https://{host}/@{user}/{sid}", "attributedTo": actor,
+                   "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [f"{actor}/followers"],
+                   "sensitive": False, "atomUri": f"{actor}/statuses/{sid}", "inReplyToAtomUri": None,
+                   "conversation": f"tag:{host},2024-06-14:objectId={sid}:objectType=Conversation",
+                   "content": html_, "contentMap": {"de": html_},
+                   "attachment": [{"type": "Document", "mediaType": "image/jpeg",
+                                   "url": f"media_attachments/files/{sid}/original/a.jpg"}]
+                   if rng.random() < 0.2 else [],
+                   "tag": [{"type": "Hashtag", "href": f"https://{host}/tags/{tag.lower()}", "name": f"#{tag.lower()}"}],
+                   "replies": {"id": f"{actor}/statuses/{sid}/replies", "type": "Collection"}}
+            items.append({"id": f"{actor}/statuses/{sid}/activity", "type": "Create", "actor": actor,
+                          "published": when, "to": obj["to"], "cc": obj["cc"], "object": obj})
+        if progress is not None and j % 10_000 == 9_999:
+            progress.update(10_000)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "actor.json").write_text(json.dumps({
+        "@context": "https://www.w3.org/ns/activitystreams", "id": actor, "type": "Person",
+        "preferredUsername": user, "outbox": "outbox.json"}), encoding="utf-8")
+    path = folder / "outbox.json"
+    path.write_text(json.dumps({"@context": "https://www.w3.org/ns/activitystreams", "id": "outbox.json",
+                                "type": "OrderedCollection", "totalItems": n, "orderedItems": items},
+                               ensure_ascii=False), encoding="utf-8")
+    return [folder / "actor.json", path]
+
+
+def bluesky_car(folder: Path, n: int, *, seed: int = 9, progress=None) -> list[Path]:
+    """A Bluesky repository export (CAR v1, DAG-CBOR, Merkle Search Tree by the AT Protocol rules, as
+    tests/fixtures/io/bluesky/_make_bluesky_fx.py builds it) with ``n`` posts and replies (about 25 %
+    replies) plus as many likes, reposts and follows again (the records a real repository is mostly
+    made of; skipped by the loader)."""
+    import hashlib
+
+    import libipld
+
+    rng = random.Random(seed)
+    pool = texts(rng)
+    did, other, post = "did:plc:bergkaffee0000000000000", "did:plc:someoneelse00000000000000", "app.bsky.feed.post"
+    blocks: dict[bytes, bytes] = {}
+
+    def put(obj) -> bytes:
+        data = libipld.encode_dag_cbor(obj)
+        cid = bytes([0x01, 0x71, 0x12, 0x20]) + hashlib.sha256(data).digest()
+        blocks[cid] = data
+        return cid
+
+    def layer(key: str) -> int:
+        d = int.from_bytes(hashlib.sha256(key.encode()).digest(), "big")
+        return (256 - d.bit_length()) // 2
+
+    def node(items: list, level: int):
+        if not items:
+            return None
+        seps = [i for i, (k, _, lv) in enumerate(items) if lv == level]
+        if not seps:
+            return node(items, level - 1) if level > 0 else None
+        left = node(items[:seps[0]], level - 1) if level > 0 else None
+        entries, prev = [], b""
+        for j, i in enumerate(seps):
+            key = items[i][0].encode()
+            p = 0
+            while p < min(len(prev), len(key)) and prev[p] == key[p]:
+                p += 1
+            nxt = seps[j + 1] if j + 1 < len(seps) else len(items)
+            entries.append({"p": p, "k": key[p:], "v": items[i][1],
+                            "t": node(items[i + 1:nxt], level - 1) if level > 0 else None})
+            prev = key
+        return put({"l": left, "e": entries})
+
+    start = datetime(2023, 5, 1, tzinfo=timezone.utc)
+    records = {}
+    own = []
+    for j in range(n):
+        rkey = f"3k{j:011d}"
+        when = start + timedelta(seconds=rng.randint(0, 2 * 365 * 86400), milliseconds=rng.randint(0, 999))
+        rec = {"$type": post, "text": _skewed(rng, pool, 1)[0],
+               "createdAt": when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z",
+               "langs": [rng.choice(["de", "en"])]}
+        r = rng.random()
+        if own and r < 0.25:
+            root = rng.choice(own) if rng.random() < 0.5 else f"at://{other}/{post}/3kzzz{j:08d}"
+            parent = root if rng.random() < 0.5 else f"at://{other}/{post}/3kyyy{j:08d}"
+            rec["reply"] = {"root": {"uri": root, "cid": "bafyreiroot"}, "parent": {"uri": parent, "cid": "bafyreip"}}
+        elif r < 0.45:
+            rec["embed"] = {"$type": "app.bsky.embed.images", "images": [{"alt": "a"}] * rng.choice([1, 1, 2, 4])}
+        elif r < 0.55:
+            url = f"https://bergkaffee.example/p/{j % 300}?utm_source=bluesky"
+            rec["embed"] = {"$type": "app.bsky.embed.external", "external": {"uri": url, "title": "t", "description": "d"}}
+            rec["facets"] = [{"index": {"byteStart": 0, "byteEnd": 10},
+                              "features": [{"$type": "app.bsky.richtext.facet#link", "uri": url}]}]
+        else:
+            own.append(f"at://{did}/{post}/{rkey}")
+        records[f"{post}/{rkey}"] = rec
+        kind = rng.choice(["app.bsky.feed.like", "app.bsky.feed.like", "app.bsky.feed.repost", "app.bsky.graph.follow"])
+        subject = other if kind.endswith("follow") else {"uri": f"at://{other}/{post}/3kzzz{j:08d}", "cid": "bafyreix"}
+        records[f"{kind}/3l{j:011d}"] = {"$type": kind, "subject": subject, "createdAt": rec["createdAt"]}
+        if progress is not None and j % 10_000 == 9_999:
+            progress.update(10_000)
+    records["app.bsky.actor.profile/self"] = {"$type": "app.bsky.actor.profile", "displayName": "Bergkaffee"}
+    items = sorted((k, put(v), layer(k)) for k, v in records.items())
+    root = node(items, max(lv for _, _, lv in items))
+    commit = put({"did": did, "version": 3, "data": root, "rev": "3kabc66666666", "prev": None, "sig": b"test data"})
+
+    def varint(v: int) -> bytes:
+        out = bytearray()
+        while True:
+            b, v = v & 0x7F, v >> 7
+            out.append(b | (0x80 if v else 0))
+            if not v:
+                return bytes(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "bergkaffee.bsky.social-20260901.car"
+    with open(path, "wb") as fh:
+        header = libipld.encode_dag_cbor({"version": 1, "roots": [commit]})
+        fh.write(varint(len(header)) + header)
+        for cid in [commit] + [c for c in blocks if c != commit]:
+            fh.write(varint(len(cid) + len(blocks[cid])) + cid + blocks[cid])
+    return [path]
+
+
+def whatsapp_chat(folder: Path, n: int, *, seed: int = 10, progress=None) -> list[Path]:
+    """``n`` messages of one Android WhatsApp group chat export in German (``WhatsApp Chat mit
+    NAME.txt``: ``01.03.26, 10:02 - Name: text``), with multi-line messages, system lines, media
+    placeholders and deleted messages, about 300 members and the shop's own account answering."""
+    rng = random.Random(seed)
+    pool = texts(rng)
+    members = [f"{a} {b}" for a in ("Jörg", "Sarah", "Anna", "Lukas", "Marie", "Ayşe", "Franziska", "Tom", "Olga",
+                                    "Priya", "Sam", "Max", "Lea", "Jonas", "Mia")
+               for b in ("Maier", "Schmidt", "Fuchs", "Weber", "Stein", "Nowak", "Taylor", "Jensen", "Richter",
+                         "Winkler", "Hoffmann", "Zimmermann", "Lee", "Shah", "Keller", "Wolf", "Koch", "Bauer",
+                         "Braun", "Lang")][:300]
+    t = datetime(2020, 3, 1, 10, 2)
+    lines = ["01.03.20, 10:02 - Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt. Niemand außerhalb dieses "
+             "Chats kann sie lesen oder anhören, nicht einmal WhatsApp. Tippe, um mehr zu erfahren.",
+             "01.03.20, 10:02 - Du hast die Gruppe „Bergkaffee Community“ erstellt"]
+    step = max(1, int(6 * 365 * 86400 / max(n, 1) * 2))
+    for j in range(n - 2):
+        t += timedelta(seconds=rng.randint(1, step))
+        head = t.strftime("%d.%m.%y, %H:%M - ")
+        r = rng.random()
+        who = "Bergkaffee" if r < 0.15 else _skewed(rng, members, 1)[0]
+        if r > 0.995:
+            lines.append(head + f"Du hast {rng.choice(members)} hinzugefügt.")
+        elif r > 0.98:
+            lines.append(head + f"{who}: <Medien ausgeschlossen>")
+        elif r > 0.975:
+            lines.append(head + f"{who}: Diese Nachricht wurde gelöscht.")
+        else:
+            text = _skewed(rng, pool, 1)[0]
+            if rng.random() < 0.05:
+                text += "\nZweite Zeile: ruft an unter +49 151 23456789"
+            lines.append(head + f"{who}: {text}")
+        if progress is not None and j % 10_000 == 9_999:
+            progress.update(10_000)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "WhatsApp Chat mit Bergkaffee Community.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [path]
+
+
+_GA4_SOURCES = ["google / organic", "(direct) / (none)", "facebook / social", "instagram / social",
+                "newsletter / email", "bing / organic", "t.co / referral", "linkedin / social", "(not set)"]
+
+
+def ga4_api_json(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 11, progress=None) -> list[Path]:
+    """``n`` rows of GA4 Data API ``runReport`` responses saved as JSON (``limit`` 100,000 per page,
+    one file per page): date x source/medium x campaign x landing page (each combination once, as
+    the API returns them), metrics as strings,
+    ``metadata.timeZone``; as tests/fixtures/io/ga4/runreport_daily_source_medium.json."""
+    rng = random.Random(seed)
+    dims = ["date", "sessionSourceMedium", "sessionCampaignName", "landingPagePlusQueryString"]
+    mets = [("sessions", "TYPE_INTEGER"), ("engagedSessions", "TYPE_INTEGER"), ("engagementRate", "TYPE_FLOAT"),
+            ("totalUsers", "TYPE_INTEGER"), ("newUsers", "TYPE_INTEGER"), ("keyEvents", "TYPE_FLOAT"),
+            ("totalRevenue", "TYPE_CURRENCY")]
+    pages = [f"/produkt/{i}?utm_source=x" if i % 5 == 0 else f"/blog/{i}" for i in range(3000)]
+    start = datetime(2023, 1, 1)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, made, fileno = [], 0, 0
+    while made < n:
+        todo = min(per_file, n - made)
+        rows = []
+        for j in range(todo):
+            day = (start + timedelta(days=(made + j) * 3 * 365 // max(n, 1))).strftime("%Y%m%d")
+            s = rng.choice([1, 1, 2, 3, 5, 8, 40])
+            e = rng.randint(0, s)
+            rows.append({"dimensionValues": [{"value": day}, {"value": rng.choice(_GA4_SOURCES)},
+                                             {"value": rng.choice(["(not set)", "(organic)", "sommer24", "winter24"])},
+                                             {"value": pages[(made + j) % len(pages)]}],
+                         "metricValues": [{"value": str(s)}, {"value": str(e)}, {"value": str(round(e / s, 6))},
+                                          {"value": str(s)}, {"value": str(rng.randint(0, s))},
+                                          {"value": str(rng.choice([0, 0, 0, 1]))},
+                                          {"value": rng.choice(["0", "0", "19.9", "42.5"])}]})
+        rep = {"dimensionHeaders": [{"name": d} for d in dims],
+               "metricHeaders": [{"name": m, "type": t} for m, t in mets], "rows": rows,
+               "rowCount": n, "metadata": {"currencyCode": "EUR", "timeZone": "Europe/Berlin"},
+               "kind": "analyticsData#runReport"}
+        path = folder / f"runreport_{fileno:03d}.json"
+        path.write_text(json.dumps(rep), encoding="utf-8")
+        paths.append(path)
+        made += todo
+        fileno += 1
+        if progress is not None:
+            progress.update(todo)
+    return paths
+
+
 # === CSV-shaped exports (TikTok, X analytics, YouTube Studio, LinkedIn, GA4, UA, Matomo) ============
 # Generators for the CSV/Excel loaders' scale benchmark (issue #14.1, branch csv-fast). Formats follow
 # data/samples and tests/fixtures/io (same headers, preambles, number and date styles, multi-line texts).

@@ -4,8 +4,9 @@ Run: ``nice .venv/bin/python bench/loaders_scale.py [--rows 1000000] [--only you
 [--keep DIR]``
 
 For each loader it generates ``--rows`` rows in the loader's real format (bench/_scale_data.py;
-files of at most 100,000 rows, as platforms paginate or split exports), then measures in a fresh
-Python process each:
+files of at most 100,000 rows, as platforms paginate or split exports), or the largest size the format
+realistically reaches when that is smaller (``MAX_ROWS``: one account's Meta/Threads archive, one
+Mastodon outbox, one Bluesky repository), then measures in a fresh Python process each:
 
 - ``toolkit``: ``toolkit.load(folder, tz="UTC", progress=False)`` (canonical tables, checks, load report);
 - ``hand``: the shortest honest reader an analyst would write: ``json.load`` / ``pd.read_csv``,
@@ -197,6 +198,145 @@ CASES = {
 }
 CASES.update({k: v[:3] for k, v in CSV_CASES.items()})
 
+
+# =================================================================================================
+# JSON and text loaders (issue #14.1, branch json-scale): hand readers, cases and the sizes used.
+# Each hand reader: json.load (or the text, or libipld for the CAR), the fields the canonical table
+# needs into one pd.DataFrame per file, each date column parsed once, pd.concat.
+# =================================================================================================
+
+def _hand_unmoji(s):
+    """Meta's per-byte escapes undone column-wise (what an analyst who knows the bug writes)."""
+    return s.str.encode("latin-1", errors="ignore").str.decode("utf-8", errors="replace")
+
+
+def hand_meta_dyi_json(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).rglob("*.json")):
+        with open(path, encoding="utf-8") as fh:
+            recs = json.load(fh)
+        if "post_comments" in path.name:
+            df = pd.DataFrame([{"ts": r["string_map_data"]["Time"]["timestamp"],
+                                "text": r["string_map_data"]["Comment"]["value"],
+                                "media_owner": r["string_map_data"]["Media Owner"]["value"]} for r in recs])
+        else:
+            df = pd.DataFrame([{"ts": r["timestamp"], "text": r["data"][0]["post"],
+                                "media": [d.get("media", {}).get("uri") for a in r.get("attachments", [])
+                                          for d in a["data"]]} for r in recs])
+        df["text"] = _hand_unmoji(df["text"])
+        df["published_at"] = pd.to_datetime(df["ts"], unit="s", utc=True)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_threads_dyi_json(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).rglob("threads_and_replies.json")):
+        with open(path, encoding="utf-8") as fh:
+            recs = json.load(fh)["text_post_app_text_posts"]
+        df = pd.DataFrame([{"ts": r.get("creation_timestamp", r["media"][0]["creation_timestamp"]),
+                            "text": r.get("title", r["media"][0]["title"]),
+                            "is_reply": r["media"][0]["text_app_post"]["is_reply"],
+                            "uri": r["media"][0].get("uri")} for r in recs])
+        df["text"] = _hand_unmoji(df["text"])
+        df["published_at"] = pd.to_datetime(df["ts"], unit="s", utc=True)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_mastodon_outbox(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).rglob("outbox.json")):
+        with open(path, encoding="utf-8") as fh:
+            items = json.load(fh)["orderedItems"]
+        df = pd.DataFrame([{"id": a["object"]["id"], "published": a["object"]["published"],
+                            "content": a["object"]["content"], "url": a["object"]["url"],
+                            "in_reply_to": a["object"]["inReplyTo"], "summary": a["object"]["summary"],
+                            "tags": [t["name"] for t in a["object"]["tag"]]}
+                           for a in items if a["type"] == "Create"])
+        df["text"] = df["content"].str.replace(r"<[^>]+>", "", regex=True)
+        df["published_at"] = pd.to_datetime(df["published"], utc=True, format="ISO8601")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_bluesky_car(folder: str):
+    import libipld
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.car")):
+        header, blocks = libipld.decode_car(path.read_bytes())
+        rows, stack = [], [blocks[header["roots"][0]]["data"]]
+        while stack:  # the repository's tree gives each record its key (the post id)
+            node = blocks.get(stack.pop())
+            if node is None:
+                continue
+            stack += [node["l"]] if node["l"] else []
+            prev = b""
+            for e in node["e"]:
+                key = prev[:e["p"]] + e["k"]
+                prev = key
+                rec = blocks.get(e["v"])
+                if rec.get("$type") == "app.bsky.feed.post":
+                    rows.append({"key": key.decode(), "text": rec["text"], "createdAt": rec["createdAt"],
+                                 "reply_root": rec.get("reply", {}).get("root", {}).get("uri")})
+                if e["t"]:
+                    stack.append(e["t"])
+        df = pd.DataFrame(rows)
+        df["published_at"] = pd.to_datetime(df["createdAt"], utc=True, format="ISO8601")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_whatsapp_chat(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.txt")):
+        lines = pd.Series(path.read_text(encoding="utf-8").split("\n"))
+        df = lines.str.extract(r"^(\d\d\.\d\d\.\d\d, \d\d:\d\d) - ([^:]+): (.*)$").dropna()
+        df.columns = ["when", "author", "text"]
+        df["published_at"] = pd.to_datetime(df["when"], format="%d.%m.%y, %H:%M").dt.tz_localize("UTC")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def hand_ga4_api_json(folder: str):
+    import pandas as pd
+    frames = []
+    for path in sorted(Path(folder).glob("*.json")):
+        with open(path, encoding="utf-8") as fh:
+            rep = json.load(fh)
+        cols = [h["name"] for h in rep["dimensionHeaders"]] + [h["name"] for h in rep["metricHeaders"]]
+        df = pd.DataFrame([[c["value"] for c in r["dimensionValues"]] + [c["value"] for c in r["metricValues"]]
+                           for r in rep["rows"]], columns=cols)
+        for c in cols[len(rep["dimensionHeaders"]):]:
+            df[c] = pd.to_numeric(df[c])
+        df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+CASES.update({
+    "meta_dyi_json": (gen.meta_dyi_json, hand_meta_dyi_json, "posts+comments"),
+    "threads_dyi_json": (gen.threads_dyi_json, hand_threads_dyi_json, "posts+comments"),
+    "mastodon_outbox": (gen.mastodon_outbox, hand_mastodon_outbox, "posts"),
+    "bluesky_car": (gen.bluesky_car, hand_bluesky_car, "posts+comments"),
+    "whatsapp_chat": (gen.whatsapp_chat, hand_whatsapp_chat, "comments"),
+    "ga4_api_json": (gen.ga4_api_json, hand_ga4_api_json, "traffic"),
+})
+
+#: The largest size a format realistically reaches, used instead of ``--rows`` when smaller (the
+#: reasons are in docs/benchmarks.md, "JSON and text loaders").
+MAX_ROWS = {
+    "meta_dyi_json": 200_000,     # one account's own posts and comments (a very active page over ten years)
+    "threads_dyi_json": 100_000,  # one account's threads and replies since 2023, one file
+    "mastodon_outbox": 150_000,   # one outbox.json; 150k activities are ~250 MB, the per-file limit (LIMITS)
+    "bluesky_car": 200_000,       # posts and replies of one repository (+ as many likes/reposts/follows)
+}
+
 _CHILD = r"""
 import json, resource, sys, time, warnings
 sys.path.insert(0, sys.argv[4])
@@ -207,7 +347,7 @@ if mode == "toolkit":
     load = tk.load  # imports toolkit.io (lazy) before the clock starts, as the hand reader imports pandas
     t = time.perf_counter()
     ds = load(folder, tz="UTC", progress=False)
-    rows = len(getattr(ds, sys.argv[5]))
+    rows = sum(len(getattr(ds, t)) for t in sys.argv[5].split("+"))
 else:
     import pandas as pd
     import loaders_scale
@@ -247,10 +387,11 @@ def main(argv=None) -> None:
     results = []
     overall = tqdm(total=len(cases) * 2 * args.repeat, desc="measurements", unit="run", position=0)
     for case in cases:
-        folder = base / case / str(rows_of(case))
+        rows = min(rows_of(case), MAX_ROWS.get(case, rows_of(case)))  # MAX_ROWS: JSON formats' realistic sizes
+        folder = base / case / str(rows)
         if not folder.exists() or not any(folder.iterdir()):
-            with tqdm(total=rows_of(case), desc=f"generating {case}", unit="row", position=1, leave=False) as bar:
-                CASES[case][0](folder, rows_of(case), progress=bar)
+            with tqdm(total=rows, desc=f"generating {case}", unit="row", position=1, leave=False) as bar:
+                CASES[case][0](folder, rows, progress=bar)
         found = [p for p in folder.rglob("*") if p.is_file()]
         size, files = sum(p.stat().st_size for p in found), len(found)
         got = {}

@@ -588,6 +588,10 @@ def negative_spikes(comments: pd.DataFrame, *, tz: str | None = None, by: str = 
     * the binomial tail probability P(X >= negative | comments, baseline_rate) is below
       ``alpha / m`` (Bonferroni over the m units tested).
 
+    m counts the units of the whole table passed in, over all platforms: one call on all channels
+    is stricter per day than one call per platform, and so can flag fewer days (call it once for
+    the answer to "which days need attention", per platform for each channel's own view).
+
     Parameters
     ----------
     comments : pandas.DataFrame

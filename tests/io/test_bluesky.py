@@ -60,3 +60,43 @@ def test_broken_files():
     with pytest.warns(UserWarning, match="rejected 1 row"):
         ds = tk.load(BS / "broken" / "repo_bad_createdAt_3kabc22222225.car", errors="reject")
     assert len(ds.posts) == 2
+
+
+def _car_bytes(root: bytes, blocks: dict[bytes, object]) -> bytes:
+    """A CAR v1 file written block by block: a CID is whatever the file says (readers do not rehash)."""
+    import libipld
+
+    def varint(n: int) -> bytes:
+        out = bytearray()
+        while True:
+            out.append((n & 0x7F) | (0x80 if n >> 7 else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+    header = libipld.encode_dag_cbor({"version": 1, "roots": [root]})
+    body = bytearray(varint(len(header)) + header)
+    for cid, obj in blocks.items():
+        data = libipld.encode_dag_cbor(obj)
+        body += varint(len(cid) + len(data)) + cid + data
+    return bytes(body)
+
+
+@pytest.mark.parametrize("link", ["l", "t"])
+def test_a_tree_that_refers_back_to_itself_is_refused_not_walked_forever(tmp_path, link):
+    import signal
+
+    cid = lambda n: bytes([0x01, 0x71, 0x12, 0x20]) + bytes([n]) * 32  # noqa: E731
+    commit, node = cid(1), cid(2)
+    entry = {"p": 0, "k": b"app.bsky.feed.post/3kabc1", "v": cid(3), "t": node if link == "t" else None}
+    blocks = {commit: {"did": DID, "version": 3, "data": node, "rev": "3kabc", "prev": None, "sig": b"x"},
+              node: {"l": node if link == "l" else None, "e": [entry]},
+              cid(3): {"$type": "app.bsky.feed.post", "text": "hi", "createdAt": "2024-11-20T09:15:03Z"}}
+    path = tmp_path / "loop.car"
+    path.write_bytes(_car_bytes(commit, blocks))
+    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("the tree walk did not end")))
+    signal.alarm(20)
+    try:
+        with pytest.raises(ExportFormatError, match=r"loop\.car: .*refers back to .*Export the repository again"):
+            tk.load(path)
+    finally:
+        signal.alarm(0)

@@ -1,5 +1,6 @@
 """Meta "Download your information" JSON: Instagram and Facebook posts and comments, mojibake repair."""
 
+import json
 import re
 from pathlib import Path
 
@@ -155,3 +156,21 @@ def test_a_timestamp_that_is_not_a_time_is_a_bad_record_not_a_loader_failure(tmp
     with pytest.warns(UserWarning, match="rejected 1 row"):
         ds = tk.load(f, errors="reject")
     assert ds.posts.text.tolist() == ["a"]
+
+
+def test_media_file_names_are_split_as_pathlib_splits_them():
+    from pathlib import PurePosixPath
+    from toolkit.io._dyi import uri_name, uri_stem
+    for u in ["media/posts/202403/17904019260137620.jpg", "c.jpg", "", "a/b/", "a//b.x", "./a.b", ".bashrc",
+              "a/.bashrc", "a/b.", "a/b.tar.gz", "a/b/.", "/x/y.mp4", "a/b..c", "x/..", "a/..b"]:
+        assert (uri_name(u), uri_stem(u)) == (PurePosixPath(u).name, PurePosixPath(u).stem), u
+
+
+def test_a_rejected_record_shows_its_value_repaired(tmp_path):
+    f = tmp_path / "your_posts_1.json"
+    f.write_text(json.dumps([{"timestamp": 1711900800, "data": [{"post": "a"}]},
+                             {"timestamp": "gestern K\u00c3\u00b6ln", "data": [{"post": "b"}]}]), encoding="ascii")
+    with pytest.warns(UserWarning, match="rejected 1 row"):
+        ds = tk.load(f, errors="reject")
+    assert ds.rejected.line.tolist() == [2]
+    assert "'gestern Köln'" in ds.rejected.reason.iloc[0]

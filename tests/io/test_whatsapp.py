@@ -168,3 +168,12 @@ def test_android_uk_english_24_hour_day_first_from_the_file():
     assert any("d/m/y" in n for n in p.notes)
     assert c.account.unique().tolist() == ["Priya Shah"]
     assert len(p.rejected) == 3  # encryption notice, 'You added', media placeholder
+
+
+def test_mask_phones_masks_the_same_texts_when_only_some_have_eight_digits():
+    texts = pd.Series(["ohne Nummer", "Ruf an: +49 151 23456789", None, "am 12.03.2024 um 14:30", "0151/2345678 x"] * 300,
+                      dtype="string")
+    got = mask_phones(texts)
+    one_by_one = pd.concat([mask_phones(texts.iloc[[i]]) for i in range(5)]).tolist() * 300
+    assert got.tolist() == one_by_one
+    assert got.iloc[1] == "Ruf an: +49 … 6789" and got.iloc[0] == "ohne Nummer" and pd.isna(got.iloc[2])

@@ -179,3 +179,25 @@ def test_overview_resaved_by_german_excel(tmp_path):
     v = ds.daily.set_index(["date", "metric"]).value
     assert v[(pd.Timestamp("2024-04-26"), "impressions")] == 12345 and v[(pd.Timestamp("2024-04-27"), "unfollows")] == 1
     assert "numbers read in German format" in ds.load_report.notes.iloc[0]
+
+
+@pytest.mark.parametrize("tail", ["", ";", " ;\n", "\n\n"])
+def test_archive_payload_decoded_in_place_equals_the_sliced_parse(tail):
+    from toolkit.io._base import Source
+    from toolkit.io.x import _json_payload, _load_payload, _loads
+    text = 'window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1", "full_text": "a"}} ]' + tail
+    src = Source("tweets.js", text.encode("utf-8"))
+    assert _load_payload(src) == _loads(src, _json_payload(src)) == [{"tweet": {"id_str": "1", "full_text": "a"}}]
+
+
+@pytest.mark.parametrize("text", ['window.YTD.tweets.part0 = [\n  { "tweet" : { "id_str" : "1", \n',
+                                  'window.YTD.tweets.part0 = [1, 2]\n; x', 'window.YTD.tweets.part0 [1]'])
+def test_archive_payload_errors_name_the_same_line_as_before(text):
+    from toolkit.io._base import Source
+    from toolkit.io.x import _json_payload, _load_payload, _loads
+    src = Source("tweets.js", text.encode("utf-8"))
+    with pytest.raises(ExportFormatError) as fast:
+        _load_payload(src)
+    with pytest.raises(ExportFormatError) as sliced:
+        _loads(src, _json_payload(src))
+    assert str(fast.value) == str(sliced.value)

@@ -217,7 +217,7 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         notebook, and only when loading takes more than 2 s; ``False`` never shows it, ``True`` always.
         A CSV file of 200,000 records or more also gets a bar of its own while its records are read.
     cache : str or path-like, optional
-        Folder of a Parquet store (needs ``pyarrow``) kept for these exports: when it was written
+        Folder of a Parquet store kept for these exports: when it was written
         from the same input files with the same parameters, it is read instead of parsing them
         (about 8x faster on the samples); otherwise the exports are parsed and the store is
         written (again). A file counts as changed when its size, modification time (ns) or

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import PurePosixPath
 
 import pandas as pd
 
@@ -43,6 +44,8 @@ _TS_RANGE = (0, 4_102_444_800)
 
 
 def _ts(value):
+    if isinstance(value, str) and not value.isascii():
+        value = _fix_str(value)  # the value as the repaired archive holds it
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
@@ -55,11 +58,13 @@ def _ts(value):
 def _content_id(ts: pd.Series, *parts: pd.Series) -> pd.Series:
     """``dyi-<unix time>-<8 hex>``: the time plus a hash of the content (text, media file names,
     ...), so identical entries share an id and re-downloads give the same ids in any order."""
-    body = ts.astype("int64").astype(str)
-    for part in parts:
-        body = body + "\x1f" + part.fillna("").astype(str).map(lambda t: " ".join(t.split()))
-    digest = body.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:8])
-    return "dyi-" + ts.astype("int64").astype(str) + "-" + digest
+    secs = ts.astype("int64").astype(str)
+    body = secs.tolist()
+    for part in parts:  # plain lists: one Python pass per column, no pandas call per row
+        body = [b + "\x1f" + " ".join(t.split()) for b, t in zip(body, part.fillna("").astype(str).tolist())]
+    sha1 = hashlib.sha1
+    digest = pd.Series([sha1(k.encode("utf-8")).hexdigest()[:8] for k in body], index=ts.index, dtype=secs.dtype)
+    return "dyi-" + secs + "-" + digest
 
 
 def _identical_note(ids: pd.Series, what: str, parsed: Parsed) -> None:
@@ -96,7 +101,9 @@ def _comment_frame(frame: pd.DataFrame, platform: str, parsed: Parsed) -> pd.Dat
     keys = frame["ts"].astype("int64").astype(str) + "|" + frame["author"].fillna("").astype(str) + "|" + \
         frame["text"].astype(str) + "|" + frame["media_owner"].fillna("").astype(str)
     # identical entries (same time, author, text, post owner) are one comment: same id, deduplicated
-    cid = keys.map(lambda k: "dyi-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
+    sha1 = hashlib.sha1
+    cid = pd.Series(["dyi-" + sha1(k.encode("utf-8")).hexdigest()[:16] for k in keys.tolist()], index=keys.index,
+                    dtype=keys.dtype)
     _identical_note(cid, "comment(s)", parsed)
     out = pd.DataFrame({
         "platform": platform, "account": pd.NA, "post_id": pd.NA, "comment_id": cid.astype("string"),
@@ -124,6 +131,29 @@ def fix_mojibake(value):
     if isinstance(value, dict):
         return {_fix_str(k) if isinstance(k, str) else k: fix_mojibake(v) for k, v in value.items()}
     return value
+
+
+def uri_name(uri: str) -> str:
+    """``PurePosixPath(uri).name`` without building a path object per media file (a plain
+    ``a/b/c.jpg`` is split at its last slash; anything unusual goes through pathlib)."""
+    if "//" in uri or "/." in uri or uri.endswith("/") or uri.startswith("."):
+        return PurePosixPath(uri).name
+    return uri.rpartition("/")[2]
+
+
+def uri_stem(uri: str) -> str:
+    """``PurePosixPath(uri).stem``, as :func:`uri_name` does the name."""
+    name = uri_name(uri)
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
+
+
+def fixed(value):
+    """``value`` as :func:`fix_mojibake` of the whole archive would hold it: loaders repair only the
+    values they read (a string costs one ``isascii`` check), not every key and value of the file."""
+    if isinstance(value, str):
+        return _fix_str(value) if not value.isascii() else value
+    return fix_mojibake(value) if isinstance(value, (list, dict)) else value
 
 
 def _fix_str(s: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 __all__ = ["html_to_text"]
@@ -68,7 +70,75 @@ def html_to_text(value: str | None, *, drop_invisible: bool = True) -> str:
     """
     if not value:
         return ""
+    fast = _simple_html_to_text(value, drop_invisible) if isinstance(value, str) else None
+    if fast is not None:
+        return fast
     parser = _TextExtractor(drop_invisible)
     parser.feed(str(value))
     parser.close()
     return "".join(parser.out)
+
+
+#: One tag of the simple HTML Mastodon and YouTube write: a name and ``name="value"`` attributes only.
+_TAG = re.compile(r'<(/?)([a-zA-Z]+)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*="[^"<>]*")*)\s*(/?)>')
+_ATTR = re.compile(r'\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"<>]*)"')
+_SIMPLE_TAGS = ("p", "br", "a", "span")
+
+
+def _simple_html_to_text(value: str, drop_invisible: bool) -> str | None:
+    """What :class:`_TextExtractor` gives, for HTML made only of ``p``, ``br``, ``a`` and ``span`` tags
+    with double-quoted attributes and no other ``<`` (what the platforms write): one regex pass, about
+    ten times faster than ``HTMLParser``. ``None`` for anything else, which then goes through the parser."""
+    out: list[str] = []
+    skip = paragraphs = 0
+    spans: list[str] = []
+    pos = 0
+    for m in _TAG.finditer(value):
+        text = value[pos:m.start()]
+        if "<" in text:
+            return None
+        if text and not skip:
+            out.append(unescape(text))
+        pos = m.end()
+        close, tag, attrs, self_closing = m.groups()
+        tag = tag.lower()
+        if tag not in _SIMPLE_TAGS:
+            return None
+        if close:
+            if attrs or self_closing:
+                return None
+            if tag == "span" and spans:
+                kind = spans.pop()
+                if skip:
+                    skip -= 1
+                elif kind == "ellipsis":
+                    out.append("\u2026")
+        elif self_closing:  # HTMLParser's handle_startendtag: only <br/> counts
+            if tag == "br" and not skip:
+                out.append("\n")
+        elif tag == "span":
+            cls = None
+            for name, val in _ATTR.findall(attrs):
+                if name.lower() == "class":
+                    cls = unescape(val)
+            classes = (cls or "").split()
+            kind = "invisible" if "invisible" in classes else "ellipsis" if "ellipsis" in classes else ""
+            if skip:
+                skip += 1
+                kind = "skipped"
+            elif kind == "invisible" and drop_invisible:
+                skip = 1
+            spans.append(kind)
+        elif not skip:
+            if tag == "p":
+                if paragraphs:
+                    out.append("\n\n")
+                paragraphs += 1
+            elif tag == "br":
+                out.append("\n")
+    rest = value[pos:]
+    if "<" in rest:
+        return None
+    if rest and not skip:
+        out.append(unescape(rest))
+    return "".join(out)

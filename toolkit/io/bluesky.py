@@ -43,6 +43,9 @@ _MEDIA = {"app.bsky.embed.images": "photo", "app.bsky.embed.video": "video", "ap
           "app.bsky.embed.record": "quote"}
 
 
+_POST_COLS = ("rkey", "when", "text", "links", "langs", "media_type")
+
+
 def _looks_like_car(data: bytes) -> bool:
     head = data[:80]
     return len(head) > 10 and head[0] < 0x80 and b"roots" in head and b"version" in head
@@ -70,10 +73,13 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
                                 f"{type(commit).__name__}). Is this a Bluesky repository export?", file=name)
     out: list[tuple[str, dict]] = []
     reached: set[bytes] = set()
-    stack: list = [("node", commit["data"])]
-    while stack:  # iterative in-order walk (deep trees do not hit the recursion limit)
-        kind, item = stack.pop()
-        if kind == "rec":
+    walked: set[bytes] = set()
+    # iterative in-order walk (deep trees do not hit the recursion limit); a tuple on the stack is
+    # a record (key, CID), anything else a node's CID
+    stack: list = [commit["data"]]
+    while stack:
+        item = stack.pop()
+        if type(item) is tuple:
             key, cid = item
             reached.add(cid)
             rec = blocks.get(cid)
@@ -83,13 +89,20 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
         node = blocks.get(item) if item is not None else None
         if not isinstance(node, dict):
             continue
-        todo: list = [("node", node.get("l"))]
+        if item in walked:  # a tree node reached twice: a hand-made or damaged file would be walked forever
+            raise ExportFormatError(f"{name}: the repository tree refers back to a node it already passed, so it "
+                                    f"is damaged (or not written by Bluesky). Export the repository again "
+                                    f"(Settings > Account > Export my data).", file=name)
+        walked.add(item)
+        todo: list = [node.get("l")]
         prev = b""
         for e in node.get("e") or []:
             key = prev[: e.get("p", 0)] + bytes(e.get("k", b""))
             prev = key
-            todo += [("rec", (key.decode("utf-8", "replace"), e.get("v"))), ("node", e.get("t"))]
-        stack += reversed(todo)
+            todo.append((key.decode("utf-8", "replace"), e.get("v")))
+            todo.append(e.get("t"))
+        todo.reverse()
+        stack += todo
     n = 0
     for cid, block in blocks.items():
         if cid not in reached and isinstance(block, dict) and "$type" in block and block is not commit:
@@ -148,11 +161,14 @@ class BlueskyCAR(Loader):
     def read(self, source: Source, ctx: Context) -> Parsed:
         did, records = repo_records(source.data, name=source.name)
         parsed = Parsed(self.format)
-        posts, replies, bad = [], [], []
+        # one pass collects each field into per-table column lists (no dict per record)
+        posts = {c: [] for c in _POST_COLS}
+        replies = {c: [] for c in _POST_COLS + ("root", "parent")}
+        bad = []
         other = 0
-        records = list(records)
         # every createdAt parsed in one call; the loop looks its record's up
-        times = utc_times([rec.get("createdAt") if isinstance(rec, dict) else None for _key, rec in records])
+        times = utc_times([rec.get("createdAt") if (rec.get("$type") or key.rpartition("/")[0]) == _POST else None
+                           for key, rec in records])  # only posts' times are read
         for i, (key, rec) in enumerate(records, start=1):
             coll, _, rkey = key.rpartition("/")
             rtype = rec.get("$type") or coll
@@ -169,31 +185,36 @@ class BlueskyCAR(Loader):
                     "the record is not reachable from the repository's tree (no key)"
                 bad.append((i, key, table, what))
                 continue
-            row = {"rkey": rkey, "when": when, "text": str(rec.get("text") or ""), "links": _links(rec),
-                   "langs": " ".join(rec.get("langs") or []), "media_type": _media(rec)}
+            cols = replies if table == "comments" else posts
+            cols["rkey"].append(rkey)
+            cols["when"].append(when)
+            cols["text"].append(str(rec.get("text") or ""))
+            cols["links"].append(_links(rec) if "facets" in rec or "embed" in rec else "")
+            cols["langs"].append(" ".join(rec.get("langs") or []))
+            cols["media_type"].append(_media(rec))
             if table == "comments":
                 reply = rec["reply"]
                 root = _ref((reply.get("root") or {}).get("uri"), did)
                 parent = _ref((reply.get("parent") or {}).get("uri"), did)
-                replies.append({**row, "root": root, "parent": parent if parent != root else None})
-            else:
-                posts.append(row)
+                cols["root"].append(root)
+                cols["parent"].append(parent if parent != root else None)
         for i, key, table, what in bad:
             if ctx.errors == "raise":
                 raise ExportFormatError(f"{source.name}, record {key}: {what}. Export the repository again; or pass "
                                         f"errors='reject' to load() to skip it.", file=source.name, column="createdAt")
             parsed.rejected.append({"table": table, "line": i, "column": "createdAt", "reason": f"record {key}: {what}"})
-        parsed.rows_read["posts"] = len(posts) + sum(1 for b in bad if b[2] == "posts")
-        parsed.rows_read["comments"] = len(replies) + sum(1 for b in bad if b[2] == "comments")
+        n_posts, n_replies = len(posts["rkey"]), len(replies["rkey"])
+        parsed.rows_read["posts"] = n_posts + sum(1 for b in bad if b[2] == "posts")
+        parsed.rows_read["comments"] = n_replies + sum(1 for b in bad if b[2] == "comments")
         parsed.tables["posts"] = self._posts(posts, did)
         parsed.tables["comments"] = self._comments(replies, did)
-        parsed.notes.append(f"Bluesky repository of {did}: {len(posts)} post(s), {len(replies)} repl(ies), {other} "
+        parsed.notes.append(f"Bluesky repository of {did}: {n_posts} post(s), {n_replies} repl(ies), {other} "
                             f"other record(s) skipped; the file holds no like/repost/reply counts")
         return parsed
 
     @staticmethod
-    def _posts(rows: list[dict], did: str | None) -> pd.DataFrame:
-        f = pd.DataFrame(rows, columns=["rkey", "when", "text", "links", "langs", "media_type"])
+    def _posts(rows: dict[str, list], did: str | None) -> pd.DataFrame:
+        f = pd.DataFrame(rows, columns=list(_POST_COLS))
         return pd.DataFrame({
             "platform": _PLATFORM, "account": pd.Series(did, index=f.index, dtype="string"),
             "post_id": f["rkey"].astype("string"), "published_at": pd.to_datetime(f["when"], utc=True),
@@ -203,8 +224,8 @@ class BlueskyCAR(Loader):
         })
 
     @staticmethod
-    def _comments(rows: list[dict], did: str | None) -> pd.DataFrame:
-        f = pd.DataFrame(rows, columns=["rkey", "when", "text", "links", "langs", "media_type", "root", "parent"])
+    def _comments(rows: dict[str, list], did: str | None) -> pd.DataFrame:
+        f = pd.DataFrame(rows, columns=list(_POST_COLS) + ["root", "parent"])
         return pd.DataFrame({
             "platform": _PLATFORM, "account": pd.Series(did, index=f.index, dtype="string"),
             "post_id": f["root"].astype("string"), "comment_id": f["rkey"].astype("string"),

@@ -175,7 +175,16 @@ class GA4APIJSON(Loader):
         rows = rep["rows"]
         if not isinstance(rows, list):
             refuse("rows", rows, "a list of rows")
+        nd, nm = len(dims), len(mets)
         for i, row in enumerate(rows, start=1):
+            if type(row) is dict:  # fast path: a well-formed row, read without per-cell checks
+                dv, mv = row.get("dimensionValues") or [], row.get("metricValues") or []
+                if type(dv) is list and type(mv) is list and len(dv) == nd and len(mv) == nm and \
+                        all(type(c) is dict for c in dv) and all(type(c) is dict for c in mv):
+                    vals = [c.get("value") for c in dv] + [c.get("value") for c in mv]
+                    cells.append(vals if all(type(v) is str for v in vals) else
+                                 [None if v is None else str(v) for v in vals])
+                    continue
             values = [(row.get(k) or []) if isinstance(row, dict) else None for k in ("dimensionValues", "metricValues")]
             if not all(isinstance(v, list) and all(isinstance(c, dict) for c in v) for v in values):
                 refuse(f"row {i}", row, 'a row like {"dimensionValues": [{"value": ...}], "metricValues": [...]}')

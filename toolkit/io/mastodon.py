@@ -27,6 +27,7 @@ as ``exported_at`` so a newer archive wins when two overlap.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from urllib.parse import urlparse
@@ -69,8 +70,11 @@ def _exported_at(source: Source) -> pd.Timestamp | None:
 
 
 def _account_of(uri) -> str | None:
-    if not isinstance(uri, str):
-        return None
+    return _account_of_str(uri) if isinstance(uri, str) else None
+
+
+@functools.lru_cache(maxsize=1024)  # the same actor on every post of an archive: parsed once
+def _account_of_str(uri: str) -> str | None:
     u = urlparse(uri)
     m = re.search(r"/(?:users/|@)([^/]+)/?$", u.path)
     return f"{m.group(1)}@{u.hostname}" if m and u.hostname else None

@@ -49,13 +49,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePosixPath
 
 import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
-from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake
+from ._base import paused_gc
+from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake, fixed, uri_name, uri_stem
 
 __all__ = ["MetaDYIJSON", "fix_mojibake"]
 
@@ -105,12 +105,13 @@ class MetaDYIJSON(Loader):
     def read(self, source: Source, ctx: Context) -> Parsed:
         kind = _kind(source.head(4096), source.basename)
         try:
-            data = json.loads(source.text)
+            with paused_gc():  # many small dicts, none in reference cycles
+                data = json.loads(source.text)
         except json.JSONDecodeError as exc:
             raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Was the "
                                     f"download cut off? Download the archive again.",
                                     file=source.name, line=exc.lineno) from None
-        data = fix_mojibake(data)
+        # Meta's byte escapes are repaired in the values read (``fixed``), not in the whole file first.
         parsed = Parsed(f"meta_dyi_{kind}" if kind != "empty" else self.format)
         if kind == "empty":
             parsed.rows_read["posts"] = 0
@@ -127,11 +128,11 @@ class MetaDYIJSON(Loader):
               "fb_comments": _fb_comment}[kind]
         for i, rec in enumerate(records, start=1):
             if not isinstance(rec, dict):
-                problems.append((i, None, rec, "an object ({...})"))
+                problems.append((i, None, fixed(rec), "an object ({...})"))
                 continue
             row, prob = fn(rec, sub)
             if prob:
-                problems.append((i, *prob))
+                problems.append((i, prob[0], fixed(prob[1]), prob[2]))
             else:
                 row["_record"] = i
                 rows.append(row)
@@ -171,10 +172,12 @@ def _ig_post(rec: dict, sub: str):
         return None, ("creation_timestamp", rec.get("creation_timestamp", first.get("creation_timestamp")),
                       "a Unix time in seconds (the post has no creation_timestamp)")
     title = rec.get("title")
-    text = title if isinstance(title, str) else first.get("title") if isinstance(first.get("title"), str) else ""
-    uri = first.get("uri") if isinstance(first.get("uri"), str) else ""
-    names = sorted(PurePosixPath(m["uri"]).name for m in media if isinstance(m, dict) and isinstance(m.get("uri"), str))
-    stem = PurePosixPath(uri).stem if uri else ""
+    text = fixed(title) if isinstance(title, str) else fixed(first.get("title")) if isinstance(first.get("title"), str) \
+        else ""
+    uri = fixed(first.get("uri")) if isinstance(first.get("uri"), str) else ""
+    names = sorted(uri_name(fixed(m["uri"])) for m in media
+                   if isinstance(m, dict) and isinstance(m.get("uri"), str))
+    stem = uri_stem(uri) if uri else ""
     if "reels" in sub:
         mtype = "reel"
     elif "stories" in sub:
@@ -198,7 +201,7 @@ def _fb_post(rec: dict, sub: str):
     text = ""
     for d in rec.get("data") if isinstance(rec.get("data"), list) else []:
         if isinstance(d, dict) and isinstance(d.get("post"), str):
-            text = d["post"]
+            text = fixed(d["post"])
             break
     mtype = "text"
     names = []
@@ -206,17 +209,17 @@ def _fb_post(rec: dict, sub: str):
     for att in atts:
         for item in att["data"] if isinstance(att, dict) and isinstance(att.get("data"), list) else []:
             if isinstance(item, dict) and isinstance(item.get("media"), dict):
-                names.append(PurePosixPath(str(item["media"].get("uri", ""))).name)
+                names.append(uri_name(str(fixed(item["media"].get("uri", "")))))
             elif isinstance(item, dict) and isinstance(item.get("external_context"), dict):
-                names.append(str(item["external_context"].get("url", "")))
+                names.append(str(fixed(item["external_context"].get("url", ""))))
             elif isinstance(item, dict) and isinstance(item.get("place"), dict):
-                names.append(str(item["place"].get("name", "")))
+                names.append(str(fixed(item["place"].get("name", ""))))
     for att in atts:
         for item in att["data"] if isinstance(att, dict) and isinstance(att.get("data"), list) else []:
             if not isinstance(item, dict):
                 continue
             if isinstance(item.get("media"), dict):
-                uri = str(item["media"].get("uri", ""))
+                uri = str(fixed(item["media"].get("uri", "")))
                 mtype = "video" if uri.lower().endswith(_VIDEO) else "photo"
             elif "external_context" in item:
                 mtype = "link"
@@ -240,27 +243,27 @@ def _smd(rec: dict) -> dict:
     if isinstance(smd, dict):
         for k, v in smd.items():
             if isinstance(v, dict):
-                out[str(k).strip().lower()] = v
+                out[str(fixed(k)).strip().lower()] = v
     for lv in rec.get("label_values") or []:
         if isinstance(lv, dict) and "label" in lv:
             v = {"value": lv.get("value")}
             if "timestamp_value" in lv or "timestamp" in lv:
                 v["timestamp"] = lv.get("timestamp_value", lv.get("timestamp"))
-            out[str(lv["label"]).strip().lower()] = v
+            out[str(fixed(lv["label"])).strip().lower()] = v
     return out
 
 
 def _ig_comment(rec: dict, sub: str):
     smd = _smd(rec)
-    text = next((smd[k].get("value") for k in _COMMENT_KEYS if k in smd), None)
-    owner = next((smd[k].get("value") for k in _OWNER_KEYS if k in smd), None)
+    text = fixed(next((smd[k].get("value") for k in _COMMENT_KEYS if k in smd), None))
+    owner = fixed(next((smd[k].get("value") for k in _OWNER_KEYS if k in smd), None))
     ts = next((_ts(v["timestamp"]) for v in smd.values() if _ts(v.get("timestamp")) is not None), None)
     if ts is None:
         ts = _ts(rec.get("timestamp"))
     if ts is None:
         return None, ("Time", rec, "a comment with a Unix time (no 'timestamp' found)")
     if text is None:  # localized label we do not know: the one string value that is not the owner
-        cands = [v.get("value") for k, v in smd.items() if isinstance(v.get("value"), str)
+        cands = [fixed(v.get("value")) for k, v in smd.items() if isinstance(v.get("value"), str)
                  and k not in _OWNER_KEYS and "timestamp" not in v]
         text = cands[0] if len(cands) == 1 else ""
     return {"ts": ts, "text": text if isinstance(text, str) else "", "author": None,
@@ -276,6 +279,6 @@ def _fb_comment(rec: dict, sub: str):
     ts = _ts(c.get("timestamp", rec.get("timestamp")))
     if ts is None:
         return None, ("timestamp", rec.get("timestamp"), "a Unix time in seconds")
-    text = c.get("comment") if isinstance(c.get("comment"), str) else ""
-    author = c.get("author") if isinstance(c.get("author"), str) else None
+    text = fixed(c.get("comment")) if isinstance(c.get("comment"), str) else ""
+    author = fixed(c.get("author")) if isinstance(c.get("author"), str) else None
     return {"ts": ts, "text": text, "author": author, "media_owner": None}, None

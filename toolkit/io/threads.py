@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePosixPath
 
 import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
-from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake
+from ._base import paused_gc
+from ._dyi import _comment_frame, _post_frame, _problems, _ts, fixed, uri_name, uri_stem
 
 __all__ = ["ThreadsDYIJSON"]
 
@@ -43,16 +43,16 @@ def _entry(rec: dict) -> tuple[dict | None, tuple | None]:
     if ts is None:
         return None, ("creation_timestamp", rec.get("creation_timestamp", first.get("creation_timestamp")),
                       "a Unix time in seconds (the entry has no creation_timestamp)")
-    title = rec.get("title") if isinstance(rec.get("title"), str) and rec.get("title") else first.get("title")
+    title = fixed(rec.get("title") if isinstance(rec.get("title"), str) and rec.get("title") else first.get("title"))
     app = rec.get("text_app_post") if isinstance(rec.get("text_app_post"), dict) else first.get("text_app_post")
     is_reply = bool((app or {}).get("is_reply", False))
-    uris = [m.get("uri") for m in media if isinstance(m.get("uri"), str) and m.get("uri")]
-    stem = PurePosixPath(uris[0]).stem if uris else ""
+    uris = [fixed(m.get("uri")) for m in media if isinstance(m.get("uri"), str) and m.get("uri")]
+    stem = uri_stem(uris[0]) if uris else ""
     mtype = "carousel" if len(uris) > 1 else ("video" if uris[0].lower().endswith(_VIDEO) else "photo") if uris \
         else "text"
     return {"ts": ts, "text": title if isinstance(title, str) else "", "media_type": mtype, "is_reply": is_reply,
             "post_id": stem if re.fullmatch(r"\d{6,}", stem) else None, "author": None, "media_owner": None,
-            "media": "|".join(sorted(PurePosixPath(u).name for u in uris))}, None
+            "media": "|".join(sorted(uri_name(u) for u in uris))}, None
 
 
 @register
@@ -68,23 +68,24 @@ class ThreadsDYIJSON(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         try:
-            data = fix_mojibake(json.loads(source.text))
+            with paused_gc():  # many small dicts, none in reference cycles
+                data = json.loads(source.text)  # Meta's byte escapes: repaired in the values read (``fixed``)
         except json.JSONDecodeError as exc:
             raise ExportFormatError(f"{source.name}, line {exc.lineno}: not valid JSON ({exc.msg}). Was the download "
                                     f"cut off? Download your information again.", file=source.name,
                                     line=exc.lineno) from None
-        records = next((v for k, v in data.items() if k.startswith("text_post_app_") and isinstance(v, list)), None) \
-            if isinstance(data, dict) else None
+        records = next((v for k, v in data.items() if fixed(k).startswith("text_post_app_") and isinstance(v, list)),
+                       None) if isinstance(data, dict) else None
         if records is None:
             raise ExportFormatError(f"{source.name}: expected a list under 'text_post_app_text_posts'; found "
-                                    f"{sorted(data) if isinstance(data, dict) else type(data).__name__}.",
+                                    f"{sorted(fixed(data)) if isinstance(data, dict) else type(data).__name__}.",
                                     file=source.name)
         parsed = Parsed(self.format)
         rows, problems = [], []
         for i, rec in enumerate(records, start=1):
             row, prob = _entry(rec) if isinstance(rec, dict) else (None, (None, rec, "an object ({...})"))
             if prob:
-                problems.append((i, *prob))
+                problems.append((i, prob[0], fixed(prob[1]), prob[2]))
             else:
                 rows.append({**row, "_record": i})
         frame = pd.DataFrame(rows, columns=["ts", "text", "media_type", "is_reply", "post_id", "author",

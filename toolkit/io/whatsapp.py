@@ -105,6 +105,10 @@ _EDITED = re.compile(r"[\s\u200e]*<(Diese Nachricht wurde bearbeitet\.?|This mes
 _SKIP_WORDS = ("weggelassen", "omitted", "ausgeschlossen", "anhang:", "attached", "angehängt", "gelöscht", "deleted",
                "standort", "location", "verschlüsselt", "encrypted", "anruf", "call", "sicherheitscode",
                "security code", "null")
+_SKIP_WORD = re.compile("|".join(map(re.escape, _SKIP_WORDS)))
+#: Words that make an "author" a system text cut at a colon ("Du hast X hinzugefügt: ...").
+_SYSTEM_AUTHOR = re.compile("|".join(map(re.escape, (" hat ", " hast ", " has ", " have ", " created", " added",
+                                                      " left", " removed", " changed"))))
 _GERMAN = re.compile(r"verschlüsselt|weggelassen|ausgeschlossen|hinzugefügt|gelöscht|Anhang:|Datei angehängt|"
                      r"hat die Gruppe|Sprachanruf|bearbeitet", re.I)
 # +49 151 23456789, +1 (415) 555-0100, 0151 23456789, 0151/2345678: 8+ digits with spaces, dashes, slashes
@@ -124,7 +128,16 @@ def mask_phones(text: pd.Series) -> pd.Series:
             return s
         head = re.match(r"\+\d{1,3}", s)
         return f"{head.group(0) if head else '0'} … {digits[-4:]}"
-    return text.astype("string").str.replace(_PHONE, one, regex=True)
+    t = text.astype("string")
+    # only texts with 8 or more digits can hold a number to mask (counted column-wise); the rest stay
+    cand = (t.str.count(r"\d") >= 8).fillna(False).to_numpy(dtype=bool)
+    if not cand.any():
+        return t
+    if cand.all():
+        return t.str.replace(_PHONE, one, regex=True)
+    t = t.copy()
+    t[cand] = t[cand].str.replace(_PHONE, one, regex=True)
+    return t
 
 
 @functools.lru_cache(maxsize=4096)
@@ -264,50 +277,69 @@ class WhatsAppChat(Loader):
         owners = {_clean_author(o) for o in ([owner] if isinstance(owner, str) else owner or [])}
         parsed = Parsed(self.format)
         text = unicodedata.normalize("NFC", source.text.replace("\r\n", "\n").replace("\r", "\n"))
-        msgs: list[dict] = []
+        german = bool(_GERMAN.search(text[:200_000])) or " mit " in source.name
+        # the messages' header fields and text, one list per field (a million messages are a million
+        # list entries, not a million dicts)
+        m_line: list[int] = []
+        m_date: list[str] = []
+        m_time: list[str] = []
+        m_ampm: list[str | None] = []
+        m_rest: list[str] = []
         preface = []
         for n, line in enumerate(text.split("\n"), start=1):
             m = _header(line)
             if m:
-                msgs.append({"line": n, "date": m["date"], "time": m["time"], "ampm": m["ampm"],
-                             "rest": m["rest"]})
-            elif msgs:
-                msgs[-1]["rest"] += "\n" + line
+                m_line.append(n)
+                m_date.append(m["date"])
+                m_time.append(m["time"])
+                m_ampm.append(m["ampm"])
+                m_rest.append(m["rest"])
+            elif m_rest:
+                m_rest[-1] += "\n" + line
             elif line.strip(_INVISIBLE + " "):
                 preface.append(n)
+        del text
         for n in preface:
             parsed.rejected.append({"table": "comments", "line": n, "column": None,
                                     "reason": "text before the first message line (not a message)"})
-        parsed.rows_read["comments"] = len(msgs) + len(preface)
-        if not msgs:
+        parsed.rows_read["comments"] = len(m_line) + len(preface)
+        if not m_line:
             parsed.tables["comments"] = _frame([], source, "")
             return parsed
-        nums = [tuple(int(x) for x in re.split(r"[./-]", m["date"])) for m in msgs]
-        german = bool(_GERMAN.search(text[:200_000])) or " mit " in source.name
+        # day, month and year numbers of every header, split column-wise (three numbers each, by _DATE)
+        nums = pd.Series(m_date).str.split(r"[./-]", expand=True, regex=True).astype(np.int64).to_numpy()
         order = _order(nums, german, source, dayfirst)
         chat = mask_phones(pd.Series([_chat_name(source.name)])).iloc[0]
         parts = np.array(nums, dtype=np.int64)
         y, mo, d = {"ymd": (0, 1, 2), "dmy": (2, 1, 0), "mdy": (2, 0, 1)}[order]
-        clock = pd.Series([m["time"] for m in msgs]).str.split(r"[:.]", expand=True, regex=True)
+        clock = pd.Series(m_time).str.split(r"[:.]", expand=True, regex=True)
         clock = clock.reindex(columns=[0, 1, 2]).apply(pd.to_numeric).fillna(0).astype(int)
         stamps = pd.to_datetime(pd.DataFrame({
             "year": np.where(parts[:, y] < 100, parts[:, y] + 2000, parts[:, y]), "month": parts[:, mo],
-            "day": parts[:, d], "hour": _hours24(clock[0], pd.Series([m["ampm"] for m in msgs], dtype=object)),
+            "day": parts[:, d], "hour": _hours24(clock[0], pd.Series(m_ampm, dtype=object)),
             "minute": clock[1], "second": clock[2]}), errors="coerce")
-        rows = []
-        for m, when in zip(msgs, stamps):
-            if pd.isna(when):
-                self._bad(ctx, source, parsed, m["line"], f"{m['date']}, {m['time']}", order)
+        # one pass collects each column into a list (no pandas call per message)
+        no_time = stamps.isna().to_numpy()
+        cols: dict[str, list] = {"line": [], "local": [], "author": [], "text": [], "edited": []}
+        lines_, picks, authors, texts, edits = cols.values()
+        for j, rest in enumerate(m_rest):
+            if no_time[j]:
+                self._bad(ctx, source, parsed, m_line[j], f"{m_date[j]}, {m_time[j]}", order)
                 continue
-            kind, author, body = _classify(m["rest"].rstrip("\n"), chat)
+            kind, author, body = _classify(rest.rstrip("\n"), chat)
             if kind != "message":
-                parsed.rejected.append({"table": "comments", "line": m["line"], "column": "text", "kind": "skipped",
+                parsed.rejected.append({"table": "comments", "line": m_line[j], "column": "text", "kind": "skipped",
                                         "reason": kind})
                 continue
             edited = "<" in body and bool(_EDITED.search(body))
-            rows.append({"line": m["line"], "local": when, "author": author,
-                         "text": _EDITED.sub("", body) if edited else body, "edited": edited})
-        frame = _frame(rows, source, chat, tz=ctx.zone_for(source, parsed.notes))
+            lines_.append(m_line[j])
+            picks.append(j)
+            authors.append(author)
+            texts.append(_EDITED.sub("", body) if edited else body)
+            edits.append(edited)
+        del m_rest
+        cols["local"] = stamps.iloc[picks].reset_index(drop=True) if picks else []
+        frame = _frame(cols if picks else [], source, chat, tz=ctx.zone_for(source, parsed.notes))
         if owners:
             frame["is_owner"] = frame["author"].isin(owners).astype(bool)
             frame = link_conversations(frame)
@@ -339,15 +371,14 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     author = _clean_author(m["author"])
     raw = m["text"] or ""
     body = raw.strip(_INVISIBLE + " ")
-    if any(w in author for w in (" hat ", " hast ", " has ", " have ", " created", " added", " left", " removed",
-                                 " changed")):
+    if _SYSTEM_AUTHOR.search(author):
         # "Du hast X hinzugefügt" cut at a colon inside the system text: not an author
         if any(p.search(rest.strip(_INVISIBLE)) for p in SYSTEM_PATTERNS):
             return "system message (no author)", None, rest
     if not body:
         return "empty message (view-once media or an item the export leaves out)", author, ""
     low = body.lower()
-    if not any(k in low for k in _SKIP_WORDS) and not raw.startswith("\u200e") and author != chat:
+    if not _SKIP_WORD.search(low) and not raw.startswith("\u200e") and author != chat:
         return "message", author, raw.replace("\u200e", "").replace("\u200f", "")
     if _STRONG.search(body) or ((raw.startswith("\u200e") or author == chat)
                                 and any(p.search(body) for p in SYSTEM_PATTERNS)):
@@ -365,16 +396,19 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     return "message", author, raw.lstrip(_INVISIBLE).replace("\u200e", "").replace("\u200f", "")
 
 
-def _frame(rows: list[dict], source: Source, chat: str, tz: str = "UTC") -> pd.DataFrame:
-    if not rows:
+def _frame(rows: dict[str, list] | list, source: Source, chat: str, tz: str = "UTC") -> pd.DataFrame:
+    if not len(rows):
         from ..schema import COMMENTS
         return COMMENTS.empty()
     f = pd.DataFrame(rows)
     f["author"] = mask_phones(f["author"].astype("string"))
     f["text"] = mask_phones(f["text"].astype("string"))
     chat_id = "chat-" + hashlib.sha1(chat.encode("utf-8")).hexdigest()[:12]
-    keys = chat + "|" + f["local"].astype(str) + "|" + f["author"].fillna("").astype(str) + "|" + f["text"].astype(str)
-    cid = keys.map(lambda k: "wa-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:16])
+    # the key of each message is built and hashed one at a time (no column of keys held in memory)
+    sha1 = hashlib.sha1
+    cid = pd.Series(["wa-" + sha1(f"{chat}|{t}|{a}|{x}".encode("utf-8")).hexdigest()[:16] for t, a, x in
+                     zip(f["local"].astype(str).tolist(), f["author"].fillna("").astype(str).tolist(),
+                         f["text"].astype(str).tolist())], index=f.index, dtype="str")
     nth = cid.groupby(cid).cumcount()
     cid = cid.where(nth == 0, cid + "-" + (nth + 1).astype(str))
     return pd.DataFrame({

@@ -59,8 +59,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetime, read_csv_records, register,
-                    utc_times)
+from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetime, paused_gc, read_csv_records,
+                    register, utc_times)
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
 from ._headers import _head_fields, _int_columns, _map_header, _norm, _require, _unknown_note, style_for
 from ._locale import DE, DERIVED_KEY, date_style, repair_ids
@@ -117,6 +117,31 @@ def _loads(source: Source, body: str):
         raise ExportFormatError(f"{source.name}, line {line}: not valid JSON ({exc.msg}). Was the file cut "
                                 f"off or edited? Download the archive again.", file=source.name,
                                 line=line) from None
+
+
+def _load_payload(source: Source):
+    """``json.loads`` of the JSON part of an archive file, decoded in place (no copy of a text that
+    can be hundreds of MB); the same result and the same errors as ``_loads(source, _json_payload(source))``."""
+    text = source.text
+    eq = text.find("=")
+    if eq < 0:
+        _json_payload(source)  # raises the error naming the missing '='
+    start = eq + 1
+    while start < len(text) and text[start].isspace():
+        start += 1
+    try:
+        data, end = _DECODER.raw_decode(text, start)
+    except json.JSONDecodeError:
+        data, end = None, -1
+    rest = text[end:].strip() if end >= 0 else ";;"
+    if rest.endswith(";"):
+        rest = rest[:-1]
+    if rest.strip():  # not valid JSON, or more after it: the slower path raises the error naming the line
+        return _loads(source, _json_payload(source))
+    return data
+
+
+_DECODER = json.JSONDecoder()
 
 
 def _range_end(name: str) -> pd.Timestamp | None:
@@ -420,7 +445,8 @@ class XArchiveJS(Loader):
         return _ytd_name(source) in ("tweets", "tweet")
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        data = _loads(source, _json_payload(source))
+        with paused_gc():  # a million tweet dicts, none in reference cycles
+            data = _load_payload(source)
         if not isinstance(data, list):
             raise ExportFormatError(f"{source.name}: expected a list of tweets after 'window.YTD...=', found "
                                     f"{type(data).__name__}. Download the archive again.", file=source.name)
@@ -430,55 +456,67 @@ class XArchiveJS(Loader):
         m = re.match(r"twitter-(\d{4}-\d{2}-\d{2})-", source.name.split("!")[0].split("/")[-1])
         if m:
             parsed.exported_at = pd.Timestamp(m.group(1), tz="UTC")
-        rows = []
         retweets = 0
         # every created_at parsed in one call; the loop looks its tweet's up
         tweets = [item.get("tweet", item) if isinstance(item, dict) else None for item in data]
         times = utc_times([str(tw.get("created_at", "")) if isinstance(tw, dict) else "" for tw in tweets],
                           format="%a %b %d %H:%M:%S %z %Y")
-        for i, item in enumerate(data):
-            tw = item.get("tweet", item) if isinstance(item, dict) else None
-            if not isinstance(tw, dict):
-                self._bad(source, ctx, parsed, i, None, "is not a tweet object")
-                continue
-            tid = str(tw.get("id_str") or tw.get("id") or "").strip()
-            if not tid.isdigit():
-                self._bad(source, ctx, parsed, i, "id_str", f"has no tweet id (found {tid!r})")
-                continue
-            text = str(tw.get("full_text", tw.get("text", "")) or "")
-            if tw.get("retweeted") is True or text.startswith("RT @"):
-                retweets += 1
-                parsed.rejected.append({"table": "posts", "line": i, "column": None, "kind": "skipped",
-                                        "reason": f"record {i}: retweet of another account's post (not own "
-                                                  f"content; retweets are skipped)"})
-                continue
-            created = times[i]
-            if np.isnat(created):
-                self._bad(source, ctx, parsed, i, "created_at",
-                          f"cannot read {tw.get('created_at')!r} as a time like 'Sat Oct 11 15:50:20 +0000 2025'")
-                continue
-            media = (tw.get("extended_entities") or tw.get("entities") or {}).get("media") or []
-            has_link = bool((tw.get("entities") or {}).get("urls"))
-            rows.append({
-                "post_id": tid, "published_at": created, "text": html.unescape(text),
-                "likes": _num(tw.get("favorite_count")), "shares": _num(tw.get("retweet_count")),
-                "media_type": _media_type(media, has_link),
-                "is_reply": bool(tw.get("in_reply_to_status_id_str") or tw.get("in_reply_to_status_id")),
-                "in_reply_to_screen_name": tw.get("in_reply_to_screen_name"),
-                "lang": tw.get("lang"),
-            })
-        out = pd.DataFrame(rows, columns=["post_id", "published_at", "text", "likes", "shares", "media_type",
-                                          "is_reply", "in_reply_to_screen_name", "lang"])
-        out.insert(0, "platform", _PLATFORM)
-        out.insert(1, "account", account if account else pd.NA)
-        out["account"] = out["account"].astype("string")
-        out["published_at"] = pd.to_datetime(out["published_at"], utc=True)
+        # One pass collects each field into a list (no pandas call per tweet); columns are typed below.
+        keep: list[int] = []
+        cols: dict[str, list] = {c: [] for c in ("post_id", "text", "likes", "shares", "media_type", "is_reply",
+                                                 "in_reply_to_screen_name", "lang")}
+        ids, texts, likes, shares, media_types, replies, reply_names, langs = cols.values()
+        unescape = html.unescape
+        with paused_gc():
+            for i, tw in enumerate(tweets):
+                if not isinstance(tw, dict):
+                    self._bad(source, ctx, parsed, i, None, "is not a tweet object")
+                    continue
+                tid = str(tw.get("id_str") or tw.get("id") or "").strip()
+                if not tid.isdigit():
+                    self._bad(source, ctx, parsed, i, "id_str", f"has no tweet id (found {tid!r})")
+                    continue
+                text = str(tw.get("full_text", tw.get("text", "")) or "")
+                if tw.get("retweeted") is True or text.startswith("RT @"):
+                    retweets += 1
+                    parsed.rejected.append({"table": "posts", "line": i, "column": None, "kind": "skipped",
+                                            "reason": f"record {i}: retweet of another account's post (not own "
+                                                      f"content; retweets are skipped)"})
+                    continue
+                if np.isnat(times[i]):
+                    self._bad(source, ctx, parsed, i, "created_at",
+                              f"cannot read {tw.get('created_at')!r} as a time like 'Sat Oct 11 15:50:20 +0000 2025'")
+                    continue
+                entities = tw.get("entities")
+                media = (tw.get("extended_entities") or entities or {}).get("media") or []
+                keep.append(i)
+                ids.append(tid)
+                texts.append(unescape(text))
+                v = tw.get("favorite_count")
+                likes.append(int(v) if type(v) is str and v.isdigit() else _num(v))
+                v = tw.get("retweet_count")
+                shares.append(int(v) if type(v) is str and v.isdigit() else _num(v))
+                media_types.append(_media_type(media, bool((entities or {}).get("urls"))) if media else
+                                   "link" if (entities or {}).get("urls") else "text")
+                replies.append(bool(tw.get("in_reply_to_status_id_str") or tw.get("in_reply_to_status_id")))
+                reply_names.append(tw.get("in_reply_to_screen_name"))
+                langs.append(tw.get("lang"))
+        del data, tweets
+        n = len(keep)
+        out = pd.DataFrame({
+            "platform": _PLATFORM,
+            "account": pd.array([account if account else pd.NA] * n, dtype="string"),
+            "post_id": ids,
+            "published_at": pd.Series(times[np.asarray(keep, dtype=np.int64)]).dt.tz_localize("UTC"),
+            "text": texts,
+            "likes": pd.array(likes, dtype="Int64"),
+            "shares": pd.array(shares, dtype="Int64"),
+            "media_type": media_types,
+            "is_reply": np.asarray(replies, dtype=bool),
+            "in_reply_to_screen_name": pd.Series(reply_names, dtype=object).astype("string"),
+            "lang": pd.Series(langs, dtype=object).astype("string"),
+        }, index=pd.RangeIndex(n))
         out["date_only"] = False
-        out["likes"] = out["likes"].astype("Int64")
-        out["shares"] = out["shares"].astype("Int64")
-        out["is_reply"] = out["is_reply"].astype(bool)
-        out["in_reply_to_screen_name"] = out["in_reply_to_screen_name"].astype("string")
-        out["lang"] = out["lang"].astype("string")
         user = account or "i/web"
         out["permalink"] = "https://x.com/" + user + "/status/" + out["post_id"].astype(str)
         if not account:
