@@ -994,8 +994,8 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
     rejected["kind"] = rejected["kind"].astype(object).fillna("invalid")
     invalid = int((rejected["kind"] == "invalid").sum())
     if invalid:
-        warnings.warn(f"load(): rejected {invalid:,} row(s) that could not be read; see Dataset.rejected and the load report.",
-                      stacklevel=3)
+        warnings.warn(f"load(): rejected {invalid:,} row(s) that could not be read; see Dataset.rejected and the "
+                      f"load report.", stacklevel=3)
     return Dataset(out["posts"], out["comments"], out["daily"], report, rejected, ctx.tz, traffic=out["traffic"])
 
 
