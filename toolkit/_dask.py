@@ -413,23 +413,11 @@ def _read_part(file: dict, *, root: str, entry: dict):
     """One part file of the store as a pandas frame with the table's dtypes; the index is each row's
     position in the whole table (the store's ``_row``), so a computed table sorts back into the
     pandas path's order with ``sort_index()``."""
-    from pathlib import Path
-
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from .errors import InputFileError
     from .io import _store
 
-    path = Path(root) / file["path"]
-    try:
-        table = pq.read_table(path)
-    except (OSError, pa.ArrowException) as exc:
-        raise InputFileError(f"{path}: cannot read this part of the store ({exc}). The store is damaged: "
-                             f"delete the folder {root} and write it again from the exports.") from None
-    if table.num_rows != file["rows"]:
-        raise InputFileError(f"{path}: {table.num_rows} rows, the manifest says {file['rows']}. The store is "
-                             f"damaged: delete the folder {root} and write it again from the exports.")
+    table = _store.read_part(root, file["path"], rows=file["rows"])
     extra = None
     plat_col = entry.get("platform_column")
     if plat_col:  # the partition value (from the folder name), as the store's reader gives it back

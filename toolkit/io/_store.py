@@ -506,22 +506,13 @@ def _frame(table, columns: list[dict], index: dict | None, *, order=None, extra:
 
 def _read_partitioned(root: Path, name: str, entry: dict, bar) -> pd.DataFrame:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     columns = entry["columns"]
     if not entry["files"]:  # no rows: the empty frame straight from the recorded dtypes
         return pd.DataFrame({c["name"]: pd.Series(dtype=_dtype_from_spec(c["dtype"])) for c in columns})
     parts = []
     for f in entry["files"]:
-        file = root / f["path"]
-        try:
-            t = pq.read_table(file)
-        except (OSError, pa.ArrowException) as exc:
-            raise InputFileError(f"{file}: cannot read this part of the store ({exc}). The store is damaged: "
-                                 f"delete the folder {root} and write it again from the exports.") from None
-        if t.num_rows != f["rows"]:
-            raise InputFileError(f"{file}: {t.num_rows} rows, the manifest says {f['rows']}. The store is damaged: "
-                                 f"delete the folder {root} and write it again from the exports.")
+        t = read_part(root, f["path"], rows=f["rows"])
         parts.append(t)
         bar.update(t.num_rows)
     table = pa.concat_tables(parts, promote_options="default") if len(parts) > 1 else parts[0]
@@ -538,17 +529,26 @@ def _read_partitioned(root: Path, name: str, entry: dict, bar) -> pd.DataFrame:
     return _frame(table, columns, entry.get("index"), order=order, extra=extra)
 
 
-def _read_single(root: Path, entry: dict) -> pd.DataFrame:
+def read_part(root: Path, path: str, *, rows: int | None = None):
+    """One Parquet file of the store as an Arrow table; a file that cannot be read, or holds another
+    number of rows than the manifest says, raises InputFileError saying to write the store again."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    file = root / entry["path"]
+    file = Path(root) / path
     try:
         table = pq.read_table(file)
     except (OSError, pa.ArrowException) as exc:
         raise InputFileError(f"{file}: cannot read this part of the store ({exc}). The store is damaged: "
                              f"delete the folder {root} and write it again from the exports.") from None
-    return _frame(table, entry["columns"], entry.get("index"))
+    if rows is not None and table.num_rows != rows:
+        raise InputFileError(f"{file}: {table.num_rows} rows, the manifest says {rows}. The store is damaged: "
+                             f"delete the folder {root} and write it again from the exports.")
+    return table
+
+
+def _read_single(root: Path, entry: dict) -> pd.DataFrame:
+    return _frame(read_part(root, entry["path"]), entry["columns"], entry.get("index"))
 
 
 def read_store(path: str | os.PathLike, *, tz: str | None = None, stacklevel: int = 3,
