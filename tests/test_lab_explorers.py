@@ -123,7 +123,9 @@ TIMINGS: dict[str, float] = {}
 def test_explorer_redraws_inside_the_widget(lab, browser, notebook, control, choice, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
-        page.goto(f"{lab}/lab/tree/notebooks/{notebook}")
+        # a workspace of its own: the default one would reopen the previous test's notebook next to this one,
+        # and whichever tab JupyterLab restores last becomes the current widget (a race seen on a clean clone)
+        page.goto(f"{lab}/lab/workspaces/t{notebook[:2]}/tree/notebooks/{notebook}")
         page.wait_for_function("""() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
             const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
             return k && k.status === 'idle'; }""", timeout=90_000)
