@@ -46,6 +46,7 @@ from ._pdf import PDF_NAME, PdfUnavailable
 from ._progress import ENV as PROGRESS_ENV
 from ._progress import bar as progress_bar
 from ._progress import logger, wanted
+from .io._store import _alive  # whether a process lives: the lock of a report, as of a store's writer
 from ._summary import Summary, check_period, summary, summary_shown
 from .errors import InputFileError, ParameterError, ReportError
 
@@ -746,16 +747,6 @@ class _Output:
         except OSError as exc:
             shutil.rmtree(staged, ignore_errors=True)
             raise self.error(self.reason(exc)) from None
-
-
-def _alive(pid: int) -> bool:  # pragma: no cover - used where fcntl is missing
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
