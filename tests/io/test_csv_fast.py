@@ -279,3 +279,62 @@ def test_a_large_file_gets_its_own_bar_when_progress_is_on(tmp_path, monkeypatch
     assert len(ds.posts) == 600 and "reading big_posts.csv" in err and "reading small_posts.csv" not in err
     tk.load(tmp_path, progress=False)
     assert "reading big_posts.csv" not in capsys.readouterr().err
+
+
+# --- read_source_records: the same records from the bytes, without decoding the file ---------------
+
+def _from_bytes(data: bytes, monkeypatch, **kw):
+    """read_source_records and read_csv_records(source.text) on the same bytes (fast path allowed on any size)."""
+    monkeypatch.setattr(_base, "FAST_MIN_CHARS", 0)
+    got = []
+    for how in ("bytes", "text"):
+        src = Source("f.csv", data)
+        try:
+            recs = _base.read_source_records(src, **kw) if how == "bytes" else \
+                read_csv_records(src.text, source=src, **kw)
+            got.append((recs, src.notes, src.encoding))
+        except tk.errors.ExportFormatError as exc:
+            got.append(str(exc))
+    return got
+
+
+@pytest.mark.parametrize("name", list(WELL_FORMED) + list(NEEDS_CARE))
+def test_records_from_the_bytes_equal_records_from_the_text(name, monkeypatch):
+    text = {**WELL_FORMED, **{k: v[0] for k, v in NEEDS_CARE.items()}}[name]
+    for data in (text.encode("utf-8"), b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("utf-16"),
+                 text.encode("utf-8") + b"\xe4 cp1252 byte\n"):
+        a, b = _from_bytes(data, monkeypatch)
+        if isinstance(a, str) or isinstance(b, str):
+            assert a == b
+            continue
+        pd.testing.assert_frame_equal(a[0].frame, b[0].frame)
+        assert a[0].lines.tolist() == b[0].lines.tolist() and a[0].bad == b[0].bad
+        assert (a[0].header, a[0].header_line, a[0].delimiter) == (b[0].header, b[0].header_line, b[0].delimiter)
+        assert a[1:] == b[1:]  # notes and encoding
+
+
+def test_records_from_the_bytes_skip_decoding_a_large_utf8_file(monkeypatch):
+    rows = "".join(f"{i},ü 👍 {i},{i % 7}\n" for i in range(20_000))
+    data = ("id,text,n\n" + rows).encode("utf-8")
+    src = Source("big.csv", data)
+    recs = _base.read_source_records(src, skip_lines=0)
+    assert src._text is None and src.encoding == "utf-8" and len(recs.frame) == 20_000
+    ref = Source("big.csv", data)
+    same = read_csv_records(ref.text, source=ref)
+    pd.testing.assert_frame_equal(recs.frame, same.frame)
+    assert recs.lines.tolist() == same.lines.tolist()
+
+
+def test_utf8_check_in_arrow_accepts_exactly_what_python_decodes():
+    cases = [b"", b"abc", "é😀".encode(), b"\xed\xa0\x80", b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf4\x90\x80\x80",
+             b"\xf5\x80\x80\x80", b"\xff", b"\xc3", b"a\xe2\x82", b"\xf0\x8f\xbf\xbf", b"\xed\x9f\xbf", b"\xee\x80\x80"]
+    cases += [bytes([a, b]) for a in range(0x80, 0x100) for b in (0x41, 0x80, 0xbf, 0xc0)]
+    cases += [bytes([0xe0 + a, b, 0x80]) for a in range(16) for b in range(0x80, 0xc0, 7)]
+    cases += [bytes([0xf0 + a, b, 0x80, 0x80]) for a in range(8) for b in range(0x80, 0xc0, 5)]
+
+    def py(b):
+        try:
+            return len(b.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+    assert [_base._utf8_chars(memoryview(b)) for b in cases] == [py(b) for b in cases]

@@ -42,7 +42,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ..schema import METRICS, TABLES
-from ._base import (_WS, CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime, read_csv_records,
+from ._base import (_WS, CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime, read_source_records,
                     register)
 from ._headers import unique_columns
 from ._locale import DERIVED_KEY, count, mangled, number, number_style, repair_ids
@@ -149,7 +149,7 @@ class GenericCSV(Loader):
         return _table_of(set(_mapping(fields, ctx).values())) is not None
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         repeated: list[str] = []
         recs = unique_columns(recs, repeated)
         mapping = _mapping(recs.header, ctx)
