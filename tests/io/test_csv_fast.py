@@ -338,3 +338,34 @@ def test_utf8_check_in_arrow_accepts_exactly_what_python_decodes():
         except UnicodeDecodeError:
             return None
     assert [_base._utf8_chars(memoryview(b)) for b in cases] == [py(b) for b in cases]
+
+
+TIMES = ["2026-03-01T09:15:00+00:00", "2026-03-01 09:15:00Z", "2026-03-01T09:15+02:00", "2026-03-01T09:15:00.123456-05:30",
+         "2026-03-01", "2026", "2026-03", " 2026-03-01T09:15:00+00:00", "2026-03-01T09:15:00+00:00\n", "",
+         "n/a", "2026-03-01T09:15:00", "2026-03-01T09:15:00 UTC", "2026-02-30T09:15:00+00:00",
+         "2026-03-01T25:15:00+00:00", "٢٠٢٦-03-01T09:15:00+00:00", "2026-03-01T09:15:00z", "9999-03-01T09:15:00+00:00",
+         "2026-03-01T09:15:00+0000", "2026-03-01T09:15:00.1234567891+00:00"]
+
+
+@pytest.mark.parametrize("value", TIMES)
+def test_iso_times_with_a_zone_are_recognised_only_where_the_checks_would_agree(value):
+    s = pd.Series([value, "2026-03-01T09:15:00+00:00"] * 3000, dtype="string")  # per-distinct and direct
+    got = _base.parse_datetime(s, tz="Europe/Berlin")
+    short = s.iloc[:2]
+    exact = _base.parse_datetime.__wrapped__(short, tz="Europe/Berlin")
+    if _base.iso_with_zone(s):  # the shortcut's verdicts must be the checks' verdicts
+        t = short.str.strip()
+        assert not t.isna().any() and not t.isin(_base._NA_TOKENS).any()
+        assert not t.str.match(_base._DATE_ONLY_RE).any() and not t.str.fullmatch(_base._YEAR_MONTH_RE).any()
+        assert t.str.contains(_base._OFFSET_RE, regex=True).all()
+    for a, b in zip(got, exact):
+        pd.testing.assert_series_equal(a.iloc[:2], b, check_names=False)
+    with_na = pd.Series([value, None], dtype="string")
+    assert not _base.iso_with_zone(with_na) and not _base.iso_with_zone(with_na.astype(object))
+
+
+def test_mostly_distinct_columns_skip_factorizing_and_give_the_same_result():
+    ids = pd.Series([f"p{i}" for i in range(20_000)], dtype="string")
+    counts = pd.Series([str(i % 300) for i in range(20_000)], dtype="string")
+    assert _base._mostly_distinct(ids) and not _base._mostly_distinct(counts)
+    assert not _base._mostly_distinct(ids.iloc[:1000])  # short: the per-distinct test decides

@@ -841,7 +841,7 @@ def per_distinct(fn):
     """
     @functools.wraps(fn)
     def wrapper(s: pd.Series, *args, **kwargs):
-        if len(s) < 1000:
+        if len(s) < 1000 or _mostly_distinct(s):
             return fn(s, *args, **kwargs)
         codes, uniques = s.array.factorize()
         if len(uniques) > len(s) // 2:
@@ -857,6 +857,17 @@ def per_distinct(fn):
             return pd.Series(r.array.take(codes), index=s.index, name=r.name)
         return tuple(spread(r) for r in got) if isinstance(got, tuple) else spread(got)
     return wrapper
+
+
+def _mostly_distinct(s: pd.Series, n: int = 4096) -> bool:
+    """Whether the first ``n`` cells of a long column are (nearly) all different (times, ids, texts):
+    factorizing the whole column would only show that parsing per distinct value saves nothing.
+
+    Only a shortcut: :func:`per_distinct` gives the same result either way."""
+    if len(s) < 4 * n:
+        return False
+    head = s.iloc[:n]
+    return len(head.array.unique()) > n - n // 100
 
 
 def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
@@ -972,22 +983,27 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
 
     Returns ``(UTC series, date_only mask, bad mask)``.
     """
-    t = s.str.strip()
-    na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
-    t = t.fillna("")
-    date_only = t.str.match(_DATE_ONLY_RE).to_numpy(dtype=bool) & ~na
-    # A year alone ("2024") or a year and month are not a time: ISO 8601 parsing would make them
-    # the first of January / of the month, a silently wrong date.
-    year_only = ~na & t.str.fullmatch(_YEAR_MONTH_RE).to_numpy(dtype=bool)
-    todo = ~na & ~year_only
-    aware = t.str.contains(_OFFSET_RE, regex=True).to_numpy(dtype=bool)
+    if iso_with_zone(s):  # the usual export column: what the checks below would find, known up front
+        t = s
+        na, date_only, year_only = (np.zeros(len(s), dtype=bool) for _ in range(3))
+        todo, aware = np.ones(len(s), dtype=bool), np.ones(len(s), dtype=bool)
+    else:
+        t = s.str.strip()
+        na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
+        t = t.fillna("")
+        date_only = t.str.match(_DATE_ONLY_RE).to_numpy(dtype=bool) & ~na
+        # A year alone ("2024") or a year and month are not a time: ISO 8601 parsing would make them
+        # the first of January / of the month, a silently wrong date.
+        year_only = ~na & t.str.fullmatch(_YEAR_MONTH_RE).to_numpy(dtype=bool)
+        todo = ~na & ~year_only
+        aware = t.str.contains(_OFFSET_RE, regex=True).to_numpy(dtype=bool)
     utc = np.full(len(s), np.datetime64("NaT", "ns"))
     for fmt in formats:
         for is_aware in (True, False):
             sel = todo & (aware == is_aware)
             if not sel.any():
                 continue
-            parsed = _to_datetime(t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
+            parsed = _to_datetime(t if sel.all() else t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
             # nanoseconds (years 1678-2261), so such values are bad cells, not an overflow later.
             ok = (parsed.notna() & (parsed >= (_FIRST_UTC if is_aware else _FIRST))
@@ -1003,6 +1019,27 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             break
     out = pd.Series(utc, index=s.index).dt.tz_localize("UTC")
     return out, pd.Series(date_only, index=s.index), pd.Series(todo | year_only, index=s.index)
+
+
+#: An ISO 8601 time with a zone in plain ASCII (``2024-03-31T18:00:00+02:00``, ``...Z``): not blank,
+#: not an NA token, not a date or year alone, no surrounding space, and :data:`_OFFSET_RE` finds its zone.
+_ISO_ZONED_RE = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+                 r"(?:Z|[+-][0-9]{2}:[0-9]{2})$")
+
+
+def iso_with_zone(s: pd.Series) -> bool:
+    """Whether every cell of an Arrow string column is an ISO 8601 time with a zone (one pass in C).
+
+    Then :func:`parse_datetime` knows without its four passes of checks what they would find: no
+    missing value, no date or year alone, every value with a zone. False for other storage.
+    """
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or not len(s):
+        return False
+    import pyarrow.compute as pc
+    arr = s.array._pa_array
+    if arr.null_count:
+        return False
+    return bool(pc.all(pc.match_substring_regex(arr, _ISO_ZONED_RE)).as_py())
 
 
 def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:
