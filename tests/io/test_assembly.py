@@ -70,3 +70,24 @@ def test_samples_load_twice_to_equal_tables():
         b = tk.load(ROOT / "data" / "samples", tz="Europe/Berlin", progress=False)
     for name in ("posts", "comments", "daily", "traffic", "load_report", "rejected"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+
+
+def test_duplicate_check_of_long_id_columns_counted_by_arrow_agrees_with_pandas():
+    from toolkit.io._core import _unique_column
+    n = 20_000
+    ids = [f"p{i}" for i in range(n)]
+    cases = {
+        "unique": ids,
+        "one repeat at the end": ids[:-1] + ["p0"],
+        "one missing": ids[:-1] + [None],
+        "two missing": ids[:-2] + [None, None],
+        "same id on two platforms": ids,
+    }
+    for name, col in cases.items():
+        plat = ["x"] * n if name != "same id on two platforms" else ["x"] * (n // 2) + ["y"] * (n // 2)
+        col = col if name != "same id on two platforms" else ids[: n // 2] * 2
+        df = pd.DataFrame({"platform": pd.Series(plat, dtype="string"), "post_id": pd.Series(col, dtype="string")})
+        key = ["platform", "post_id"]
+        assert _any_duplicated(df, key) == bool(df.duplicated(key).any()), name
+        assert _unique_column(df, key) == (not df["post_id"].duplicated().any()), name
+    assert not _unique_column(df.astype(object), key)  # other storage: the full check

@@ -337,7 +337,8 @@ def test_utf8_check_in_arrow_accepts_exactly_what_python_decodes():
             return len(b.decode("utf-8"))
         except UnicodeDecodeError:
             return None
-    assert [_base._utf8_chars(memoryview(b)) for b in cases] == [py(b) for b in cases]
+    got = [_base._utf8_chars(memoryview(b)) for b in cases]
+    assert [c if c is None else c() for c in got] == [py(b) for b in cases]
 
 
 TIMES = ["2026-03-01T09:15:00+00:00", "2026-03-01 09:15:00Z", "2026-03-01T09:15+02:00", "2026-03-01T09:15:00.123456-05:30",
@@ -369,3 +370,19 @@ def test_mostly_distinct_columns_skip_factorizing_and_give_the_same_result():
     counts = pd.Series([str(i % 300) for i in range(20_000)], dtype="string")
     assert _base._mostly_distinct(ids) and not _base._mostly_distinct(counts)
     assert not _base._mostly_distinct(ids.iloc[:1000])  # short: the per-distinct test decides
+
+
+def test_times_checked_byte_by_byte_are_times_the_pattern_matches():
+    import pyarrow as pa
+    import re as _re
+    cells = TIMES + ["2026-03-01T09:15:00-11:59", "2026-03-01 09:15:00+00:00", "2026-03-01T09:15:00.12Z",
+                     "2026-03-01T09:15:00+00:0a", "2026/03/01T09:15:00+00:00", "2026-03-01T09:15:00+00 00"]
+    for value in cells:
+        for typ in (pa.string(), pa.large_string()):
+            arr = pa.array(["2026-03-01T09:15:00Z", value, value], type=typ).slice(1)  # an offset into the buffers
+            if B_iso(arr):
+                assert _re.fullmatch(_base._ISO_ZONED_RE, value, flags=_re.ASCII), value
+
+
+def B_iso(arr) -> bool:
+    return _base._iso_zoned_bytes(arr)

@@ -395,7 +395,7 @@ def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
     if len(text) >= FAST_MIN_CHARS:
         # The header from the head of the text only (a StringIO of all of it is a copy, at up
         # to 4 bytes a character); then the C parser for the records, if the file allows it.
-        found = _head_header(lambda size: text[:size], len(text), source=source, delimiter=delimiter,
+        found = _head_header(lambda size: text[:size], lambda: len(text), source=source, delimiter=delimiter,
                              skip_lines=skip_lines)
         if found is not None:
             delim, header, tail, header_lines, head = found
@@ -440,7 +440,8 @@ def read_source_records(source: Source, *, delimiter: str | None = None, skip_li
         chars = _utf8_chars(memoryview(data)[bom:])
         if chars is not None:  # valid UTF-8: decode() would return exactly these characters, no notes
             source._encoding, source._plain = ("utf-8-sig" if bom else "utf-8"), True
-            if chars >= FAST_MIN_CHARS:
+            least = (len(data) - bom) // 4  # characters at least (at most 4 bytes each)
+            if least >= FAST_MIN_CHARS or chars() >= FAST_MIN_CHARS:
                 def head(size: int) -> str:
                     cut = min(len(data), bom + 4 * size)
                     while cut < len(data) and (data[cut] & 0xC0) == 0x80:  # not inside a character
@@ -450,7 +451,8 @@ def read_source_records(source: Source, *, delimiter: str | None = None, skip_li
                 if found is not None:
                     delim, header, tail, header_lines, text_head = found
                     start = len(text_head[:tail].encode("utf-8"))
-                    fast = _fast_body(memoryview(data)[bom + start:], chars - tail, header_lines, delim,
+                    after = least - tail if least - tail >= FAST_MIN_CHARS else chars() - tail
+                    fast = _fast_body(memoryview(data)[bom + start:], after, header_lines, delim,
                                       len(header), source=source)
                     if fast is not None:
                         return _fast_result(fast, header, skip_lines + 1, delim, source, duplicate_columns)
@@ -460,11 +462,14 @@ def read_source_records(source: Source, *, delimiter: str | None = None, skip_li
                             duplicate_columns=duplicate_columns)
 
 
-def _utf8_chars(body) -> int | None:
-    """Characters of ``body`` when it is valid UTF-8 (exactly as ``bytes.decode("utf-8")`` accepts:
-    no surrogates, overlong forms or code points past U+10FFFF; a test compares them), else None.
+def _utf8_chars(body):
+    """``chars()``: the number of characters of ``body``, when it is valid UTF-8 (exactly as
+    ``bytes.decode("utf-8")`` accepts: no surrogates, overlong forms or code points past U+10FFFF;
+    a test compares them), else None.
 
-    Checked by Arrow in C without making a Python string; None also without pyarrow.
+    Checked by Arrow in C without making a Python string; None also without pyarrow. ``chars()``
+    counts the characters only when the answer matters: a body of at least 4 bytes per character
+    of the sizes it is compared with (:data:`FAST_MIN_CHARS` and the header) has more than enough.
     """
     try:
         import pyarrow as pa
@@ -477,12 +482,18 @@ def _utf8_chars(body) -> int | None:
         arr.validate(full=True)
     except pa.ArrowInvalid:
         return None
-    return int(pc.utf8_length(arr)[0].as_py())
+    exact: list[int] = []
+
+    def chars() -> int:
+        if not exact:
+            exact.append(int(pc.utf8_length(arr)[0].as_py()))
+        return exact[0]
+    return chars
 
 
 def _head_header(head, total: int, *, source: Source, delimiter: str | None, skip_lines: int):
     """The header read from a growing head of the text (``head(size)`` = its first ``size``
-    characters, ``total`` = all of them): ``(delimiter, header, offset of the first record in
+    characters, ``total()`` = all of them): ``(delimiter, header, offset of the first record in
     the head, lines through the header, the head)``, or None when only the whole text has it
     (the careful path then reads it, or raises the header's error)."""
     size = 1 << 16
@@ -492,10 +503,10 @@ def _head_header(head, total: int, *, source: Source, delimiter: str | None, ski
             delim, header, tail, header_lines = _header(part, source=source, delimiter=delimiter,
                                                         skip_lines=skip_lines)
         except ExportFormatError:
-            if size >= total:
+            if size >= total():
                 return None
             tail = len(part)  # a header cut by the slice: take a longer one
-        if tail < len(part) or size >= total:
+        if tail < len(part) or size >= total():
             return delim, header, tail, header_lines, part
         size *= 4
 
@@ -657,8 +668,14 @@ def _fast_body(body, chars: int, header_lines: int, delim: str, ncol: int, *, so
     if ncol < 2 or ncol > LIMITS["max_columns"] or chars < FAST_MIN_CHARS or ord(delim) > 127:
         return None
     a = np.frombuffer(body, dtype=np.uint8)
-    cr = a == _CR
-    if (a == 0).any() or (cr.any() and int(cr.sum()) != int((cr[:-1] & (a[1:] == _LF)).sum())):
+    raw = body.obj if isinstance(body, memoryview) else body
+    at = a.ctypes.data - np.frombuffer(raw, dtype=np.uint8).ctypes.data if isinstance(raw, bytes) else -1
+    if 0 <= at and at + len(a) == len(raw):  # the tail of a bytes object: memchr, no flag per byte
+        nul = raw.find(b"\x00", at) >= 0
+    else:
+        nul = bool((a == 0).any())
+    cr = np.flatnonzero(a == _CR)
+    if nul or (len(cr) and (cr[-1] == len(a) - 1 or not (a[cr + 1] == _LF).all())):
         return None  # a NUL byte, or a carriage return that does not end a line with a newline
     del cr
     q = np.flatnonzero(a == _QUOTE)
@@ -1039,7 +1056,41 @@ def iso_with_zone(s: pd.Series) -> bool:
     arr = s.array._pa_array
     if arr.null_count:
         return False
+    if all(_iso_zoned_bytes(chunk) for chunk in arr.chunks):
+        return True
     return bool(pc.all(pc.match_substring_regex(arr, _ISO_ZONED_RE)).as_py())
+
+
+#: ``2026-03-01T09:15:00+01:00`` and ``2026-03-01T09:15:00Z`` byte by byte: the positions of digits,
+#: and the characters allowed at the others (``T`` or a space between date and time, ``+`` or ``-``).
+_ISO_TEMPLATES = {
+    25: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24],
+         {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"+-", 22: b":"}),
+    20: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18], {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"Z"}),
+}
+
+
+def _iso_zoned_bytes(chunk) -> bool:
+    """True when every cell of an Arrow string chunk (no nulls) is one of :data:`_ISO_TEMPLATES`
+    (cells :data:`_ISO_ZONED_RE` matches), checked on its bytes as a matrix; False when not known."""
+    import pyarrow as pa
+    n = len(chunk)
+    if not n or chunk.null_count:
+        return False
+    wide = pa.types.is_large_string(chunk.type)
+    if not (wide or pa.types.is_string(chunk.type)):
+        return False
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
+    width = int(offsets[1] - offsets[0])
+    if width not in _ISO_TEMPLATES or int(offsets[-1] - offsets[0]) != n * width or \
+            not (np.diff(offsets) == width).all():
+        return False
+    cells = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
+    digits, others = _ISO_TEMPLATES[width]
+    if not ((cells[:, digits] - 48) < 10).all():  # (uint8: below '0' wraps round to large)
+        return False
+    return all(np.isin(cells[:, i], np.frombuffer(allowed, dtype=np.uint8)).all() for i, allowed in others.items())
 
 
 def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:

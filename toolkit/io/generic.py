@@ -336,8 +336,9 @@ def _could_be_destroyed(ids: pd.Series) -> bool:
     arr = ids.array._pa_array
     if not len(arr):
         return True
-    long = pc.greater_equal(pc.utf8_length(arr), 16)
-    return bool(pc.any(pc.or_(long, pc.match_substring(arr, "e", ignore_case=True))).as_py())
+    if pc.any(pc.greater_equal(pc.utf8_length(arr), 16)).as_py():
+        return True
+    return any(pc.any(pc.match_substring(arr, e)).as_py() for e in "eE")
 
 
 def _has_naive(s: pd.Series) -> bool:
