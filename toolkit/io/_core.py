@@ -338,7 +338,10 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         bar.set_postfix_str(f"file {k}/{len(entries)}: {shown}", refresh=k == 1 or bool(progress))
         for item in _sources(file, shown):
             if isinstance(item, Source):
+                large = len(item.data) >= _TRIM_AFTER_BYTES
                 item = _read_one(item, ctx, strict=strict or alone)
+                if large:
+                    _trim_heap()  # what reading a large file freed goes back to the system, not to the peak
             if isinstance(item, _Unreadable):
                 if alone or (strict and item.format == UNREADABLE):
                     raise item.error
@@ -1102,11 +1105,43 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
             not p.columns.equals(first.columns) or not p.dtypes.equals(first.dtypes) for p in parts[1:]):
         return pd.concat(parts, ignore_index=True)
     columns = {}
+    large = sum(map(len, parts)) >= 100_000
     for c in list(first.columns):
         columns[c] = pd.concat([p[c] for p in parts], ignore_index=True)
         for p in parts:
             del p[c]
+        if large:
+            _trim_heap()  # the parts' column is freed in small blocks the next column cannot reuse
     return pd.DataFrame(columns, copy=False)
+
+
+#: A file at least this large is followed by :func:`_trim_heap` in :func:`load`.
+_TRIM_AFTER_BYTES = 4 * 1024**2
+_MALLOC_TRIM: list = []
+
+
+def _trim_heap() -> None:
+    """Return the memory freed into the C heap to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    glibc keeps freed blocks of the heap resident for later use. Reading a large export frees tens
+    of MB in blocks of a few hundred KB (one column of one chunk), which the next, larger arrays
+    cannot reuse: without trimming, the process holds them until it ends and the peak of a load of
+    ten 100,000-row files is about 70 MB higher. Takes about 2 ms.
+    """
+    if not _MALLOC_TRIM:
+        fn = None
+        try:
+            import ctypes
+            import platform
+
+            if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+                fn = ctypes.CDLL("libc.so.6").malloc_trim
+                fn.argtypes, fn.restype = [ctypes.c_size_t], ctypes.c_int
+        except (OSError, AttributeError, ValueError):
+            fn = None
+        _MALLOC_TRIM.append(fn)
+    if _MALLOC_TRIM[0] is not None:
+        _MALLOC_TRIM[0](0)
 
 
 def _any_duplicated(frame: pd.DataFrame, key: list[str]) -> bool:
