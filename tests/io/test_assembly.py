@@ -91,3 +91,24 @@ def test_duplicate_check_of_long_id_columns_counted_by_arrow_agrees_with_pandas(
         assert _any_duplicated(df, key) == bool(df.duplicated(key).any()), name
         assert _unique_column(df, key) == (not df["post_id"].duplicated().any()), name
     assert not _unique_column(df.astype(object), key)  # other storage: the full check
+
+
+def test_concat_column_by_column_equals_pandas_for_every_dtype_of_the_tables():
+    def part(n, k):
+        return pd.DataFrame({
+            "s": pd.array([f"v{i % 3}" if i % 4 else None for i in range(n)], dtype="string"),
+            "str": pd.Series([f"w{i}" for i in range(n)], dtype="str"),
+            "i": pd.array([i if i % 3 else None for i in range(n)], dtype="Int64"),
+            "f": pd.array([i / 2 if i % 3 else None for i in range(n)], dtype="Float64"),
+            "b": np.arange(n) % 2 == 0,
+            "nb": pd.array([True, None, False][: n] * (n // 3 + 1), dtype="boolean")[:n],
+            "t": pd.date_range("2026-01-01", periods=n, freq="h", tz="UTC") + pd.Timedelta(hours=k),
+            "d": pd.date_range("2026-01-01", periods=n, freq="D").astype("datetime64[ns]"),
+            "x": np.arange(n, dtype="float64"),
+            "o": pd.Series([{"k": i} for i in range(n)], dtype=object),
+        })
+    parts = [part(n, k) for k, n in enumerate((4, 9, 2))]
+    expected = pd.concat([p.copy() for p in parts], ignore_index=True)
+    got = _concat(parts)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert list(got.dtypes) == list(expected.dtypes)

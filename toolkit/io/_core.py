@@ -1136,9 +1136,17 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
             not p.columns.equals(first.columns) or not p.dtypes.equals(first.dtypes) for p in parts[1:]):
         return pd.concat(parts, ignore_index=True)
     columns = {}
-    large = sum(map(len, parts)) >= 100_000
+    large = sum(map(len, parts)) >= _TRIM_AFTER_ROWS
     for c in list(first.columns):
-        columns[c] = pd.concat([p[c] for p in parts], ignore_index=True)
+        arrays = [p[c].array for p in parts]
+        if isinstance(arrays[0], pd.api.extensions.ExtensionArray) and \
+                not isinstance(arrays[0], pd.arrays.NumpyExtensionArray):
+            # what pd.concat of Series of one dtype does, without an index per part (20 small files: 3x faster)
+            values = type(arrays[0])._concat_same_type(arrays)
+        else:
+            values = np.concatenate([np.asarray(a) for a in arrays])
+        del arrays
+        columns[c] = pd.Series(values, name=c, copy=False)
         for p in parts:
             del p[c]
         if large:
@@ -1146,8 +1154,9 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(columns, copy=False)
 
 
-#: A file at least this large is followed by :func:`_trim_heap` in :func:`load`.
-_TRIM_AFTER_BYTES = 4 * 1024**2
+#: A file at least this large is followed by :func:`_trim_heap` in :func:`load`, and so is each
+#: column concatenated for a table of at least this many rows.
+_TRIM_AFTER_BYTES, _TRIM_AFTER_ROWS = 4 * 1024**2, 400_000
 _MALLOC_TRIM: list = []
 
 
