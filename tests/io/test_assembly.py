@@ -112,3 +112,30 @@ def test_concat_column_by_column_equals_pandas_for_every_dtype_of_the_tables():
     got = _concat(parts)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert list(got.dtypes) == list(expected.dtypes)
+
+
+def test_cell_hashes_are_equal_for_equal_cells_whatever_the_chunk_layout():
+    import pyarrow as pa
+    from toolkit.io._core import _cell_hashes
+    cells = ["a", "", "ü 👍", "a", "p1", "p10", None, "x" * 1000]
+    for typ in (pa.string(), pa.large_string()):
+        whole = _cell_hashes(pa.array(cells, type=typ))
+        part = _cell_hashes(pa.array(["zz"] + cells, type=typ).slice(1))  # offset into the buffers
+        assert whole.tolist() == part.tolist()
+        assert whole[0] == whole[3] and len(set(whole[[0, 2, 4, 5, 7]].tolist())) == 5
+    assert _cell_hashes(pa.array(["x" * 2000])) is None and _cell_hashes(pa.array([1, 2])) is None
+
+
+def test_unique_id_columns_found_by_hashes_agree_with_pandas_on_tricky_columns():
+    from toolkit.io._core import _unique_column
+    n = 20_000
+    base = [f"p{i}" for i in range(n)]
+    columns = {"distinct": base, "long cells": [f"{'x' * 1500}{i}" for i in range(n)],
+               "empty and missing": base[:-2] + ["", None], "repeat far apart": base[:-1] + [base[5000]],
+               "prefix of another": base[:-1] + ["p1" + "\\x00"]}
+    for name, col in columns.items():
+        df = pd.DataFrame({"platform": pd.Series(["x"] * n, dtype="string"), "post_id": pd.Series(col, dtype="string")})
+        unique = _unique_column(df, ["platform", "post_id"])  # True: sure; False: the full check decides
+        assert not unique or not df["post_id"].duplicated().any(), name
+        assert unique or name not in ("distinct", "long cells"), name
+        assert _any_duplicated(df, ["platform", "post_id"]) == bool(df.duplicated(["platform", "post_id"]).any())

@@ -727,7 +727,8 @@ def _parse(source: Source, ctx: Context) -> Parsed:
     """Run the first loader that recognises ``source``; every failure is a ToolkitError naming the file."""
     if _is_lock_file(source.basename):
         raise _lock_error(source.name)
-    if not source.data.strip(b"\xef\xbb\xbf\xff\xfe \r\n\t\x00"):
+    blank = b"\xef\xbb\xbf\xff\xfe \r\n\t\x00"
+    if not source.data[:64].strip(blank) and not source.data.strip(blank):  # (no copy of a file with data)
         raise ExportFormatError(f"{source.name}: the file is empty. Export it again, or remove it from "
                                 f"the folder.", file=source.name)
     _check_container(source)
@@ -1214,18 +1215,65 @@ def _any_duplicated(frame: pd.DataFrame, key: list[str]) -> bool:
 def _unique_column(frame: pd.DataFrame, key: list[str]) -> bool:
     """Whether a key column that looks like an id (its first cells all differ) holds no value twice.
 
-    Counted by Arrow (``count_distinct``; a missing value counts as one value, as it does for
-    ``duplicated``) on Arrow string columns: a set of the distinct values, without the codes per
-    row and the uniques that factorizing makes (1,000,000 generic posts: peak of ``load()`` about
-    75 MB lower). False when there is no such column or a value repeats (the full check decides).
+    For Arrow string columns: a 64-bit hash of every cell's bytes, made from the Arrow buffers with
+    a few numpy passes per chunk, sorted; no two equal hashes means no two equal cells (equal cells
+    have equal hashes). Equal hashes (a repeated id, or by chance) say nothing: the full check
+    decides, as it does for other columns. On 1,000,000 post ids this takes about 0.15 s and 20 MB,
+    where factorizing takes 0.3 s and 90 MB (the peak of ``load()``). A missing value counts as a
+    value of its own, as it does for ``duplicated``: two of them are a repeat.
     """
     from ._base import _mostly_distinct
     for c in key:
         s = frame[c]
         if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and _mostly_distinct(s):
-            import pyarrow.compute as pc
-            return pc.count_distinct(s.array._pa_array, mode="all").as_py() == len(s)
+            arr = s.array._pa_array
+            if arr.null_count > 1:
+                return False
+            hashes = [_cell_hashes(chunk) for chunk in arr.chunks]
+            if any(h is None for h in hashes):
+                import pyarrow.compute as pc
+                return pc.count_distinct(arr, mode="all").as_py() == len(s)
+            h = np.concatenate(hashes) if len(hashes) != 1 else hashes[0]
+            del hashes
+            h.sort()
+            return not bool((h[1:] == h[:-1]).any())
     return False
+
+
+#: Random odd weights of the bytes of a cell by position (fixed seed: the same in every run).
+_HASH_WEIGHTS = np.random.default_rng(20261207).integers(1, 2**63, size=1024, dtype=np.uint64) | np.uint64(1)
+
+
+def _cell_hashes(chunk) -> np.ndarray | None:
+    """``sum(weight[i] * byte[i]) ^ length * golden`` (mod 2**64) of every cell of an Arrow string
+    chunk, from its buffers; None for another type or cells longer than the weights."""
+    import pyarrow as pa
+
+    wide = pa.types.is_large_string(chunk.type)
+    if not (wide or pa.types.is_string(chunk.type)):
+        return None
+    n = len(chunk)
+    if not n:
+        return np.zeros(0, dtype=np.uint64)
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
+    first = int(offsets[0])
+    offsets = offsets.astype(np.int64) - first
+    lengths = np.diff(offsets)
+    if lengths.min() < 0 or lengths.max() > len(_HASH_WEIGHTS):
+        return None
+    data = np.zeros(0, dtype=np.uint8) if buffers[2] is None else np.frombuffer(buffers[2], dtype=np.uint8)
+    data = data[first:first + int(offsets[-1])]
+    position = np.arange(len(data), dtype=np.int64)
+    position -= np.repeat(offsets[:-1], lengths)  # of each byte within its cell
+    weighted = _HASH_WEIGHTS[position] * data  # uint64: wraps round, as a hash should
+    del position
+    sums = np.zeros(len(data) + 1, dtype=np.uint64)
+    np.cumsum(weighted, out=sums[1:])
+    del weighted
+    h = sums[offsets[1:]] - sums[offsets[:-1]]
+    h ^= lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return h
 
 
 def _as_schema(frame: pd.DataFrame, table) -> pd.DataFrame:

@@ -80,6 +80,8 @@ def _no_marks(s: pd.Series) -> bool:
         return False
     import pyarrow.compute as pc
     arr = s.array._pa_array
+    if not arr.null_count and pc.all(pc.ascii_is_decimal(arr)).as_py():  # digits only (one cheap pass)
+        return True
     return not any(pc.any(pc.match_substring(arr, mark)).as_py() for mark in ".,")
 
 
