@@ -670,15 +670,18 @@ def _fast_body(body, chars: int, header_lines: int, delim: str, ncol: int, *, so
     a = np.frombuffer(body, dtype=np.uint8)
     raw = body.obj if isinstance(body, memoryview) else body
     at = a.ctypes.data - np.frombuffer(raw, dtype=np.uint8).ctypes.data if isinstance(raw, bytes) else -1
-    if 0 <= at and at + len(a) == len(raw):  # the tail of a bytes object: memchr, no flag per byte
-        nul = raw.find(b"\x00", at) >= 0
-    else:
-        nul = bool((a == 0).any())
-    cr = np.flatnonzero(a == _CR)
+    tail = 0 <= at and at + len(a) == len(raw)  # the tail of a bytes object: memchr, no flag per byte
+
+    def where(byte: int) -> np.ndarray:
+        if tail and raw.find(bytes([byte]), at) < 0:
+            return np.zeros(0, dtype=np.intp)
+        return np.flatnonzero(a == byte)
+    nul = raw.find(b"\x00", at) >= 0 if tail else bool((a == 0).any())
+    cr = where(_CR)
     if nul or (len(cr) and (cr[-1] == len(a) - 1 or not (a[cr + 1] == _LF).all())):
         return None  # a NUL byte, or a carriage return that does not end a line with a newline
     del cr
-    q = np.flatnonzero(a == _QUOTE)
+    q = where(_QUOTE)
     if len(q) % 2:
         return None
     end = len(a)
@@ -1090,7 +1093,14 @@ def _iso_zoned_bytes(chunk) -> bool:
     digits, others = _ISO_TEMPLATES[width]
     if not ((cells[:, digits] - 48) < 10).all():  # (uint8: below '0' wraps round to large)
         return False
-    return all(np.isin(cells[:, i], np.frombuffer(allowed, dtype=np.uint8)).all() for i, allowed in others.items())
+    for i, allowed in others.items():
+        col = cells[:, i]
+        ok = col == allowed[0]
+        for other in allowed[1:]:
+            ok |= col == other
+        if not ok.all():
+            return False
+    return True
 
 
 def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:
