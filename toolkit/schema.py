@@ -249,7 +249,7 @@ def _missing(index: pd.Index, c: Column) -> pd.Series:
 def _odd_platforms(plat: pd.Series, how: str) -> list:
     """The distinct values of ``plat`` that are not platform names (``_PLATFORM_RE``), checked once
     each (a table holds a handful of platforms over millions of rows); ``how``: "match" or "fullmatch"."""
-    uniques = pd.Series(plat.dropna().unique(), dtype=plat.dtype)
+    uniques = pd.Series(plat.unique(), dtype=plat.dtype).dropna()  # (no copy of the column without its NA)
     ok = getattr(uniques.str, how)(_PLATFORM_RE)
     return list(uniques[~ok.astype(bool)])
 

@@ -139,3 +139,12 @@ def test_unique_id_columns_found_by_hashes_agree_with_pandas_on_tricky_columns()
         assert not unique or not df["post_id"].duplicated().any(), name
         assert unique or name not in ("distinct", "long cells"), name
         assert _any_duplicated(df, ["platform", "post_id"]) == bool(df.duplicated(["platform", "post_id"]).any())
+
+
+def test_odd_platform_names_found_among_distinct_values_as_before():
+    from toolkit.schema import _PLATFORM_RE, _odd_platforms
+    s = pd.Series([None, "x", "Bad", None, "ok", "Bad", "also bad", "x"], dtype="string")
+    for how in ("match", "fullmatch"):
+        uniques = pd.Series(s.dropna().unique(), dtype=s.dtype)  # the way before: NA dropped first
+        before = list(uniques[~getattr(uniques.str, how)(_PLATFORM_RE).astype(bool)])
+        assert _odd_platforms(s, how) == before == ["Bad", "also bad"]

@@ -809,9 +809,12 @@ def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
             s = frame[col.name]
             why = ""
             if col.dtype in ("Int64", "Float64"):
-                num = s.to_numpy(dtype="float64", na_value=np.nan)
-                with np.errstate(invalid="ignore"):
-                    bad = (num < 0) | (num >= MAX_COUNT) if col.dtype == "Int64" else np.isinf(num)
+                if s.count():
+                    num = s.to_numpy(dtype="float64", na_value=np.nan)
+                    with np.errstate(invalid="ignore"):
+                        bad = (num < 0) | (num >= MAX_COUNT) if col.dtype == "Int64" else np.isinf(num)
+                else:  # all <NA> (a column the export lacks): nothing out of range
+                    bad = np.zeros(len(frame), dtype=bool)
                 why = "a count must be a whole number from 0 to 2**53" if col.dtype == "Int64" else "infinite"
             else:
                 bad = np.zeros(len(frame), dtype=bool)
