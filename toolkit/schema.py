@@ -213,7 +213,7 @@ class Table:
                     problems.append(f"column '{c.name}' is empty in {int(bad.sum())} row(s), "
                                     f"first at row(s) {_first_rows(bad)}")
         if "platform" in frame.columns and _dtype_ok(frame["platform"], self.column("platform")):
-            plat = frame["platform"].dropna()
+            plat = frame["platform"]  # (<NA> is never one of the odd names: no copy without it needed)
             odd = _odd_platforms(plat, "match")  # each distinct value checked once
             if odd and (bad := plat.isin(odd)).any():
                 examples = sorted(set(plat[bad].head(_MAX_LISTED)))

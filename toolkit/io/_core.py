@@ -1003,6 +1003,7 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
                                 "rows_read": counts[""], "rows_loaded": 0, "duplicates_dropped": 0,
                                 "rows_rejected": counts[""], "notes": notes, "_order": order})
     report = pd.DataFrame(report_rows, columns=REPORT_COLUMNS + ["_order"])
+    frame = None  # frames[table] holds the only reference to each frame: _dedupe frees them as it goes
     out = {}
     for name, table in TABLES.items():  # posts first: the others borrow its accounts
         if name != "posts":
@@ -1011,6 +1012,7 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
                 if note:
                     sel = (report["_order"] == frame["_order"].iloc[0]) & (report["table"] == name)
                     report.loc[sel, "notes"] = report.loc[sel, "notes"].map(lambda n: f"{n}; {note}" if n else note)
+            frame = None
         out[name], dropped = _dedupe(frames[name], table)
         for order, n in dropped.items():
             sel = (report["_order"] == order) & (report["table"] == name)
@@ -1129,11 +1131,12 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """``pd.concat(parts, ignore_index=True)``, emptying ``parts`` as it goes.
+    """``pd.concat(parts, ignore_index=True)``, emptying the list ``parts`` as it goes.
 
     When every part has the same columns and dtypes (files of one kind), the table is put
     together one column at a time and each part's column is released once copied, so memory
     holds the table plus one column instead of the table twice (GA4, 1,000,000 rows: 85 MB less).
+    The caller keeps no other reference to the parts.
     """
     first = parts[0]
     if len(parts) == 1 or not first.columns.is_unique or any(
@@ -1141,18 +1144,22 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
         return pd.concat(parts, ignore_index=True)
     columns = {}
     large = sum(map(len, parts)) >= _TRIM_AFTER_ROWS
-    for c in list(first.columns):
-        arrays = [p[c].array for p in parts]
+    names = list(first.columns)
+    pieces: dict = {c: [] for c in names}
+    for p in parts:
+        for c, col in p.items():
+            pieces[c].append(col.array)
+    parts.clear()  # the caller's list: the frames go, these lists hold the only references to their columns
+    for c in names:
+        arrays = pieces.pop(c)
         if isinstance(arrays[0], pd.api.extensions.ExtensionArray) and \
                 not isinstance(arrays[0], pd.arrays.NumpyExtensionArray):
             # what pd.concat of Series of one dtype does, without an index per part (20 small files: 3x faster)
             values = type(arrays[0])._concat_same_type(arrays)
         else:
             values = np.concatenate([np.asarray(a) for a in arrays])
-        del arrays
+        del arrays  # this column of every part is freed here
         columns[c] = pd.Series(values, name=c, copy=False)
-        for p in parts:
-            del p[c]
         if large:
             _trim_heap()  # the parts' column is freed in small blocks the next column cannot reuse
     return pd.DataFrame(columns, copy=False)
