@@ -386,3 +386,37 @@ def test_times_checked_byte_by_byte_are_times_the_pattern_matches():
 
 def B_iso(arr) -> bool:
     return _base._iso_zoned_bytes(arr)
+
+
+def test_iso_times_computed_from_their_digits_equal_pandas_or_leave_the_column_to_it(monkeypatch):
+    rng = np.random.default_rng(14)
+    cells = ["2024-02-29T12:00:00+00:00", "2023-02-29T12:00:00+00:00", "2024-04-31T00:00:00Z", "2024-12-31 23:59:59-12:00",
+             "2024-01-01T24:00:00Z", "2024-01-01T23:60:00Z", "2024-01-01T23:59:60Z", "1900-02-29T00:00:00Z",
+             "2000-02-29T00:00:00Z", "1677-12-31T23:59:59Z", "1678-01-01T00:00:00+14:00", "2261-12-31T23:59:59-14:00",
+             "2262-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "2024-00-10T00:00:00Z", "2024-13-10T00:00:00Z",
+             "2024-06-00T00:00:00Z", "2024-06-15T00:00:00+15:00", "2024-06-15T00:00:00+14:60", "2024-06-15T00:00:00-00:00"]
+    for _ in range(400):
+        y, mo, d, h, mi, sec = (rng.integers(1670, 2270), rng.integers(0, 14), rng.integers(0, 33), rng.integers(0, 26),
+                                rng.integers(0, 61), rng.integers(0, 62))
+        zone = "Z" if rng.random() < 0.3 else f"{'+-'[rng.integers(2)]}{rng.integers(0, 16):02d}:{rng.integers(0, 61):02d}"
+        cells.append(f"{y:04d}-{mo:02d}-{d:02d}{'T '[rng.integers(2)]}{h:02d}:{mi:02d}:{sec:02d}{zone}")
+    fast = []
+    for cell in cells:
+        s = pd.Series([cell, cell], dtype="string")
+        got = _base._iso_zoned_times(s)
+        if got is None:
+            continue
+        fast.append(cell)
+        want = pd.to_datetime(s, errors="coerce", utc=True, format="ISO8601")
+        assert want.notna().all(), cell
+        assert (got.astype("datetime64[ns, UTC]") == want.astype("datetime64[ns, UTC]")).all(), cell
+        assert got.dtype == "datetime64[ns, UTC]"
+    assert len(fast) > 30
+    # whole columns through parse_datetime: the same as with the parser (times out of range included)
+    for col in (pd.Series(fast * 50, dtype="string"), pd.Series(cells * 10, dtype="string")):
+        got = _base.parse_datetime(col, tz="UTC")
+        with monkeypatch.context() as m:
+            m.setattr(_base, "_iso_zoned_times", lambda s: None)
+            want = _base.parse_datetime(col, tz="UTC")
+        for a, b in zip(got, want):
+            pd.testing.assert_series_equal(a, b)

@@ -1003,7 +1003,8 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
 
     Returns ``(UTC series, date_only mask, bad mask)``.
     """
-    if iso_with_zone(s):  # the usual export column: what the checks below would find, known up front
+    iso = iso_with_zone(s)
+    if iso:  # the usual export column: what the checks below would find, known up front
         t = s
         na, date_only, year_only = (np.zeros(len(s), dtype=bool) for _ in range(3))
         todo, aware = np.ones(len(s), dtype=bool), np.ones(len(s), dtype=bool)
@@ -1023,7 +1024,9 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             sel = todo & (aware == is_aware)
             if not sel.any():
                 continue
-            parsed = _to_datetime(t if sel.all() else t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
+            parsed = _iso_zoned_times(t) if iso and fmt is None and is_aware and not dayfirst else None
+            if parsed is None:
+                parsed = _to_datetime(t if sel.all() else t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
             # nanoseconds (years 1678-2261), so such values are bad cells, not an overflow later.
             ok = (parsed.notna() & (parsed >= (_FIRST_UTC if is_aware else _FIRST))
@@ -1071,6 +1074,65 @@ _ISO_TEMPLATES = {
          {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"+-", 22: b":"}),
     20: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18], {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"Z"}),
 }
+
+
+def _iso_zoned_times(s: pd.Series) -> pd.Series | None:
+    """``pd.to_datetime(s, utc=True, format="ISO8601")`` of a column whose cells all fit
+    :data:`_ISO_TEMPLATES`, computed from the digits of the byte matrix (one pass per field, no
+    parser per cell); None, for the parser to decide, when a field is out of its range anywhere (a
+    13th month, 31 April, hour 24, second 60, an offset beyond 14 hours, a year outside 1678-2261)
+    or a chunk does not fit. A test compares it with ``pd.to_datetime`` on valid and invalid cells.
+    """
+    out = []
+    for chunk in s.array._pa_array.chunks:
+        got = _iso_chunk_ns(chunk)
+        if got is None:
+            return None
+        out.append(got)
+    ns = np.concatenate(out) if len(out) != 1 else out[0]
+    return pd.Series(ns.view("datetime64[ns]"), index=s.index).dt.tz_localize("UTC")
+
+
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _iso_chunk_ns(chunk) -> np.ndarray | None:
+    """UTC nanoseconds of the cells of one Arrow chunk that :func:`_iso_zoned_bytes` accepts, or None."""
+    import pyarrow as pa
+    if not _iso_zoned_bytes(chunk):
+        return None
+    n = len(chunk)
+    wide = pa.types.is_large_string(chunk.type)
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
+    width = int(offsets[1] - offsets[0])
+    d = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width).astype(np.int64) - 48
+
+    def num(*cols: int) -> np.ndarray:
+        v = np.zeros(n, dtype=np.int64)
+        for c in cols:
+            v = v * 10 + d[:, c]
+        return v
+    year, month, day = num(0, 1, 2, 3), num(5, 6), num(8, 9)
+    hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
+    if width == 25:
+        sign = np.where(d[:, 19] == ord("-") - 48, -1, 1)
+        off_h, off_m = num(20, 21), num(23, 24)
+    else:
+        sign, off_h, off_m = 1, np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    if not ((year >= _FIRST.year) & (year <= _LAST.year)).all() or not ((month >= 1) & (month <= 12)).all():
+        return None
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days_in = _DAYS_IN_MONTH[month - 1] + ((month == 2) & leap)
+    if not ((day >= 1) & (day <= days_in) & (hour <= 23) & (minute <= 59) & (second <= 59)
+            & (off_h <= 14) & (off_m <= 59)).all():
+        return None
+    months = (year - 1970) * 12 + (month - 1)
+    dates = months.astype("datetime64[M]").astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    ns = dates.astype("datetime64[ns]").view(np.int64).copy()
+    ns += ((hour * 60 + minute) * 60 + second) * 1_000_000_000
+    ns -= sign * (off_h * 60 + off_m) * 60 * 1_000_000_000
+    return ns
 
 
 def _iso_zoned_bytes(chunk) -> bool:
