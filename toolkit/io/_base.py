@@ -1106,17 +1106,19 @@ def _iso_chunk_ns(chunk) -> np.ndarray | None:
     buffers = chunk.buffers()
     offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
     width = int(offsets[1] - offsets[0])
-    d = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width).astype(np.int64) - 48
+    cells = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
 
     def num(*cols: int) -> np.ndarray:
-        v = np.zeros(n, dtype=np.int64)
-        for c in cols:
-            v = v * 10 + d[:, c]
+        v = cells[:, cols[0]].astype(np.int64) - 48
+        for c in cols[1:]:
+            v *= 10
+            v += cells[:, c]
+            v -= 48
         return v
     year, month, day = num(0, 1, 2, 3), num(5, 6), num(8, 9)
     hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
     if width == 25:
-        sign = np.where(d[:, 19] == ord("-") - 48, -1, 1)
+        sign = np.where(cells[:, 19] == ord("-"), -1, 1)
         off_h, off_m = num(20, 21), num(23, 24)
     else:
         sign, off_h, off_m = 1, np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
