@@ -89,7 +89,8 @@ def test_repeated_header_is_read_from_one_column_and_noted(tmp_path):
 
 # --- shortcuts taken in C (issue #14.1): the same verdicts as the exact way ------------------------------
 
-IDS = ["p1", "1234567890", "1,02938E+15", "1.02938e15", "1029384756102930", " 1029384756102930 ", "١٠٢٩٣٨٤٧٥٦١٠٢٩٣٠",
+IDS = ["p1", "1234567890", "1,02938E+15", "1.02938e15", "1029384756102930", " 1029384756102930 ",
+       "١٠٢٩٣٨٤٧٥٦١٠٢٩٣٠",
        "abcdefghijklmnop", "e", "", None, "12345678901234567890", "3E+2"]
 
 

@@ -87,8 +87,9 @@ def _no_marks(s: pd.Series) -> bool:
 
 def _plain_counts(s: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     """:func:`count` of a column whose every cell is blank or up to 15 ASCII digits (``""``, ``"0"``,
-    ``"12400"``: below 2**53), read by Arrow in C: the same Int64 values (blank = <NA>) and no bad cell, whatever the style (no
-    separator to read, so no cell tells the styles apart or contradicts one). None for other columns.
+    ``"12400"``: below 2**53), read by Arrow in C: the same Int64 values (blank = <NA>) and no bad
+    cell, whatever the style (no separator to read, so no cell tells the styles apart or contradicts
+    one). None for other columns.
     """
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or not len(s):
         return None
