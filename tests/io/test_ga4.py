@@ -213,3 +213,29 @@ def test_api_json_row_of_the_wrong_shape_names_the_row(tmp_path):
                  '{"dimensionValues": ["20260502"], "metricValues": [{"value": "4"}]}]}', encoding="utf-8")
     with pytest.raises(ExportFormatError, match=r"runreport.json: report 0, row 2: expected a row like"):
         tk.load(f)
+
+
+@pytest.mark.parametrize("value", ["ga4", "Traffic_acquisition_Session_source_medium (12).csv", "", None])
+@pytest.mark.parametrize("n", [0, 1, 8191, 8192, 8193, 30000])
+def test_constant_column_equals_a_column_of_the_value_and_shares_one_block(value, n):
+    from toolkit.io._traffic import constant
+    got = constant(value, n, pd.RangeIndex(n))
+    want = pd.Series(pd.NA if value is None else value, index=pd.RangeIndex(n), dtype="string")
+    pd.testing.assert_series_equal(got, want, check_exact=True)
+    both = pd.concat([got, got], ignore_index=True)  # what load() does with the files' frames
+    pd.testing.assert_series_equal(both, pd.concat([want, want], ignore_index=True), check_exact=True)
+    if n > 8192 and got.dtype.storage == "pyarrow":
+        buffers = {b.address for ch in got.array._pa_array.chunks for b in ch.buffers() if b is not None}
+        assert len(buffers) <= 3  # validity, offsets and characters of one block, whatever n is
+
+
+def test_currency_found_by_arrow_is_the_one_str_extract_finds_first():
+    import re
+
+    from toolkit.io._traffic import _CURRENCY_RE, _first_currency
+    cells = [None, "", "12.50", "x", "uſ$ 3", "12 EUR", "£0.00", "eur 4", "Fr. 5", "1 200 usd", "CHF 1", "Gbp 2"]
+    for k in range(len(cells)):
+        s = pd.Series(cells[k:] + cells[:k], dtype="string")
+        sym = s.str.extract(f"({_CURRENCY_RE.pattern})", flags=re.I)[0]
+        assert _first_currency(s) == (sym.dropna().iloc[0] if sym.notna().any() else None)
+    assert _first_currency(pd.Series([None, "1.00"], dtype="string")) is None

@@ -197,9 +197,6 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     probs = CellProblems(source, lines, "traffic")
     n = len(raw)
     out = pd.DataFrame(index=raw.index)
-    out["tool"] = tool
-    out["property"] = meta.get("property")
-    out["segment"] = meta.get("segment")
     start, end = meta.get("start"), meta.get("end")
     if "date" in found:
         day, bad = parse_day(raw[found["date"]], day_formats, start=start, end=end)
@@ -262,19 +259,68 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         out["revenue"] = values["revenue"]
         cur = meta.get("currency")
         if cur is None:
-            sym = raw[found["revenue"]].astype("string").str.extract(f"({_CURRENCY_RE.pattern})", flags=re.I)[0]
-            cur = sym.dropna().iloc[0] if sym.notna().any() else None
-        out["currency"] = cur
-    out["tz"] = meta.get("tz")
+            cur = _first_currency(raw[found["revenue"]])
     breakdown = [d for d in DIMENSIONS if d in found or (d == "date" and ({"nth_day", "year_month"} & set(found)))
                  or (d in ("source", "medium") and "source_medium" in found)]
-    out["breakdown"] = ",".join(breakdown) if breakdown else "total"
-    out["source_file"] = source.name
     out["_line"] = lines
     out = probs.finish(out, ctx, parsed)
+    # Columns with one value for the whole section (and the dimensions it is not broken down by) are
+    # added after the bad rows are dropped, each as one shared block of strings (``constant``).
+    m = len(out)
+    const = {"tool": tool, "property": meta.get("property"), "segment": meta.get("segment"),
+             "tz": meta.get("tz"), "breakdown": ",".join(breakdown) if breakdown else "total",
+             "source_file": source.name}
+    if "revenue" in values:
+        const["currency"] = cur
+    for name in ("channel", "source", "medium", "campaign", "content", "landing_page", "currency"):
+        if name not in out.columns and name not in const:
+            const[name] = None
+    for name, value in const.items():
+        out[name] = constant(value, m, out.index)
     if n and out["date"].isna().all() and "date" not in breakdown:
         parsed.notes.append("the export does not say which period it covers: date is <NA>")
     return out
+
+
+#: Rows per block of a :func:`constant` column: every block is the same Arrow array.
+_BLOCK = 8192
+
+
+def constant(value: str | None, n: int, index: pd.Index | None = None) -> pd.Series:
+    """A ``string`` column holding ``value`` (None: ``<NA>``) in each of ``n`` rows.
+
+    Arrow keeps a string per row (8 bytes of offset plus the characters), so a file name repeated on
+    1,000,000 rows costs about 60 MB. Here the column is a chunked array whose chunks are one block
+    of ``_BLOCK`` rows, repeated: the dtype and values are those of ``pd.Series(value, dtype="string")``
+    and the memory is one block's. Without Arrow storage: the plain column.
+    """
+    dtype = pd.api.types.pandas_dtype("string")
+    if getattr(dtype, "storage", None) != "pyarrow" or n == 0:
+        return pd.Series(pd.NA if value is None else value, index=index if index is not None else range(n),
+                         dtype="string")
+    import pyarrow as pa
+    k = min(n, _BLOCK)
+    block = pa.array([value] * k, type=pa.large_string())
+    chunks = [block] * (n // k) + ([block.slice(0, n % k)] if n % k else [])
+    arr = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+    return pd.Series(arr, index=index if index is not None else range(n), copy=False)
+
+
+def _first_currency(s: pd.Series) -> str | None:
+    """The currency symbol in the first cell that holds one (``_CURRENCY_RE``), or None.
+
+    Arrow (RE2, ``_CURRENCY``: the same pattern with its case variants spelled out) finds the cell;
+    Python's ``re`` reads the symbol from that one cell, as ``str.extract(..., flags=re.I)`` did."""
+    t = s.astype("string")
+    if isinstance(t.dtype, pd.StringDtype) and t.dtype.storage == "pyarrow":
+        import pyarrow.compute as pc
+        hit = pc.fill_null(pc.match_substring_regex(t.array._pa_array, _CURRENCY), False)  # missing: no symbol
+        where = np.flatnonzero(hit.to_numpy())
+        if not len(where):
+            return None
+        return _CURRENCY_RE.search(t.iloc[int(where[0])]).group(0)
+    sym = t.str.extract(f"({_CURRENCY_RE.pattern})", flags=re.I)[0]
+    return sym.dropna().iloc[0] if sym.notna().any() else None
 
 
 @per_distinct
