@@ -239,3 +239,17 @@ def test_currency_found_by_arrow_is_the_one_str_extract_finds_first():
         sym = s.str.extract(f"({_CURRENCY_RE.pattern})", flags=re.I)[0]
         assert _first_currency(s) == (sym.dropna().iloc[0] if sym.notna().any() else None)
     assert _first_currency(pd.Series([None, "1.00"], dtype="string")) is None
+
+
+def test_sections_found_from_the_few_odd_lines_equal_a_walk_over_every_line():
+    import random
+
+    from toolkit.io._report_download import _sections, _sections_by_line
+    pieces = ["# ----", "# Start date: 20240301", "#", " # indented comment", "\ufeff# bom comment", "\ufeff",
+              "", " ", "\t", "\u00a0", "Date,Sessions", "20240301,3", ",,5", " 20240302,4", "\ufeffx,1", "a,b",
+              "Grand total,9", "\u2003row", "x\u2028y", "\x1cz", "#x,1", "  ", "1 200,3"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        lines = text.splitlines()
+        assert _sections(lines) == _sections_by_line(lines), text
