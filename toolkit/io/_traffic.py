@@ -97,10 +97,46 @@ def parse_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Ser
     t = t.str.replace(thousands, "", regex=False)
     if decimal == ",":
         t = t.str.replace(",", ".", regex=False)
-    num = pd.to_numeric(t.where(~na), errors="coerce")
+    num = pd.to_numeric(t.where(~na), errors="coerce").astype("Float64")  # "50%" alone: whole numbers, then 0.5
     num = num.where(~pct, num / 100)
     bad = (num.isna() & ~na).fillna(False).astype(bool)
     return num.astype("Float64"), bad
+
+
+class _Distinct:
+    """The distinct cells of several columns as one ``string`` Series (and a last ``<NA>``), with each
+    column's position of its cells in it.
+
+    :func:`parse_number` reads a cell by the cell alone and :func:`decimal_mark` answers from which
+    distinct cells occur (a count only adds weight to a match), so both can run once over the distinct
+    cells of all of a report's metric columns instead of once per column: the same results with a
+    fifth of the string operations for a report of five metrics.
+    """
+
+    def __init__(self, columns: list[pd.Series]) -> None:
+        parts, self.codes, self.index, offset = [], [], [], 0
+        for s in columns:
+            codes, uniques = s.astype("string").array.factorize()
+            parts.append(pd.Series(uniques, dtype="string"))
+            self.codes.append((codes, offset))
+            self.index.append(s.index)
+            offset += len(uniques)
+        self.missing = offset  # position of the <NA> cell
+        self.cells = pd.concat(parts + [pd.Series([None], dtype="string")], ignore_index=True)
+
+    def decimal_mark(self) -> str:
+        """:func:`decimal_mark` of the columns."""
+        return decimal_mark([self.cells[:self.missing]])
+
+    def parse(self, decimal: str) -> list[tuple[pd.Series, pd.Series]]:
+        """:func:`parse_number` of each column, in the order given."""
+        num, bad = parse_number.__wrapped__(self.cells, decimal=decimal)
+        num, bad = num.array, bad.to_numpy(dtype=bool)
+        out = []
+        for (codes, offset), index in zip(self.codes, self.index):
+            at = np.where(codes < 0, self.missing, codes + offset)
+            out.append((pd.Series(num.take(at), index=index), pd.Series(bad[at], index=index)))
+        return out
 
 
 def to_count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -183,8 +219,8 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(raw)
     tot = totals_mask(raw, dim_fields)
     if tot.sum() == 1 and "sessions" in found and (~tot).any():
-        dec0 = decimal or decimal_mark([raw[found["sessions"]]])
-        v, _ = parse_number(raw[found["sessions"]], decimal=dec0)
+        one = _Distinct([raw[found["sessions"]]])
+        v, _ = one.parse(decimal or one.decimal_mark())[0]
         total, rest = v[tot].iloc[0], v[~tot].sum()
         if pd.notna(total) and abs(total - rest) > max(1.0, 0.005 * total):
             parsed.notes.append(f"the totals row says {total:,.0f} sessions, the rows add up to {rest:,.0f} "
@@ -230,12 +266,14 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
              and goal_pattern.search(norm_header(c))]
     metric_fields = [found[m] for m in (*_METRICS_INT, "bounce_rate", "revenue") if m in found] + goals
-    dec = decimal or decimal_mark([raw[f] for f in metric_fields])
+    cells = _Distinct([raw[f] for f in metric_fields])  # every metric column's distinct cells, parsed at once
+    dec = decimal or cells.decimal_mark()
+    numbers = dict(zip(metric_fields, cells.parse(dec)))
     values: dict[str, pd.Series] = {}
     for m in (*_METRICS_INT, "bounce_rate", "revenue"):
         if m not in found:
             continue
-        v, bad = parse_number(raw[found[m]], decimal=dec)
+        v, bad = numbers[found[m]]
         probs.add(bad, found[m], raw[found[m]], "a number" + (" (decimal comma)" if dec == "," else ""))
         if m in _METRICS_INT:
             v, frac = to_count(v)
@@ -247,7 +285,7 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     if goals:
         total = pd.Series(0, index=raw.index, dtype="Int64")
         for g in goals:
-            v, bad = parse_number(raw[g], decimal=dec)
+            v, bad = numbers[g]
             probs.add(bad, g, raw[g], "a number")
             total = total + to_count(v)[0]
         out["conversions"] = total
