@@ -253,3 +253,23 @@ def test_sections_found_from_the_few_odd_lines_equal_a_walk_over_every_line():
         text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         lines = text.splitlines()
         assert _sections(lines) == _sections_by_line(lines), text
+
+
+def test_source_medium_split_by_arrow_equals_the_python_regex():
+    import random
+
+    from toolkit.io._traffic import _label, _source_medium
+    vals = ["google / organic", "(not set)", "a - b", "a/b/c", "x - y - z", " / ", "a\n/b", "ü / ß", "a -b", "a- b",
+            "/x", "x/", "", None, "a  /  b", "a\u00a0/\u00a0b", "a\x1c/b", "a\n- b", "a -\nb", "a\x85-\x85b",
+            "a / b\n", "a/\n", "a\u2028/ b", "- / -", "a - / b", "a\t-\tb", "a\u3000-\u3000b", "--", " - "]
+    rng = random.Random(11)
+    vals += ["".join(rng.choice(["a", " ", "/", "-", "\n", "\u00a0", "ü", "(", "x"]) for _ in range(rng.randint(0, 7)))
+             for _ in range(2000)]
+    sm = _label.__wrapped__(pd.Series(vals, dtype="string"))
+    parts = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")  # Python's re, cell by cell
+    odd = sm.notna() & parts[0].isna()
+    parts.loc[odd, 0] = sm[odd]
+    parts.loc[odd, 1] = sm[odd]
+    source, medium = _source_medium.__wrapped__(sm)
+    pd.testing.assert_series_equal(source, parts[0].astype("string").str.strip(), check_exact=True)
+    pd.testing.assert_series_equal(medium, parts[1].astype("string").str.strip(), check_exact=True)

@@ -369,10 +369,14 @@ def _label(s: pd.Series) -> pd.Series:
     return t.mask(t == "")
 
 
+_SOURCE_MEDIUM = r"^(.*?)\s*(/|\s-\s)\s*([^/]*)$"
+
+
 @per_distinct
 def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``"google / organic"`` -> (source, medium); ``"(not set)"`` alone is both."""
-    parts = extract(sm, r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
+    # the separator as a group of its own (not "(?:...)"), so that ``extract`` lets Arrow's RE2 run it
+    parts = extract(sm, _SOURCE_MEDIUM)[[0, 2]].set_axis([0, 1], axis=1)
     odd = sm.notna() & parts[0].isna()
     if odd.any():  # "(not set)" alone: the source and the medium are unknown
         parts.loc[odd, 0] = sm[odd]
