@@ -59,7 +59,7 @@ def test_metric_columns_parsed_together_equal_each_column_parsed_alone():
 
     from toolkit.io._traffic import _Distinct, decimal_mark, parse_number
     cells = ["1,204", "1.204", "66,67 %", "66.67%", "25\xa0%", "£0.00", "US$ 0,00", "1 200", "", "-", "abc",
-             "3,215", "0.5", "12", None, "N/A", " 7 ", "1.234,5", "0,5"]
+             "3,215", "0.5", "12", None, "N/A", " 7 ", "1.234,5", "0,5", "٣,٥", "١٢.٥", "50%", "1\u202f000"]
     rng = np.random.default_rng(3)
     for _ in range(20):
         cols = []
@@ -85,3 +85,22 @@ def test_bounce_rates_written_as_whole_percents_are_read(tmp_path):
                  encoding="utf-8")
     t = tk.load(f, tz="UTC").traffic
     assert t.bounces.tolist() == [5, 4] and t.sessions.tolist() == [10, 4]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_numbers_parsed_by_arrow_functions_equal_pandas_string_methods(decimal):
+    import random
+
+    from toolkit.io._traffic import _parse_number_arrow, _parse_number_pandas
+    cells = ["1,204", "1.204", "66,67 %", "66.67%", "25\xa0%", "£0.00", "US$ 0,00", "uſ$ 3", "1 200", "", "-", "--",
+             "abc", "3,215", "0.5", "12", None, "N/A", "n/a", " NaN ", "null", "None", "undefined", " 7 ", "1.234,5",
+             "0,5", "%", "50%", "100%", "E%UR 3", "1e3", "inf", "-1", "+2", "1\u202f000", "\u2003 8 \u2003", "٣",
+             "12 CHF", "Fr. 4", "€ 1.234,56", "$1,234.56", "1,2,3", "..", "1.2.3", "0x10", "1_000", "9" * 20]
+    rng = random.Random(5)
+    cells += ["".join(rng.choice(["1", "2", ",", ".", " ", "%", "$", "-", "\xa0", "€"]) for _ in range(rng.randint(0, 6)))
+              for _ in range(500)]
+    s = pd.Series(cells, dtype="string", index=pd.RangeIndex(3, 3 + len(cells)), name="Sessions")
+    if s.dtype.storage != "pyarrow":
+        pytest.skip("Arrow strings only")
+    for got, want in zip(_parse_number_arrow(s, decimal), _parse_number_pandas(s, decimal)):
+        pd.testing.assert_series_equal(got, want, check_exact=True)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import TRAFFIC
-from ._base import _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
+from ._base import _NA_TOKENS, _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
 
 __all__: list[str] = []  # package-internal
 
@@ -65,6 +65,10 @@ def map_columns(header: list[str], aliases: dict[str, str]) -> tuple[dict[str, s
     return {k: v[1] for k, v in best.items()}, unknown
 
 
+_DECIMAL_COMMA = r"-?\d+,\d+|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+_DECIMAL_POINT = r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+
+
 def decimal_mark(values: list[pd.Series]) -> str:
     """``","`` when the number cells look German/Dutch/French (``1.234``, ``"66,67 %"``, ``3,5``) and
     none look English (``1,234``, ``0.5``), else ``"."``."""
@@ -74,9 +78,8 @@ def decimal_mark(values: list[pd.Series]) -> str:
         t = pd.Series(counts.index, dtype="string").str.replace(_CURRENCY, "", regex=True)
         t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
         weight = counts.to_numpy()
-        de += int(weight[t.str.fullmatch(r"-?\d+,\d+|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?").to_numpy(dtype=bool)].sum())
-        en += int(weight[t.str.fullmatch(r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-                                         ).to_numpy(dtype=bool)].sum())
+        de += int(weight[t.str.fullmatch(_DECIMAL_COMMA).to_numpy(dtype=bool)].sum())
+        en += int(weight[t.str.fullmatch(_DECIMAL_POINT).to_numpy(dtype=bool)].sum())
     return "," if de > 0 and en == 0 else "."
 
 
@@ -88,6 +91,13 @@ def parse_number(s: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Ser
     with U+00A0, ``"£0.00"``, ``"US$ 0,00"``, ``"1 200"``. Blank/``-`` -> <NA>. Returns
     ``(Float64 values, bad mask)``.
     """
+    if _arrow(s.astype("string")):
+        return _parse_number_arrow(s.astype("string"), decimal)
+    return _parse_number_pandas(s, decimal)
+
+
+def _parse_number_pandas(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_number` by pandas' string methods (any string storage)."""
     na = is_na_token(s.astype("string"))
     t = s.astype("string").fillna("").str.strip()
     pct = t.str.endswith("%")
@@ -125,8 +135,16 @@ class _Distinct:
         self.cells = pd.concat(parts + [pd.Series([None], dtype="string")], ignore_index=True)
 
     def decimal_mark(self) -> str:
-        """:func:`decimal_mark` of the columns."""
-        return decimal_mark([self.cells[:self.missing]])
+        """:func:`decimal_mark` of the columns: ``","`` when some cell looks German and none English."""
+        cells = self.cells[:self.missing]
+        if not _arrow(cells):
+            return decimal_mark([cells])
+        import pyarrow.compute as pc
+        t = pc.replace_substring_regex(cells.array._pa_array, _CURRENCY, "")  # as decimal_mark's str.replace
+        t = pc.replace_substring_regex(pc.replace_substring(t, "%", ""), _SPACES_TEXT, "")
+        t = pd.Series(pd.array(t, dtype=cells.dtype))
+        de = t.str.fullmatch(_DECIMAL_COMMA).to_numpy(dtype=bool).any()
+        return "," if de and not t.str.fullmatch(_DECIMAL_POINT).to_numpy(dtype=bool).any() else "."
 
     def parse(self, decimal: str) -> list[tuple[pd.Series, pd.Series]]:
         """:func:`parse_number` of each column, in the order given."""
@@ -137,6 +155,37 @@ class _Distinct:
             at = np.where(codes < 0, self.missing, codes + offset)
             out.append((pd.Series(num.take(at), index=index), pd.Series(bad[at], index=index)))
         return out
+
+
+def _arrow(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
+
+
+def _parse_number_arrow(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_number` of Arrow strings: the Arrow functions pandas' string methods call for these
+    patterns (``str.strip``: ``utf8_trim_whitespace``, ``isin``: ``is_in``, ``str.replace``:
+    ``replace_substring(_regex)``), called on the array directly, without a Series per step."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = s.array._pa_array
+    stripped = pc.utf8_trim_whitespace(arr)
+    tokens = pc.is_in(stripped, value_set=pa.array(sorted(_NA_TOKENS), type=stripped.type))
+    na = arr.is_null().to_numpy(zero_copy_only=False) | pc.fill_null(tokens, False).to_numpy(zero_copy_only=False)
+    t = pc.fill_null(stripped, "")
+    pct = pc.ends_with(t, "%").to_numpy(zero_copy_only=False)
+    t = pc.replace_substring(t, "%", "")
+    t = pc.replace_substring_regex(t, _CURRENCY, "")
+    t = pc.replace_substring_regex(t, _SPACES_TEXT, "")
+    t = pc.replace_substring(t, "." if decimal == "," else ",", "")
+    if decimal == ",":
+        t = pc.replace_substring(t, ",", ".")
+    t = pc.if_else(pa.array(na), pa.scalar(None, t.type), t)
+    num = pd.to_numeric(pd.Series(pd.array(t, dtype=s.dtype), index=s.index, name=s.name),
+                        errors="coerce").astype("Float64")
+    pct = pd.Series(pct, index=s.index)
+    num = num.where(~pct, num / 100)
+    bad = (num.isna() & ~na).fillna(False).astype(bool)
+    return num.astype("Float64"), bad
 
 
 def to_count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
