@@ -243,8 +243,10 @@ def test_currency_found_by_arrow_is_the_one_str_extract_finds_first():
 
 def test_sections_found_from_the_few_odd_lines_equal_a_walk_over_every_line():
     import random
+    import sys
 
-    from toolkit.io._report_download import _sections, _sections_by_line
+    from toolkit.io._report_download import _ODD_FIRST, _sections, _sections_by_line
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()} <= _ODD_FIRST
     pieces = ["# ----", "# Start date: 20240301", "#", " # indented comment", "\ufeff# bom comment", "\ufeff",
               "", " ", "\t", "\u00a0", "Date,Sessions", "20240301,3", ",,5", " 20240302,4", "\ufeffx,1", "a,b",
               "Grand total,9", "\u2003row", "x\u2028y", "\x1cz", "#x,1", "  ", "1 200,3"]

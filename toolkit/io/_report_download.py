@@ -64,6 +64,10 @@ def sections(text: str) -> tuple[list[str], list[tuple[list[str], int, int]]]:
     return _sections(text.splitlines())
 
 
+#: First characters of a line that may be a comment, blank or a table's end: ``#``, a BOM, whitespace.
+_ODD_FIRST = frozenset("#\ufeff" + "".join(c for c in map(chr, range(0x3000 + 1)) if c.isspace()))
+
+
 def _sections(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, int]]]:
     """:func:`sections` of ``text.splitlines()``.
 
@@ -72,7 +76,7 @@ def _sections(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, i
     rows between them are skipped over, and each of the few is judged as a line-by-line walk would.
     """
     n = len(lines)
-    special = [k for k, line in enumerate(lines) if not line or line[0] in "#\ufeff" or line[0].isspace()]
+    special = [k for k, line in enumerate(lines) if not line or line[0] in _ODD_FIRST]
     is_special = set(special)
     out, comments, preamble = [], [], []
     i = 0

@@ -153,7 +153,7 @@ class _Distinct:
         out = []
         for (codes, offset), index in zip(self.codes, self.index):
             at = np.where(codes < 0, self.missing, codes + offset)
-            out.append((pd.Series(num.take(at), index=index), pd.Series(bad[at], index=index)))
+            out.append((pd.Series(num.take(at), index=index, copy=False), pd.Series(bad[at], index=index, copy=False)))
         return out
 
 
