@@ -387,7 +387,7 @@ def constant(value: str | None, n: int, index: pd.Index | None = None) -> pd.Ser
                          dtype="string")
     import pyarrow as pa
     k = min(n, _BLOCK)
-    block = pa.array([value] * k, type=pa.large_string())
+    block = pa.repeat(pa.scalar(value, type=pa.large_string()), k)
     chunks = [block] * (n // k) + ([block.slice(0, n % k)] if n % k else [])
     arr = pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
     return pd.Series(arr, index=index if index is not None else range(n), copy=False)
@@ -414,7 +414,10 @@ def _first_currency(s: pd.Series) -> str | None:
 def _label(s: pd.Series) -> pd.Series:
     """Dimension values: stripped, Matomo's formula guard (a leading ' before = + - @) removed, blank -> <NA>."""
     t = s.astype("string").str.strip()
-    t = t.str.replace(r"^'(?=[=+\-@])", "", regex=True)
+    guarded = t.str.startswith("'").fillna(False).to_numpy(dtype=bool)
+    if guarded.any():  # the lookahead runs in Python cell by cell: only on the cells it can change
+        t = t.copy()
+        t[guarded] = t[guarded].str.replace(r"^'(?=[=+\-@])", "", regex=True)
     return t.mask(t == "")
 
 
