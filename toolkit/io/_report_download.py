@@ -177,12 +177,20 @@ def read_report_sections(source: Source, ctx: Context, parsed: Parsed, *, tool: 
                          ) -> pd.DataFrame:
     """Every CSV section of a GA4/UA download as traffic rows (the shared reading of both tools)."""
     all_lines = source.text.splitlines()
-    return _read_sections(source, ctx, parsed, all_lines, _sections(all_lines)[1], tool=tool, columns=columns,
+    secs = _sections(all_lines)[1]
+    bodies = _bodies(all_lines, secs)
+    del all_lines
+    return _read_sections(source, ctx, parsed, bodies, secs, tool=tool, columns=columns,
                           meta=meta, day_formats=day_formats, derived=derived, first_user=first_user,
                           goal_pattern=goal_pattern)
 
 
-def _read_sections(source: Source, ctx: Context, parsed: Parsed, all_lines: list[str],
+def _bodies(all_lines: list[str], secs: list[tuple[list[str], int, int]]) -> list[str]:
+    """The text each section is read from: the file's lines up to the section's end, joined by newlines."""
+    return ["\n".join(all_lines[:end]) for _, _, end in secs]
+
+
+def _read_sections(source: Source, ctx: Context, parsed: Parsed, bodies: list[str],
                    secs: list[tuple[list[str], int, int]], *, tool: str, columns: dict, meta: dict,
                    day_formats: tuple[str, ...], derived: set[str], first_user: re.Pattern | None = None,
                    goal_pattern: re.Pattern | None = None) -> pd.DataFrame:
@@ -195,8 +203,9 @@ def _read_sections(source: Source, ctx: Context, parsed: Parsed, all_lines: list
         own = dict(meta)
         if k and comments:  # a later section may restate the period or the segment
             own.update({key: v for key, v in preamble_meta(comments).items() if key in ("start", "end", "segment")})
-        body = "\n".join(all_lines[:end])
+        body, bodies[k] = bodies[k], ""  # the section's text is freed once read
         recs = read_csv_records(body, source=source, skip_lines=start)
+        del body
         parsed.rejected += [{"table": "traffic", **b} for b in recs.bad]
         parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(recs.bad)
         found, unknown = map_columns(recs.header, columns)
@@ -259,12 +268,14 @@ class ReportDownload(Loader):
         parsed = Parsed(self.format)
         lines = source.text.splitlines()
         preamble, secs = _sections(lines)
+        bodies = _bodies(lines, secs)
+        del lines  # the lines (a string object each) are not needed once the sections' texts are joined
         meta = self.meta(preamble)
         meta["tz"] = ctx.zone_for(source, parsed.notes)
         if "title" in meta:
             parsed.notes.append(f"{self.label} report '{meta['title']}'")
         parsed.tables["traffic"] = _read_sections(
-            source, ctx, parsed, lines, secs, tool=self.tool, columns=self.columns, meta=meta,
+            source, ctx, parsed, bodies, secs, tool=self.tool, columns=self.columns, meta=meta,
             day_formats=self.day_formats, derived=self.derived, first_user=self.first_user,
             goal_pattern=self.goal_pattern)
         parsed.rows_read.setdefault("traffic", 0)
