@@ -277,8 +277,13 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     for ln in lines[tot.to_numpy()]:
         parsed.rejected.append({"table": "traffic", "line": int(ln), "column": dim_fields[0] if dim_fields else None,
                                 "kind": "skipped", "reason": "totals row (the sum of the other rows)"})
-    raw = raw.loc[~tot.to_numpy()].reset_index(drop=True)
-    lines = lines[~tot.to_numpy()]
+    keep = ~tot.to_numpy()
+    at = np.flatnonzero(keep)
+    if len(at) and at[-1] - at[0] + 1 == len(at):  # totals rows only above and below: a slice, not a copy
+        raw = raw.iloc[at[0]:at[-1] + 1].reset_index(drop=True)
+    else:
+        raw = raw.loc[keep].reset_index(drop=True)
+    lines = lines[keep]
     probs = CellProblems(source, lines, "traffic")
     n = len(raw)
     out = pd.DataFrame(index=raw.index)
