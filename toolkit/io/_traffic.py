@@ -286,7 +286,7 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     lines = lines[keep]
     probs = CellProblems(source, lines, "traffic")
     n = len(raw)
-    out = pd.DataFrame(index=raw.index)
+    out: dict[str, object] = {}  # the columns, made into one frame at once (a column at a time costs more)
     start, end = meta.get("start"), meta.get("end")
     if "date" in found:
         day, bad = parse_day(raw[found["date"]], day_formats, start=start, end=end)
@@ -315,7 +315,7 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     if "source_medium" in found:
         col = found["source_medium"]
         out["source"], out["medium"] = _source_medium(_label(raw[col]))
-    if lower_campaign and "campaign" in out.columns:
+    if lower_campaign and "campaign" in out:
         out["campaign"] = out["campaign"].str.lower()
     goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
              and goal_pattern.search(norm_header(c))]
@@ -355,7 +355,7 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     breakdown = [d for d in DIMENSIONS if d in found or (d == "date" and ({"nth_day", "year_month"} & set(found)))
                  or (d in ("source", "medium") and "source_medium" in found)]
     out["_line"] = lines
-    out = probs.finish(out, ctx, parsed)
+    out = probs.finish(pd.DataFrame(out, index=raw.index, copy=False), ctx, parsed)
     # Columns with one value for the whole section (and the dimensions it is not broken down by) are
     # added after the bad rows are dropped, each as one shared block of strings (``constant``).
     m = len(out)
@@ -367,8 +367,9 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     for name in ("channel", "source", "medium", "campaign", "content", "landing_page", "currency"):
         if name not in out.columns and name not in const:
             const[name] = None
-    for name, value in const.items():
-        out[name] = constant(value, m, out.index)
+    out = pd.DataFrame({**{c: out[c] for c in out.columns},
+                        **{name: constant(value, m, out.index) for name, value in const.items()}},
+                       index=out.index, copy=False)
     if n and out["date"].isna().all() and "date" not in breakdown:
         parsed.notes.append("the export does not say which period it covers: date is <NA>")
     return out
