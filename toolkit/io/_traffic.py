@@ -142,6 +142,11 @@ class _Distinct:
         import pyarrow.compute as pc
         t = pc.replace_substring_regex(cells.array._pa_array, _CURRENCY, "")  # as decimal_mark's str.replace
         t = pc.replace_substring_regex(pc.replace_substring(t, "%", ""), _SPACES_TEXT, "")
+        if pc.all(pc.string_is_ascii(t)).as_py() is not False:
+            # ASCII cells: pandas' str.fullmatch runs this RE2 pattern itself (\d needs Python only beyond ASCII)
+            de = pc.any(pc.match_substring_regex(t, f"^(({_DECIMAL_COMMA})$)")).as_py()
+            en = de and pc.any(pc.match_substring_regex(t, f"^(({_DECIMAL_POINT})$)")).as_py()
+            return "," if de and not en else "."
         t = pd.Series(pd.array(t, dtype=cells.dtype))
         de = t.str.fullmatch(_DECIMAL_COMMA).to_numpy(dtype=bool).any()
         return "," if de and not t.str.fullmatch(_DECIMAL_POINT).to_numpy(dtype=bool).any() else "."
