@@ -237,8 +237,10 @@ def totals_mask(raw: pd.DataFrame, dim_fields: list[str]) -> pd.Series:
     word = np.zeros(len(raw), dtype=bool)
     rest_empty = np.ones(len(raw), dtype=bool)
     for f in dim_fields:  # each distinct cell is normalised once, and only if it could be a totals word
-        codes, uniques = raw[f].fillna("").astype("string").str.strip().factorize()
-        uniq = pd.Series(uniques, dtype="string")
+        codes, uniques = raw[f].astype("string").array.factorize()  # a missing cell counts as blank
+        uniq = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([""], dtype="string")],
+                         ignore_index=True).str.strip()  # each distinct cell stripped once
+        codes = np.where(codes < 0, len(uniq) - 1, codes)
         blank = uniq.eq("").to_numpy(dtype=bool)[codes]
         # every totals word holds 'tot', 'gesamt' or 'summe', whatever case and BOM the cell has
         maybe = uniq.str.replace("\ufeff", "", regex=False).str.contains("tot|gesamt|summe", case=False)
