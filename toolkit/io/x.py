@@ -62,8 +62,9 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetime, paused_gc, read_csv_records,
                     register, utc_times)
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
-from ._headers import _head_fields, _int_columns, _map_header, _norm, _require, _unknown_note, style_for
+from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, DERIVED_KEY, date_style, repair_ids
+from ._numbers import int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
            "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
@@ -220,9 +221,9 @@ class XActivityCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out = pd.DataFrame(index=raw.index)
         out["platform"] = _PLATFORM
-        style = style_for(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
-                          | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found else {}),
-                          parsed.notes)
+        style, numbers = number_columns(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
+                                         | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found
+                                            else {}), parsed.notes)
         tcol = found["published_at"]
         dates = date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
                            allow_german=recs.delimiter == ";" or style is DE)
@@ -241,7 +242,7 @@ class XActivityCSV(Loader):
         acc = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
         m = re.match(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", source.basename)
         out["account"] = acc.fillna(m.group(1)) if m else acc
-        _int_columns(out, raw, found, _ACTIVITY_INTS, probs, style=style)
+        int_columns(out, numbers, found, _ACTIVITY_INTS, probs, style=style)
         out = probs.finish(out, ctx, parsed, hint="Fix the cell or export the file again")
         parsed.tables["posts"] = out
         parsed.exported_at = _range_end(source.basename)
@@ -312,7 +313,7 @@ class XContentCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out = pd.DataFrame(index=raw.index)
         out["platform"] = _PLATFORM
-        style = style_for(recs, {found[n]: "int" for n in _CONTENT_INTS if n in found}, parsed.notes)
+        style, numbers = number_columns(recs, {found[n]: "int" for n in _CONTENT_INTS if n in found}, parsed.notes)
         dcol = found["date"]
         day = _parse_x_day(raw[dcol], german=recs.delimiter == ";" or style is DE)
         probs.add(day.isna(), dcol, raw[dcol], "a date like 'Tue, Jul 14, 2026'")
@@ -340,7 +341,7 @@ class XContentCSV(Loader):
         out["published_at"] = when
         out["date_only"] = fallback.astype(bool)
         out["account"] = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
-        _int_columns(out, raw, found, _CONTENT_INTS, probs, style=style)
+        int_columns(out, numbers, found, _CONTENT_INTS, probs, style=style)
         out = probs.finish(out, ctx, parsed)
         parsed.tables["posts"] = out
         parsed.exported_at = _range_end(source.basename)

@@ -45,8 +45,9 @@ from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, pau
                     read_csv_records, register, utc_times)
 from ._daily import daily_from_wide
 from ._html import html_to_text
-from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note, style_for
+from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, EN, NumberStyle, count, date_style, number
+from ._numbers import number_columns
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -121,9 +122,10 @@ class YouTubeStudioTable(Loader):
             parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
                                     "kind": "skipped", "reason": "totals row"})
         keep = ~total.to_numpy()
-        style = style_for(recs, {found[n]: "int" for n in _INTS if n in found and n != "duration_s"}
-                          | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
+        style, numbers = number_columns(recs, {found[n]: "int" for n in _INTS if n in found and n != "duration_s"}
+                                         | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
         raw = raw.loc[keep].reset_index(drop=True)
+        numbers = numbers.rows(keep, raw)
         ids = ids[keep].reset_index(drop=True)
         lines = recs.lines[keep]
         probs = CellProblems(source, lines, "posts")
@@ -166,7 +168,7 @@ class YouTubeStudioTable(Loader):
             if name == "duration_s":
                 vals, bad = _hms_seconds(raw[col], style)
             else:  # subscribers is a net change: it can be negative
-                vals, bad = count(raw[col], style, negative=name == "subscribers")
+                vals, bad = numbers.count(col, style, negative=name == "subscribers")
             probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank = not reported)")
             out[name] = vals
         if "avg_view_duration_s" in found:
@@ -177,7 +179,7 @@ class YouTubeStudioTable(Loader):
         for name in _FLOATS:
             if name in found:
                 col = found[name]
-                vals, bad = number(raw[col], style)
+                vals, bad = numbers.number(col, style)
                 probs.add(bad, col, raw[col], f"a number in {style.name} format")
                 out[name] = vals
         out = probs.finish(out, ctx, parsed)

@@ -1,0 +1,140 @@
+"""The number columns of one CSV file read together (platform CSV loaders, issue #14.1).
+
+A platform export has many count columns (X's tweet activity CSV: 19) whose cells repeat within
+and across columns (``0``, ``1.0``, ``12``). :func:`toolkit.io._locale.number_style` and
+:func:`~toolkit.io._locale.count` look at each column on its own, each time with a handful of
+pandas and regex calls, which is most of the time of a file of 10,000 rows. :class:`NumberColumns`
+finds the distinct cells of all the file's number columns once, decides the number style from
+them and parses each distinct cell once, then spreads the results back to every column.
+
+The results are those of ``style_for`` / ``count`` / ``number`` column by column (the same
+functions run on the distinct cells; every answer depends on the cell alone, as
+:func:`toolkit.io._base.per_distinct` already relies on); a style decision that needs a note with
+examples is left to ``number_style`` itself. tests/io/test_numbers.py compares both ways.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._base import Records
+from ._locale import EN, NumberStyle, _classify, count, number, number_style
+
+__all__: list[str] = []  # package-internal
+
+
+def _arrow_backed(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
+
+
+class NumberColumns:
+    """Number columns of one frame: their distinct cells (over all of them) and each column's
+    codes into that set; style and parsed values computed once per distinct cell."""
+
+    def __init__(self, frame: pd.DataFrame, kinds: dict[str, str]):
+        self.frame = frame
+        self.kinds = {c: k for c, k in kinds.items() if c in frame.columns}
+        cols = list(dict.fromkeys(self.kinds))
+        self.ok = bool(cols) and all(_arrow_backed(frame[c]) for c in cols) and \
+            len({frame[c].dtype for c in cols}) == 1
+        self.codes: dict[str, np.ndarray] = {}
+        self._parsed: dict[tuple, tuple[pd.Series, pd.Series]] = {}
+        if not self.ok:
+            return
+        self.dtype = frame[cols[0]].dtype
+        local = [frame[c].array.factorize() for c in cols]
+        uniq = pd.concat([pd.Series(u, dtype=self.dtype) for _, u in local], ignore_index=True)
+        gcodes, guniq = uniq.array.factorize()
+        distinct = pd.Series(guniq, dtype=self.dtype)
+        has_na = any((codes < 0).any() for codes, _ in local)
+        if has_na:  # the missing value is one more distinct cell, at the end (as per_distinct does)
+            distinct = pd.concat([distinct, pd.Series([None], dtype=self.dtype)], ignore_index=True)
+        na = len(distinct) - 1
+        offset = 0
+        for c, (codes, u) in zip(cols, local):
+            g = gcodes[offset:offset + len(u)].astype(np.int64)
+            offset += len(u)
+            self.codes[c] = np.where(codes < 0, na, g[np.maximum(codes, 0)]) if has_na else g[codes]
+        self.distinct = distinct
+        self.has_na = has_na
+
+    def style(self, *, delimiter: str, german_dates: bool = False) -> tuple[NumberStyle, str | None]:
+        """``number_style`` of the columns (English without a note decided here, anything else by
+        ``number_style`` itself, so notes and their examples are its own)."""
+        if self.ok and not (delimiter == ";" or german_dates):
+            de_n = 0
+            d = self.distinct
+            n = len(d) - (1 if self.has_na else 0)
+            text = d.iloc[:n]
+            marked = (text.str.contains(".", regex=False) | text.str.contains(",", regex=False)
+                      ).to_numpy(dtype=bool, na_value=False)
+            if not marked.any():
+                return EN, None
+            idx = np.flatnonzero(marked)
+            for kind in set(self.kinds.values()):
+                de, _ = _classify(pd.Index(text.iloc[idx].to_numpy(dtype=str)), kind)
+                if not de.any():
+                    continue
+                de_cells = idx[de]
+                for c, k in self.kinds.items():
+                    if k == kind:
+                        de_n += int(np.isin(self.codes[c], de_cells).sum())
+            if de_n == 0:
+                return EN, None
+        return number_style({c: (self.frame[c], k) for c, k in self.kinds.items()}, delimiter=delimiter,
+                            german_dates=german_dates)
+
+    def rows(self, keep: np.ndarray, frame: pd.DataFrame) -> NumberColumns:
+        """The same columns for the rows ``keep`` (a boolean mask) of the frame, which are ``frame``."""
+        sub = object.__new__(NumberColumns)
+        sub.__dict__.update(self.__dict__)
+        sub.frame = frame
+        sub.codes = {c: codes[keep] for c, codes in self.codes.items()}
+        return sub
+
+    def _spread(self, col: str, got: tuple[pd.Series, pd.Series]) -> tuple[pd.Series, pd.Series]:
+        codes, index = self.codes[col], self.frame.index
+        vals, bad = (pd.Series(r.array.take(codes), index=index, name=r.name) for r in got)
+        return vals, bad
+
+    def count(self, col: str, style: NumberStyle, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
+        """``count(frame[col], style, negative=negative)``."""
+        if not self.ok or col not in self.codes:
+            return count(self.frame[col], style, negative=negative)
+        key = ("count", style, negative)
+        if key not in self._parsed:
+            self._parsed[key] = count.__wrapped__(self.distinct, style, negative=negative)
+        return self._spread(col, self._parsed[key])
+
+    def number(self, col: str, style: NumberStyle) -> tuple[pd.Series, pd.Series]:
+        """``number(frame[col], style)``."""
+        if not self.ok or col not in self.codes:
+            return number(self.frame[col], style)
+        key = ("number", style)
+        if key not in self._parsed:
+            self._parsed[key] = number.__wrapped__(self.distinct, style)
+        return self._spread(col, self._parsed[key])
+
+
+def number_columns(recs: Records, kinds: dict[str, str], notes: list[str], *, german_dates: bool = False
+              ) -> tuple[NumberStyle, NumberColumns]:
+    """``toolkit.io._headers.style_for`` (the same style and note), and the columns ready to parse."""
+    cols = NumberColumns(recs.frame, kinds)
+    style, note = cols.style(delimiter=recs.delimiter, german_dates=german_dates)
+    if note:
+        notes.append(note)
+    return style, cols
+
+
+def int_columns(out: pd.DataFrame, cols: NumberColumns, found: dict[str, str], names, probs, *,
+                style: NumberStyle = EN) -> None:
+    """``toolkit.io._headers._int_columns`` on columns read together: each count into ``out``, bad
+    cells into ``probs``."""
+    raw = cols.frame
+    for name in names:
+        if name in found:
+            col = found[name]
+            vals, bad = cols.count(col, style)
+            probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank or '-' = not reported)")
+            out[name] = vals
