@@ -69,3 +69,23 @@ def test_columns_not_in_arrow_take_the_column_by_column_path():
     cols = NumberColumns(frame, {"a": "int"})
     assert not cols.ok
     _equal(cols.count("a", EN)[0], count(frame["a"], EN)[0])
+
+
+@pytest.mark.parametrize("cells", [
+    ["2025-12-19 17:34 +0000", "2024-01-02 00:00 +0000", None],  # no '.' or '/': the quick answer
+    ["2025-12-19 17:34:00", "", "  ", "-"],
+    ["31.12.2024 18:00", "01.01.2025 09:00", "2025-01-01 09:00"],  # German re-save
+    ["31.12.2024", "x"], ["1.2.24", "3.4.25", "5.6.26"],
+    ["09/28/2026 18:12", "10/01/2026 09:00"],  # US order
+    ["28/09/2026 18:12", "01/10/2026 09:00"],  # day first
+    ["2024/01/02"], [None, None], [],
+])
+@pytest.mark.parametrize("native", [(), (None,), ("%m/%d/%Y %H:%M", None)])
+@pytest.mark.parametrize("allow_german", [True, False])
+def test_date_style_equals_the_locale_one(cells, native, allow_german):
+    from toolkit.io._locale import date_style as slow
+    from toolkit.io._numbers import date_style as quick
+
+    s = pd.Series(cells, dtype="string")
+    assert quick(s, native, column="c", allow_german=allow_german) == \
+        slow(s, native, column="c", allow_german=allow_german)

@@ -1,4 +1,4 @@
-"""The number columns of one CSV file read together (platform CSV loaders, issue #14.1).
+"""The number (and date) columns of one CSV file read together (platform CSV loaders, issue #14.1).
 
 A platform export has many count columns (X's tweet activity CSV: 19) whose cells repeat within
 and across columns (``0``, ``1.0``, ``12``). :func:`toolkit.io._locale.number_style` and
@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ._base import Records
-from ._locale import EN, NumberStyle, _classify, count, number, number_style
+from ._locale import EN, DateStyle, NumberStyle, _classify, count, number, number_style
+from ._locale import date_style as _date_style
 
 __all__: list[str] = []  # package-internal
 
@@ -138,3 +139,16 @@ def int_columns(out: pd.DataFrame, cols: NumberColumns, found: dict[str, str], n
             vals, bad = cols.count(col, style)
             probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank or '-' = not reported)")
             out[name] = vals
+
+
+def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool = True) -> DateStyle:
+    """:func:`toolkit.io._locale.date_style`, without its per-value work when no cell holds a ``.``
+    or a ``/``: both of its decisions (German ``TT.MM.JJJJ``, day-first ``DD/MM/YYYY``) need one, so
+    the answer is then the ``native`` formats, no German, no note."""
+    if _arrow_backed(s):
+        import pyarrow.compute as pc
+
+        arr = s.array._pa_array
+        if not (pc.any(pc.match_substring(arr, ".")).as_py() or pc.any(pc.match_substring(arr, "/")).as_py()):
+            return DateStyle(tuple(native), False, None)
+    return _date_style(s, native, column=column, allow_german=allow_german)

@@ -64,7 +64,8 @@ from ..errors import ExportFormatError
 from ._base import CellProblems, Context, Loader, Parsed, Source, parse_datetime, register, sniff_delimiter
 from ._daily import daily_values as _daily_values, melt_wide as _melt
 from ._headers import line_fields
-from ._locale import DE, count, date_style, number, number_style
+from ._locale import DE, count, number, number_style
+from ._numbers import date_style
 
 __all__ = ["LinkedInWorkbook", "LinkedInCSV", "POST_COLUMNS"]
 

@@ -82,8 +82,8 @@ from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, pars
                     register, sniff_delimiter)
 from ._daily import daily_values as _daily_values, melt_wide as _melt
 from ._headers import choose_column, line_fields, style_for, unique_columns
-from ._locale import DE, DERIVED_KEY, count, date_style, repair_ids
-from ._numbers import number_columns
+from ._locale import DE, DERIVED_KEY, count, repair_ids
+from ._numbers import date_style, number_columns
 from ._resolve import defer, match_derived_keys
 
 __all__ = ["MetaPostsCSV", "MetaDailyCSV", "FacebookPostLevelCSV", "POST_ALIASES", "MEDIA_TYPES", "media_type"]

@@ -59,8 +59,8 @@ from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extr
                     register)
 from ._daily import daily_from_wide
 from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell
-from ._locale import DE, date_style
-from ._numbers import number_columns
+from ._locale import DE
+from ._numbers import date_style, number_columns
 from ._resolve import dated_rows, defer
 
 __all__ = ["TikTokDailyCSV", "TikTokDistributionCSV", "TikTokContentCSV", "TikTokDataJSON", "infer_years",

@@ -63,8 +63,8 @@ from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetim
                     register, utc_times)
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
-from ._locale import DE, DERIVED_KEY, date_style, repair_ids
-from ._numbers import int_columns, number_columns
+from ._locale import DE, DERIVED_KEY, repair_ids
+from ._numbers import date_style, int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
            "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
@@ -376,7 +376,8 @@ def _parse_x_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     ``german`` (the file is ';'-separated or has German numbers) and most of the column is so."""
     t = s.fillna("").str.strip()
     out = pd.to_datetime(t, format="%a, %b %d, %Y", errors="coerce")
-    extra = date_style(t, (), column="Date", allow_german=german).formats
+    # (the column's style is only needed when cells are left)
+    extra = date_style(t, (), column="Date", allow_german=german).formats if out.isna().any() else ()
     for fmt in ("%b %d, %Y", "ISO8601") + extra:
         todo = out.isna()
         if not todo.any():

@@ -46,8 +46,8 @@ from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, pau
 from ._daily import daily_from_wide
 from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
-from ._locale import DE, EN, NumberStyle, count, date_style, number
-from ._numbers import number_columns
+from ._locale import DE, EN, NumberStyle, count, number
+from ._numbers import date_style, number_columns
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -197,7 +197,10 @@ def _studio_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     the column is written so)."""
     t = s.fillna("").str.strip()
     out = pd.to_datetime(t, format="ISO8601", errors="coerce")
-    for fmt in ("%b %d, %Y",) + date_style(t, (), column="Date", allow_german=german).formats:
+    formats = ("%b %d, %Y",)
+    if out.isna().any():  # (the column's style is only needed when cells are left)
+        formats += date_style(t, (), column="Date", allow_german=german).formats
+    for fmt in formats:
         todo = out.isna()
         if not todo.any():
             break
