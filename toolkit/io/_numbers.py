@@ -18,8 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._base import Records
+from ._base import Records, is_na_token
 from ._locale import EN, DateStyle, NumberStyle, _classify, count, number, number_style
+from ._locale import _SLASH_DATE
 from ._locale import date_style as _date_style
 
 __all__: list[str] = []  # package-internal
@@ -142,13 +143,31 @@ def int_columns(out: pd.DataFrame, cols: NumberColumns, found: dict[str, str], n
 
 
 def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool = True) -> DateStyle:
-    """:func:`toolkit.io._locale.date_style`, without its per-value work when no cell holds a ``.``
-    or a ``/``: both of its decisions (German ``TT.MM.JJJJ``, day-first ``DD/MM/YYYY``) need one, so
-    the answer is then the ``native`` formats, no German, no note."""
+    """:func:`toolkit.io._locale.date_style`, with less work when no cell holds a ``.``.
+
+    Its German decision (``TT.MM.JJJJ``) needs a ``.`` and its day-first one (``DD/MM/YYYY``) a
+    ``/``: without either the answer is the ``native`` formats, no German, no note; with ``/`` only,
+    the day-first decision is made on the distinct cells in Arrow."""
     if _arrow_backed(s):
         import pyarrow.compute as pc
 
         arr = s.array._pa_array
-        if not (pc.any(pc.match_substring(arr, ".")).as_py() or pc.any(pc.match_substring(arr, "/")).as_py()):
+        if pc.any(pc.match_substring(arr, ".")).as_py():
+            return _date_style(s, native, column=column, allow_german=allow_german)
+        if not pc.any(pc.match_substring(arr, "/")).as_py():
             return DateStyle(tuple(native), False, None)
+        # No '.': not German. The day-first decision from the distinct cells, by the same steps as
+        # date_style's (its value_counts, and the round trip of every value through Python, are what
+        # cost); when it swaps the order, date_style itself writes the note with its example.
+        stripped = pd.Series(pc.unique(arr), dtype=s.dtype).str.strip()
+        text = stripped[~is_na_token(stripped).to_numpy()]
+        slash = text[text.str.match(_SLASH_DATE.pattern).fillna(False).to_numpy(dtype=bool)]
+        if len(slash):
+            a = slash.str.replace(r"/.*$", "", regex=True).unique().tolist()
+            b = slash.str.replace(r"^[^/]*/", "", regex=True).str.replace(r"/.*$", "", regex=True).unique().tolist()
+            day_first = any(int(x) > 12 for x in a) and not any(int(x) > 12 for x in b)
+            us_native = any(isinstance(f, str) and "%m/%d" in f for f in native)
+            if day_first and us_native:
+                return _date_style(s, native, column=column, allow_german=allow_german)
+        return DateStyle(tuple(native), False, None)
     return _date_style(s, native, column=column, allow_german=allow_german)

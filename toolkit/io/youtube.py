@@ -93,6 +93,44 @@ def _hms_seconds(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.S
     return out.astype("Int64"), bad.astype(bool)
 
 
+#: Formats without a time of day: they cannot read a cell holding ':'.
+_DAY_FORMATS = {"%b %d, %Y", "%b %d %Y", "%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"}
+
+
+def _publish_times(t: pd.Series, formats: tuple, *, quick: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Naive times and the date-only mask of stripped cells (no NA), each cell read by the first of
+    ``formats`` (``(format, has_time)``) that reads it.
+
+    ``quick``: a format is not tried on cells it cannot read (a day format on a cell with ':', a
+    month name on a cell without a letter); ``quick=False`` tries every format on every cell left
+    (the same result, tested)."""
+    naive = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+    date_only = pd.Series(False, index=t.index)
+    colon = letter = None
+    for fmt, has_time in formats:
+        todo = naive.isna() & t.ne("")
+        if not todo.any():
+            break
+        if quick and (fmt in _DAY_FORMATS or "%b" in fmt):
+            if colon is None:
+                colon = t.str.contains(":", regex=False).to_numpy(dtype=bool)
+                # a month name needs a letter: anything but ASCII digits, punctuation, space, controls
+                letter = t.str.contains("[^\x00-\x40\x5b-\x60\x7b-\x7f]").to_numpy(dtype=bool)
+            cand = todo.to_numpy(dtype=bool)
+            if fmt in _DAY_FORMATS:
+                cand = cand & ~colon
+            if "%b" in fmt:
+                cand = cand & letter
+            if not cand.any():
+                continue
+            todo = pd.Series(cand, index=t.index)
+        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        ok = got.notna()
+        naive.loc[got[ok].index] = got[ok].astype("datetime64[ns]")
+        date_only.loc[got[ok].index] = not has_time
+    return naive, date_only
+
+
 @register
 class YouTubeStudioTable(Loader):
     """YouTube Studio ``Table data.csv`` -> posts (one row per video)."""
@@ -140,17 +178,8 @@ class YouTubeStudioTable(Loader):
         dates = date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
         if dates.note:
             parsed.notes.append(dates.note)
-        naive = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        date_only = pd.Series(False, index=raw.index)
         formats = tuple((f, ":" in f) for f in dates.formats if f) + _TIME_FORMATS
-        for fmt, has_time in formats:
-            todo = naive.isna() & t.ne("")
-            if not todo.any():
-                break
-            got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
-            ok = got.notna()
-            naive.loc[got[ok].index] = got[ok].astype("datetime64[ns]")
-            date_only.loc[got[ok].index] = not has_time
+        naive, date_only = _publish_times(t, formats)
         probs.add(naive.isna(), tcol, raw[tcol], "a publish time like 'Sep 20, 2026' or '2026-09-20 13:18:00'")
         zone = ctx.zone_for(source, parsed.notes) if naive.notna().any() else "UTC"
         when = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
