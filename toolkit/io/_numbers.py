@@ -73,15 +73,19 @@ class NumberColumns:
                       ).to_numpy(dtype=bool, na_value=False)
             if not marked.any():
                 return EN, None
-            idx = np.flatnonzero(marked)
-            for kind in set(self.kinds.values()):
-                de, _ = _classify(pd.Index(text.iloc[idx].to_numpy(dtype=str)), kind)
+            marked = np.concatenate([marked, np.zeros(len(d) - n, dtype=bool)])
+            for kind in sorted(set(self.kinds.values())):
+                cols = [c for c, k in self.kinds.items() if k == kind]
+                used = np.unique(np.concatenate([self.codes[c] for c in cols]))
+                idx = used[marked[used]]  # the marked cells of this kind's columns, classified as this kind
+                if not len(idx):
+                    continue
+                de, _ = _classify(pd.Index(d.iloc[idx].array), kind)
                 if not de.any():
                     continue
                 de_cells = idx[de]
-                for c, k in self.kinds.items():
-                    if k == kind:
-                        de_n += int(np.isin(self.codes[c], de_cells).sum())
+                for c in cols:
+                    de_n += int(np.isin(self.codes[c], de_cells).sum())
             if de_n == 0:
                 return EN, None
         return number_style({c: (self.frame[c], k) for c, k in self.kinds.items()}, delimiter=delimiter,

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetime, paused_gc, read_csv_records,
+from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, parse_datetime, paused_gc, read_csv_records,
                     register, utc_times)
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
@@ -80,19 +80,37 @@ def snowflake_time(ids: pd.Series) -> pd.Series:
 
     Ids that are not whole numbers give ``NaT``.
     """
-    def one(v):
+    # Python ints per id (what int() accepts), one conversion of the milliseconds for all of them;
+    # an id beyond the range of times still raises as pd.Timestamp does.
+    ms = np.zeros(len(ids), dtype=np.int64)
+    ok = np.zeros(len(ids), dtype=bool)
+    for i, v in enumerate(ids.tolist()):
         try:
             n = int(str(v).strip())
         except (TypeError, ValueError):
-            return pd.NaT
+            continue
         if n <= 0:
-            return pd.NaT
-        return pd.Timestamp((n >> 22) + SNOWFLAKE_EPOCH_MS, unit="ms", tz="UTC")
-    return pd.Series([one(v) for v in ids], index=ids.index, dtype="datetime64[ns, UTC]")
+            continue
+        m = (n >> 22) + SNOWFLAKE_EPOCH_MS
+        if m >= _MAX_MS:
+            pd.Timestamp(m, unit="ms", tz="UTC")  # raises OutOfBoundsDatetime, as before
+        ms[i], ok[i] = m, True
+    out = pd.to_datetime(ms, unit="ms", utc=True).astype("datetime64[ns, UTC]")
+    return pd.Series(out, index=ids.index).where(ok)
+
+
+#: Milliseconds from which pd.Timestamp(..., unit="ms") may be out of bounds (2262-04-11).
+_MAX_MS = pd.Timestamp.max.value // 1_000_000
+
+
+_STATUS_LINK = r"(?:twitter|x)\.com/([^/]+)/status/"
 
 
 def _account_from_link(links: pd.Series, pattern: str) -> pd.Series:
-    return links.fillna("").str.extract(pattern, expand=False).astype("string")
+    t = links.fillna("")
+    if pattern == _STATUS_LINK:  # the same groups in Arrow (RE2) without the non-capturing group
+        return extract(t, r"(twitter|x)\.com/([^/]+)/status/")[1].astype("string")
+    return t.str.extract(pattern, expand=False).astype("string")
 
 
 def _json_payload(source: Source) -> str:
@@ -239,7 +257,7 @@ class XActivityCSV(Loader):
         out["permalink"] = link.where(link != "", pd.NA)
         ids = _post_ids(raw[found["post_id"]], found["post_id"], out, probs, parsed)
         out["post_id"] = ids
-        acc = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
+        acc = _account_from_link(out["permalink"], _STATUS_LINK)
         m = re.match(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", source.basename)
         out["account"] = acc.fillna(m.group(1)) if m else acc
         int_columns(out, numbers, found, _ACTIVITY_INTS, probs, style=style)
@@ -340,7 +358,7 @@ class XContentCSV(Loader):
         parsed.notes.append("time of day recovered from the post id (snowflake), UTC")
         out["published_at"] = when
         out["date_only"] = fallback.astype(bool)
-        out["account"] = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
+        out["account"] = _account_from_link(out["permalink"], _STATUS_LINK)
         int_columns(out, numbers, found, _CONTENT_INTS, probs, style=style)
         out = probs.finish(out, ctx, parsed)
         parsed.tables["posts"] = out
