@@ -79,6 +79,7 @@ def test_columns_not_in_arrow_take_the_column_by_column_path():
     ["09/28/2026 18:12", "10/01/2026 09:00"],  # US order
     ["28/09/2026 18:12", "01/10/2026 09:00"],  # day first
     ["2024/01/02"], [None, None], [],
+    ["\uff11\uff13/01/2024 10:00", "01/02/2024", " 7/8/24 ", "12/31/2024T1:00", "N/A"],  # other digits, spaces
 ])
 @pytest.mark.parametrize("native", [(), (None,), ("%m/%d/%Y %H:%M", None)])
 @pytest.mark.parametrize("allow_german", [True, False])

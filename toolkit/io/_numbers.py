@@ -163,10 +163,12 @@ def date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool =
         # No '.': not German. The day-first decision from the distinct cells, by the same steps as
         # date_style's (its value_counts, and the round trip of every value through Python, are what
         # cost); when it swaps the order, date_style itself writes the note with its example.
-        stripped = pd.Series(pc.unique(arr), dtype=s.dtype).str.strip()
+        stripped = pd.Series(s.array.unique()).str.strip()
         text = stripped[~is_na_token(stripped).to_numpy()]
         slash = text[text.str.match(_SLASH_DATE.pattern).fillna(False).to_numpy(dtype=bool)]
         if len(slash):
+            # both numbers lie in a matching cell's first 6 characters ('12/31/'): their distinct prefixes
+            slash = pd.Series(slash.str.slice(0, 6).unique())
             a = slash.str.replace(r"/.*$", "", regex=True).unique().tolist()
             b = slash.str.replace(r"^[^/]*/", "", regex=True).str.replace(r"/.*$", "", regex=True).unique().tolist()
             day_first = any(int(x) > 12 for x in a) and not any(int(x) > 12 for x in b)
