@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ._base import Records, is_na_token
-from ._locale import EN, DateStyle, NumberStyle, _classify, count, number, number_style
+from ._locale import _STYLE_PAIR, EN, DateStyle, NumberStyle, count, number, number_style
 from ._locale import _SLASH_DATE
 from ._locale import date_style as _date_style
 
@@ -42,9 +42,12 @@ class NumberColumns:
             len({frame[c].dtype for c in cols}) == 1
         self.codes: dict[str, np.ndarray] = {}
         self._parsed: dict[tuple, tuple[pd.Series, pd.Series]] = {}
+        self._subsets: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
         if not self.ok:
             return
         self.dtype = frame[cols[0]].dtype
+        if self._all_at_once(cols):
+            return
         local = [frame[c].array.factorize() for c in cols]
         uniq = pd.concat([pd.Series(u, dtype=self.dtype) for _, u in local], ignore_index=True)
         gcodes, guniq = uniq.array.factorize()
@@ -61,6 +64,31 @@ class NumberColumns:
         self.distinct = distinct
         self.has_na = has_na
 
+    def _all_at_once(self, cols: list[str]) -> bool:
+        """Distinct cells and codes of all the columns in two Arrow passes (unique, index_in) over
+        their chunks taken as one array; False when their Arrow types differ (then column by column)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arrays = [self.frame[c].array._pa_array for c in cols]
+        if len({a.type for a in arrays}) != 1:
+            return False
+        whole = pa.chunked_array([ch for a in arrays for ch in a.chunks], type=arrays[0].type)
+        uniq = pc.unique(whole)
+        has_na = uniq.null_count > 0
+        if has_na:  # the missing value is one more distinct cell, at the end (as per_distinct does)
+            uniq = pa.concat_arrays([uniq.drop_null(), pa.nulls(1, type=uniq.type)])
+        codes = pc.index_in(whole, value_set=uniq, skip_nulls=False)
+        codes = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
+        codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+        offset = 0
+        for c, a in zip(cols, arrays):
+            self.codes[c] = codes[offset:offset + len(a)]
+            offset += len(a)
+        self.distinct = pd.Series(pd.array(uniq, dtype=self.dtype))
+        self.has_na = has_na
+        return True
+
     def style(self, *, delimiter: str, german_dates: bool = False) -> tuple[NumberStyle, str | None]:
         """``number_style`` of the columns (English without a note decided here, anything else by
         ``number_style`` itself, so notes and their examples are its own)."""
@@ -76,11 +104,12 @@ class NumberColumns:
             marked = np.concatenate([marked, np.zeros(len(d) - n, dtype=bool)])
             for kind in sorted(set(self.kinds.values())):
                 cols = [c for c, k in self.kinds.items() if k == kind]
-                used = np.unique(np.concatenate([self.codes[c] for c in cols]))
+                used, _ = self._subset(kind)
                 idx = used[marked[used]]  # the marked cells of this kind's columns, classified as this kind
                 if not len(idx):
                     continue
-                de, _ = _classify(pd.Index(d.iloc[idx].array), kind)
+                # the German half of _classify (only German cells can make the style other than English)
+                de = pd.Series(d.iloc[idx].array).str.match(_STYLE_PAIR[kind][0]).fillna(False).to_numpy(dtype=bool)
                 if not de.any():
                     continue
                 de_cells = idx[de]
@@ -99,28 +128,42 @@ class NumberColumns:
         sub.codes = {c: codes[keep] for c, codes in self.codes.items()}
         return sub
 
-    def _spread(self, col: str, got: tuple[pd.Series, pd.Series]) -> tuple[pd.Series, pd.Series]:
-        codes, index = self.codes[col], self.frame.index
-        vals, bad = (pd.Series(r.array.take(codes), index=index, name=r.name) for r in got)
+    def _subset(self, kind: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct cells used by the columns of ``kind``, position of each distinct cell among them);
+        ``None``: all distinct cells."""
+        if kind not in self._subsets:
+            cols = [c for c, k in self.kinds.items() if k == kind]
+            used = np.unique(np.concatenate([self.codes[c] for c in cols])) if kind is not None and cols \
+                else np.arange(len(self.distinct))
+            pos = np.full(len(self.distinct), -1, dtype=np.int64)
+            pos[used] = np.arange(len(used))
+            self._subsets[kind] = (used, pos)
+        return self._subsets[kind]
+
+    def _parse(self, fn, col: str, kind: str, *args, **kwargs) -> tuple[pd.Series, pd.Series]:
+        """``fn`` (count or number) run once per distinct cell of the columns of ``col``'s kind (all
+        distinct cells when ``col`` is of another kind) and spread back to ``col``'s rows."""
+        group = kind if self.kinds.get(col) == kind else None
+        key = (fn.__name__, group, args, tuple(sorted(kwargs.items())))
+        used, pos = self._subset(group)
+        if key not in self._parsed:
+            cells = self.distinct.iloc[used].reset_index(drop=True)
+            self._parsed[key] = fn.__wrapped__(cells, *args, **kwargs)
+        codes, index = pos[self.codes[col]], self.frame.index
+        vals, bad = (pd.Series(r.array.take(codes), index=index, name=r.name) for r in self._parsed[key])
         return vals, bad
 
     def count(self, col: str, style: NumberStyle, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
         """``count(frame[col], style, negative=negative)``."""
         if not self.ok or col not in self.codes:
             return count(self.frame[col], style, negative=negative)
-        key = ("count", style, negative)
-        if key not in self._parsed:
-            self._parsed[key] = count.__wrapped__(self.distinct, style, negative=negative)
-        return self._spread(col, self._parsed[key])
+        return self._parse(count, col, "int", style, negative=negative)
 
     def number(self, col: str, style: NumberStyle) -> tuple[pd.Series, pd.Series]:
         """``number(frame[col], style)``."""
         if not self.ok or col not in self.codes:
             return number(self.frame[col], style)
-        key = ("number", style)
-        if key not in self._parsed:
-            self._parsed[key] = number.__wrapped__(self.distinct, style)
-        return self._spread(col, self._parsed[key])
+        return self._parse(number, col, "float", style)
 
 
 def number_columns(recs: Records, kinds: dict[str, str], notes: list[str], *, german_dates: bool = False
