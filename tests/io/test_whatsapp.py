@@ -177,3 +177,57 @@ def test_mask_phones_masks_the_same_texts_when_only_some_have_eight_digits():
     one_by_one = pd.concat([mask_phones(texts.iloc[[i]]) for i in range(5)]).tolist() * 300
     assert got.tolist() == one_by_one
     assert got.iloc[1] == "Ruf an: +49 … 6789" and got.iloc[0] == "ohne Nummer" and pd.isna(got.iloc[2])
+
+
+# --- the whole-text header split gives what matching each line alone gave (issue #14.1) ----------------
+
+TRICKY = ("Vorwort ohne Kopf\n\n\u200e01.03.20, 10:02 - Nachrichten sind Ende-zu-Ende-verschlüsselt.\n"
+          "01.03.20, 10:02\n- Bob: kein Kopf (Zeilenumbruch nach der Zeit)\n01.03.20, 10:03 -\nBob: auch keiner\n"
+          "01.03.20, 10:04 - ~\u202fMax: Hallo +49 151 23456789\nzweite Zeile 0151/2345678\n\n\n"
+          "[1/29/18, 9:24:03\u202fPM] Alice: Hallo\n[1/29/18, 9:25:03 AM]\n Alice: kein Kopf\n"
+          "[1/30/18, 12:24:03 PM] \u200eAlice: \u200eimage omitted\n1/31/18, 1:00 a.\nm. - Bob: kein Kopf\n"
+          "29.01.18, 9:24 nachm. - Bob: ja\n\u200e\u200f29.01.18 23:47 \u2013 Bob: Gedankenstrich\n"
+          "2018-01-29, 23:47 - Bob: ISO\n29.01.18,\t23:47 -\tBob: Tab\n29.01.18, 23:47 -  Bob: zwei Leerzeichen\n"
+          "[29.01.18, 23:47]\n[29.01.18, 23:47] \n29.01.18, 23:47 - \n\n29.01.18, 23:47 - Bob: Ende")
+
+
+def _line_by_line(text):
+    """The former reading: each line matched alone (``_header``), other lines appended to the message."""
+    from toolkit.io.whatsapp import _header
+    heads, rests = [], []
+    for n, line in enumerate(text.split("\n"), start=1):
+        m = _header(line)
+        if m:
+            heads.append((n, m["date"], m["time"], m["ampm"]))
+            rests.append(m["rest"])
+        elif rests:
+            rests[-1] += "\n" + line
+    return heads, [r.rstrip("\n") for r in rests]
+
+
+@pytest.mark.parametrize("block", [10, 40, 200, 4_000_000])
+def test_whole_text_header_split_matches_line_by_line_reading(monkeypatch, block):
+    from toolkit.io import whatsapp
+    monkeypatch.setattr(whatsapp, "_BLOCK", block)   # small blocks: messages cut across block starts
+    text = TRICKY * 3
+    heads, rests = [], []
+    for pieces, line0 in whatsapp._blocks(text):
+        line = line0 + pieces[0].count("\n") + 1
+        for k in range(1, len(pieces), whatsapp._STRIDE):
+            _, date, time, ampm, rest = pieces[k:k + whatsapp._STRIDE]
+            heads.append((line, date, time, ampm))
+            rests.append(rest.rstrip("\n"))
+            line += rest.count("\n")
+    assert (heads, rests) == _line_by_line(text)
+    assert len(heads) > 30
+
+
+def test_blocks_give_the_same_table_as_one_block(monkeypatch):
+    from toolkit.io import whatsapp
+    data = (WA / "WhatsApp Chat mit Vereinsvorstand.txt").read_bytes()
+    p1, c1 = chat("WhatsApp Chat mit Vereinsvorstand.txt", data * 3, owner="Bergkaffee Team")
+    monkeypatch.setattr(whatsapp, "_BLOCK", 50)
+    p2, c2 = chat("WhatsApp Chat mit Vereinsvorstand.txt", data * 3, owner="Bergkaffee Team")
+    pd.testing.assert_frame_equal(c1, c2)
+    assert p1.rejected == p2.rejected and p1.notes == p2.notes
+    assert c1.comment_id.str.endswith("-3").any()   # the repeated messages got numbered ids
