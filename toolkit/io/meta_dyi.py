@@ -103,6 +103,12 @@ class MetaDYIJSON(Loader):
         return _kind(source.head(4096), source.basename) is not None
 
     def read(self, source: Source, ctx: Context) -> Parsed:
+        # the parsed JSON and the rows made from it are many small dicts, none in reference cycles: the
+        # cyclic collector would scan the whole tree again each few thousand rows made (reference counting frees)
+        with paused_gc():
+            return self._read(source, ctx)
+
+    def _read(self, source: Source, ctx: Context) -> Parsed:
         kind = _kind(source.head(4096), source.basename)
         try:
             with paused_gc():  # many small dicts, none in reference cycles

@@ -67,6 +67,12 @@ class ThreadsDYIJSON(Loader):
             re.match(r'\s*\{\s*"text_post_app_', source.head(2048).lstrip("\ufeff")) is not None
 
     def read(self, source: Source, ctx: Context) -> Parsed:
+        # the parsed JSON and the rows made from it are many small dicts, none in reference cycles: the
+        # cyclic collector would scan the whole tree again each few thousand rows made (reference counting frees)
+        with paused_gc():
+            return self._read(source, ctx)
+
+    def _read(self, source: Source, ctx: Context) -> Parsed:
         try:
             with paused_gc():  # many small dicts, none in reference cycles
                 data = json.loads(source.text)  # Meta's byte escapes: repaired in the values read (``fixed``)
