@@ -231,3 +231,32 @@ def test_blocks_give_the_same_table_as_one_block(monkeypatch):
     pd.testing.assert_frame_equal(c1, c2)
     assert p1.rejected == p2.rejected and p1.notes == p2.notes
     assert c1.comment_id.str.endswith("-3").any()   # the repeated messages got numbered ids
+
+
+def test_phone_masking_of_one_text_matches_mask_phones():
+    import re
+
+    from toolkit.io.whatsapp import _EIGHT_DIGITS, _mask_one
+    texts = ["", "1234567", "12345678", "a1b2c3d4e5f6g7h8", "+49 151 23456789", "0151/2345678 und 1234",
+             "Tel.: +1 (415) 555-0100!", "am 12.03.2024 um 14:30", "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
+             "12\n34\n56\n78", "+49 1512 3456789\u202f0151 23456789", "x" * 50 + "9" * 7, "٣ 0151 2345678"]
+    masked = mask_phones(pd.Series(texts)).tolist()
+    for t, want in zip(texts, masked):
+        assert (_EIGHT_DIGITS.search(t) is not None) == (len(re.findall(r"\d", t)) >= 8), t
+        assert _mask_one(t) == want, t
+
+
+def test_owner_taken_from_the_other_exports_names_case_and_space_blind():
+    from toolkit.io.whatsapp import owner_from_accounts
+    comments = pd.DataFrame({
+        "platform": ["whatsapp"] * 5 + ["instagram"],
+        "post_id": ["chat-1"] * 5 + ["p1"], "comment_id": [f"c{i}" for i in range(6)],
+        "author": pd.Series(["Anna", " bergkaffee ", pd.NA, "BERGKAFFEE", "Bergkaffee Team", "Bergkaffee Team"],
+                            dtype="string"),
+        "is_owner": [False] * 5 + [True],
+        "published_at": pd.date_range("2024-01-01", periods=6, freq="h", tz="UTC"),
+        "parent_id": pd.Series([pd.NA] * 6, dtype="string")})
+    posts = pd.DataFrame({"account": ["Bergkaffee"]})
+    out, note = owner_from_accounts(comments, posts)
+    assert out["is_owner"].tolist() == [False, True, False, True, True, True]
+    assert "BERGKAFFEE" in note and " bergkaffee " in note

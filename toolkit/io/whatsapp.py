@@ -149,6 +149,13 @@ def _clean_author(author: str) -> str:
     return unicodedata.normalize("NFC", a)
 
 
+@functools.lru_cache(maxsize=4096)
+def _author_of(raw: str) -> tuple[str, bool]:
+    """The cleaned author and whether it holds words of a system text (``_SYSTEM_AUTHOR``), once per name."""
+    author = _clean_author(raw)
+    return author, bool(_SYSTEM_AUTHOR.search(author))
+
+
 def _chat_name(name: str) -> str:
     for part in reversed(re.split(r"[/\\!]", name)):
         m = re.match(r"^WhatsApp[ -]Chat(?: mit| with| -)\s*(.+?)(?: \(\d+\))?\.(?:txt|zip)$", part, re.I) or \
@@ -176,7 +183,8 @@ _HEAD = re.compile(
 _STRIDE = 5  # pieces per message line in _HEAD.split: bracket, date, time, marker, message
 #: Characters per block of the text read at a time (cut where a message line starts).
 _BLOCK = 4_000_000
-_DIGIT = re.compile(r"\d")
+#: 8 digits anywhere (``\D*`` and ``\d`` never overlap: one linear scan, no list of digits made)
+_EIGHT_DIGITS = re.compile(r"\d(?:\D*\d){7}")
 
 
 def _blocks(text: str):
@@ -217,7 +225,7 @@ def _mask_match(m: re.Match) -> str:
 
 def _mask_one(s: str) -> str:
     """:func:`mask_phones` of one text (a text with fewer than 8 digits holds no number to mask)."""
-    if len(_DIGIT.findall(s)) < 8:
+    if _EIGHT_DIGITS.search(s) is None:
         return s
     return _PHONE.sub(_mask_match, s)
 
@@ -386,8 +394,9 @@ def owner_from_accounts(comments: pd.DataFrame, posts: pd.DataFrame) -> tuple[pd
     names = set(posts["account"].dropna().astype(str)) if "account" in posts.columns else set()
     names |= set(comments.loc[~chat & comments["is_owner"].astype(bool).to_numpy(), "author"].dropna().astype(str))
     names = {n.strip().casefold() for n in names if n.strip()}
-    authors = comments.loc[chat, "author"].astype("string").str.strip().str.casefold()
-    hit = authors.isin(names).fillna(False)
+    authors = comments.loc[chat, "author"].astype("string")
+    uniq = pd.Series(authors.dropna().unique(), dtype="string")   # each distinct name stripped and casefolded once
+    hit = authors.isin(uniq[uniq.str.strip().str.casefold().isin(names).to_numpy(dtype=bool)]).fillna(False)
     if not hit.any():
         return comments, ""
     out = comments.copy()
@@ -502,10 +511,10 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     m = _AUTHOR.match(rest)
     if not m:
         return "system message (no author)", None, rest
-    author = _clean_author(m["author"])
+    author, system_author = _author_of(m["author"])
     raw = m["text"] or ""
     body = raw.strip(_INVISIBLE + " ")
-    if _SYSTEM_AUTHOR.search(author):
+    if system_author:
         # "Du hast X hinzugefügt" cut at a colon inside the system text: not an author
         if any(p.search(rest.strip(_INVISIBLE)) for p in SYSTEM_PATTERNS):
             return "system message (no author)", None, rest
@@ -553,8 +562,12 @@ def _frame(rows: dict | list, source: Source, chat: str, tz: str = "UTC") -> pd.
         ids += ["wa-" + sha1(k).hexdigest()[:16] for k in keys.cast(pa.binary()).to_pylist()]
     cid = pd.Series(ids, index=index, dtype="str")
     del ids
-    nth = cid.groupby(cid).cumcount()
-    cid = cid.where(nth == 0, cid + "-" + (nth + 1).astype(str))
+    rep = cid.duplicated(keep=False).to_numpy()   # repeated messages (same time, author and text) are numbered
+    if rep.any():
+        sub = cid[rep]
+        nth = sub.groupby(sub).cumcount()
+        cid = cid.copy()
+        cid[rep] = sub.where(nth == 0, sub + "-" + (nth + 1).astype(str))
     return pd.DataFrame({
         "platform": _PLATFORM, "account": chat, "post_id": chat_id, "comment_id": cid.astype("string"),
         "parent_id": pd.Series(pd.NA, index=index, dtype="string"),
