@@ -2,6 +2,7 @@
 
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -260,3 +261,26 @@ def test_owner_taken_from_the_other_exports_names_case_and_space_blind():
     out, note = owner_from_accounts(comments, posts)
     assert out["is_owner"].tolist() == [False, True, False, True, True, True]
     assert "BERGKAFFEE" in note and " bergkaffee " in note
+
+
+def test_inline_plain_message_path_gives_what_classify_gives():
+    from toolkit.io.whatsapp import _EDITED, _Messages, _blocks, _classify, _mask_one
+    chat_name = "Vorstand"
+    rests = ["Bob: hi", "Bob:", "Bob: ", "Bob: \u200ehi", "Bob: \u200fhi\u200e!", "Vorstand: hi", "Vorstand: Hallo",
+             "Du hast Sam hinzugefügt: hallo", "Anna hat die Gruppe verlassen: x", "Bob: image omitted",
+             "Bob:  \u200f ", "keine Person hier", "Bob: Verpasster Sprachanruf", "~\u202fMax: hallo", "Bob: NULL",
+             "Bob: null", "Bob: Neu <Diese Nachricht wurde bearbeitet.>", "Bob: call me +49 151 23456789",
+             "+49 151 23456789: hi", "Bob:hi", "Bob: Ende-zu-Ende-verschlüsselt", "Bob: \ufeffhi", "Bob: ÄNGEHÄNGT",
+             "Bob: multi\nline\n\n"]
+    text = "".join(f"01.03.20, 10:{i:02d} - {r}\n" for i, r in enumerate(rests))
+    msgs = _Messages(chat_name)
+    for pieces, line0 in _blocks(text):
+        msgs.add(pieces, line0)
+    kinds = list(msgs.kinds)
+    got = [kinds[k] for k in msgs.codes("kind")]
+    want = [_classify(r.rstrip("\n"), chat_name) for r in rests]
+    assert got == [w[0] for w in want]
+    keep = np.ones(sum(k == "message" for k in got), dtype=bool)
+    plain = [w for w in want if w[0] == "message"]
+    assert msgs.column("author", keep).to_pylist() == [_mask_one(w[1]) for w in plain]
+    assert msgs.column("text", keep).to_pylist() == [_mask_one(_EDITED.sub("", w[2])) for w in plain]

@@ -262,8 +262,26 @@ class _Messages:
         kind = np.empty(len(uniq), dtype=np.int64)
         pos = np.full(len(uniq), -1, dtype=np.int64)   # position among the block's distinct messages
         authors, texts, edited = [], [], []
+        chat = self.chat
+        strip = _INVISIBLE + " "
         for u, rest in enumerate(uniq):
-            k, author, body = _classify(rest.rstrip("\n"), self.chat)
+            rest = rest.rstrip("\n")
+            # _classify's plain-message path inline (an author that is not the chat nor a system text, a
+            # text without skip words nor a leading mark); anything else goes through _classify itself
+            m = _AUTHOR.match(rest)
+            raw = m.group("text") if m is not None else None
+            if raw and not raw.startswith("\u200e"):
+                author, system_author = _author_of(m.group("author"))
+                if not system_author and author != chat:
+                    low = raw.strip(strip).lower()
+                    if low and not _SKIP_WORD.search(low):
+                        k, body = "message", raw.replace("\u200e", "").replace("\u200f", "")
+                    else:
+                        k, author, body = _classify(rest, chat)
+                else:
+                    k, author, body = _classify(rest, chat)
+            else:
+                k, author, body = _classify(rest, chat)
             kind[u] = self.kinds.setdefault(k, len(self.kinds))
             if k != "message":
                 continue
