@@ -271,7 +271,8 @@ def test_inline_plain_message_path_gives_what_classify_gives():
              "Bob:  \u200f ", "keine Person hier", "Bob: Verpasster Sprachanruf", "~\u202fMax: hallo", "Bob: NULL",
              "Bob: null", "Bob: Neu <Diese Nachricht wurde bearbeitet.>", "Bob: call me +49 151 23456789",
              "+49 151 23456789: hi", "Bob:hi", "Bob: Ende-zu-Ende-verschlüsselt", "Bob: \ufeffhi", "Bob: ÄNGEHÄNGT",
-             "Bob: multi\nline\n\n"]
+             "Bob: multi\nline\n\n", "Bob: IMAGE OMITTED", "Bob: Datei ANGEHÄNGT", "Bob: OMİTTED", "Bob: ſtandort",
+             "Bob: SECURITY CODE", "Bob: Call me", "Call Center: hi", "Bob: \u212aontakt NULL", "Bob: Gelöscht?"]
     text = "".join(f"01.03.20, 10:{i:02d} - {r}\n" for i, r in enumerate(rests))
     msgs = _Messages(chat_name)
     for pieces, line0 in _blocks(text):

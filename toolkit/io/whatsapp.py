@@ -108,6 +108,7 @@ _SKIP_WORDS = ("weggelassen", "omitted", "ausgeschlossen", "anhang:", "attached"
                "standort", "location", "verschlüsselt", "encrypted", "anruf", "call", "sicherheitscode",
                "security code", "null")
 _SKIP_WORD = re.compile("|".join(map(re.escape, _SKIP_WORDS)))
+_SKIP_WORDS_RE2 = "|".join(_SKIP_WORDS)  # letters, umlauts, ':' and ' ' only: the same words for Arrow (RE2)
 #: Words that make an "author" a system text cut at a colon ("Du hast X hinzugefügt: ...").
 _SYSTEM_AUTHOR = re.compile("|".join(map(re.escape, (" hat ", " hast ", " has ", " have ", " created", " added",
                                                       " left", " removed", " changed"))))
@@ -264,20 +265,21 @@ class _Messages:
         authors, texts, edited = [], [], []
         chat = self.chat
         strip = _INVISIBLE + " "
+        # lines that may hold a skip word, found in one Arrow pass over the block's distinct lines: a
+        # case-insensitive search of the whole line finds every line whose lower-cased text holds one
+        # (and some more, which _classify then reads exactly)
+        maybe_skip = pc.match_substring_regex(pa.array(uniq, pa.string()), _SKIP_WORDS_RE2,
+                                              ignore_case=True).to_pylist()
         for u, rest in enumerate(uniq):
             rest = rest.rstrip("\n")
             # _classify's plain-message path inline (an author that is not the chat nor a system text, a
             # text without skip words nor a leading mark); anything else goes through _classify itself
-            m = _AUTHOR.match(rest)
+            m = None if maybe_skip[u] else _AUTHOR.match(rest)
             raw = m.group("text") if m is not None else None
             if raw and not raw.startswith("\u200e"):
                 author, system_author = _author_of(m.group("author"))
-                if not system_author and author != chat:
-                    low = raw.strip(strip).lower()
-                    if low and not _SKIP_WORD.search(low):
-                        k, body = "message", raw.replace("\u200e", "").replace("\u200f", "")
-                    else:
-                        k, author, body = _classify(rest, chat)
+                if not system_author and author != chat and raw.strip(strip):
+                    k, body = "message", raw.replace("\u200e", "").replace("\u200f", "")
                 else:
                     k, author, body = _classify(rest, chat)
             else:
