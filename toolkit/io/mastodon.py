@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, register, utc_times
+from ._base import Context, Loader, Parsed, Source, paused_gc, register, utc_times
 from ._html import html_to_text  # noqa: F401  (public here since it was first written for Mastodon)
 
 __all__ = ["MastodonOutbox", "MastodonURIList", "MastodonActor", "html_to_text"]
@@ -95,6 +95,12 @@ class MastodonOutbox(Loader):
             (source.basename.lower() == "outbox.json" and '"orderedItems"' in head)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
+        # the parsed JSON and the rows made from it are many small dicts, none in reference cycles: the
+        # cyclic collector would scan the whole tree again each few thousand rows made (reference counting frees)
+        with paused_gc():
+            return self._read(source, ctx)
+
+    def _read(self, source: Source, ctx: Context) -> Parsed:
         data = _load_json(source)
         items = data.get("orderedItems") if isinstance(data, dict) else None
         if not isinstance(items, list):
