@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, paused_gc, register, utc_times
+from ._filebar import tracked
 
 __all__ = ["BlueskyCAR", "repo_records"]
 
@@ -194,7 +195,7 @@ class BlueskyCAR(Loader):
         cand: list[tuple[int, str, dict]] = []
         rejected = parsed.rejected
         reasons = _SKIP_REASONS
-        for i, (key, rec) in enumerate(records, start=1):
+        for i, (key, rec) in enumerate(tracked(records, source.name), start=1):
             rtype = rec.get("$type") or key.rpartition("/")[0]
             if rtype == _POST:
                 cand.append((i, key, rec))

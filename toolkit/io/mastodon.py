@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, paused_gc, register, utc_times
+from ._filebar import tracked
 from ._html import html_to_text  # noqa: F401  (public here since it was first written for Mastodon)
 
 __all__ = ["MastodonOutbox", "MastodonURIList", "MastodonActor", "html_to_text"]
@@ -113,7 +114,7 @@ class MastodonOutbox(Loader):
         # every publish time parsed in one call; the loop looks its record's up
         times = utc_times([act["object"].get("published") if isinstance(act, dict) and isinstance(
             act.get("object"), dict) else None for act in items])
-        for i, act in enumerate(items):
+        for i, act in enumerate(tracked(items, source.name)):
             kind = act.get("type") if isinstance(act, dict) else None
             if kind == "Announce":
                 parsed.rejected.append({"table": "posts", "line": i, "column": "type",

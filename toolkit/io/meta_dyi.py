@@ -57,6 +57,7 @@ from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
 from ._base import paused_gc
 from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake, fixed, uri_name, uri_stem
+from ._filebar import tracked
 
 __all__ = ["MetaDYIJSON", "fix_mojibake"]
 
@@ -133,7 +134,7 @@ class MetaDYIJSON(Loader):
         rows, problems = [], []
         fn = {"ig_posts": _ig_post, "fb_posts": _fb_post, "ig_comments": _ig_comment,
               "fb_comments": _fb_comment}[kind]
-        for i, rec in enumerate(records, start=1):
+        for i, rec in enumerate(tracked(records, source.name), start=1):
             if not isinstance(rec, dict):
                 problems.append((i, None, fixed(rec), "an object ({...})"))
                 continue

@@ -29,6 +29,7 @@ from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
 from ._base import paused_gc
 from ._dyi import _comment_frame, _post_frame, _problems, _ts, fixed, uri_name, uri_stem
+from ._filebar import tracked
 
 __all__ = ["ThreadsDYIJSON"]
 
@@ -96,7 +97,7 @@ class ThreadsDYIJSON(Loader):
                                     file=source.name)
         parsed = Parsed(self.format)
         rows, problems = [], []
-        for i, rec in enumerate(records, start=1):  # rows as tuples (a dict per row is 5x the memory)
+        for i, rec in enumerate(tracked(records, source.name), start=1):  # rows as tuples (a dict per row is 5x the memory)
             row, prob = _entry(rec) if isinstance(rec, dict) else (None, (None, rec, "an object ({...})"))
             if prob:
                 problems.append((i, prob[0], fixed(prob[1]), prob[2]))

@@ -56,7 +56,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ExportFormatError
+from . import _base
 from ._base import Context, Loader, Parsed, Source, localize, register
+from ._filebar import records_bar
 
 __all__ = ["WhatsAppChat", "mask_phones", "link_conversations", "owner_from_accounts", "SYSTEM_PATTERNS"]
 
@@ -452,10 +454,14 @@ class WhatsAppChat(Loader):
         # next block: no per-message Python object outlives its block.
         msgs = _Messages(chat)
         preface: list[int] = []
-        for pieces, line0 in _blocks(text):
-            if line0 == 0:  # lines before the first message line (only the first block can have them)
-                preface += [n for n, ln in enumerate(pieces[0].split("\n"), start=1) if ln.strip(_INVISIBLE + " ")]
-            msgs.add(pieces, line0)
+        # a bar of its own for a large chat (by characters; about 100 per message)
+        with records_bar(len(text), source.name, unit="char", min_total=100 * _base.FILE_BAR_MIN_ROWS) as bar:
+            for pieces, line0 in _blocks(text):
+                if line0 == 0:  # lines before the first message line (only the first block can have them)
+                    preface += [n for n, ln in enumerate(pieces[0].split("\n"), start=1)
+                                if ln.strip(_INVISIBLE + " ")]
+                msgs.add(pieces, line0)
+                bar.update(sum(map(len, pieces)))
         del text
         for n in preface:
             parsed.rejected.append({"table": "comments", "line": n, "column": None,
