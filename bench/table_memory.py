@@ -11,8 +11,10 @@ Arrow columns:
   as the loaders build them);
 * ``string[pyarrow]``: the same dtype as pandas 3 stores it *with* pyarrow installed (``mode.string_storage``
   "auto");
-* ``python + categories`` and ``pyarrow + categories``: the repetitive columns (platform, account, post_id,
-  lang, sentiment_label; in posts platform, account, media_type) as ``category``.
+* ``python + categories`` and ``pyarrow + categories``: the repetitive columns as ``category``, by the
+  function ``Dataset.compact()`` uses (``toolkit._compact.COMPACT_COLUMNS``: in comments platform, account,
+  post_id, parent_id, author, source_file, lang, sentiment_label; in posts platform, account, media_type,
+  source_file, lang, sentiment_label).
 
 Reported per table and variant: ``memory_usage(deep=True)`` and the bytes really held (``deep`` counts a
 shared Python string once per row; "held" counts each distinct object once: 8-byte pointers plus
@@ -41,13 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _comments_10m as gen  # noqa: E402
 
 import toolkit as tk  # noqa: E402
+from toolkit._compact import compact_frame  # noqa: E402
 
 #: columns whose equal values the loaders share as one Python object (toolkit.io: #14.2 of the last session);
 #: text and ids stay one object per row, as parsed
 SHARED_COLS = {"platform", "account", "post_id", "parent_id", "author", "lang", "sentiment_label", "media_type",
                "source_file", "permalink"}
-CATEGORY_COLS = {"comments": ["platform", "account", "post_id", "lang", "sentiment_label"],
-                 "posts": ["platform", "account", "media_type"]}
 
 
 def _objects(arr: pa.ChunkedArray | pa.Array, shared: bool) -> np.ndarray:
@@ -81,10 +82,8 @@ def build(table: pa.Table, variant: str, kind: str) -> pd.DataFrame:
             if name in ("likes",) or name in tk.schema.METRICS:
                 cols[name] = cols[name].astype("Int64")
     df = pd.DataFrame(cols)
-    if "categories" in variant:
-        for c in CATEGORY_COLS[kind]:
-            if c in df.columns:
-                df[c] = df[c].astype("category")
+    if "categories" in variant:  # what Dataset.compact() does (the same function)
+        df = compact_frame(df, kind)
     return df
 
 

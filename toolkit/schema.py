@@ -82,6 +82,8 @@ class Column:
     dtype : str
         pandas dtype name: ``"string"``, ``"Int64"``, ``"Float64"``, ``"boolean"``, ``"bool"``,
         ``"utc"`` (``datetime64[ns, UTC]``) or ``"date"`` (naive ``datetime64[ns]`` at midnight).
+        A ``"string"`` column may also be a categorical of strings: what ``Dataset.compact()`` makes of
+        the repetitive ones; the checks accept both.
     nullable : bool
         Whether ``<NA>``/``NaT`` is allowed.
     label : str
@@ -261,6 +263,9 @@ def _dtype_ok(s: pd.Series, c: Column) -> bool:
         return isinstance(s.dtype, pd.DatetimeTZDtype) and str(s.dtype.tz) == "UTC"
     if c.dtype == "date":
         return pd.api.types.is_datetime64_dtype(s.dtype) and not isinstance(s.dtype, pd.DatetimeTZDtype)
+    if c.dtype == "string" and isinstance(s.dtype, pd.CategoricalDtype):  # a compact table (Dataset.compact)
+        return pd.api.types.is_string_dtype(s.dtype.categories.dtype) \
+            and not pd.api.types.is_object_dtype(s.dtype.categories.dtype)
     if c.dtype == "string":
         return pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype) \
             or (pd.api.types.is_object_dtype(s.dtype) and s.dropna().map(type).eq(str).all())

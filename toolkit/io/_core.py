@@ -16,7 +16,7 @@ import tarfile
 import warnings
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +143,37 @@ class Dataset:
         from ._store import write_store
 
         return write_store(self, path, progress=progress)
+
+    def compact(self) -> "Dataset":
+        """The same dataset with its repetitive text columns held as categoricals (about half the memory).
+
+        Platform, account, the post a comment belongs to, its parent, author, metric names, source file
+        and, in traffic, the dimension columns repeat across rows; as categoricals each row holds a small
+        code and each distinct value is stored once (the columns are listed in
+        ``toolkit._compact.COMPACT_COLUMNS``). Values, row order and index are unchanged, and every
+        analysis of the toolkit gives the same results on a compact dataset. The tables are shallow
+        copies: ``self`` is not modified. :func:`toolkit.text.add_sentiment` and
+        :func:`~toolkit.text.add_language` keep a compact table compact.
+
+        Not the default because user code may rely on the canonical ``string`` dtype: assigning a value
+        that is not yet a category raises, and ``pd.concat`` of a compact table with a plain one gives
+        ``object`` columns. Use it for large datasets (docs/benchmarks.md, "Memory of the canonical
+        tables").
+
+        Returns
+        -------
+        Dataset
+            A new dataset; ``load_report``, ``rejected`` and ``tz`` are the same objects.
+
+        Examples
+        --------
+        >>> ds = tk.load("data/samples", tz="Europe/Berlin").compact()   # doctest: +SKIP
+        >>> ds.comments["platform"].dtype                                # doctest: +SKIP
+        CategoricalDtype(categories=['facebook', 'instagram', ...], ordered=False, categories_dtype=str)
+        """
+        from .._compact import compact_frame
+
+        return replace(self, **{name: compact_frame(frame, name) for name, frame in self.tables.items()})
 
     def __repr__(self) -> str:
         files = self.load_report["file"].nunique() if len(self.load_report) else 0

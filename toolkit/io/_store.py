@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._compact import expand_frame
 from .._progress import logger
 
 #: Messages of the store (cache hits and misses with their times); the command line prints them.
@@ -336,7 +337,8 @@ def write_store(dataset, path: str | os.PathLike, *, sources: dict | None = None
             with _bar(progress, total, f"writing the store {target.name}") as bar:
                 for name, frame in dataset.tables.items():
                     bar.set_postfix_str(name, refresh=False)
-                    manifest["tables"][name] = _write_partitioned(name, frame, tmp, bar)
+                    # a compact dataset (Dataset.compact) is stored as the canonical tables it holds
+                    manifest["tables"][name] = _write_partitioned(name, expand_frame(frame), tmp, bar)
             name = "load_report"
             manifest["load_report"] = _single(dataset.load_report, tmp / _REPORT_FILE)
             name = "rejected"

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 import regex
 
+from .._compact import like
 from .._engine import is_dask
 from .._validate import check_kind, did_you_mean, refuse_overwrite
 from .._progress import wanted
@@ -216,7 +217,7 @@ def add_language(table: pd.DataFrame, *, text_col: str = "text", min_chars: int 
     _check_options(min_chars, engine, "add_language")
     out = table.copy()
     out["lang"] = _language_of(table[text_col], min_chars=min_chars, engine=engine, progress=progress)
-    return out
+    return like(table, out, ["lang"])  # a compact table stays compact (Dataset.compact)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from .._compact import like
 from .._engine import is_dask
 from .._validate import check_kind, did_you_mean, refuse_overwrite
 from ..errors import ParameterError, SchemaError
@@ -352,4 +353,4 @@ def add_sentiment(table: pd.DataFrame, *, text_col: str = "text", lang: str = "a
     out["lang"] = pd.array(langs, dtype="string")
     out["sentiment_score"] = pd.array(scores, dtype="Float64")  # NaN (nothing to score) becomes <NA>
     out["sentiment_label"] = pd.array(labels, dtype="string")
-    return out
+    return like(table, out, ["lang", "sentiment_label"])  # a compact table stays compact (Dataset.compact)
