@@ -279,7 +279,8 @@ def test_source_medium_split_by_arrow_equals_the_python_regex():
 
 def test_labels_unguarded_only_where_a_quote_starts_the_cell_equal_the_regex_on_every_cell():
     from toolkit.io._traffic import _label
-    vals = ["'=cmd", "'+1", "'-x", "'@a", "''=x", "'a", "a'=b", " '=x ", "'", "", None, "x", "  ", "'\u00a0=y", "\ufeff'=z"]
+    vals = ["'=cmd", "'+1", "'-x", "'@a", "''=x", "'a", "a'=b", " '=x ", "'", "", None, "x", "  ", "'\u00a0=y",
+            "\ufeff'=z"]
     s = pd.Series(vals * 3, dtype="string")
     t = s.str.strip().str.replace(r"^'(?=[=+\-@])", "", regex=True)
     pd.testing.assert_series_equal(_label.__wrapped__(s), t.mask(t == ""), check_exact=True)

@@ -97,8 +97,8 @@ def test_numbers_parsed_by_arrow_functions_equal_pandas_string_methods(decimal):
              "0,5", "%", "50%", "100%", "E%UR 3", "1e3", "inf", "-1", "+2", "1\u202f000", "\u2003 8 \u2003", "٣",
              "12 CHF", "Fr. 4", "€ 1.234,56", "$1,234.56", "1,2,3", "..", "1.2.3", "0x10", "1_000", "9" * 20]
     rng = random.Random(5)
-    cells += ["".join(rng.choice(["1", "2", ",", ".", " ", "%", "$", "-", "\xa0", "€"]) for _ in range(rng.randint(0, 6)))
-              for _ in range(500)]
+    chars = ["1", "2", ",", ".", " ", "%", "$", "-", "\xa0", "€"]
+    cells += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(500)]
     s = pd.Series(cells, dtype="string", index=pd.RangeIndex(3, 3 + len(cells)), name="Sessions")
     if s.dtype.storage != "pyarrow":
         pytest.skip("Arrow strings only")
