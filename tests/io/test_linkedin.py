@@ -126,3 +126,33 @@ def test_new_followers_sheet_saved_as_csv(tmp_path):
     d = ds.daily.set_index(["date", "metric"]).value
     assert d[(pd.Timestamp("2024-09-16"), "new_followers_organic")] == 1204
     assert d[(pd.Timestamp("2024-09-15"), "new_followers_total")] == 13 and (ds.daily.account == "radwerk").all()
+
+
+@pytest.mark.parametrize("path", [CONTENT_XLSX, FIX / "baeckerei_followers_1711929600000.xlsx"],
+                         ids=["content", "followers"])
+def test_workbook_opened_by_sniff_reads_as_the_bytes_do(path):
+    """sniff() keeps the workbook it opened for read(); read() without it (from the bytes, as
+    pd.read_excel opens them) gives the same tables and notes."""
+    from toolkit.io._base import Context, Source
+    from toolkit.io.linkedin import LinkedInWorkbook
+
+    loader, source = LinkedInWorkbook(), Source(path.name, path.read_bytes())
+    ctx = Context(tz="UTC")
+    assert loader.sniff(source, ctx) and "_linkedin_book" in ctx.__dict__
+    kept = loader.read(source, ctx)
+    assert "_linkedin_book" not in ctx.__dict__
+    plain = loader.read(Source(path.name, path.read_bytes()), Context(tz="UTC"))
+    assert kept.tables.keys() == plain.tables.keys() and kept.notes == plain.notes
+    for name in kept.tables:
+        pd.testing.assert_frame_equal(kept.tables[name], plain.tables[name])
+
+
+def test_sniff_closes_a_workbook_that_is_not_linkedin(tmp_path):
+    from toolkit.io._base import Context, Source
+    from toolkit.io.linkedin import LinkedInWorkbook
+
+    path = tmp_path / "other.xlsx"
+    pd.DataFrame({"a": [1]}).to_excel(path, sheet_name="Data", index=False)
+    ctx = Context(tz="UTC")
+    assert not LinkedInWorkbook().sniff(Source(path.name, path.read_bytes()), ctx)
+    assert "_linkedin_book" not in ctx.__dict__

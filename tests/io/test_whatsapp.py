@@ -2,6 +2,7 @@
 
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -177,3 +178,110 @@ def test_mask_phones_masks_the_same_texts_when_only_some_have_eight_digits():
     one_by_one = pd.concat([mask_phones(texts.iloc[[i]]) for i in range(5)]).tolist() * 300
     assert got.tolist() == one_by_one
     assert got.iloc[1] == "Ruf an: +49 … 6789" and got.iloc[0] == "ohne Nummer" and pd.isna(got.iloc[2])
+
+
+# --- the whole-text header split gives what matching each line alone gave (issue #14.1) ----------------
+
+TRICKY = ("Vorwort ohne Kopf\n\n\u200e01.03.20, 10:02 - Nachrichten sind Ende-zu-Ende-verschlüsselt.\n"
+          "01.03.20, 10:02\n- Bob: kein Kopf (Zeilenumbruch nach der Zeit)\n01.03.20, 10:03 -\nBob: auch keiner\n"
+          "01.03.20, 10:04 - ~\u202fMax: Hallo +49 151 23456789\nzweite Zeile 0151/2345678\n\n\n"
+          "[1/29/18, 9:24:03\u202fPM] Alice: Hallo\n[1/29/18, 9:25:03 AM]\n Alice: kein Kopf\n"
+          "[1/30/18, 12:24:03 PM] \u200eAlice: \u200eimage omitted\n1/31/18, 1:00 a.\nm. - Bob: kein Kopf\n"
+          "29.01.18, 9:24 nachm. - Bob: ja\n\u200e\u200f29.01.18 23:47 \u2013 Bob: Gedankenstrich\n"
+          "2018-01-29, 23:47 - Bob: ISO\n29.01.18,\t23:47 -\tBob: Tab\n29.01.18, 23:47 -  Bob: zwei Leerzeichen\n"
+          "[29.01.18, 23:47]\n[29.01.18, 23:47] \n29.01.18, 23:47 - \n\n29.01.18, 23:47 - Bob: Ende")
+
+
+def _line_by_line(text):
+    """The former reading: each line matched alone (``_header``), other lines appended to the message."""
+    from toolkit.io.whatsapp import _header
+    heads, rests = [], []
+    for n, line in enumerate(text.split("\n"), start=1):
+        m = _header(line)
+        if m:
+            heads.append((n, m["date"], m["time"], m["ampm"]))
+            rests.append(m["rest"])
+        elif rests:
+            rests[-1] += "\n" + line
+    return heads, [r.rstrip("\n") for r in rests]
+
+
+@pytest.mark.parametrize("block", [10, 40, 200, 4_000_000])
+def test_whole_text_header_split_matches_line_by_line_reading(monkeypatch, block):
+    from toolkit.io import whatsapp
+    monkeypatch.setattr(whatsapp, "_BLOCK", block)   # small blocks: messages cut across block starts
+    text = TRICKY * 3
+    heads, rests = [], []
+    for pieces, line0 in whatsapp._blocks(text):
+        line = line0 + pieces[0].count("\n") + 1
+        for k in range(1, len(pieces), whatsapp._STRIDE):
+            _, date, time, ampm, rest = pieces[k:k + whatsapp._STRIDE]
+            heads.append((line, date, time, ampm))
+            rests.append(rest.rstrip("\n"))
+            line += rest.count("\n")
+    assert (heads, rests) == _line_by_line(text)
+    assert len(heads) > 30
+
+
+def test_blocks_give_the_same_table_as_one_block(monkeypatch):
+    from toolkit.io import whatsapp
+    data = (WA / "WhatsApp Chat mit Vereinsvorstand.txt").read_bytes()
+    p1, c1 = chat("WhatsApp Chat mit Vereinsvorstand.txt", data * 3, owner="Bergkaffee Team")
+    monkeypatch.setattr(whatsapp, "_BLOCK", 50)
+    p2, c2 = chat("WhatsApp Chat mit Vereinsvorstand.txt", data * 3, owner="Bergkaffee Team")
+    pd.testing.assert_frame_equal(c1, c2)
+    assert p1.rejected == p2.rejected and p1.notes == p2.notes
+    assert c1.comment_id.str.endswith("-3").any()   # the repeated messages got numbered ids
+
+
+def test_phone_masking_of_one_text_matches_mask_phones():
+    import re
+
+    from toolkit.io.whatsapp import _EIGHT_DIGITS, _mask_one
+    texts = ["", "1234567", "12345678", "a1b2c3d4e5f6g7h8", "+49 151 23456789", "0151/2345678 und 1234",
+             "Tel.: +1 (415) 555-0100!", "am 12.03.2024 um 14:30", "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",
+             "12\n34\n56\n78", "+49 1512 3456789\u202f0151 23456789", "x" * 50 + "9" * 7, "٣ 0151 2345678"]
+    masked = mask_phones(pd.Series(texts)).tolist()
+    for t, want in zip(texts, masked):
+        assert (_EIGHT_DIGITS.search(t) is not None) == (len(re.findall(r"\d", t)) >= 8), t
+        assert _mask_one(t) == want, t
+
+
+def test_owner_taken_from_the_other_exports_names_case_and_space_blind():
+    from toolkit.io.whatsapp import owner_from_accounts
+    comments = pd.DataFrame({
+        "platform": ["whatsapp"] * 5 + ["instagram"],
+        "post_id": ["chat-1"] * 5 + ["p1"], "comment_id": [f"c{i}" for i in range(6)],
+        "author": pd.Series(["Anna", " bergkaffee ", pd.NA, "BERGKAFFEE", "Bergkaffee Team", "Bergkaffee Team"],
+                            dtype="string"),
+        "is_owner": [False] * 5 + [True],
+        "published_at": pd.date_range("2024-01-01", periods=6, freq="h", tz="UTC"),
+        "parent_id": pd.Series([pd.NA] * 6, dtype="string")})
+    posts = pd.DataFrame({"account": ["Bergkaffee"]})
+    out, note = owner_from_accounts(comments, posts)
+    assert out["is_owner"].tolist() == [False, True, False, True, True, True]
+    assert "BERGKAFFEE" in note and " bergkaffee " in note
+
+
+def test_inline_plain_message_path_gives_what_classify_gives():
+    from toolkit.io.whatsapp import _EDITED, _Messages, _blocks, _classify, _mask_one
+    chat_name = "Vorstand"
+    rests = ["Bob: hi", "Bob:", "Bob: ", "Bob: \u200ehi", "Bob: \u200fhi\u200e!", "Vorstand: hi", "Vorstand: Hallo",
+             "Du hast Sam hinzugefügt: hallo", "Anna hat die Gruppe verlassen: x", "Bob: image omitted",
+             "Bob:  \u200f ", "keine Person hier", "Bob: Verpasster Sprachanruf", "~\u202fMax: hallo", "Bob: NULL",
+             "Bob: null", "Bob: Neu <Diese Nachricht wurde bearbeitet.>", "Bob: call me +49 151 23456789",
+             "+49 151 23456789: hi", "Bob:hi", "Bob: Ende-zu-Ende-verschlüsselt", "Bob: \ufeffhi", "Bob: ÄNGEHÄNGT",
+             "Bob: multi\nline\n\n", "Bob: IMAGE OMITTED", "Bob: Datei ANGEHÄNGT", "Bob: OMİTTED", "Bob: ſtandort",
+             "Bob: SECURITY CODE", "Bob: Call me", "Call Center: hi", "Bob: \u212aontakt NULL", "Bob: Gelöscht?"]
+    text = "".join(f"01.03.20, 10:{i:02d} - {r}\n" for i, r in enumerate(rests))
+    msgs = _Messages(chat_name)
+    for pieces, line0 in _blocks(text):
+        msgs.add(pieces, line0)
+    kinds = list(msgs.kinds)
+    got = [kinds[k] for k in msgs.codes("kind")]
+    want = [_classify(r.rstrip("\n"), chat_name) for r in rests]
+    assert got == [w[0] for w in want]
+    keep = np.ones(sum(k == "message" for k in got), dtype=bool)
+    plain = [w for w in want if w[0] == "message"]
+    assert msgs.column("author", keep).to_pylist() == [_mask_one(w[1]) for w in plain]
+    assert msgs.column("text", keep).to_pylist() == [_mask_one(_EDITED.sub("", w[2])) for w in plain]

@@ -201,3 +201,33 @@ def test_archive_payload_errors_name_the_same_line_as_before(text):
     with pytest.raises(ExportFormatError) as sliced:
         _loads(src, _json_payload(src))
     assert str(fast.value) == str(sliced.value)
+
+
+def test_account_from_links_in_arrow_equals_the_python_regex():
+    from toolkit.io.x import _STATUS_LINK, _account_from_link
+
+    links = pd.Series(["https://twitter.com/acct0/status/1", "https://x.com/Ab_c/status/2?s=20", "x.com/a/b/status/3",
+                       "https://max.com/u/status/4", "https://twitter.com/a\nb/status/5", "https://twitter.com//status/6",
+                       "https://x.com/ü/status/7", "https://twitter.com/a/statuses/8", "", None, "twitter.com/x.com/y/status/9",
+                       "https://X.com/a/status/10"], dtype="string")
+    want = links.fillna("").str.extract(_STATUS_LINK, expand=False).astype("string")
+    pd.testing.assert_series_equal(_account_from_link(links, _STATUS_LINK), want, check_names=False)
+
+
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_snowflake_time_for_a_column_equals_one_timestamp_per_id(dtype):
+    from toolkit.io.x import SNOWFLAKE_EPOCH_MS
+
+    def one(v):  # the former per-id implementation
+        try:
+            n = int(str(v).strip())
+        except (TypeError, ValueError):
+            return pd.NaT
+        return pd.NaT if n <= 0 else pd.Timestamp((n >> 22) + SNOWFLAKE_EPOCH_MS, unit="ms", tz="UTC")
+
+    ids = pd.Series(["1900000000000000000", " 1737840000000000000 ", "+5", "1_000", "abc", None, "", "-5", "0",
+                     "1.5e18", "\uff11\uff12", "4194304", str(2**63)], dtype=dtype, index=range(5, 18))
+    want = pd.Series([one(v) for v in ids], index=ids.index, dtype="datetime64[ns, UTC]")
+    pd.testing.assert_series_equal(snowflake_time(ids), want)
+    with pytest.raises(pd.errors.OutOfBoundsDatetime):
+        snowflake_time(pd.Series(["9" * 40], dtype=dtype))

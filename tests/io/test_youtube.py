@@ -138,3 +138,21 @@ def test_comment_threads_problems_reported_in_thread_order(tmp_path):
         [0, "likeCount"], [0, "publishedAt"], [1, "publishedAt"], [1, "id"], [2, "id"]]
     assert ds.comments.comment_id.tolist() == ["T0"]
     assert_invariant(ds)
+
+
+def test_publish_times_skip_formats_that_cannot_read_a_cell():
+    """The quick path (a day format is not tried on cells with ':', a month name not on cells
+    without a letter) reads every cell as trying each format on every cell left does."""
+    from toolkit.io.youtube import _TIME_FORMATS, _publish_times
+
+    cells = ["Sep 20, 2026", "sep 20 2026", "SEP 20, 2026", "2026-09-20", "2026-09-20 13:18:00", "2026-09-20 13:18",
+             "20.09.2026", "20.09.26", "20.09.2026 18:00", "2026-9-2", "Sept 20, 2026", "Sep 31, 2026", "Dez 20, 2026",
+             "2026-09-20T13:18:00", "13:18", "2026/09/20", "x", "2026-13-01", "Sep 20, 2026 1:2",
+             "\uff12\uff10\uff12\uff16-09-20", "Mar 1, 2024 ", "2024-02-29", "2023-02-29"]
+    t = pd.Series(cells * 3, dtype="string")
+    german = (("%d.%m.%Y %H:%M", True), ("%d.%m.%Y", False), ("%d.%m.%y", False))
+    for formats in (_TIME_FORMATS, german + _TIME_FORMATS):
+        quick, slow = _publish_times(t, formats), _publish_times(t, formats, quick=False)
+        pd.testing.assert_series_equal(quick[0], slow[0])
+        pd.testing.assert_series_equal(quick[1], slow[1])
+        assert quick[0].notna().sum() > 10

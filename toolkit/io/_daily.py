@@ -10,8 +10,9 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import CellProblems, Context, Parsed, Records, Source, parse_datetime
-from ._headers import _norm, choose_column, style_for
+from ._headers import _norm, choose_column
 from ._locale import EN, NumberStyle, number
+from ._numbers import number_columns
 
 __all__ = ["daily_from_wide", "daily_values", "melt_wide", "metric_name"]
 
@@ -44,7 +45,8 @@ def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed,
     for b in recs.bad:
         parsed.rejected += [{"table": "daily", **b} for _ in range(n)]
     parsed.notes.append(f"{n} metric(s) per day {list(cols)}; rows counted per (day, metric)")
-    style = style_for(recs, {c: kind(name) for name, c in cols.items()}, parsed.notes, german_dates=german_dates)
+    style, numbers = number_columns(recs, {c: kind(name) for name, c in cols.items()}, parsed.notes,
+                                     german_dates=german_dates)
     bad_date = dates.isna()
     if bad_date.any() and ctx.errors == "raise":
         i = int(np.flatnonzero(bad_date.to_numpy())[0])
@@ -55,7 +57,7 @@ def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed,
             f"again; or pass errors='reject' to load().", file=source.name, line=line, column=date_col)
     frames = []
     for name, h in cols.items():
-        vals, bad = number(raw[h], style)
+        vals, bad = numbers.number(h, style)
         if bad.any() and ctx.errors == "raise":
             i = int(np.flatnonzero(bad.to_numpy())[0])
             line = int(recs.lines[i])

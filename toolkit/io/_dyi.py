@@ -44,6 +44,8 @@ _TS_RANGE = (0, 4_102_444_800)
 
 
 def _ts(value):
+    if type(value) is int:  # what the archives hold (bool, a subclass of int, is not a time: below)
+        return value if _TS_RANGE[0] <= value < _TS_RANGE[1] else None
     if isinstance(value, str) and not value.isascii():
         value = _fix_str(value)  # the value as the repaired archive holds it
     if isinstance(value, bool):

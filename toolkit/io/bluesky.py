@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, register, utc_times
+from ._base import Context, Loader, Parsed, Source, paused_gc, register, utc_times
+from ._filebar import tracked
 
 __all__ = ["BlueskyCAR", "repo_records"]
 
@@ -72,21 +73,23 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
         raise ExportFormatError(f"{name}: the CAR file has no repository commit at its root (found "
                                 f"{type(commit).__name__}). Is this a Bluesky repository export?", file=name)
     out: list[tuple[str, dict]] = []
-    reached: set[bytes] = set()
-    walked: set[bytes] = set()
+    reached: set = set()
+    walked: set = set()
+    get = blocks.get
     # iterative in-order walk (deep trees do not hit the recursion limit); a tuple on the stack is
-    # a record (key, CID), anything else a node's CID
+    # a record (key, CID), anything else a node's CID. A node's records that come before its first
+    # subtree are taken at once (what pushing and popping them gave, without the stack).
     stack: list = [commit["data"]]
     while stack:
         item = stack.pop()
         if type(item) is tuple:
             key, cid = item
             reached.add(cid)
-            rec = blocks.get(cid)
+            rec = get(cid)
             if isinstance(rec, dict):
                 out.append((key, rec))
             continue
-        node = blocks.get(item) if item is not None else None
+        node = get(item) if item is not None else None
         if not isinstance(node, dict):
             continue
         if item in walked:  # a tree node reached twice: a hand-made or damaged file would be walked forever
@@ -94,20 +97,36 @@ def repo_records(data: bytes, *, name: str = "repo.car") -> tuple[str | None, li
                                     f"is damaged (or not written by Bluesky). Export the repository again "
                                     f"(Settings > Account > Export my data).", file=name)
         walked.add(item)
-        todo: list = [node.get("l")]
+        left = node.get("l")
+        now = left is None        # nothing to walk before the next record: take it at once
+        todo: list = [] if now else [left]
         prev = b""
         for e in node.get("e") or []:
             key = prev[: e.get("p", 0)] + bytes(e.get("k", b""))
             prev = key
-            todo.append((key.decode("utf-8", "replace"), e.get("v")))
-            todo.append(e.get("t"))
-        todo.reverse()
-        stack += todo
-    n = 0
-    for cid, block in blocks.items():
-        if cid not in reached and isinstance(block, dict) and "$type" in block and block is not commit:
-            n += 1
-            out.append((f"?/{n}", block))
+            cid = e.get("v")
+            if now:
+                reached.add(cid)
+                rec = get(cid)
+                if isinstance(rec, dict):
+                    out.append((key.decode("utf-8", "replace"), rec))
+            else:
+                todo.append((key.decode("utf-8", "replace"), cid))
+            sub = e.get("t")
+            if sub is not None:
+                now = False
+                todo.append(sub)
+        if todo:
+            todo.reverse()
+            stack += todo
+    # blocks the tree does not reach (set difference in C; the file's order kept for the few found)
+    rest = blocks.keys() - reached
+    if any(isinstance(blocks[c], dict) and "$type" in blocks[c] for c in rest):
+        n = 0
+        for cid, block in blocks.items():
+            if cid in rest and isinstance(block, dict) and "$type" in block and block is not commit:
+                n += 1
+                out.append((f"?/{n}", block))
     return commit.get("did"), out
 
 
@@ -159,6 +178,12 @@ class BlueskyCAR(Loader):
             (source.suffix in ("", ".bin") and _looks_like_car(source.data))
 
     def read(self, source: Source, ctx: Context) -> Parsed:
+        # a repository is millions of small dicts and tuples, none in reference cycles: the cyclic
+        # collector would scan them all again and again while they are made (a third of the time)
+        with paused_gc():
+            return self._read(source, ctx)
+
+    def _read(self, source: Source, ctx: Context) -> Parsed:
         did, records = repo_records(source.data, name=source.name)
         parsed = Parsed(self.format)
         # one pass collects each field into per-table column lists (no dict per record)
@@ -166,22 +191,27 @@ class BlueskyCAR(Loader):
         replies = {c: [] for c in _POST_COLS + ("root", "parent")}
         bad = []
         other = 0
-        # every createdAt parsed in one call; the loop looks its record's up
-        times = utc_times([rec.get("createdAt") if (rec.get("$type") or key.rpartition("/")[0]) == _POST else None
-                           for key, rec in records])  # only posts' times are read
-        for i, (key, rec) in enumerate(records, start=1):
-            coll, _, rkey = key.rpartition("/")
-            rtype = rec.get("$type") or coll
-            if rtype != _POST:
-                other += 1
-                reason = _SKIP_REASONS.get(rtype, f"{rtype} record (not a post)")
-                parsed.rejected.append({"table": "", "line": i, "column": None, "kind": "skipped",
-                                        "reason": f"record {key}: {reason}"})
+        # first pass: other records are counted as skipped; posts are kept with their place in the file
+        cand: list[tuple[int, str, dict]] = []
+        rejected = parsed.rejected
+        reasons = _SKIP_REASONS
+        for i, (key, rec) in enumerate(tracked(records, source.name), start=1):
+            rtype = rec.get("$type") or key.rpartition("/")[0]
+            if rtype == _POST:
+                cand.append((i, key, rec))
                 continue
-            when = times[i - 1]
+            other += 1
+            reason = reasons.get(rtype)
+            rejected.append({"table": "", "line": i, "column": None, "kind": "skipped",
+                             "reason": f"record {key}: {reason or f'{rtype} record (not a post)'}"})
+        # every post's createdAt parsed in one call; the loop looks its record's up
+        times = utc_times([rec.get("createdAt") for _, _, rec in cand])
+        nat = np.isnat(times)
+        for (i, key, rec), when, no_time in zip(cand, times, nat):
+            rkey = key.rpartition("/")[2]
             table = "comments" if isinstance(rec.get("reply"), dict) else "posts"
-            if np.isnat(when) or not rkey or rkey.startswith("?"):
-                what = f"cannot read createdAt {rec.get('createdAt')!r} as an ISO time" if np.isnat(when) else \
+            if no_time or not rkey or rkey.startswith("?"):
+                what = f"cannot read createdAt {rec.get('createdAt')!r} as an ISO time" if no_time else \
                     "the record is not reachable from the repository's tree (no key)"
                 bad.append((i, key, table, what))
                 continue
@@ -191,7 +221,7 @@ class BlueskyCAR(Loader):
             cols["text"].append(str(rec.get("text") or ""))
             cols["links"].append(_links(rec) if "facets" in rec or "embed" in rec else "")
             cols["langs"].append(" ".join(rec.get("langs") or []))
-            cols["media_type"].append(_media(rec))
+            cols["media_type"].append(_media(rec) if "embed" in rec else "text")
             if table == "comments":
                 reply = rec["reply"]
                 root = _ref((reply.get("root") or {}).get("uri"), did)

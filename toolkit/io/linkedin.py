@@ -64,7 +64,8 @@ from ..errors import ExportFormatError
 from ._base import CellProblems, Context, Loader, Parsed, Source, parse_datetime, register, sniff_delimiter
 from ._daily import daily_values as _daily_values, melt_wide as _melt
 from ._headers import line_fields
-from ._locale import DE, count, date_style, number, number_style
+from ._locale import DE, count, number, number_style
+from ._numbers import date_style
 
 __all__ = ["LinkedInWorkbook", "LinkedInCSV", "POST_COLUMNS"]
 
@@ -118,6 +119,13 @@ def _sheet_names(data: bytes, kind: str) -> list[str]:
         book.close()
 
 
+def _open_xlsx(data: bytes):
+    """The workbook opened with the options ``pd.read_excel(engine="openpyxl")`` uses, so that
+    ``read_excel`` can read it as it is (the same cells as from the bytes)."""
+    import openpyxl
+    return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+
+
 @register
 class LinkedInWorkbook(Loader):
     """LinkedIn content (``All posts``/``Metrics``) or followers (``New followers``) workbook."""
@@ -129,18 +137,30 @@ class LinkedInWorkbook(Loader):
         kind = _kind(source.data) if source.data[:4] in (b"PK\x03\x04", _OLE2[:4]) else None
         if kind is None:
             return False
+        book = None
         try:
-            names = {n.strip().lower() for n in _sheet_names(source.data, kind)}
+            if kind == "xls":
+                names = {n.strip().lower() for n in _sheet_names(source.data, kind)}
+            else:  # opened as read_excel opens it, and kept for read(): opening costs as much as reading
+                book = _open_xlsx(source.data)
+                names = {n.strip().lower() for n in book.sheetnames}
         except Exception:  # noqa: BLE001 - a broken workbook is simply not ours
             return False
-        return bool(names & set(_SHEETS))
+        ours = bool(names & set(_SHEETS))
+        if book is not None:
+            if ours:
+                ctx.__dict__["_linkedin_book"] = (source, book)
+            else:
+                book.close()
+        return ours
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         kind = _kind(source.data)
+        kept = ctx.__dict__.pop("_linkedin_book", None)
+        book = kept[1] if kept is not None and kept[0] is source else io.BytesIO(source.data)
         try:
             sheets = _read_xls(source.data) if kind == "xls" else \
-                pd.read_excel(io.BytesIO(source.data), sheet_name=None, header=None, dtype=object,
-                              engine="openpyxl")
+                pd.read_excel(book, sheet_name=None, header=None, dtype=object, engine="openpyxl")
         except Exception as exc:  # noqa: BLE001 - xlrd/openpyxl raise many types
             raise ExportFormatError(f"{source.name}: cannot open the workbook ({exc}). Download it again "
                                     f"from LinkedIn.", file=source.name) from None

@@ -82,7 +82,8 @@ from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, pars
                     register, sniff_delimiter)
 from ._daily import daily_values as _daily_values, melt_wide as _melt
 from ._headers import choose_column, line_fields, style_for, unique_columns
-from ._locale import DE, DERIVED_KEY, count, date_style, repair_ids
+from ._locale import DE, DERIVED_KEY, count, repair_ids
+from ._numbers import date_style, number_columns
 from ._resolve import defer, match_derived_keys
 
 __all__ = ["MetaPostsCSV", "MetaDailyCSV", "FacebookPostLevelCSV", "POST_ALIASES", "MEDIA_TYPES", "media_type"]
@@ -262,7 +263,7 @@ class MetaPostsCSV(Loader):
 
         metrics = ("impressions", "reach", "views", "likes", "comments", "shares", "saves", "clicks",
                    "engagements")
-        style = style_for(recs, {roles[m]: "int" for m in metrics if m in roles}, parsed.notes)
+        style, numbers = number_columns(recs, {roles[m]: "int" for m in metrics if m in roles}, parsed.notes)
         col = roles["published_at"]
         zone = ctx.zone_for(source, parsed.notes)
         native = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", None) if german_ui else \
@@ -302,7 +303,7 @@ class MetaPostsCSV(Loader):
             if m not in roles:
                 out[m] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
                 continue
-            vals, badm = count(raw[roles[m]], style)
+            vals, badm = numbers.count(roles[m], style)
             probs.add(badm, roles[m], raw[roles[m]], f"a whole number in {style.name} format (blank = not reported)")
             out[m] = vals
 

@@ -47,6 +47,7 @@ naming the record (1-based position in the file's list), or are rejected with ``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -56,6 +57,7 @@ from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
 from ._base import paused_gc
 from ._dyi import _comment_frame, _post_frame, _problems, _ts, fix_mojibake, fixed, uri_name, uri_stem
+from ._filebar import tracked
 
 __all__ = ["MetaDYIJSON", "fix_mojibake"]
 
@@ -103,6 +105,12 @@ class MetaDYIJSON(Loader):
         return _kind(source.head(4096), source.basename) is not None
 
     def read(self, source: Source, ctx: Context) -> Parsed:
+        # the parsed JSON and the rows made from it are many small dicts, none in reference cycles: the
+        # cyclic collector would scan the whole tree again each few thousand rows made (reference counting frees)
+        with paused_gc():
+            return self._read(source, ctx)
+
+    def _read(self, source: Source, ctx: Context) -> Parsed:
         kind = _kind(source.head(4096), source.basename)
         try:
             with paused_gc():  # many small dicts, none in reference cycles
@@ -126,7 +134,7 @@ class MetaDYIJSON(Loader):
         rows, problems = [], []
         fn = {"ig_posts": _ig_post, "fb_posts": _fb_post, "ig_comments": _ig_comment,
               "fb_comments": _fb_comment}[kind]
-        for i, rec in enumerate(records, start=1):
+        for i, rec in enumerate(tracked(records, source.name), start=1):
             if not isinstance(rec, dict):
                 problems.append((i, None, fixed(rec), "an object ({...})"))
                 continue
@@ -236,6 +244,16 @@ def _fb_post(rec: dict, sub: str):
 
 
 
+@functools.lru_cache(maxsize=4096)
+def _label_str(k: str) -> str:
+    return str(fixed(k)).strip().lower()
+
+
+def _label(k) -> str:
+    """A ``string_map_data`` key or ``label`` as compared (repaired, stripped, lower case): once per distinct key."""
+    return _label_str(k) if type(k) is str else str(fixed(k)).strip().lower()
+
+
 def _smd(rec: dict) -> dict:
     """``string_map_data`` or ``label_values`` as {normalised key: {value/timestamp}}."""
     out = {}
@@ -243,13 +261,13 @@ def _smd(rec: dict) -> dict:
     if isinstance(smd, dict):
         for k, v in smd.items():
             if isinstance(v, dict):
-                out[str(fixed(k)).strip().lower()] = v
+                out[_label(k)] = v
     for lv in rec.get("label_values") or []:
         if isinstance(lv, dict) and "label" in lv:
             v = {"value": lv.get("value")}
             if "timestamp_value" in lv or "timestamp" in lv:
                 v["timestamp"] = lv.get("timestamp_value", lv.get("timestamp"))
-            out[str(fixed(lv["label"])).strip().lower()] = v
+            out[_label(lv["label"])] = v
     return out
 
 
@@ -257,7 +275,11 @@ def _ig_comment(rec: dict, sub: str):
     smd = _smd(rec)
     text = fixed(next((smd[k].get("value") for k in _COMMENT_KEYS if k in smd), None))
     owner = fixed(next((smd[k].get("value") for k in _OWNER_KEYS if k in smd), None))
-    ts = next((_ts(v["timestamp"]) for v in smd.values() if _ts(v.get("timestamp")) is not None), None)
+    ts = None
+    for v in smd.values():  # the first value with a readable time
+        ts = _ts(v.get("timestamp"))
+        if ts is not None:
+            break
     if ts is None:
         ts = _ts(rec.get("timestamp"))
     if ts is None:

@@ -29,6 +29,7 @@ from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
 from ._base import paused_gc
 from ._dyi import _comment_frame, _post_frame, _problems, _ts, fixed, uri_name, uri_stem
+from ._filebar import tracked
 
 __all__ = ["ThreadsDYIJSON"]
 
@@ -36,23 +37,31 @@ _PLATFORM = "threads"
 _VIDEO = (".mp4", ".mov", ".m4v", ".webm")
 
 
-def _entry(rec: dict) -> tuple[dict | None, tuple | None]:
+_COLS = ["ts", "text", "media_type", "is_reply", "post_id", "author", "media_owner", "media", "_record"]
+_MEDIA_NUMBER = re.compile(r"\d{6,}")
+
+
+def _entry(rec: dict) -> tuple[tuple | None, tuple | None]:
+    """One entry as a row in the order of ``_COLS`` (without ``_record``), or the problem."""
     media = [m for m in rec.get("media") or [] if isinstance(m, dict)]
     first = media[0] if media else {}
     ts = _ts(rec.get("creation_timestamp", first.get("creation_timestamp")))
     if ts is None:
         return None, ("creation_timestamp", rec.get("creation_timestamp", first.get("creation_timestamp")),
                       "a Unix time in seconds (the entry has no creation_timestamp)")
-    title = fixed(rec.get("title") if isinstance(rec.get("title"), str) and rec.get("title") else first.get("title"))
+    title = rec.get("title")
+    title = fixed(title if isinstance(title, str) and title else first.get("title"))
     app = rec.get("text_app_post") if isinstance(rec.get("text_app_post"), dict) else first.get("text_app_post")
     is_reply = bool((app or {}).get("is_reply", False))
-    uris = [fixed(m.get("uri")) for m in media if isinstance(m.get("uri"), str) and m.get("uri")]
-    stem = uri_stem(uris[0]) if uris else ""
-    mtype = "carousel" if len(uris) > 1 else ("video" if uris[0].lower().endswith(_VIDEO) else "photo") if uris \
-        else "text"
-    return {"ts": ts, "text": title if isinstance(title, str) else "", "media_type": mtype, "is_reply": is_reply,
-            "post_id": stem if re.fullmatch(r"\d{6,}", stem) else None, "author": None, "media_owner": None,
-            "media": "|".join(sorted(uri_name(u) for u in uris))}, None
+    uris = [fixed(u) for u in (m.get("uri") for m in media) if isinstance(u, str) and u]
+    if uris:
+        stem = uri_stem(uris[0])
+        mtype = "carousel" if len(uris) > 1 else "video" if uris[0].lower().endswith(_VIDEO) else "photo"
+        names = uri_name(uris[0]) if len(uris) == 1 else "|".join(sorted(uri_name(u) for u in uris))
+    else:
+        stem, mtype, names = "", "text", ""
+    return (ts, title if isinstance(title, str) else "", mtype, is_reply,
+            stem if _MEDIA_NUMBER.fullmatch(stem) else None, None, None, names), None
 
 
 @register
@@ -67,6 +76,12 @@ class ThreadsDYIJSON(Loader):
             re.match(r'\s*\{\s*"text_post_app_', source.head(2048).lstrip("\ufeff")) is not None
 
     def read(self, source: Source, ctx: Context) -> Parsed:
+        # the parsed JSON and the rows made from it are many small dicts, none in reference cycles: the
+        # cyclic collector would scan the whole tree again each few thousand rows made (reference counting frees)
+        with paused_gc():
+            return self._read(source, ctx)
+
+    def _read(self, source: Source, ctx: Context) -> Parsed:
         try:
             with paused_gc():  # many small dicts, none in reference cycles
                 data = json.loads(source.text)  # Meta's byte escapes: repaired in the values read (``fixed``)
@@ -82,14 +97,15 @@ class ThreadsDYIJSON(Loader):
                                     file=source.name)
         parsed = Parsed(self.format)
         rows, problems = [], []
-        for i, rec in enumerate(records, start=1):
+        for i, rec in enumerate(tracked(records, source.name), start=1):  # rows as tuples (a dict per row is 5x the memory)
             row, prob = _entry(rec) if isinstance(rec, dict) else (None, (None, rec, "an object ({...})"))
             if prob:
                 problems.append((i, prob[0], fixed(prob[1]), prob[2]))
             else:
-                rows.append({**row, "_record": i})
-        frame = pd.DataFrame(rows, columns=["ts", "text", "media_type", "is_reply", "post_id", "author",
-                                            "media_owner", "media", "_record"])
+                rows.append(row + (i,))
+        frame = pd.DataFrame.from_records(rows, columns=_COLS, nrows=len(rows)) if rows else \
+            pd.DataFrame(rows, columns=_COLS)
+        del rows
         replies = frame["is_reply"].astype(bool)
         parsed.rows_read["posts"] = int((~replies).sum())
         parsed.rows_read["comments"] = int(replies.sum())

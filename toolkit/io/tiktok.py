@@ -58,8 +58,9 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, parse_datetime, read_csv_records,
                     register)
 from ._daily import daily_from_wide
-from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell, style_for
-from ._locale import DE, count, date_style
+from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell
+from ._locale import DE
+from ._numbers import date_style, number_columns
 from ._resolve import dated_rows, defer
 
 __all__ = ["TikTokDailyCSV", "TikTokDistributionCSV", "TikTokContentCSV", "TikTokDataJSON", "infer_years",
@@ -358,7 +359,7 @@ class TikTokContentCSV(Loader):
                   "a video link like 'https://www.tiktok.com/@user/video/7300000000000000000'")
         out["account"] = extract(link, r"tiktok\.com/@([^/?]+)")[0].astype("string")
         counts = ("views", "likes", "comments", "shares", "saves", "reach")
-        style = style_for(recs, {found[n]: "int" for n in counts if n in found}, parsed.notes)
+        style, numbers = number_columns(recs, {found[n]: "int" for n in counts if n in found}, parsed.notes)
         zone = ctx.zone_for(source, parsed.notes)
         tcol = found["published_at"]
         dates = date_style(raw[tcol], (None,), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
@@ -373,7 +374,7 @@ class TikTokContentCSV(Loader):
         out["permalink"] = link.where(link != "", pd.NA)
         for name in counts:
             if name in found:
-                vals, badn = count(raw[found[name]], style)
+                vals, badn = numbers.count(found[name], style)
                 probs.add(badn, found[name], raw[found[name]],
                           f"a whole number in {style.name} format (blank = not reported)")
                 out[name] = vals

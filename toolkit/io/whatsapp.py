@@ -52,9 +52,13 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import ExportFormatError
+from . import _base
 from ._base import Context, Loader, Parsed, Source, localize, register
+from ._filebar import records_bar
 
 __all__ = ["WhatsAppChat", "mask_phones", "link_conversations", "owner_from_accounts", "SYSTEM_PATTERNS"]
 
@@ -106,6 +110,7 @@ _SKIP_WORDS = ("weggelassen", "omitted", "ausgeschlossen", "anhang:", "attached"
                "standort", "location", "verschlüsselt", "encrypted", "anruf", "call", "sicherheitscode",
                "security code", "null")
 _SKIP_WORD = re.compile("|".join(map(re.escape, _SKIP_WORDS)))
+_SKIP_WORDS_RE2 = "|".join(_SKIP_WORDS)  # letters, umlauts, ':' and ' ' only: the same words for Arrow (RE2)
 #: Words that make an "author" a system text cut at a colon ("Du hast X hinzugefügt: ...").
 _SYSTEM_AUTHOR = re.compile("|".join(map(re.escape, (" hat ", " hast ", " has ", " have ", " created", " added",
                                                       " left", " removed", " changed"))))
@@ -147,6 +152,13 @@ def _clean_author(author: str) -> str:
     return unicodedata.normalize("NFC", a)
 
 
+@functools.lru_cache(maxsize=4096)
+def _author_of(raw: str) -> tuple[str, bool]:
+    """The cleaned author and whether it holds words of a system text (``_SYSTEM_AUTHOR``), once per name."""
+    author = _clean_author(raw)
+    return author, bool(_SYSTEM_AUTHOR.search(author))
+
+
 def _chat_name(name: str) -> str:
     for part in reversed(re.split(r"[/\\!]", name)):
         m = re.match(r"^WhatsApp[ -]Chat(?: mit| with| -)\s*(.+?)(?: \(\d+\))?\.(?:txt|zip)$", part, re.I) or \
@@ -159,6 +171,161 @@ def _chat_name(name: str) -> str:
 def _header(line: str):
     s = line.lstrip(_INVISIBLE)
     return _IOS.match(s) or _ANDROID.match(s)
+
+
+#: The header of a message line (``_IOS`` or ``_ANDROID`` without their ``rest``) as one pattern for the
+#: whole text: ``^`` at every line start, and no whitespace class matches a line break, so a header never
+#: reaches into the next line (what matching each line alone gives). ``_HEAD.split`` gives, per message
+#: line, the bracket (iOS), date, time, 12-hour marker and the message up to the next header line.
+_NL_WS = r"[^\S\n]"
+_AMPM_NL = _AMPM.replace(r"[\s\u202f\u00a0]", _NL_WS)
+_HEAD = re.compile(
+    rf"^[{_INVISIBLE}]*(\[)?(\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}),?{_NL_WS}+(\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?)"
+    rf"(?:{_NL_WS}*({_AMPM_NL}))?"
+    rf"(?(1)\]{_NL_WS}|{_NL_WS}+[-\u2013]{_NL_WS})", re.M)
+_STRIDE = 5  # pieces per message line in _HEAD.split: bracket, date, time, marker, message
+#: Characters per block of the text read at a time (cut where a message line starts).
+_BLOCK = 4_000_000
+#: 8 digits anywhere (``\D*`` and ``\d`` never overlap: one linear scan, no list of digits made)
+_EIGHT_DIGITS = re.compile(r"\d(?:\D*\d){7}")
+
+
+def _blocks(text: str):
+    """``(_HEAD.split(block), line breaks before the block)`` for blocks of about ``_BLOCK`` characters
+    that start at the text's start or at a message line (so each message is whole in one block)."""
+    start, line0, n = 0, 0, len(text)
+    while start < n:
+        end = start + _BLOCK
+        if end >= n:
+            end = n
+        else:
+            b = text.find("\n", end)
+            while b != -1 and not _HEAD.match(text, b + 1):
+                b = text.find("\n", b + 1)
+            end = n if b == -1 else b + 1
+        block = text[start:end]
+        yield _HEAD.split(block), line0
+        line0 += block.count("\n")
+        start = end
+
+
+def _factor(values: list, table: dict) -> np.ndarray:
+    """Codes of ``values`` in ``table`` (value -> code, grown with new values): hashed in C, one
+    Python step per distinct value."""
+    codes, uniq = pd.factorize(np.array(values, dtype=object), use_na_sentinel=False)
+    glob = np.array([table.setdefault(u, len(table)) for u in uniq], dtype=np.int64)
+    return glob[codes]
+
+
+def _mask_match(m: re.Match) -> str:
+    s = m.group(0)
+    digits = re.sub(r"\D", "", s)
+    if len(digits) < 8:
+        return s
+    head = re.match(r"\+\d{1,3}", s)
+    return f"{head.group(0) if head else '0'} … {digits[-4:]}"
+
+
+def _mask_one(s: str) -> str:
+    """:func:`mask_phones` of one text (a text with fewer than 8 digits holds no number to mask)."""
+    if _EIGHT_DIGITS.search(s) is None:
+        return s
+    return _PHONE.sub(_mask_match, s)
+
+
+class _Messages:
+    """The message lines of a chat, block by block: per line its line number and the codes of its date,
+    time, 12-hour marker and kind (``"message"`` or the reason it is skipped); the messages' masked
+    authors and texts and their edited flags as Arrow arrays (each block's distinct lines classified once)."""
+
+    def __init__(self, chat: str) -> None:
+        self.chat = chat
+        self.dates: dict = {}
+        self.times: dict = {}
+        self.ampms: dict = {}
+        self.kinds: dict = {"message": 0}
+        self._parts: dict[str, list] = {k: [] for k in ("line", "date", "time", "ampm", "kind", "author", "text",
+                                                          "edited")}
+        self._joined: dict[str, np.ndarray] = {}
+        self._authors: dict[str, str] = {}
+
+    def add(self, pieces: list, line0: int) -> None:
+        n = (len(pieces) - 1) // _STRIDE
+        if not n:
+            return
+        rests = pieces[_STRIDE::_STRIDE]
+        steps = [line0 + pieces[0].count("\n") + 1] + [r.count("\n") for r in rests[:-1]]
+        p = self._parts
+        p["line"].append(np.cumsum(np.array(steps, dtype=np.int64)))
+        p["date"].append(_factor(pieces[2::_STRIDE], self.dates))
+        p["time"].append(_factor(pieces[3::_STRIDE], self.times))
+        p["ampm"].append(_factor(pieces[4::_STRIDE], self.ampms))
+        codes, uniq = pd.factorize(np.array(rests, dtype=object))
+        del rests, pieces[:]
+        kind = np.empty(len(uniq), dtype=np.int64)
+        pos = np.full(len(uniq), -1, dtype=np.int64)   # position among the block's distinct messages
+        authors, texts, edited = [], [], []
+        chat = self.chat
+        strip = _INVISIBLE + " "
+        # lines that may hold a skip word, found in one Arrow pass over the block's distinct lines: a
+        # case-insensitive search of the whole line finds every line whose lower-cased text holds one
+        # (and some more, which _classify then reads exactly)
+        maybe_skip = pc.match_substring_regex(pa.array(uniq, pa.string()), _SKIP_WORDS_RE2,
+                                              ignore_case=True).to_pylist()
+        for u, rest in enumerate(uniq):
+            rest = rest.rstrip("\n")
+            # _classify's plain-message path inline (an author that is not the chat nor a system text, a
+            # text without skip words nor a leading mark); anything else goes through _classify itself
+            m = None if maybe_skip[u] else _AUTHOR.match(rest)
+            raw = m.group("text") if m is not None else None
+            if raw and not raw.startswith("\u200e"):
+                author, system_author = _author_of(m.group("author"))
+                if not system_author and author != chat and raw.strip(strip):
+                    k, body = "message", raw.replace("\u200e", "").replace("\u200f", "")
+                else:
+                    k, author, body = _classify(rest, chat)
+            else:
+                k, author, body = _classify(rest, chat)
+            kind[u] = self.kinds.setdefault(k, len(self.kinds))
+            if k != "message":
+                continue
+            ed = "<" in body and bool(_EDITED.search(body))
+            pos[u] = len(texts)
+            a = self._authors.get(author)
+            if a is None:
+                a = self._authors[author] = _mask_one(author)
+            authors.append(a)
+            texts.append(_mask_one(_EDITED.sub("", body) if ed else body))
+            edited.append(ed)
+        row_kind = kind[codes]
+        p["kind"].append(row_kind)
+        take = pa.array(pos[codes[row_kind == 0]])
+        p["author"].append(pa.array(authors, pa.string()).take(take))
+        p["text"].append(pa.array(texts, pa.string()).take(take))
+        p["edited"].append(np.array(edited, dtype=bool)[pos[codes[row_kind == 0]]])
+
+    def codes(self, name: str) -> np.ndarray:
+        if name not in self._joined:
+            parts = self._parts[name]
+            self._joined[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return self._joined[name]
+
+    def lines(self) -> np.ndarray:
+        return self.codes("line")
+
+    def column(self, name: str, keep: np.ndarray) -> pa.ChunkedArray:
+        """Authors or texts of the messages, ``keep`` of them (a mask over the messages)."""
+        col = pa.chunked_array(self._parts[name], type=pa.string())
+        return col if keep.all() else col.filter(pa.array(keep))
+
+    def edited(self, keep: np.ndarray) -> np.ndarray:
+        return np.concatenate(self._parts["edited"])[keep]
+
+
+def _markers(ampms: list) -> np.ndarray:
+    """The 12-hour markers (``None`` for none) lower-cased without dots and spaces, as ``_hours24`` reads them."""
+    return pd.Series(ampms, dtype=object).fillna("").astype(str).str.lower().str.replace(
+        r"[.\s\u202f\u00a0]", "", regex=True).to_numpy(dtype=object)
 
 
 def _is_chat(source: Source) -> bool:
@@ -201,11 +368,12 @@ def _order(dates: list[tuple[int, int, int]], german: bool, source: Source, dayf
         f"May 3) to toolkit.load().", file=source.name, column="date")
 
 
-def _hours24(hour: pd.Series, ampm: pd.Series) -> np.ndarray:
+def _hours24(hour: np.ndarray, marker: np.ndarray) -> np.ndarray:
     """24-hour clock hours from 12-hour ones (AM/PM, a.m./p.m., German vorm./nachm./morgens/mittags/
-    abends/nachts; nachts is PM from 9 to 11 and AM from 12 to 4). Hours without a marker stay."""
-    h = hour.to_numpy()
-    m = ampm.fillna("").astype(str).str.lower().str.replace(r"[.\s\u202f\u00a0]", "", regex=True).to_numpy()
+    abends/nachts; nachts is PM from 9 to 11 and AM from 12 to 4). Hours without a marker stay.
+    ``marker``: each message's marker as :func:`_markers` gives it."""
+    h = np.asarray(hour)
+    m = np.asarray(marker, dtype=object)
     pm = np.isin(m, ["pm", "nachm", "abends"]) | ((m == "mittags") & (h != 11)) | ((m == "nachts") & (h >= 9))
     return np.where(m == "", h, h % 12 + np.where(pm, 12, 0))
 
@@ -248,8 +416,9 @@ def owner_from_accounts(comments: pd.DataFrame, posts: pd.DataFrame) -> tuple[pd
     names = set(posts["account"].dropna().astype(str)) if "account" in posts.columns else set()
     names |= set(comments.loc[~chat & comments["is_owner"].astype(bool).to_numpy(), "author"].dropna().astype(str))
     names = {n.strip().casefold() for n in names if n.strip()}
-    authors = comments.loc[chat, "author"].astype("string").str.strip().str.casefold()
-    hit = authors.isin(names).fillna(False)
+    authors = comments.loc[chat, "author"].astype("string")
+    uniq = pd.Series(authors.dropna().unique(), dtype="string")   # each distinct name stripped and casefolded once
+    hit = authors.isin(uniq[uniq.str.strip().str.casefold().isin(names).to_numpy(dtype=bool)]).fillna(False)
     if not hit.any():
         return comments, ""
     out = comments.copy()
@@ -278,68 +447,68 @@ class WhatsAppChat(Loader):
         parsed = Parsed(self.format)
         text = unicodedata.normalize("NFC", source.text.replace("\r\n", "\n").replace("\r", "\n"))
         german = bool(_GERMAN.search(text[:200_000])) or " mit " in source.name
-        # the messages' header fields and text, one list per field (a million messages are a million
-        # list entries, not a million dicts)
-        m_line: list[int] = []
-        m_date: list[str] = []
-        m_time: list[str] = []
-        m_ampm: list[str | None] = []
-        m_rest: list[str] = []
-        preface = []
-        for n, line in enumerate(text.split("\n"), start=1):
-            m = _header(line)
-            if m:
-                m_line.append(n)
-                m_date.append(m["date"])
-                m_time.append(m["time"])
-                m_ampm.append(m["ampm"])
-                m_rest.append(m["rest"])
-            elif m_rest:
-                m_rest[-1] += "\n" + line
-            elif line.strip(_INVISIBLE + " "):
-                preface.append(n)
+        chat = mask_phones(pd.Series([_chat_name(source.name)])).iloc[0]
+        # The text is read in blocks of whole messages (cut where a message line starts); each block is
+        # split at its message lines by one regex (``_HEAD``, the header patterns on the whole text), its
+        # distinct messages are classified once, and its authors and texts become Arrow arrays before the
+        # next block: no per-message Python object outlives its block.
+        msgs = _Messages(chat)
+        preface: list[int] = []
+        # a bar of its own for a large chat (by characters; about 100 per message)
+        with records_bar(len(text), source.name, unit="char", min_total=100 * _base.FILE_BAR_MIN_ROWS) as bar:
+            for pieces, line0 in _blocks(text):
+                if line0 == 0:  # lines before the first message line (only the first block can have them)
+                    preface += [n for n, ln in enumerate(pieces[0].split("\n"), start=1)
+                                if ln.strip(_INVISIBLE + " ")]
+                msgs.add(pieces, line0)
+                bar.update(sum(map(len, pieces)))
         del text
         for n in preface:
             parsed.rejected.append({"table": "comments", "line": n, "column": None,
                                     "reason": "text before the first message line (not a message)"})
+        m_line = msgs.lines()
         parsed.rows_read["comments"] = len(m_line) + len(preface)
-        if not m_line:
+        if not len(m_line):
             parsed.tables["comments"] = _frame([], source, "")
             return parsed
-        # day, month and year numbers of every header, split column-wise (three numbers each, by _DATE)
-        nums = pd.Series(m_date).str.split(r"[./-]", expand=True, regex=True).astype(np.int64).to_numpy()
+        # day, month and year numbers of every header: split once per distinct date (by _DATE, three numbers)
+        u_dates = list(msgs.dates)
+        u_nums = pd.Series(u_dates, dtype=object).str.split(r"[./-]", expand=True, regex=True).astype(
+            np.int64).to_numpy()
+        date_code = msgs.codes("date")
+        nums = u_nums[date_code]
         order = _order(nums, german, source, dayfirst)
-        chat = mask_phones(pd.Series([_chat_name(source.name)])).iloc[0]
-        parts = np.array(nums, dtype=np.int64)
+        parts = nums
         y, mo, d = {"ymd": (0, 1, 2), "dmy": (2, 1, 0), "mdy": (2, 0, 1)}[order]
-        clock = pd.Series(m_time).str.split(r"[:.]", expand=True, regex=True)
-        clock = clock.reindex(columns=[0, 1, 2]).apply(pd.to_numeric).fillna(0).astype(int)
+        u_times = list(msgs.times)
+        u_clock = pd.Series(u_times, dtype=object).str.split(r"[:.]", expand=True, regex=True)
+        u_clock = u_clock.reindex(columns=[0, 1, 2]).apply(pd.to_numeric).fillna(0).astype(int).to_numpy()
+        clock = u_clock[msgs.codes("time")]
+        u_marks = _markers(list(msgs.ampms))
         stamps = pd.to_datetime(pd.DataFrame({
             "year": np.where(parts[:, y] < 100, parts[:, y] + 2000, parts[:, y]), "month": parts[:, mo],
-            "day": parts[:, d], "hour": _hours24(clock[0], pd.Series(m_ampm, dtype=object)),
-            "minute": clock[1], "second": clock[2]}), errors="coerce")
-        # one pass collects each column into a list (no pandas call per message)
+            "day": parts[:, d], "hour": _hours24(clock[:, 0], u_marks[msgs.codes("ampm")]),
+            "minute": clock[:, 1], "second": clock[:, 2]}), errors="coerce")
         no_time = stamps.isna().to_numpy()
-        cols: dict[str, list] = {"line": [], "local": [], "author": [], "text": [], "edited": []}
-        lines_, picks, authors, texts, edits = cols.values()
-        for j, rest in enumerate(m_rest):
+        kinds = msgs.codes("kind")
+        is_msg = kinds == 0
+        kind_names = list(msgs.kinds)
+        for j in np.flatnonzero(no_time | ~is_msg):  # in line order, as the messages come
             if no_time[j]:
-                self._bad(ctx, source, parsed, m_line[j], f"{m_date[j]}, {m_time[j]}", order)
+                self._bad(ctx, source, parsed, int(m_line[j]), f"{u_dates[date_code[j]]}, "
+                          f"{u_times[msgs.codes('time')[j]]}", order)
                 continue
-            kind, author, body = _classify(rest.rstrip("\n"), chat)
-            if kind != "message":
-                parsed.rejected.append({"table": "comments", "line": m_line[j], "column": "text", "kind": "skipped",
-                                        "reason": kind})
-                continue
-            edited = "<" in body and bool(_EDITED.search(body))
-            lines_.append(m_line[j])
-            picks.append(j)
-            authors.append(author)
-            texts.append(_EDITED.sub("", body) if edited else body)
-            edits.append(edited)
-        del m_rest
-        cols["local"] = stamps.iloc[picks].reset_index(drop=True) if picks else []
-        frame = _frame(cols if picks else [], source, chat, tz=ctx.zone_for(source, parsed.notes))
+            parsed.rejected.append({"table": "comments", "line": int(m_line[j]), "column": "text", "kind": "skipped",
+                                    "reason": kind_names[kinds[j]]})
+        keep = ~no_time[is_msg]  # of the messages, those with a time
+        tz = ctx.zone_for(source, parsed.notes)
+        if not keep.any():
+            frame = _frame([], source, chat, tz=tz)
+        else:
+            local = stamps[is_msg & ~no_time].reset_index(drop=True)
+            frame = _frame({"local": local, "author": msgs.column("author", keep), "text": msgs.column("text", keep),
+                            "edited": msgs.edited(keep), "line": m_line[is_msg & ~no_time]}, source, chat, tz=tz)
+        del msgs
         if owners:
             frame["is_owner"] = frame["author"].isin(owners).astype(bool)
             frame = link_conversations(frame)
@@ -368,10 +537,10 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     m = _AUTHOR.match(rest)
     if not m:
         return "system message (no author)", None, rest
-    author = _clean_author(m["author"])
+    author, system_author = _author_of(m["author"])
     raw = m["text"] or ""
     body = raw.strip(_INVISIBLE + " ")
-    if _SYSTEM_AUTHOR.search(author):
+    if system_author:
         # "Du hast X hinzugefügt" cut at a colon inside the system text: not an author
         if any(p.search(rest.strip(_INVISIBLE)) for p in SYSTEM_PATTERNS):
             return "system message (no author)", None, rest
@@ -396,25 +565,40 @@ def _classify(rest: str, chat: str) -> tuple[str, str | None, str]:
     return "message", author, raw.lstrip(_INVISIBLE).replace("\u200e", "").replace("\u200f", "")
 
 
-def _frame(rows: dict[str, list] | list, source: Source, chat: str, tz: str = "UTC") -> pd.DataFrame:
+def _frame(rows: dict | list, source: Source, chat: str, tz: str = "UTC") -> pd.DataFrame:
+    """The comments table of the messages: ``rows`` holds ``local`` (naive times), ``author`` and ``text``
+    (Arrow string arrays, phone numbers already masked), ``edited`` and ``line``."""
     if not len(rows):
         from ..schema import COMMENTS
         return COMMENTS.empty()
-    f = pd.DataFrame(rows)
-    f["author"] = mask_phones(f["author"].astype("string"))
-    f["text"] = mask_phones(f["text"].astype("string"))
+    local: pd.Series = rows["local"]
+    authors: pa.ChunkedArray = pc.fill_null(rows["author"], "")
+    texts: pa.ChunkedArray = rows["text"]
+    index = local.index
     chat_id = "chat-" + hashlib.sha1(chat.encode("utf-8")).hexdigest()[:12]
-    # the key of each message is built and hashed one at a time (no column of keys held in memory)
+    # each distinct time formatted once (as the column's ``astype(str)``: the format depends on all values)
+    u_time, inv = np.unique(local.to_numpy(), return_inverse=True)
+    when = pa.array(pd.Series(u_time, dtype=local.dtype).astype(str).tolist(), pa.string()).take(pa.array(inv))
+    # the key of each message (chat|time|author|text) is joined in Arrow and hashed, a slice at a time
     sha1 = hashlib.sha1
-    cid = pd.Series(["wa-" + sha1(f"{chat}|{t}|{a}|{x}".encode("utf-8")).hexdigest()[:16] for t, a, x in
-                     zip(f["local"].astype(str).tolist(), f["author"].fillna("").astype(str).tolist(),
-                         f["text"].astype(str).tolist())], index=f.index, dtype="str")
-    nth = cid.groupby(cid).cumcount()
-    cid = cid.where(nth == 0, cid + "-" + (nth + 1).astype(str))
+    ids: list[str] = []
+    step = 100_000
+    for s in range(0, len(local), step):
+        keys = pc.binary_join_element_wise(chat, when[s:s + step], authors[s:s + step], texts[s:s + step], "|")
+        ids += ["wa-" + sha1(k).hexdigest()[:16] for k in keys.cast(pa.binary()).to_pylist()]
+    cid = pd.Series(ids, index=index, dtype="str")
+    del ids
+    rep = cid.duplicated(keep=False).to_numpy()   # repeated messages (same time, author and text) are numbered
+    if rep.any():
+        sub = cid[rep]
+        nth = sub.groupby(sub).cumcount()
+        cid = cid.copy()
+        cid[rep] = sub.where(nth == 0, sub + "-" + (nth + 1).astype(str))
     return pd.DataFrame({
         "platform": _PLATFORM, "account": chat, "post_id": chat_id, "comment_id": cid.astype("string"),
-        "parent_id": pd.Series(pd.NA, index=f.index, dtype="string"), "author": f["author"],
-        "is_owner": False, "published_at": localize(f["local"], tz), "text": f["text"],
-        "likes": pd.Series(pd.NA, index=f.index, dtype="Int64"), "edited": f["edited"].astype(bool),
-        "_line": f["line"],
-    }).drop(columns="_line").reset_index(drop=True)
+        "parent_id": pd.Series(pd.NA, index=index, dtype="string"),
+        "author": pd.Series(pd.arrays.ArrowStringArray(rows["author"]), index=index),
+        "is_owner": False, "published_at": localize(local, tz),
+        "text": pd.Series(pd.arrays.ArrowStringArray(texts), index=index),
+        "likes": pd.Series(pd.NA, index=index, dtype="Int64"), "edited": np.asarray(rows["edited"], dtype=bool),
+    }).reset_index(drop=True)

@@ -59,11 +59,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, parse_datetime, paused_gc, read_csv_records,
+from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, parse_datetime, paused_gc, read_csv_records,
                     register, utc_times)
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
-from ._headers import _head_fields, _int_columns, _map_header, _norm, _require, _unknown_note, style_for
-from ._locale import DE, DERIVED_KEY, date_style, repair_ids
+from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
+from ._locale import DE, DERIVED_KEY, repair_ids
+from ._numbers import date_style, int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
            "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
@@ -79,19 +80,37 @@ def snowflake_time(ids: pd.Series) -> pd.Series:
 
     Ids that are not whole numbers give ``NaT``.
     """
-    def one(v):
+    # Python ints per id (what int() accepts), one conversion of the milliseconds for all of them;
+    # an id beyond the range of times still raises as pd.Timestamp does.
+    ms = np.zeros(len(ids), dtype=np.int64)
+    ok = np.zeros(len(ids), dtype=bool)
+    for i, v in enumerate(ids.tolist()):
         try:
             n = int(str(v).strip())
         except (TypeError, ValueError):
-            return pd.NaT
+            continue
         if n <= 0:
-            return pd.NaT
-        return pd.Timestamp((n >> 22) + SNOWFLAKE_EPOCH_MS, unit="ms", tz="UTC")
-    return pd.Series([one(v) for v in ids], index=ids.index, dtype="datetime64[ns, UTC]")
+            continue
+        m = (n >> 22) + SNOWFLAKE_EPOCH_MS
+        if m >= _MAX_MS:
+            pd.Timestamp(m, unit="ms", tz="UTC")  # raises OutOfBoundsDatetime, as before
+        ms[i], ok[i] = m, True
+    out = pd.to_datetime(ms, unit="ms", utc=True).astype("datetime64[ns, UTC]")
+    return pd.Series(out, index=ids.index).where(ok)
+
+
+#: Milliseconds from which pd.Timestamp(..., unit="ms") may be out of bounds (2262-04-11).
+_MAX_MS = pd.Timestamp.max.value // 1_000_000
+
+
+_STATUS_LINK = r"(?:twitter|x)\.com/([^/]+)/status/"
 
 
 def _account_from_link(links: pd.Series, pattern: str) -> pd.Series:
-    return links.fillna("").str.extract(pattern, expand=False).astype("string")
+    t = links.fillna("")
+    if pattern == _STATUS_LINK:  # the same groups in Arrow (RE2) without the non-capturing group
+        return extract(t, r"(twitter|x)\.com/([^/]+)/status/")[1].astype("string")
+    return t.str.extract(pattern, expand=False).astype("string")
 
 
 def _json_payload(source: Source) -> str:
@@ -220,9 +239,9 @@ class XActivityCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out = pd.DataFrame(index=raw.index)
         out["platform"] = _PLATFORM
-        style = style_for(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
-                          | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found else {}),
-                          parsed.notes)
+        style, numbers = number_columns(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
+                                         | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found
+                                            else {}), parsed.notes)
         tcol = found["published_at"]
         dates = date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
                            allow_german=recs.delimiter == ";" or style is DE)
@@ -238,10 +257,10 @@ class XActivityCSV(Loader):
         out["permalink"] = link.where(link != "", pd.NA)
         ids = _post_ids(raw[found["post_id"]], found["post_id"], out, probs, parsed)
         out["post_id"] = ids
-        acc = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
+        acc = _account_from_link(out["permalink"], _STATUS_LINK)
         m = re.match(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", source.basename)
         out["account"] = acc.fillna(m.group(1)) if m else acc
-        _int_columns(out, raw, found, _ACTIVITY_INTS, probs, style=style)
+        int_columns(out, numbers, found, _ACTIVITY_INTS, probs, style=style)
         out = probs.finish(out, ctx, parsed, hint="Fix the cell or export the file again")
         parsed.tables["posts"] = out
         parsed.exported_at = _range_end(source.basename)
@@ -312,7 +331,7 @@ class XContentCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out = pd.DataFrame(index=raw.index)
         out["platform"] = _PLATFORM
-        style = style_for(recs, {found[n]: "int" for n in _CONTENT_INTS if n in found}, parsed.notes)
+        style, numbers = number_columns(recs, {found[n]: "int" for n in _CONTENT_INTS if n in found}, parsed.notes)
         dcol = found["date"]
         day = _parse_x_day(raw[dcol], german=recs.delimiter == ";" or style is DE)
         probs.add(day.isna(), dcol, raw[dcol], "a date like 'Tue, Jul 14, 2026'")
@@ -339,8 +358,8 @@ class XContentCSV(Loader):
         parsed.notes.append("time of day recovered from the post id (snowflake), UTC")
         out["published_at"] = when
         out["date_only"] = fallback.astype(bool)
-        out["account"] = _account_from_link(out["permalink"], r"(?:twitter|x)\.com/([^/]+)/status/")
-        _int_columns(out, raw, found, _CONTENT_INTS, probs, style=style)
+        out["account"] = _account_from_link(out["permalink"], _STATUS_LINK)
+        int_columns(out, numbers, found, _CONTENT_INTS, probs, style=style)
         out = probs.finish(out, ctx, parsed)
         parsed.tables["posts"] = out
         parsed.exported_at = _range_end(source.basename)
@@ -375,7 +394,8 @@ def _parse_x_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     ``german`` (the file is ';'-separated or has German numbers) and most of the column is so."""
     t = s.fillna("").str.strip()
     out = pd.to_datetime(t, format="%a, %b %d, %Y", errors="coerce")
-    extra = date_style(t, (), column="Date", allow_german=german).formats
+    # (the column's style is only needed when cells are left)
+    extra = date_style(t, (), column="Date", allow_german=german).formats if out.isna().any() else ()
     for fmt in ("%b %d, %Y", "ISO8601") + extra:
         todo = out.isna()
         if not todo.any():

@@ -45,8 +45,9 @@ from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, pau
                     read_csv_records, register, utc_times)
 from ._daily import daily_from_wide
 from ._html import html_to_text
-from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note, style_for
-from ._locale import DE, EN, NumberStyle, count, date_style, number
+from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
+from ._locale import DE, EN, NumberStyle, count, number
+from ._numbers import date_style, number_columns
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -92,6 +93,44 @@ def _hms_seconds(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.S
     return out.astype("Int64"), bad.astype(bool)
 
 
+#: Formats without a time of day: they cannot read a cell holding ':'.
+_DAY_FORMATS = {"%b %d, %Y", "%b %d %Y", "%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"}
+
+
+def _publish_times(t: pd.Series, formats: tuple, *, quick: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Naive times and the date-only mask of stripped cells (no NA), each cell read by the first of
+    ``formats`` (``(format, has_time)``) that reads it.
+
+    ``quick``: a format is not tried on cells it cannot read (a day format on a cell with ':', a
+    month name on a cell without a letter); ``quick=False`` tries every format on every cell left
+    (the same result, tested)."""
+    naive = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+    date_only = pd.Series(False, index=t.index)
+    colon = letter = None
+    for fmt, has_time in formats:
+        todo = naive.isna() & t.ne("")
+        if not todo.any():
+            break
+        if quick and (fmt in _DAY_FORMATS or "%b" in fmt):
+            if colon is None:
+                colon = t.str.contains(":", regex=False).to_numpy(dtype=bool)
+                # a month name needs a letter: anything but ASCII digits, punctuation, space, controls
+                letter = t.str.contains("[^\x00-\x40\x5b-\x60\x7b-\x7f]").to_numpy(dtype=bool)
+            cand = todo.to_numpy(dtype=bool)
+            if fmt in _DAY_FORMATS:
+                cand = cand & ~colon
+            if "%b" in fmt:
+                cand = cand & letter
+            if not cand.any():
+                continue
+            todo = pd.Series(cand, index=t.index)
+        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        ok = got.notna()
+        naive.loc[got[ok].index] = got[ok].astype("datetime64[ns]")
+        date_only.loc[got[ok].index] = not has_time
+    return naive, date_only
+
+
 @register
 class YouTubeStudioTable(Loader):
     """YouTube Studio ``Table data.csv`` -> posts (one row per video)."""
@@ -121,9 +160,10 @@ class YouTubeStudioTable(Loader):
             parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
                                     "kind": "skipped", "reason": "totals row"})
         keep = ~total.to_numpy()
-        style = style_for(recs, {found[n]: "int" for n in _INTS if n in found and n != "duration_s"}
-                          | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
+        style, numbers = number_columns(recs, {found[n]: "int" for n in _INTS if n in found and n != "duration_s"}
+                                         | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
         raw = raw.loc[keep].reset_index(drop=True)
+        numbers = numbers.rows(keep, raw)
         ids = ids[keep].reset_index(drop=True)
         lines = recs.lines[keep]
         probs = CellProblems(source, lines, "posts")
@@ -138,17 +178,8 @@ class YouTubeStudioTable(Loader):
         dates = date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
         if dates.note:
             parsed.notes.append(dates.note)
-        naive = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        date_only = pd.Series(False, index=raw.index)
         formats = tuple((f, ":" in f) for f in dates.formats if f) + _TIME_FORMATS
-        for fmt, has_time in formats:
-            todo = naive.isna() & t.ne("")
-            if not todo.any():
-                break
-            got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
-            ok = got.notna()
-            naive.loc[got[ok].index] = got[ok].astype("datetime64[ns]")
-            date_only.loc[got[ok].index] = not has_time
+        naive, date_only = _publish_times(t, formats)
         probs.add(naive.isna(), tcol, raw[tcol], "a publish time like 'Sep 20, 2026' or '2026-09-20 13:18:00'")
         zone = ctx.zone_for(source, parsed.notes) if naive.notna().any() else "UTC"
         when = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
@@ -166,7 +197,7 @@ class YouTubeStudioTable(Loader):
             if name == "duration_s":
                 vals, bad = _hms_seconds(raw[col], style)
             else:  # subscribers is a net change: it can be negative
-                vals, bad = count(raw[col], style, negative=name == "subscribers")
+                vals, bad = numbers.count(col, style, negative=name == "subscribers")
             probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank = not reported)")
             out[name] = vals
         if "avg_view_duration_s" in found:
@@ -177,7 +208,7 @@ class YouTubeStudioTable(Loader):
         for name in _FLOATS:
             if name in found:
                 col = found[name]
-                vals, bad = number(raw[col], style)
+                vals, bad = numbers.number(col, style)
                 probs.add(bad, col, raw[col], f"a number in {style.name} format")
                 out[name] = vals
         out = probs.finish(out, ctx, parsed)
@@ -195,7 +226,10 @@ def _studio_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     the column is written so)."""
     t = s.fillna("").str.strip()
     out = pd.to_datetime(t, format="ISO8601", errors="coerce")
-    for fmt in ("%b %d, %Y",) + date_style(t, (), column="Date", allow_german=german).formats:
+    formats = ("%b %d, %Y",)
+    if out.isna().any():  # (the column's style is only needed when cells are left)
+        formats += date_style(t, (), column="Date", allow_german=german).formats
+    for fmt in formats:
         todo = out.isna()
         if not todo.any():
             break
