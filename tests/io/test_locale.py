@@ -96,3 +96,10 @@ def test_columns_without_a_mark_give_no_style_evidence_as_before(cells):
     assert _locale._no_marks(s.astype(object)) is False  # other storage: the exact way
     got = _locale._evidence(s, "int")
     assert got == _locale._evidence(s.astype(object), "int")
+
+
+def test_count_keeps_the_cell_parser_as_wrapped_for_callers_holding_distinct_cells():
+    s = pd.Series(["1", "12,400", "-", "x"], dtype="string")
+    vals, bad = count.__wrapped__(s, EN)
+    assert vals.tolist()[:2] == [1, 12400] and bad.tolist() == [False, False, False, True]
+    assert count.__name__ == "count"

@@ -201,6 +201,11 @@ def _count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> 
     return vals.mask(bad), bad
 
 
+# ``count.__wrapped__`` stays the parser of the cells as given (as with @per_distinct before): callers that
+# already hold distinct cells use it (toolkit/io/_numbers.py).
+count.__wrapped__ = _count.__wrapped__
+
+
 @per_distinct
 def number(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
     """Decimals (and percent strings) in the file's style: ``(Float64 series, bad mask)``."""
