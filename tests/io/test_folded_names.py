@@ -42,6 +42,7 @@ X_CONTENT = FX / "x" / "account_analytics_content_2024-03-01_2024-04-01.csv"
 X_OVERVIEW = FX / "x" / "account_overview_analytics.csv"
 STUDIO = FX / "youtube" / "Content 2026-09-01_2026-09-30 Steinwerk Studio.zip"
 TIKTOK = FX / "tiktok" / "Overview.csv"
+UA = FX / "ua" / "Analytics_All_Web_Site_Data_Source_Medium_20190401-20190430_us.csv"
 
 CASES = {
     "x-content-long-s": (lambda d: _text(X_CONTENT, '"Sun, Mar 31, 2024"', '"ſun, Mar 31, 2024"', d / X_CONTENT.name),
@@ -54,6 +55,7 @@ CASES = {
                         {"year": 2024}, "Date"),
     "tiktok-kelvin": (lambda d: _text(TIKTOK, '"December 30"', '"Decem\u212aer 30"', d / TIKTOK.name),
                       {"year": 2024}, "Date"),
+    "ua-long-s": (lambda d: _text(UA, "4/13/19,12", '"ſep 13, 2019",12', d / UA.name), {}, "Day Index"),
 }
 
 
