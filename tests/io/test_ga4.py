@@ -213,3 +213,95 @@ def test_api_json_row_of_the_wrong_shape_names_the_row(tmp_path):
                  '{"dimensionValues": ["20260502"], "metricValues": [{"value": "4"}]}]}', encoding="utf-8")
     with pytest.raises(ExportFormatError, match=r"runreport.json: report 0, row 2: expected a row like"):
         tk.load(f)
+
+
+@pytest.mark.parametrize("value", ["ga4", "Traffic_acquisition_Session_source_medium (12).csv", "", None])
+@pytest.mark.parametrize("n", [0, 1, 8191, 8192, 8193, 30000])
+def test_constant_column_equals_a_column_of_the_value_and_shares_one_block(value, n):
+    from toolkit.io._traffic import constant
+    got = constant(value, n, pd.RangeIndex(n))
+    want = pd.Series(pd.NA if value is None else value, index=pd.RangeIndex(n), dtype="string")
+    pd.testing.assert_series_equal(got, want, check_exact=True)
+    both = pd.concat([got, got], ignore_index=True)  # what load() does with the files' frames
+    pd.testing.assert_series_equal(both, pd.concat([want, want], ignore_index=True), check_exact=True)
+    if n > 8192 and got.dtype.storage == "pyarrow":
+        buffers = {b.address for ch in got.array._pa_array.chunks for b in ch.buffers() if b is not None}
+        assert len(buffers) <= 3  # validity, offsets and characters of one block, whatever n is
+
+
+def test_currency_found_by_arrow_is_the_one_str_extract_finds_first():
+    import re
+
+    from toolkit.io._traffic import _CURRENCY_RE, _first_currency
+    cells = [None, "", "12.50", "x", "uſ$ 3", "12 EUR", "£0.00", "eur 4", "Fr. 5", "1 200 usd", "CHF 1", "Gbp 2"]
+    for k in range(len(cells)):
+        s = pd.Series(cells[k:] + cells[:k], dtype="string")
+        sym = s.str.extract(f"({_CURRENCY_RE.pattern})", flags=re.I)[0]
+        assert _first_currency(s) == (sym.dropna().iloc[0] if sym.notna().any() else None)
+    assert _first_currency(pd.Series([None, "1.00"], dtype="string")) is None
+
+
+def test_sections_found_from_the_few_odd_lines_equal_a_walk_over_every_line():
+    import random
+    import sys
+
+    from toolkit.io._report_download import _ODD_FIRST, _sections, _sections_by_line
+    assert {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()} <= _ODD_FIRST
+    pieces = ["# ----", "# Start date: 20240301", "#", " # indented comment", "\ufeff# bom comment", "\ufeff",
+              "", " ", "\t", "\u00a0", "Date,Sessions", "20240301,3", ",,5", " 20240302,4", "\ufeffx,1", "a,b",
+              "Grand total,9", "\u2003row", "x\u2028y", "\x1cz", "#x,1", "  ", "1 200,3"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        lines = text.splitlines()
+        assert _sections(lines) == _sections_by_line(lines), text
+
+
+def test_source_medium_split_by_arrow_equals_the_python_regex():
+    import random
+
+    from toolkit.io._traffic import _label, _source_medium
+    vals = ["google / organic", "(not set)", "a - b", "a/b/c", "x - y - z", " / ", "a\n/b", "ü / ß", "a -b", "a- b",
+            "/x", "x/", "", None, "a  /  b", "a\u00a0/\u00a0b", "a\x1c/b", "a\n- b", "a -\nb", "a\x85-\x85b",
+            "a / b\n", "a/\n", "a\u2028/ b", "- / -", "a - / b", "a\t-\tb", "a\u3000-\u3000b", "--", " - "]
+    rng = random.Random(11)
+    vals += ["".join(rng.choice(["a", " ", "/", "-", "\n", "\u00a0", "ü", "(", "x"]) for _ in range(rng.randint(0, 7)))
+             for _ in range(2000)]
+    sm = _label.__wrapped__(pd.Series(vals, dtype="string"))
+    parts = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")  # Python's re, cell by cell
+    odd = sm.notna() & parts[0].isna()
+    parts.loc[odd, 0] = sm[odd]
+    parts.loc[odd, 1] = sm[odd]
+    source, medium = _source_medium.__wrapped__(sm)
+    pd.testing.assert_series_equal(source, parts[0].astype("string").str.strip(), check_exact=True)
+    pd.testing.assert_series_equal(medium, parts[1].astype("string").str.strip(), check_exact=True)
+
+
+def test_labels_unguarded_only_where_a_quote_starts_the_cell_equal_the_regex_on_every_cell():
+    from toolkit.io._traffic import _label
+    vals = ["'=cmd", "'+1", "'-x", "'@a", "''=x", "'a", "a'=b", " '=x ", "'", "", None, "x", "  ", "'\u00a0=y",
+            "\ufeff'=z"]
+    s = pd.Series(vals * 3, dtype="string")
+    t = s.str.strip().str.replace(r"^'(?=[=+\-@])", "", regex=True)
+    pd.testing.assert_series_equal(_label.__wrapped__(s), t.mask(t == ""), check_exact=True)
+
+
+def test_totals_rows_found_per_distinct_cell_equal_a_check_of_every_stripped_cell():
+    import numpy as np
+
+    from toolkit.io._traffic import TOTAL_WORDS, norm_header, totals_mask
+    cells = ["Grand total", " grand total ", "\ufeffGesamtsumme", "Totals", "TOTAL", "Total général", "", "  ", None,
+             "google / organic", "totally", "20240301", "Summe", "insgesamt ", "(not set)"]
+    rng = np.random.default_rng(2)
+    raw = pd.DataFrame({"a": rng.choice(np.array(cells, dtype=object), 3000),
+                        "b": rng.choice(np.array(cells, dtype=object), 3000)}).astype("string")
+    want_empty, want_word, want_rest = np.ones(3000, bool), np.zeros(3000, bool), np.ones(3000, bool)
+    for f in ("a", "b"):
+        t = raw[f].fillna("").str.strip()
+        blank = (t == "").to_numpy(dtype=bool)
+        total = np.array([norm_header(v) in TOTAL_WORDS for v in t])
+        want_empty &= blank
+        want_word |= total
+        want_rest &= blank | total
+    want = want_empty | (want_word & want_rest)
+    assert totals_mask(raw, ["a", "b"]).to_numpy().tolist() == want.tolist()

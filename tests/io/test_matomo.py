@@ -109,3 +109,13 @@ def test_visits_log_reject_mode_counts_the_bad_visit():
     p = parse(MT / "broken" / "visits_log_bad_timestamp_line_2.csv", errors="reject")
     assert p.tables["traffic"].sessions.tolist() == [1]
     assert p.rows_read["traffic"] == 2 and len(p.rejected) == 1
+
+
+@pytest.mark.parametrize("dtype", ["string", "str"])
+@pytest.mark.parametrize("cells", [["1721582073", "0", "007", "123456789012345678"], ["1", "-1"], ["1", "+1"],
+                                   ["1", " 1"], ["1", "1.5"], ["1", ""], ["1", None], ["1", "1e3"], ["٣", "1"],
+                                   ["1234567890123456789", "1"], ["99999999999999999999"], []])
+def test_visits_log_numbers_cast_by_arrow_equal_to_numeric(dtype, cells):
+    from toolkit.io.matomo import _numeric
+    s = pd.Series(cells, dtype=dtype, name="actions", index=pd.RangeIndex(3, 3 + len(cells)))
+    pd.testing.assert_series_equal(_numeric(s), pd.to_numeric(s, errors="coerce"), check_exact=True)

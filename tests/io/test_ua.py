@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+import toolkit as tk
 from toolkit.errors import ExportFormatError
 from toolkit.io.ga4 import preamble_kind
 from toolkit.schema import TRAFFIC
@@ -51,3 +52,55 @@ def test_ua_and_ga4_preambles_are_told_apart():
 def test_broken_sessions_cell():
     with pytest.raises(ExportFormatError, match=r"bad_sessions_line_8.csv, line 8, column 'Sessions': cannot read 'n.a.'"):
         parse(UA / "broken" / "bad_sessions_line_8.csv")
+
+
+def test_metric_columns_parsed_together_equal_each_column_parsed_alone():
+    import numpy as np
+
+    from toolkit.io._traffic import _Distinct, decimal_mark, parse_number
+    cells = ["1,204", "1.204", "66,67 %", "66.67%", "25\xa0%", "£0.00", "US$ 0,00", "1 200", "", "-", "abc",
+             "3,215", "0.5", "12", None, "N/A", " 7 ", "1.234,5", "0,5", "٣,٥", "١٢.٥", "50%", "1\u202f000"]
+    rng = np.random.default_rng(3)
+    for _ in range(80):
+        cols = []
+        for k in range(int(rng.integers(1, 5))):
+            n = int(rng.integers(0, 3000))
+            pool = np.array(rng.choice(np.array(cells, dtype=object), int(rng.integers(1, 6))), dtype=object)
+            cols.append(pd.Series(rng.choice(pool, n), dtype="string", index=pd.RangeIndex(5, 5 + n)))
+        together = _Distinct(cols)
+        assert together.decimal_mark() == decimal_mark(cols)
+        for dec in (".", ","):
+            for (num, bad), s in zip(together.parse(dec), cols):
+                want_num, want_bad = parse_number(s, decimal=dec)
+                pd.testing.assert_series_equal(num, want_num, check_names=False, check_exact=True)
+                pd.testing.assert_series_equal(bad, want_bad, check_names=False, check_exact=True)
+
+
+def test_bounce_rates_written_as_whole_percents_are_read(tmp_path):
+    # "50%" and "100%" alone made the rate column whole numbers (Int64), and dividing by 100 failed
+    f = tmp_path / "Analytics All Web Site Data Source Medium 20190401-20190401.csv"
+    f.write_text("# ----------------------------------------\n# All Web Site Data\n# Source / Medium\n"
+                 "# 20190401-20190401\n# ----------------------------------------\n\n"
+                 "Source / Medium,Sessions,Bounce Rate\ngoogle / organic,10,50%\n(direct) / (none),4,100%\n",
+                 encoding="utf-8")
+    t = tk.load(f, tz="UTC").traffic
+    assert t.bounces.tolist() == [5, 4] and t.sessions.tolist() == [10, 4]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_numbers_parsed_by_arrow_functions_equal_pandas_string_methods(decimal):
+    import random
+
+    from toolkit.io._traffic import _parse_number_arrow, _parse_number_pandas
+    cells = ["1,204", "1.204", "66,67 %", "66.67%", "25\xa0%", "£0.00", "US$ 0,00", "uſ$ 3", "1 200", "", "-", "--",
+             "abc", "3,215", "0.5", "12", None, "N/A", "n/a", " NaN ", "null", "None", "undefined", " 7 ", "1.234,5",
+             "0,5", "%", "50%", "100%", "E%UR 3", "1e3", "inf", "-1", "+2", "1\u202f000", "\u2003 8 \u2003", "٣",
+             "12 CHF", "Fr. 4", "€ 1.234,56", "$1,234.56", "1,2,3", "..", "1.2.3", "0x10", "1_000", "9" * 20]
+    rng = random.Random(5)
+    chars = ["1", "2", ",", ".", " ", "%", "$", "-", "\xa0", "€"]
+    cells += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 6))) for _ in range(500)]
+    s = pd.Series(cells, dtype="string", index=pd.RangeIndex(3, 3 + len(cells)), name="Sessions")
+    if s.dtype.storage != "pyarrow":
+        pytest.skip("Arrow strings only")
+    for got, want in zip(_parse_number_arrow(s, decimal), _parse_number_pandas(s, decimal)):
+        pd.testing.assert_series_equal(got, want, check_exact=True)

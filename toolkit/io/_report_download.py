@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pandas as pd
@@ -60,7 +61,57 @@ def sections(text: str) -> tuple[list[str], list[tuple[list[str], int, int]]]:
     A section is a run of non-blank, non-``#`` lines; line numbers are 0-based indices into
     ``text.splitlines()``, end exclusive. Comment lines before a section belong to it.
     """
-    lines = text.splitlines()
+    return _sections(text.splitlines())
+
+
+#: First characters of a line that may be a comment, blank or a table's end: ``#``, a BOM, whitespace.
+_ODD_FIRST = frozenset("#\ufeff" + "".join(c for c in map(chr, range(0x3000 + 1)) if c.isspace()))
+
+
+def _sections(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, int]]]:
+    """:func:`sections` of ``text.splitlines()``.
+
+    Only lines that are empty or start with ``#``, a BOM or whitespace can be a comment, blank or the
+    end of a table; every other line is a table row. Those few lines are found in one pass, the
+    rows between them are skipped over, and each of the few is judged as a line-by-line walk would.
+    """
+    n = len(lines)
+    special = [k for k, line in enumerate(lines) if not line or line[0] in _ODD_FIRST]
+    is_special = set(special)
+    out, comments, preamble = [], [], []
+    i = 0
+    while i < n:
+        if i in is_special:
+            s = lines[i].lstrip("\ufeff").strip()
+            if s.startswith("#"):
+                comments.append(s)
+                i += 1
+                continue
+            if not s:
+                i += 1
+                continue
+        j = i
+        while j < n:
+            if j in is_special:
+                if lines[j].strip() and not lines[j].lstrip().startswith("#"):
+                    j += 1
+                    continue
+                break
+            k = bisect.bisect_left(special, j)  # rows up to the next line that may end the table
+            j = special[k] if k < len(special) else n
+        if not out:
+            preamble = comments
+        if out and not comments and _is_data_row(lines[i]):
+            out[-1] = (out[-1][0], out[-1][1], j)  # rows after a stray blank line continue the table above
+        else:
+            out.append((comments, i, j))
+        comments = []
+        i = j
+    return preamble, out
+
+
+def _sections_by_line(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, int]]]:
+    """:func:`_sections` walking every line (the reference the tests compare it with)."""
     out, comments, preamble = [], [], []
     i, n = 0, len(lines)
     while i < n:
@@ -125,19 +176,36 @@ def read_report_sections(source: Source, ctx: Context, parsed: Parsed, *, tool: 
                          first_user: re.Pattern | None = None, goal_pattern: re.Pattern | None = None
                          ) -> pd.DataFrame:
     """Every CSV section of a GA4/UA download as traffic rows (the shared reading of both tools)."""
-    text = source.text
-    _, secs = sections(text)
+    all_lines = source.text.splitlines()
+    secs = _sections(all_lines)[1]
+    bodies = _bodies(all_lines, secs)
+    del all_lines
+    return _read_sections(source, ctx, parsed, bodies, secs, tool=tool, columns=columns,
+                          meta=meta, day_formats=day_formats, derived=derived, first_user=first_user,
+                          goal_pattern=goal_pattern)
+
+
+def _bodies(all_lines: list[str], secs: list[tuple[list[str], int, int]]) -> list[str]:
+    """The text each section is read from: the file's lines up to the section's end, joined by newlines."""
+    return ["\n".join(all_lines[:end]) for _, _, end in secs]
+
+
+def _read_sections(source: Source, ctx: Context, parsed: Parsed, bodies: list[str],
+                   secs: list[tuple[list[str], int, int]], *, tool: str, columns: dict, meta: dict,
+                   day_formats: tuple[str, ...], derived: set[str], first_user: re.Pattern | None = None,
+                   goal_pattern: re.Pattern | None = None) -> pd.DataFrame:
+    """:func:`read_report_sections` of the file's lines and sections, split once by the caller."""
     if not secs:
         raise ExportFormatError(f"{source.name}: the file has a '#' header block but no table. Was the download "
                                 f"cut off? Download the report again.", file=source.name)
-    all_lines = text.splitlines()
     frames = []
     for k, (comments, start, end) in enumerate(secs):
         own = dict(meta)
         if k and comments:  # a later section may restate the period or the segment
             own.update({key: v for key, v in preamble_meta(comments).items() if key in ("start", "end", "segment")})
-        body = "\n".join(all_lines[:end])
+        body, bodies[k] = bodies[k], ""  # the section's text is freed once read
         recs = read_csv_records(body, source=source, skip_lines=start)
+        del body
         parsed.rejected += [{"table": "traffic", **b} for b in recs.bad]
         parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(recs.bad)
         found, unknown = map_columns(recs.header, columns)
@@ -198,13 +266,17 @@ class ReportDownload(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         parsed = Parsed(self.format)
-        preamble, _ = sections(source.text)
+        lines = source.text.splitlines()
+        preamble, secs = _sections(lines)
+        bodies = _bodies(lines, secs)
+        del lines  # the lines (a string object each) are not needed once the sections' texts are joined
         meta = self.meta(preamble)
         meta["tz"] = ctx.zone_for(source, parsed.notes)
         if "title" in meta:
             parsed.notes.append(f"{self.label} report '{meta['title']}'")
-        parsed.tables["traffic"] = read_report_sections(
-            source, ctx, parsed, tool=self.tool, columns=self.columns, meta=meta, day_formats=self.day_formats,
-            derived=self.derived, first_user=self.first_user, goal_pattern=self.goal_pattern)
+        parsed.tables["traffic"] = _read_sections(
+            source, ctx, parsed, bodies, secs, tool=self.tool, columns=self.columns, meta=meta,
+            day_formats=self.day_formats, derived=self.derived, first_user=self.first_user,
+            goal_pattern=self.goal_pattern)
         parsed.rows_read.setdefault("traffic", 0)
         return parsed

@@ -314,7 +314,7 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
                                 f"are missing; found {list(records.columns)[:12]}... Export "
                                 f"Live.getLastVisitsDetails again without removing columns.", file=source.name)
     tz = ctx.zone_for(source, parsed.notes)
-    ts = pd.to_numeric(records["firstActionTimestamp"], errors="coerce")
+    ts = _numeric(records["firstActionTimestamp"])
     bad = ts.isna()
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -327,32 +327,46 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
         for j in np.flatnonzero(bad.to_numpy()):
             parsed.rejected.append({"table": "traffic", "line": int(lines[j]), "column": "firstActionTimestamp",
                                     "reason": f"cannot read {records['firstActionTimestamp'].iloc[j]!r} as a Unix time"})
-    v = records.loc[~bad.to_numpy()].copy()
+    v = records.loc[~bad.to_numpy()] if bad.any() else records  # read only below: no copy
     when = pd.to_datetime(ts[~bad].astype("int64"), unit="s", utc=True)
     day = when.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+
+    cols: dict[str, pd.Series] = {}
 
     def col(name):
         if name not in v.columns:
             return pd.Series(pd.NA, index=v.index, dtype="string")
-        s = v[name].astype("string").str.strip()
-        return s.mask(s == "")
+        if name not in cols:  # stripped, blank -> <NA> (in Arrow when the column is: one pass, no pandas mask)
+            s = v[name].astype("string")
+            if _arrow(s):
+                import pyarrow as pa
+                import pyarrow.compute as pc
+                t = pc.utf8_trim_whitespace(s.array._pa_array)  # what Series.str.strip() runs
+                t = pc.if_else(pc.equal(t, ""), pa.scalar(None, t.type), t)
+                cols[name] = pd.Series(pd.array(t, dtype=s.dtype), index=s.index, name=s.name)
+            else:
+                s = s.str.strip()
+                cols[name] = s.mask(s == "")
+        return cols[name]
     rtype = col("referrerType")
     has_campaign_fields = any(c in v.columns for c in ("campaignSource", "campaignName", "campaignMedium"))
     source_ = col("campaignSource").fillna(col("referrerName").where(rtype != "campaign"))
     campaign = col("campaignName").fillna(col("referrerName").where(rtype == "campaign")).str.lower()
+    def strings(s: pd.Series):
+        # the values as the object array DataFrame() used to infer its column from: pandas' "str" dtype
+        # (NaN for missing), built from the Arrow array without a round trip through Python objects
+        return pd.array(s.array, dtype=pd.StringDtype(na_value=np.nan)) if _arrow(s) else s.to_numpy()
+
     g = pd.DataFrame({
-        "date": day.to_numpy(), "channel": rtype.to_numpy(), "source": source_.to_numpy(),
-        "medium": col("campaignMedium").to_numpy(), "campaign": campaign.to_numpy(),
-        "content": col("campaignContent").to_numpy(),
+        "date": day.to_numpy(), "channel": strings(rtype), "source": strings(source_),
+        "medium": strings(col("campaignMedium")), "campaign": strings(campaign),
+        "content": strings(col("campaignContent")),
         "landing_page": (landing.loc[v.index] if landing is not None else
                          pd.Series(pd.NA, index=v.index, dtype="string")).to_numpy(),
-        "_visitor": col("visitorId").to_numpy(),
-        "_bounce": (pd.to_numeric(v.get("actions", pd.Series(np.nan, index=v.index)), errors="coerce") == 1)
-        .to_numpy(),
-        "_conv": pd.to_numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index)),
-                               errors="coerce").to_numpy(),
-        "_rev": pd.to_numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index)),
-                              errors="coerce").to_numpy(),
+        "_visitor": strings(col("visitorId")),
+        "_bounce": (_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(),
+        "_conv": _numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))).to_numpy(),
+        "_rev": _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy(),
     })
     keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page"]
     grouped = g.groupby(keys, dropna=False, sort=True)
@@ -383,6 +397,24 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
                         f"({tz}) and referrer" + ("" if has_campaign_fields else
                                                   "; no campaign source/medium fields (plugin not installed)"))
     return agg
+
+
+def _arrow(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
+
+
+def _numeric(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")``; a column of plain digits only (no sign, space or missing cell,
+    at most 18 digits: what the Visits Log writes for times and counts) is cast by Arrow, to the same values."""
+    if _arrow(s) and len(s) and s.array._pa_array.null_count == 0:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        arr = s.array._pa_array
+        if pc.all(pc.match_substring_regex(arr, r"^[0-9]{1,18}$")).as_py():
+            ints = pc.cast(arr, pa.int64()).to_numpy()
+            return pd.Series(ints if s.dtype.na_value is np.nan else pd.array(ints, dtype="Int64"), index=s.index,
+                             name=s.name)
+    return pd.to_numeric(s, errors="coerce")
 
 
 @register
