@@ -63,6 +63,7 @@ from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, pars
                     register, utc_times)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
+from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, DERIVED_KEY, repair_ids
 from ._numbers import date_style, int_columns, number_columns
@@ -489,7 +490,7 @@ class XArchiveJS(Loader):
         ids, texts, likes, shares, media_types, replies, reply_names, langs = cols.values()
         unescape = html.unescape
         with paused_gc():
-            for i, tw in enumerate(tweets):
+            for i, tw in enumerate(tracked(tweets, source.name)):
                 if not isinstance(tw, dict):
                     self._bad(source, ctx, parsed, i, None, "is not a tweet object")
                     continue

@@ -45,6 +45,7 @@ from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, pau
                     read_csv_records, register, utc_times)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide
+from ._filebar import tracked
 from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, EN, NumberStyle, count, number
@@ -334,7 +335,7 @@ class YouTubeCommentThreads(Loader):
         problems: list[tuple[int, int, str, str, int]] = []  # (thread, order, column, what, n rows)
         n_read = 0
         with paused_gc():  # the loop makes a few objects per comment, none in cycles
-            for i, th in enumerate(threads):
+            for i, th in enumerate(tracked(threads, source.name)):
                 snip = th.get("snippet") if isinstance(th, dict) else None
                 top = snip.get("topLevelComment") if isinstance(snip, dict) else None
                 replies = th.get("replies") if isinstance(th, dict) else None
