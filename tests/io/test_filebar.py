@@ -25,6 +25,9 @@ CASES = {
     "threads": (FX / "threads" / "instagram-bergkaffee-2024-06-02", "threads_and_replies.json"),
     "meta_dyi": (FX / "meta" / "dyi" / "instagram-baeckerei-2024-04-02", "post_comments_1.json"),
     "whatsapp": (FX / "whatsapp" / "WhatsApp Chat with Sam Lee.txt", "WhatsApp Chat with Sam Lee.txt"),
+    "youtube": (FX / "youtube" / "comment_threads.json", "comment_threads.json"),
+    "x_archive": (FX / "x" / "twitter-2025-10-12-abc123def.zip", "tweets.js"),
+    "ga4_api": (FX / "ga4" / "runreport_daily_source_medium.json", "runreport_daily_source_medium.json"),
 }
 
 

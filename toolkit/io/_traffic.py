@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..schema import TRAFFIC
 from ._base import _NA_TOKENS, _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
+from ._coerce import to_datetime
 
 __all__: list[str] = []  # package-internal
 
@@ -215,14 +216,14 @@ def parse_day(s: pd.Series, formats: tuple[str, ...], *, start=None, end=None) -
     lo = pd.Timestamp(start) if start is not None else None
     hi = pd.Timestamp(end) if end is not None else None
     for fmt in formats:
-        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        got = to_datetime(t[todo], format=fmt)
         if len(got) and got.notna().all() and (lo is None or got.min() >= lo) and (hi is None or got.max() <= hi):
             out.loc[got.index] = got
             return out, pd.Series(False, index=s.index)
     for fmt in formats:
         if not todo.any():
             break
-        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        got = to_datetime(t[todo], format=fmt)
         out.loc[got.index[got.notna()]] = got[got.notna()]
         todo = todo & out.isna()
     return out, todo.astype(bool)

@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import Context, Loader, Parsed, Source, register
+from ._filebar import tracked
 from ._report_download import ReportDownload, preamble_kind, preamble_meta, read_report_sections, sections  # noqa: F401
 from ._traffic import finish_traffic, map_columns, norm_header, traffic_rows
 
@@ -176,7 +177,7 @@ class GA4APIJSON(Loader):
         if not isinstance(rows, list):
             refuse("rows", rows, "a list of rows")
         nd, nm = len(dims), len(mets)
-        for i, row in enumerate(rows, start=1):
+        for i, row in enumerate(tracked(rows, source.name), start=1):
             if type(row) is dict:  # fast path: a well-formed row, read without per-cell checks
                 dv, mv = row.get("dimensionValues") or [], row.get("metricValues") or []
                 if type(dv) is list and type(mv) is list and len(dv) == nd and len(mv) == nm and \

@@ -57,6 +57,7 @@ import pandas as pd
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, parse_datetime, read_csv_records,
                     register)
+from ._coerce import to_datetime
 from ._daily import daily_from_wide
 from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell
 from ._locale import DE
@@ -91,8 +92,8 @@ def infer_years(days: pd.Series, *, end_year: int) -> pd.Series:
 
 def _month_day(days: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t = days.fillna("").astype(str).str.strip().str.replace(".", "", regex=False)
-    md = pd.to_datetime("2000 " + t, format="%Y %B %d", errors="coerce")
-    md = md.fillna(pd.to_datetime("2000 " + t, format="%Y %b %d", errors="coerce"))
+    md = to_datetime("2000 " + t, format="%Y %B %d")
+    md = md.fillna(to_datetime("2000 " + t, format="%Y %b %d"))
     ok = md.notna().to_numpy()
     return md.dt.month.fillna(0).to_numpy(dtype=int), md.dt.day.fillna(0).to_numpy(dtype=int), ok
 
@@ -282,7 +283,7 @@ def _full_dates(col: pd.Series, *, german: bool) -> pd.Series:
     """Days with a year (ISO ``2024-12-31``, or ``31.12.2024`` in a German re-save)."""
     out = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce")
     for fmt in date_style(col, (), column="Date", allow_german=german).formats:
-        out = out.fillna(pd.to_datetime(col.where(out.isna(), ""), format=fmt, errors="coerce"))
+        out = out.fillna(to_datetime(col.where(out.isna(), ""), format=fmt))
     return out.astype("datetime64[ns]").dt.normalize()
 
 

@@ -61,7 +61,9 @@ import pandas as pd
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, parse_datetime, paused_gc, read_csv_records,
                     register, utc_times)
+from ._coerce import to_datetime
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
+from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, DERIVED_KEY, repair_ids
 from ._numbers import date_style, int_columns, number_columns
@@ -393,14 +395,14 @@ def _parse_x_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     """X's ``Tue, Jul 14, 2026`` (also without weekday, or ISO); re-saved ``14.07.2026`` too when
     ``german`` (the file is ';'-separated or has German numbers) and most of the column is so."""
     t = s.fillna("").str.strip()
-    out = pd.to_datetime(t, format="%a, %b %d, %Y", errors="coerce")
+    out = to_datetime(t, format="%a, %b %d, %Y")
     # (the column's style is only needed when cells are left)
     extra = date_style(t, (), column="Date", allow_german=german).formats if out.isna().any() else ()
     for fmt in ("%b %d, %Y", "ISO8601") + extra:
         todo = out.isna()
         if not todo.any():
             break
-        out = out.fillna(pd.to_datetime(t.where(todo, ""), format=fmt, errors="coerce"))
+        out = out.fillna(to_datetime(t.where(todo, ""), format=fmt))
     return out.astype("datetime64[ns]").dt.normalize()
 
 
@@ -488,7 +490,7 @@ class XArchiveJS(Loader):
         ids, texts, likes, shares, media_types, replies, reply_names, langs = cols.values()
         unescape = html.unescape
         with paused_gc():
-            for i, tw in enumerate(tweets):
+            for i, tw in enumerate(tracked(tweets, source.name)):
                 if not isinstance(tw, dict):
                     self._bad(source, ctx, parsed, i, None, "is not a tweet object")
                     continue

@@ -43,7 +43,9 @@ import pandas as pd
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, paused_gc,
                     read_csv_records, register, utc_times)
+from ._coerce import to_datetime
 from ._daily import daily_from_wide
+from ._filebar import tracked
 from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, EN, NumberStyle, count, number
@@ -124,7 +126,7 @@ def _publish_times(t: pd.Series, formats: tuple, *, quick: bool = True) -> tuple
             if not cand.any():
                 continue
             todo = pd.Series(cand, index=t.index)
-        got = pd.to_datetime(t[todo], format=fmt, errors="coerce")
+        got = to_datetime(t[todo], format=fmt)
         ok = got.notna()
         naive.loc[got[ok].index] = got[ok].astype("datetime64[ns]")
         date_only.loc[got[ok].index] = not has_time
@@ -225,7 +227,7 @@ def _studio_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     """Studio's day (ISO or ``Sep 20, 2026``; re-saved ``20.09.2026`` when ``german`` and most of
     the column is written so)."""
     t = s.fillna("").str.strip()
-    out = pd.to_datetime(t, format="ISO8601", errors="coerce")
+    out = to_datetime(t, format="ISO8601")
     formats = ("%b %d, %Y",)
     if out.isna().any():  # (the column's style is only needed when cells are left)
         formats += date_style(t, (), column="Date", allow_german=german).formats
@@ -233,7 +235,7 @@ def _studio_day(s: pd.Series, *, german: bool = False) -> pd.Series:
         todo = out.isna()
         if not todo.any():
             break
-        out = out.fillna(pd.to_datetime(t.where(todo, ""), format=fmt, errors="coerce"))
+        out = out.fillna(to_datetime(t.where(todo, ""), format=fmt))
     return out.astype("datetime64[ns]").dt.normalize()
 
 
@@ -333,7 +335,7 @@ class YouTubeCommentThreads(Loader):
         problems: list[tuple[int, int, str, str, int]] = []  # (thread, order, column, what, n rows)
         n_read = 0
         with paused_gc():  # the loop makes a few objects per comment, none in cycles
-            for i, th in enumerate(threads):
+            for i, th in enumerate(tracked(threads, source.name)):
                 snip = th.get("snippet") if isinstance(th, dict) else None
                 top = snip.get("topLevelComment") if isinstance(snip, dict) else None
                 replies = th.get("replies") if isinstance(th, dict) else None
