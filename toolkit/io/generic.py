@@ -231,14 +231,15 @@ class GenericCSV(Loader):
                 vals, bad = parse_bool(s)
                 probs.add(bad, _orig(mapping, col), s, "true/false")
                 out[col] = vals
+            elif col == "platform":
+                vals, empty, odd = _platform_cells(s)
+                probs.add(empty, _orig(mapping, col), s, "a platform name (the cell is empty)")
+                probs.add(odd, _orig(mapping, col),
+                          s, "a platform name (lowercase letters, digits, '_', '.' or '-', like 'facebook')")
+                out[col] = vals
             else:
                 vals = s.fillna("") if col == "text" else s.where(s.str.strip() != "", pd.NA)
-                if col == "platform":
-                    vals, empty, odd = _platform_cells(s)
-                    probs.add(empty, _orig(mapping, col), s, "a platform name (the cell is empty)")
-                    probs.add(odd, _orig(mapping, col),
-                              s, "a platform name (lowercase letters, digits, '_', '.' or '-', like 'facebook')")
-                elif not spec.column(col).nullable and col != "text":
+                if not spec.column(col).nullable and col != "text":
                     probs.add(vals.isna(), _orig(mapping, col), s, f"a {col} (the cell is empty)")
                 out[col] = vals
         kept = [c for c in dict.fromkeys(extra) if c not in out.columns and normalise_name(c) not in spec.names]
