@@ -241,11 +241,40 @@ def test_currency_found_by_arrow_is_the_one_str_extract_finds_first():
     assert _first_currency(pd.Series([None, "1.00"], dtype="string")) is None
 
 
+def _sections_by_line(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, int]]]:
+    """``_sections`` walking every line: the plain reference the fast version must equal."""
+    from toolkit.io._report_download import _is_data_row
+
+    out, comments, preamble = [], [], []
+    i, n = 0, len(lines)
+    while i < n:
+        s = lines[i].lstrip("\ufeff").strip()
+        if s.startswith("#"):
+            comments.append(s)
+            i += 1
+            continue
+        if not s:
+            i += 1
+            continue
+        j = i
+        while j < n and lines[j].strip() and not lines[j].lstrip().startswith("#"):
+            j += 1
+        if not out:
+            preamble = comments
+        if out and not comments and _is_data_row(lines[i]):
+            out[-1] = (out[-1][0], out[-1][1], j)  # rows after a stray blank line continue the table above
+        else:
+            out.append((comments, i, j))
+        comments = []
+        i = j
+    return preamble, out
+
+
 def test_sections_found_from_the_few_odd_lines_equal_a_walk_over_every_line():
     import random
     import sys
 
-    from toolkit.io._report_download import _ODD_FIRST, _sections, _sections_by_line
+    from toolkit.io._report_download import _ODD_FIRST, _sections
     assert {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()} <= _ODD_FIRST
     pieces = ["# ----", "# Start date: 20240301", "#", " # indented comment", "\ufeff# bom comment", "\ufeff",
               "", " ", "\t", "\u00a0", "Date,Sessions", "20240301,3", ",,5", " 20240302,4", "\ufeffx,1", "a,b",

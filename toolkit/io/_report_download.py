@@ -110,33 +110,6 @@ def _sections(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, i
     return preamble, out
 
 
-def _sections_by_line(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, int]]]:
-    """:func:`_sections` walking every line (the reference the tests compare it with)."""
-    out, comments, preamble = [], [], []
-    i, n = 0, len(lines)
-    while i < n:
-        s = lines[i].lstrip("\ufeff").strip()
-        if s.startswith("#"):
-            comments.append(s)
-            i += 1
-            continue
-        if not s:
-            i += 1
-            continue
-        j = i
-        while j < n and lines[j].strip() and not lines[j].lstrip().startswith("#"):
-            j += 1
-        if not out:
-            preamble = comments
-        if out and not comments and _is_data_row(lines[i]):
-            out[-1] = (out[-1][0], out[-1][1], j)  # rows after a stray blank line continue the table above
-        else:
-            out.append((comments, i, j))
-        comments = []
-        i = j
-    return preamble, out
-
-
 def preamble_meta(comments: list[str]) -> dict:
     """Title, property, segment and period from GA4's ``#`` lines."""
     meta: dict = {}

@@ -126,22 +126,15 @@ def mask_phones(text: pd.Series) -> pd.Series:
     >>> mask_phones(pd.Series(["Ruf an: +49 151 23456789 oder 0151/2345678", "am 12.03.2024 um 14:30"])).tolist()
     ['Ruf an: +49 … 6789 oder 0 … 5678', 'am 12.03.2024 um 14:30']
     """
-    def one(m: re.Match) -> str:
-        s = m.group(0)
-        digits = re.sub(r"\D", "", s)
-        if len(digits) < 8:
-            return s
-        head = re.match(r"\+\d{1,3}", s)
-        return f"{head.group(0) if head else '0'} … {digits[-4:]}"
     t = text.astype("string")
     # only texts with 8 or more digits can hold a number to mask (counted column-wise); the rest stay
     cand = (t.str.count(r"\d") >= 8).fillna(False).to_numpy(dtype=bool)
     if not cand.any():
         return t
     if cand.all():
-        return t.str.replace(_PHONE, one, regex=True)
+        return t.str.replace(_PHONE, _mask_match, regex=True)
     t = t.copy()
-    t[cand] = t[cand].str.replace(_PHONE, one, regex=True)
+    t[cand] = t[cand].str.replace(_PHONE, _mask_match, regex=True)
     return t
 
 
