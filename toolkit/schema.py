@@ -213,7 +213,7 @@ class Table:
                     problems.append(f"column '{c.name}' is empty in {int(bad.sum())} row(s), "
                                     f"first at row(s) {_first_rows(bad)}")
         if "platform" in frame.columns and _dtype_ok(frame["platform"], self.column("platform")):
-            plat = frame["platform"].dropna()
+            plat = frame["platform"]  # (<NA> is never one of the odd names: no copy without it needed)
             odd = _odd_platforms(plat, "match")  # each distinct value checked once
             if odd and (bad := plat.isin(odd)).any():
                 examples = sorted(set(plat[bad].head(_MAX_LISTED)))
@@ -249,7 +249,7 @@ def _missing(index: pd.Index, c: Column) -> pd.Series:
 def _odd_platforms(plat: pd.Series, how: str) -> list:
     """The distinct values of ``plat`` that are not platform names (``_PLATFORM_RE``), checked once
     each (a table holds a handful of platforms over millions of rows); ``how``: "match" or "fullmatch"."""
-    uniques = pd.Series(plat.dropna().unique(), dtype=plat.dtype)
+    uniques = pd.Series(plat.unique(), dtype=plat.dtype).dropna()  # (no copy of the column without its NA)
     ok = getattr(uniques.str, how)(_PLATFORM_RE)
     return list(uniques[~ok.astype(bool)])
 

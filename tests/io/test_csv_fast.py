@@ -279,3 +279,149 @@ def test_a_large_file_gets_its_own_bar_when_progress_is_on(tmp_path, monkeypatch
     assert len(ds.posts) == 600 and "reading big_posts.csv" in err and "reading small_posts.csv" not in err
     tk.load(tmp_path, progress=False)
     assert "reading big_posts.csv" not in capsys.readouterr().err
+
+
+# --- read_source_records: the same records from the bytes, without decoding the file ---------------
+
+def _from_bytes(data: bytes, monkeypatch, **kw):
+    """read_source_records and read_csv_records(source.text) on the same bytes (fast path allowed on any size)."""
+    monkeypatch.setattr(_base, "FAST_MIN_CHARS", 0)
+    got = []
+    for how in ("bytes", "text"):
+        src = Source("f.csv", data)
+        try:
+            recs = _base.read_source_records(src, **kw) if how == "bytes" else \
+                read_csv_records(src.text, source=src, **kw)
+            got.append((recs, src.notes, src.encoding))
+        except tk.errors.ExportFormatError as exc:
+            got.append(str(exc))
+    return got
+
+
+@pytest.mark.parametrize("name", list(WELL_FORMED) + list(NEEDS_CARE))
+def test_records_from_the_bytes_equal_records_from_the_text(name, monkeypatch):
+    text = {**WELL_FORMED, **{k: v[0] for k, v in NEEDS_CARE.items()}}[name]
+    for data in (text.encode("utf-8"), b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("utf-16"),
+                 text.encode("utf-8") + b"\xe4 cp1252 byte\n"):
+        a, b = _from_bytes(data, monkeypatch)
+        if isinstance(a, str) or isinstance(b, str):
+            assert a == b
+            continue
+        pd.testing.assert_frame_equal(a[0].frame, b[0].frame)
+        assert a[0].lines.tolist() == b[0].lines.tolist() and a[0].bad == b[0].bad
+        assert (a[0].header, a[0].header_line, a[0].delimiter) == (b[0].header, b[0].header_line, b[0].delimiter)
+        assert a[1:] == b[1:]  # notes and encoding
+
+
+def test_records_from_the_bytes_skip_decoding_a_large_utf8_file(monkeypatch):
+    rows = "".join(f"{i},ü 👍 {i},{i % 7}\n" for i in range(20_000))
+    data = ("id,text,n\n" + rows).encode("utf-8")
+    src = Source("big.csv", data)
+    recs = _base.read_source_records(src, skip_lines=0)
+    assert src._text is None and src.encoding == "utf-8" and len(recs.frame) == 20_000
+    ref = Source("big.csv", data)
+    same = read_csv_records(ref.text, source=ref)
+    pd.testing.assert_frame_equal(recs.frame, same.frame)
+    assert recs.lines.tolist() == same.lines.tolist()
+
+
+def test_utf8_check_in_arrow_accepts_exactly_what_python_decodes():
+    cases = [b"", b"abc", "é😀".encode(), b"\xed\xa0\x80", b"\xc0\xaf", b"\xe0\x80\xaf", b"\xf4\x90\x80\x80",
+             b"\xf5\x80\x80\x80", b"\xff", b"\xc3", b"a\xe2\x82", b"\xf0\x8f\xbf\xbf", b"\xed\x9f\xbf", b"\xee\x80\x80"]
+    cases += [bytes([a, b]) for a in range(0x80, 0x100) for b in (0x41, 0x80, 0xbf, 0xc0)]
+    cases += [bytes([0xe0 + a, b, 0x80]) for a in range(16) for b in range(0x80, 0xc0, 7)]
+    cases += [bytes([0xf0 + a, b, 0x80, 0x80]) for a in range(8) for b in range(0x80, 0xc0, 5)]
+
+    def py(b):
+        try:
+            return len(b.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+    got = [_base._utf8_chars(memoryview(b)) for b in cases]
+    assert [c if c is None else c() for c in got] == [py(b) for b in cases]
+
+
+TIMES = ["2026-03-01T09:15:00+00:00", "2026-03-01 09:15:00Z", "2026-03-01T09:15+02:00",
+         "2026-03-01T09:15:00.123456-05:30", "2026-03-01", "2026", "2026-03", " 2026-03-01T09:15:00+00:00",
+         "2026-03-01T09:15:00+00:00\n", "",
+         "n/a", "2026-03-01T09:15:00", "2026-03-01T09:15:00 UTC", "2026-02-30T09:15:00+00:00",
+         "2026-03-01T25:15:00+00:00", "٢٠٢٦-03-01T09:15:00+00:00", "2026-03-01T09:15:00z",
+         "9999-03-01T09:15:00+00:00",
+         "2026-03-01T09:15:00+0000", "2026-03-01T09:15:00.1234567891+00:00"]
+
+
+@pytest.mark.parametrize("value", TIMES)
+def test_iso_times_with_a_zone_are_recognised_only_where_the_checks_would_agree(value):
+    s = pd.Series([value, "2026-03-01T09:15:00+00:00"] * 3000, dtype="string")  # per-distinct and direct
+    got = _base.parse_datetime(s, tz="Europe/Berlin")
+    short = s.iloc[:2]
+    exact = _base.parse_datetime.__wrapped__(short, tz="Europe/Berlin")
+    if _base.iso_with_zone(s):  # the shortcut's verdicts must be the checks' verdicts
+        t = short.str.strip()
+        assert not t.isna().any() and not t.isin(_base._NA_TOKENS).any()
+        assert not t.str.match(_base._DATE_ONLY_RE).any() and not t.str.fullmatch(_base._YEAR_MONTH_RE).any()
+        assert t.str.contains(_base._OFFSET_RE, regex=True).all()
+    for a, b in zip(got, exact):
+        pd.testing.assert_series_equal(a.iloc[:2], b, check_names=False)
+    with_na = pd.Series([value, None], dtype="string")
+    assert not _base.iso_with_zone(with_na) and not _base.iso_with_zone(with_na.astype(object))
+
+
+def test_mostly_distinct_columns_skip_factorizing_and_give_the_same_result():
+    ids = pd.Series([f"p{i}" for i in range(20_000)], dtype="string")
+    counts = pd.Series([str(i % 300) for i in range(20_000)], dtype="string")
+    assert _base._mostly_distinct(ids) and not _base._mostly_distinct(counts)
+    assert not _base._mostly_distinct(ids.iloc[:1000])  # short: the per-distinct test decides
+
+
+def test_times_checked_byte_by_byte_are_times_the_pattern_matches():
+    import pyarrow as pa
+    import re as _re
+    cells = TIMES + ["2026-03-01T09:15:00-11:59", "2026-03-01 09:15:00+00:00", "2026-03-01T09:15:00.12Z",
+                     "2026-03-01T09:15:00+00:0a", "2026/03/01T09:15:00+00:00", "2026-03-01T09:15:00+00 00"]
+    for value in cells:
+        for typ in (pa.string(), pa.large_string()):
+            arr = pa.array(["2026-03-01T09:15:00Z", value, value], type=typ).slice(1)  # an offset into the buffers
+            if B_iso(arr):
+                assert _re.fullmatch(_base._ISO_ZONED_RE, value, flags=_re.ASCII), value
+
+
+def B_iso(arr) -> bool:
+    return _base._iso_zoned_bytes(arr)
+
+
+def test_iso_times_computed_from_their_digits_equal_pandas_or_leave_the_column_to_it(monkeypatch):
+    rng = np.random.default_rng(14)
+    cells = ["2024-02-29T12:00:00+00:00", "2023-02-29T12:00:00+00:00", "2024-04-31T00:00:00Z",
+             "2024-12-31 23:59:59-12:00",
+             "2024-01-01T24:00:00Z", "2024-01-01T23:60:00Z", "2024-01-01T23:59:60Z", "1900-02-29T00:00:00Z",
+             "2000-02-29T00:00:00Z", "1677-12-31T23:59:59Z", "1678-01-01T00:00:00+14:00", "2261-12-31T23:59:59-14:00",
+             "2262-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "2024-00-10T00:00:00Z", "2024-13-10T00:00:00Z",
+             "2024-06-00T00:00:00Z", "2024-06-15T00:00:00+15:00", "2024-06-15T00:00:00+14:60",
+             "2024-06-15T00:00:00-00:00"]
+    for _ in range(400):
+        y, mo, d, h, mi, sec = (rng.integers(1670, 2270), rng.integers(0, 14), rng.integers(0, 33), rng.integers(0, 26),
+                                rng.integers(0, 61), rng.integers(0, 62))
+        sign = "+-"[rng.integers(2)]
+        zone = "Z" if rng.random() < 0.3 else f"{sign}{rng.integers(0, 16):02d}:{rng.integers(0, 61):02d}"
+        cells.append(f"{y:04d}-{mo:02d}-{d:02d}{'T '[rng.integers(2)]}{h:02d}:{mi:02d}:{sec:02d}{zone}")
+    fast = []
+    for cell in cells:
+        s = pd.Series([cell, cell], dtype="string")
+        got = _base._iso_zoned_times(s)
+        if got is None:
+            continue
+        fast.append(cell)
+        want = pd.to_datetime(s, errors="coerce", utc=True, format="ISO8601")
+        assert want.notna().all(), cell
+        assert (got.astype("datetime64[ns, UTC]") == want.astype("datetime64[ns, UTC]")).all(), cell
+        assert got.dtype == "datetime64[ns, UTC]"
+    assert len(fast) > 30
+    # whole columns through parse_datetime: the same as with the parser (times out of range included)
+    for col in (pd.Series(fast * 50, dtype="string"), pd.Series(cells * 10, dtype="string")):
+        got = _base.parse_datetime(col, tz="UTC")
+        with monkeypatch.context() as m:
+            m.setattr(_base, "_iso_zoned_times", lambda s: None)
+            want = _base.parse_datetime(col, tz="UTC")
+        for a, b in zip(got, want):
+            pd.testing.assert_series_equal(a, b)

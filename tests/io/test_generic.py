@@ -85,3 +85,34 @@ def test_repeated_header_is_read_from_one_column_and_noted(tmp_path):
     ds = tk.load(f)
     assert ds.posts.reach.tolist() == [1234, 7]
     assert "used 'Reichweite' (column 5) (more filled cells)" in ds.load_report.notes.iloc[0]
+
+
+# --- shortcuts taken in C (issue #14.1): the same verdicts as the exact way ------------------------------
+
+IDS = ["p1", "1234567890", "1,02938E+15", "1.02938e15", "1029384756102930", " 1029384756102930 ",
+       "١٠٢٩٣٨٤٧٥٦١٠٢٩٣٠",
+       "abcdefghijklmnop", "e", "", None, "12345678901234567890", "3E+2"]
+
+
+@pytest.mark.parametrize("cell", IDS)
+def test_the_quick_id_test_never_misses_a_destroyed_id(cell):
+    from toolkit.io import generic
+    from toolkit.io._locale import mangled, truncated
+    s = pd.Series(["p0", cell] * 2, dtype="string")
+    exact = bool(mangled(s).any()) or bool(s.fillna("").str.strip().str.fullmatch(r"\d{16,}").fillna(False).any())
+    if exact:
+        assert generic._could_be_destroyed(s)
+    assert generic._maybe_destroyed(s) == exact
+    assert generic._could_be_destroyed(s.astype(object))  # other storage: always the exact test
+    assert not truncated(s).any() or generic._could_be_destroyed(s)
+
+
+@pytest.mark.parametrize("cells", [["facebook", " X ", "", None, "Insta gram", "tik-tok", "1x", "ünï"]])
+def test_platform_cells_per_distinct_value_equal_cell_by_cell(cells):
+    from toolkit.io import generic
+    s = pd.Series(cells * 500, dtype="string")
+    fast = generic._platform_cells(s)
+    vals = s.where(s.str.strip() != "", pd.NA).str.strip().str.lower()
+    pd.testing.assert_series_equal(fast[0], vals, check_names=False)
+    assert fast[1].tolist() == vals.isna().tolist()
+    assert fast[2].tolist() == (~vals.str.fullmatch(r"[a-z][a-z0-9_.-]*").fillna(True).astype(bool)).tolist()

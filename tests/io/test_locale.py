@@ -65,3 +65,41 @@ def test_mangled_ids_and_their_keys():
     assert canonical_url(S("https://twitter.com/a/status/1/", "http://www.x.com/a/status/1?s=20")).nunique() == 1
     assert text_key(S("Grüße 🚲!\r\n zwei")).iloc[0] == "Grüße ! zwei"
     assert "3 post id(s) destroyed" in note
+
+
+# --- shortcuts taken in C (issue #14.1): the same verdicts as the exact, per-cell way -------------------
+
+TRICKY_COUNTS = [["1", "", "0012", "999999999999999"], ["1", "2"], ["1,2", "3"], [" 1", "2"], ["", ""],
+                 ["١٢", "3"], ["9999999999999999"], ["+1"], ["-1"], ["1e3"], ["²"], ["１２"], ["1.000"],
+                 ["-", "4"],
+                 ["n/a"], ["12,400"], ["18.450"], ["1 000"], ["0x1F"], ["7\n"]]
+
+
+@pytest.mark.parametrize("cells", TRICKY_COUNTS)
+@pytest.mark.parametrize("style", [EN, DE])
+def test_counts_read_in_arrow_equal_counts_read_cell_by_cell(cells, style):
+    from toolkit.io import _locale
+    s = pd.Series(cells * 400, dtype="string")  # long enough for the per-distinct path too
+    for col in (s, s.iloc[:len(cells)]):
+        fast, exact = count(col, style), _locale._count(col, style)
+        pd.testing.assert_series_equal(fast[0], exact[0], check_names=False)
+        pd.testing.assert_series_equal(fast[1], exact[1], check_names=False)
+    assert (_locale._plain_counts(s) is not None) == all(c == "" or (c.isascii() and c.isdigit() and len(c) <= 15)
+                                                          for c in cells)
+
+
+@pytest.mark.parametrize("cells", TRICKY_COUNTS + [["3,5"], ["0.25", "1"], ["1.234,5 %"]])
+def test_columns_without_a_mark_give_no_style_evidence_as_before(cells):
+    from toolkit.io import _locale
+    s = pd.Series(cells, dtype="string")
+    assert _locale._no_marks(s) == (not any("." in c or "," in c for c in cells))
+    assert _locale._no_marks(s.astype(object)) is False  # other storage: the exact way
+    got = _locale._evidence(s, "int")
+    assert got == _locale._evidence(s.astype(object), "int")
+
+
+def test_count_keeps_the_cell_parser_as_wrapped_for_callers_holding_distinct_cells():
+    s = pd.Series(["1", "12,400", "-", "x"], dtype="string")
+    vals, bad = count.__wrapped__(s, EN)
+    assert vals.tolist()[:2] == [1, 12400] and bad.tolist() == [False, False, False, True]
+    assert count.__name__ == "count"

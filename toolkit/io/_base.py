@@ -44,6 +44,7 @@ __all__ = [
     "loaders",
     "Records",
     "read_csv_records",
+    "read_source_records",
     "decode",
     "sniff_delimiter",
     "check_tz",
@@ -130,11 +131,14 @@ class Source:
         """The first ``n`` characters of the decoded text (cheap; for sniffing)."""
         if self._text is not None:
             return self._text[:n]
-        raw = self.data[: n * 4]
-        try:
-            return decode(raw, partial=True)[0][:n]
-        except ExportFormatError:
-            return ""
+        heads = self.__dict__.setdefault("_heads", {})  # every loader's sniff asks: decode once per n
+        if n not in heads:
+            raw = self.data[: n * 4]
+            try:
+                heads[n] = decode(raw, partial=True)[0][:n]
+            except ExportFormatError:
+                heads[n] = ""
+        return heads[n]
 
 
 @contextmanager
@@ -391,29 +395,139 @@ def read_csv_records(text: str, *, source: Source, delimiter: str | None = None,
     if len(text) >= FAST_MIN_CHARS:
         # The header from the head of the text only (a StringIO of all of it is a copy, at up
         # to 4 bytes a character); then the C parser for the records, if the file allows it.
-        size = 1 << 16
-        while True:
-            head = text[:size]
-            try:
-                delim, header, tail, header_lines = _header(head, source=source, delimiter=delimiter,
-                                                            skip_lines=skip_lines)
-            except ExportFormatError:
-                if size >= len(text):
-                    raise
-                tail = len(head)  # a header cut by the slice: take a longer one
-            if tail < len(head) or size >= len(text):
-                break
-            size *= 4
-        fast = _fast_records(text, tail, header_lines, delim, len(header), source=source)
-        if fast is not None:  # every record is well quoted and has the header's field count
-            frame, lines = fast
-            header, frame = _drop_empty_unnamed_frame(header, frame, source)
-            _check_columns(header, header_line, source)
-            names = _dedupe_names(header)
-            frame.columns = names
-            if duplicate_columns == "first":
-                _note_duplicates(header, names, frame, source)
-            return Records(frame, lines, header, header_line, [], delim)
+        found = _head_header(lambda size: text[:size], lambda: len(text), source=source, delimiter=delimiter,
+                             skip_lines=skip_lines)
+        if found is not None:
+            delim, header, tail, header_lines, head = found
+            fast = _fast_records(text, tail, header_lines, delim, len(header), source=source)
+            if fast is not None:  # every record is well quoted and has the header's field count
+                return _fast_result(fast, header, header_line, delim, source, duplicate_columns)
+    return _careful_records(text, source=source, delimiter=delimiter, skip_lines=skip_lines,
+                            duplicate_columns=duplicate_columns)
+
+
+def read_source_records(source: Source, *, delimiter: str | None = None, skip_lines: int = 0,
+                        duplicate_columns: str = "first") -> Records:
+    """``read_csv_records(source.text, source=source, ...)``, without decoding a large UTF-8 file.
+
+    The same records, lines, notes and errors. A file of valid UTF-8 (checked in C, without making
+    the text) that the fast path reads is parsed from its own bytes: the decoded text of a file
+    with one emoji is a Python string of 4 bytes per character (a 16 MB export: 62 MB and 40 ms
+    to make) that nothing else needs. Any other file (UTF-16, cp1252 bytes, a small file, one
+    that needs the careful path) goes through :func:`read_csv_records` unchanged.
+
+    Parameters
+    ----------
+    source : Source
+        The file (its bytes; ``source.text`` is decoded only when the careful path needs it).
+    delimiter, skip_lines, duplicate_columns
+        As for :func:`read_csv_records`.
+
+    Returns
+    -------
+    Records
+        As :func:`read_csv_records` returns for ``source.text``.
+
+    Examples
+    --------
+    >>> src = Source("posts.csv", b"post_id,likes\\n1,2\\n")
+    >>> read_source_records(src).frame["likes"].tolist()
+    ['2']
+    """
+    data = source.data
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if source._text is None and len(data) - bom >= FAST_MIN_CHARS and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        chars = _utf8_chars(memoryview(data)[bom:])
+        if chars is not None:  # valid UTF-8: decode() would return exactly these characters, no notes
+            source._encoding, source._plain = ("utf-8-sig" if bom else "utf-8"), True
+            least = (len(data) - bom) // 4  # characters at least (at most 4 bytes each)
+            if least >= FAST_MIN_CHARS or chars() >= FAST_MIN_CHARS:
+                def head(size: int) -> str:
+                    cut = min(len(data), bom + 4 * size)
+                    while cut < len(data) and (data[cut] & 0xC0) == 0x80:  # not inside a character
+                        cut -= 1
+                    return data[bom:cut].decode("utf-8")[:size]
+                found = _head_header(head, chars, source=source, delimiter=delimiter, skip_lines=skip_lines)
+                if found is not None:
+                    delim, header, tail, header_lines, text_head = found
+                    start = len(text_head[:tail].encode("utf-8"))
+                    after = least - tail if least - tail >= FAST_MIN_CHARS else chars() - tail
+                    fast = _fast_body(memoryview(data)[bom + start:], after, header_lines, delim,
+                                      len(header), source=source)
+                    if fast is not None:
+                        return _fast_result(fast, header, skip_lines + 1, delim, source, duplicate_columns)
+            return _careful_records(source.text, source=source, delimiter=delimiter, skip_lines=skip_lines,
+                                    duplicate_columns=duplicate_columns)
+    return read_csv_records(source.text, source=source, delimiter=delimiter, skip_lines=skip_lines,
+                            duplicate_columns=duplicate_columns)
+
+
+def _utf8_chars(body):
+    """``chars()``: the number of characters of ``body``, when it is valid UTF-8 (exactly as
+    ``bytes.decode("utf-8")`` accepts: no surrogates, overlong forms or code points past U+10FFFF;
+    a test compares them), else None.
+
+    Checked by Arrow in C without making a Python string; None also without pyarrow. ``chars()``
+    counts the characters only when the answer matters: a body of at least 4 bytes per character
+    of the sizes it is compared with (:data:`FAST_MIN_CHARS` and the header) has more than enough.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    arr = pa.Array.from_buffers(pa.large_string(), 1, [None, pa.py_buffer(np.array([0, len(body)], dtype=np.int64)),
+                                                      pa.py_buffer(body)])
+    try:
+        arr.validate(full=True)
+    except pa.ArrowInvalid:
+        return None
+    exact: list[int] = []
+
+    def chars() -> int:
+        if not exact:
+            exact.append(int(pc.utf8_length(arr)[0].as_py()))
+        return exact[0]
+    return chars
+
+
+def _head_header(head, total: int, *, source: Source, delimiter: str | None, skip_lines: int):
+    """The header read from a growing head of the text (``head(size)`` = its first ``size``
+    characters, ``total()`` = all of them): ``(delimiter, header, offset of the first record in
+    the head, lines through the header, the head)``, or None when only the whole text has it
+    (the careful path then reads it, or raises the header's error)."""
+    size = 1 << 16
+    while True:
+        part = head(size)
+        try:
+            delim, header, tail, header_lines = _header(part, source=source, delimiter=delimiter,
+                                                        skip_lines=skip_lines)
+        except ExportFormatError:
+            if size >= total():
+                return None
+            tail = len(part)  # a header cut by the slice: take a longer one
+        if tail < len(part) or size >= total():
+            return delim, header, tail, header_lines, part
+        size *= 4
+
+
+def _fast_result(fast, header: list[str], header_line: int, delim: str, source: Source,
+                 duplicate_columns: str) -> Records:
+    """Records of the fast path: empty unnamed columns dropped, names checked and made unique."""
+    frame, lines = fast
+    header, frame = _drop_empty_unnamed_frame(header, frame, source)
+    _check_columns(header, header_line, source)
+    names = _dedupe_names(header)
+    frame.columns = names
+    if duplicate_columns == "first":
+        _note_duplicates(header, names, frame, source)
+    return Records(frame, lines, header, header_line, [], delim)
+
+
+def _careful_records(text: str, *, source: Source, delimiter: str | None, skip_lines: int,
+                     duplicate_columns: str) -> Records:
+    """The record-by-record path of :func:`read_csv_records` (:mod:`csv`, any shape of file)."""
+    header_line = skip_lines + 1
     buf = io.StringIO(text, newline="")
     delim, header, _, prev, reader = _header(buf, source=source, delimiter=delimiter, skip_lines=skip_lines,
                                              reader=True)
@@ -545,12 +659,29 @@ def _fast_records(text: str, start: int, header_lines: int, delim: str, ncol: in
         except UnicodeEncodeError:  # a lone surrogate: only the careful path can show where
             return None
         body = memoryview(body)[len(text[:start].encode("utf-8")):]
+    return _fast_body(body, len(text) - start, header_lines, delim, ncol, source=source)
+
+
+def _fast_body(body, chars: int, header_lines: int, delim: str, ncol: int, *, source: Source | None = None
+               ) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """:func:`_fast_records` of the UTF-8 bytes after the header (``chars`` characters)."""
+    if ncol < 2 or ncol > LIMITS["max_columns"] or chars < FAST_MIN_CHARS or ord(delim) > 127:
+        return None
     a = np.frombuffer(body, dtype=np.uint8)
-    cr = a == _CR
-    if (a == 0).any() or (cr.any() and int(cr.sum()) != int((cr[:-1] & (a[1:] == _LF)).sum())):
+    raw = body.obj if isinstance(body, memoryview) else body
+    at = a.ctypes.data - np.frombuffer(raw, dtype=np.uint8).ctypes.data if isinstance(raw, bytes) else -1
+    tail = 0 <= at and at + len(a) == len(raw)  # the tail of a bytes object: memchr, no flag per byte
+
+    def where(byte: int) -> np.ndarray:
+        if tail and raw.find(bytes([byte]), at) < 0:
+            return np.zeros(0, dtype=np.intp)
+        return np.flatnonzero(a == byte)
+    nul = raw.find(b"\x00", at) >= 0 if tail else bool((a == 0).any())
+    cr = where(_CR)
+    if nul or (len(cr) and (cr[-1] == len(a) - 1 or not (a[cr + 1] == _LF).all())):
         return None  # a NUL byte, or a carriage return that does not end a line with a newline
     del cr
-    q = np.flatnonzero(a == _QUOTE)
+    q = where(_QUOTE)
     if len(q) % 2:
         return None
     end = len(a)
@@ -730,7 +861,7 @@ def per_distinct(fn):
     """
     @functools.wraps(fn)
     def wrapper(s: pd.Series, *args, **kwargs):
-        if len(s) < 1000:
+        if len(s) < 1000 or _mostly_distinct(s):
             return fn(s, *args, **kwargs)
         codes, uniques = s.array.factorize()
         if len(uniques) > len(s) // 2:
@@ -746,6 +877,17 @@ def per_distinct(fn):
             return pd.Series(r.array.take(codes), index=s.index, name=r.name)
         return tuple(spread(r) for r in got) if isinstance(got, tuple) else spread(got)
     return wrapper
+
+
+def _mostly_distinct(s: pd.Series, n: int = 4096) -> bool:
+    """Whether the first ``n`` cells of a long column are (nearly) all different (times, ids, texts):
+    factorizing the whole column would only show that parsing per distinct value saves nothing.
+
+    Only a shortcut: :func:`per_distinct` gives the same result either way."""
+    if len(s) < 4 * n:
+        return False
+    head = s.iloc[:n]
+    return len(head.array.unique()) > n - n // 100
 
 
 def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
@@ -861,22 +1003,30 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
 
     Returns ``(UTC series, date_only mask, bad mask)``.
     """
-    t = s.str.strip()
-    na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
-    t = t.fillna("")
-    date_only = t.str.match(_DATE_ONLY_RE).to_numpy(dtype=bool) & ~na
-    # A year alone ("2024") or a year and month are not a time: ISO 8601 parsing would make them
-    # the first of January / of the month, a silently wrong date.
-    year_only = ~na & t.str.fullmatch(_YEAR_MONTH_RE).to_numpy(dtype=bool)
-    todo = ~na & ~year_only
-    aware = t.str.contains(_OFFSET_RE, regex=True).to_numpy(dtype=bool)
+    iso = iso_with_zone(s)
+    if iso:  # the usual export column: what the checks below would find, known up front
+        t = s
+        na, date_only, year_only = (np.zeros(len(s), dtype=bool) for _ in range(3))
+        todo, aware = np.ones(len(s), dtype=bool), np.ones(len(s), dtype=bool)
+    else:
+        t = s.str.strip()
+        na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
+        t = t.fillna("")
+        date_only = t.str.match(_DATE_ONLY_RE).to_numpy(dtype=bool) & ~na
+        # A year alone ("2024") or a year and month are not a time: ISO 8601 parsing would make them
+        # the first of January / of the month, a silently wrong date.
+        year_only = ~na & t.str.fullmatch(_YEAR_MONTH_RE).to_numpy(dtype=bool)
+        todo = ~na & ~year_only
+        aware = t.str.contains(_OFFSET_RE, regex=True).to_numpy(dtype=bool)
     utc = np.full(len(s), np.datetime64("NaT", "ns"))
     for fmt in formats:
         for is_aware in (True, False):
             sel = todo & (aware == is_aware)
             if not sel.any():
                 continue
-            parsed = _to_datetime(t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
+            parsed = _iso_zoned_times(t) if iso and fmt is None and is_aware and not dayfirst else None
+            if parsed is None:
+                parsed = _to_datetime(t if sel.all() else t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
             # nanoseconds (years 1678-2261), so such values are bad cells, not an overflow later.
             ok = (parsed.notna() & (parsed >= (_FIRST_UTC if is_aware else _FIRST))
@@ -892,6 +1042,129 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             break
     out = pd.Series(utc, index=s.index).dt.tz_localize("UTC")
     return out, pd.Series(date_only, index=s.index), pd.Series(todo | year_only, index=s.index)
+
+
+#: An ISO 8601 time with a zone in plain ASCII (``2024-03-31T18:00:00+02:00``, ``...Z``): not blank,
+#: not an NA token, not a date or year alone, no surrounding space, and :data:`_OFFSET_RE` finds its zone.
+_ISO_ZONED_RE = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+                 r"(?:Z|[+-][0-9]{2}:[0-9]{2})$")
+
+
+def iso_with_zone(s: pd.Series) -> bool:
+    """Whether every cell of an Arrow string column is an ISO 8601 time with a zone (one pass in C).
+
+    Then :func:`parse_datetime` knows without its four passes of checks what they would find: no
+    missing value, no date or year alone, every value with a zone. False for other storage.
+    """
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or not len(s):
+        return False
+    import pyarrow.compute as pc
+    arr = s.array._pa_array
+    if arr.null_count:
+        return False
+    if all(_iso_zoned_bytes(chunk) for chunk in arr.chunks):
+        return True
+    return bool(pc.all(pc.match_substring_regex(arr, _ISO_ZONED_RE)).as_py())
+
+
+#: ``2026-03-01T09:15:00+01:00`` and ``2026-03-01T09:15:00Z`` byte by byte: the positions of digits,
+#: and the characters allowed at the others (``T`` or a space between date and time, ``+`` or ``-``).
+_ISO_TEMPLATES = {
+    25: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24],
+         {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"+-", 22: b":"}),
+    20: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18], {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"Z"}),
+}
+
+
+def _iso_zoned_times(s: pd.Series) -> pd.Series | None:
+    """``pd.to_datetime(s, utc=True, format="ISO8601")`` of a column whose cells all fit
+    :data:`_ISO_TEMPLATES`, computed from the digits of the byte matrix (one pass per field, no
+    parser per cell); None, for the parser to decide, when a field is out of its range anywhere (a
+    13th month, 31 April, hour 24, second 60, an offset beyond 14 hours, a year outside 1678-2261)
+    or a chunk does not fit. A test compares it with ``pd.to_datetime`` on valid and invalid cells.
+    """
+    out = []
+    for chunk in s.array._pa_array.chunks:
+        got = _iso_chunk_ns(chunk)
+        if got is None:
+            return None
+        out.append(got)
+    ns = np.concatenate(out) if len(out) != 1 else out[0]
+    return pd.Series(ns.view("datetime64[ns]"), index=s.index).dt.tz_localize("UTC")
+
+
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _iso_chunk_ns(chunk) -> np.ndarray | None:
+    """UTC nanoseconds of the cells of one Arrow chunk that :func:`_iso_zoned_bytes` accepts, or None."""
+    import pyarrow as pa
+    if not _iso_zoned_bytes(chunk):
+        return None
+    n = len(chunk)
+    wide = pa.types.is_large_string(chunk.type)
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
+    width = int(offsets[1] - offsets[0])
+    cells = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
+
+    def num(*cols: int) -> np.ndarray:
+        v = cells[:, cols[0]].astype(np.int64) - 48
+        for c in cols[1:]:
+            v *= 10
+            v += cells[:, c]
+            v -= 48
+        return v
+    year, month, day = num(0, 1, 2, 3), num(5, 6), num(8, 9)
+    hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
+    if width == 25:
+        sign = np.where(cells[:, 19] == ord("-"), -1, 1)
+        off_h, off_m = num(20, 21), num(23, 24)
+    else:
+        sign, off_h, off_m = 1, np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    if not ((year >= _FIRST.year) & (year <= _LAST.year)).all() or not ((month >= 1) & (month <= 12)).all():
+        return None
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days_in = _DAYS_IN_MONTH[month - 1] + ((month == 2) & leap)
+    if not ((day >= 1) & (day <= days_in) & (hour <= 23) & (minute <= 59) & (second <= 59)
+            & (off_h <= 14) & (off_m <= 59)).all():
+        return None
+    months = (year - 1970) * 12 + (month - 1)
+    dates = months.astype("datetime64[M]").astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    ns = dates.astype("datetime64[ns]").view(np.int64).copy()
+    ns += ((hour * 60 + minute) * 60 + second) * 1_000_000_000
+    ns -= sign * (off_h * 60 + off_m) * 60 * 1_000_000_000
+    return ns
+
+
+def _iso_zoned_bytes(chunk) -> bool:
+    """True when every cell of an Arrow string chunk (no nulls) is one of :data:`_ISO_TEMPLATES`
+    (cells :data:`_ISO_ZONED_RE` matches), checked on its bytes as a matrix; False when not known."""
+    import pyarrow as pa
+    n = len(chunk)
+    if not n or chunk.null_count:
+        return False
+    wide = pa.types.is_large_string(chunk.type)
+    if not (wide or pa.types.is_string(chunk.type)):
+        return False
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
+    width = int(offsets[1] - offsets[0])
+    if width not in _ISO_TEMPLATES or int(offsets[-1] - offsets[0]) != n * width or \
+            not (np.diff(offsets) == width).all():
+        return False
+    cells = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
+    digits, others = _ISO_TEMPLATES[width]
+    if not ((cells[:, digits] - 48) < 10).all():  # (uint8: below '0' wraps round to large)
+        return False
+    for i, allowed in others.items():
+        col = cells[:, i]
+        ok = col == allowed[0]
+        for other in allowed[1:]:
+            ok |= col == other
+        if not ok.all():
+            return False
+    return True
 
 
 def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:

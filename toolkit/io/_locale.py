@@ -62,6 +62,8 @@ _STYLE_PAIR = {kind: tuple(rf"^\s*-?(?:{alt})\s*%?\s*$".replace(r"\s", _WS) for 
 def _marked(s: pd.Series) -> pd.Series:
     """Distinct cells holding a '.' or ',' with how often each occurs (the only cells that can tell
     the styles apart; working on distinct values keeps a million-row column cheap)."""
+    if _no_marks(s):  # (the usual count column: no cell to count)
+        return pd.Series([], dtype="int64", index=pd.Index([], dtype=object))
     counts = s.value_counts(dropna=True)
     if not len(counts):
         return counts
@@ -69,6 +71,40 @@ def _marked(s: pd.Series) -> pd.Series:
     text = pd.Series(values, dtype="string")
     keep = (text.str.contains(".", regex=False) | text.str.contains(",", regex=False)).to_numpy(dtype=bool)
     return pd.Series(counts.to_numpy()[keep], index=values[keep])
+
+
+def _no_marks(s: pd.Series) -> bool:
+    """True when no cell of an Arrow string column holds a '.' or ',' (one pass in C); False when
+    some does or the storage is another."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return False
+    import pyarrow.compute as pc
+    arr = s.array._pa_array
+    if not arr.null_count and pc.all(pc.ascii_is_decimal(arr)).as_py():  # digits only (one cheap pass)
+        return True
+    return not any(pc.any(pc.match_substring(arr, mark)).as_py() for mark in ".,")
+
+
+def _plain_counts(s: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """:func:`count` of a column whose every cell is blank or up to 15 ASCII digits (``""``, ``"0"``,
+    ``"12400"``: below 2**53), read by Arrow in C: the same Int64 values (blank = <NA>) and no bad
+    cell, whatever the style (no separator to read, so no cell tells the styles apart or contradicts
+    one). None for other columns.
+    """
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or not len(s):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = s.array._pa_array
+    if arr.null_count:
+        return None
+    size = pc.binary_length(arr)
+    blank = pc.equal(size, 0)
+    if not pc.all(pc.or_(blank, pc.and_(pc.less_equal(size, 15), pc.ascii_is_decimal(arr)))).as_py():
+        return None
+    ints = pc.if_else(blank, pa.scalar(None, pa.string()), arr).cast(pa.int64())
+    vals = pd.Series(pd.Int64Dtype().__from_arrow__(ints), index=s.index)
+    return vals, pd.Series(np.zeros(len(s), dtype=bool), index=s.index)
 
 
 def _classify(values: pd.Index, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -149,14 +185,25 @@ def _contradicts(s: pd.Series, kind: str, style: NumberStyle) -> pd.Series:
     return s.astype("string").isin(other).fillna(False).astype(bool)
 
 
-@per_distinct
 def count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
     """Counts in the file's style: ``(Int64 series, bad mask)``; ``"424.0"`` (X) is a count too.
 
     ``negative=True`` for net changes (subscribers gained minus lost), which may be below zero."""
+    plain = _plain_counts(s)
+    return plain if plain is not None else _count(s, style, negative=negative)
+
+
+@per_distinct
+def _count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
+    """:func:`count` of any column, once per distinct value."""
     vals, bad = parse_int(s, thousands=style.thousands, decimal=style.decimal, negative=negative)
     bad = bad | _contradicts(s, "int", style)
     return vals.mask(bad), bad
+
+
+# ``count.__wrapped__`` stays the parser of the cells as given (as with @per_distinct before): callers that
+# already hold distinct cells use it (toolkit/io/_numbers.py).
+count.__wrapped__ = _count.__wrapped__
 
 
 @per_distinct

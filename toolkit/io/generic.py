@@ -42,7 +42,8 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ..schema import METRICS, TABLES
-from ._base import (_WS, CellProblems, Context, Loader, Parsed, Source, parse_bool, parse_datetime, read_csv_records,
+from ._base import (_WS, CellProblems, Context, Loader, Parsed, Source, iso_with_zone, parse_bool, parse_datetime,
+                    per_distinct, read_source_records,
                     register)
 from ._headers import unique_columns
 from ._locale import DERIVED_KEY, count, mangled, number, number_style, repair_ids
@@ -149,7 +150,7 @@ class GenericCSV(Loader):
         return _table_of(set(_mapping(fields, ctx).values())) is not None
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         repeated: list[str] = []
         recs = unique_columns(recs, repeated)
         mapping = _mapping(recs.header, ctx)
@@ -196,10 +197,14 @@ class GenericCSV(Loader):
             s = raw[col]
             dtype = spec.column(col).dtype
             if dtype == "utc":
-                if zone is None and _has_naive(s):
+                iso = iso_with_zone(s)  # every cell like 2026-03-01T09:15:00+00:00: none naive, none German
+                if zone is None and not iso and _has_naive(s):
                     zone = ctx.zone_for(source, parsed.notes)
                 vals, date_only, bad = parse_datetime(s, tz=zone or ctx.tz, formats=_DE_FORMATS)
-                date_only = date_only | s.fillna("").str.match(_DE_DATE)
+                if iso:
+                    date_only = date_only.astype(_match_dtype(s))  # the dtype the match below gives
+                else:
+                    date_only = date_only | s.fillna("").str.match(_DE_DATE)
                 probs.add(bad, _orig(mapping, col), s, "a timestamp (expected like '2026-03-01T09:15:00+00:00', "
                           "'2026-03-01 10:15' or '01.03.2026 10:15' in tz=)")
                 empty = vals.isna() & ~bad
@@ -226,14 +231,15 @@ class GenericCSV(Loader):
                 vals, bad = parse_bool(s)
                 probs.add(bad, _orig(mapping, col), s, "true/false")
                 out[col] = vals
+            elif col == "platform":
+                vals, empty, odd = _platform_cells(s)
+                probs.add(empty, _orig(mapping, col), s, "a platform name (the cell is empty)")
+                probs.add(odd, _orig(mapping, col),
+                          s, "a platform name (lowercase letters, digits, '_', '.' or '-', like 'facebook')")
+                out[col] = vals
             else:
                 vals = s.fillna("") if col == "text" else s.where(s.str.strip() != "", pd.NA)
-                if col == "platform":
-                    vals = vals.str.strip().str.lower()
-                    probs.add(vals.isna(), _orig(mapping, col), s, "a platform name (the cell is empty)")
-                    probs.add(~vals.str.fullmatch(r"[a-z][a-z0-9_.-]*").fillna(True).astype(bool), _orig(mapping, col),
-                              s, "a platform name (lowercase letters, digits, '_', '.' or '-', like 'facebook')")
-                elif not spec.column(col).nullable and col != "text":
+                if not spec.column(col).nullable and col != "text":
                     probs.add(vals.isna(), _orig(mapping, col), s, f"a {col} (the cell is empty)")
                 out[col] = vals
         kept = [c for c in dict.fromkeys(extra) if c not in out.columns and normalise_name(c) not in spec.names]
@@ -282,6 +288,8 @@ class GenericCSV(Loader):
         for ref in ("post_id", "parent_id"):
             if ref == own or ref not in out.columns:
                 continue
+            if not _could_be_destroyed(out[ref]):
+                continue
             bad = mangled(out[ref])
             if bad.any():
                 out[ref] = out[ref].mask(bad)
@@ -297,12 +305,41 @@ def _orig(mapping: dict[str, str], canonical: str) -> str:
     return canonical
 
 
+@per_distinct
+def _platform_cells(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Platform cells as stored (stripped, lower case, blank -> <NA>), which are empty, which are not a
+    platform name; once per distinct value (a file holds a few platforms)."""
+    vals = s.where(s.str.strip() != "", pd.NA).str.strip().str.lower()
+    return vals, vals.isna(), ~vals.str.fullmatch(r"[a-z][a-z0-9_.-]*").fillna(True).astype(bool)
+
+
+def _match_dtype(s: pd.Series):
+    """The dtype of ``s.str.match(...)``: nullable ``boolean`` for ``string`` columns, ``bool`` for ``str``."""
+    return s.iloc[:0].str.match("x").dtype
+
+
 def _maybe_destroyed(ids: pd.Series) -> bool:
     """Whether any id could be one a spreadsheet destroyed (:func:`mangled` or, per platform,
     :func:`truncated` needs 16+ digits): a cheap test over the whole column before the per-platform work."""
+    if not _could_be_destroyed(ids):
+        return False
     if mangled(ids).any():
         return True
     return bool(ids.astype("string").fillna("").str.strip().str.fullmatch(r"\d{16,}").fillna(False).any())
+
+
+def _could_be_destroyed(ids: pd.Series) -> bool:
+    """False when no cell has an ``e``/``E`` (scientific notation needs one) nor 16 characters (a
+    cut id has 16+ digits): one pass in C (Arrow strings) that spares the exact tests of most id columns."""
+    if not (isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow"):
+        return True
+    import pyarrow.compute as pc
+    arr = ids.array._pa_array
+    if not len(arr):
+        return True
+    if pc.any(pc.greater_equal(pc.utf8_length(arr), 16)).as_py():
+        return True
+    return any(pc.any(pc.match_substring(arr, e)).as_py() for e in "eE")
 
 
 def _has_naive(s: pd.Series) -> bool:
