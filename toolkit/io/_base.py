@@ -33,6 +33,7 @@ import pandas as pd
 
 from .._validate import check_tz  # the one time-zone validator (public as toolkit.schema.check_tz)
 from ..errors import ExportFormatError, ParameterError
+from ._coerce import to_datetime
 
 __all__ = [
     "DEFAULT_TZ",
@@ -1177,7 +1178,7 @@ def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: boo
     kw = {"format": "ISO8601"} if fmt is None and not dayfirst else {"dayfirst": True} if fmt is None \
         else {"format": fmt}
     try:
-        parsed = pd.to_datetime(vals, errors="coerce", utc=aware, **kw)
+        parsed = to_datetime(vals, utc=aware, **kw)  # errors="coerce" even for folded names (_coerce)
         if pd.api.types.is_datetime64_any_dtype(parsed.dtype) and \
                 (aware or not isinstance(parsed.dtype, pd.DatetimeTZDtype)):
             return parsed
@@ -1186,7 +1187,7 @@ def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: boo
     one = []
     for v in vals:
         try:
-            ts = pd.to_datetime(v, errors="coerce", utc=aware, **kw)
+            ts = to_datetime(v, utc=aware, **kw)
         except (ValueError, TypeError, OverflowError):
             ts = pd.NaT
         keep = ts is not pd.NaT and (aware or ts.tzinfo is None) and _FIRST.year <= ts.year <= _LAST.year
@@ -1208,14 +1209,14 @@ def utc_times(values, *, format: str = "ISO8601") -> np.ndarray:
     out = np.full(len(vals), np.datetime64("NaT"), dtype="datetime64[ns]")
     is_str = np.fromiter((isinstance(v, str) for v in vals), dtype=bool, count=len(vals))
     if is_str.any():
-        got = pd.to_datetime(pd.Series(vals[is_str], dtype=object), utc=True, errors="coerce", format=format)
+        got = to_datetime(pd.Series(vals[is_str], dtype=object), utc=True, format=format)
         out[is_str] = got.astype("datetime64[ns, UTC]").dt.tz_localize(None).to_numpy()
     for j in np.flatnonzero(~is_str):
         v = vals[j]
         if v is None or isinstance(v, (bool, int, float)):
             continue  # pandas reads numbers with a format as NaT (and will read them as epochs)
         try:
-            t = pd.to_datetime(v, utc=True, errors="coerce", format=format)
+            t = to_datetime(v, utc=True, format=format)
         except (TypeError, ValueError, OverflowError):
             continue
         if isinstance(t, pd.Timestamp) and pd.notna(t) and _FIRST.year <= t.year <= _LAST.year:

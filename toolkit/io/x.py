@@ -553,7 +553,8 @@ class XArchiveJS(Loader):
     @staticmethod
     def _bad(source: Source, ctx: Context, parsed: Parsed, i: int, column, what: str) -> None:
         if ctx.errors == "raise":
-            raise ExportFormatError(f"{source.name}, record {i} (0-based index in the list): {what}. Download "
+            field = f", field '{column}'" if column else ""
+            raise ExportFormatError(f"{source.name}, record {i} (0-based index in the list){field}: {what}. Download "
                                     f"the archive again; or pass errors='reject' to load().",
                                     file=source.name, column=column)
         parsed.rejected.append({"table": "posts", "line": i, "column": column,
