@@ -891,6 +891,13 @@ def _mostly_distinct(s: pd.Series, n: int = 4096) -> bool:
     return len(head.array.unique()) > n - n // 100
 
 
+def _in_arrow(s: pd.Series, pattern: str) -> bool:
+    """Whether :func:`extract` runs ``pattern`` on ``s`` in Arrow: Arrow strings, and no ``(?`` construct
+    but non-capturing groups ``(?:`` (lookaround, named groups and inline flags stay with pandas)."""
+    return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" \
+        and re.search(r"\(\?(?!:)", pattern) is None
+
+
 def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
     """``s.str.extract(pattern)`` (one column per group), run by Arrow's RE2 on Arrow strings.
 
@@ -899,7 +906,7 @@ def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
     a newline) once Python's Unicode classes are spelled for it: ``\\s`` as its characters,
     ``\\d`` as ``\\p{Nd}``. Other string storage: pandas' own ``str.extract``.
     """
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or "(?" in pattern:
+    if not _in_arrow(s, pattern):
         return s.str.extract(pattern)
     import pyarrow as pa
     import pyarrow.compute as pc
