@@ -78,7 +78,7 @@ import unicodedata
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_csv_records,
+from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, parse_datetime, read_source_records,
                     register, sniff_delimiter)
 from ._daily import daily_values as _daily_values, melt_wide as _melt
 from ._headers import choose_column, line_fields, style_for, unique_columns
@@ -223,7 +223,7 @@ class MetaPostsCSV(Loader):
         return not legacy and (owner or meta_cols >= 3)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         roles = _columns(recs, parsed.notes)
         missing = [r for r in ("post_id", "published_at") if r not in roles]
@@ -384,7 +384,7 @@ class MetaDailyCSV(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         skip, delim, title = _daily_layout(source)  # type: ignore[misc]
-        recs = read_csv_records(source.text, source=source, delimiter=delim, skip_lines=skip)
+        recs = read_source_records(source, delimiter=delim, skip_lines=skip)
         parsed = Parsed(self.format)
         recs = unique_columns(recs, parsed.notes)
         platform = _platform_in(title)
@@ -449,7 +449,7 @@ class FacebookPostLevelCSV(Loader):
         return "post id" in keys and "posted" in keys and any(k.startswith("lifetime post") for k in keys)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         header, cols = recs.header, list(recs.frame.columns)
         frame, lines = recs.frame, recs.lines

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, parse_datetime, read_csv_records,
+from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, parse_datetime, read_source_records,
                     register)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide
@@ -225,7 +225,7 @@ class TikTokDailyCSV(Loader):
             source.basename.lower() in ("overview.csv", "followerhistory.csv", "viewers.csv")
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         col = recs.frame[recs.frame.columns[0]].fillna("").str.strip()
         full = _full_dates(col, german=recs.delimiter == ";")
@@ -306,7 +306,7 @@ class TikTokDistributionCSV(Loader):
         return len(fields) == 2 and fields[1] == "distribution" and fields[0] in ("gender", "top territories")
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         reason = (f"follower distribution by {recs.header[0].lower()} without a date: no canonical table holds "
                   f"it")
@@ -342,7 +342,7 @@ class TikTokContentCSV(Loader):
         return "video link" in fields or ("título del video" in fields and "hora de publicación" in fields)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         found, unknown = _map_header(recs, _CONTENT_ALIASES, parsed.notes)
         _require(source, recs, found, {"permalink": "Video link", "published_at": "Post time"},

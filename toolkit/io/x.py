@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, parse_datetime, paused_gc, read_csv_records,
+from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, parse_datetime, paused_gc, read_source_records,
                     register, utc_times)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
@@ -223,7 +223,7 @@ class XActivityCSV(Loader):
         return "tweet id" in fields and ("time" in fields or "tweet permalink" in fields)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         found, unknown = _map_header(recs, _ACTIVITY_ALIASES, parsed.notes)
         promoted = [u for u in unknown if _norm(u).startswith("promoted ")]
@@ -317,7 +317,7 @@ class XContentCSV(Loader):
         return _basename(source).startswith("account_analytics_content") and len(fields) == 17
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         found, unknown = _map_header(recs, _CONTENT_ALIASES, parsed.notes)
         if "post_id" not in found and len(recs.header) == 17:
@@ -384,7 +384,7 @@ class XOverviewCSV(Loader):
             ("create post" in fields or "new follows" in fields or "profile visits" in fields)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         return daily_from_wide(recs, source, ctx, Parsed(self.format), platform=_PLATFORM, account=pd.NA,
                                dates=_parse_x_day(recs.frame[recs.frame.columns[0]],
                                                   german=recs.delimiter == ";"),

@@ -42,7 +42,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, paused_gc,
-                    read_csv_records, register, utc_times)
+                    read_source_records, register, utc_times)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide
 from ._filebar import tracked
@@ -146,7 +146,7 @@ class YouTubeStudioTable(Loader):
             ("video title" in fields or "video publish time" in fields)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         parsed = Parsed(self.format)
         found, unknown = _map_header(recs, _TABLE_ALIASES, parsed.notes)
         _require(source, recs, found, {"post_id": "Content", "published_at": "Video publish time"},
@@ -256,7 +256,7 @@ class YouTubeStudioTotals(Loader):
         return source.basename.lower() == "totals.csv" and _first_is_date(source)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         account, exported = _studio_zip(source)
         parsed = Parsed(self.format, exported_at=exported)
         return daily_from_wide(recs, source, ctx, parsed, platform=_PLATFORM,
@@ -276,7 +276,7 @@ class YouTubeStudioChart(Loader):
         return source.basename.lower() == "chart data.csv" and _first_is_date(source)
 
     def read(self, source: Source, ctx: Context) -> Parsed:
-        recs = read_csv_records(source.text, source=source)
+        recs = read_source_records(source)
         account, exported = _studio_zip(source)
         parsed = Parsed(self.format, exported_at=exported)
         per_video = [h for h in recs.header if _norm(h) in ("content", "video", "video title")]
