@@ -148,3 +148,39 @@ def test_odd_platform_names_found_among_distinct_values_as_before():
         uniques = pd.Series(s.dropna().unique(), dtype=s.dtype)  # the way before: NA dropped first
         before = list(uniques[~getattr(uniques.str, how)(_PLATFORM_RE).astype(bool)])
         assert _odd_platforms(s, how) == before == ["Bad", "also bad"]
+
+
+def test_keys_told_distinct_by_row_hashes_agree_with_pandas():
+    """The row-hash shortcut of the duplicate check (large tables: no hash table of every key) never
+    calls repeated keys distinct, and does call distinct keys distinct (or it would save nothing)."""
+    import random
+
+    from toolkit.io._core import _distinct_by_hash
+    rng = random.Random(3)
+    vals = ["a", "b", "", None, "ü", "x" * 40, "a,b", "NA"]
+
+    def frame(n: int) -> pd.DataFrame:
+        parts = []
+        for _ in range(rng.choice([1, 3])):  # several chunks per Arrow column, as concatenated files give
+            m = max(1, n // 3)
+            parts.append(pd.DataFrame({
+                "s1": pd.array([rng.choice(vals) for _ in range(m)], dtype="string"),
+                "s2": pd.array([f"id{rng.randrange(10 * n)}" if rng.random() > .05 else None for _ in range(m)],
+                               dtype="string"),
+                "d": pd.to_datetime([pd.Timestamp("2024-01-01") + pd.Timedelta(days=rng.randrange(30))
+                                     if rng.random() > .1 else pd.NaT for _ in range(m)]),
+                "i": pd.array([rng.randrange(5) if rng.random() > .1 else None for _ in range(m)], dtype="Int64")}))
+        return pd.concat(parts, ignore_index=True)
+
+    told_distinct = 0
+    for t in range(300):
+        df = frame(rng.choice([2, 5, 50, 300, 3000]))
+        if t % 2 and len(df) > 1:
+            df.iloc[rng.randrange(len(df))] = df.iloc[rng.randrange(len(df))]
+        for key in (["s1"], ["s1", "s2"], ["s1", "d", "i"], ["s2", "d"], ["s1", "s2", "d", "i"]):
+            repeated = bool(df.duplicated(key).any())
+            distinct = _distinct_by_hash(df, key)
+            assert not (distinct and repeated), (t, key)
+            told_distinct += distinct
+            assert _any_duplicated(df, key) == repeated
+    assert told_distinct > 200
