@@ -573,12 +573,15 @@ def _counts(rng: random.Random, k: int, top: int = 5000) -> list[int]:
     return [int(rng.paretovariate(1.3)) - 1 if rng.random() < 0.9 else rng.randint(0, top) for _ in range(k)]
 
 
-def _split(n: int, per_file: int):
-    """(file number, first row, rows in the file) for ``n`` rows in files of ``per_file``."""
+def _split(n: int, per_file: int, progress=None):
+    """(file number, first row, rows in the file) for ``n`` rows in files of ``per_file``; advances
+    ``progress`` (a tqdm bar, or None) once a file is made."""
     made, k = 0, 0
     while made < n:
         todo = min(per_file, n - made)
         yield k, made, todo
+        if progress is not None:
+            progress.update(todo)
         made += todo
         k += 1
 
@@ -601,7 +604,7 @@ def tiktok_content_csv(folder: Path, n: int, *, per_file: int = 10_000, seed: in
     pool = texts(rng)
     start = datetime(2024, 1, 1)
     paths = []
-    for k, first, todo in _split(n, per_file):
+    for k, first, todo in _split(n, per_file, progress=progress):
         rows = []
         for j in range(todo):
             t = start + timedelta(minutes=rng.randint(0, 2 * 365 * 1440))
@@ -610,8 +613,6 @@ def tiktok_content_csv(folder: Path, n: int, *, per_file: int = 10_000, seed: in
             rows.append([_post_text(rng, pool), link,
                          t.strftime("%Y-%m-%d %H:%M:%S"), likes, com, sh, views * 10, fav])
         paths.append(write_csv(folder / f"tiktok_content_{k:03d}.csv", TIKTOK_HEADER, rows))
-        if progress is not None:
-            progress.update(todo)
     return paths
 
 
@@ -628,7 +629,7 @@ def x_tweet_activity_csv(folder: Path, n: int, *, per_file: int = 10_000, seed: 
     pool = texts(rng)
     start = datetime(2024, 1, 1)
     paths = []
-    for k, first, todo in _split(n, per_file):
+    for k, first, todo in _split(n, per_file, progress=progress):
         rows = []
         for j in range(todo):
             tid = str(1900000000000000000 + (first + j) * 1000)
@@ -641,8 +642,6 @@ def x_tweet_activity_csv(folder: Path, n: int, *, per_file: int = 10_000, seed: 
                          f"{eng / imp if imp else 0}"] + [f"{v}.0" for v in c])
         paths.append(write_csv(folder / f"tweet_activity_metrics_acct{k:03d}_20240101_20251231_en.csv",
                                X_ACTIVITY_HEADER, rows))
-        if progress is not None:
-            progress.update(todo)
     return paths
 
 
@@ -661,7 +660,7 @@ def youtube_studio_zip(folder: Path, n: int, *, per_file: int = 10_000, seed: in
     folder.mkdir(parents=True, exist_ok=True)
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
     paths = []
-    for k, first, todo in _split(n, per_file):
+    for k, first, todo in _split(n, per_file, progress=progress):
         rows = []
         for j in range(todo):
             i = first + j
@@ -682,8 +681,6 @@ def youtube_studio_zip(folder: Path, n: int, *, per_file: int = 10_000, seed: in
             zf.writestr("Chart data.csv", "Date,Views\n" + "".join(f"{d},{rng.randint(0, 900)}\n" for d in days))
             zf.writestr("Totals.csv", "Date,Views\n" + "".join(f"{d},{rng.randint(0, 900)}\n" for d in days))
         paths.append(path)
-        if progress is not None:
-            progress.update(todo)
     return paths
 
 
@@ -705,7 +702,7 @@ def linkedin_content_xlsx(folder: Path, n: int, *, per_file: int = 10_000, seed:
     folder.mkdir(parents=True, exist_ok=True)
     kinds = ["Photo", "Link", "Video", "Text", "Document"]
     paths = []
-    for k, first, todo in _split(n, per_file):
+    for k, first, todo in _split(n, per_file, progress=progress):
         wb = openpyxl.Workbook(write_only=True)
         met = wb.create_sheet("Metrics")
         met.append(["Aggregated metrics for all posts by date"])
@@ -727,8 +724,6 @@ def linkedin_content_xlsx(folder: Path, n: int, *, per_file: int = 10_000, seed:
         path = folder / f"Page {k:03d}_content_{1711929600000 + k}.xlsx"
         wb.save(path)
         paths.append(path)
-        if progress is not None:
-            progress.update(todo)
     return paths
 
 
@@ -750,7 +745,7 @@ def ga4_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 15, pr
     srcs = _sources()
     start = datetime(2020, 1, 1)
     paths = []
-    for k, first, todo in _split(n, per_file):
+    for k, first, todo in _split(n, per_file, progress=progress):
         rows, day, seen = [], 0, set()
         while len(rows) < todo:
             d = (start + timedelta(days=day)).strftime("%Y%m%d")
@@ -775,8 +770,6 @@ def ga4_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: int = 15, pr
             w.writerow(["Grand total", "", sum(r[2] for r in rows), sum(r[3] for r in rows), 0.5, 0, 0])
             w.writerows(rows)
         paths.append(path)
-        if progress is not None:
-            progress.update(todo)
     return paths
 
 
@@ -792,7 +785,7 @@ def ua_csv(folder: Path, n: int, *, per_file: int = 5_000, seed: int = 16, progr
     srcs = _sources(max(per_file, 3000))
     start = datetime(2016, 1, 1)
     paths = []
-    for k, first, todo in _split(n, per_file):
+    for k, first, todo in _split(n, per_file, progress=progress):
         d0 = start + timedelta(days=7 * k)
         period = f"{d0:%Y%m%d}-{d0 + timedelta(days=6):%Y%m%d}"
         rows = []
@@ -813,8 +806,6 @@ def ua_csv(folder: Path, n: int, *, per_file: int = 5_000, seed: int = 16, progr
             w.writerow(["", f"{sum(int(r[1].replace(',', '')) for r in rows):,}", "50.00%", "1", "40.00%", "2.00",
                         "00:01:00", "1", "$1.00"])
         paths.append(path)
-        if progress is not None:
-            progress.update(todo)
     return paths
 
 
@@ -834,7 +825,7 @@ def matomo_visits_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: in
             ("campaign", "Kampagnen", "newsletter", "", "newsletter", "email", "newsletter")]
     start = datetime(2024, 1, 1)
     paths = []
-    for k, first, todo in _split(n, per_file):
+    for k, first, todo in _split(n, per_file, progress=progress):
         rows = []
         for j in range(todo):
             t = start + timedelta(seconds=rng.randint(0, 365 * 86400))
@@ -845,6 +836,4 @@ def matomo_visits_csv(folder: Path, n: int, *, per_file: int = 100_000, seed: in
                          f"post-{rng.randint(0, 99)}" if ref[0] == "campaign" else "", f"{rng.random() * 50:.2f}"])
         paths.append(write_csv(folder / f"Export _ Besucher-Log _ Teil {k:03d}.csv", MATOMO_VISITS_HEADER, rows,
                                encoding="utf-16"))
-        if progress is not None:
-            progress.update(todo)
     return paths

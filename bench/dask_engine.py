@@ -25,7 +25,6 @@ import os
 import socket
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,8 +33,10 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # _sampling
 
 import toolkit as tk  # noqa: E402
+from _sampling import Sampling  # noqa: E402
 
 TZ = "Europe/Berlin"
 MB = 2 ** 20
@@ -47,28 +48,19 @@ def _rss() -> int:
     return psutil.Process().memory_info().rss
 
 
-class _Peaks:
+class _Peaks(Sampling):
     """Peak RSS of this process and of the workers per step, sampled in a thread."""
 
     def __init__(self, client, every: float = 0.2):
         import psutil
 
-        self.client, self.every = client, every
+        super().__init__(every)
+        self.client = client
         info = client.run(lambda: (socket.gethostname(), os.getpid()))
         local = all(host == socket.gethostname() for host, _ in info.values())
         self.procs = {addr: psutil.Process(pid) for addr, (_, pid) in info.items()} if local else None
         self.step = None
         self.peaks: dict[str, dict] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
     def begin(self, step: str) -> None:
         self.step = step
@@ -94,13 +86,6 @@ class _Peaks:
         p["client"] = max(p["client"], _rss())
         for addr, rss in self._workers().items():
             p["workers"][addr] = max(p["workers"].get(addr, 0), rss)
-
-    def _loop(self):
-        while not self._stop.wait(self.every):
-            try:
-                self.sample()
-            except Exception:  # noqa: BLE001  (the cluster is shutting down)
-                return
 
 
 def run(store, client, *, tz: str = TZ) -> dict:

@@ -43,8 +43,8 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _comments_10m as gen  # noqa: E402
+from _sampling import Sampling  # noqa: E402
 
 import toolkit as tk  # noqa: E402
 from toolkit._progress import bar  # noqa: E402
@@ -66,12 +67,13 @@ SLIM = ["platform", "account", "post_id", "comment_id", "parent_id", "author", "
 # --- memory sampling -----------------------------------------------------------------------------
 
 
-class Sampler:
+class Sampler(Sampling):
     """RSS of this process and of the cluster's worker processes, sampled in a thread; peaks per step."""
 
     def __init__(self, worker_pids=(), every: float = 0.2):
         import psutil
 
+        super().__init__(every)
         self.me = psutil.Process()
         self.workers = {}
         for pid in worker_pids:
@@ -79,22 +81,11 @@ class Sampler:
                 self.workers[pid] = psutil.Process(pid)
             except psutil.NoSuchProcess:
                 pass
-        self.every = every
         self.step = None
         self.peaks: dict[str, dict] = {}
         self.cpu: dict[str, float] = {}
         self.start: dict[str, list[int]] = {}  # each worker's RSS when the step began (= after the one before)
         self._cpu0 = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
     def _cpu_now(self) -> float:
         total = 0.0
@@ -137,10 +128,6 @@ class Sampler:
             except Exception:  # a worker that was restarted
                 pass
 
-    def _run(self):
-        while not self._stop.wait(self.every):
-            self.sample()
-
 
 # --- the pipeline's pieces (run on the workers) ----------------------------------------------------
 
@@ -161,6 +148,15 @@ def _tag_counts(part: pd.DataFrame) -> pd.DataFrame:
     return tags.groupby(["platform", "hashtag"], observed=True).size().rename("n").reset_index()
 
 
+def _community_tables(c, reply_summary: pd.DataFrame) -> dict:
+    """The community tables of the comments ``c`` (pandas or the engine's Dask table), with the reply
+    times already summarised."""
+    return {"reply_times": reply_summary,
+            "response_rate": tk.community.response_rate(c, tz=TZ, freq="W"),
+            "negative_spikes": tk.community.negative_spikes(c, tz=TZ),
+            "workload": tk.community.workload(c, tz=TZ)}
+
+
 def _community(*parts: pd.DataFrame) -> dict:
     c = pd.concat([p for p in parts if len(p)], ignore_index=True)
     if not len(c):
@@ -170,15 +166,39 @@ def _community(*parts: pd.DataFrame) -> dict:
                             "replied": [int(rt["replied"].sum())],
                             "median_minutes": [float(rt["minutes_to_reply"].astype("float64").median())]})
     del rt
-    return {"reply_times": summary,
-            "response_rate": tk.community.response_rate(c, tz=TZ, freq="W"),
-            "negative_spikes": tk.community.negative_spikes(c, tz=TZ),
-            "workload": tk.community.workload(c, tz=TZ)}
+    return _community_tables(c, summary)
+
+
+def _reply_summary(rt) -> pd.DataFrame:
+    """Comments and replied ones per platform, from reply_times (pandas or Dask)."""
+    return rt.groupby("platform").agg(user_comments=("replied", "size"), replied=("replied", "sum"))
 
 
 def _activity(*parts: pd.DataFrame) -> pd.DataFrame:
     c = pd.concat([p for p in parts if len(p)], ignore_index=True)
     return tk.timing.audience_activity(c, tz=TZ)
+
+
+class _Steps:
+    """The pipeline's steps in order (``STEPS``, with a bar): ``with steps.next():`` times one step and
+    starts its memory peaks in the sampler; ``seconds`` holds the times."""
+
+    def __init__(self, sampler: Sampler, *, progress, desc: str) -> None:
+        self.sampler, self.seconds = sampler, {}
+        self._it = iter(bar(STEPS, progress=progress, desc=desc, unit="step"))
+
+    @contextmanager
+    def next(self):
+        step = next(self._it)
+        self.sampler.begin(step)
+        t = time.perf_counter()
+        yield step
+        self.seconds[step] = time.perf_counter() - t
+
+
+def _held_mb(client) -> float:
+    """MB the workers hold for persisted collections (dask's own count)."""
+    return sum(client.nbytes(summary=True).values()) / 2**20
 
 
 # --- Dask run --------------------------------------------------------------------------------------
@@ -194,75 +214,46 @@ def run_dask(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     import dask.dataframe as dd
     from distributed import wait
 
-    times, out, held = {}, {}, {}
+    out, held = {}, {}
     sampler.begin("idle")
     time.sleep(1)
-
-    def nbytes():  # MB the workers hold for persisted collections (dask's own count)
-        return sum(client.nbytes(summary=True).values()) / 2**20
-
-    steps = bar(STEPS, progress=progress, desc="dask steps", unit="step")
-    it = iter(steps)
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    raw = dd.read_parquet(store / "comments", split_row_groups=False)
-    data = raw.map_partitions(_as_canonical, meta=_as_canonical(raw._meta)).persist()
-    wait(data)
-    n_parts = data.npartitions
-    rows = int(data.map_partitions(len).compute().sum())
-    times[step] = time.perf_counter() - t
-    held["load"] = nbytes()
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    scored = data.map_partitions(_score, meta=_score(data._meta)).persist()
-    wait(scored)
-    del data
-    times[step] = time.perf_counter() - t
-    held["sentiment"] = nbytes()
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    tags = scored.map_partitions(_tag_counts, meta=_tag_counts(scored._meta)).compute()
-    out["hashtags"] = tags.groupby(["platform", "hashtag"]).n.sum().sort_values(ascending=False).head(10)
-    times[step] = time.perf_counter() - t
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    # the community tables need no text: keep the slim columns, grouped by platform
-    slim = scored[SLIM].persist()
-    wait(slim)
-    del scored
-    held["slim"] = nbytes()
-    plat_of = slim.map_partitions(_first_platform, meta=pd.Series(dtype=object)).compute().tolist()
-    parts = slim.to_delayed()
-    by_plat: dict[str, list] = {}
-    for p, d in zip(plat_of, parts):
-        by_plat.setdefault(p, []).append(d)
-    times[step] = time.perf_counter() - t
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    res = dask.compute(*[dask.delayed(_community)(*ds) for ds in by_plat.values()])
-    out["community"] = {k: pd.concat([r[k] for r in res if r], ignore_index=True)
-                        for k in ("reply_times", "response_rate", "negative_spikes", "workload")}
-    times[step] = time.perf_counter() - t
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    act = dask.compute(*[dask.delayed(_activity)(*ds) for ds in by_plat.values()])
-    out["audience_activity"] = pd.concat(act, ignore_index=True)
-    times[step] = time.perf_counter() - t
+    steps = _Steps(sampler, progress=progress, desc="dask steps")
+    with steps.next():
+        raw = dd.read_parquet(store / "comments", split_row_groups=False)
+        data = raw.map_partitions(_as_canonical, meta=_as_canonical(raw._meta)).persist()
+        wait(data)
+        n_parts = data.npartitions
+        rows = int(data.map_partitions(len).compute().sum())
+    held["load"] = _held_mb(client)
+    with steps.next():
+        scored = data.map_partitions(_score, meta=_score(data._meta)).persist()
+        wait(scored)
+        del data
+    held["sentiment"] = _held_mb(client)
+    with steps.next():
+        tags = scored.map_partitions(_tag_counts, meta=_tag_counts(scored._meta)).compute()
+        out["hashtags"] = tags.groupby(["platform", "hashtag"]).n.sum().sort_values(ascending=False).head(10)
+    with steps.next():
+        # the community tables need no text: keep the slim columns, grouped by platform
+        slim = scored[SLIM].persist()
+        wait(slim)
+        del scored
+        held["slim"] = _held_mb(client)
+        plat_of = slim.map_partitions(_first_platform, meta=pd.Series(dtype=object)).compute().tolist()
+        parts = slim.to_delayed()
+        by_plat: dict[str, list] = {}
+        for p, d in zip(plat_of, parts):
+            by_plat.setdefault(p, []).append(d)
+    with steps.next():
+        res = dask.compute(*[dask.delayed(_community)(*ds) for ds in by_plat.values()])
+        out["community"] = {k: pd.concat([r[k] for r in res if r], ignore_index=True)
+                            for k in ("reply_times", "response_rate", "negative_spikes", "workload")}
+    with steps.next():
+        act = dask.compute(*[dask.delayed(_activity)(*ds) for ds in by_plat.values()])
+        out["audience_activity"] = pd.concat(act, ignore_index=True)
     sampler.begin("end")
     del slim, parts
-    return {"seconds": times, "rows": rows, "partitions": n_parts, "results": out, "held_mb": held}
+    return {"seconds": steps.seconds, "rows": rows, "partitions": n_parts, "results": out, "held_mb": held}
 
 
 def has_engine() -> bool:
@@ -274,72 +265,40 @@ def run_engine(store: Path, client, sampler: Sampler, *, progress=None) -> dict:
     """The same steps through the toolkit's Dask engine: the public functions on the engine's tables."""
     from distributed import wait
 
-    times, out, held = {}, {}, {}
+    out, held = {}, {}
     sampler.begin("idle")
     time.sleep(1)
-
-    def nbytes():
-        return sum(client.nbytes(summary=True).values()) / 2**20
-
-    it = iter(bar(STEPS, progress=progress, desc="engine steps", unit="step"))
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    ds = tk.load(store, engine="dask", scheduler=client)
-    data = ds.comments.persist()
-    wait(data)
-    n_parts = data.npartitions
-    rows = int(data.map_partitions(len).compute().sum())
-    times[step] = time.perf_counter() - t
-    held["load"] = nbytes()
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    scored = tk.text.add_sentiment(data, progress=False).persist()
-    wait(scored)
-    del data
-    times[step] = time.perf_counter() - t
-    held["sentiment"] = nbytes()
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    tags = tk.text.hashtags(scored, id_cols=("platform", "comment_id"))
-    counts = tags.groupby(["platform", "hashtag"]).size().compute()
-    out["hashtags"] = counts.sort_values(ascending=False).head(10)
-    del tags  # holds the scored table's futures
-    times[step] = time.perf_counter() - t
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    slim = scored[SLIM].persist()
-    wait(slim)
-    del scored
-    held["slim"] = nbytes()
-    times[step] = time.perf_counter() - t
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    rt = tk.community.reply_times(slim, tz=TZ)
-    summ = rt.groupby("platform").agg(user_comments=("replied", "size"), replied=("replied", "sum")).compute()
-    out["community"] = {
-        "reply_times": summ.reset_index(),
-        "response_rate": tk.community.response_rate(slim, tz=TZ, freq="W"),
-        "negative_spikes": tk.community.negative_spikes(slim, tz=TZ),
-        "workload": tk.community.workload(slim, tz=TZ)}
-    times[step] = time.perf_counter() - t
-
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    out["audience_activity"] = tk.timing.audience_activity(slim, tz=TZ)
-    times[step] = time.perf_counter() - t
+    steps = _Steps(sampler, progress=progress, desc="engine steps")
+    with steps.next():
+        ds = tk.load(store, engine="dask", scheduler=client)
+        data = ds.comments.persist()
+        wait(data)
+        n_parts = data.npartitions
+        rows = int(data.map_partitions(len).compute().sum())
+    held["load"] = _held_mb(client)
+    with steps.next():
+        scored = tk.text.add_sentiment(data, progress=False).persist()
+        wait(scored)
+        del data
+    held["sentiment"] = _held_mb(client)
+    with steps.next():
+        tags = tk.text.hashtags(scored, id_cols=("platform", "comment_id"))
+        counts = tags.groupby(["platform", "hashtag"]).size().compute()
+        out["hashtags"] = counts.sort_values(ascending=False).head(10)
+        del tags  # holds the scored table's futures
+    with steps.next():
+        slim = scored[SLIM].persist()
+        wait(slim)
+        del scored
+        held["slim"] = _held_mb(client)
+    with steps.next():
+        rt = tk.community.reply_times(slim, tz=TZ)
+        out["community"] = _community_tables(slim, _reply_summary(rt).compute().reset_index())
+    with steps.next():
+        out["audience_activity"] = tk.timing.audience_activity(slim, tz=TZ)
     sampler.begin("end")
     del slim
-    return {"seconds": times, "rows": rows, "partitions": n_parts, "results": out, "held_mb": held}
+    return {"seconds": steps.seconds, "rows": rows, "partitions": n_parts, "results": out, "held_mb": held}
 
 
 # --- pandas run ------------------------------------------------------------------------------------
@@ -354,52 +313,31 @@ def _load_pandas(store: Path) -> pd.DataFrame:
 
 
 def run_pandas(store: Path, sampler: Sampler, *, progress=None) -> dict:
-    times, out = {}, {}
-    steps = bar(STEPS, progress=progress, desc="pandas steps", unit="step")
-    it = iter(steps)
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    c = _load_pandas(store)
-    times[step] = time.perf_counter() - t
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    c = tk.text.add_sentiment(c, progress=False)
-    times[step] = time.perf_counter() - t
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    out["hashtags"] = _tag_counts(c).groupby(["platform", "hashtag"]).n.sum().sort_values(ascending=False).head(10)
-    times[step] = time.perf_counter() - t
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    c = c[SLIM]
-    times[step] = time.perf_counter() - t
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    # the whole table at once, as a pandas user calls them (negative_spikes' Bonferroni correction
-    # counts the days of the whole table, so per-platform calls would flag differently)
-    rt = tk.community.reply_times(c, tz=TZ)
-    summ = rt.groupby("platform").agg(user_comments=("replied", "size"), replied=("replied", "sum")).reset_index()
-    del rt
-    out["community"] = {"reply_times": summ,
-                        "response_rate": tk.community.response_rate(c, tz=TZ, freq="W"),
-                        "negative_spikes": tk.community.negative_spikes(c, tz=TZ),
-                        "workload": tk.community.workload(c, tz=TZ)}
-    times[step] = time.perf_counter() - t
-    step = next(it)
-    sampler.begin(step)
-    t = time.perf_counter()
-    out["audience_activity"] = tk.timing.audience_activity(c, tz=TZ)
-    times[step] = time.perf_counter() - t
+    out = {}
+    steps = _Steps(sampler, progress=progress, desc="pandas steps")
+    with steps.next():
+        c = _load_pandas(store)
+    with steps.next():
+        c = tk.text.add_sentiment(c, progress=False)
+    with steps.next():
+        out["hashtags"] = _tag_counts(c).groupby(["platform", "hashtag"]).n.sum().sort_values(
+            ascending=False).head(10)
+    with steps.next():
+        c = c[SLIM]
+    with steps.next():
+        # the whole table at once, as a pandas user calls them (negative_spikes' Bonferroni correction
+        # counts the days of the whole table, so per-platform calls would flag differently)
+        rt = tk.community.reply_times(c, tz=TZ)
+        summ = _reply_summary(rt).reset_index()
+        del rt
+        out["community"] = _community_tables(c, summ)
+    with steps.next():
+        out["audience_activity"] = tk.timing.audience_activity(c, tz=TZ)
     sampler.begin("end")
     rows = len(c)
     del c
     gc.collect()
-    return {"seconds": times, "rows": rows, "partitions": 1, "results": out}
+    return {"seconds": steps.seconds, "rows": rows, "partitions": 1, "results": out}
 
 
 # --- orchestration ---------------------------------------------------------------------------------
