@@ -210,64 +210,68 @@ def _hand_unmoji(s):
     return s.str.encode("latin-1", errors="ignore").str.decode("utf-8", errors="replace")
 
 
-def hand_meta_dyi_json(folder: str):
+def _each_file(paths, frame_of):
+    """``pd.concat`` of ``frame_of(path)`` for every file, in name order."""
     import pandas as pd
-    frames = []
-    for path in sorted(Path(folder).rglob("*.json")):
-        with open(path, encoding="utf-8") as fh:
-            recs = json.load(fh)
+    return pd.concat([frame_of(p) for p in sorted(paths)], ignore_index=True)
+
+
+def _json(path: Path):
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _dyi_frame(rows: list[dict]):
+    """Meta/Threads archive rows: the text's escapes undone, the Unix time ``ts`` parsed once."""
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    df["text"] = _hand_unmoji(df["text"])
+    df["published_at"] = pd.to_datetime(df["ts"], unit="s", utc=True)
+    return df
+
+
+def hand_meta_dyi_json(folder: str):
+    def frame(path):
+        recs = _json(path)
         if "post_comments" in path.name:
-            df = pd.DataFrame([{"ts": r["string_map_data"]["Time"]["timestamp"],
+            return _dyi_frame([{"ts": r["string_map_data"]["Time"]["timestamp"],
                                 "text": r["string_map_data"]["Comment"]["value"],
                                 "media_owner": r["string_map_data"]["Media Owner"]["value"]} for r in recs])
-        else:
-            df = pd.DataFrame([{"ts": r["timestamp"], "text": r["data"][0]["post"],
-                                "media": [d.get("media", {}).get("uri") for a in r.get("attachments", [])
-                                          for d in a["data"]]} for r in recs])
-        df["text"] = _hand_unmoji(df["text"])
-        df["published_at"] = pd.to_datetime(df["ts"], unit="s", utc=True)
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+        return _dyi_frame([{"ts": r["timestamp"], "text": r["data"][0]["post"],
+                            "media": [d.get("media", {}).get("uri") for a in r.get("attachments", [])
+                                      for d in a["data"]]} for r in recs])
+    return _each_file(Path(folder).rglob("*.json"), frame)
 
 
 def hand_threads_dyi_json(folder: str):
-    import pandas as pd
-    frames = []
-    for path in sorted(Path(folder).rglob("threads_and_replies.json")):
-        with open(path, encoding="utf-8") as fh:
-            recs = json.load(fh)["text_post_app_text_posts"]
-        df = pd.DataFrame([{"ts": r.get("creation_timestamp", r["media"][0]["creation_timestamp"]),
+    def frame(path):
+        return _dyi_frame([{"ts": r.get("creation_timestamp", r["media"][0]["creation_timestamp"]),
                             "text": r.get("title", r["media"][0]["title"]),
                             "is_reply": r["media"][0]["text_app_post"]["is_reply"],
-                            "uri": r["media"][0].get("uri")} for r in recs])
-        df["text"] = _hand_unmoji(df["text"])
-        df["published_at"] = pd.to_datetime(df["ts"], unit="s", utc=True)
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+                            "uri": r["media"][0].get("uri")} for r in _json(path)["text_post_app_text_posts"]])
+    return _each_file(Path(folder).rglob("threads_and_replies.json"), frame)
 
 
 def hand_mastodon_outbox(folder: str):
     import pandas as pd
-    frames = []
-    for path in sorted(Path(folder).rglob("outbox.json")):
-        with open(path, encoding="utf-8") as fh:
-            items = json.load(fh)["orderedItems"]
+
+    def frame(path):
         df = pd.DataFrame([{"id": a["object"]["id"], "published": a["object"]["published"],
                             "content": a["object"]["content"], "url": a["object"]["url"],
                             "in_reply_to": a["object"]["inReplyTo"], "summary": a["object"]["summary"],
                             "tags": [t["name"] for t in a["object"]["tag"]]}
-                           for a in items if a["type"] == "Create"])
+                           for a in _json(path)["orderedItems"] if a["type"] == "Create"])
         df["text"] = df["content"].str.replace(r"<[^>]+>", "", regex=True)
         df["published_at"] = pd.to_datetime(df["published"], utc=True, format="ISO8601")
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+        return df
+    return _each_file(Path(folder).rglob("outbox.json"), frame)
 
 
 def hand_bluesky_car(folder: str):
     import libipld
     import pandas as pd
-    frames = []
-    for path in sorted(Path(folder).glob("*.car")):
+
+    def frame(path):
         header, blocks = libipld.decode_car(path.read_bytes())
         rows, stack = [], [blocks[header["roots"][0]]["data"]]
         while stack:  # the repository's tree gives each record its key (the post id)
@@ -287,36 +291,35 @@ def hand_bluesky_car(folder: str):
                     stack.append(e["t"])
         df = pd.DataFrame(rows)
         df["published_at"] = pd.to_datetime(df["createdAt"], utc=True, format="ISO8601")
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+        return df
+    return _each_file(Path(folder).glob("*.car"), frame)
 
 
 def hand_whatsapp_chat(folder: str):
     import pandas as pd
-    frames = []
-    for path in sorted(Path(folder).glob("*.txt")):
+
+    def frame(path):
         lines = pd.Series(path.read_text(encoding="utf-8").split("\n"))
         df = lines.str.extract(r"^(\d\d\.\d\d\.\d\d, \d\d:\d\d) - ([^:]+): (.*)$").dropna()
         df.columns = ["when", "author", "text"]
         df["published_at"] = pd.to_datetime(df["when"], format="%d.%m.%y, %H:%M").dt.tz_localize("UTC")
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+        return df
+    return _each_file(Path(folder).glob("*.txt"), frame)
 
 
 def hand_ga4_api_json(folder: str):
     import pandas as pd
-    frames = []
-    for path in sorted(Path(folder).glob("*.json")):
-        with open(path, encoding="utf-8") as fh:
-            rep = json.load(fh)
+
+    def frame(path):
+        rep = _json(path)
         cols = [h["name"] for h in rep["dimensionHeaders"]] + [h["name"] for h in rep["metricHeaders"]]
         df = pd.DataFrame([[c["value"] for c in r["dimensionValues"]] + [c["value"] for c in r["metricValues"]]
                            for r in rep["rows"]], columns=cols)
         for c in cols[len(rep["dimensionHeaders"]):]:
             df[c] = pd.to_numeric(df[c])
         df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+        return df
+    return _each_file(Path(folder).glob("*.json"), frame)
 
 
 CASES.update({
