@@ -83,3 +83,40 @@ def test_missing_cells_and_other_storage_are_left_to_pandas():
     assert _base._fixed_width_times(pd.Series(["12/14/2024 02:52", None], dtype=ARROW),
                                     "%m/%d/%Y %H:%M", False) is None
     assert _base._fixed_width_times(pd.Series(["12/14/2024 02:52"], dtype=object), "%m/%d/%Y %H:%M", False) is None
+
+
+PLAIN = [  # (formats as a loader passes them, cells): every cell a plain time in the first format
+    ((None,), ["2025-12-13 02:02:00", "2024-03-31 02:30:00", "2024-10-27 02:30:00"]),  # DST gap and fold
+    ((None,), ["2025-12-13T02:02", "2024-03-31T02:30"]),
+    (("%m/%d/%Y %H:%M",), ["12/14/2024 02:52", "03/31/2024 02:15"]),
+    (("%d.%m.%Y %H:%M", "%d.%m.%Y"), ["31.03.2024 02:30", "27.10.2024 02:30"]),
+]
+
+
+@pytest.mark.parametrize("formats, cells", PLAIN)
+def test_plain_time_columns_skip_the_checks_with_the_same_result(monkeypatch, formats, cells):
+    s = pd.Series(cells, dtype=ARROW)
+    assert _base._plain_times(s, formats[0], False) is not None
+    fast = _base.parse_datetime.__wrapped__(s, tz="Europe/Berlin", formats=formats)
+    with monkeypatch.context() as m:  # the same column through every check and pandas' parser
+        m.setattr(_base, "_plain_times", lambda *a: None)
+        m.setattr(_base, "_fixed_width_times", lambda *a, **k: None)
+        slow = _base.parse_datetime.__wrapped__(s, tz="Europe/Berlin", formats=formats)
+    for a, b in zip(fast, slow):
+        pd.testing.assert_series_equal(a, b)
+
+
+@pytest.mark.parametrize("cells", [["2025-12-13", "2025-12-14"], ["2025-12-13 02:02:00", "2025"],
+                                   ["2025-12-13 02:02:00", None], ["2025-12-13 02:02:00", "-"],
+                                   [" 2025-12-13 02:02:00", "2025-12-13 02:02:00"]])
+def test_columns_that_need_the_checks_take_them(cells):
+    # dates alone, a year alone, missing cells, NA tokens, spaces: not plain times
+    assert _base._plain_times(pd.Series(cells, dtype=ARROW), None, False) is None
+
+
+@pytest.mark.parametrize("fmt, plain", [("%Y-%m-%d %H:%M:%S", True), ("%d.%m.%Y", False), ("%H:%M %d.%m.%Y", False),
+                                        ("%Y-%m-%d %H:%M -0100", False), ("%Y-%m-%d %H:%M UTC", False),
+                                        ("x%Y-%m-%d %H:%M", False)])
+def test_which_templates_hold_plain_times_only(fmt, plain):
+    tpl = _digits.template(fmt, aware=False)
+    assert tpl is not None and _digits.plain_time(tpl) is plain

@@ -1013,10 +1013,12 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
     Returns ``(UTC series, date_only mask, bad mask)``.
     """
     iso = iso_with_zone(s)
-    if iso:  # the usual export column: what the checks below would find, known up front
+    # a column of plain times in the first format's fixed width: read from its digits, no checks needed
+    fixed = None if iso or not formats else _plain_times(s, formats[0], dayfirst)
+    if iso or fixed is not None:  # the usual export column: what the checks below would find, known up front
         t = s
         na, date_only, year_only = (np.zeros(len(s), dtype=bool) for _ in range(3))
-        todo, aware = np.ones(len(s), dtype=bool), np.ones(len(s), dtype=bool)
+        todo, aware = np.ones(len(s), dtype=bool), np.full(len(s), bool(iso))
     else:
         t = s.str.strip()
         na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
@@ -1033,7 +1035,8 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             sel = todo & (aware == is_aware)
             if not sel.any():
                 continue
-            parsed = _iso_zoned_times(t) if iso and fmt is None and is_aware and not dayfirst else None
+            parsed = _iso_zoned_times(t) if iso and fmt is None and is_aware and not dayfirst else \
+                fixed if fixed is not None and fmt is formats[0] and not is_aware else None
             if parsed is None:
                 parsed = _to_datetime(t if sel.all() else t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
@@ -1095,19 +1098,37 @@ def _iso_zoned_bytes(chunk) -> bool:
     return len(chunk) > 0 and any(_digits.fits(chunk, tpl) is not None for tpl in _digits.ISO_ZONED)
 
 
-def _fixed_width_times(vals: pd.Series, fmt: str, aware: bool) -> pd.Series | None:
-    """``pd.to_datetime(vals, format=fmt, utc=aware)`` from the digits when every cell of the Arrow
-    column has ``fmt``'s fixed width (:mod:`toolkit.io._digits`); None for pandas to decide."""
+def _templates(fmt: str | None, aware: bool, dayfirst: bool = False) -> tuple:
+    """The fixed-width templates that read the cells ``fmt`` reads (None: ISO 8601 without a zone)."""
+    if fmt is None:
+        return _digits.ISO_NAIVE if not aware and not dayfirst else ()
+    tpl = _digits.template(fmt, aware)
+    return (tpl,) if tpl is not None else ()
+
+
+def _fixed_width_times(vals: pd.Series, fmt: str | None, aware: bool, templates: tuple | None = None
+                       ) -> pd.Series | None:
+    """``pd.to_datetime(vals, format=fmt, utc=aware)`` (None: ``"ISO8601"``) from the digits when every
+    cell of the Arrow column has a fixed width ``fmt`` reads (:mod:`toolkit.io._digits`); None for
+    pandas to decide."""
     if not (isinstance(vals.dtype, pd.StringDtype) and vals.dtype.storage == "pyarrow") or not len(vals):
         return None
-    tpl = _digits.template(fmt, aware)
-    if tpl is None:
+    templates = _templates(fmt, aware) if templates is None else templates
+    if not templates:
         return None
-    ns = _digits.column_ns(vals.array._pa_array, (tpl,))
+    ns = _digits.column_ns(vals.array._pa_array, templates)
     if ns is None:
         return None
     out = pd.Series(ns.view("datetime64[ns]"), index=vals.index)
     return out.dt.tz_localize("UTC") if aware else out
+
+
+def _plain_times(s: pd.Series, fmt: str | None, dayfirst: bool) -> pd.Series | None:
+    """:func:`_fixed_width_times` of a column whose every cell fits a template of ``fmt`` that holds
+    plain times only (:func:`toolkit.io._digits.plain_time`: no blank, NA token, date or year alone,
+    or zone among them, so :func:`parse_datetime` needs none of its checks); else None."""
+    plain = tuple(t for t in _templates(fmt, False, dayfirst) if _digits.plain_time(t))
+    return _fixed_width_times(s, fmt, False, plain) if plain else None
 
 
 def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:
@@ -1119,7 +1140,7 @@ def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: boo
     """
     kw = {"format": "ISO8601"} if fmt is None and not dayfirst else {"dayfirst": True} if fmt is None \
         else {"format": fmt}
-    fast = _fixed_width_times(vals, fmt, aware) if fmt is not None else None
+    fast = _fixed_width_times(vals, fmt, aware) if fmt is not None or not dayfirst else None
     if fast is not None:
         return fast
     try:

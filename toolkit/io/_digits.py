@@ -186,3 +186,23 @@ def _width(chunk) -> int | None:
     wide = pa.types.is_large_string(chunk.type)
     offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + 2]
     return int(offsets[1] - offsets[0])
+
+
+#: Times without a zone that ``pd.to_datetime(..., format="ISO8601")`` reads: ``2025-12-13 02:02:00``,
+#: with ``T``, with or without seconds.
+ISO_NAIVE = tuple(template(f, False) for f in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                                               "%Y-%m-%dT%H:%M"))
+
+
+def plain_time(tpl: Template) -> bool:
+    """Whether every cell that fits ``tpl`` is, to the loaders' checks, a plain time: not blank or an
+    NA token, not a date or year alone, no zone. True when it starts with a digit field, holds an
+    hour, ends with the minutes or seconds, and has no ``+``/``-`` after the hour (where a zone
+    such as ``-0100`` would be)."""
+    if tpl.sign is not None or "H" not in tpl.fields:
+        return False
+    first = min(p for ps in tpl.fields.values() for p in ps)
+    last = max(tpl.fields, key=lambda f: tpl.fields[f][-1])
+    hour = tpl.fields["H"][0]
+    return first == 0 and last in ("M", "S") and tpl.fields[last][-1] == tpl.width - 1 and \
+        not any(p > hour and set(allowed) & set(b"+-") for p, allowed in tpl.literals.items())
