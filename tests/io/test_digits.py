@@ -90,16 +90,18 @@ PLAIN = [  # (formats as a loader passes them, cells): every cell a plain time i
     ((None,), ["2025-12-13T02:02", "2024-03-31T02:30"]),
     (("%m/%d/%Y %H:%M",), ["12/14/2024 02:52", "03/31/2024 02:15"]),
     (("%d.%m.%Y %H:%M", "%d.%m.%Y"), ["31.03.2024 02:30", "27.10.2024 02:30"]),
+    (("%Y-%m-%d %H:%M %z",), ["2025-12-19 17:34 +0000", "2024-03-31 02:30 -0530"]),  # X's zoned times
+    (("%Y-%m-%d %H:%M:%S%z", None), ["2025-12-19 17:34:10+0100"]),
 ]
 
 
 @pytest.mark.parametrize("formats, cells", PLAIN)
 def test_plain_time_columns_skip_the_checks_with_the_same_result(monkeypatch, formats, cells):
     s = pd.Series(cells, dtype=ARROW)
-    assert _base._plain_times(s, formats[0], False) is not None
+    assert _base._plain_times(s, formats[0], False)[0] is not None
     fast = _base.parse_datetime.__wrapped__(s, tz="Europe/Berlin", formats=formats)
     with monkeypatch.context() as m:  # the same column through every check and pandas' parser
-        m.setattr(_base, "_plain_times", lambda *a: None)
+        m.setattr(_base, "_plain_times", lambda *a: (None, False))
         m.setattr(_base, "_fixed_width_times", lambda *a, **k: None)
         slow = _base.parse_datetime.__wrapped__(s, tz="Europe/Berlin", formats=formats)
     for a, b in zip(fast, slow):
@@ -111,7 +113,7 @@ def test_plain_time_columns_skip_the_checks_with_the_same_result(monkeypatch, fo
                                    [" 2025-12-13 02:02:00", "2025-12-13 02:02:00"]])
 def test_columns_that_need_the_checks_take_them(cells):
     # dates alone, a year alone, missing cells, NA tokens, spaces: not plain times
-    assert _base._plain_times(pd.Series(cells, dtype=ARROW), None, False) is None
+    assert _base._plain_times(pd.Series(cells, dtype=ARROW), None, False) == (None, False)
 
 
 @pytest.mark.parametrize("fmt, plain", [("%Y-%m-%d %H:%M:%S", True), ("%d.%m.%Y", False), ("%H:%M %d.%m.%Y", False),
@@ -120,3 +122,18 @@ def test_columns_that_need_the_checks_take_them(cells):
 def test_which_templates_hold_plain_times_only(fmt, plain):
     tpl = _digits.template(fmt, aware=False)
     assert tpl is not None and _digits.plain_time(tpl) is plain
+
+
+@pytest.mark.parametrize("fmt, zoned", [("%Y-%m-%d %H:%M %z", True), ("%Y-%m-%d %H:%M:%S%z", True),
+                                        ("%d.%m.%Y %H:%M  %z", True), ("%Y-%m-%d %H%M %z", False),
+                                        ("%Y-%m-%d %H:%M x%z", False), ("%z %Y-%m-%d %H:%M", False),
+                                        ("%Y-%m-%d %H:%M:%S %z", True)])
+def test_which_templates_hold_zoned_times_only(fmt, zoned):
+    tpl = _digits.template(fmt, aware=True)
+    assert tpl is not None and _digits.zoned_time(tpl) is zoned
+
+
+@pytest.mark.parametrize("cells", [["2025-12-19 17:34 +0000", "2025-12-19 17:34 +00:00"],
+                                   ["2025-12-19 17:34 +0000", "2025-12-19 17:34"]])
+def test_zoned_columns_that_need_the_checks_take_them(cells):
+    assert _base._plain_times(pd.Series(cells, dtype=ARROW), "%Y-%m-%d %H:%M %z", False) == (None, False)

@@ -1014,11 +1014,11 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
     """
     iso = iso_with_zone(s)
     # a column of plain times in the first format's fixed width: read from its digits, no checks needed
-    fixed = None if iso or not formats else _plain_times(s, formats[0], dayfirst)
+    fixed, zoned = (None, False) if iso or not formats else _plain_times(s, formats[0], dayfirst)
     if iso or fixed is not None:  # the usual export column: what the checks below would find, known up front
         t = s
         na, date_only, year_only = (np.zeros(len(s), dtype=bool) for _ in range(3))
-        todo, aware = np.ones(len(s), dtype=bool), np.full(len(s), bool(iso))
+        todo, aware = np.ones(len(s), dtype=bool), np.full(len(s), bool(iso or zoned))
     else:
         t = s.str.strip()
         na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
@@ -1036,7 +1036,7 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             if not sel.any():
                 continue
             parsed = _iso_zoned_times(t) if iso and fmt is None and is_aware and not dayfirst else \
-                fixed if fixed is not None and fmt is formats[0] and not is_aware else None
+                fixed if fixed is not None and fmt is formats[0] and is_aware == zoned else None
             if parsed is None:
                 parsed = _to_datetime(t if sel.all() else t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
@@ -1123,12 +1123,18 @@ def _fixed_width_times(vals: pd.Series, fmt: str | None, aware: bool, templates:
     return out.dt.tz_localize("UTC") if aware else out
 
 
-def _plain_times(s: pd.Series, fmt: str | None, dayfirst: bool) -> pd.Series | None:
-    """:func:`_fixed_width_times` of a column whose every cell fits a template of ``fmt`` that holds
-    plain times only (:func:`toolkit.io._digits.plain_time`: no blank, NA token, date or year alone,
-    or zone among them, so :func:`parse_datetime` needs none of its checks); else None."""
+def _plain_times(s: pd.Series, fmt: str | None, dayfirst: bool) -> tuple[pd.Series | None, bool]:
+    """``(times, zoned)``: :func:`_fixed_width_times` of a column whose every cell fits a template of
+    ``fmt`` that holds plain times only (:func:`toolkit.io._digits.plain_time`: no blank, NA token,
+    date or year alone, or zone among them), or times with a zone only (:func:`~toolkit.io._digits.zoned_time`),
+    so :func:`parse_datetime` needs none of its checks; else ``(None, False)``."""
     plain = tuple(t for t in _templates(fmt, False, dayfirst) if _digits.plain_time(t))
-    return _fixed_width_times(s, fmt, False, plain) if plain else None
+    got = _fixed_width_times(s, fmt, False, plain) if plain else None
+    if got is not None:
+        return got, False
+    zoned = tuple(t for t in _templates(fmt, True, dayfirst) if _digits.zoned_time(t))
+    got = _fixed_width_times(s, fmt, True, zoned) if zoned else None
+    return got, got is not None
 
 
 def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:

@@ -206,3 +206,21 @@ def plain_time(tpl: Template) -> bool:
     hour = tpl.fields["H"][0]
     return first == 0 and last in ("M", "S") and tpl.fields[last][-1] == tpl.width - 1 and \
         not any(p > hour and set(allowed) & set(b"+-") for p, allowed in tpl.literals.items())
+
+
+def zoned_time(tpl: Template) -> bool:
+    """Whether every cell that fits ``tpl`` is, to the loaders' checks, a time with a zone: not blank
+    or an NA token, not a date or year alone, and its offset found by the zone pattern (the hour and
+    minutes as ``HH:MM``, optionally ``:SS``, then spaces only before the ``+HHMM`` that ends the cell)."""
+    f = tpl.fields
+    if tpl.sign is None or not {"H", "M"} <= f.keys() or f["om"][-1] != tpl.width - 1:
+        return False
+    if min(p for ps in f.values() for p in ps) != 0 or tpl.literals.get(f["H"][-1] + 1) != b":" or \
+            f["M"][0] != f["H"][-1] + 2:
+        return False
+    last = f["M"][-1]
+    if "S" in f and f["S"][0] > last:
+        if tpl.literals.get(last + 1) != b":" or f["S"][0] != last + 2:
+            return False
+        last = f["S"][-1]
+    return all(tpl.literals.get(p) == b" " for p in range(last + 1, tpl.sign))
