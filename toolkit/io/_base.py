@@ -298,6 +298,11 @@ class Parsed:
         What the loader noticed (assumed zone, unknown columns kept out, ...).
     exported_at : pandas.Timestamp or None
         When the export was made, if the file says; newer exports win when rows are duplicated.
+    visits : object or None
+        A Matomo Visits Log's visits (``toolkit.io.matomo.Visits``): ``load()`` adds up the visits of
+        several such files together.
+    merged : int
+        Rows of this file merged into another file's rows by ``load()`` (counted as duplicates).
     """
 
     format: str
@@ -306,6 +311,8 @@ class Parsed:
     rejected: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     exported_at: pd.Timestamp | None = None
+    visits: object = None
+    merged: int = 0
 
 
 class Loader:
