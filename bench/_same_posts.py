@@ -4,9 +4,10 @@ For each posts CSV case of ``bench/loaders_scale.py`` (``generic_posts_csv``, ``
 ``tiktok_content_csv``, ``x_tweet_activity_csv``, ``youtube_studio_zip``), the reader an analyst who
 knows the format would write to get the same ``posts`` table as ``tk.load(folder, tz="UTC")``: the
 canonical columns (``toolkit.schema.POSTS``, plus the extra columns the loader keeps) with the same
-values, row order and dtypes. Plain vectorised pandas: ``pd.read_csv`` (``usecols``, ``thousands``,
-``dtype_backend="numpy_nullable"`` so counts come out ``Int64`` and text ``string``), the ``str``
-accessor, one ``pd.to_datetime`` per date column, ``assign``, ``pd.concat``. The fastest of the obvious
+values, row order and dtypes. Plain vectorised pandas: ``pd.read_csv`` (``usecols``, ``thousands``, ids
+read as ``string``), the ``str`` accessor, one ``pd.to_datetime`` per date column, ``assign``,
+``pd.concat``, then one ``astype`` to the table's dtypes (``string``, ``Int64``: cheaper after the concat
+than ``read_csv(dtype_backend="numpy_nullable")``, which made the reads 1.5x slower). The fastest of the obvious
 spellings was taken where pandas 3.1 has two: ids and accounts are cut out of links with
 ``str.replace(regex=True)`` (run by Arrow) rather than ``str.extract``/``str.split(...).str[i]`` (Python per
 cell, 2x slower); X's ``2024-02-17 17:47 +0000`` is parsed with ``format="ISO8601"`` (0.03 s per 100k
@@ -22,7 +23,7 @@ Run the equality checks (all rows of each generated folder, and small folders ma
 and time the three readers (``tk.load``, the shortest ``hand_*`` of loaders_scale.py, the reader
 here), each in a fresh process, on the folders of ``/tmp/lsd``::
 
-    nice .venv/bin/python bench/_same_posts.py /tmp/lsd --time
+    nice .venv/bin/python bench/_same_posts.py /tmp/lsd --time [--repeat 3]
 
 Minimal casts in :func:`check` (everything else is compared as the readers return it):
 
@@ -63,7 +64,7 @@ def same_generic_posts_csv(folder: str) -> pd.DataFrame:
     folder = Path(folder)
     frames = []
     for path in sorted(folder.glob("*.csv")):
-        df = pd.read_csv(path, dtype={"post_id": "string", "account": "string"}, dtype_backend="numpy_nullable")
+        df = pd.read_csv(path, dtype={"post_id": "string", "account": "string"})
         frames.append(df.assign(published_at=pd.to_datetime(df["published_at"], utc=True, format="ISO8601"),
                                 date_only=False, text=df["text"].fillna(""),
                                 source_file=f"{folder.name}/{path.name}"))
@@ -84,8 +85,7 @@ def same_meta_posts_csv(folder: str) -> pd.DataFrame:
     frames = []
     for path in sorted(folder.glob("*.csv")):
         df = pd.read_csv(path, usecols=list(cols), thousands=",",
-                         dtype={"Post ID": "string", "Title": "string", "Description": "string"},
-                         dtype_backend="numpy_nullable").rename(columns=cols)
+                         dtype={"Post ID": "string", "Title": "string", "Description": "string"}).rename(columns=cols)
         title, desc = df["title"].fillna(""), df["description"].fillna("")
         frames.append(df.assign(platform="facebook",
                                 published_at=pd.to_datetime(df["published_at"], format="%m/%d/%Y %H:%M", utc=True),
@@ -103,7 +103,7 @@ def same_tiktok_content_csv(folder: str) -> pd.DataFrame:
             "Add to favorites": "saves"}
     frames = []
     for path in sorted(folder.glob("*.csv")):
-        df = pd.read_csv(path, dtype_backend="numpy_nullable").rename(columns=cols)
+        df = pd.read_csv(path).rename(columns=cols)
         link = df["permalink"]
         frames.append(df.assign(platform="tiktok", account=link.str.replace(r"^.*/@|/video/.*$", "", regex=True),
                                 post_id=link.str.replace(r"^.*/video/", "", regex=True),
@@ -129,8 +129,7 @@ def same_x_tweet_activity_csv(folder: str) -> pd.DataFrame:
     cols |= {c.replace("_", " "): c for c in X_EXTRA}
     frames = []
     for path in sorted(folder.glob("*.csv")):
-        df = pd.read_csv(path, usecols=list(cols), dtype={"Tweet id": "string"},
-                         dtype_backend="numpy_nullable").rename(columns=cols)
+        df = pd.read_csv(path, usecols=list(cols), dtype={"Tweet id": "string"}).rename(columns=cols)
         frames.append(df.assign(platform="x", account=df["permalink"].str.replace(r"^.*\.com/|/status/.*$", "",
                                                                                  regex=True),
                                 published_at=pd.to_datetime(df["published_at"], format="ISO8601", utc=True),
@@ -148,7 +147,7 @@ def same_youtube_studio_zip(folder: str) -> pd.DataFrame:
     frames = []
     for path in sorted(folder.glob("*.zip")):
         with zipfile.ZipFile(path) as zf, zf.open("Table data.csv") as fh:
-            df = pd.read_csv(fh, dtype={"Content": "string"}, dtype_backend="numpy_nullable").rename(columns=cols)
+            df = pd.read_csv(fh, dtype={"Content": "string"}).rename(columns=cols)
         df = df[df["post_id"] != "Total"]
         frames.append(df.assign(platform="youtube", account=re.match(r".+? \S+?_\S+? (.+)\.zip$", path.name)[1],
                                 published_at=pd.to_datetime(df["published_at"], format="%Y-%m-%d %H:%M:%S",
@@ -236,17 +235,20 @@ def main(argv=None) -> None:
     ap.add_argument("base", type=Path, help="folder holding <case>/<rows>/ (as loaders_scale.py --keep writes)")
     ap.add_argument("--only", nargs="*", default=list(READERS), help="cases (default: all five)")
     ap.add_argument("--time", action="store_true", help="time toolkit / hand / same instead of checking")
+    ap.add_argument("--repeat", type=int, default=1, help="with --time: runs per reader (the median is shown)")
     args = ap.parse_args(argv)
     if args.time:
         jobs = [(c, f) for c in args.only for f in _folders(args.base, c)]
         print("| case | rows | tk.load s | hand s | same s | tk.load MB | hand MB | same MB | tk/same s | tk/same MB |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        with tqdm(total=3 * len(jobs), desc="measurements", unit="run") as bar:
+        with tqdm(total=3 * len(jobs) * args.repeat, desc="measurements", unit="run") as bar:
             for case, folder in jobs:
-                got = {}
-                for mode in ("toolkit", "hand", "same"):
-                    got[mode] = measure(mode, case, folder)
-                    bar.update()
+                runs = {m: [] for m in ("toolkit", "hand", "same")}
+                for _ in range(args.repeat):  # interleaved, so a busy minute falls on all three
+                    for mode in runs:
+                        runs[mode].append(measure(mode, case, folder))
+                        bar.update()
+                got = {m: {k: sorted(r[k] for r in rs)[len(rs) // 2] for k in rs[0]} for m, rs in runs.items()}
                 t, h, s = got["toolkit"], got["hand"], got["same"]
                 tqdm.write(f"| {case} | {t['rows']:,} | {t['seconds']:.2f} | {h['seconds']:.2f} | {s['seconds']:.2f} "
                            f"| {t['peak_mb']:,.0f} | {h['peak_mb']:,.0f} | {s['peak_mb']:,.0f} "
