@@ -75,9 +75,8 @@ _META_TYPES = {"photos": "photo", "videos": "video", "reels": "reel", "links": "
 
 
 def same_meta_posts_csv(folder: str) -> pd.DataFrame:
-    """Meta Business Suite post exports of a Facebook page: the longer of Title/Description is the text, "Post
-    type" normalised,
-    quoted thousands, ``MM/DD/YYYY HH:MM`` times (UTC here)."""
+    """Meta Business Suite post exports of a Facebook page: the longer of Title/Description is the text,
+    "Post type" normalised, quoted thousands, ``MM/DD/YYYY HH:MM`` times (UTC here)."""
     folder = Path(folder)
     cols = {"Post ID": "post_id", "Page name": "account", "Title": "title", "Description": "description",
             "Publish time": "published_at", "Permalink": "permalink", "Post type": "post_type",
