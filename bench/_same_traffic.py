@@ -15,7 +15,7 @@ What the readers do (each file read once with ``pd.read_csv``, the files concate
 
 - ``ga4_csv``: the ``#`` block gives the property (``# Property:``) and segment (its last text line);
   the ``Grand total`` row under the header is skipped by its line number; ``Date`` (``YYYYMMDD``) is
-  ``date`` and ``date_to``; ``Session source / medium`` is split at ``" / "``; ``Key events`` is
+  ``date`` and ``date_to``; ``Session source / medium`` is split at the first ``" / "`` (``str.partition``); ``Key events`` is
   ``conversions``, ``Total revenue`` is ``revenue``; ``Engagement rate`` is dropped (the toolkit
   recomputes rates).
 - ``ua_csv``: the ``#`` block gives the view (property) and the period (``date``/``date_to`` of every
@@ -31,10 +31,15 @@ What the readers do (each file read once with ``pd.read_csv``, the files concate
   changes the table (1,000,000 visits in 10 files give 73,781 rows holding 154,518 of the visits),
   so a reader without it does not give the same table. See the report of branch same-traffic.
 
-Casts and tolerances in :func:`check`: none. The readers end in ``.astype(DTYPES)`` (what an analyst
-who targets the canonical table writes) and the frames are compared with
-``pd.testing.assert_frame_equal`` at its defaults, which compare float columns (``revenue``) with a
-relative tolerance of 1e-5 and everything else exactly.
+Casts and tolerances in :func:`check`: none. The readers end in ``astype`` to the dtypes of :data:`COLUMNS` (what an
+analyst who targets the canonical table writes; absent columns are made all <NA> in their dtype) and the frames are compared with
+``pd.testing.assert_frame_equal(..., check_exact=True)``: dtypes, column order, row order and every
+value, floats (``revenue``) bit for bit.
+
+Timing: ``nice .venv/bin/python bench/_same_traffic.py --time BASE [BASE ...]`` measures, for each
+folder, ``toolkit.load``, the shortest hand reader of bench/loaders_scale.py (``hand``) and the reader
+here (``same``), each once in a fresh process (wall time of the call; peak resident memory VmHWM,
+imports included), and prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -67,8 +72,10 @@ def _shown(folder: str, path: Path) -> str:
 
 
 def _canonical(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The files' rows in one frame with the canonical columns (absent ones <NA>) and dtypes."""
-    return pd.concat(frames, ignore_index=True).reindex(columns=list(COLUMNS)).astype(COLUMNS)
+    """The files' rows in one frame with the canonical columns (absent ones all <NA>) and dtypes."""
+    df = pd.concat(frames, ignore_index=True)
+    return pd.DataFrame({c: df[c].astype(t) if c in df else pd.Series(pd.NA, index=df.index, dtype=t)
+                         for c, t in COLUMNS.items()})
 
 
 # --- GA4 report download -----------------------------------------------------------------------
@@ -82,10 +89,10 @@ def same_ga4_csv(folder: str) -> pd.DataFrame:
         prop = next(h.split(":", 1)[1].strip() for h in head if h.startswith("# Property:"))
         df = pd.read_csv(path, skiprows=[*range(9), 10], dtype={"Date": str})  # line 10: Grand total
         day = pd.to_datetime(df["Date"], format="%Y%m%d")
-        sm = df["Session source / medium"].str.split(" / ", n=1, expand=True)
+        sm = df["Session source / medium"].str.partition(" / ")
         frames.append(pd.DataFrame({
             "tool": "ga4", "property": prop, "segment": head[6].lstrip("# "), "breakdown": "date,source,medium",
-            "date": day, "date_to": day, "source": sm[0], "medium": sm[1],
+            "date": day, "date_to": day, "source": sm[0], "medium": sm[2],
             "sessions": df["Sessions"], "engaged_sessions": df["Engaged sessions"],
             "conversions": df["Key events"], "revenue": df["Total revenue"],
             "tz": "UTC", "source_file": _shown(folder, path)}))
@@ -103,13 +110,13 @@ def same_ua_csv(folder: str) -> pd.DataFrame:
         start, end = head[3].lstrip("# ").split("-")
         df = pd.read_csv(path, skiprows=6, thousands=",")
         df = df[df["Source / Medium"].notna()]  # the totals row
-        sm = df["Source / Medium"].str.split(" / ", n=1, expand=True)
+        sm = df["Source / Medium"].str.partition(" / ")
         sessions = df["Sessions"]
         bounce_rate = df["Bounce Rate"].str.rstrip("%").astype(float) / 100
         revenue = df["Revenue"]
         frames.append(pd.DataFrame({
             "tool": "ua", "property": head[1].lstrip("# "), "breakdown": "source,medium",
-            "date": pd.Timestamp(start), "date_to": pd.Timestamp(end), "source": sm[0], "medium": sm[1],
+            "date": pd.Timestamp(start), "date_to": pd.Timestamp(end), "source": sm[0], "medium": sm[2],
             "sessions": sessions, "bounces": (bounce_rate * sessions).round(), "new_users": df["New Users"],
             "conversions": df["Goal Completions"],
             "revenue": revenue.str.replace("$", "", regex=False).str.replace(",", "", regex=False).astype(float),
@@ -162,8 +169,7 @@ READERS = {
 def check(case: str, folder) -> None:
     """Assert that ``READERS[case](folder)`` equals ``toolkit.load(folder, tz="UTC", progress=False).traffic``.
 
-    Raises AssertionError (from ``pd.testing.assert_frame_equal``, default tolerances: see the module
-    docstring) on the first difference.
+    Raises AssertionError (from ``pd.testing.assert_frame_equal``, exact) on the first difference.
     """
     import warnings
 
@@ -172,7 +178,7 @@ def check(case: str, folder) -> None:
         warnings.simplefilter("ignore")  # "times had no zone" and the like: the load report's business
         want = tk.load(str(folder), tz="UTC", progress=False).traffic
     got = READERS[case](str(folder))
-    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True), check_exact=True)
 
 
 def _folders(base: Path) -> list[tuple[str, Path]]:
@@ -187,11 +193,69 @@ def _folders(base: Path) -> list[tuple[str, Path]]:
     return out
 
 
+_CHILD = r"""
+import json, sys, time, warnings
+sys.path.insert(0, sys.argv[4])
+mode, case, folder = sys.argv[1], sys.argv[2], sys.argv[3]
+warnings.simplefilter("ignore")
+if mode == "toolkit":
+    import toolkit as tk
+    read = lambda f: tk.load(f, tz="UTC", progress=False).traffic
+elif mode == "hand":
+    import pandas as pd
+    import loaders_scale
+    read = loaders_scale.CASES[case][1]
+else:
+    import pandas as pd
+    import _same_traffic
+    read = _same_traffic.READERS[case]
+t = time.perf_counter()
+rows = len(read(folder))
+secs = time.perf_counter() - t
+hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM")]
+print(json.dumps({"seconds": secs, "peak_mb": int(hwm[0].split()[1]) / 1024, "rows": rows}))
+"""
+
+
+def measure(mode: str, case: str, folder: Path) -> dict:
+    """One read of ``folder`` by ``mode`` ("toolkit", "hand", "same") in a fresh process."""
+    import json
+    import subprocess
+    here = Path(__file__).resolve().parent
+    res = subprocess.run([sys.executable, "-c", _CHILD, mode, case, str(folder), str(here)],
+                         capture_output=True, text=True, cwd=here.parent)
+    if res.returncode:
+        raise SystemExit(f"{mode} on {case} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str]) -> int:
     from tqdm.auto import tqdm
+    timing = bool(argv) and argv[0] == "--time"
+    argv = argv[1:] if timing else argv
     if not argv:
-        raise SystemExit("usage: _same_traffic.py BASE [BASE ...]  (folders holding <case>/<rows>/ or <case>/)")
+        raise SystemExit("usage: _same_traffic.py [--time] BASE [BASE ...]  (folders holding <case>/<rows>/)")
     todo = [cf for base in argv for cf in _folders(Path(base))]
+    if timing:
+        modes = ("toolkit", "hand", "same")
+        rows = []
+        with tqdm(total=len(todo) * len(modes), desc="measurements", unit="run") as bar:
+            for case, folder in todo:
+                got = {}
+                for mode in modes:
+                    got[mode] = measure(mode, case, folder)
+                    bar.update()
+                rows.append((case, folder, got))
+        print("| loader | folder | rows (toolkit / hand / same) | toolkit s | hand s | same s | toolkit / same | "
+              "toolkit MB | hand MB | same MB | toolkit / same MB |")
+        print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for case, folder, g in rows:
+            tk_, hd, sm = g["toolkit"], g["hand"], g["same"]
+            print(f"| {case} | {folder.name} | {tk_['rows']:,} / {hd['rows']:,} / {sm['rows']:,} | "
+                  f"{tk_['seconds']:.2f} | {hd['seconds']:.2f} | {sm['seconds']:.2f} | "
+                  f"{tk_['seconds'] / sm['seconds']:.2f} | {tk_['peak_mb']:,.0f} | {hd['peak_mb']:,.0f} | "
+                  f"{sm['peak_mb']:,.0f} | {tk_['peak_mb'] / sm['peak_mb']:.2f} |")
+        return 0
     failed = 0
     for case, folder in tqdm(todo, desc="checks", unit="folder"):
         t = time.perf_counter()
