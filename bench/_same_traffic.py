@@ -15,9 +15,9 @@ What the readers do (each file read once with ``pd.read_csv``, the files concate
 
 - ``ga4_csv``: the ``#`` block gives the property (``# Property:``) and segment (its last text line);
   the ``Grand total`` row under the header is skipped by its line number; ``Date`` (``YYYYMMDD``) is
-  ``date`` and ``date_to``; ``Session source / medium`` is split at the first ``" / "`` (``str.partition``); ``Key events`` is
-  ``conversions``, ``Total revenue`` is ``revenue``; ``Engagement rate`` is dropped (the toolkit
-  recomputes rates).
+  ``date`` and ``date_to``; ``Session source / medium`` is split at the first ``" / "``
+  (``str.partition``); ``Key events`` is ``conversions``, ``Total revenue`` is ``revenue``;
+  ``Engagement rate`` is dropped (the toolkit recomputes rates).
 - ``ua_csv``: the ``#`` block gives the view (property) and the period (``date``/``date_to`` of every
   row); numbers are read with ``thousands=","``; the totals row (empty dimension) is dropped;
   ``bounces`` = bounce rate x sessions, rounded; revenue without its ``$``, whose symbol is the
@@ -25,16 +25,17 @@ What the readers do (each file read once with ``pd.read_csv``, the files concate
 - ``matomo_visits_csv``: the visits of each file are added up per UTC day x referrer type x source x
   medium x campaign x content (``sessions`` = visits, ``users`` = distinct visitors, ``bounces`` =
   one-action visits, conversions and revenue summed), as the toolkit does per file. Then, as
-  ``toolkit.load`` does for rows with the same key from different files, only the last file's row of
+  ``toolkit.load`` does with rows of the same key from different files, only the last file's row of
   a key is kept (``drop_duplicates(keep="last")``; every column of these rows is filled, so the
   toolkit's "newest non-missing value per column" is the last row). That step is not a check: it
   changes the table (1,000,000 visits in 10 files give 73,781 rows holding 154,518 of the visits),
-  so a reader without it does not give the same table. See the report of branch same-traffic.
+  so a reader without it does not give the same table. (Whether load() should rather add up the
+  files of one Visits Log is a question for the loader, raised with this module.)
 
-Casts and tolerances in :func:`check`: none. The readers end in ``astype`` to the dtypes of :data:`COLUMNS` (what an
-analyst who targets the canonical table writes; absent columns are made all <NA> in their dtype) and the frames are compared with
-``pd.testing.assert_frame_equal(..., check_exact=True)``: dtypes, column order, row order and every
-value, floats (``revenue``) bit for bit.
+Casts and tolerances in :func:`check`: none. The readers end in ``astype`` to the dtypes of
+:data:`COLUMNS` (what an analyst who targets the canonical table writes; absent columns are made all
+<NA> in their dtype), and the frames are compared with ``pd.testing.assert_frame_equal(...,
+check_exact=True)``: dtypes, column order, row order and every value, floats (``revenue``) bit for bit.
 
 Timing: ``nice .venv/bin/python bench/_same_traffic.py --time BASE [BASE ...]`` measures, for each
 folder, ``toolkit.load``, the shortest hand reader of bench/loaders_scale.py (``hand``) and the reader
