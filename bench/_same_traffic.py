@@ -37,10 +37,10 @@ Casts and tolerances in :func:`check`: none. The readers end in ``astype`` to th
 <NA> in their dtype), and the frames are compared with ``pd.testing.assert_frame_equal(...,
 check_exact=True)``: dtypes, column order, row order and every value, floats (``revenue``) bit for bit.
 
-Timing: ``nice .venv/bin/python bench/_same_traffic.py --time BASE [BASE ...]`` measures, for each
-folder, ``toolkit.load``, the shortest hand reader of bench/loaders_scale.py (``hand``) and the reader
-here (``same``), each once in a fresh process (wall time of the call; peak resident memory VmHWM,
-imports included), and prints a Markdown table.
+Timing: ``nice .venv/bin/python bench/_same_traffic.py --time [--repeat 3] BASE [BASE ...]`` measures,
+for each folder, ``toolkit.load``, the shortest hand reader of bench/loaders_scale.py (``hand``) and the
+reader here (``same``), each in a fresh process (wall time of the call; peak resident memory VmHWM,
+imports included; the median of the runs), and prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -234,18 +234,26 @@ def main(argv: list[str]) -> int:
     from tqdm.auto import tqdm
     timing = bool(argv) and argv[0] == "--time"
     argv = argv[1:] if timing else argv
+    repeat = 1
+    if timing and len(argv) > 1 and argv[0] == "--repeat":
+        repeat, argv = int(argv[1]), argv[2:]
     if not argv:
-        raise SystemExit("usage: _same_traffic.py [--time] BASE [BASE ...]  (folders holding <case>/<rows>/)")
+        raise SystemExit("usage: _same_traffic.py [--time [--repeat N]] BASE [BASE ...]  "
+                         "(folders holding <case>/<rows>/)")
     todo = [cf for base in argv for cf in _folders(Path(base))]
     if timing:
         modes = ("toolkit", "hand", "same")
         rows = []
-        with tqdm(total=len(todo) * len(modes), desc="measurements", unit="run") as bar:
+        with tqdm(total=len(todo) * len(modes) * repeat, desc="measurements", unit="run") as bar:
             for case, folder in todo:
-                got = {}
-                for mode in modes:
-                    got[mode] = measure(mode, case, folder)
-                    bar.update()
+                runs = {mode: [] for mode in modes}
+                for _ in range(repeat):  # the readers take turns, so a busy moment hits all of them
+                    for mode in modes:
+                        runs[mode].append(measure(mode, case, folder))
+                        bar.update()
+                got = {mode: {"seconds": sorted(r["seconds"] for r in rs)[len(rs) // 2],
+                              "peak_mb": sorted(r["peak_mb"] for r in rs)[len(rs) // 2], "rows": rs[0]["rows"]}
+                       for mode, rs in runs.items()}
                 rows.append((case, folder, got))
         print("| loader | folder | rows (toolkit / hand / same) | toolkit s | hand s | same s | toolkit / same | "
               "toolkit MB | hand MB | same MB | toolkit / same MB |")
