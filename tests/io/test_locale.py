@@ -121,3 +121,35 @@ def test_intact_id_shortcut_agrees_with_the_full_check(cells):
         assert not destroyed
     else:  # the shortcut may only decline columns of plain ASCII digits that the full check flags
         assert destroyed or not ids.str.fullmatch(r"[0-9]+").all()
+
+
+#: Cells near the plain counts read without checks: digits, "424.0", blanks, and what only looks so.
+PLAIN_TRICKY = ["0", "7", "007", "424.0", "424.00", "1.000", "1.0", "0.0", "", None, "999999999999999",
+                "9999999999999999", "999999999999999.0", " 7", "7 ", "-7", "+7", "-", "N/A", "1,000", "1e3",
+                "\u0667", "１２", "12\xa0400", "7\n", "inf", "nan", ".0", "7."]
+
+
+def _count_checked(s, style, negative=False):
+    """count() of the cells as given, every check run (the parse before the plain-cell shortcut)."""
+    from toolkit.io._base import parse_int
+    from toolkit.io._locale import _contradicts
+    vals, bad = parse_int(s, thousands=style.thousands, decimal=style.decimal, negative=negative)
+    bad = bad | _contradicts(s, "int", style)
+    return vals.mask(bad), bad
+
+
+@pytest.mark.parametrize("style", [EN, DE])
+@pytest.mark.parametrize("dtype", ["string", pd.StringDtype("python")])
+@pytest.mark.parametrize("cells", [PLAIN_TRICKY, ["0", "7", "424.0", "", None], ["0", "7", ""], ["12", "13"],
+                                   [None, None], ["424.0", "1.000"], ["7", " 7"]]
+                         + [[c, "1"] for c in PLAIN_TRICKY if c is not None])
+def test_plain_count_cells_equal_the_checked_parse(cells, dtype, style):
+    from toolkit.io._locale import _count_cells
+    s = pd.Series(cells, dtype=dtype)
+    got, want = _count_cells(s, style), _count_checked(s, style)
+    for g, w in zip(got, want):
+        pd.testing.assert_series_equal(g, w, check_exact=True)
+    # and count() of a whole column (once per distinct cell) gives the same
+    long = pd.Series(cells * (2000 // len(cells) + 1), dtype=dtype)
+    for g, w in zip(count(long, style), _count_checked(long, style)):
+        pd.testing.assert_series_equal(g, w, check_exact=True)

@@ -193,17 +193,48 @@ def count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> t
     return plain if plain is not None else _count(s, style, negative=negative)
 
 
-@per_distinct
-def _count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
-    """:func:`count` of any column, once per distinct value."""
+#: Cells whose count is read without checks: blank, or up to 15 ASCII digits (below 2**53); in
+#: English style also ``424.0`` (X writes counts so): no cell of these tells the styles apart, so
+#: none can contradict the style. (German style reads ``.`` as thousands: ``424.0`` is a bad cell there.)
+_PLAIN_COUNT = {True: r"^(?:[0-9]{1,15}(?:\.0)?)?$", False: r"^(?:[0-9]{1,15})?$"}
+
+
+def _plain_count_cells(s: pd.Series, style: NumberStyle) -> tuple[pd.Series, pd.Series] | None:
+    """:func:`_count_cells` of an Arrow string column whose every cell is missing or fits
+    :data:`_PLAIN_COUNT` (one regex pass and one cast in C): the same Int64 values (missing and
+    blank = <NA>) and no bad cell. None for any other column, for the full parse to decide.
+    tests/io/test_locale.py compares both on tricky cells."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and s.dtype.na_value is pd.NA) \
+            or not len(s):  # (the loaders' "string" columns; pandas' "str" keeps the full parse, as before)
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arr = s.array._pa_array
+    fits = pc.match_substring_regex(arr, _PLAIN_COUNT[style is EN])
+    if not pc.all(fits).as_py():  # (missing cells are skipped: they are <NA> either way)
+        return None
+    blank = pc.equal(pc.binary_length(arr), 0)
+    nums = pc.if_else(blank, pa.scalar(None, arr.type), arr).cast(pa.float64()).cast(pa.int64())
+    vals = pd.Series(pd.Int64Dtype().__from_arrow__(nums), index=s.index)
+    return vals, pd.Series(np.zeros(len(s), dtype=bool), index=s.index)
+
+
+def _count_cells(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
+    """:func:`count` of the cells as given (:func:`parse_int`, then cells only the other style explains
+    are bad); plain cells (:func:`_plain_count_cells`) without the checks that cannot fire for them."""
+    plain = _plain_count_cells(s, style)
+    if plain is not None:
+        return plain
     vals, bad = parse_int(s, thousands=style.thousands, decimal=style.decimal, negative=negative)
     bad = bad | _contradicts(s, "int", style)
     return vals.mask(bad), bad
 
 
+#: :func:`count` of any column, once per distinct value.
+_count = per_distinct(_count_cells)
 # ``count.__wrapped__`` stays the parser of the cells as given (as with @per_distinct before): callers that
 # already hold distinct cells use it (toolkit/io/_numbers.py).
-count.__wrapped__ = _count.__wrapped__
+count.__wrapped__ = _count_cells
 
 
 @per_distinct
