@@ -141,3 +141,86 @@ def test_require_columns_refuses_naive_or_text_times_with_the_fix():
     text = aware.assign(published_at=["2026-03-01 10:00"])
     with pytest.raises(SchemaError, match=r"holds .* values, expected UTC times .*conform\(df, 'comments'\)"):
         require_columns(text, ["published_at"], where="g(comments)", table="comments")
+
+
+def _conform_one_by_one(table, frame):
+    """Table.conform as it was: each column inserted into a copy of the frame, then reordered."""
+    from toolkit.schema import _cast, _missing
+    out = frame.copy(deep=False)
+    problems = []
+    for c in table.columns:
+        if c.name not in out.columns:
+            if c.dtype == "bool":
+                out[c.name] = False
+            elif c.dtype == "string" and c.name == "text":
+                out[c.name] = ""
+            else:
+                out[c.name] = _missing(out.index, c)
+        elif c.dtype != "date" and str(out[c.name].dtype) == str(pd.api.types.pandas_dtype(c.pandas_dtype)):
+            continue
+        try:
+            out[c.name] = _cast(out[c.name], c)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"column '{c.name}': cannot cast to {c.dtype} ({exc})")
+    if problems:
+        raise SchemaError(f"table '{table.name}': " + "; ".join(problems), problems=problems)
+    extra = [col for col in out.columns if col not in table.names]
+    return out[table.names + extra].reset_index(drop=True)
+
+
+_CONFORM_CASES = {
+    "posts, object cells": (POSTS, pd.DataFrame({"platform": ["x", "x"], "post_id": ["1", "2"], "likes": [1.0, None],
+                                                 "zz": [1, 2], "published_at": ["2024-01-01T00:00Z", None]},
+                                                index=[7, 3])),
+    "posts, canonical already": (POSTS, _posts()),
+    "posts, empty": (POSTS, pd.DataFrame({"platform": pd.Series(dtype="string"), "extra": pd.Series(dtype=object)})),
+    "posts, no rows no columns": (POSTS, pd.DataFrame(index=pd.RangeIndex(0))),
+    "posts, naive and aware times": (POSTS, pd.DataFrame({"published_at": pd.to_datetime(["2024-03-31 02:30"]),
+                                                          "date_only": [None], "text": [None]})),
+    "posts, str dtype and Int64": (POSTS, pd.DataFrame({"platform": pd.Series(["x"], dtype="str"),
+                                                        "likes": pd.array([3], dtype="Int64"),
+                                                        "views": pd.array([2], dtype="int32")})),
+    "posts, fraction in a count": (POSTS, pd.DataFrame({"likes": [1.5], "shares": ["a"]})),
+    "daily, dates": (DAILY, pd.DataFrame({"date": ["2024-01-02 13:00", None], "value": ["1", "2.5"],
+                                          "metric": ["followers", "followers"]}, index=["a", "b"])),
+    "comments, extra columns first": (COMMENTS, pd.DataFrame({"z": [1], "comment_id": [5], "is_owner": [None]})),
+}
+
+
+@pytest.mark.parametrize("name", list(_CONFORM_CASES))
+def test_conform_at_once_equals_one_by_one(name):
+    table, frame = _CONFORM_CASES[name]
+    frame.attrs["note"] = "kept"
+    try:
+        want = _conform_one_by_one(table, frame)
+    except SchemaError as exc:
+        with pytest.raises(SchemaError) as got:
+            table.conform(frame)
+        assert str(got.value) == str(exc)
+        return
+    got = table.conform(frame)
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert list(got.columns) == list(want.columns) and got.columns.dtype == want.columns.dtype
+    assert got.attrs == want.attrs
+
+
+_PLATFORM_CELLS = ["x", "X", "x\n", "\nx", " x", "x ", "", "1x", "face book", "tik.tok", "a-b", "a_b", "ü", "x\t",
+                   "threads", "x$", "^x", None]
+
+
+@pytest.mark.parametrize("dtype", ["string", pd.StringDtype("python"), "str", object, "category"])
+@pytest.mark.parametrize("how", ["match", "fullmatch"])
+def test_odd_platforms_remembered_equal_checked_now(dtype, how):
+    from toolkit.schema import _PLATFORM_VERDICTS, _odd_platforms, _odd_platforms_checked
+    _PLATFORM_VERDICTS.clear()
+    for cells in (_PLATFORM_CELLS, _PLATFORM_CELLS[::-1], ["x", "x", None], ["instagram"], [None], []):
+        s = pd.Series(cells, dtype=dtype)
+        for _ in range(2):  # the first time checked, the second remembered
+            assert _outcome(_odd_platforms, s, how) == _outcome(_odd_platforms_checked, s, how)
+
+
+def _outcome(fn, *args):
+    try:
+        return fn(*args)
+    except AttributeError as exc:  # a categorical of no string (all missing): pandas' .str refuses it
+        return str(exc)

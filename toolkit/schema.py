@@ -29,6 +29,7 @@ Int64Dtype()
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -187,16 +188,16 @@ class Table:
         for c in self.columns:
             if c.name not in frame.columns:
                 if c.dtype == "bool":
-                    s = pd.Series(False, index=index, name=c.name)
+                    s = pd.Series(False, index=index)
                 elif c.dtype == "string" and c.name == "text":
-                    s = pd.Series("", index=index, name=c.name)
+                    s = pd.Series("", index=index)
                 else:  # all missing: made in its dtype at once (what casting an object column of NA gives)
-                    s = _missing(index, c).rename(c.name)
+                    s = _missing(index, c)
             else:
                 s = frame[c.name]
-                if c.dtype != "date" and str(s.dtype) == str(pd.api.types.pandas_dtype(c.pandas_dtype)):
-                    cols[c.name] = s  # already canonical (compared by name: pandas' "str" == "string" is True)
-                    continue
+            if c.dtype != "date" and str(s.dtype) == _dtype_name(c.pandas_dtype):
+                cols[c.name] = s  # already canonical (compared by name: pandas' "str" == "string" is True;
+                continue  # a cast to its own dtype, as conform made of a missing column, changes nothing)
             try:
                 cols[c.name] = _cast(s, c)
             except (TypeError, ValueError) as exc:
@@ -206,7 +207,7 @@ class Table:
         for col in frame.columns:
             if col not in cols:
                 cols[col] = frame[col]
-        out = pd.DataFrame(cols, copy=False)
+        out = pd.DataFrame(cols, index=index, copy=False)  # (index given: no union of the columns' indexes)
         out.columns = pd.Index(list(cols))
         return out.reset_index(drop=True).__finalize__(frame)
 
@@ -272,19 +273,62 @@ class Table:
         return frame
 
 
+@functools.lru_cache(maxsize=None)
+def _dtype_name(spec) -> str:
+    """``str(pd.api.types.pandas_dtype(spec))``, looked up once per spec (pandas searches its registry
+    of dtypes on every call: a third of :meth:`Table.conform` on a small file)."""
+    return str(pd.api.types.pandas_dtype(spec))
+
+
+@functools.lru_cache(maxsize=None)
+def _fixed_dtype(spec):
+    """``pd.api.types.pandas_dtype(spec)`` for the specs whose dtype does not depend on pandas' options
+    (``"string"`` does: its storage), looked up once; other specs are returned as they are."""
+    return spec if spec == "string" else pd.api.types.pandas_dtype(spec)
+
+
 def _missing(index: pd.Index, c: Column) -> pd.Series:
     """An all-missing column of ``c``'s dtype (<NA>, or NaT for times)."""
     if c.dtype in ("utc", "date"):
-        return pd.Series(pd.NaT, index=index, dtype=c.pandas_dtype)
+        return pd.Series(pd.NaT, index=index, dtype=_fixed_dtype(c.pandas_dtype))
     try:
-        return pd.Series(pd.NA, index=index, dtype=c.pandas_dtype)
+        return pd.Series(pd.NA, index=index, dtype=_fixed_dtype(c.pandas_dtype))
     except (TypeError, ValueError):
         return pd.Series(pd.NA, index=index, dtype=object)
 
 
 def _odd_platforms(plat: pd.Series, how: str) -> list:
     """The distinct values of ``plat`` that are not platform names (``_PLATFORM_RE``), checked once
-    each (a table holds a handful of platforms over millions of rows); ``how``: "match" or "fullmatch"."""
+    each (a table holds a handful of platforms over millions of rows); ``how``: "match" or "fullmatch".
+
+    Each value's verdict is remembered per dtype and ``how`` (:data:`_PLATFORM_VERDICTS`): a load
+    checks the same few names in every file, and the check itself (a Series and a regex pass)
+    cost more than reading a small file's platform column. Only values not seen before are
+    checked, by :func:`_odd_platforms_checked` (the same verdicts; a test compares both).
+    """
+    uniques = plat.unique()
+    verdicts = _PLATFORM_VERDICTS.setdefault((plat.dtype, how), {})
+    try:
+        todo = [v for v in uniques if v not in verdicts]
+    except TypeError:  # an unhashable value (a list in an object column): no memory of it
+        return _odd_platforms_checked(plat, how)
+    if todo:
+        if sum(map(len, _PLATFORM_VERDICTS.values())) > 10_000:  # bounded: a column of odd values
+            _PLATFORM_VERDICTS.clear()
+            verdicts = _PLATFORM_VERDICTS.setdefault((plat.dtype, how), {})
+        new = pd.Series(todo, dtype=plat.dtype)
+        odd = set(_odd_platforms_checked(new, how))
+        for v, na in zip(todo, new.isna().to_numpy(dtype=bool)):
+            verdicts[v] = (not na) and v in odd  # a missing value is never odd (dropped, as before)
+    return [v for v in uniques if verdicts[v]]
+
+
+#: (dtype, how) -> {value: whether it is not a platform name}: what :func:`_odd_platforms` found before.
+_PLATFORM_VERDICTS: dict = {}
+
+
+def _odd_platforms_checked(plat: pd.Series, how: str) -> list:
+    """:func:`_odd_platforms`, every distinct value checked now."""
     uniques = pd.Series(plat.unique(), dtype=plat.dtype).dropna()  # (no copy of the column without its NA)
     ok = getattr(uniques.str, how)(_PLATFORM_RE)
     return list(uniques[~ok.astype(bool)])

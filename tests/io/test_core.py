@@ -362,3 +362,27 @@ def test_a_row_cut_inside_a_quoted_cell_is_never_loaded_as_a_shorter_text(tmp_pa
         ds = tk.load(f, errors="reject")
     assert ds.posts["text"].tolist() == ["ganz"]
     _invariant(ds.load_report)
+
+
+@pytest.mark.parametrize("values", [[0, 5, None], [-1, 0, 2**53 - 1], [2**53, 2**63 - 1, -(2**63)], [None, None, None],
+                                    [2**53 + 1, 1, -5]])
+def test_count_range_check_on_integers_gives_the_float_verdicts(values):
+    """_check's rule for counts (0 <= count < 2**53, read from the integers) rejects what the rule
+    on the float64 copy of the column rejected."""
+    import numpy as np
+    from toolkit.io._base import Context, MAX_COUNT, Parsed, Source
+    from toolkit.io._core import _check
+
+    frame = tk.schema.POSTS.conform(pd.DataFrame({
+        "platform": ["x"] * 3, "post_id": ["1", "2", "3"], "published_at": pd.to_datetime(["2024-01-01"] * 3, utc=True),
+        "text": ["a", "b", "c"], "likes": pd.array(values, dtype="Int64"), "views": pd.array([1, None, 2], dtype="Int64")}))
+    num = frame["likes"].to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        want = np.flatnonzero((num < 0) | (num >= MAX_COUNT))
+    parsed = Parsed("generic_posts_csv")
+    parsed.tables["posts"] = frame
+    _check(parsed, Source("t.csv", b"x"), Context(tz=None, errors="reject"))
+    assert [r["column"] for r in parsed.rejected] == ["likes"] * len(want)
+    assert [r["reason"] for r in parsed.rejected] == [f"likes {frame['likes'].iloc[i]!r}: a count must be a whole "
+                                                      f"number from 0 to 2**53" for i in want]
+    assert parsed.tables["posts"]["post_id"].tolist() == [p for i, p in enumerate("123") if i not in want]

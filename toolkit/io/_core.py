@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
-from ..schema import TABLES, _odd_platforms
+from ..schema import TABLES, _dtype_name, _odd_platforms
 from .._engine import check_engine
 from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
 
@@ -808,7 +808,13 @@ def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
                 continue
             s = frame[col.name]
             why = ""
-            if col.dtype in ("Int64", "Float64"):
+            if col.dtype == "Int64" and isinstance(s.array, pd.arrays.IntegerArray) and s.dtype == "Int64":
+                # the same verdicts from the integers themselves (an int64 below 2**53 converts exactly,
+                # one at or above it converts to at least 2**53): no float copy of the column
+                ints, missing = s.array._data, s.array._mask
+                bad = ~missing & ((ints < 0) | (ints >= MAX_COUNT))
+                why = "a count must be a whole number from 0 to 2**53"
+            elif col.dtype in ("Int64", "Float64"):
                 if s.count():
                     num = s.to_numpy(dtype="float64", na_value=np.nan)
                     with np.errstate(invalid="ignore"):
@@ -1335,7 +1341,7 @@ def _cell_hashes(chunk) -> np.ndarray | None:
 
 def _as_schema(frame: pd.DataFrame, table) -> pd.DataFrame:
     """``table.conform(frame)``, skipped when every canonical column already has its dtype."""
-    if all(c.name in frame.columns and str(frame[c.name].dtype) == str(pd.api.types.pandas_dtype(c.pandas_dtype))
+    if all(c.name in frame.columns and str(frame[c.name].dtype) == _dtype_name(c.pandas_dtype)
            for c in table.columns):  # compared by name: pandas' "str" dtype == "string" is True
         extra = [c for c in frame.columns if c not in table.names]
         return frame[table.names + extra]
