@@ -133,8 +133,13 @@ class NumberColumns:
         ``None``: all distinct cells."""
         if kind not in self._subsets:
             cols = [c for c, k in self.kinds.items() if k == kind]
-            used = np.unique(np.concatenate([self.codes[c] for c in cols])) if kind is not None and cols \
-                else np.arange(len(self.distinct))
+            if kind is None or not cols or len(cols) == len(self.codes):
+                used = np.arange(len(self.distinct))  # (every distinct cell is some column's cell)
+            else:  # the sorted distinct codes of these columns (np.unique), by marking them
+                seen = np.zeros(len(self.distinct), dtype=bool)
+                for c in cols:
+                    seen[self.codes[c]] = True
+                used = np.flatnonzero(seen)
             pos = np.full(len(self.distinct), -1, dtype=np.int64)
             pos[used] = np.arange(len(used))
             self._subsets[kind] = (used, pos)
