@@ -199,11 +199,12 @@ def count(s: pd.Series, style: NumberStyle = EN, *, negative: bool = False) -> t
 _PLAIN_COUNT = {True: r"^(?:[0-9]{1,15}(?:\.0)?)?$", False: r"^(?:[0-9]{1,15})?$"}
 
 
-def _plain_count_cells(s: pd.Series, style: NumberStyle) -> tuple[pd.Series, pd.Series] | None:
+def _plain_count_cells(s: pd.Series, style: NumberStyle, dtype: str = "Int64") -> tuple[pd.Series, pd.Series] | None:
     """:func:`_count_cells` of an Arrow string column whose every cell is missing or fits
     :data:`_PLAIN_COUNT` (one regex pass and one cast in C): the same Int64 values (missing and
     blank = <NA>) and no bad cell. None for any other column, for the full parse to decide.
-    tests/io/test_locale.py compares both on tricky cells."""
+    ``dtype="Float64"``: what :func:`number` gives for such cells (whole numbers below 2**53: exact
+    as floats). tests/io/test_locale.py compares both on tricky cells."""
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and s.dtype.na_value is pd.NA) \
             or not len(s):  # (the loaders' "string" columns; pandas' "str" keeps the full parse, as before)
         return None
@@ -214,8 +215,11 @@ def _plain_count_cells(s: pd.Series, style: NumberStyle) -> tuple[pd.Series, pd.
     if not pc.all(fits).as_py():  # (missing cells are skipped: they are <NA> either way)
         return None
     blank = pc.equal(pc.binary_length(arr), 0)
-    nums = pc.if_else(blank, pa.scalar(None, arr.type), arr).cast(pa.float64()).cast(pa.int64())
-    vals = pd.Series(pd.Int64Dtype().__from_arrow__(nums), index=s.index)
+    nums = pc.if_else(blank, pa.scalar(None, arr.type), arr).cast(pa.float64())
+    if dtype == "Int64":
+        vals = pd.Series(pd.Int64Dtype().__from_arrow__(nums.cast(pa.int64())), index=s.index)
+    else:
+        vals = pd.Series(pd.Float64Dtype().__from_arrow__(nums), index=s.index)
     return vals, pd.Series(np.zeros(len(s), dtype=bool), index=s.index)
 
 
@@ -240,6 +244,9 @@ count.__wrapped__ = _count_cells
 @per_distinct
 def number(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
     """Decimals (and percent strings) in the file's style: ``(Float64 series, bad mask)``."""
+    plain = _plain_count_cells(s, style, "Float64")  # whole numbers: no check can fire (see there)
+    if plain is not None:
+        return plain
     vals, bad = parse_float(s, thousands=style.thousands, decimal=style.decimal)
     bad = bad | _contradicts(s, "float", style)
     return vals.mask(bad), bad

@@ -181,7 +181,7 @@ def number_columns(recs: Records, kinds: dict[str, str], notes: list[str], *, ge
     return style, cols
 
 
-def int_columns(out: pd.DataFrame, cols: NumberColumns, found: dict[str, str], names, probs, *,
+def int_columns(out: dict | pd.DataFrame, cols: NumberColumns, found: dict[str, str], names, probs, *,
                 style: NumberStyle = EN) -> None:
     """``toolkit.io._headers._int_columns`` on columns read together: each count into ``out``, bad
     cells into ``probs``."""

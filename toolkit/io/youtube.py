@@ -169,7 +169,7 @@ class YouTubeStudioTable(Loader):
         ids = ids[keep].reset_index(drop=True)
         lines = recs.lines[keep]
         probs = CellProblems(source, lines, "posts")
-        out = pd.DataFrame(index=raw.index)
+        out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
         out["platform"] = _PLATFORM
         out["account"] = pd.Series(account if account else pd.NA, index=raw.index, dtype="string")
         probs.add(~ids.str.fullmatch(r"[A-Za-z0-9_-]{6,}"), found["post_id"], raw[found["post_id"]],
@@ -213,7 +213,7 @@ class YouTubeStudioTable(Loader):
                 vals, bad = numbers.number(col, style)
                 probs.add(bad, col, raw[col], f"a number in {style.name} format")
                 out[name] = vals
-        out = probs.finish(out, ctx, parsed)
+        out = probs.finish(pd.DataFrame(out, index=raw.index), ctx, parsed)
         parsed.tables["posts"] = out
         return parsed
 
