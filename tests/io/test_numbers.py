@@ -90,3 +90,32 @@ def test_date_style_equals_the_locale_one(cells, native, allow_german):
     s = pd.Series(cells, dtype="string")
     assert quick(s, native, column="c", allow_german=allow_german) == \
         slow(s, native, column="c", allow_german=allow_german)
+
+
+def _unique_then_index_in(frame):
+    """The distinct cells and codes of all columns as NumberColumns found them before (unique, then index_in)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    arrays = [frame[c].array._pa_array for c in frame.columns]
+    whole = pa.chunked_array([ch for a in arrays for ch in a.chunks], type=arrays[0].type)
+    uniq = pc.unique(whole)
+    if uniq.null_count:
+        uniq = pa.concat_arrays([uniq.drop_null(), pa.nulls(1, type=uniq.type)])
+    codes = pc.index_in(whole, value_set=uniq, skip_nulls=False)
+    codes = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
+    return pd.Series(pd.array(uniq, dtype="string")), codes.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_distinct_cells_in_one_pass_equal_unique_then_index_in(seed):
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(0, 60)), int(rng.integers(1, 4))
+    pool = np.array(TRICKY, dtype=object)[: int(rng.integers(1, len(TRICKY) + 1))]
+    frame = _frame(rng, n, [f"c{i}" for i in range(k)], list(pool), "string")
+    if seed % 2 and n > 2:  # columns of several chunks
+        frame = pd.concat([frame.iloc[: n // 2], frame.iloc[n // 2:]], ignore_index=True)
+    cols = NumberColumns(frame, {c: "int" for c in frame.columns})
+    distinct, codes = _unique_then_index_in(frame)
+    _equal(cols.distinct, distinct)
+    assert cols.has_na == bool(distinct.isna().any())
+    assert np.array_equal(np.concatenate([cols.codes[c] for c in frame.columns]), codes)

@@ -38,15 +38,15 @@ class NumberColumns:
         self.frame = frame
         self.kinds = {c: k for c, k in kinds.items() if c in frame.columns}
         cols = list(dict.fromkeys(self.kinds))
-        self.ok = bool(cols) and all(_arrow_backed(frame[c]) for c in cols) and \
-            len({frame[c].dtype for c in cols}) == 1
+        series = [frame[c] for c in cols]
+        self.ok = bool(cols) and all(_arrow_backed(s) for s in series) and len({s.dtype for s in series}) == 1
         self.codes: dict[str, np.ndarray] = {}
         self._parsed: dict[tuple, tuple[pd.Series, pd.Series]] = {}
         self._subsets: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
         if not self.ok:
             return
-        self.dtype = frame[cols[0]].dtype
-        if self._all_at_once(cols):
+        self.dtype = series[0].dtype
+        if self._all_at_once(cols, series):
             return
         local = [frame[c].array.factorize() for c in cols]
         uniq = pd.concat([pd.Series(u, dtype=self.dtype) for _, u in local], ignore_index=True)
@@ -64,23 +64,27 @@ class NumberColumns:
         self.distinct = distinct
         self.has_na = has_na
 
-    def _all_at_once(self, cols: list[str]) -> bool:
-        """Distinct cells and codes of all the columns in two Arrow passes (unique, index_in) over
-        their chunks taken as one array; False when their Arrow types differ (then column by column)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
+    def _all_at_once(self, cols: list[str], series: list[pd.Series]) -> bool:
+        """Distinct cells and codes of all the columns in one Arrow pass (dictionary_encode) over
+        their chunks joined into one array; False when their Arrow types differ (then column by column).
 
-        arrays = [self.frame[c].array._pa_array for c in cols]
+        The distinct cells in the order they first occur, the missing value (if any) one more at the
+        end: what ``unique`` then ``index_in`` of that set gave, in one pass instead of two."""
+        import pyarrow as pa
+
+        arrays = [s.array._pa_array for s in series]
         if len({a.type for a in arrays}) != 1:
             return False
-        whole = pa.chunked_array([ch for a in arrays for ch in a.chunks], type=arrays[0].type)
-        uniq = pc.unique(whole)
-        has_na = uniq.null_count > 0
+        chunks = [ch for a in arrays for ch in a.chunks]
+        whole = pa.concat_arrays(chunks) if len(chunks) > 1 else chunks[0] if chunks else \
+            pa.array([], type=arrays[0].type)
+        encoded = whole.dictionary_encode()  # (missing cells: null codes)
+        uniq, codes = encoded.dictionary, encoded.indices
+        has_na = codes.null_count > 0
         if has_na:  # the missing value is one more distinct cell, at the end (as per_distinct does)
-            uniq = pa.concat_arrays([uniq.drop_null(), pa.nulls(1, type=uniq.type)])
-        codes = pc.index_in(whole, value_set=uniq, skip_nulls=False)
-        codes = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
-        codes = codes.to_numpy(zero_copy_only=False).astype(np.int64)
+            codes = codes.fill_null(len(uniq))
+            uniq = pa.concat_arrays([uniq, pa.nulls(1, type=uniq.type)])
+        codes = codes.to_numpy().astype(np.int64)
         offset = 0
         for c, a in zip(cols, arrays):
             self.codes[c] = codes[offset:offset + len(a)]
@@ -93,12 +97,16 @@ class NumberColumns:
         """``number_style`` of the columns (English without a note decided here, anything else by
         ``number_style`` itself, so notes and their examples are its own)."""
         if self.ok and not (delimiter == ";" or german_dates):
+            import pyarrow.compute as pc
+
             de_n = 0
             d = self.distinct
             n = len(d) - (1 if self.has_na else 0)
-            text = d.iloc[:n]
-            marked = (text.str.contains(".", regex=False) | text.str.contains(",", regex=False)
-                      ).to_numpy(dtype=bool, na_value=False)
+            # Arrow's own calls of what pandas' str.contains / str.match make of these (no cell is
+            # missing among the first n; pandas wraps a '^...' pattern as '^(...)', the same match)
+            cells = d.array._pa_array
+            text = cells.slice(0, n)
+            marked = pc.or_(pc.match_substring(text, "."), pc.match_substring(text, ",")).to_numpy()
             if not marked.any():
                 return EN, None
             marked = np.concatenate([marked, np.zeros(len(d) - n, dtype=bool)])
@@ -109,7 +117,7 @@ class NumberColumns:
                 if not len(idx):
                     continue
                 # the German half of _classify (only German cells can make the style other than English)
-                de = pd.Series(d.iloc[idx].array).str.match(_STYLE_PAIR[kind][0]).fillna(False).to_numpy(dtype=bool)
+                de = pc.match_substring_regex(cells.take(idx), _STYLE_PAIR[kind][0]).to_numpy()
                 if not de.any():
                     continue
                 de_cells = idx[de]
