@@ -156,3 +156,19 @@ def test_publish_times_skip_formats_that_cannot_read_a_cell():
         pd.testing.assert_series_equal(quick[0], slow[0])
         pd.testing.assert_series_equal(quick[1], slow[1])
         assert quick[0].notna().sum() > 10
+
+
+@pytest.mark.parametrize("cells", [["2026-09-20 13:18:00", "2024-02-29 00:00:59"], ["2026-09-20 13:18:00", "2026-13-01 10:00:00"],
+                                   ["2023-02-29 10:00:00"], ["2026-09-20 24:00:00"], ["2026-09-20 13:18:00", ""],
+                                   ["2026-09-20 13:18", "2026-09-20 13:19"], ["2026-09-20 13:18:00", "2026-09-20 13:18"],
+                                   ["\uff12\uff10\uff12\uff16-09-20 13:18:00"], ["2026-09-20 13:18:0x"], ["20.09.2026 18:00"]])
+def test_publish_times_of_one_fixed_width_equal_format_by_format(cells):
+    """A column of Studio's fixed-width times read from its digits gives what each format in turn gives."""
+    from toolkit.io.youtube import _TIME_FORMATS, _publish_times
+
+    t = pd.Series(cells * 700, dtype="string")
+    german = (("%d.%m.%Y %H:%M", True), ("%d.%m.%Y", False), ("%d.%m.%y", False))
+    for formats in (_TIME_FORMATS, german + _TIME_FORMATS, _TIME_FORMATS[3:], _TIME_FORMATS[::-1]):
+        quick, slow = _publish_times(t, formats), _publish_times(t, formats, quick=False)
+        pd.testing.assert_series_equal(quick[0], slow[0])
+        pd.testing.assert_series_equal(quick[1], slow[1])

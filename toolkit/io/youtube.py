@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, localize, paused_gc,
+from ._base import (CellProblems, Context, Loader, Parsed, Source, _fixed_width_times, localize, paused_gc,
                     read_source_records, register, utc_times)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide
@@ -106,6 +106,10 @@ def _publish_times(t: pd.Series, formats: tuple, *, quick: bool = True) -> tuple
     ``quick``: a format is not tried on cells it cannot read (a day format on a cell with ':', a
     month name on a cell without a letter); ``quick=False`` tries every format on every cell left
     (the same result, tested)."""
+    if quick:
+        fast = _fixed_width_publish_times(t, formats)
+        if fast is not None:
+            return fast, pd.Series(False, index=t.index)
     naive = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
     date_only = pd.Series(False, index=t.index)
     colon = letter = None
@@ -131,6 +135,24 @@ def _publish_times(t: pd.Series, formats: tuple, *, quick: bool = True) -> tuple
         naive.loc[got[ok].index] = got[ok].astype("datetime64[ns]")
         date_only.loc[got[ok].index] = not has_time
     return naive, date_only
+
+
+def _fixed_width_publish_times(t: pd.Series, formats: tuple) -> pd.Series | None:
+    """:func:`_publish_times` of a column whose every cell is a time of day in the fixed width of the
+    first format that can read such cells (Studio's ``2026-09-20 13:18:00``), read from its digits
+    (:func:`toolkit.io._base._fixed_width_times`, equal to ``pd.to_datetime`` with that format); None
+    when a cell does not fit or is out of range, for the format-by-format reading to decide.
+
+    The formats before it read no such cell, by the rules the quick reading itself skips them by:
+    a day format reads no cell holding ':' (each fitting cell has one) and a month name needs a
+    letter (no fitting cell has one)."""
+    for fmt, has_time in formats:
+        if fmt in _DAY_FORMATS or "%b" in fmt:
+            continue
+        if not has_time or ":" not in fmt or re.search(r"[A-Za-z]", re.sub(r"%[YmdHMS]", "", fmt)):
+            return None  # (its cells could lack a ':' or hold a letter: the rules above would not hold)
+        return _fixed_width_times(t, fmt, False)
+    return None
 
 
 @register
