@@ -162,3 +162,23 @@ def test_dated_sibling_files_beat_a_bare_year_in_the_folder_name(tmp_path):
     assert _days(ds) == {"2024-12-30": 820, "2024-12-31": 1441, "2025-01-01": 2210, "2025-01-02": 640}
     note = ds.load_report.notes[ds.load_report.format == "tiktok_daily_csv"].iloc[0]
     assert "from sibling files of the same download" in note and "rather than 2024 from the file/folder name" in note
+
+
+@pytest.mark.parametrize("links", [
+    ["https://www.tiktok.com/@acct0/video/7300000000000000000", "https://www.tiktok.com/@ä.b_c/video/1"],
+    ["https://www.tiktok.com/@acct0/video/7300000000000000000", "https://www.tiktok.com/@a/video/12?lang=de"],
+    ["https://www.tiktok.com/@a/video/1/", "https://www.tiktok.com/@a/video/1"],
+    ["https://www.tiktok.com/@a/video/٣", "https://www.tiktok.com/@a/video/1"],
+    ["https://www.tiktok.com/@a\\nb/video/1", "https://www.tiktok.com/@a\nb/video/2"],
+    ["https://www.tiktok.com/@video/video/1", "https://www.tiktok.com/@tiktok.com/video/22"],
+    ["https://m.tiktok.com/@a/video/1", ""], ["https://www.tiktok.com/@/video/1"], ["https://www.tiktok.com/@a/video/"],
+    ["https://www.tiktok.com/@a/photo/1/video/2"], ["https://www.tiktok.com/@a/video/1\n"]])
+def test_video_ids_and_accounts_from_segments_equal_extract(links):
+    """Links of Studio's own form cut into segments give what the two extract patterns give."""
+    from toolkit.io._base import extract
+    from toolkit.io.tiktok import _video_ids_and_accounts
+
+    link = pd.Series(links * 3, dtype="string")
+    ids, accounts = _video_ids_and_accounts(link)
+    pd.testing.assert_series_equal(ids, extract(link, r"/video/(\d+)")[0].astype("string"))
+    pd.testing.assert_series_equal(accounts, extract(link, r"tiktok\.com/@([^/?]+)")[0].astype("string"))

@@ -231,3 +231,35 @@ def test_snowflake_time_for_a_column_equals_one_timestamp_per_id(dtype):
     pd.testing.assert_series_equal(snowflake_time(ids), want)
     with pytest.raises(pd.errors.OutOfBoundsDatetime):
         snowflake_time(pd.Series(["9" * 40], dtype=dtype))
+
+
+@pytest.mark.parametrize("cells,skipped", [
+    (["1900000000000000001", "1"], True), (["0012", "7"], True), (["1900000000000000000", "1"], False),
+    (["1,73784E+18", "1"], False), (["١٢٣", "1"], False), (["1900000000000000001", ""], False), (["12 ", "1"], False),
+    (["1900000000000000001", None], False), (["1234567890123450000", "1234567890123460000"], False),
+    (["link-0123456789abcdef", "5"], False), (["x", "5"], False)])
+def test_post_id_check_skipped_only_where_it_finds_nothing(cells, skipped):
+    """_post_ids skips its digit check for ids _intact_digits accepts: there the check flags no cell."""
+    from toolkit.io._locale import DERIVED_KEY, _intact_digits
+
+    ids = pd.Series(cells, dtype="string")
+    flagged = ~ids.fillna("").str.fullmatch(r"\d+") & ~ids.fillna("").str.match(DERIVED_KEY)
+    assert _intact_digits(ids) is skipped
+    if skipped:
+        assert not flagged.any()
+
+
+@pytest.mark.parametrize("links", [
+    ["https://twitter.com/acct0/status/1900000000000000000", "https://x.com/ä_b/status/1"],
+    ["https://twitter.com/x.com/status/1", "https://x.com/twitter.com/status/22"],
+    ["https://twitter.com/a/status/1/photo/1", "https://x.com/a/status/1"],
+    ["https://mobile.twitter.com/a/status/1", "https://x.com/a/status/1"], ["https://x.com/a/status/1", None],
+    ["https://x.com/a\nb/status/1"], ["https://x.com//status/1"], ["https://x.com/a/status/"], ["http://x.com/a/status/1"]])
+def test_account_from_link_segments_equal_extract(links):
+    """Permalinks of X's own form cut into segments give what the status-link pattern finds."""
+    from toolkit.io._base import extract
+    from toolkit.io.x import _STATUS_LINK, _account_from_link
+
+    s = pd.Series(links * 3, dtype="string")
+    want = extract(s.fillna(""), r"(twitter|x)\.com/([^/]+)/status/")[1].astype("string")
+    pd.testing.assert_series_equal(_account_from_link(s, _STATUS_LINK), want)

@@ -930,6 +930,25 @@ def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
     return pd.DataFrame({i: pd.Series(pd.array(fields[i], dtype=s.dtype), index=s.index) for i in range(k)})
 
 
+def link_segments(s: pd.Series, shape: str, picks: tuple[int, ...]) -> list[pd.Series] | None:
+    """The ``/``-separated segments ``picks`` (0-based) of every cell of an Arrow string column whose
+    cells all match ``shape`` (an anchored pattern, one pass in C without groups), each a Series of
+    ``s``'s dtype; None when a cell is missing or does not match.
+
+    For links of one fixed form (``https://www.tiktok.com/@user/video/123``) where the caller's
+    :func:`extract` patterns can only find those segments (its tests compare both): Arrow's regex
+    extraction costs about 0.3 µs a cell, this about a third of it.
+    """
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or not len(s):
+        return None
+    import pyarrow.compute as pc
+    arr = s.array._pa_array
+    if arr.null_count or not pc.all(pc.match_substring_regex(arr, shape)).as_py():
+        return None
+    parts = pc.split_pattern(arr, "/", max_splits=max(picks) + 1)  # (the rest of a cell after the last pick: one more)
+    return [pd.Series(pd.array(pc.list_element(parts, k), dtype=s.dtype), index=s.index) for k in picks]
+
+
 def is_na_token(s: pd.Series) -> pd.Series:
     """True where a cell means "not reported" (blank, ``-``, ``N/A``, ...)."""
     return s.isna() | s.str.strip().isin(_NA_TOKENS)

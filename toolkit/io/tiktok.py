@@ -55,8 +55,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, parse_datetime, read_source_records,
-                    register)
+from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, link_segments, parse_datetime,
+                    read_source_records, register)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide
 from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell
@@ -330,6 +330,23 @@ _CONTENT_ALIASES = {
 }
 
 
+#: A link of TikTok Studio's own form: in it ``/video/(\d+)`` finds segment 5 and
+#: ``tiktok\.com/@([^/?]+)`` segment 3 without its ``@`` (neither ``/video/`` nor ``tiktok.com/@``
+#: can occur elsewhere in it, the account holds no ``/`` and the digits run to the end).
+_STUDIO_LINK = r"^https://www\.tiktok\.com/@[^/?]+/video/[0-9]+$"
+
+
+def _video_ids_and_accounts(link: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``extract(link, r"/video/(\d+)")`` and ``extract(link, r"tiktok\.com/@([^/?]+)")`` (first group,
+    as "string"); when every link has Studio's own form (:data:`_STUDIO_LINK`), cut from its segments."""
+    segments = link_segments(link, _STUDIO_LINK, (5, 3))
+    if segments is not None:
+        ids, at_account = segments
+        return ids.astype("string").rename(0), at_account.str.slice(1).astype("string").rename(0)  # (as extract names them)
+    return (extract(link, r"/video/(\d+)")[0].astype("string"),
+            extract(link, r"tiktok\.com/@([^/?]+)")[0].astype("string"))
+
+
 @register
 class TikTokContentCSV(Loader):
     """TikTok Studio per-video content CSV (header variants mapped by alias) -> posts."""
@@ -355,10 +372,10 @@ class TikTokContentCSV(Loader):
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
         out["platform"] = _PLATFORM
         link = raw[found["permalink"]].fillna("").str.strip()
-        out["post_id"] = extract(link, r"/video/(\d+)")[0].astype("string")
+        out["post_id"], account = _video_ids_and_accounts(link)
         probs.add(out["post_id"].isna(), found["permalink"], raw[found["permalink"]],
                   "a video link like 'https://www.tiktok.com/@user/video/7300000000000000000'")
-        out["account"] = extract(link, r"tiktok\.com/@([^/?]+)")[0].astype("string")
+        out["account"] = account
         counts = ("views", "likes", "comments", "shares", "saves", "reach")
         style, numbers = number_columns(recs, {found[n]: "int" for n in counts if n in found}, parsed.notes)
         zone = ctx.zone_for(source, parsed.notes)

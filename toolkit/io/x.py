@@ -59,13 +59,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, parse_datetime, paused_gc, read_source_records,
-                    register, utc_times)
+from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, link_segments, parse_datetime, paused_gc,
+                    read_source_records, register, utc_times)
 from ._coerce import to_datetime
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
 from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
-from ._locale import DE, DERIVED_KEY, repair_ids
+from ._locale import DE, DERIVED_KEY, _intact_digits, repair_ids
 from ._numbers import date_style, int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
@@ -108,9 +108,18 @@ _MAX_MS = pd.Timestamp.max.value // 1_000_000
 _STATUS_LINK = r"(?:twitter|x)\.com/([^/]+)/status/"
 
 
+#: A permalink of X's own form: in it ``_STATUS_LINK`` finds segment 3 (its match can only start
+#: at the host; the account holds no ``/``).
+_OWN_STATUS_LINK = r"^https://(?:twitter|x)\.com/[^/]+/status/[0-9]+$"
+
+
 def _account_from_link(links: pd.Series, pattern: str) -> pd.Series:
     t = links.fillna("")
-    if pattern == _STATUS_LINK:  # the same groups in Arrow (RE2) without the non-capturing group
+    if pattern == _STATUS_LINK:
+        segments = link_segments(t, _OWN_STATUS_LINK, (3,))  # every link of X's own form: cut, not searched
+        if segments is not None:
+            return segments[0].astype("string").rename(1)  # (as extract names it)
+        # the same groups in Arrow (RE2) without the non-capturing group
         return extract(t, r"(twitter|x)\.com/([^/]+)/status/")[1].astype("string")
     return t.str.extract(pattern, expand=False).astype("string")
 
@@ -281,8 +290,9 @@ def _post_ids(raw_ids: pd.Series, column: str, out: dict | pd.DataFrame, probs: 
         parsed.notes.append(note)
     probs.add(unresolved, column, raw_ids, "a post id (destroyed by a spreadsheet, and no permalink or time "
                                            "to derive a key from)")
-    probs.add(~unresolved & ~ids.fillna("").str.fullmatch(r"\d+") & ~ids.fillna("").str.match(DERIVED_KEY),
-              column, raw_ids, "a post id (digits)")
+    if not _intact_digits(ids):  # (ids of ASCII digits only, none missing: no cell to find here)
+        probs.add(~unresolved & ~ids.fillna("").str.fullmatch(r"\d+") & ~ids.fillna("").str.match(DERIVED_KEY),
+                  column, raw_ids, "a post id (digits)")
     return ids
 
 
