@@ -137,3 +137,19 @@ def test_which_templates_hold_zoned_times_only(fmt, zoned):
                                    ["2025-12-19 17:34 +0000", "2025-12-19 17:34"]])
 def test_zoned_columns_that_need_the_checks_take_them(cells):
     assert _base._plain_times(pd.Series(cells, dtype=ARROW), "%Y-%m-%d %H:%M %z", False) == (None, False)
+
+
+@pytest.mark.parametrize("tz", [None, "UTC", "Europe/Berlin", "America/St_Johns"])
+@pytest.mark.parametrize("formats, cells", PLAIN + [
+    ((None,), ["2025-12-13 02:02:00", "1677-12-31 23:00:00"]), ((None,), ["2261-12-31 23:59:59", "2262-01-01 00:00:00"]),
+    (("%Y-%m-%d %H:%M %z",), ["1678-01-01 00:30 +0100", "2025-12-19 17:34 +0000"]),
+    (("%Y-%m-%d %H:%M %z",), ["2261-12-31 23:30 -0100"])])
+def test_a_whole_fixed_width_column_in_one_step_equals_the_loop_over_formats(monkeypatch, tz, formats, cells):
+    """_all_fixed (every value of the first format in range: taken at once) gives what the loop gives."""
+    s = pd.Series(cells * 5, dtype=ARROW)
+    whole = _base.parse_datetime.__wrapped__(s, tz=tz, formats=formats)
+    with monkeypatch.context() as m:
+        m.setattr(_base, "_all_fixed", lambda *a: None)
+        loop = _base.parse_datetime.__wrapped__(s, tz=tz, formats=formats)
+    for a, b in zip(whole, loop):
+        pd.testing.assert_series_equal(a, b, check_exact=True)
