@@ -161,9 +161,16 @@ class NumberColumns:
         used, pos = self._subset(group)
         if key not in self._parsed:
             cells = self.distinct.iloc[used].reset_index(drop=True)
-            self._parsed[key] = fn.__wrapped__(cells, *args, **kwargs)
-        codes, index = pos[self.codes[col]], self.frame.index
-        vals, bad = (pd.Series(r.array.take(codes), index=index, name=r.name) for r in self._parsed[key])
+            vals, bad = fn.__wrapped__(cells, *args, **kwargs)
+            self._parsed[key] = vals, bad, bad.dtype != np.bool_ or bool(bad.any())
+        vals, bad, any_bad = self._parsed[key]
+        codes, index = self.codes[col], self.frame.index
+        if len(used) != len(pos):  # (all distinct cells used: each one's position is itself)
+            codes = pos[codes]
+        vals = pd.Series(vals.array.take(codes), index=index, name=vals.name)
+        # no bad distinct cell: no bad row (the same all-False mask, without spreading it)
+        bad = pd.Series(bad.array.take(codes), index=index, name=bad.name) if any_bad else \
+            pd.Series(np.zeros(len(codes), dtype=bool), index=index, name=bad.name)
         return vals, bad
 
     def count(self, col: str, style: NumberStyle, *, negative: bool = False) -> tuple[pd.Series, pd.Series]:
