@@ -1096,8 +1096,11 @@ def _all_fixed(fixed: pd.Series, zoned: bool, tz: str | None, index: pd.Index) -
     lo, hi = (_FIRST_UTC, _LAST_UTC) if zoned else (_FIRST, _LAST)
     if not len(i8) or i8.min() < lo.value or i8.max() > hi.value:  # (NaT is the smallest int64)
         return None
-    got = fixed.dt.tz_convert("UTC") if zoned else localize(fixed, tz or DEFAULT_TZ)
-    return pd.Series(got.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), index=index).dt.tz_localize("UTC")
+    if zoned or (tz or DEFAULT_TZ) == "UTC":  # UTC already (or local = UTC): the values are the UTC times
+        utc = i8.view("datetime64[ns]")
+    else:
+        utc = localize(fixed, tz or DEFAULT_TZ).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    return pd.Series(utc, index=index).dt.tz_localize("UTC")
 
 
 #: An ISO 8601 time with a zone in plain ASCII (``2024-03-31T18:00:00+02:00``, ``...Z``): not blank,
