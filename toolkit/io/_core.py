@@ -1024,10 +1024,11 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
                     report.loc[sel, "notes"] = report.loc[sel, "notes"].map(lambda n: f"{n}; {note}" if n else note)
             frame = None
         out[name], dropped = _dedupe(frames[name], table)
-        for order, n in dropped.items():
-            sel = (report["_order"] == order) & (report["table"] == name)
-            report.loc[sel, "duplicates_dropped"] = report.loc[sel, "duplicates_dropped"] + n
-            report.loc[sel, "rows_loaded"] = report.loc[sel, "rows_loaded"] - n
+        if dropped:  # each file's duplicates on its row of this table (all files at once: a folder of
+            # repeated exports drops rows from nearly every file)
+            n = report["_order"].map(dropped).where(report["table"] == name).fillna(0).to_numpy(dtype=np.int64)
+            report["duplicates_dropped"] = report["duplicates_dropped"] + n
+            report["rows_loaded"] = report["rows_loaded"] - n
     if not ctx.owner and len(out["comments"]):  # chats without owner=: the account's names elsewhere (#13.4)
         from .whatsapp import owner_from_accounts
         out["comments"], note = owner_from_accounts(out["comments"], out["posts"])
