@@ -525,9 +525,9 @@ def merge_visits_logs(parts: list) -> None:
 def _merge(members: list) -> None:
     visits = [p.visits for _, _, p in members]
     rows = pd.concat([v.groups for v in visits], ignore_index=True)
-    gid_of_row = rows.groupby(_KEYS, dropna=False, sort=False).ngroup().to_numpy()  # rows of all files -> key
+    gid_of_row = rows.groupby(_KEYS, dropna=False, sort=True).ngroup().to_numpy()  # rows of all files -> key
     first = ~pd.Index(gid_of_row).duplicated()
-    out = rows.loc[first].reset_index(drop=True)  # one row per key, in key order (first seen first)
+    out = rows.loc[first].iloc[np.argsort(gid_of_row[first], kind="stable")].reset_index(drop=True)  # key order
     n = len(out)
     starts = np.cumsum([0] + [len(v.groups) for v in visits])
     gid = np.concatenate([gid_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
