@@ -25,7 +25,10 @@ Formats (format facts: the project's notes on web-analytics exports, Matomo sect
     fields of the MarketingCampaignsReporting plugin (``campaignSource``, ``campaignMedium``,
     ``campaignName``, ``campaignContent``) are used where present; otherwise the source is
     ``referrerName`` and, for campaign visits, the campaign too. ``rows_read`` counts the traffic
-    rows plus rejected visits; the note says how many visits were added up.
+    rows plus rejected visits; the note says how many visits were added up. A log in several files
+    (pages of ``filter_limit``/``filter_offset``, or overlapping exports) is added up over all its
+    visits at once, each ``idVisit`` counted once and ``users`` distinct across the files
+    (:func:`merge_visits_logs`).
 
 Which dimension the ``label`` of a report is follows from the ``segment`` metadata when exported
 (``referrerType==campaign`` -> campaign, ``referrerType==social``/``website`` -> source,
