@@ -15,6 +15,8 @@ rows; ``"%Y-%m-%d %H:%M %z"``, as ``hand_x_tweet_activity_csv`` writes it, takes
 report, no de-duplication, no bad-cell handling, no format detection, no toolkit imports: what the
 loader does beyond that (stripping blanks, spreadsheet re-saves, German number styles, ids in
 scientific notation, HTML entities in X texts) is not done here, because these files do not need it.
+YouTube Studio's zips also hold the channel's days (``Chart data.csv``, ``Totals.csv``), which
+``tk.load`` makes into the ``daily`` table: that reader makes it too, and :func:`check` compares both.
 
 Run the equality checks (all rows of each generated folder, and small folders made on the fly)::
 
@@ -139,23 +141,39 @@ def same_x_tweet_activity_csv(folder: str) -> pd.DataFrame:
 
 
 def same_youtube_studio_zip(folder: str) -> pd.DataFrame:
+    """The posts of :func:`same_youtube_studio_tables` (the daily table is made too, as load() makes it)."""
+    return same_youtube_studio_tables(folder)[0]
+
+
+def same_youtube_studio_tables(folder: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """YouTube Studio ``Content <from>_<to> <Channel>.zip``: ``Table data.csv`` without its Total row; the
-    channel from the zip's name; the permalink built from the video id."""
+    channel from the zip's name; the permalink built from the video id. The channel's days from
+    ``Chart data.csv`` and ``Totals.csv`` (the totals win): the daily table. Returns (posts, daily)."""
     folder = Path(folder)
     cols = {"Content": "post_id", "Video title": "text", "Video publish time": "published_at", "Views": "views",
             "Impressions": "impressions", "Likes": "likes", "Comments added": "comments", "Shares": "shares"}
-    frames = []
+    frames, daily = [], []
     for path in sorted(folder.glob("*.zip")):
-        with zipfile.ZipFile(path) as zf, zf.open("Table data.csv") as fh:
-            df = pd.read_csv(fh, dtype={"Content": "string"}).rename(columns=cols)
+        account = re.match(r".+? \S+?_\S+? (.+)\.zip$", path.name)[1]
+        with zipfile.ZipFile(path) as zf:
+            with zf.open("Table data.csv") as fh:
+                df = pd.read_csv(fh, dtype={"Content": "string"}).rename(columns=cols)
+            for part in ("Chart data.csv", "Totals.csv"):  # the channel's days (the totals win over the chart)
+                with zf.open(part) as fh:
+                    day = pd.read_csv(fh).melt(id_vars="Date", var_name="metric")
+                daily.append(day.assign(platform="youtube", account=account, date=pd.to_datetime(day["Date"]),
+                                        metric=day["metric"].str.lower(), source_file=f"{folder.name}/{path.name}!{part}"))
         df = df[df["post_id"] != "Total"]
-        frames.append(df.assign(platform="youtube", account=re.match(r".+? \S+?_\S+? (.+)\.zip$", path.name)[1],
+        frames.append(df.assign(platform="youtube", account=account,
                                 published_at=pd.to_datetime(df["published_at"], format="%Y-%m-%d %H:%M:%S",
                                                             utc=True),
                                 date_only=False, text=df["text"].fillna(""), media_type="video",
                                 permalink="https://www.youtube.com/watch?v=" + df["post_id"],
                                 source_file=f"{folder.name}/{path.name}!Table data.csv"))
-    return _posts(frames)
+    days = pd.concat(daily, ignore_index=True).drop_duplicates(["account", "date", "metric"], keep="last")
+    return _posts(frames), days[["platform", "account", "date", "metric", "value", "source_file"]].astype(
+        {"platform": "string", "account": "string", "metric": "string", "value": "Float64", "source_file": "string",
+         "date": "datetime64[ns]"}).reset_index(drop=True)
 
 
 #: case name (as in loaders_scale.CASES) -> same-table reader
@@ -176,8 +194,11 @@ def check(case: str, folder) -> None:
     import toolkit as tk
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        want = tk.load(str(folder), tz="UTC", progress=False).posts.reset_index(drop=True)
+        ds = tk.load(str(folder), tz="UTC", progress=False)
+    want = ds.posts.reset_index(drop=True)
     got = READERS[case](str(folder)).reset_index(drop=True)
+    if case == "youtube_studio_zip":  # the channel's days too (Chart data.csv, Totals.csv)
+        pd.testing.assert_frame_equal(same_youtube_studio_tables(str(folder))[1], ds.daily.reset_index(drop=True))
     got = got.astype({"published_at": want["published_at"].dtype})  # us -> ns (module docstring)
     pd.testing.assert_frame_equal(got, want)
 

@@ -22,15 +22,13 @@ What the readers do (each file read once with ``pd.read_csv``, the files concate
   row); numbers are read with ``thousands=","``; the totals row (empty dimension) is dropped;
   ``bounces`` = bounce rate x sessions, rounded; revenue without its ``$``, whose symbol is the
   ``currency``.
-- ``matomo_visits_csv``: the visits of each file are added up per UTC day x referrer type x source x
-  medium x campaign x content (``sessions`` = visits, ``users`` = distinct visitors, ``bounces`` =
-  one-action visits, conversions and revenue summed), as the toolkit does per file. Then, as
-  ``toolkit.load`` does with rows of the same key from different files, only the last file's row of
-  a key is kept (``drop_duplicates(keep="last")``; every column of these rows is filled, so the
-  toolkit's "newest non-missing value per column" is the last row). That step is not a check: it
-  changes the table (1,000,000 visits in 10 files give 73,781 rows holding 154,518 of the visits),
-  so a reader without it does not give the same table. (Whether load() should rather add up the
-  files of one Visits Log is a question for the loader, raised with this module.)
+- ``matomo_visits_csv``: the visits of all files (pages of one Visits Log), a visit in more than one
+  file counted once (``drop_duplicates`` on site and ``idVisit``, the last file's copy), are added up
+  per UTC day x referrer type x source x medium x campaign x content (``sessions`` = visits, ``users`` =
+  distinct visitors, ``bounces`` = one-action visits, conversions and revenue summed); each row names
+  the last file holding one of its visits, the rows listed by that file. (Until 2026-12-07 the toolkit
+  added up each file on its own and kept one file's row per key: 154,518 of 1,000,000 visits. This
+  reader found it.)
 
 Casts and tolerances in :func:`check`: none. The readers end in ``astype`` to the dtypes of
 :data:`COLUMNS` (what an analyst who targets the canonical table writes; absent columns are made all
@@ -133,30 +131,32 @@ _VISIT_KEYS = ["date", "channel", "source", "medium", "campaign", "content"]
 def same_matomo_visits_csv(folder: str) -> pd.DataFrame:
     """Matomo Visits Log CSVs (one row per visit, UTF-16) -> traffic rows per day and referrer."""
     frames = []
-    for path in _files(folder):
-        v = pd.read_csv(path, encoding="utf-16", dtype={"visitorId": str},
-                        usecols=["visitorId", "goalConversions", "siteCurrency", "siteName", "firstActionTimestamp",
-                                 "actions", "referrerType", "referrerName", "campaignSource", "campaignMedium",
-                                 "campaignName", "campaignContent", "totalEcommerceRevenue"])
-        is_campaign = v["referrerType"] == "campaign"
-        g = v.assign(
-            date=pd.to_datetime(v["firstActionTimestamp"], unit="s").dt.normalize(),
-            channel=v["referrerType"],
-            source=v["campaignSource"].fillna(v["referrerName"].where(~is_campaign)),
-            medium=v["campaignMedium"],
-            campaign=v["campaignName"].fillna(v["referrerName"].where(is_campaign)).str.lower(),
-            content=v["campaignContent"],
-            bounce=v["actions"] == 1,
-        ).groupby(_VISIT_KEYS, dropna=False)
-        agg = g.agg(sessions=("visitorId", "size"), users=("visitorId", "nunique"), bounces=("bounce", "sum"),
-                    conversions=("goalConversions", "sum"), revenue=("totalEcommerceRevenue", "sum")).reset_index()
-        frames.append(agg.assign(tool="matomo", property=v["siteName"].iloc[0], date_to=agg["date"],
-                                 breakdown=",".join(_VISIT_KEYS), currency=v["siteCurrency"].iloc[0], tz="UTC",
-                                 source_file=_shown(folder, path)))
-    out = _canonical(frames)
-    # toolkit.load keeps one row per key across files: the last file's (see the module docstring)
-    return out.drop_duplicates(["tool", "property", "segment", "breakdown", "date", "date_to", *_VISIT_KEYS[1:],
-                                "landing_page"], keep="last").reset_index(drop=True)
+    for k, path in enumerate(_files(folder)):
+        frames.append(pd.read_csv(path, encoding="utf-16", dtype={"visitorId": str}, usecols=[
+            "idVisit", "visitorId", "goalConversions", "siteCurrency", "siteName", "firstActionTimestamp", "actions",
+            "referrerType", "referrerName", "campaignSource", "campaignMedium", "campaignName", "campaignContent",
+            "totalEcommerceRevenue"]).assign(file=k))
+    # pages of one log: a visit in several files counts once (the last file's copy)
+    v = pd.concat(frames, ignore_index=True).drop_duplicates(["siteName", "idVisit"], keep="last")
+    is_campaign = v["referrerType"] == "campaign"
+    agg = v.assign(
+        date=pd.to_datetime(v["firstActionTimestamp"], unit="s").dt.normalize(),
+        channel=v["referrerType"],
+        source=v["campaignSource"].fillna(v["referrerName"].where(~is_campaign)),
+        medium=v["campaignMedium"],
+        campaign=v["campaignName"].fillna(v["referrerName"].where(is_campaign)).str.lower(),
+        content=v["campaignContent"],
+        bounce=v["actions"] == 1,
+    ).groupby(_VISIT_KEYS, dropna=False).agg(
+        sessions=("visitorId", "size"), users=("visitorId", "nunique"), bounces=("bounce", "sum"),
+        conversions=("goalConversions", "sum"), revenue=("totalEcommerceRevenue", "sum"), file=("file", "max"),
+    ).reset_index()
+    # each row is listed with the last file that holds one of its visits, the files in name order
+    agg = agg.sort_values("file", kind="stable")
+    names = [_shown(folder, p) for p in _files(folder)]
+    return _canonical([agg.assign(tool="matomo", property=v["siteName"].iloc[0], date_to=agg["date"],
+                                  breakdown=",".join(_VISIT_KEYS), currency=v["siteCurrency"].iloc[0], tz="UTC",
+                                  source_file=agg["file"].map(dict(enumerate(names))))])
 
 
 #: case name (as in bench/loaders_scale.CASES) -> reader(folder) -> the traffic table.
