@@ -110,7 +110,7 @@ def test_count_keeps_the_cell_parser_as_wrapped_for_callers_holding_distinct_cel
     ["1029384756102930000", "1029384756102940000"],      # cut to 15 digits (zeros after the 15th)
     ["1029384756102930", "12"],                          # one cut id, a single zero: not enough evidence
     ["102938475610293000", "1,02938E+17"],               # scientific notation
-    ["123", "١٢٣"], ["123", " 123"], ["123", ""], ["17", "18"],
+    ["123", "١٢٣"], ["123", " 123"], ["123", ""], ["17", "18"], ["12", "²"], ["12", "１２"], ["12", "1\n"], ["12", "12a"],
 ])
 def test_intact_id_shortcut_agrees_with_the_full_check(cells):
     from toolkit.io._locale import _intact_digits, truncated

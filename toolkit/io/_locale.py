@@ -377,7 +377,7 @@ def _intact_digits(ids: pd.Series) -> bool:
         return False
     import pyarrow.compute as pc
     arr = ids.array._pa_array
-    if arr.null_count or not pc.all(pc.match_substring_regex(arr, r"^[0-9]+$")).as_py():
+    if arr.null_count or not pc.all(pc.ascii_is_decimal(arr)).as_py():  # (= every cell fits ^[0-9]+$)
         return False
     long = pc.greater_equal(pc.utf8_length(arr), 16)
     if not pc.any(long).as_py():

@@ -284,15 +284,16 @@ def _post_ids(raw_ids: pd.Series, column: str, out: dict | pd.DataFrame, probs: 
     """Post ids as text; ids a spreadsheet turned into scientific notation are recovered from the
     permalink (``/status/<id>``) or replaced by a derived key (noted); other non-digit ids are bad cells."""
     ids = raw_ids.fillna("").str.strip()
+    if _intact_digits(ids):  # what repair_ids returns for them (unchanged, no note), and no bad cell below
+        return ids
     ids, unresolved, note = repair_ids(ids, platform=_PLATFORM, column=column, permalink=out.get("permalink"),
                                        published_at=out.get("published_at"), text=out.get("text"))
     if note:
         parsed.notes.append(note)
     probs.add(unresolved, column, raw_ids, "a post id (destroyed by a spreadsheet, and no permalink or time "
                                            "to derive a key from)")
-    if not _intact_digits(ids):  # (ids of ASCII digits only, none missing: no cell to find here)
-        probs.add(~unresolved & ~ids.fillna("").str.fullmatch(r"\d+") & ~ids.fillna("").str.match(DERIVED_KEY),
-                  column, raw_ids, "a post id (digits)")
+    probs.add(~unresolved & ~ids.fillna("").str.fullmatch(r"\d+") & ~ids.fillna("").str.match(DERIVED_KEY),
+              column, raw_ids, "a post id (digits)")
     return ids
 
 
