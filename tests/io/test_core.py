@@ -386,3 +386,21 @@ def test_count_range_check_on_integers_gives_the_float_verdicts(values):
     assert [r["reason"] for r in parsed.rejected] == [f"likes {frame['likes'].iloc[i]!r}: a count must be a whole "
                                                       f"number from 0 to 2**53" for i in want]
     assert parsed.tables["posts"]["post_id"].tolist() == [p for i, p in enumerate("123") if i not in want]
+
+
+def test_head_fields_remembered_per_source_follow_the_decoded_text():
+    """_head_fields is worked out once per source, and again once the text is decoded (the whole file
+    can show another encoding than its head: a cp1252 byte far down)."""
+    from toolkit.io._base import Source
+    from toolkit.io._headers import _head_fields, _norm, line_fields
+
+    data = "Größe;Wert\n".encode("utf-8") + b"a;1\n" * 5000 + "zz;\xe4\n".encode("latin-1")
+    src = Source("t.csv", data)
+
+    def fresh():
+        return [_norm(f) for f in line_fields(src.head(4096).splitlines()[0])]
+    before = _head_fields(src)
+    assert before == fresh() and _head_fields(src) == before
+    src.text  # noqa: B018 - decodes the whole file
+    assert _head_fields(src) == fresh()
+    assert _head_fields(src, 1) == [_norm(f) for f in line_fields(src.head(4096).splitlines()[1])]

@@ -347,6 +347,16 @@ def loaders() -> list[Loader]:
 
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter among ``,``, ``;`` and tab that splits the header line into most fields."""
+    # each loader's sniff asks about the same few header lines: short ones are remembered
+    return _sniff_short(header_line) if len(header_line) <= 4096 else _sniff_delimiter(header_line)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sniff_short(header_line: str) -> str:
+    return _sniff_delimiter(header_line)
+
+
+def _sniff_delimiter(header_line: str) -> str:
     counts = {d: _count_outside_quotes(header_line, d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
 

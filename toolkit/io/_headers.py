@@ -117,11 +117,16 @@ def line_fields(line: str, delimiter: str | None = None) -> list[str]:
 
 
 def _head_fields(source: Source, skip: int = 0) -> list[str]:
-    """Normalised header fields of line ``skip + 1`` (delimiter ``,``, ``;`` or tab sniffed)."""
-    lines = source.head(4096).splitlines()
-    if len(lines) <= skip:
-        return []
-    return [_norm(f) for f in line_fields(lines[skip])]
+    """Normalised header fields of line ``skip + 1`` (delimiter ``,``, ``;`` or tab sniffed).
+
+    Worked out once per source (every CSV loader's sniff asks), and again once the text is decoded:
+    ``source.head`` may read the start differently then (an encoding only the whole file shows)."""
+    known = source.__dict__.setdefault("_head_fields", {})
+    key = (skip, source._text is None)
+    if key not in known:
+        lines = source.head(4096).splitlines()
+        known[key] = [] if len(lines) <= skip else [_norm(f) for f in line_fields(lines[skip])]
+    return list(known[key])
 
 
 def first_data_cell(source: Source) -> str:
