@@ -183,6 +183,12 @@ _CONFORM_CASES = {
     "posts, fraction in a count": (POSTS, pd.DataFrame({"likes": [1.5], "shares": ["a"]})),
     "daily, dates": (DAILY, pd.DataFrame({"date": ["2024-01-02 13:00", None], "value": ["1", "2.5"],
                                           "metric": ["followers", "followers"]}, index=["a", "b"])),
+    "daily, days already": (DAILY, pd.DataFrame({"date": pd.to_datetime(["2024-01-02", None, "1969-12-31"]),
+                                                 "value": [1.0, 2.0, None], "metric": ["a", "b", "c"]})),
+    "daily, a time of day": (DAILY, pd.DataFrame({"date": pd.to_datetime(["2024-01-02 00:00:01", "1969-12-31 23:00:00"]),
+                                                  "value": [1.0, 2.0], "metric": ["a", "b"]})),
+    "daily, seconds": (DAILY, pd.DataFrame({"date": pd.Series(pd.to_datetime(["2024-01-02"])).astype("datetime64[s]"),
+                                            "value": [1.0], "metric": ["a"]})),
     "comments, extra columns first": (COMMENTS, pd.DataFrame({"z": [1], "comment_id": [5], "is_owner": [None]})),
 }
 

@@ -195,7 +195,7 @@ class Table:
                     s = _missing(index, c)
             else:
                 s = frame[c.name]
-            if c.dtype != "date" and str(s.dtype) == _dtype_name(c.pandas_dtype):
+            if c.dtype != "date" and str(s.dtype) == _dtype_name(c.pandas_dtype) or c.dtype == "date" and _days(s):
                 cols[c.name] = s  # already canonical (compared by name: pandas' "str" == "string" is True;
                 continue  # a cast to its own dtype, as conform made of a missing column, changes nothing)
             try:
@@ -285,6 +285,15 @@ def _fixed_dtype(spec):
     """``pd.api.types.pandas_dtype(spec)`` for the specs whose dtype does not depend on pandas' options
     (``"string"`` does: its storage), looked up once; other specs are returned as they are."""
     return spec if spec == "string" else pd.api.types.pandas_dtype(spec)
+
+
+def _days(s: pd.Series) -> bool:
+    """Whether a column is naive ``datetime64[ns]`` at midnight (or NaT) throughout: what casting
+    it to a ``"date"`` column (to_datetime, normalize) returns unchanged."""
+    if s.dtype != "datetime64[ns]":
+        return False
+    i8 = s.array.asi8
+    return not bool(((i8 % 86_400_000_000_000 != 0) & (i8 != pd.NaT.value)).any())
 
 
 def _missing(index: pd.Index, c: Column) -> pd.Series:

@@ -206,9 +206,13 @@ class YouTubeStudioTable(Loader):
         naive, date_only = _publish_times(t, formats)
         probs.add(naive.isna(), tcol, raw[tcol], "a publish time like 'Sep 20, 2026' or '2026-09-20 13:18:00'")
         zone = ctx.zone_for(source, parsed.notes) if naive.notna().any() else "UTC"
-        when = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
-        if naive.notna().any():
-            when.loc[naive.notna()] = localize(naive[naive.notna()], zone)
+        known = naive.notna()
+        if known.all() and len(naive):  # (every time read: localized as they are)
+            when = localize(naive, zone)
+        else:
+            when = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns, UTC]")
+            if known.any():
+                when.loc[known] = localize(naive[known], zone)
         out["published_at"] = when
         out["date_only"] = date_only.astype(bool)
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
