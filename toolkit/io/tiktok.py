@@ -342,7 +342,8 @@ def _video_ids_and_accounts(link: pd.Series) -> tuple[pd.Series, pd.Series]:
     segments = link_segments(link, _STUDIO_LINK, (5, 3))
     if segments is not None:
         ids, at_account = segments
-        return ids.astype("string").rename(0), at_account.str.slice(1).astype("string").rename(0)  # (as extract names them)
+        # (named 0, as extract names its first group)
+        return ids.astype("string").rename(0), at_account.str.slice(1).astype("string").rename(0)
     return (extract(link, r"/video/(\d+)")[0].astype("string"),
             extract(link, r"tiktok\.com/@([^/?]+)")[0].astype("string"))
 
@@ -370,7 +371,7 @@ class TikTokContentCSV(Loader):
         raw = recs.frame
         probs = CellProblems(source, recs.lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
-        out["platform"] = _PLATFORM
+        out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
         link = raw[found["permalink"]].fillna("").str.strip()
         out["post_id"], account = _video_ids_and_accounts(link)
         probs.add(out["post_id"].isna(), found["permalink"], raw[found["permalink"]],
@@ -388,7 +389,7 @@ class TikTokContentCSV(Loader):
         out["published_at"] = when
         out["date_only"] = date_only
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
-        out["media_type"] = "video"
+        out["media_type"] = pd.Series("video", index=raw.index, dtype="string")
         out["permalink"] = link.where(link != "", pd.NA)
         for name in counts:
             if name in found:

@@ -249,7 +249,7 @@ class XActivityCSV(Loader):
         raw = recs.frame
         probs = CellProblems(source, recs.lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
-        out["platform"] = _PLATFORM
+        out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
         style, numbers = number_columns(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
                                          | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found
                                             else {}), parsed.notes)

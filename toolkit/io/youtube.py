@@ -192,7 +192,7 @@ class YouTubeStudioTable(Loader):
         lines = recs.lines[keep]
         probs = CellProblems(source, lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
-        out["platform"] = _PLATFORM
+        out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
         out["account"] = pd.Series(account if account else pd.NA, index=raw.index, dtype="string")
         probs.add(~ids.str.fullmatch(r"[A-Za-z0-9_-]{6,}"), found["post_id"], raw[found["post_id"]],
                   "a video ID like 'dQw4w9WgXcQ'")
@@ -216,7 +216,7 @@ class YouTubeStudioTable(Loader):
         out["published_at"] = when
         out["date_only"] = date_only.astype(bool)
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
-        out["media_type"] = "video"
+        out["media_type"] = pd.Series("video", index=raw.index, dtype="string")
         out["permalink"] = "https://www.youtube.com/watch?v=" + ids
         for name in _INTS:
             if name not in found:
