@@ -371,7 +371,7 @@ class TikTokContentCSV(Loader):
         raw = recs.frame
         probs = CellProblems(source, recs.lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
-        out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
+        out["platform"] = _PLATFORM
         link = raw[found["permalink"]].fillna("").str.strip()
         out["post_id"], account = _video_ids_and_accounts(link)
         probs.add(out["post_id"].isna(), found["permalink"], raw[found["permalink"]],
@@ -389,7 +389,7 @@ class TikTokContentCSV(Loader):
         out["published_at"] = when
         out["date_only"] = date_only
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
-        out["media_type"] = pd.Series("video", index=raw.index, dtype="string")
+        out["media_type"] = "video"
         out["permalink"] = link.where(link != "", pd.NA)
         for name in counts:
             if name in found:
