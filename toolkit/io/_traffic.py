@@ -556,9 +556,28 @@ def _label(s: pd.Series) -> pd.Series:
 _SOURCE_MEDIUM = r"^(.*?)\s*(/|\s-\s)\s*([^/]*)$"
 
 
+#: A cell ``source / medium`` whose two parts hold no ``/`` and no space (``_WS``): split at the `` / ``
+#: it is what ``_SOURCE_MEDIUM`` finds (no shorter source can end before a space or ``/``, the medium
+#: has no ``/``). Most cells of GA4 and UA exports are like this.
+_PLAIN_SOURCE_MEDIUM = "^[^/" + _WS[1:] + "+ / [^/" + _WS[1:] + "+$"
+
+
 @per_distinct
 def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``"google / organic"`` -> (source, medium); ``"(not set)"`` alone is both."""
+    if _arrow(sm) and len(sm):
+        import pyarrow.compute as pc
+        arr = sm.array._pa_array
+        plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_SOURCE_MEDIUM), False)
+        if pc.all(pc.or_(plain, arr.is_null())).as_py():  # every cell plain (or missing): split, no regex groups
+            pair = pc.split_pattern(arr, " / ", max_splits=1)
+            return tuple(pd.Series(pd.array(pc.list_element(pair, i), dtype=sm.dtype), index=sm.index, name=i
+                                   ).str.strip() for i in (0, 1))
+    return _source_medium_regex(sm)
+
+
+def _source_medium_regex(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`_source_medium` of any cells, by ``_SOURCE_MEDIUM``."""
     # the separator as a group of its own (not "(?:...)"), so that ``extract`` lets Arrow's RE2 run it
     parts = extract(sm, _SOURCE_MEDIUM)[[0, 2]].set_axis([0, 1], axis=1)
     odd = sm.notna() & parts[0].isna()
