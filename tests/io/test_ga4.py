@@ -344,7 +344,7 @@ def test_plain_source_medium_cells_split_without_the_regex_equal_the_python_rege
     parts = ["google", "(direct)", "(none)", "organic", "t.co", "a-b", "ü", "x\u200by", "-", "'=x", "a\\b", "(not_set)"]
     vals = [f"{rng.choice(parts)} / {rng.choice(parts)}" for _ in range(3000)] + [None, " google / cpc "]
     near = ["a / b / c", "a  / b", "a /b", "a\u00a0/ b", "a / b\n", "(not set)", "a - b", "a / -"]
-    for extra in ([], near):  # every cell plain (split) and some not (the regex for all)
+    for extra in ([], near):  # every cell plain (split), and some not (those by the regex)
         sm = _label.__wrapped__(pd.Series(vals + extra, dtype="string"))
         if sm.dtype.storage == "pyarrow":
             plain = sm.str.fullmatch(_PLAIN_SOURCE_MEDIUM).fillna(True)

@@ -1,5 +1,6 @@
 """Matomo report exports (UTF-16 CSV/TSV, translated or raw headers), API JSON and Visits Log -> traffic."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -119,3 +120,16 @@ def test_visits_log_numbers_cast_by_arrow_equal_to_numeric(dtype, cells):
     from toolkit.io.matomo import _numeric
     s = pd.Series(cells, dtype=dtype, name="actions", index=pd.RangeIndex(3, 3 + len(cells)))
     pd.testing.assert_series_equal(_numeric(s), pd.to_numeric(s, errors="coerce"), check_exact=True)
+
+
+@pytest.mark.parametrize("na_value", [pd.NA, np.nan])
+def test_visits_log_numbers_read_per_distinct_cell_equal_to_numeric_of_every_cell(na_value):
+    from toolkit.io.matomo import _numeric
+    rng = np.random.default_rng(8)
+    pools = [["0", "1", "12", "3"], ["38.31", "0", "19.21", "", None], ["1721582073", "1727696897"],
+             ["1e3", "-2", " 4", "x", "0x10", "1_000", "inf"], ["5", None], [None], ["12.50", "7"]]
+    for pool in pools:
+        for n in (10, 5000):
+            s = pd.Series(rng.choice(np.array(pool, dtype=object), n), dtype=pd.StringDtype(na_value=na_value),
+                          name="totalEcommerceRevenue")
+            pd.testing.assert_series_equal(_numeric(s), pd.to_numeric(s, errors="coerce"), check_exact=True)

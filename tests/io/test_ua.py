@@ -165,3 +165,20 @@ def test_plain_numbers_cast_by_arrow_equal_to_numeric(cells):
     want = pd.to_numeric(s, errors="coerce").astype("Float64")
     got = _to_float(pa.chunked_array([pa.array(cells, type=pa.large_string())]), s.dtype)
     pd.testing.assert_series_equal(got, want, check_exact=True)
+
+
+def test_finish_traffic_without_conform_casts_equals_conform():
+    from toolkit.io._traffic import finish_traffic
+    from toolkit.schema import TRAFFIC
+    day = pd.Series(pd.to_datetime(["2024-03-01", None, "2024-03-02"]), dtype="datetime64[ns]")
+    base = {"tool": pd.Series(["ua"] * 3, dtype="string"), "date": day, "date_to": day,
+            "sessions": pd.Series([1, None, 3], dtype="Int64"), "source": pd.Series(["a", None, "b"], dtype="string"),
+            "_line": [3, 4, 5], "extra": [1, 2, 3]}
+    cases = [base,  # canonical dtypes, columns missing: the fast way
+             {**base, "date": day + pd.Timedelta(hours=5)},  # not midnight: conform normalises
+             {**base, "date": day.astype("datetime64[s]")},  # another unit
+             {**base, "sessions": pd.Series([1.0, None, 3.0])}]  # float counts: conform casts
+    for cols in cases:
+        frame = pd.DataFrame(cols)
+        want = TRAFFIC.conform(pd.concat([frame, frame], ignore_index=True).drop(columns=["_line"]))
+        pd.testing.assert_frame_equal(finish_traffic([frame, frame]), want, check_exact=True)

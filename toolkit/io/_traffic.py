@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..schema import TRAFFIC
+from ..schema import TRAFFIC, _missing
 from ._base import _NA_TOKENS, _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
 from ._coerce import to_datetime
 
@@ -566,13 +566,19 @@ _PLAIN_SOURCE_MEDIUM = "^[^/" + _WS[1:] + "+ / [^/" + _WS[1:] + "+$"
 def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``"google / organic"`` -> (source, medium); ``"(not set)"`` alone is both."""
     if _arrow(sm) and len(sm):
+        import pyarrow as pa
         import pyarrow.compute as pc
         arr = sm.array._pa_array
         plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_SOURCE_MEDIUM), False)
-        if pc.all(pc.or_(plain, arr.is_null())).as_py():  # every cell plain (or missing): split, no regex groups
-            pair = pc.split_pattern(arr, " / ", max_splits=1)
-            return tuple(pd.Series(pd.array(pc.list_element(pair, i), dtype=sm.dtype), index=sm.index, name=i
-                                   ).str.strip() for i in (0, 1))
+        if pc.any(plain).as_py():  # plain cells split at " / " (no regex groups), the others by the pattern
+            pair = pc.split_pattern(pc.if_else(plain, arr, pa.scalar(None, arr.type)), " / ", max_splits=1)
+            parts = [pd.Series(pd.array(pc.list_element(pair, i), dtype=sm.dtype), index=sm.index, name=i
+                               ).str.strip() for i in (0, 1)]
+            other = ~plain.to_numpy(zero_copy_only=False) & sm.notna().to_numpy(dtype=bool)
+            if other.any():
+                rest = _source_medium_regex(sm[other])
+                parts = [p.mask(other, r.reindex(sm.index)) for p, r in zip(parts, rest)]
+            return parts[0], parts[1]
     return _source_medium_regex(sm)
 
 
@@ -597,7 +603,10 @@ def finish_traffic(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return TRAFFIC.empty()
     out = pd.concat(frames, ignore_index=True).drop(columns=["_line"], errors="ignore")
-    if _canonical(out):  # what conform would return: every cast below would leave the column as it is
+    if _canonical(out):  # what conform would return: its casts would leave every column as it is
+        missing = {c.name: _missing(out.index, c) for c in TRAFFIC.columns if c.name not in out.columns}
+        if missing:  # added as conform adds them (all <NA> in the column's dtype)
+            out = pd.concat([out, pd.DataFrame(missing, index=out.index)], axis=1)
         extra = [c for c in out.columns if c not in TRAFFIC.names]
         return out[TRAFFIC.names + extra].reset_index(drop=True)
     return TRAFFIC.conform(out)
@@ -607,12 +616,13 @@ _DAY_NS = 86_400 * 10**9
 
 
 def _canonical(frame: pd.DataFrame) -> bool:
-    """Whether :meth:`TRAFFIC.conform <toolkit.schema.Table.conform>` would only reorder ``frame``: every
-    canonical column present with its dtype (compared by name, as conform does), and the ``date`` columns,
-    which conform always casts, already naive ``datetime64[ns]`` midnights (cast: the same values)."""
+    """Whether :meth:`TRAFFIC.conform <toolkit.schema.Table.conform>` would only reorder ``frame`` and add the
+    missing columns: every canonical column present has its dtype (compared by name, as conform does), and
+    the ``date`` columns, which conform always casts, are naive ``datetime64[ns]`` midnights (cast: the same
+    values)."""
     for c in TRAFFIC.columns:
         if c.name not in frame.columns:
-            return False
+            continue
         s = frame[c.name]
         if str(s.dtype) != str(pd.api.types.pandas_dtype(c.pandas_dtype)):
             return False

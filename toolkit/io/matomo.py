@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, read_csv_records, register
+from ._base import Context, Loader, Parsed, Source, per_distinct, read_csv_records, register
 from ._traffic import finish_traffic, map_columns, norm_header, to_count, traffic_rows
 
 __all__ = ["MatomoCSV", "MatomoAPIJSON", "MatomoVisitsLog", "MATOMO_COLUMNS", "CHANNEL_LABELS"]
@@ -404,6 +404,13 @@ def _arrow(s: pd.Series) -> bool:
 
 
 def _numeric(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")``, once per distinct cell (``per_distinct``: revenues, action and
+    conversion counts repeat; the type pandas infers depends on which values occur, the same either way)."""
+    return _numeric_cells(s).rename(s.name)
+
+
+@per_distinct
+def _numeric_cells(s: pd.Series) -> pd.Series:
     """``pd.to_numeric(s, errors="coerce")``; a column of plain digits only (no sign, space or missing cell,
     at most 18 digits: what the Visits Log writes for times and counts) is cast by Arrow, to the same values."""
     if _arrow(s) and len(s) and s.array._pa_array.null_count == 0:
