@@ -435,8 +435,8 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         probs.add(bad, found["year_month"], raw[found["year_month"]], "a month like 202504")
         out["date"], out["date_to"] = day, day + pd.offsets.MonthEnd(0)
     else:
-        out["date"] = pd.Timestamp(start) if start is not None else pd.NaT
-        out["date_to"] = pd.Timestamp(end) if end is not None else pd.NaT
+        out["date"] = _ns(start)
+        out["date_to"] = _ns(end)
     for name in ("channel", "source", "medium", "campaign", "content", "landing_page"):
         if name in found:
             out[name] = _label(raw[found[name]])
@@ -499,6 +499,18 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     if n and out["date"].isna().all() and "date" not in breakdown:
         parsed.notes.append("the export does not say which period it covers: date is <NA>")
     return out
+
+
+def _ns(day) -> pd.Timestamp:
+    """``pd.Timestamp(day)`` (NaT for None) in nanoseconds, the unit of the table's dates, when it fits:
+    a column of it needs no cast in :func:`finish_traffic`."""
+    if day is None:
+        return pd.NaT
+    t = pd.Timestamp(day)
+    try:
+        return t.as_unit("ns")
+    except (OverflowError, ValueError):  # outside nanoseconds' years: left to conform, as before
+        return t
 
 
 #: Rows per block of a :func:`constant` column: every block is the same Arrow array.
