@@ -182,3 +182,19 @@ def test_finish_traffic_without_conform_casts_equals_conform():
         frame = pd.DataFrame(cols)
         want = TRAFFIC.conform(pd.concat([frame, frame], ignore_index=True).drop(columns=["_line"]))
         pd.testing.assert_frame_equal(finish_traffic([frame, frame]), want, check_exact=True)
+
+
+def test_first_currency_from_distinct_cells_equals_the_first_cell_with_a_symbol():
+    import numpy as np
+
+    from toolkit.io._traffic import _Distinct, _first_currency
+    rng = np.random.default_rng(4)
+    pool = np.array(["12.5", "$1.00", "€ 3", "US$ 4", "uſ$ 5", "4 EUR", "eur", None, "", "Fr. 6", "CHF", "x"], dtype=object)
+    for _ in range(60):
+        n = int(rng.integers(0, 300))
+        cols = [pd.Series(rng.choice(pool[rng.integers(0, len(pool), 3)], n), dtype="string") for _k in range(3)]
+        keep = rng.random(n) > 0.3
+        cells = _Distinct(cols)
+        for k, s in enumerate(cols):
+            assert cells.first_currency(k) == _first_currency(s)
+            assert cells.first_currency(k, keep) == _first_currency(s[keep])

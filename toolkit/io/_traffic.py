@@ -127,12 +127,13 @@ class _Distinct:
     """
 
     def __init__(self, columns: list[pd.Series]) -> None:
-        parts, self.codes, self.index, offset = [], [], [], 0
+        parts, self.codes, self.index, self.sizes, offset = [], [], [], [], 0
         for s in columns:
             codes, uniques = s.astype("string").array.factorize()
             parts.append(pd.Series(uniques, dtype="string"))
             self.codes.append((codes, offset))
             self.index.append(s.index)
+            self.sizes.append(len(uniques))
             offset += len(uniques)
         self.missing = offset  # position of the <NA> cell
         self.cells = pd.concat(parts + [pd.Series([None], dtype="string")], ignore_index=True)
@@ -219,6 +220,22 @@ class _Distinct:
             at = at[rows]
         index = self.index[k] if index is None else index
         return pd.Series(counts.take(at), index=index, copy=False), pd.Series(frac[at], index=index, copy=False)
+
+    def first_currency(self, k: int, rows: np.ndarray | None = None) -> str | None:
+        """:func:`_first_currency` of column ``k`` (of its ``rows``), matched once per distinct cell."""
+        codes, offset = self.codes[k]
+        if rows is not None:
+            codes = codes[rows]
+        own = self.cells[offset:offset + self.sizes[k]]
+        if not _arrow(own):
+            return _first_currency(pd.Series(own.array.take(codes, allow_fill=True), dtype="string"))
+        import pyarrow.compute as pc
+        hit = pc.fill_null(pc.match_substring_regex(own.array._pa_array, _CURRENCY), False).to_numpy(
+            zero_copy_only=False)
+        where = np.flatnonzero((codes >= 0) & hit[np.maximum(codes, 0)] if len(hit) else np.zeros(0, dtype=bool))
+        if not len(where):
+            return None
+        return _CURRENCY_RE.search(own.iloc[int(codes[where[0]])]).group(0)
 
     def parse(self, decimal: str) -> list[tuple[pd.Series, pd.Series]]:
         """:func:`parse_number` of each column, in the order given."""
@@ -477,7 +494,7 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         out["revenue"] = values["revenue"]
         cur = meta.get("currency")
         if cur is None:
-            cur = _first_currency(raw[found["revenue"]])
+            cur = cells.first_currency(metric_fields.index(found["revenue"]), rows)
     breakdown = [d for d in DIMENSIONS if d in found or (d == "date" and ({"nth_day", "year_month"} & set(found)))
                  or (d in ("source", "medium") and "source_medium" in found)]
     out["_line"] = lines
