@@ -597,17 +597,18 @@ def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     if _arrow(sm) and len(sm):
         import pyarrow as pa
         import pyarrow.compute as pc
-        arr = sm.array._pa_array
+        arr = pa.chunked_array(sm.array._pa_array).combine_chunks()
         plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_SOURCE_MEDIUM), False)
         if pc.any(plain).as_py():  # plain cells split at " / " (no regex groups), the others by the pattern
             pair = pc.split_pattern(pc.if_else(plain, arr, pa.scalar(None, arr.type)), " / ", max_splits=1)
-            parts = [pd.Series(pd.array(pc.list_element(pair, i), dtype=sm.dtype), index=sm.index, name=i
-                               ).str.strip() for i in (0, 1)]
-            other = ~plain.to_numpy(zero_copy_only=False) & sm.notna().to_numpy(dtype=bool)
-            if other.any():
-                rest = _source_medium_regex(sm[other])
-                parts = [p.mask(other, r.reindex(sm.index)) for p, r in zip(parts, rest)]
-            return parts[0], parts[1]
+            parts = [pc.list_element(pair, i) for i in (0, 1)]
+            other = pc.and_(pc.invert(plain), pc.is_valid(arr))
+            if pc.any(other).as_py():  # the pattern's parts (stripped) put in place of those cells' nulls
+                rest = _source_medium_regex(sm[other.to_numpy(zero_copy_only=False)])
+                parts = [pc.replace_with_mask(p, other, pa.chunked_array(r.array._pa_array).combine_chunks()
+                                              .cast(p.type)) for p, r in zip(parts, rest)]
+            return tuple(pd.Series(pd.array(p, dtype=sm.dtype), index=sm.index, name=i).str.strip()
+                         for i, p in enumerate(parts))
     return _source_medium_regex(sm)
 
 
