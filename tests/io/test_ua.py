@@ -198,3 +198,23 @@ def test_first_currency_from_distinct_cells_equals_the_first_cell_with_a_symbol(
         for k, s in enumerate(cols):
             assert cells.first_currency(k) == _first_currency(s)
             assert cells.first_currency(k, keep) == _first_currency(s[keep])
+
+
+def test_labels_made_once_per_distinct_cell_with_the_totals_rows_equal_labels_of_the_kept_rows(tmp_path):
+    import numpy as np
+
+    from toolkit.io._traffic import _label, _source_medium
+    rng = np.random.default_rng(6)
+    pool = np.array(["google / organic", " (direct) / (none) ", "(not set)", "'=x / y", "a - b", "a / b / c",
+                     "t.co / referral", "ü / ß"], dtype=object)
+    sm = rng.choice(pool, 3000)
+    body = "\n".join(f'"{v}",/p{i},{i + 1}' for i, v in enumerate(sm))  # a page each: no duplicate keys
+    f = tmp_path / "Analytics All Web Site Data Source Medium 20190401-20190430.csv"
+    f.write_text("# ----------------------------------------\n# All Web Site Data\n# Source / Medium\n"
+                 "# 20190401-20190430\n# ----------------------------------------\n\n"
+                 f"Source / Medium,Landing Page,Sessions\nGrand total,,12000\n{body}\n,,12000\n", encoding="utf-8")
+    t = tk.load(f, tz="UTC", progress=False).traffic
+    source, medium = _source_medium.__wrapped__(_label.__wrapped__(pd.Series(sm, dtype="string")))
+    assert len(t) == 3000
+    pd.testing.assert_series_equal(t["source"], source, check_names=False, check_exact=True)
+    pd.testing.assert_series_equal(t["medium"], medium, check_names=False, check_exact=True)

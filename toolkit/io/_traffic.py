@@ -360,16 +360,18 @@ def parse_day(s: pd.Series, formats: tuple[str, ...], *, start=None, end=None) -
     return out, todo.astype(bool)
 
 
-def totals_mask(raw: pd.DataFrame, dim_fields: list[str]) -> pd.Series:
+def totals_mask(raw: pd.DataFrame, dim_fields: list[str], *, factors: dict | None = None) -> pd.Series:
     """Rows whose dimension cells are all empty or a totals word (``Grand total``, ``Gesamtsumme``,
-    ...) in any of them: GA4 and UA write such rows under the header or at the end of a section."""
+    ...) in any of them: GA4 and UA write such rows under the header or at the end of a section.
+    ``factors``: ``{field: (codes, uniques)}`` of the columns' ``factorize()`` when already made."""
     if not dim_fields or raw.empty:
         return pd.Series(False, index=raw.index)
     empty = np.ones(len(raw), dtype=bool)
     word = np.zeros(len(raw), dtype=bool)
     rest_empty = np.ones(len(raw), dtype=bool)
     for f in dim_fields:  # each distinct cell is normalised once, and only if it could be a totals word
-        codes, uniques = raw[f].astype("string").array.factorize()  # a missing cell counts as blank
+        codes, uniques = factors[f] if factors and f in factors else raw[f].astype("string").array.factorize()
+        # (a missing cell counts as blank)
         uniq = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([""], dtype="string")],
                          ignore_index=True).str.strip()  # each distinct cell stripped once
         codes = np.where(codes < 0, len(uniq) - 1, codes)
@@ -405,7 +407,9 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
                                 "campaign", "content", "landing_page") if k in found]
     dim_fields = [found[k] for k in dims_present]
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(raw)
-    tot = totals_mask(raw, dim_fields)
+    # each dimension column's distinct cells, found once for the totals rows and the labels
+    factors = {f: raw[f].astype("string").array.factorize() for f in dict.fromkeys(dim_fields)}
+    tot = totals_mask(raw, dim_fields, factors=factors)
     goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
              and goal_pattern.search(norm_header(c))]
     metric_fields = [found[m] for m in (*_METRICS_INT, "bounce_rate", "revenue") if m in found] + goals
@@ -430,6 +434,17 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         raw = raw.loc[keep].reset_index(drop=True)
     lines = lines[keep]
     probs = CellProblems(source, lines, "traffic")
+
+    def labels(field: str, split: bool = False) -> tuple[pd.Series, ...]:
+        """:func:`_label` of a dimension column's kept rows (and :func:`_source_medium` of it with ``split``),
+        once per distinct cell of the column: both read a cell by the cell alone."""
+        codes, uniques = factors[field]
+        cells = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([None], dtype="string")],
+                          ignore_index=True)
+        at = np.where(codes < 0, len(uniques), codes)[keep]
+        got = _label.__wrapped__(cells)
+        got = _source_medium.__wrapped__(got) if split else (got,)
+        return tuple(pd.Series(r.array.take(at), index=raw.index) for r in got)
     n = len(raw)
     out: dict[str, object] = {}  # the columns, made into one frame at once (a column at a time costs more)
     start, end = meta.get("start"), meta.get("end")
@@ -456,10 +471,10 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         out["date_to"] = _ns(end)
     for name in ("channel", "source", "medium", "campaign", "content", "landing_page"):
         if name in found:
-            out[name] = _label(raw[found[name]])
+            out[name] = labels(found[name])[0]
     if "source_medium" in found:
         col = found["source_medium"]
-        out["source"], out["medium"] = _source_medium(_label(raw[col]))
+        out["source"], out["medium"] = labels(col, split=True)
     if lower_campaign and "campaign" in out:
         out["campaign"] = out["campaign"].str.lower()
     rows = None if keep.all() else keep
