@@ -103,3 +103,21 @@ def test_count_keeps_the_cell_parser_as_wrapped_for_callers_holding_distinct_cel
     vals, bad = count.__wrapped__(s, EN)
     assert vals.tolist()[:2] == [1, 12400] and bad.tolist() == [False, False, False, True]
     assert count.__name__ == "count"
+
+
+@pytest.mark.parametrize("cells", [
+    ["1900000000000001000", "1900000000000002000"],      # long ids, not cut
+    ["1029384756102930000", "1029384756102940000"],      # cut to 15 digits (zeros after the 15th)
+    ["1029384756102930", "12"],                          # one cut id, a single zero: not enough evidence
+    ["102938475610293000", "1,02938E+17"],               # scientific notation
+    ["123", "١٢٣"], ["123", " 123"], ["123", ""], ["17", "18"],
+])
+def test_intact_id_shortcut_agrees_with_the_full_check(cells):
+    from toolkit.io._locale import _intact_digits, truncated
+    pytest.importorskip("pyarrow")
+    ids = pd.Series(cells, dtype=pd.StringDtype("pyarrow"))
+    destroyed = bool((mangled(ids) | truncated(ids)).any())
+    if _intact_digits(ids):
+        assert not destroyed
+    else:  # the shortcut may only decline columns of plain ASCII digits that the full check flags
+        assert destroyed or not ids.str.fullmatch(r"[0-9]+").all()

@@ -133,3 +133,62 @@ def test_visits_log_numbers_read_per_distinct_cell_equal_to_numeric_of_every_cel
             s = pd.Series(rng.choice(np.array(pool, dtype=object), n), dtype=pd.StringDtype(na_value=na_value),
                           name="totalEcommerceRevenue")
             pd.testing.assert_series_equal(_numeric(s), pd.to_numeric(s, errors="coerce"), check_exact=True)
+
+
+_VISIT_HEADER = ("idSite,idVisit,visitorId,goalConversions,siteCurrency,siteName,firstActionTimestamp,actions,"
+                 "referrerType,referrerName,campaignSource,campaignMedium,totalEcommerceRevenue")
+
+
+def _visit_rows(n: int) -> list[str]:
+    """n visits over three days by seven visitors, four referrers; some visits report no revenue."""
+    refs = [("campaign", "fruehling24", "facebook", "social"), ("social", "Instagram", "", ""),
+            ("search", "Google", "", ""), ("direct", "", "", "")]
+    out = []
+    for i in range(n):
+        kind, name, src, med = refs[i % 4]
+        rev = "" if i % 3 == 0 else f"{(i % 5) * 2.5:.2f}"
+        out.append(f"1,{1000 + i},v{i % 7:02d},{i % 2},EUR,Bergkaffee,{1710230000 + i * 5400},{1 + i % 3},"
+                   f"{kind},{name},{src},{med},{rev}")
+    return out
+
+
+def _write(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([_VISIT_HEADER, *rows]) + "\n", encoding="utf-8")
+
+
+def test_visits_log_split_over_files_adds_up_every_visit_once(tmp_path):
+    import toolkit as tk
+    rows = _visit_rows(90)
+    _write(tmp_path / "whole" / "visits.csv", rows)
+    # pages of an export, the second overlapping the first by ten visits (exported twice)
+    _write(tmp_path / "pages" / "visits_1.csv", rows[:40])
+    _write(tmp_path / "pages" / "visits_2.csv", rows[30:70])
+    _write(tmp_path / "pages" / "visits_3.csv", rows[70:])
+    one = tk.load(tmp_path / "whole", tz="Europe/Berlin", progress=False)
+    many = tk.load(tmp_path / "pages", tz="Europe/Berlin", progress=False)
+    cols = [c for c in TRAFFIC.names if c != "source_file"]
+    key = list(TRAFFIC.key)
+    a = one.traffic[cols].sort_values(key).reset_index(drop=True)
+    b = many.traffic[cols].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(b, a)  # sessions, distinct users across files, bounces, conversions, revenue
+    assert many.traffic.sessions.sum() == 90
+    r = many.load_report
+    assert (r.rows_read == r.rows_loaded + r.duplicates_dropped + r.rows_rejected).all()
+    assert r.rows_loaded.sum() == len(many.traffic)
+    assert "10 visit(s) in more than one file counted once" in r.notes.iloc[0]
+    # a row is attributed to the last file holding one of its visits
+    last = {f"visits_{k}.csv": k for k in (1, 2, 3)}
+    assert many.traffic.source_file.map(lambda f: last[f.rsplit("/", 1)[-1]]).ge(1).all()
+
+
+def test_visits_log_files_of_other_zones_or_columns_are_not_added_up_together(tmp_path):
+    import toolkit as tk
+    rows = _visit_rows(20)
+    _write(tmp_path / "a" / "visits_1.csv", rows[:10])
+    no_actions = [_VISIT_HEADER.replace(",actions", "")] + [",".join(r.split(",")[:7] + r.split(",")[8:])
+                                                             for r in rows[10:]]
+    (tmp_path / "a" / "visits_2.csv").write_text("\n".join(no_actions) + "\n", encoding="utf-8")
+    ds = tk.load(tmp_path / "a", tz="Europe/Berlin", progress=False)
+    assert ds.traffic.sessions.sum() <= 20
+    assert not any("added up together" in n for n in ds.load_report.notes)

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .._validate import check_tz  # the one time-zone validator (public as toolkit.schema.check_tz)
 from ..errors import ExportFormatError, ParameterError
+from . import _digits
 from ._coerce import to_datetime
 
 __all__ = [
@@ -297,6 +298,11 @@ class Parsed:
         What the loader noticed (assumed zone, unknown columns kept out, ...).
     exported_at : pandas.Timestamp or None
         When the export was made, if the file says; newer exports win when rows are duplicated.
+    visits : object or None
+        A Matomo Visits Log's visits (``toolkit.io.matomo.Visits``): ``load()`` adds up the visits of
+        several such files together.
+    merged : int
+        Rows of this file merged into another file's rows by ``load()`` (counted as duplicates).
     """
 
     format: str
@@ -305,6 +311,8 @@ class Parsed:
     rejected: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     exported_at: pd.Timestamp | None = None
+    visits: object = None
+    merged: int = 0
 
 
 class Loader:
@@ -1012,10 +1020,12 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
     Returns ``(UTC series, date_only mask, bad mask)``.
     """
     iso = iso_with_zone(s)
-    if iso:  # the usual export column: what the checks below would find, known up front
+    # a column of plain times in the first format's fixed width: read from its digits, no checks needed
+    fixed, zoned = (None, False) if iso or not formats else _plain_times(s, formats[0], dayfirst)
+    if iso or fixed is not None:  # the usual export column: what the checks below would find, known up front
         t = s
         na, date_only, year_only = (np.zeros(len(s), dtype=bool) for _ in range(3))
-        todo, aware = np.ones(len(s), dtype=bool), np.ones(len(s), dtype=bool)
+        todo, aware = np.ones(len(s), dtype=bool), np.full(len(s), bool(iso or zoned))
     else:
         t = s.str.strip()
         na = (t.isna() | t.isin(_NA_TOKENS)).to_numpy(dtype=bool)
@@ -1032,7 +1042,8 @@ def parse_datetime(s: pd.Series, *, tz: str | None, formats: tuple[str | None, .
             sel = todo & (aware == is_aware)
             if not sel.any():
                 continue
-            parsed = _iso_zoned_times(t) if iso and fmt is None and is_aware and not dayfirst else None
+            parsed = _iso_zoned_times(t) if iso and fmt is None and is_aware and not dayfirst else \
+                fixed if fixed is not None and fmt is formats[0] and is_aware == zoned else None
             if parsed is None:
                 parsed = _to_datetime(t if sel.all() else t[sel], fmt, dayfirst=dayfirst, aware=is_aware)
             # pandas reads years such as 0024 or 9999 at a coarser resolution; the tables hold
@@ -1075,104 +1086,62 @@ def iso_with_zone(s: pd.Series) -> bool:
     return bool(pc.all(pc.match_substring_regex(arr, _ISO_ZONED_RE)).as_py())
 
 
-#: ``2026-03-01T09:15:00+01:00`` and ``2026-03-01T09:15:00Z`` byte by byte: the positions of digits,
-#: and the characters allowed at the others (``T`` or a space between date and time, ``+`` or ``-``).
-_ISO_TEMPLATES = {
-    25: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24],
-         {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"+-", 22: b":"}),
-    20: ([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18], {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"Z"}),
-}
-
-
 def _iso_zoned_times(s: pd.Series) -> pd.Series | None:
     """``pd.to_datetime(s, utc=True, format="ISO8601")`` of a column whose cells all fit
-    :data:`_ISO_TEMPLATES`, computed from the digits of the byte matrix (one pass per field, no
-    parser per cell); None, for the parser to decide, when a field is out of its range anywhere (a
-    13th month, 31 April, hour 24, second 60, an offset beyond 14 hours, a year outside 1678-2261)
-    or a chunk does not fit. A test compares it with ``pd.to_datetime`` on valid and invalid cells.
+    :data:`toolkit.io._digits.ISO_ZONED`, computed from the digits of the byte matrix (one pass per
+    field, no parser per cell); None, for the parser to decide, when a field is out of its range
+    anywhere (a 13th month, 31 April, hour 24, second 60, an offset beyond 14 hours, a year outside
+    1678-2261) or a chunk does not fit. A test compares it with ``pd.to_datetime`` on valid and invalid cells.
     """
-    out = []
-    for chunk in s.array._pa_array.chunks:
-        got = _iso_chunk_ns(chunk)
-        if got is None:
-            return None
-        out.append(got)
-    ns = np.concatenate(out) if len(out) != 1 else out[0]
+    ns = _digits.column_ns(s.array._pa_array, _digits.ISO_ZONED)
+    if ns is None:
+        return None
     return pd.Series(ns.view("datetime64[ns]"), index=s.index).dt.tz_localize("UTC")
 
 
-_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def _iso_chunk_ns(chunk) -> np.ndarray | None:
-    """UTC nanoseconds of the cells of one Arrow chunk that :func:`_iso_zoned_bytes` accepts, or None."""
-    import pyarrow as pa
-    if not _iso_zoned_bytes(chunk):
-        return None
-    n = len(chunk)
-    wide = pa.types.is_large_string(chunk.type)
-    buffers = chunk.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
-    width = int(offsets[1] - offsets[0])
-    cells = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
-
-    def num(*cols: int) -> np.ndarray:
-        v = cells[:, cols[0]].astype(np.int64) - 48
-        for c in cols[1:]:
-            v *= 10
-            v += cells[:, c]
-            v -= 48
-        return v
-    year, month, day = num(0, 1, 2, 3), num(5, 6), num(8, 9)
-    hour, minute, second = num(11, 12), num(14, 15), num(17, 18)
-    if width == 25:
-        sign = np.where(cells[:, 19] == ord("-"), -1, 1)
-        off_h, off_m = num(20, 21), num(23, 24)
-    else:
-        sign, off_h, off_m = 1, np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    if not ((year >= _FIRST.year) & (year <= _LAST.year)).all() or not ((month >= 1) & (month <= 12)).all():
-        return None
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    days_in = _DAYS_IN_MONTH[month - 1] + ((month == 2) & leap)
-    if not ((day >= 1) & (day <= days_in) & (hour <= 23) & (minute <= 59) & (second <= 59)
-            & (off_h <= 14) & (off_m <= 59)).all():
-        return None
-    months = (year - 1970) * 12 + (month - 1)
-    dates = months.astype("datetime64[M]").astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
-    ns = dates.astype("datetime64[ns]").view(np.int64).copy()
-    ns += ((hour * 60 + minute) * 60 + second) * 1_000_000_000
-    ns -= sign * (off_h * 60 + off_m) * 60 * 1_000_000_000
-    return ns
-
-
 def _iso_zoned_bytes(chunk) -> bool:
-    """True when every cell of an Arrow string chunk (no nulls) is one of :data:`_ISO_TEMPLATES`
+    """True when every cell of an Arrow string chunk (no nulls) is one of :data:`_digits.ISO_ZONED`
     (cells :data:`_ISO_ZONED_RE` matches), checked on its bytes as a matrix; False when not known."""
-    import pyarrow as pa
-    n = len(chunk)
-    if not n or chunk.null_count:
-        return False
-    wide = pa.types.is_large_string(chunk.type)
-    if not (wide or pa.types.is_string(chunk.type)):
-        return False
-    buffers = chunk.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
-    width = int(offsets[1] - offsets[0])
-    if width not in _ISO_TEMPLATES or int(offsets[-1] - offsets[0]) != n * width or \
-            not (np.diff(offsets) == width).all():
-        return False
-    cells = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
-    digits, others = _ISO_TEMPLATES[width]
-    if not ((cells[:, digits] - 48) < 10).all():  # (uint8: below '0' wraps round to large)
-        return False
-    for i, allowed in others.items():
-        col = cells[:, i]
-        ok = col == allowed[0]
-        for other in allowed[1:]:
-            ok |= col == other
-        if not ok.all():
-            return False
-    return True
+    return len(chunk) > 0 and any(_digits.fits(chunk, tpl) is not None for tpl in _digits.ISO_ZONED)
+
+
+def _templates(fmt: str | None, aware: bool, dayfirst: bool = False) -> tuple:
+    """The fixed-width templates that read the cells ``fmt`` reads (None: ISO 8601 without a zone)."""
+    if fmt is None:
+        return _digits.ISO_NAIVE if not aware and not dayfirst else ()
+    tpl = _digits.template(fmt, aware)
+    return (tpl,) if tpl is not None else ()
+
+
+def _fixed_width_times(vals: pd.Series, fmt: str | None, aware: bool, templates: tuple | None = None
+                       ) -> pd.Series | None:
+    """``pd.to_datetime(vals, format=fmt, utc=aware)`` (None: ``"ISO8601"``) from the digits when every
+    cell of the Arrow column has a fixed width ``fmt`` reads (:mod:`toolkit.io._digits`); None for
+    pandas to decide."""
+    if not (isinstance(vals.dtype, pd.StringDtype) and vals.dtype.storage == "pyarrow") or not len(vals):
+        return None
+    templates = _templates(fmt, aware) if templates is None else templates
+    if not templates:
+        return None
+    ns = _digits.column_ns(vals.array._pa_array, templates)
+    if ns is None:
+        return None
+    out = pd.Series(ns.view("datetime64[ns]"), index=vals.index)
+    return out.dt.tz_localize("UTC") if aware else out
+
+
+def _plain_times(s: pd.Series, fmt: str | None, dayfirst: bool) -> tuple[pd.Series | None, bool]:
+    """``(times, zoned)``: :func:`_fixed_width_times` of a column whose every cell fits a template of
+    ``fmt`` that holds plain times only (:func:`toolkit.io._digits.plain_time`: no blank, NA token,
+    date or year alone, or zone among them), or times with a zone only (:func:`~toolkit.io._digits.zoned_time`),
+    so :func:`parse_datetime` needs none of its checks; else ``(None, False)``."""
+    plain = tuple(t for t in _templates(fmt, False, dayfirst) if _digits.plain_time(t))
+    got = _fixed_width_times(s, fmt, False, plain) if plain else None
+    if got is not None:
+        return got, False
+    zoned = tuple(t for t in _templates(fmt, True, dayfirst) if _digits.zoned_time(t))
+    got = _fixed_width_times(s, fmt, True, zoned) if zoned else None
+    return got, got is not None
 
 
 def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: bool) -> pd.Series:
@@ -1184,6 +1153,9 @@ def _to_datetime(vals: pd.Series, fmt: str | None, *, dayfirst: bool, aware: boo
     """
     kw = {"format": "ISO8601"} if fmt is None and not dayfirst else {"dayfirst": True} if fmt is None \
         else {"format": fmt}
+    fast = _fixed_width_times(vals, fmt, aware) if fmt is not None or not dayfirst else None
+    if fast is not None:
+        return fast
     try:
         parsed = to_datetime(vals, utc=aware, **kw)  # errors="coerce" even for folded names (_coerce)
         if pd.api.types.is_datetime64_any_dtype(parsed.dtype) and \

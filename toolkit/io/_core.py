@@ -979,6 +979,9 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
     report_rows: list[dict] = []
     rejected_rows: list[dict] = []
     frames: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    if sum(getattr(p, "visits", None) is not None for _, p in parts) > 1:  # Matomo Visits Log in several files
+        from .matomo import merge_visits_logs
+        merge_visits_logs(parts)
     for order, (name, parsed) in enumerate(parts):
         for r in parsed.rejected:
             rejected_rows.append({"file": name, **r})
@@ -996,7 +999,8 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
             frames[table].append(frame)
             n_rej = sum(1 for r in parsed.rejected if r.get("table") == table)
             report_rows.append({"file": name, "format": parsed.format, "table": table,
-                                "rows_read": counts[table], "rows_loaded": len(frame), "duplicates_dropped": 0,
+                                "rows_read": counts[table], "rows_loaded": len(frame),
+                                "duplicates_dropped": parsed.merged if table == "traffic" else 0,
                                 "rows_rejected": n_rej, "notes": notes, "_order": order})
         if "" in counts:
             report_rows.append({"file": name, "format": parsed.format, "table": "",
@@ -1016,7 +1020,7 @@ def _assemble(parts: list[tuple[str, Parsed]], skipped: list[_Unreadable], ctx: 
         out[name], dropped = _dedupe(frames[name], table)
         for order, n in dropped.items():
             sel = (report["_order"] == order) & (report["table"] == name)
-            report.loc[sel, "duplicates_dropped"] = n
+            report.loc[sel, "duplicates_dropped"] = report.loc[sel, "duplicates_dropped"] + n
             report.loc[sel, "rows_loaded"] = report.loc[sel, "rows_loaded"] - n
     if not ctx.owner and len(out["comments"]):  # chats without owner=: the account's names elsewhere (#13.4)
         from .whatsapp import owner_from_accounts

@@ -331,6 +331,23 @@ def truncated(ids: pd.Series) -> pd.Series:
     return pd.Series(False, index=ids.index)
 
 
+def _intact_digits(ids: pd.Series) -> bool:
+    """True when an Arrow string column of ids holds ASCII digits only and :func:`truncated` would
+    find nothing (then :func:`mangled` cannot either: scientific notation needs an ``E``): the usual
+    column, decided in two Arrow passes. False when not known (then both run)."""
+    if not (isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow") or not len(ids):
+        return False
+    import pyarrow.compute as pc
+    arr = ids.array._pa_array
+    if arr.null_count or not pc.all(pc.match_substring_regex(arr, r"^[0-9]+$")).as_py():
+        return False
+    long = pc.greater_equal(pc.utf8_length(arr), 16)
+    if not pc.any(long).as_py():
+        return True
+    tails = pc.utf8_slice_codeunits(arr.filter(long), 15)  # as truncated(): cut ids end in zeros only
+    return not (pc.all(pc.match_substring_regex(tails, r"^0+$")).as_py() and pc.sum(pc.utf8_length(tails)).as_py() >= 3)
+
+
 def _same_leading(candidate: pd.Series, cut: pd.Series) -> pd.Series:
     """Whether a digit string has the cut id's length and its first 15 digits."""
     c, k = candidate.astype("string").fillna(""), cut.astype("string").fillna("")
@@ -404,6 +421,8 @@ def repair_ids(ids: pd.Series, *, platform: str, column: str, permalink: pd.Seri
 
     Returns ``(ids, unresolved mask, note)``; unresolved rows have neither link nor time.
     """
+    if _intact_digits(ids):
+        return ids, pd.Series(False, index=ids.index), None
     sci, cut = mangled(ids), truncated(ids)
     bad = sci | cut
     if not bad.any():

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -392,6 +393,12 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
                                                                              else [])
     agg["breakdown"] = ",".join(dims)
     agg["source_file"] = source.name
+    visitors, visitor_names = pd.factorize(g["_visitor"], use_na_sentinel=True)
+    parsed.visits = Visits(  # what load() needs to add up the visits of several files once (merge_visits_logs)
+        agg[keys + ["property", "currency", "tz", "breakdown"]].copy(), grouped.ngroup().to_numpy(np.int32),
+        _visit_ids(col("idVisit")), visitors.astype(np.int32), np.asarray(visitor_names, dtype=object),
+        g["_bounce"].to_numpy(bool), g["_conv"].to_numpy(np.float64), g["_rev"].to_numpy(np.float64),
+        "visitorId" in v.columns, "actions" in v.columns)
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(agg)
     parsed.notes.append(f"Visits Log: {len(v):,} visit(s) added up into {len(agg):,} traffic row(s) per local day "
                         f"({tz}) and referrer" + ("" if has_campaign_fields else
@@ -465,3 +472,123 @@ class MatomoVisitsLog(Loader):
         parsed.tables["traffic"] = finish_traffic([agg])
         return parsed
 
+
+
+# --- Visits Log in several files ------------------------------------------------------------------
+
+@dataclass
+class Visits:
+    """The visits of one Visits Log file, kept small (codes and numbers, no strings per visit), so that
+    :func:`merge_visits_logs` can add up the visits of several files at once."""
+
+    groups: pd.DataFrame  # the file's traffic rows (keys and constant columns), in group order
+    group: np.ndarray  # each visit's row in ``groups``
+    ids: pd.Series  # idVisit (int64 when all digits, else strings)
+    visitor: np.ndarray  # each visit's code into ``visitor_names`` (-1: none)
+    visitor_names: np.ndarray
+    bounce: np.ndarray
+    conversions: np.ndarray  # NaN where the visit reports none
+    revenue: np.ndarray
+    has_visitors: bool
+    has_actions: bool
+
+
+def _visit_ids(ids: pd.Series) -> pd.Series:
+    """idVisit as int64 when every cell is plain digits (the usual export), else as text."""
+    num = _numeric(ids) if ids.notna().all() else None
+    if num is not None and num.notna().all() and pd.api.types.is_integer_dtype(num.dtype):
+        return num.astype("int64").reset_index(drop=True)
+    return ids.astype("string").reset_index(drop=True)
+
+
+_KEYS = ["date", "channel", "source", "medium", "campaign", "content", "landing_page", "property", "tz", "breakdown"]
+
+
+def merge_visits_logs(parts: list) -> None:
+    """Add up the visits of several Visits Log files of one load together (``load()`` calls this).
+
+    A Visits Log comes in pages (``filter_limit``/``filter_offset``) or overlapping exports, so one
+    day's visits of one referrer are often in several files. Each file's own sums would be
+    duplicates of one another to ``load()`` (the same traffic key), and only one file's would be
+    kept. Here the visits of all files of the same site, zone and breakdown are added up at once: a
+    visit in more than one file (same site and ``idVisit``) counts once, the last file read holding
+    it; ``users`` are the distinct visitors over all files. Each traffic row is attributed to the last
+    file holding one of its visits (its ``source_file``); the file's other rows, merged into rows of
+    later files, are counted as duplicates in the load report (``Parsed.merged``), so the report still
+    adds up. ``parts`` is ``[(name, Parsed), ...]``, changed in place.
+    """
+    groups: dict[tuple, list] = {}
+    for order, (name, parsed) in enumerate(parts):
+        v = getattr(parsed, "visits", None)
+        if v is not None and "traffic" in parsed.tables and len(v.groups):
+            meta = v.groups.iloc[0]
+            key = (str(meta["tz"]), str(meta["breakdown"]), v.has_visitors, v.has_actions)
+            groups.setdefault(key, []).append((order, name, parsed))
+    for members in groups.values():
+        if len(members) > 1:
+            _merge(members)
+
+
+def _merge(members: list) -> None:
+    visits = [p.visits for _, _, p in members]
+    rows = pd.concat([v.groups for v in visits], ignore_index=True)
+    gid_of_row = rows.groupby(_KEYS, dropna=False, sort=True).ngroup().to_numpy()  # rows of all files -> key
+    first = ~pd.Index(gid_of_row).duplicated()
+    out = rows.loc[first].iloc[np.argsort(gid_of_row[first], kind="stable")].reset_index(drop=True)  # key order
+    n = len(out)
+    starts = np.cumsum([0] + [len(v.groups) for v in visits])
+    gid = np.concatenate([gid_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
+    order = np.concatenate([np.full(len(v.group), k, dtype=np.int32) for k, v in enumerate(visits)])
+    site = np.concatenate([np.full(len(v.group), str(v.groups["property"].iloc[0]), dtype=object) for v in visits])
+    ids = pd.concat([v.ids.astype("string") if any(w.ids.dtype != v.ids.dtype for w in visits) else v.ids
+                     for v in visits], ignore_index=True)
+    # a visit in several files counts once: the last file read that holds it (files are read in order)
+    dup = pd.DataFrame({"site": site, "id": ids}).duplicated(keep="last").to_numpy() & ids.notna().to_numpy()
+    keep = ~dup
+    names, visitor = _global_visitors(visits)
+    gid, order, visitor = gid[keep], order[keep], visitor[keep]
+    out["sessions"] = np.bincount(gid, minlength=n)
+    pairs = np.unique(gid[visitor >= 0].astype(np.int64) * (len(names) + 1) + visitor[visitor >= 0])
+    out["users"] = np.bincount((pairs // (len(names) + 1)).astype(np.int64), minlength=n)
+    out["bounces"] = np.bincount(gid, weights=np.concatenate([v.bounce for v in visits])[keep], minlength=n)
+    for col in ("conversions", "revenue"):
+        vals = np.concatenate([getattr(v, col) for v in visits])[keep]
+        has = ~np.isnan(vals)
+        total = np.bincount(gid[has], weights=vals[has], minlength=n)
+        out[col] = np.where(np.bincount(gid[has], minlength=n) > 0, total, np.nan)
+    if not visits[0].has_visitors:
+        out["users"] = pd.NA
+    if not visits[0].has_actions:
+        out["bounces"] = pd.NA
+    out["bounces"] = out["bounces"].astype("Int64") if visits[0].has_actions else out["bounces"]
+    out["conversions"] = to_count(out["conversions"].astype("Float64"))[0]
+    has_rev = out.groupby("property", dropna=False)["revenue"].transform(lambda r: r.notna().any())
+    cur = out.groupby("property", dropna=False)["currency"].transform("first")
+    out["currency"] = cur.where(has_rev.astype(bool))
+    out["tool"] = _TOOL
+    out["date_to"] = out["date"]
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, gid, order)
+    n_dup = int(dup.sum())
+    for k, (_, name, parsed) in enumerate(members):
+        mine = out.loc[last == k].assign(source_file=name)
+        before = len(parsed.tables["traffic"])
+        parsed.tables["traffic"] = finish_traffic([mine])
+        parsed.merged = max(before - len(mine), 0)
+        parsed.notes.append(f"Visits Log: the visits of {len(members)} files of this load added up together"
+                            + (f" ({n_dup:,} visit(s) in more than one file counted once)" if n_dup else "")
+                            + (f"; {parsed.merged:,} row(s) merged into the rows of later files"
+                               if parsed.merged else ""))
+        parsed.visits = None
+
+
+def _global_visitors(visits: list) -> tuple[np.ndarray, np.ndarray]:
+    """One code per distinct visitorId over all files (-1 for none), for each visit."""
+    names = np.concatenate([v.visitor_names for v in visits])
+    codes, uniq = pd.factorize(names)
+    starts = np.cumsum([0] + [len(v.visitor_names) for v in visits])
+    out = []
+    for i, v in enumerate(visits):
+        m = codes[starts[i]:starts[i + 1]]
+        out.append(np.where(v.visitor >= 0, m[np.maximum(v.visitor, 0)] if len(m) else -1, -1))
+    return np.asarray(uniq, dtype=object), np.concatenate(out).astype(np.int64)
