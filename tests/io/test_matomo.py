@@ -192,3 +192,17 @@ def test_visits_log_files_of_other_zones_or_columns_are_not_added_up_together(tm
     ds = tk.load(tmp_path / "a", tz="Europe/Berlin", progress=False)
     assert ds.traffic.sessions.sum() <= 20
     assert not any("added up together" in n for n in ds.load_report.notes)
+
+
+def test_visits_logs_of_two_sites_with_the_same_visit_ids_count_each_site_s_visits(tmp_path):
+    # a visit counts once per site: the same idVisit in another site's file (another Matomo) is another visit
+    import toolkit as tk
+    rows = _visit_rows(40)
+    other = [r.replace(",Bergkaffee,", ",Talkaffee,").replace(",v0", ",w0") for r in rows[:20]]  # same idVisit
+    _write(tmp_path / "visits_1.csv", rows[:25])
+    _write(tmp_path / "visits_2.csv", rows[20:])  # 5 visits of the first site in both files
+    _write(tmp_path / "visits_3.csv", other)
+    ds = tk.load(tmp_path, tz="Europe/Berlin", progress=False)
+    t = ds.traffic
+    assert t.groupby("property").sessions.sum().to_dict() == {"Bergkaffee": 40, "Talkaffee": 20}
+    assert "5 visit(s) in more than one file counted once" in ds.load_report.notes.iloc[0]
