@@ -396,7 +396,7 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     visitors, visitor_names = pd.factorize(g["_visitor"], use_na_sentinel=True)
     parsed.visits = Visits(  # what load() needs to add up the visits of several files once (merge_visits_logs)
         agg[keys + ["property", "currency", "tz", "breakdown"]].copy(), grouped.ngroup().to_numpy(np.int32),
-        _visit_ids(col("idVisit")), visitors.astype(np.int32), np.asarray(visitor_names, dtype=object),
+        _visit_ids(col("idVisit")), visitors.astype(np.int32), visitor_names.array,
         g["_bounce"].to_numpy(bool), g["_conv"].to_numpy(np.float64), g["_rev"].to_numpy(np.float64),
         "visitorId" in v.columns, "actions" in v.columns)
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(agg)
@@ -485,7 +485,7 @@ class Visits:
     group: np.ndarray  # each visit's row in ``groups``
     ids: pd.Series  # idVisit (int64 when all digits, else strings)
     visitor: np.ndarray  # each visit's code into ``visitor_names`` (-1: none)
-    visitor_names: np.ndarray
+    visitor_names: pd.api.extensions.ExtensionArray  # the file's distinct visitorIds (strings, as read)
     bounce: np.ndarray
     conversions: np.ndarray  # NaN where the visit reports none
     revenue: np.ndarray
@@ -585,13 +585,13 @@ def _merge(members: list) -> None:
         parsed.visits = None
 
 
-def _global_visitors(visits: list) -> tuple[np.ndarray, np.ndarray]:
-    """One code per distinct visitorId over all files (-1 for none), for each visit."""
-    names = np.concatenate([v.visitor_names for v in visits])
-    codes, uniq = pd.factorize(names)
+def _global_visitors(visits: list) -> tuple[pd.Index, np.ndarray]:
+    """The distinct visitorIds over all files, and each visit's code into them (-1 for none)."""
+    names = pd.concat([pd.Series(v.visitor_names) for v in visits], ignore_index=True)
+    codes, uniq = pd.factorize(names)  # equal strings, one code (in Arrow when the files' strings are)
     starts = np.cumsum([0] + [len(v.visitor_names) for v in visits])
     out = []
     for i, v in enumerate(visits):
         m = codes[starts[i]:starts[i + 1]]
         out.append(np.where(v.visitor >= 0, m[np.maximum(v.visitor, 0)] if len(m) else -1, -1))
-    return np.asarray(uniq, dtype=object), np.concatenate(out).astype(np.int64)
+    return uniq, np.concatenate(out).astype(np.int64)
