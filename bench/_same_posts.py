@@ -22,10 +22,8 @@ Run the equality checks (all rows of each generated folder, and small folders ma
 
     nice .venv/bin/python bench/_same_posts.py /tmp/lsd
 
-and time the three readers (``tk.load``, the shortest ``hand_*`` of loaders_scale.py, the reader
-here), each in a fresh process, on the folders of ``/tmp/lsd``::
-
-    nice .venv/bin/python bench/_same_posts.py /tmp/lsd --time [--repeat 3]
+``bench/loaders_scale.py`` times the readers here (``same``) side by side with ``tk.load`` and the
+shortest hand readers.
 
 Minimal casts in :func:`check` (everything else is compared as the readers return it):
 
@@ -205,43 +203,6 @@ def check(case: str, folder) -> None:
 
 # --- running the checks and the timings -------------------------------------------------------------
 
-_CHILD = r"""
-import json, sys, time, warnings
-sys.path.insert(0, sys.argv[4])
-mode, case, folder = sys.argv[1], sys.argv[2], sys.argv[3]
-warnings.simplefilter("ignore")
-import pandas as pd
-if mode == "toolkit":
-    import toolkit as tk
-    read = lambda f: tk.load(f, tz="UTC", progress=False).posts
-    tk.load  # imports toolkit.io (lazy) before the clock starts
-elif mode == "hand":
-    import loaders_scale
-    read = loaders_scale.CASES[case][1]
-else:
-    import _same_posts
-    read = _same_posts.READERS[case]
-t = time.perf_counter()
-rows = len(read(folder))
-secs = time.perf_counter() - t
-hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM")]
-print(json.dumps({"seconds": secs, "peak_mb": int(hwm[0].split()[1]) / 1024, "rows": rows}))
-"""
-
-
-def measure(mode: str, case: str, folder: Path) -> dict:
-    """``mode`` ("toolkit", "hand": loaders_scale's shortest reader, "same": READERS) on ``folder`` in a fresh
-    process: seconds of the call, the process's peak resident memory (MB), rows."""
-    import json
-    import subprocess
-    here = Path(__file__).resolve().parent
-    res = subprocess.run([sys.executable, "-c", _CHILD, mode, case, str(folder), str(here)],
-                         capture_output=True, text=True, cwd=here.parent)
-    if res.returncode:
-        raise SystemExit(f"{mode} on {case} failed:\n{res.stderr[-3000:]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
-
-
 def _folders(base: Path, case: str) -> list[Path]:
     return sorted((p for p in (base / case).glob("*") if p.is_dir()), key=lambda p: p.name)
 
@@ -255,26 +216,7 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("base", type=Path, help="folder holding <case>/<rows>/ (as loaders_scale.py --keep writes)")
     ap.add_argument("--only", nargs="*", default=list(READERS), help="cases (default: all five)")
-    ap.add_argument("--time", action="store_true", help="time toolkit / hand / same instead of checking")
-    ap.add_argument("--repeat", type=int, default=1, help="with --time: runs per reader (the median is shown)")
     args = ap.parse_args(argv)
-    if args.time:
-        jobs = [(c, f) for c in args.only for f in _folders(args.base, c)]
-        print("| case | rows | tk.load s | hand s | same s | tk.load MB | hand MB | same MB | tk/same s | tk/same MB |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        with tqdm(total=3 * len(jobs) * args.repeat, desc="measurements", unit="run") as bar:
-            for case, folder in jobs:
-                runs = {m: [] for m in ("toolkit", "hand", "same")}
-                for _ in range(args.repeat):  # interleaved, so a busy minute falls on all three
-                    for mode in runs:
-                        runs[mode].append(measure(mode, case, folder))
-                        bar.update()
-                got = {m: {k: sorted(r[k] for r in rs)[len(rs) // 2] for k in rs[0]} for m, rs in runs.items()}
-                t, h, s = got["toolkit"], got["hand"], got["same"]
-                tqdm.write(f"| {case} | {t['rows']:,} | {t['seconds']:.2f} | {h['seconds']:.2f} | {s['seconds']:.2f} "
-                           f"| {t['peak_mb']:,.0f} | {h['peak_mb']:,.0f} | {s['peak_mb']:,.0f} "
-                           f"| {t['seconds'] / s['seconds']:.2f} | {t['peak_mb'] / s['peak_mb']:.2f} |")
-        return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import _scale_data as gen
     small = Path(tempfile.mkdtemp(prefix="same_posts_"))

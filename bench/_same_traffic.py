@@ -35,10 +35,8 @@ Casts and tolerances in :func:`check`: none. The readers end in ``astype`` to th
 <NA> in their dtype), and the frames are compared with ``pd.testing.assert_frame_equal(...,
 check_exact=True)``: dtypes, column order, row order and every value, floats (``revenue``) bit for bit.
 
-Timing: ``nice .venv/bin/python bench/_same_traffic.py --time [--repeat 3] BASE [BASE ...]`` measures,
-for each folder, ``toolkit.load``, the shortest hand reader of bench/loaders_scale.py (``hand``) and the
-reader here (``same``), each in a fresh process (wall time of the call; peak resident memory VmHWM,
-imports included; the median of the runs), and prints a Markdown table.
+Timing: ``bench/loaders_scale.py`` measures these readers (``same``) side by side with ``toolkit.load``
+and the shortest hand readers.
 """
 
 from __future__ import annotations
@@ -194,77 +192,11 @@ def _folders(base: Path) -> list[tuple[str, Path]]:
     return out
 
 
-_CHILD = r"""
-import json, sys, time, warnings
-sys.path.insert(0, sys.argv[4])
-mode, case, folder = sys.argv[1], sys.argv[2], sys.argv[3]
-warnings.simplefilter("ignore")
-if mode == "toolkit":
-    import toolkit as tk
-    read = lambda f: tk.load(f, tz="UTC", progress=False).traffic
-elif mode == "hand":
-    import pandas as pd
-    import loaders_scale
-    read = loaders_scale.CASES[case][1]
-else:
-    import pandas as pd
-    import _same_traffic
-    read = _same_traffic.READERS[case]
-t = time.perf_counter()
-rows = len(read(folder))
-secs = time.perf_counter() - t
-hwm = [ln for ln in open("/proc/self/status") if ln.startswith("VmHWM")]
-print(json.dumps({"seconds": secs, "peak_mb": int(hwm[0].split()[1]) / 1024, "rows": rows}))
-"""
-
-
-def measure(mode: str, case: str, folder: Path) -> dict:
-    """One read of ``folder`` by ``mode`` ("toolkit", "hand", "same") in a fresh process."""
-    import json
-    import subprocess
-    here = Path(__file__).resolve().parent
-    res = subprocess.run([sys.executable, "-c", _CHILD, mode, case, str(folder), str(here)],
-                         capture_output=True, text=True, cwd=here.parent)
-    if res.returncode:
-        raise SystemExit(f"{mode} on {case} failed:\n{res.stderr[-3000:]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str]) -> int:
     from tqdm.auto import tqdm
-    timing = bool(argv) and argv[0] == "--time"
-    argv = argv[1:] if timing else argv
-    repeat = 1
-    if timing and len(argv) > 1 and argv[0] == "--repeat":
-        repeat, argv = int(argv[1]), argv[2:]
     if not argv:
-        raise SystemExit("usage: _same_traffic.py [--time [--repeat N]] BASE [BASE ...]  "
-                         "(folders holding <case>/<rows>/)")
+        raise SystemExit("usage: _same_traffic.py BASE [BASE ...]  (folders holding <case>/<rows>/)")
     todo = [cf for base in argv for cf in _folders(Path(base))]
-    if timing:
-        modes = ("toolkit", "hand", "same")
-        rows = []
-        with tqdm(total=len(todo) * len(modes) * repeat, desc="measurements", unit="run") as bar:
-            for case, folder in todo:
-                runs = {mode: [] for mode in modes}
-                for _ in range(repeat):  # the readers take turns, so a busy moment hits all of them
-                    for mode in modes:
-                        runs[mode].append(measure(mode, case, folder))
-                        bar.update()
-                got = {mode: {"seconds": sorted(r["seconds"] for r in rs)[len(rs) // 2],
-                              "peak_mb": sorted(r["peak_mb"] for r in rs)[len(rs) // 2], "rows": rs[0]["rows"]}
-                       for mode, rs in runs.items()}
-                rows.append((case, folder, got))
-        print("| loader | folder | rows (toolkit / hand / same) | toolkit s | hand s | same s | toolkit / same | "
-              "toolkit MB | hand MB | same MB | toolkit / same MB |")
-        print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for case, folder, g in rows:
-            tk_, hd, sm = g["toolkit"], g["hand"], g["same"]
-            print(f"| {case} | {folder.name} | {tk_['rows']:,} / {hd['rows']:,} / {sm['rows']:,} | "
-                  f"{tk_['seconds']:.2f} | {hd['seconds']:.2f} | {sm['seconds']:.2f} | "
-                  f"{tk_['seconds'] / sm['seconds']:.2f} | {tk_['peak_mb']:,.0f} | {hd['peak_mb']:,.0f} | "
-                  f"{sm['peak_mb']:,.0f} | {tk_['peak_mb'] / sm['peak_mb']:.2f} |")
-        return 0
     failed = 0
     for case, folder in tqdm(todo, desc="checks", unit="folder"):
         t = time.perf_counter()
