@@ -1,5 +1,7 @@
 """GA4 report/exploration downloads and Data API JSON -> the traffic table."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -356,3 +358,17 @@ def test_plain_source_medium_cells_split_without_the_regex_equal_the_python_rege
         source, medium = _source_medium.__wrapped__(sm)
         pd.testing.assert_series_equal(source, want[0].astype("string").str.strip(), check_exact=True)
         pd.testing.assert_series_equal(medium, want[1].astype("string").str.strip(), check_exact=True)
+
+
+@pytest.mark.parametrize("cell", ["1e30", "inf", "9007199254740993"])
+def test_a_count_too_large_for_the_table_is_a_bad_cell_with_its_line(tmp_path, cell):
+    # such a cell became -9223372036854775808 (an overflow) and was reported without its line
+    src = (FIX / "ga4" / "Acquisition_de_trafic_Source_support.csv").read_text(encoding="utf-8")
+    (tmp_path / "a.csv").write_text(src.replace("lnkd.in / referral,30,20,2", f"lnkd.in / referral,{cell},20,2"),
+                                    encoding="utf-8")
+    import toolkit as tk
+    with pytest.raises(ExportFormatError, match=rf"line 12, column 'Sessions'.*{re.escape(cell)}"):
+        tk.load(tmp_path / "a.csv", progress=False)
+    ds = tk.load(tmp_path / "a.csv", errors="reject", progress=False)
+    bad = ds.rejected[ds.rejected.kind == "invalid"]
+    assert bad.line.tolist() == [12] and "-9223372036854775808" not in " ".join(bad.reason)

@@ -325,10 +325,17 @@ def _parse_number_arrow(s: pd.Series, decimal: str, *, normalized=None) -> tuple
     return num.astype("Float64"), bad
 
 
+#: Counts the tables hold exactly (the float64 of a number read from text is whole up to here).
+_MAX_COUNT = 2 ** 53
+
+
 def to_count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Float64 -> Int64; a value more than 0.001 away from a whole number is bad."""
-    frac = (values - values.round()).abs() > 1e-3
-    bad = frac.fillna(False).astype(bool)
+    """Float64 -> Int64; a value more than 0.001 away from a whole number, infinite, or 2**53 and beyond
+    (too large to hold exactly; it used to overflow) is bad."""
+    v = values.to_numpy(dtype="float64", na_value=np.nan)  # a missing value is not bad (NaN compares False)
+    with np.errstate(invalid="ignore"):
+        bad = pd.Series((np.abs(v - np.round(v)) > 1e-3) | np.isinf(v) | (np.abs(v) >= _MAX_COUNT),
+                        index=values.index)
     return values.where(~bad).round().astype("Int64"), bad
 
 
