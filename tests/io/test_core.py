@@ -362,3 +362,17 @@ def test_a_row_cut_inside_a_quoted_cell_is_never_loaded_as_a_shorter_text(tmp_pa
         ds = tk.load(f, errors="reject")
     assert ds.posts["text"].tolist() == ["ganz"]
     _invariant(ds.load_report)
+
+
+def test_overlapping_reports_merge_in_python_string_storage_too():
+    # the key columns of the merged duplicates came back as float64 NaN (an all-missing 'segment'),
+    # and the merge with the kept rows' strings raised ValueError
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "io" / "matomo"
+    with warnings.catch_warnings(), pd.option_context("mode.string_storage", "python"):
+        warnings.simplefilter("ignore")
+        ds = tk.load(folder, errors="reject", progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        arrow = tk.load(folder, errors="reject", progress=False)
+    assert len(ds.traffic) == len(arrow.traffic) and ds.traffic["sessions"].sum() == arrow.traffic["sessions"].sum()
+    assert ds.load_report["duplicates_dropped"].sum() == arrow.load_report["duplicates_dropped"].sum() > 0
