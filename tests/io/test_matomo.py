@@ -206,3 +206,19 @@ def test_visits_logs_of_two_sites_with_the_same_visit_ids_count_each_site_s_visi
     t = ds.traffic
     assert t.groupby("property").sessions.sum().to_dict() == {"Bergkaffee": 40, "Talkaffee": 20}
     assert "5 visit(s) in more than one file counted once" in ds.load_report.notes.iloc[0]
+
+
+def test_visits_log_of_several_sites_keeps_each_site_apart(tmp_path):
+    # an export with idSite=all: every visit was put under the first site's name
+    import toolkit as tk
+    rows = _visit_rows(40)
+    other = [r.replace("1,", "2,", 1).replace("EUR,Bergkaffee", "CHF,Bergtee") for r in rows[20:]]
+    _write(tmp_path / "one" / "visits.csv", rows[:20] + other)
+    _write(tmp_path / "pages" / "visits_1.csv", rows[:10] + other[:12])
+    _write(tmp_path / "pages" / "visits_2.csv", rows[10:20] + other[8:])
+    for folder in ("one", "pages"):
+        t = tk.load(tmp_path / folder, tz="Europe/Berlin", progress=False).traffic
+        by_site = t.groupby("property")["sessions"].sum().to_dict()
+        assert by_site == {"Bergkaffee": 20, "Bergtee": 20}, folder
+        assert {p: set(c.dropna()) for p, c in t.groupby("property")["currency"]} == \
+            {"Bergkaffee": {"EUR"}, "Bergtee": {"CHF"}}

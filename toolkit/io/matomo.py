@@ -367,12 +367,13 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
         "content": strings(col("campaignContent")),
         "landing_page": (landing.loc[v.index] if landing is not None else
                          pd.Series(pd.NA, index=v.index, dtype="string")).to_numpy(),
+        "property": strings(col("siteName").fillna(col("idSite"))),  # a log of several sites (idSite=all)
         "_visitor": strings(col("visitorId")),
         "_bounce": (_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(),
         "_conv": _numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))).to_numpy(),
         "_rev": _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy(),
     })
-    keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page"]
+    keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page", "property"]
     grouped = g.groupby(keys, dropna=False, sort=True)
     agg = grouped.agg(sessions=("date", "size"), users=("_visitor", "nunique"), bounces=("_bounce", "sum")
                       ).reset_index()
@@ -385,11 +386,10 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
         agg["bounces"] = pd.NA
     agg["conversions"] = to_count(agg["conversions"].astype("Float64"))[0]
     agg["tool"] = _TOOL
-    site = col("siteName").dropna()
-    agg["property"] = site.iloc[0] if len(site) else (col("idSite").dropna().iloc[0] if col("idSite").notna().any()
-                                                     else pd.NA)
-    cur = col("siteCurrency").dropna()
-    agg["currency"] = cur.iloc[0] if len(cur) and agg["revenue"].notna().any() else pd.NA
+    # each site's currency (its first visit that names one), where the site's rows report revenue
+    cur = pd.Series(strings(col("siteCurrency")), index=g.index).groupby(g["property"], dropna=False).first()
+    has_rev = agg.groupby("property", dropna=False)["revenue"].transform(lambda r: r.notna().any()).astype(bool)
+    agg["currency"] = agg["property"].map(cur).where(has_rev)
     agg["date_to"] = agg["date"]
     agg["tz"] = tz
     dims = ["date", "channel", "source", "medium", "campaign", "content"] + (["landing_page"] if landing is not None
@@ -400,7 +400,7 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     # what load() needs to add up the visits of several files once (merge_visits_logs): codes and
     # numbers of their own (copies, so the frames they came from are freed), 21-33 bytes per visit
     parsed.visits = Visits(
-        agg[keys + ["property", "currency", "tz", "breakdown"]].copy(), grouped.ngroup().to_numpy(np.int32),
+        agg[keys + ["currency", "tz", "breakdown"]].copy(), grouped.ngroup().to_numpy(np.int32),
         _visit_ids(col("idVisit")), visitors.astype(np.int32), pd.Series(visitor_names),
         np.array(g["_bounce"], dtype=bool), _values(g["_conv"]), _values(g["_rev"]),
         "visitorId" in v.columns, "actions" in v.columns)
@@ -549,8 +549,8 @@ def _merge(members: list) -> None:
     starts = np.cumsum([0] + [len(v.groups) for v in visits])
     gid = np.concatenate([gid_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
     order = np.concatenate([np.full(len(v.group), k, dtype=np.int32) for k, v in enumerate(visits)])
-    sites = pd.factorize(pd.Series([str(v.groups["property"].iloc[0]) for v in visits]))[0]
-    site = np.concatenate([np.full(len(v.group), sites[i], dtype=np.int32) for i, v in enumerate(visits)])
+    site_of_row = pd.factorize(rows["property"], use_na_sentinel=False)[0]  # each visit's site (its row's)
+    site = np.concatenate([site_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
     ids = pd.concat([v.ids.astype("string") if any(w.ids.dtype != v.ids.dtype for w in visits) else v.ids
                      for v in visits], ignore_index=True)
     # a visit in several files counts once: the last file read that holds it (files are read in order)
