@@ -404,3 +404,17 @@ def test_head_fields_remembered_per_source_follow_the_decoded_text():
     src.text  # noqa: B018 - decodes the whole file
     assert _head_fields(src) == fresh()
     assert _head_fields(src, 1) == [_norm(f) for f in line_fields(src.head(4096).splitlines()[1])]
+
+
+def test_overlapping_reports_merge_in_python_string_storage_too():
+    # the key columns of the merged duplicates came back as float64 NaN (an all-missing 'segment'),
+    # and the merge with the kept rows' strings raised ValueError
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "io" / "matomo"
+    with warnings.catch_warnings(), pd.option_context("mode.string_storage", "python"):
+        warnings.simplefilter("ignore")
+        ds = tk.load(folder, errors="reject", progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        arrow = tk.load(folder, errors="reject", progress=False)
+    assert len(ds.traffic) == len(arrow.traffic) and ds.traffic["sessions"].sum() == arrow.traffic["sessions"].sum()
+    assert ds.load_report["duplicates_dropped"].sum() == arrow.load_report["duplicates_dropped"].sum() > 0

@@ -1,5 +1,7 @@
 """GA4 report/exploration downloads and Data API JSON -> the traffic table."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -334,3 +336,39 @@ def test_totals_rows_found_per_distinct_cell_equal_a_check_of_every_stripped_cel
         want_rest &= blank | total
     want = want_empty | (want_word & want_rest)
     assert totals_mask(raw, ["a", "b"]).to_numpy().tolist() == want.tolist()
+
+
+def test_plain_source_medium_cells_split_without_the_regex_equal_the_python_regex():
+    import random
+
+    from toolkit.io._traffic import _PLAIN_SOURCE_MEDIUM, _label, _source_medium
+    rng = random.Random(4)
+    parts = ["google", "(direct)", "(none)", "organic", "t.co", "a-b", "ü", "x\u200by", "-", "'=x", "a\\b", "(not_set)"]
+    vals = [f"{rng.choice(parts)} / {rng.choice(parts)}" for _ in range(3000)] + [None, " google / cpc "]
+    near = ["a / b / c", "a  / b", "a /b", "a\u00a0/ b", "a / b\n", "(not set)", "a - b", "a / -"]
+    for extra in ([], near):  # every cell plain (split), and some not (those by the regex)
+        sm = _label.__wrapped__(pd.Series(vals + extra, dtype="string"))
+        if sm.dtype.storage == "pyarrow":
+            plain = sm.str.fullmatch(_PLAIN_SOURCE_MEDIUM).fillna(True)
+            assert plain.all() == (not extra)
+        want = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")  # Python's re, cell by cell
+        odd = sm.notna() & want[0].isna()
+        want.loc[odd, 0] = sm[odd]
+        want.loc[odd, 1] = sm[odd]
+        source, medium = _source_medium.__wrapped__(sm)
+        pd.testing.assert_series_equal(source, want[0].astype("string").str.strip(), check_exact=True)
+        pd.testing.assert_series_equal(medium, want[1].astype("string").str.strip(), check_exact=True)
+
+
+@pytest.mark.parametrize("cell", ["1e30", "inf", "9007199254740993"])
+def test_a_count_too_large_for_the_table_is_a_bad_cell_with_its_line(tmp_path, cell):
+    # such a cell became -9223372036854775808 (an overflow) and was reported without its line
+    src = (FIX / "ga4" / "Acquisition_de_trafic_Source_support.csv").read_text(encoding="utf-8")
+    (tmp_path / "a.csv").write_text(src.replace("lnkd.in / referral,30,20,2", f"lnkd.in / referral,{cell},20,2"),
+                                    encoding="utf-8")
+    import toolkit as tk
+    with pytest.raises(ExportFormatError, match=rf"line 12, column 'Sessions'.*{re.escape(cell)}"):
+        tk.load(tmp_path / "a.csv", progress=False)
+    ds = tk.load(tmp_path / "a.csv", errors="reject", progress=False)
+    bad = ds.rejected[ds.rejected.kind == "invalid"]
+    assert bad.line.tolist() == [12] and "-9223372036854775808" not in " ".join(bad.reason)

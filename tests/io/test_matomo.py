@@ -1,5 +1,6 @@
 """Matomo report exports (UTF-16 CSV/TSV, translated or raw headers), API JSON and Visits Log -> traffic."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -121,6 +122,19 @@ def test_visits_log_numbers_cast_by_arrow_equal_to_numeric(dtype, cells):
     pd.testing.assert_series_equal(_numeric(s), pd.to_numeric(s, errors="coerce"), check_exact=True)
 
 
+@pytest.mark.parametrize("na_value", [pd.NA, np.nan])
+def test_visits_log_numbers_read_per_distinct_cell_equal_to_numeric_of_every_cell(na_value):
+    from toolkit.io.matomo import _numeric
+    rng = np.random.default_rng(8)
+    pools = [["0", "1", "12", "3"], ["38.31", "0", "19.21", "", None], ["1721582073", "1727696897"],
+             ["1e3", "-2", " 4", "x", "0x10", "1_000", "inf"], ["5", None], [None], ["12.50", "7"]]
+    for pool in pools:
+        for n in (10, 5000):
+            s = pd.Series(rng.choice(np.array(pool, dtype=object), n), dtype=pd.StringDtype(na_value=na_value),
+                          name="totalEcommerceRevenue")
+            pd.testing.assert_series_equal(_numeric(s), pd.to_numeric(s, errors="coerce"), check_exact=True)
+
+
 _VISIT_HEADER = ("idSite,idVisit,visitorId,goalConversions,siteCurrency,siteName,firstActionTimestamp,actions,"
                  "referrerType,referrerName,campaignSource,campaignMedium,totalEcommerceRevenue")
 
@@ -178,3 +192,33 @@ def test_visits_log_files_of_other_zones_or_columns_are_not_added_up_together(tm
     ds = tk.load(tmp_path / "a", tz="Europe/Berlin", progress=False)
     assert ds.traffic.sessions.sum() <= 20
     assert not any("added up together" in n for n in ds.load_report.notes)
+
+
+def test_visits_logs_of_two_sites_with_the_same_visit_ids_count_each_site_s_visits(tmp_path):
+    # a visit counts once per site: the same idVisit in another site's file (another Matomo) is another visit
+    import toolkit as tk
+    rows = _visit_rows(40)
+    other = [r.replace(",Bergkaffee,", ",Talkaffee,").replace(",v0", ",w0") for r in rows[:20]]  # same idVisit
+    _write(tmp_path / "visits_1.csv", rows[:25])
+    _write(tmp_path / "visits_2.csv", rows[20:])  # 5 visits of the first site in both files
+    _write(tmp_path / "visits_3.csv", other)
+    ds = tk.load(tmp_path, tz="Europe/Berlin", progress=False)
+    t = ds.traffic
+    assert t.groupby("property").sessions.sum().to_dict() == {"Bergkaffee": 40, "Talkaffee": 20}
+    assert "5 visit(s) in more than one file counted once" in ds.load_report.notes.iloc[0]
+
+
+def test_visits_log_of_several_sites_keeps_each_site_apart(tmp_path):
+    # an export with idSite=all: every visit was put under the first site's name
+    import toolkit as tk
+    rows = _visit_rows(40)
+    other = [r.replace("1,", "2,", 1).replace("EUR,Bergkaffee", "CHF,Bergtee") for r in rows[20:]]
+    _write(tmp_path / "one" / "visits.csv", rows[:20] + other)
+    _write(tmp_path / "pages" / "visits_1.csv", rows[:10] + other[:12])
+    _write(tmp_path / "pages" / "visits_2.csv", rows[10:20] + other[8:])
+    for folder in ("one", "pages"):
+        t = tk.load(tmp_path / folder, tz="Europe/Berlin", progress=False).traffic
+        by_site = t.groupby("property")["sessions"].sum().to_dict()
+        assert by_site == {"Bergkaffee": 20, "Bergtee": 20}, folder
+        assert {p: set(c.dropna()) for p, c in t.groupby("property")["currency"]} == \
+            {"Bergkaffee": {"EUR"}, "Bergtee": {"CHF"}}

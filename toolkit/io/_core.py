@@ -1128,7 +1128,10 @@ def _dedupe(frames: list[pd.DataFrame], table) -> tuple[pd.DataFrame, dict[int, 
         # newest non-missing value per column within each duplicated key
         merged = group.groupby(key, sort=False, dropna=False).last()
         winners = kept.loc[in_group.loc[kept.index], key + ["_row"]]
-        filled = winners.merge(merged.drop(columns=["_row"]).reset_index(), on=key, how="left",
+        right = merged.drop(columns=["_row"]).reset_index()
+        # an all-missing key column comes back from groupby as float NaN under Python string storage
+        right = right.astype({k: winners[k].dtype for k in key if right[k].dtype != winners[k].dtype})
+        filled = winners.merge(right, on=key, how="left",
                                validate="one_to_one").set_index(winners.index)
         kept = kept.copy()
         cols = [c for c in filled.columns if c not in key and c != "_row"]

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..schema import TRAFFIC
+from ..schema import TRAFFIC, _missing
 from ._base import _NA_TOKENS, _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
 from ._coerce import to_datetime
 
@@ -121,59 +121,137 @@ class _Distinct:
     :func:`parse_number` reads a cell by the cell alone and :func:`decimal_mark` answers from which
     distinct cells occur (a count only adds weight to a match), so both can run once over the distinct
     cells of all of a report's metric columns instead of once per column: the same results with a
-    fifth of the string operations for a report of five metrics.
+    fifth of the string operations for a report of five metrics. The decimal mark of some of the
+    columns, or of some rows only (without a totals row), is answered from the same per-cell matches;
+    the parsed values of each decimal mark are kept, so no cell is read twice.
     """
 
     def __init__(self, columns: list[pd.Series]) -> None:
-        parts, self.codes, self.index, offset = [], [], [], 0
+        parts, self.codes, self.index, self.sizes, offset = [], [], [], [], 0
         for s in columns:
             codes, uniques = s.astype("string").array.factorize()
             parts.append(pd.Series(uniques, dtype="string"))
             self.codes.append((codes, offset))
             self.index.append(s.index)
+            self.sizes.append(len(uniques))
             offset += len(uniques)
         self.missing = offset  # position of the <NA> cell
         self.cells = pd.concat(parts + [pd.Series([None], dtype="string")], ignore_index=True)
+        self._marks: tuple[np.ndarray, np.ndarray] | None = None
+        self._parsed: dict[str, tuple] = {}
 
-    def decimal_mark(self) -> str:
-        """:func:`decimal_mark` of the columns: ``","`` when some cell looks German and none English."""
-        cells = self.cells[:self.missing]
-        if not _arrow(cells):
-            return decimal_mark([cells])
+    def _cell_marks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per distinct cell (without the last <NA>): (looks German, looks English), matched as
+        :func:`decimal_mark` matches them."""
+        if self._marks is None:
+            cells = self.cells[:self.missing]
+            if _arrow(cells):
+                import pyarrow.compute as pc
+                t = _dm_text(cells.array._pa_array, self._normalized()[0].slice(0, self.missing))
+                if pc.all(pc.string_is_ascii(t)).as_py() is not False:
+                    # ASCII cells: pandas' str.fullmatch runs this RE2 pattern itself (\d needs Python only
+                    # beyond ASCII)
+                    self._marks = tuple(pc.match_substring_regex(t, f"^(({p})$)").to_numpy(zero_copy_only=False)
+                                        for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
+                    return self._marks
+                t = pd.Series(pd.array(t, dtype=cells.dtype))
+            else:
+                t = cells.str.replace(_CURRENCY, "", regex=True)
+                t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
+            self._marks = tuple(t.str.fullmatch(p).to_numpy(dtype=bool, na_value=False)
+                                for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
+        return self._marks
+
+    def _normalized(self):
+        """(cells without %, currency and spaces, not-reported mask, percent mask) of the Arrow cells."""
+        if "_norm" not in self._parsed:
+            self._parsed["_norm"] = _arrow_text(self.cells.array._pa_array)
+        return self._parsed["_norm"]
+
+    def _used(self, columns: list[int] | None, rows: np.ndarray | None) -> np.ndarray:
+        """Positions of the distinct cells (not <NA>) that occur in these columns (and rows)."""
+        used = np.zeros(self.missing, dtype=bool)
+        for k, (codes, offset) in enumerate(self.codes):
+            if columns is not None and k not in columns:
+                continue
+            c = codes if rows is None else codes[rows]
+            used[c[c >= 0] + offset] = True
+        return used
+
+    def decimal_mark(self, columns: list[int] | None = None, rows: np.ndarray | None = None) -> str:
+        """:func:`decimal_mark` of the columns (those at ``columns`` and the ``rows`` selected by a boolean
+        mask, else all): ``","`` when some cell looks German and none English."""
+        de, en = self._cell_marks()
+        used = self._used(columns, rows)
+        return "," if de[used].any() and not en[used].any() else "."
+
+    def _numbers(self, decimal: str) -> tuple[pd.arrays.FloatingArray, np.ndarray]:
+        """:func:`parse_number` of every distinct cell, computed once per decimal mark."""
+        if decimal not in self._parsed:
+            if _arrow(self.cells):
+                num, bad = _parse_number_arrow(self.cells, decimal, normalized=self._normalized())
+            else:
+                num, bad = parse_number.__wrapped__(self.cells, decimal=decimal)
+            self._parsed[decimal] = (num.array, bad.to_numpy(dtype=bool))
+        return self._parsed[decimal]
+
+    def column(self, k: int, decimal: str, rows: np.ndarray | None = None,
+               index: pd.Index | None = None) -> tuple[pd.Series, pd.Series]:
+        """:func:`parse_number` of column ``k`` (of its ``rows`` only, on ``index``, when given)."""
+        num, bad = self._numbers(decimal)
+        codes, offset = self.codes[k]
+        at = np.where(codes < 0, self.missing, codes + offset)
+        if rows is not None:
+            at = at[rows]
+        index = self.index[k] if index is None else index
+        return pd.Series(num.take(at), index=index, copy=False), pd.Series(bad[at], index=index, copy=False)
+
+    def count_column(self, k: int, decimal: str, rows: np.ndarray | None = None,
+                     index: pd.Index | None = None) -> tuple[pd.Series, pd.Series]:
+        """:func:`to_count` of :meth:`column` (a cell's count depends on the cell alone: once per cell)."""
+        key = decimal + "count"
+        if key not in self._parsed:
+            counts, frac = to_count(pd.Series(self._numbers(decimal)[0]))
+            self._parsed[key] = (counts.array, frac.to_numpy(dtype=bool))
+        counts, frac = self._parsed[key]
+        codes, offset = self.codes[k]
+        at = np.where(codes < 0, self.missing, codes + offset)
+        if rows is not None:
+            at = at[rows]
+        index = self.index[k] if index is None else index
+        return pd.Series(counts.take(at), index=index, copy=False), pd.Series(frac[at], index=index, copy=False)
+
+    def first_currency(self, k: int, rows: np.ndarray | None = None) -> str | None:
+        """:func:`_first_currency` of column ``k`` (of its ``rows``), matched once per distinct cell."""
+        codes, offset = self.codes[k]
+        if rows is not None:
+            codes = codes[rows]
+        own = self.cells[offset:offset + self.sizes[k]]
+        if not _arrow(own):
+            return _first_currency(pd.Series(own.array.take(codes, allow_fill=True), dtype="string"))
         import pyarrow.compute as pc
-        t = pc.replace_substring_regex(cells.array._pa_array, _CURRENCY, "")  # as decimal_mark's str.replace
-        t = pc.replace_substring_regex(pc.replace_substring(t, "%", ""), _SPACES_TEXT, "")
-        if pc.all(pc.string_is_ascii(t)).as_py() is not False:
-            # ASCII cells: pandas' str.fullmatch runs this RE2 pattern itself (\d needs Python only beyond ASCII)
-            de = pc.any(pc.match_substring_regex(t, f"^(({_DECIMAL_COMMA})$)")).as_py()
-            en = de and pc.any(pc.match_substring_regex(t, f"^(({_DECIMAL_POINT})$)")).as_py()
-            return "," if de and not en else "."
-        t = pd.Series(pd.array(t, dtype=cells.dtype))
-        de = t.str.fullmatch(_DECIMAL_COMMA).to_numpy(dtype=bool).any()
-        return "," if de and not t.str.fullmatch(_DECIMAL_POINT).to_numpy(dtype=bool).any() else "."
+        hit = pc.fill_null(pc.match_substring_regex(own.array._pa_array, _CURRENCY), False).to_numpy(
+            zero_copy_only=False)
+        where = np.flatnonzero((codes >= 0) & hit[np.maximum(codes, 0)] if len(hit) else np.zeros(0, dtype=bool))
+        if not len(where):
+            return None
+        return _CURRENCY_RE.search(own.iloc[int(codes[where[0]])]).group(0)
 
     def parse(self, decimal: str) -> list[tuple[pd.Series, pd.Series]]:
         """:func:`parse_number` of each column, in the order given."""
-        num, bad = parse_number.__wrapped__(self.cells, decimal=decimal)
-        num, bad = num.array, bad.to_numpy(dtype=bool)
-        out = []
-        for (codes, offset), index in zip(self.codes, self.index):
-            at = np.where(codes < 0, self.missing, codes + offset)
-            out.append((pd.Series(num.take(at), index=index, copy=False), pd.Series(bad[at], index=index, copy=False)))
-        return out
+        return [self.column(k, decimal) for k in range(len(self.codes))]
 
 
 def _arrow(s: pd.Series) -> bool:
     return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
 
 
-def _parse_number_arrow(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
-    """:func:`parse_number` of Arrow strings: the Arrow functions pandas' string methods call for these
-    patterns (``str.strip``: ``utf8_trim_whitespace``, ``isin``: ``is_in``, ``str.replace``:
-    ``replace_substring(_regex)``), called on the array directly, without a Series per step."""
+def _arrow_text(arr):
+    """The steps of :func:`parse_number` before the decimal mark matters, on an Arrow array: the cells
+    stripped (``str.strip``: ``utf8_trim_whitespace``), without ``%``, currency and spaces (``str.replace``:
+    ``replace_substring(_regex)``); the not-reported mask (``isin``: ``is_in``) and the percent mask."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    arr = s.array._pa_array
     stripped = pc.utf8_trim_whitespace(arr)
     tokens = pc.is_in(stripped, value_set=pa.array(sorted(_NA_TOKENS), type=stripped.type))
     na = arr.is_null().to_numpy(zero_copy_only=False) | pc.fill_null(tokens, False).to_numpy(zero_copy_only=False)
@@ -182,22 +260,82 @@ def _parse_number_arrow(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Serie
     t = pc.replace_substring(t, "%", "")
     t = pc.replace_substring_regex(t, _CURRENCY, "")
     t = pc.replace_substring_regex(t, _SPACES_TEXT, "")
+    return t, na, pct
+
+
+def _dm_text(arr, normalized):
+    """The cells as :func:`decimal_mark` matches them (currency, then ``%``, then spaces removed), taken
+    from :func:`_arrow_text`'s cells (``%``, then currency, then spaces) where that is the same text.
+
+    Stripping changes nothing once every space is removed (``utf8_trim_whitespace`` trims only characters
+    of ``_WS``), and removing ``%`` before or after the currency gives the same text unless a cell holds
+    both a ``%`` and a letter (every currency word has one: ``E%UR``). Such cells are redone in
+    :func:`decimal_mark`'s order."""
+    import pyarrow.compute as pc
+    odd = pc.and_(pc.match_substring(arr, "%"), pc.match_substring_regex(arr, "[A-Za-zſ]"))
+    odd = pc.fill_null(odd, False)
+    if pc.any(odd).as_py():
+        own = pc.replace_substring_regex(arr, _CURRENCY, "")
+        own = pc.replace_substring_regex(pc.replace_substring(own, "%", ""), _SPACES_TEXT, "")
+        t = pc.if_else(odd, own, normalized)
+    else:
+        t = normalized
+    return t
+
+
+#: Cells pandas' ``to_numeric`` and Arrow's cast read to the same float: plain digits (at most 15, so
+#: the float is exact), or digits with a decimal point and at most 15 characters (15 significant
+#: digits: every correctly rounding reader gives the same float).
+_PLAIN_INT = "^[0-9]{1,15}$"
+_PLAIN_DECIMAL = r"^[0-9]+\.[0-9]+$"
+
+
+def _to_float(t, dtype) -> pd.Series:
+    """``pd.to_numeric(t, errors="coerce").astype("Float64")`` of an Arrow string array whose missing
+    cells are null. When every cell is plain (``_PLAIN_INT``/``_PLAIN_DECIMAL``), Arrow casts it:
+    the same values without a Python object per cell."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    ints = pc.match_substring_regex(t, _PLAIN_INT)
+    if pc.all(ints).as_py() is not False:  # all plain integers (or all missing)
+        return pd.Series(pd.array(pc.cast(pc.cast(t, pa.int64()), pa.float64()), dtype="Float64"))
+    decs = pc.and_(pc.match_substring_regex(t, _PLAIN_DECIMAL), pc.less_equal(pc.utf8_length(t), 15))
+    if pc.all(pc.or_(ints, decs)).as_py() is not False:
+        # an integer cell read as an integer first: "-0" cannot occur (no sign), so the floats are equal
+        return pd.Series(pd.array(pc.cast(t, pa.float64()), dtype="Float64"))
+    return pd.to_numeric(pd.Series(pd.array(t, dtype=dtype)), errors="coerce").astype("Float64")
+
+
+def _parse_number_arrow(s: pd.Series, decimal: str, *, normalized=None) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_number` of Arrow strings: the Arrow functions pandas' string methods call for these
+    patterns (``str.strip``: ``utf8_trim_whitespace``, ``isin``: ``is_in``, ``str.replace``:
+    ``replace_substring(_regex)``), called on the array directly, without a Series per step.
+    ``normalized``: :func:`_arrow_text` of the array when already computed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    t, na, pct = normalized if normalized is not None else _arrow_text(s.array._pa_array)
     t = pc.replace_substring(t, "." if decimal == "," else ",", "")
     if decimal == ",":
         t = pc.replace_substring(t, ",", ".")
     t = pc.if_else(pa.array(na), pa.scalar(None, t.type), t)
-    num = pd.to_numeric(pd.Series(pd.array(t, dtype=s.dtype), index=s.index, name=s.name),
-                        errors="coerce").astype("Float64")
+    num = _to_float(t, s.dtype).set_axis(s.index).rename(s.name)
     pct = pd.Series(pct, index=s.index)
     num = num.where(~pct, num / 100)
     bad = (num.isna() & ~na).fillna(False).astype(bool)
     return num.astype("Float64"), bad
 
 
+#: Counts the tables hold exactly (the float64 of a number read from text is whole up to here).
+_MAX_COUNT = 2 ** 53
+
+
 def to_count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Float64 -> Int64; a value more than 0.001 away from a whole number is bad."""
-    frac = (values - values.round()).abs() > 1e-3
-    bad = frac.fillna(False).astype(bool)
+    """Float64 -> Int64; a value more than 0.001 away from a whole number, infinite, or 2**53 and beyond
+    (too large to hold exactly; it used to overflow) is bad."""
+    v = values.to_numpy(dtype="float64", na_value=np.nan)  # a missing value is not bad (NaN compares False)
+    with np.errstate(invalid="ignore"):
+        bad = pd.Series((np.abs(v - np.round(v)) > 1e-3) | np.isinf(v) | (np.abs(v) >= _MAX_COUNT),
+                        index=values.index)
     return values.where(~bad).round().astype("Int64"), bad
 
 
@@ -229,16 +367,18 @@ def parse_day(s: pd.Series, formats: tuple[str, ...], *, start=None, end=None) -
     return out, todo.astype(bool)
 
 
-def totals_mask(raw: pd.DataFrame, dim_fields: list[str]) -> pd.Series:
+def totals_mask(raw: pd.DataFrame, dim_fields: list[str], *, factors: dict | None = None) -> pd.Series:
     """Rows whose dimension cells are all empty or a totals word (``Grand total``, ``Gesamtsumme``,
-    ...) in any of them: GA4 and UA write such rows under the header or at the end of a section."""
+    ...) in any of them: GA4 and UA write such rows under the header or at the end of a section.
+    ``factors``: ``{field: (codes, uniques)}`` of the columns' ``factorize()`` when already made."""
     if not dim_fields or raw.empty:
         return pd.Series(False, index=raw.index)
     empty = np.ones(len(raw), dtype=bool)
     word = np.zeros(len(raw), dtype=bool)
     rest_empty = np.ones(len(raw), dtype=bool)
     for f in dim_fields:  # each distinct cell is normalised once, and only if it could be a totals word
-        codes, uniques = raw[f].astype("string").array.factorize()  # a missing cell counts as blank
+        codes, uniques = factors[f] if factors and f in factors else raw[f].astype("string").array.factorize()
+        # (a missing cell counts as blank)
         uniq = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([""], dtype="string")],
                          ignore_index=True).str.strip()  # each distinct cell stripped once
         codes = np.where(codes < 0, len(uniq) - 1, codes)
@@ -274,10 +414,18 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
                                 "campaign", "content", "landing_page") if k in found]
     dim_fields = [found[k] for k in dims_present]
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(raw)
-    tot = totals_mask(raw, dim_fields)
+    # each dimension column's distinct cells, found once for the totals rows and the labels
+    factors = {f: raw[f].astype("string").array.factorize() for f in dict.fromkeys(dim_fields)}
+    tot = totals_mask(raw, dim_fields, factors=factors)
+    goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
+             and goal_pattern.search(norm_header(c))]
+    metric_fields = [found[m] for m in (*_METRICS_INT, "bounce_rate", "revenue") if m in found] + goals
+    # every metric column's distinct cells (the totals rows' too), matched and parsed once for both the
+    # totals check (the sessions column, all rows) and the rows kept
+    cells = _Distinct([raw[f] for f in metric_fields])
     if tot.sum() == 1 and "sessions" in found and (~tot).any():
-        one = _Distinct([raw[found["sessions"]]])
-        v, _ = one.parse(decimal or one.decimal_mark())[0]
+        k = metric_fields.index(found["sessions"])
+        v, _ = cells.column(k, decimal or cells.decimal_mark([k]))
         total, rest = v[tot].iloc[0], v[~tot].sum()
         if pd.notna(total) and abs(total - rest) > max(1.0, 0.005 * total):
             parsed.notes.append(f"the totals row says {total:,.0f} sessions, the rows add up to {rest:,.0f} "
@@ -293,6 +441,17 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         raw = raw.loc[keep].reset_index(drop=True)
     lines = lines[keep]
     probs = CellProblems(source, lines, "traffic")
+
+    def labels(field: str, split: bool = False) -> tuple[pd.Series, ...]:
+        """:func:`_label` of a dimension column's kept rows (and :func:`_source_medium` of it with ``split``),
+        once per distinct cell of the column: both read a cell by the cell alone."""
+        codes, uniques = factors[field]
+        cells = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([None], dtype="string")],
+                          ignore_index=True)
+        at = np.where(codes < 0, len(uniques), codes)[keep]
+        got = _label.__wrapped__(cells)
+        got = _source_medium.__wrapped__(got) if split else (got,)
+        return tuple(pd.Series(r.array.take(at), index=raw.index) for r in got)
     n = len(raw)
     out: dict[str, object] = {}  # the columns, made into one frame at once (a column at a time costs more)
     start, end = meta.get("start"), meta.get("end")
@@ -315,30 +474,28 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         probs.add(bad, found["year_month"], raw[found["year_month"]], "a month like 202504")
         out["date"], out["date_to"] = day, day + pd.offsets.MonthEnd(0)
     else:
-        out["date"] = pd.Timestamp(start) if start is not None else pd.NaT
-        out["date_to"] = pd.Timestamp(end) if end is not None else pd.NaT
+        out["date"] = _ns(start)
+        out["date_to"] = _ns(end)
     for name in ("channel", "source", "medium", "campaign", "content", "landing_page"):
         if name in found:
-            out[name] = _label(raw[found[name]])
+            out[name] = labels(found[name])[0]
     if "source_medium" in found:
         col = found["source_medium"]
-        out["source"], out["medium"] = _source_medium(_label(raw[col]))
+        out["source"], out["medium"] = labels(col, split=True)
     if lower_campaign and "campaign" in out:
         out["campaign"] = out["campaign"].str.lower()
-    goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
-             and goal_pattern.search(norm_header(c))]
-    metric_fields = [found[m] for m in (*_METRICS_INT, "bounce_rate", "revenue") if m in found] + goals
-    cells = _Distinct([raw[f] for f in metric_fields])  # every metric column's distinct cells, parsed at once
-    dec = decimal or cells.decimal_mark()
-    numbers = dict(zip(metric_fields, cells.parse(dec)))
+    rows = None if keep.all() else keep
+    dec = decimal or cells.decimal_mark(rows=rows)
+    numbers = {f: cells.column(k, dec, rows, raw.index) for k, f in enumerate(metric_fields)}
     values: dict[str, pd.Series] = {}
     for m in (*_METRICS_INT, "bounce_rate", "revenue"):
         if m not in found:
             continue
+        k = metric_fields.index(found[m])
         v, bad = numbers[found[m]]
         probs.add(bad, found[m], raw[found[m]], "a number" + (" (decimal comma)" if dec == "," else ""))
         if m in _METRICS_INT:
-            v, frac = to_count(v)
+            v, frac = cells.count_column(k, dec, rows, raw.index)  # to_count(v), per distinct cell
             probs.add(frac & ~bad, found[m], raw[found[m]], "a whole number")
         values[m] = v
     for m in _METRICS_INT:
@@ -359,7 +516,7 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         out["revenue"] = values["revenue"]
         cur = meta.get("currency")
         if cur is None:
-            cur = _first_currency(raw[found["revenue"]])
+            cur = cells.first_currency(metric_fields.index(found["revenue"]), rows)
     breakdown = [d for d in DIMENSIONS if d in found or (d == "date" and ({"nth_day", "year_month"} & set(found)))
                  or (d in ("source", "medium") and "source_medium" in found)]
     out["_line"] = lines
@@ -381,6 +538,18 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     if n and out["date"].isna().all() and "date" not in breakdown:
         parsed.notes.append("the export does not say which period it covers: date is <NA>")
     return out
+
+
+def _ns(day) -> pd.Timestamp:
+    """``pd.Timestamp(day)`` (NaT for None) in nanoseconds, the unit of the table's dates, when it fits:
+    a column of it needs no cast in :func:`finish_traffic`."""
+    if day is None:
+        return pd.NaT
+    t = pd.Timestamp(day)
+    try:
+        return t.as_unit("ns")
+    except (OverflowError, ValueError):  # outside nanoseconds' years: left to conform, as before
+        return t
 
 
 #: Rows per block of a :func:`constant` column: every block is the same Arrow array.
@@ -438,9 +607,35 @@ def _label(s: pd.Series) -> pd.Series:
 _SOURCE_MEDIUM = r"^(.*?)\s*(/|\s-\s)\s*([^/]*)$"
 
 
+#: A cell ``source / medium`` whose two parts hold no ``/`` and no space (``_WS``): split at the `` / ``
+#: it is what ``_SOURCE_MEDIUM`` finds (no shorter source can end before a space or ``/``, the medium
+#: has no ``/``). Most cells of GA4 and UA exports are like this.
+_PLAIN_SOURCE_MEDIUM = "^[^/" + _WS[1:] + "+ / [^/" + _WS[1:] + "+$"
+
+
 @per_distinct
 def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``"google / organic"`` -> (source, medium); ``"(not set)"`` alone is both."""
+    if _arrow(sm) and len(sm):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        arr = pa.chunked_array(sm.array._pa_array).combine_chunks()
+        plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_SOURCE_MEDIUM), False)
+        if pc.any(plain).as_py():  # plain cells split at " / " (no regex groups), the others by the pattern
+            pair = pc.split_pattern(pc.if_else(plain, arr, pa.scalar(None, arr.type)), " / ", max_splits=1)
+            parts = [pc.list_element(pair, i) for i in (0, 1)]
+            other = pc.and_(pc.invert(plain), pc.is_valid(arr))
+            if pc.any(other).as_py():  # the pattern's parts (stripped) put in place of those cells' nulls
+                rest = _source_medium_regex(sm[other.to_numpy(zero_copy_only=False)])
+                parts = [pc.replace_with_mask(p, other, pa.chunked_array(r.array._pa_array).combine_chunks()
+                                              .cast(p.type)) for p, r in zip(parts, rest)]
+            return tuple(pd.Series(pd.array(p, dtype=sm.dtype), index=sm.index, name=i).str.strip()
+                         for i, p in enumerate(parts))
+    return _source_medium_regex(sm)
+
+
+def _source_medium_regex(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`_source_medium` of any cells, by ``_SOURCE_MEDIUM``."""
     # the separator as a group of its own (not "(?:...)"), so that ``extract`` lets Arrow's RE2 run it
     parts = extract(sm, _SOURCE_MEDIUM)[[0, 2]].set_axis([0, 1], axis=1)
     odd = sm.notna() & parts[0].isna()
@@ -460,4 +655,31 @@ def finish_traffic(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return TRAFFIC.empty()
     out = pd.concat(frames, ignore_index=True).drop(columns=["_line"], errors="ignore")
+    if _canonical(out):  # what conform would return: its casts would leave every column as it is
+        missing = {c.name: _missing(out.index, c) for c in TRAFFIC.columns if c.name not in out.columns}
+        if missing:  # added as conform adds them (all <NA> in the column's dtype)
+            out = pd.concat([out, pd.DataFrame(missing, index=out.index)], axis=1)
+        extra = [c for c in out.columns if c not in TRAFFIC.names]
+        return out[TRAFFIC.names + extra].reset_index(drop=True)
     return TRAFFIC.conform(out)
+
+
+_DAY_NS = 86_400 * 10**9
+
+
+def _canonical(frame: pd.DataFrame) -> bool:
+    """Whether :meth:`TRAFFIC.conform <toolkit.schema.Table.conform>` would only reorder ``frame`` and add the
+    missing columns: every canonical column present has its dtype (compared by name, as conform does), and
+    the ``date`` columns, which conform always casts, are naive ``datetime64[ns]`` midnights (cast: the same
+    values)."""
+    for c in TRAFFIC.columns:
+        if c.name not in frame.columns:
+            continue
+        s = frame[c.name]
+        if str(s.dtype) != str(pd.api.types.pandas_dtype(c.pandas_dtype)):
+            return False
+        if c.dtype == "date":
+            ns = s.to_numpy(dtype="datetime64[ns]").view("int64")
+            if ((ns[ns != np.iinfo(np.int64).min] % _DAY_NS) != 0).any():
+                return False
+    return True

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, read_csv_records, register
+from ._base import Context, Loader, Parsed, Source, per_distinct, read_csv_records, register
 from ._traffic import finish_traffic, map_columns, norm_header, to_count, traffic_rows
 
 __all__ = ["MatomoCSV", "MatomoAPIJSON", "MatomoVisitsLog", "MATOMO_COLUMNS", "CHANNEL_LABELS"]
@@ -367,12 +367,13 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
         "content": strings(col("campaignContent")),
         "landing_page": (landing.loc[v.index] if landing is not None else
                          pd.Series(pd.NA, index=v.index, dtype="string")).to_numpy(),
+        "property": strings(col("siteName").fillna(col("idSite"))),  # a log of several sites (idSite=all)
         "_visitor": strings(col("visitorId")),
         "_bounce": (_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(),
         "_conv": _numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))).to_numpy(),
         "_rev": _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy(),
     })
-    keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page"]
+    keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page", "property"]
     grouped = g.groupby(keys, dropna=False, sort=True)
     agg = grouped.agg(sessions=("date", "size"), users=("_visitor", "nunique"), bounces=("_bounce", "sum")
                       ).reset_index()
@@ -385,11 +386,10 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
         agg["bounces"] = pd.NA
     agg["conversions"] = to_count(agg["conversions"].astype("Float64"))[0]
     agg["tool"] = _TOOL
-    site = col("siteName").dropna()
-    agg["property"] = site.iloc[0] if len(site) else (col("idSite").dropna().iloc[0] if col("idSite").notna().any()
-                                                     else pd.NA)
-    cur = col("siteCurrency").dropna()
-    agg["currency"] = cur.iloc[0] if len(cur) and agg["revenue"].notna().any() else pd.NA
+    # each site's currency (its first visit that names one), where the site's rows report revenue
+    cur = pd.Series(strings(col("siteCurrency")), index=g.index).groupby(g["property"], dropna=False).first()
+    has_rev = agg.groupby("property", dropna=False)["revenue"].transform(lambda r: r.notna().any()).astype(bool)
+    agg["currency"] = agg["property"].map(cur).where(has_rev)
     agg["date_to"] = agg["date"]
     agg["tz"] = tz
     dims = ["date", "channel", "source", "medium", "campaign", "content"] + (["landing_page"] if landing is not None
@@ -400,7 +400,7 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     # what load() needs to add up the visits of several files once (merge_visits_logs): codes and
     # numbers of their own (copies, so the frames they came from are freed), 21-33 bytes per visit
     parsed.visits = Visits(
-        agg[keys + ["property", "currency", "tz", "breakdown"]].copy(), grouped.ngroup().to_numpy(np.int32),
+        agg[keys + ["currency", "tz", "breakdown"]].copy(), grouped.ngroup().to_numpy(np.int32),
         _visit_ids(col("idVisit")), visitors.astype(np.int32), pd.Series(visitor_names),
         np.array(g["_bounce"], dtype=bool), _values(g["_conv"]), _values(g["_rev"]),
         "visitorId" in v.columns, "actions" in v.columns)
@@ -416,6 +416,13 @@ def _arrow(s: pd.Series) -> bool:
 
 
 def _numeric(s: pd.Series) -> pd.Series:
+    """``pd.to_numeric(s, errors="coerce")``, once per distinct cell (``per_distinct``: revenues, action and
+    conversion counts repeat; the type pandas infers depends on which values occur, the same either way)."""
+    return _numeric_cells(s).rename(s.name)
+
+
+@per_distinct
+def _numeric_cells(s: pd.Series) -> pd.Series:
     """``pd.to_numeric(s, errors="coerce")``; a column of plain digits only (no sign, space or missing cell,
     at most 18 digits: what the Visits Log writes for times and counts) is cast by Arrow, to the same values."""
     if _arrow(s) and len(s) and s.array._pa_array.null_count == 0:
@@ -542,8 +549,8 @@ def _merge(members: list) -> None:
     starts = np.cumsum([0] + [len(v.groups) for v in visits])
     gid = np.concatenate([gid_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
     order = np.concatenate([np.full(len(v.group), k, dtype=np.int32) for k, v in enumerate(visits)])
-    sites = pd.factorize(pd.Series([str(v.groups["property"].iloc[0]) for v in visits]))[0]
-    site = np.concatenate([np.full(len(v.group), sites[i], dtype=np.int32) for i, v in enumerate(visits)])
+    site_of_row = pd.factorize(rows["property"], use_na_sentinel=False)[0]  # each visit's site (its row's)
+    site = np.concatenate([site_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
     ids = pd.concat([v.ids.astype("string") if any(w.ids.dtype != v.ids.dtype for w in visits) else v.ids
                      for v in visits], ignore_index=True)
     # a visit in several files counts once: the last file read that holds it (files are read in order)
@@ -553,7 +560,8 @@ def _merge(members: list) -> None:
     names, visitor = _global_visitors(visits)
     gid, order, visitor = gid[keep], order[keep], visitor[keep]
     out["sessions"] = np.bincount(gid, minlength=n)
-    pairs = np.unique(gid[visitor >= 0].astype(np.int64) * (len(names) + 1) + visitor[visitor >= 0])
+    # each (row, visitor) pair once; a hash table (pd.unique) finds the same set as sorting (np.unique), faster
+    pairs = pd.unique(gid[visitor >= 0].astype(np.int64) * (len(names) + 1) + visitor[visitor >= 0])
     out["users"] = np.bincount((pairs // (len(names) + 1)).astype(np.int64), minlength=n)
     out["bounces"] = np.bincount(gid, weights=np.concatenate([v.bounce for v in visits])[keep], minlength=n)
     for col in ("conversions", "revenue"):
