@@ -116,3 +116,15 @@ def test_platform_cells_per_distinct_value_equal_cell_by_cell(cells):
     pd.testing.assert_series_equal(fast[0], vals, check_names=False)
     assert fast[1].tolist() == vals.isna().tolist()
     assert fast[2].tolist() == (~vals.str.fullmatch(r"[a-z][a-z0-9_.-]*").fillna(True).astype(bool)).tolist()
+
+
+@pytest.mark.parametrize("cells, sep, want", [(["6%", "7%"], ",", [0.06, 0.07]),
+                                              (["6 %", "12,5 %"], ";", [0.06, 0.125]),
+                                              (["6%", "7.5%"], ",", [0.06, 0.075])])
+def test_daily_values_in_whole_percents(tmp_path, cells, sep, want):
+    # a column of whole percents ('6%', '7%') made the loader fail with TypeError ("a bug in the toolkit")
+    lines = [sep.join(["platform", "account", "date", "metric", "value"])]
+    lines += [sep.join(["instagram", "acct", f"2024-01-0{i + 1}", "engagement_rate", c]) for i, c in enumerate(cells)]
+    (tmp_path / "daily.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = tk.load(tmp_path, progress=False)
+    assert ds.daily["value"].tolist() == pytest.approx(want)

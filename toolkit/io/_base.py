@@ -1002,7 +1002,8 @@ def parse_float(s: pd.Series, *, thousands: str | None = ",", decimal: str = "."
         t = t.str.replace(thousands, "", regex=False)
     if decimal != ".":
         t = t.str.replace(decimal, ".", regex=False)
-    num = pd.to_numeric(t.where(~na), errors="coerce")
+    # Float64 before the percents: whole numbers alone come back as Int64, where 6% (0.06) cannot go
+    num = pd.to_numeric(t.where(~na), errors="coerce").astype("Float64")
     num = num.where(~pct, num / 100)
     bad = (num.isna() | (num.abs() == np.inf)).fillna(True).astype(bool) & ~na
     return num.where(~bad).astype("Float64"), bad
