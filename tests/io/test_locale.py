@@ -176,3 +176,11 @@ def test_plain_number_cells_equal_the_checked_parse(cells, dtype, style):
         want = _number_checked(col, style)  # (whole percents such as "6%" raised TypeError until 2026-12-07)
         for g, w in zip(fn(col, style), want):
             pd.testing.assert_series_equal(g, w, check_exact=True)
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", object])
+def test_parse_int_reads_missing_and_blank_cells_in_every_string_dtype(dtype):
+    # pandas' "str" dtype gave a read-only array and a missing cell raised ValueError
+    from toolkit.io._base import parse_int
+    vals, bad = parse_int(pd.Series(["1", None, "", "2,400"], dtype=dtype))
+    assert vals.tolist() == [1, pd.NA, pd.NA, 2400] and not bad.any()

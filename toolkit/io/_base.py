@@ -983,7 +983,8 @@ def parse_int(s: pd.Series, *, thousands: str | None = ",", decimal: str = ".",
     t = t.str.replace(f"[{re.escape(thousands or '')}\u202f\xa0]", "", regex=True)
     if decimal != ".":
         t = t.str.replace(decimal, ".", regex=False)
-    num = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    # a copy of its own: pandas' "str" dtype hands out a read-only view of its float64 result
+    num = np.array(pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
     num[na] = np.nan
     with np.errstate(invalid="ignore"):
         bad = ~na & (np.isnan(num) | (num % 1 != 0) | (np.abs(num) >= MAX_COUNT) | ((num < 0) & (not negative)))
