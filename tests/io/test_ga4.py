@@ -299,13 +299,17 @@ def test_source_medium_split_by_arrow_equals_the_python_regex():
     vals += ["".join(rng.choice(["a", " ", "/", "-", "\n", "\u00a0", "ü", "(", "x"]) for _ in range(rng.randint(0, 7)))
              for _ in range(2000)]
     sm = _label.__wrapped__(pd.Series(vals, dtype="string"))
-    parts = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")  # Python's re, cell by cell
-    odd = sm.notna() & parts[0].isna()
-    parts.loc[odd, 0] = sm[odd]
-    parts.loc[odd, 1] = sm[odd]
-    source, medium = _source_medium.__wrapped__(sm)
-    pd.testing.assert_series_equal(source, parts[0].astype("string").str.strip(), check_exact=True)
-    pd.testing.assert_series_equal(medium, parts[1].astype("string").str.strip(), check_exact=True)
+    _assert_source_medium_like_python_re(sm, _source_medium.__wrapped__(sm))
+
+
+def _assert_source_medium_like_python_re(sm, got):
+    """``got`` (source, medium) equals the pattern run by Python's ``re`` cell by cell ("(not set)" alone: both)."""
+    want = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
+    odd = sm.notna() & want[0].isna()
+    want.loc[odd, 0] = sm[odd]
+    want.loc[odd, 1] = sm[odd]
+    pd.testing.assert_series_equal(got[0], want[0].astype("string").str.strip(), check_exact=True)
+    pd.testing.assert_series_equal(got[1], want[1].astype("string").str.strip(), check_exact=True)
 
 
 def test_labels_unguarded_only_where_a_quote_starts_the_cell_equal_the_regex_on_every_cell():
@@ -351,13 +355,7 @@ def test_plain_source_medium_cells_split_without_the_regex_equal_the_python_rege
         if sm.dtype.storage == "pyarrow":
             plain = sm.str.fullmatch(_PLAIN_SOURCE_MEDIUM).fillna(True)
             assert plain.all() == (not extra)
-        want = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")  # Python's re, cell by cell
-        odd = sm.notna() & want[0].isna()
-        want.loc[odd, 0] = sm[odd]
-        want.loc[odd, 1] = sm[odd]
-        source, medium = _source_medium.__wrapped__(sm)
-        pd.testing.assert_series_equal(source, want[0].astype("string").str.strip(), check_exact=True)
-        pd.testing.assert_series_equal(medium, want[1].astype("string").str.strip(), check_exact=True)
+        _assert_source_medium_like_python_re(sm, _source_medium.__wrapped__(sm))
 
 
 @pytest.mark.parametrize("cell", ["1e30", "inf", "9007199254740993"])

@@ -199,12 +199,17 @@ class _Distinct:
                index: pd.Index | None = None) -> tuple[pd.Series, pd.Series]:
         """:func:`parse_number` of column ``k`` (of its ``rows`` only, on ``index``, when given)."""
         num, bad = self._numbers(decimal)
+        return self._spread(num, bad, k, rows, index)
+
+    def _spread(self, values, flags: np.ndarray, k: int, rows: np.ndarray | None, index: pd.Index | None
+                ) -> tuple[pd.Series, pd.Series]:
+        """Per-distinct-cell ``values`` and ``flags`` spread to the cells of column ``k`` (its ``rows``)."""
         codes, offset = self.codes[k]
         at = np.where(codes < 0, self.missing, codes + offset)
         if rows is not None:
             at = at[rows]
         index = self.index[k] if index is None else index
-        return pd.Series(num.take(at), index=index, copy=False), pd.Series(bad[at], index=index, copy=False)
+        return pd.Series(values.take(at), index=index, copy=False), pd.Series(flags[at], index=index, copy=False)
 
     def count_column(self, k: int, decimal: str, rows: np.ndarray | None = None,
                      index: pd.Index | None = None) -> tuple[pd.Series, pd.Series]:
@@ -214,12 +219,7 @@ class _Distinct:
             counts, frac = to_count(pd.Series(self._numbers(decimal)[0]))
             self._parsed[key] = (counts.array, frac.to_numpy(dtype=bool))
         counts, frac = self._parsed[key]
-        codes, offset = self.codes[k]
-        at = np.where(codes < 0, self.missing, codes + offset)
-        if rows is not None:
-            at = at[rows]
-        index = self.index[k] if index is None else index
-        return pd.Series(counts.take(at), index=index, copy=False), pd.Series(frac[at], index=index, copy=False)
+        return self._spread(counts, frac, k, rows, index)
 
     def first_currency(self, k: int, rows: np.ndarray | None = None) -> str | None:
         """:func:`_first_currency` of column ``k`` (of its ``rows``), matched once per distinct cell."""
