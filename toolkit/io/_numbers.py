@@ -200,12 +200,24 @@ def int_columns(out: dict | pd.DataFrame, cols: NumberColumns, found: dict[str, 
                 style: NumberStyle = EN) -> None:
     """``toolkit.io._headers._int_columns`` on columns read together: each count into ``out``, bad
     cells into ``probs``."""
+    _read_columns(out, cols, found, names, probs, lambda col: cols.count(col, style),
+                  f"a whole number in {style.name} format (blank or '-' = not reported)")
+
+
+def float_columns(out: dict | pd.DataFrame, cols: NumberColumns, found: dict[str, str], names, probs, *,
+                  style: NumberStyle = EN) -> None:
+    """``number`` of each of ``names`` found, read together: values into ``out``, bad cells into ``probs``."""
+    _read_columns(out, cols, found, names, probs, lambda col: cols.number(col, style),
+                  f"a number in {style.name} format")
+
+
+def _read_columns(out, cols: NumberColumns, found: dict[str, str], names, probs, parse, expected: str) -> None:
     raw = cols.frame
     for name in names:
         if name in found:
             col = found[name]
-            vals, bad = cols.count(col, style)
-            probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank or '-' = not reported)")
+            vals, bad = parse(col)
+            probs.add(bad, col, raw[col], expected)
             out[name] = vals
 
 

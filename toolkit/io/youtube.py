@@ -49,7 +49,7 @@ from ._filebar import tracked
 from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, EN, NumberStyle, count, number
-from ._numbers import date_style, number_columns
+from ._numbers import date_style, float_columns, number_columns
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -233,12 +233,7 @@ class YouTubeStudioTable(Loader):
             vals, bad = _hms_seconds(raw[col], style)
             probs.add(bad, col, raw[col], "a duration like '0:03:41'")
             out["avg_view_duration_s"] = vals
-        for name in _FLOATS:
-            if name in found:
-                col = found[name]
-                vals, bad = numbers.number(col, style)
-                probs.add(bad, col, raw[col], f"a number in {style.name} format")
-                out[name] = vals
+        float_columns(out, numbers, found, _FLOATS, probs, style=style)
         out = probs.finish(pd.DataFrame(out, index=raw.index), ctx, parsed)
         parsed.tables["posts"] = out
         return parsed
