@@ -114,6 +114,10 @@ def _parse_number_pandas(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Seri
     return num.astype("Float64"), bad
 
 
+#: Distinct cells :meth:`_Distinct.decimal_mark` matches first: one looking English answers ".".
+_FIRST_LOOK = 64
+
+
 class _Distinct:
     """The distinct cells of several columns as one ``string`` Series (and a last ``<NA>``), with each
     column's position of its cells in it.
@@ -127,45 +131,83 @@ class _Distinct:
     """
 
     def __init__(self, columns: list[pd.Series]) -> None:
-        parts, self.codes, self.index, self.sizes, offset = [], [], [], [], 0
-        for s in columns:
-            codes, uniques = s.astype("string").array.factorize()
+        strings = [s.astype("string") for s in columns]
+        self.index = [s.index for s in columns]
+        self._marks: tuple[np.ndarray, np.ndarray] | None = None
+        self._parsed: dict[str, tuple] = {}
+        self._bytes: np.ndarray | None = None
+        if strings and all(_arrow(s) for s in strings):
+            # Arrow strings: the cells of all columns encoded at once (one dictionary, shared: a cell in
+            # two columns is read once); every column's codes point into it
+            import pyarrow as pa
+            import pyarrow.compute as pc
+            chunks = [c if c.type == pa.large_string() else c.cast(pa.large_string())
+                      for s in strings for c in s.array._pa_array.chunks]
+            enc = pc.dictionary_encode(pa.concat_arrays(chunks) if chunks else pa.array([], pa.large_string()))
+            codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+            ends = np.cumsum([len(s) for s in strings])
+            self.missing = len(enc.dictionary)  # position of the <NA> cell
+            self.codes = [(c, 0) for c in np.split(codes, ends[:-1])]
+            self.sizes = [self.missing] * len(strings)
+            self.cells = pd.Series(pd.array(pa.concat_arrays([enc.dictionary, pa.nulls(1, pa.large_string())]),
+                                            dtype="string"))
+            return
+        parts, self.codes, self.sizes, offset = [], [], [], 0
+        for s in strings:
+            codes, uniques = s.array.factorize()
             parts.append(pd.Series(uniques, dtype="string"))
             self.codes.append((codes, offset))
-            self.index.append(s.index)
             self.sizes.append(len(uniques))
             offset += len(uniques)
         self.missing = offset  # position of the <NA> cell
         self.cells = pd.concat(parts + [pd.Series([None], dtype="string")], ignore_index=True)
-        self._marks: tuple[np.ndarray, np.ndarray] | None = None
-        self._parsed: dict[str, tuple] = {}
 
-    def _cell_marks(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per distinct cell (without the last <NA>): (looks German, looks English), matched as
-        :func:`decimal_mark` matches them."""
-        if self._marks is None:
-            cells = self.cells[:self.missing]
-            if _arrow(cells):
-                import pyarrow.compute as pc
-                t = _dm_text(cells.array._pa_array, self._normalized()[0].slice(0, self.missing))
-                if pc.all(pc.string_is_ascii(t)).as_py() is not False:
-                    # ASCII cells: pandas' str.fullmatch runs this RE2 pattern itself (\d needs Python only
-                    # beyond ASCII)
-                    self._marks = tuple(pc.match_substring_regex(t, f"^(({p})$)").to_numpy(zero_copy_only=False)
-                                        for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
-                    return self._marks
-                t = pd.Series(pd.array(t, dtype=cells.dtype))
+    def _cell_marks(self, at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Per distinct cell (without the last <NA>), or of the cells at positions ``at`` only (Arrow):
+        (looks German, looks English), matched as :func:`decimal_mark` matches them."""
+        if at is None and self._marks is not None:
+            return self._marks
+        cells = self.cells[:self.missing]
+        if _arrow(cells):
+            import pyarrow.compute as pc
+            arr, norm = cells.array._pa_array, self._normalized()[0].slice(0, self.missing)
+            if at is not None:
+                arr, norm = arr.take(at), norm.take(at)
+                cells = cells.iloc[at]
+            t = _dm_text(arr, norm, letters=self._letters())
+            if pc.all(pc.string_is_ascii(t)).as_py() is not False:
+                # ASCII cells: pandas' str.fullmatch runs this RE2 pattern itself (\d needs Python only
+                # beyond ASCII)
+                marks = tuple(pc.match_substring_regex(t, f"^(({p})$)").to_numpy(zero_copy_only=False)
+                              for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
             else:
-                t = cells.str.replace(_CURRENCY, "", regex=True)
-                t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
-            self._marks = tuple(t.str.fullmatch(p).to_numpy(dtype=bool, na_value=False)
-                                for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
-        return self._marks
+                t = pd.Series(pd.array(t, dtype=cells.dtype))
+                marks = tuple(t.str.fullmatch(p).to_numpy(dtype=bool, na_value=False)
+                              for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
+        else:
+            t = cells.str.replace(_CURRENCY, "", regex=True)
+            t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
+            marks = tuple(t.str.fullmatch(p).to_numpy(dtype=bool, na_value=False)
+                          for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
+        if at is None:
+            self._marks = marks
+        return marks
+
+    def _letters(self) -> bool:
+        """Whether a cell may hold a letter (any byte beyond ASCII counts as one): see :func:`_cell_bytes`."""
+        b = self._cell_bytes()
+        return bool(b[0x80:].any() or b[ord("A"):ord("Z") + 1].any() or b[ord("a"):ord("z") + 1].any())
+
+    def _cell_bytes(self) -> np.ndarray:
+        """:func:`_cell_bytes` of the Arrow cells, once."""
+        if self._bytes is None:
+            self._bytes = _cell_bytes(self.cells.array._pa_array)
+        return self._bytes
 
     def _normalized(self):
         """(cells without %, currency and spaces, not-reported mask, percent mask) of the Arrow cells."""
         if "_norm" not in self._parsed:
-            self._parsed["_norm"] = _arrow_text(self.cells.array._pa_array)
+            self._parsed["_norm"] = _arrow_text(self.cells.array._pa_array, present=self._cell_bytes())
         return self._parsed["_norm"]
 
     def _used(self, columns: list[int] | None, rows: np.ndarray | None) -> np.ndarray:
@@ -181,8 +223,13 @@ class _Distinct:
     def decimal_mark(self, columns: list[int] | None = None, rows: np.ndarray | None = None) -> str:
         """:func:`decimal_mark` of the columns (those at ``columns`` and the ``rows`` selected by a boolean
         mask, else all): ``","`` when some cell looks German and none English."""
-        de, en = self._cell_marks()
         used = self._used(columns, rows)
+        if self._marks is None and _arrow(self.cells):
+            # a first look at a few of the cells in use: one that looks English answers (usually the first)
+            first = np.flatnonzero(used)[:_FIRST_LOOK]
+            if len(first) and self._cell_marks(first)[1].any():
+                return "."
+        de, en = self._cell_marks()
         return "," if de[used].any() and not en[used].any() else "."
 
     def _numbers(self, decimal: str) -> tuple[pd.arrays.FloatingArray, np.ndarray]:
@@ -230,6 +277,13 @@ class _Distinct:
         if not _arrow(own):
             return _first_currency(pd.Series(own.array.take(codes, allow_fill=True), dtype="string"))
         import pyarrow.compute as pc
+        # the first cells by Python's re (usually the first holds the symbol), then Arrow over all of them
+        head = codes[:_FIRST_LOOK]
+        head = head[head >= 0]
+        for cell in own.array._pa_array.take(head).to_pylist():
+            m = _CURRENCY_RE.search(cell)
+            if m is not None:
+                return m.group(0)
         hit = pc.fill_null(pc.match_substring_regex(own.array._pa_array, _CURRENCY), False).to_numpy(
             zero_copy_only=False)
         where = np.flatnonzero((codes >= 0) & hit[np.maximum(codes, 0)] if len(hit) else np.zeros(0, dtype=bool))
@@ -246,32 +300,79 @@ def _arrow(s: pd.Series) -> bool:
     return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
 
 
-def _arrow_text(arr):
+def _cell_bytes(arr) -> np.ndarray:
+    """Which of the 256 byte values occur in the UTF-8 text of an Arrow string array's cells (or more:
+    the bytes of a sliced array's whole value range may be counted). Any byte from 0x80 is a character
+    beyond ASCII."""
+    import pyarrow as pa
+    present = np.zeros(256, dtype=bool)
+    for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]):
+        if not len(chunk):
+            continue
+        bufs = chunk.buffers()
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(bufs[1], dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
+        if bufs[2] is None or offsets[-1] == offsets[0]:
+            continue
+        data = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+        present |= np.bincount(data, minlength=256).astype(bool)
+    return present
+
+
+#: Bytes that can start a match of ``_CURRENCY`` (``[€$£¥]``, ``US$``, ``EUR`` ... are ASCII letters, ``$``
+#: or beyond ASCII) and bytes of ``_WS`` (its ASCII characters; the others are beyond ASCII).
+_CURRENCY_FIRST = np.zeros(256, dtype=bool)
+_CURRENCY_FIRST[[ord(c) for c in "UuEeGgCcFf$"]] = True
+_CURRENCY_FIRST[0x80:] = True
+_WS_BYTES = np.zeros(256, dtype=bool)
+_WS_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_WS_BYTES[0x80:] = True
+
+
+def _arrow_text(arr, *, present: np.ndarray | None = None):
     """The steps of :func:`parse_number` before the decimal mark matters, on an Arrow array: the cells
     stripped (``str.strip``: ``utf8_trim_whitespace``), without ``%``, currency and spaces (``str.replace``:
-    ``replace_substring(_regex)``); the not-reported mask (``isin``: ``is_in``) and the percent mask."""
+    ``replace_substring(_regex)``); the not-reported mask (``isin``: ``is_in``) and the percent mask.
+
+    ``present``: :func:`_cell_bytes` of ``arr``, when known. A pattern whose every match starts with a
+    byte that occurs in no cell is not run (it would change nothing); cells of ASCII without a letter
+    can hold ``$`` as their only currency symbol, removed as plain text."""
     import pyarrow as pa
     import pyarrow.compute as pc
+    if present is None:
+        present = _cell_bytes(arr)
     stripped = pc.utf8_trim_whitespace(arr)
     tokens = pc.is_in(stripped, value_set=pa.array(sorted(_NA_TOKENS), type=stripped.type))
     na = arr.is_null().to_numpy(zero_copy_only=False) | pc.fill_null(tokens, False).to_numpy(zero_copy_only=False)
     t = pc.fill_null(stripped, "")
     pct = pc.ends_with(t, "%").to_numpy(zero_copy_only=False)
-    t = pc.replace_substring(t, "%", "")
-    t = pc.replace_substring_regex(t, _CURRENCY, "")
-    t = pc.replace_substring_regex(t, _SPACES_TEXT, "")
+    if present[ord("%")]:
+        t = pc.replace_substring(t, "%", "")
+    if (present & _CURRENCY_FIRST & ~_DOLLAR).any():
+        t = pc.replace_substring_regex(t, _CURRENCY, "")
+    elif present[ord("$")]:  # "$" the only character of a match: the pattern's matches are the "$"s
+        t = pc.replace_substring(t, "$", "")
+    if (present & _WS_BYTES).any():
+        t = pc.replace_substring_regex(t, _SPACES_TEXT, "")
     return t, na, pct
 
 
-def _dm_text(arr, normalized):
+_DOLLAR = np.zeros(256, dtype=bool)
+_DOLLAR[ord("$")] = True
+
+
+def _dm_text(arr, normalized, *, letters: bool = True):
     """The cells as :func:`decimal_mark` matches them (currency, then ``%``, then spaces removed), taken
     from :func:`_arrow_text`'s cells (``%``, then currency, then spaces) where that is the same text.
 
     Stripping changes nothing once every space is removed (``utf8_trim_whitespace`` trims only characters
     of ``_WS``), and removing ``%`` before or after the currency gives the same text unless a cell holds
     both a ``%`` and a letter (every currency word has one: ``E%UR``). Such cells are redone in
-    :func:`decimal_mark`'s order."""
+    :func:`decimal_mark`'s order. ``letters=False``: the caller knows that no cell holds a letter (nor a
+    character beyond ASCII)."""
     import pyarrow.compute as pc
+    if not letters:
+        return normalized
     odd = pc.and_(pc.match_substring(arr, "%"), pc.match_substring_regex(arr, "[A-Za-zſ]"))
     odd = pc.fill_null(odd, False)
     if pc.any(odd).as_py():
@@ -378,6 +479,12 @@ def totals_mask(raw: pd.DataFrame, dim_fields: list[str], *, factors: dict | Non
     rest_empty = np.ones(len(raw), dtype=bool)
     for f in dim_fields:  # each distinct cell is normalised once, and only if it could be a totals word
         codes, uniques = factors[f] if factors and f in factors else raw[f].astype("string").array.factorize()
+        if _arrow_values(uniques):  # the same Arrow functions as the pandas steps below, without a Series each
+            blank, total = _totals_arrow(codes, uniques)
+            empty &= blank
+            word |= total
+            rest_empty &= blank | total
+            continue
         # (a missing cell counts as blank)
         uniq = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([""], dtype="string")],
                          ignore_index=True).str.strip()  # each distinct cell stripped once
@@ -393,6 +500,28 @@ def totals_mask(raw: pd.DataFrame, dim_fields: list[str], *, factors: dict | Non
         word |= total
         rest_empty &= blank | total
     return pd.Series(empty | (word & rest_empty), index=raw.index)
+
+
+def _arrow_values(values) -> bool:
+    """Whether ``values`` (an array of a Series) holds Arrow strings."""
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _totals_arrow(codes: np.ndarray, uniques) -> tuple[np.ndarray, np.ndarray]:
+    """(blank, totals word) of each cell of a column given as ``factorize()`` of Arrow strings: the steps of
+    :func:`totals_mask` (``str.strip``: ``utf8_trim_whitespace``, ``str.replace``: ``replace_substring``,
+    ``str.contains(case=False)``: ``match_substring_regex(ignore_case=True)``) on the distinct cells."""
+    import pyarrow.compute as pc
+    uniq = pc.utf8_trim_whitespace(uniques._pa_array)
+    blank = np.append(pc.equal(uniq, "").to_numpy(zero_copy_only=False), True)  # (last: a missing cell)
+    maybe = pc.match_substring_regex(pc.replace_substring(uniq, "\ufeff", ""), "tot|gesamt|summe", ignore_case=True)
+    hits = np.zeros(len(uniq) + 1, dtype=bool)
+    where = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+    if len(where):
+        for i, cell in zip(where, uniq.take(where).to_pylist()):
+            hits[i] = norm_header(cell) in TOTAL_WORDS
+    codes = np.where(codes < 0, len(uniq), codes)
+    return blank[codes], hits[codes]
 
 
 def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *, source: Source,
@@ -625,17 +754,44 @@ def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
             pair = pc.split_pattern(pc.if_else(plain, arr, pa.scalar(None, arr.type)), " / ", max_splits=1)
             parts = [pc.list_element(pair, i) for i in (0, 1)]
             other = pc.and_(pc.invert(plain), pc.is_valid(arr))
-            if pc.any(other).as_py():  # the pattern's parts (stripped) put in place of those cells' nulls
-                rest = _source_medium_regex(sm[other.to_numpy(zero_copy_only=False)])
-                parts = [pc.replace_with_mask(p, other, pa.chunked_array(r.array._pa_array).combine_chunks()
-                                              .cast(p.type)) for p, r in zip(parts, rest)]
+            if pc.any(other).as_py():  # the pattern's parts put in place of those cells' nulls (stripped below)
+                odd = other.to_numpy(zero_copy_only=False)
+                if odd.sum() <= _FEW_CELLS:
+                    rest = [pa.array(r, type=arr.type) for r in _source_medium_few(arr.filter(other).to_pylist())]
+                else:
+                    rest = [pa.chunked_array(r.array._pa_array).combine_chunks()
+                            for r in _source_medium_regex(sm[odd])]
+                parts = [pc.replace_with_mask(p, other, r.cast(p.type)) for p, r in zip(parts, rest)]
             return tuple(pd.Series(pd.array(p, dtype=sm.dtype), index=sm.index, name=i).str.strip()
                          for i, p in enumerate(parts))
     return _source_medium_regex(sm)
 
 
+#: ``_SOURCE_MEDIUM`` for Python's ``re``: what pandas' ``str.extract`` runs cell by cell (the tests' oracle).
+_SOURCE_MEDIUM_RE = re.compile(_SOURCE_MEDIUM)
+#: Up to this many cells, :func:`_source_medium_regex` runs ``_SOURCE_MEDIUM_RE`` cell by cell: Arrow's
+#: ``extract_regex`` costs about 1 ms a call whatever the cells (mostly compiling ``_WS`` and ``\p{Nd}``),
+#: Python's ``re`` about 1 µs a cell.
+_FEW_CELLS = 64
+
+
+def _source_medium_few(cells: list) -> tuple[list, list]:
+    """(source, medium) of each cell by ``_SOURCE_MEDIUM_RE`` (not stripped); a cell it does not match
+    (``"(not set)"`` alone) is both, a missing cell stays missing."""
+    src, med = [], []
+    for c in cells:
+        m = None if c is None else _SOURCE_MEDIUM_RE.search(c)
+        src.append(c if m is None else m.group(1))
+        med.append(c if m is None else m.group(3))
+    return src, med
+
+
 def _source_medium_regex(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """:func:`_source_medium` of any cells, by ``_SOURCE_MEDIUM``."""
+    if len(sm) <= _FEW_CELLS:
+        vals = [v if isinstance(v, str) else None for v in sm.array.tolist()]
+        return tuple(pd.Series(part, index=sm.index, dtype="string", name=i).str.strip()
+                     for i, part in enumerate(_source_medium_few(vals)))
     # the separator as a group of its own (not "(?:...)"), so that ``extract`` lets Arrow's RE2 run it
     parts = extract(sm, _SOURCE_MEDIUM)[[0, 2]].set_axis([0, 1], axis=1)
     odd = sm.notna() & parts[0].isna()

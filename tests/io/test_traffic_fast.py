@@ -1,0 +1,123 @@
+"""The shortcuts of the web-analytics helpers (toolkit/io/_traffic.py) give what the long ways give.
+
+Each test runs the shortcut and the way it replaces on the same tricky cells: a few cells split by
+Python's ``re`` instead of Arrow's, number cells whose bytes let a pattern be skipped, the decimal
+mark answered from a first look at a few cells, the currency symbol read from the first cells.
+"""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.io import _traffic
+from toolkit.io._traffic import (_FEW_CELLS, _Distinct, _label, _parse_number_arrow, _parse_number_pandas,
+                                 _source_medium, _source_medium_regex, decimal_mark, parse_number)
+
+#: Cells where Arrow's RE2 and Python's re could part, or a skipped step could matter: spaces of every
+#: kind (NBSP, thin and narrow no-break space, line separators), digits beyond ASCII, currency words
+#: and symbols, '%' inside a currency word, exponents, whole percents, blanks and not-reported tokens.
+TRICKY = ["1,204", "1.204", "66,67 %", "66,67\xa0%", "1.234,5 %", "1.234,5\u202f%", "€ 1.234", "€\u20091.234,56",
+          "1\u2009234", "$1,112.15", "US$ 0,00", "uſ$ 3", "12 CHF", "Fr. 4", "E%UR 3", "3 EU%R", "US%D 4", "1e3",
+          "1E-2", "2.5e+3", "50%", "100%", "6%", "0%", "-", "--", "(not set)", "", " ", None, "N/A", "n/a", "abc",
+          "3,215", "0.5", "46.92%", "12", "007", "-1", "+2", "-0", "123456789012345", "1234567890123456",
+          "0.12345678901234", "12345678.123456", "٣,٥", "١٢", "١٢.٥", "1\u202f000", "\u2003 8 \u2003", "inf", "nan",
+          "9" * 20, "1\t000", "1\x1c000", "£0.00", "¥5", "$", "$-", "1,2,3", "..", "1.2.3", "12\n"]
+
+#: Cells of English reports without a letter or space: the steps for currency words and spaces are skipped.
+PLAIN = ["1,204", "3,215", "0.5", "46.92%", "12", "$1,112.15", "$504.52", "50%", "6%", "-", "", None, "007", "-1",
+         "1,2,3", "..", "$", "%", "1.234", "1.234,5", "0,5", "12345678.123456", "123456789012345"]
+
+
+def _assert_like_python_re(sm: pd.Series, got) -> None:
+    """``got`` (source, medium) equals the pattern run by Python's ``re`` cell by cell ("(not set)" alone: both)."""
+    want = sm.str.extract(r"^(.*?)\s*(?:/|\s-\s)\s*([^/]*)$")
+    odd = sm.notna() & want[0].isna()
+    want.loc[odd, 0] = sm[odd]
+    want.loc[odd, 1] = sm[odd]
+    pd.testing.assert_series_equal(got[0], want[0].astype("string").str.strip(), check_exact=True,
+                                   check_names=False)
+    pd.testing.assert_series_equal(got[1], want[1].astype("string").str.strip(), check_exact=True,
+                                   check_names=False)
+
+
+SM_ODD = ["(not set)", "a - b", "a/b/c", "x - y - z", " / ", "a\n/b", "a -b", "a- b", "/x", "x/", "", "a  /  b",
+          "a\u00a0/\u00a0b", "a\x1c/b", "a\n- b", "a -\nb", "a\x85-\x85b", "a / b\n", "a/\n", "a\u2028/ b", "- / -",
+          "a - / b", "a\t-\tb", "a\u3000-\u3000b", "--", " - ", "(not set) / (not set)", "ü / ß ü", "a\u2009/\u2009b"]
+
+
+def test_a_few_source_medium_cells_split_by_pythons_re_equal_the_oracle():
+    rng = random.Random(3)
+    plain = [f"site{i}.example / referral" for i in range(300)] + ["google / organic", "(direct) / (none)"]
+    for _ in range(60):
+        odd = [rng.choice(SM_ODD) for _ in range(rng.randint(1, _FEW_CELLS + 8))]  # around the threshold
+        vals = plain + odd + [None]
+        rng.shuffle(vals)
+        sm = _label.__wrapped__(pd.Series(vals, dtype="string"))
+        _assert_like_python_re(sm, _source_medium.__wrapped__(sm))
+        alone = _label.__wrapped__(pd.Series(odd, dtype="string", index=pd.RangeIndex(4, 4 + len(odd))))
+        got = _source_medium_regex(alone)
+        _assert_like_python_re(alone, got)
+        assert [g.name for g in got] == [0, 1]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_numbers_of_cells_without_letters_or_spaces_equal_pandas_string_methods(decimal):
+    rng = random.Random(8)
+    chars = ["1", "2", ",", ".", "%", "$", "-", "0"]
+    pools = [PLAIN, TRICKY, PLAIN + ["12 CHF"], PLAIN + ["1 200"], PLAIN + ["1\xa0200"], PLAIN + ["E%UR 3"],
+             PLAIN + ["€ 1.234"], PLAIN + ["uſ$ 3"]]
+    for pool in pools:
+        cells = pool + ["".join(rng.choice(chars) for _ in range(rng.randint(0, 7))) for _ in range(300)]
+        s = pd.Series(cells, dtype="string", index=pd.RangeIndex(2, 2 + len(cells)), name="Sessions")
+        if s.dtype.storage != "pyarrow":
+            pytest.skip("Arrow strings only")
+        for got, want in zip(_parse_number_arrow(s, decimal), _parse_number_pandas(s, decimal)):
+            pd.testing.assert_series_equal(got, want, check_exact=True)
+
+
+def test_cell_bytes_of_sliced_and_chunked_arrays_hold_every_byte_of_the_cells():
+    import pyarrow as pa
+    arr = pa.array(["ab", None, "€1", "", "x y"], type=pa.large_string())
+    for a in (arr, arr.slice(1, 3), pa.chunked_array([arr.slice(0, 2), arr.slice(2)]), arr.cast(pa.string()).slice(2)):
+        want = set(b"".join(c.encode() for c in a.to_pylist() if c))
+        got = _traffic._cell_bytes(a)
+        assert want <= set(np.flatnonzero(got).tolist())
+
+
+def test_decimal_mark_from_a_first_look_equals_the_marks_of_every_cell():
+    rng = np.random.default_rng(12)
+    pool = np.array(TRICKY + PLAIN, dtype=object)
+    for _ in range(150):
+        n = int(rng.integers(1, 400))
+        cols = [pd.Series(rng.choice(pool[rng.integers(0, len(pool), int(rng.integers(1, 8)))], n), dtype="string")
+                for _k in range(int(rng.integers(1, 5)))]
+        keep = rng.random(n) > 0.1
+        cells = _Distinct(cols)
+        for k, s in enumerate(cols):
+            assert cells.decimal_mark([k]) == decimal_mark([s])
+        assert cells.decimal_mark(rows=keep) == decimal_mark([s[keep] for s in cols])
+        assert cells.decimal_mark() == decimal_mark(cols)
+
+
+def test_columns_encoded_together_equal_each_column_parsed_alone():
+    # one dictionary for all columns: a cell in two columns, columns of another Arrow string type, empty ones
+    import pyarrow as pa
+    rng = np.random.default_rng(13)
+    pool = np.array(TRICKY + PLAIN, dtype=object)
+    for _ in range(40):
+        cols = []
+        for _k in range(int(rng.integers(1, 4))):
+            n = int(rng.integers(0, 200))
+            s = pd.Series(rng.choice(pool[rng.integers(0, len(pool), 6)], n), dtype="string")
+            if s.dtype.storage == "pyarrow" and rng.random() < 0.3:  # small strings, in two chunks
+                arr = pa.array([v if isinstance(v, str) else None for v in s.tolist()], type=pa.string())
+                s = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr[: n // 2], arr[n // 2:]])))
+            cols.append(s)
+        together = _Distinct(cols)
+        for dec in (".", ","):
+            for (num, bad), s in zip(together.parse(dec), cols):
+                want_num, want_bad = parse_number(s, decimal=dec)
+                pd.testing.assert_series_equal(num, want_num, check_names=False, check_exact=True)
+                pd.testing.assert_series_equal(bad, want_bad, check_names=False, check_exact=True)
