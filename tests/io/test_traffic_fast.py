@@ -121,3 +121,46 @@ def test_columns_encoded_together_equal_each_column_parsed_alone():
                 want_num, want_bad = parse_number(s, decimal=dec)
                 pd.testing.assert_series_equal(num, want_num, check_names=False, check_exact=True)
                 pd.testing.assert_series_equal(bad, want_bad, check_names=False, check_exact=True)
+
+
+def test_plain_cells_told_from_their_bytes_equal_the_two_patterns():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from toolkit.io._traffic import _PLAIN_DECIMAL, _PLAIN_INT, _all_plain
+
+    def by_patterns(a):
+        plain = pc.or_(pc.match_substring_regex(a, _PLAIN_INT),
+                       pc.and_(pc.match_substring_regex(a, _PLAIN_DECIMAL), pc.less_equal(pc.utf8_length(a), 15)))
+        return pc.all(plain).as_py() is not False
+
+    rng = random.Random(9)
+    pool = ["1", "0", ".", "9"]
+    for _ in range(3000):
+        cells = ["".join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 3, 5, 14, 15, 16])))
+                 for _ in range(rng.randint(0, 4))]
+        cells += [None] * rng.randint(0, 1)
+        a = pa.array(cells, type=rng.choice([pa.large_string(), pa.string()]))
+        for x in (a, a.slice(1), pa.chunked_array([a, a.slice(0, 1)], type=a.type)):
+            assert _all_plain(x) == by_patterns(x), x
+    assert _all_plain(pa.array(["1", "-2"])) is None and _all_plain(pa.array(["1e3"])) is None
+
+
+@pytest.mark.parametrize("guard", [False, True])
+def test_labels_of_a_report_by_arrow_functions_equal_label_and_source_medium_of_each_cell(tmp_path, guard):
+    import toolkit as tk
+    rng = np.random.default_rng(14)
+    pool = ["google / organic", " (direct) / (none) ", "(not set)", "a - b", "a / b / c", "t.co / referral", "ü / ß",
+            "\u00a0x / y\u00a0", "(not set) / (not set)", "a\u2009/\u2009b", "x /", "   "] + (["'=x / y"] if guard else [])
+    sm = rng.choice(np.array(pool, dtype=object), 2000)
+    body = "\n".join(f'"{v}",/p{i},{i + 1}' for i, v in enumerate(sm))
+    f = tmp_path / "Analytics All Web Site Data Source Medium 20190401-20190430.csv"
+    f.write_text("# ----------------------------------------\n# All Web Site Data\n# Source / Medium\n"
+                 "# 20190401-20190430\n# ----------------------------------------\n\n"
+                 f"Source / Medium,Landing Page,Sessions\n{body}\n,,12000\n", encoding="utf-8")
+    t = tk.load(f, tz="UTC", progress=False).traffic
+    assert len(t) == 2000  # (a blank source / medium beside a landing page is a row, not a totals row)
+    source, medium = _source_medium.__wrapped__(_label.__wrapped__(pd.Series(sm, dtype="string")))
+    pd.testing.assert_series_equal(t["source"], source, check_names=False, check_exact=True)
+    pd.testing.assert_series_equal(t["medium"], medium, check_names=False, check_exact=True)
+    pd.testing.assert_series_equal(t["landing_page"], pd.Series([f"/p{i}" for i in range(2000)], dtype="string"), check_names=False, check_exact=True)

@@ -236,9 +236,10 @@ class _Distinct:
         """:func:`parse_number` of every distinct cell, computed once per decimal mark."""
         if decimal not in self._parsed:
             if _arrow(self.cells):
-                num, bad = _parse_number_arrow(self.cells, decimal, normalized=self._normalized())
-            else:
-                num, bad = parse_number.__wrapped__(self.cells, decimal=decimal)
+                self._parsed[decimal] = _numbers_arrow(self.cells.array._pa_array, decimal,
+                                                       normalized=self._normalized(), dtype=self.cells.dtype)
+                return self._parsed[decimal]
+            num, bad = parse_number.__wrapped__(self.cells, decimal=decimal)
             self._parsed[decimal] = (num.array, bad.to_numpy(dtype=bool))
         return self._parsed[decimal]
 
@@ -263,8 +264,12 @@ class _Distinct:
         """:func:`to_count` of :meth:`column` (a cell's count depends on the cell alone: once per cell)."""
         key = decimal + "count"
         if key not in self._parsed:
-            counts, frac = to_count(pd.Series(self._numbers(decimal)[0]))
-            self._parsed[key] = (counts.array, frac.to_numpy(dtype=bool))
+            num = self._numbers(decimal)[0]
+            got = _count_array(num) if isinstance(num, pd.arrays.FloatingArray) else None
+            if got is None:
+                counts, frac = to_count(pd.Series(num))
+                got = (counts.array, frac.to_numpy(dtype=bool))
+            self._parsed[key] = got
         counts, frac = self._parsed[key]
         return self._spread(counts, frac, k, rows, index)
 
@@ -395,16 +400,57 @@ def _to_float(t, dtype) -> pd.Series:
     """``pd.to_numeric(t, errors="coerce").astype("Float64")`` of an Arrow string array whose missing
     cells are null. When every cell is plain (``_PLAIN_INT``/``_PLAIN_DECIMAL``), Arrow casts it:
     the same values without a Python object per cell."""
+    return pd.Series(_to_float_array(t, dtype))
+
+
+def _to_float_array(t, dtype) -> pd.arrays.FloatingArray:
+    """:func:`_to_float` as an array."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    ints = pc.match_substring_regex(t, _PLAIN_INT)
-    if pc.all(ints).as_py() is not False:  # all plain integers (or all missing)
-        return pd.Series(pd.array(pc.cast(pc.cast(t, pa.int64()), pa.float64()), dtype="Float64"))
-    decs = pc.and_(pc.match_substring_regex(t, _PLAIN_DECIMAL), pc.less_equal(pc.utf8_length(t), 15))
-    if pc.all(pc.or_(ints, decs)).as_py() is not False:
-        # an integer cell read as an integer first: "-0" cannot occur (no sign), so the floats are equal
-        return pd.Series(pd.array(pc.cast(t, pa.float64()), dtype="Float64"))
-    return pd.to_numeric(pd.Series(pd.array(t, dtype=dtype)), errors="coerce").astype("Float64")
+    plain = _all_plain(t)
+    if plain is None:  # the patterns decide
+        ints = pc.match_substring_regex(t, _PLAIN_INT)
+        if pc.all(ints).as_py() is not False:  # all plain integers (or all missing)
+            return pd.array(pc.cast(pc.cast(t, pa.int64()), pa.float64()), dtype="Float64")
+        decs = pc.and_(pc.match_substring_regex(t, _PLAIN_DECIMAL), pc.less_equal(pc.utf8_length(t), 15))
+        plain = pc.all(pc.or_(ints, decs)).as_py() is not False
+    if plain:
+        # an integer cell read as an integer first or as a float: "-0" cannot occur (no sign), integers of
+        # at most 15 digits are exact either way, so the floats are equal
+        return pd.array(pc.cast(t, pa.float64()), dtype="Float64")
+    return pd.to_numeric(pd.Series(pd.array(t, dtype=dtype)), errors="coerce").astype("Float64").array
+
+
+_DIGITS_DOT = np.zeros(256, dtype=bool)
+_DIGITS_DOT[[ord(c) for c in "0123456789."]] = True
+
+
+def _all_plain(t) -> bool | None:
+    """Whether every cell of an Arrow string array (nulls aside) is ``_PLAIN_INT`` or a ``_PLAIN_DECIMAL`` of
+    at most 15 characters, answered from the cells' bytes when they are all digits and dots (a cell is
+    plain when it is 1 to 15 bytes long and holds no dot, or one dot that neither starts nor ends it);
+    None when another byte occurs."""
+    import pyarrow as pa
+    arr = t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t
+    if (_cell_bytes(arr) & ~_DIGITS_DOT).any():
+        return None
+    if not len(arr):
+        return True
+    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    off = np.frombuffer(arr.buffers()[1], dtype=kind)[arr.offset:arr.offset + len(arr) + 1].astype(np.int64)
+    base = off[0]
+    length = np.diff(off)
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[base:off[-1]] if off[-1] > base else np.zeros(1, np.uint8)
+    dot = data == ord(".")
+    dots = np.concatenate(([0], np.cumsum(dot)))
+    dots = dots[off[1:] - base] - dots[off[:-1] - base]
+    last = len(data) - 1
+    first_dot = dot[np.minimum(off[:-1] - base, last)] & (length > 0)
+    last_dot = dot[np.clip(off[1:] - base - 1, 0, last)] & (length > 0)
+    plain = (length >= 1) & (length <= 15) & ((dots == 0) | ((dots == 1) & ~first_dot & ~last_dot))
+    if arr.null_count:
+        plain |= ~arr.is_valid().to_numpy(zero_copy_only=False)
+    return bool(plain.all())
 
 
 def _parse_number_arrow(s: pd.Series, decimal: str, *, normalized=None) -> tuple[pd.Series, pd.Series]:
@@ -412,18 +458,26 @@ def _parse_number_arrow(s: pd.Series, decimal: str, *, normalized=None) -> tuple
     patterns (``str.strip``: ``utf8_trim_whitespace``, ``isin``: ``is_in``, ``str.replace``:
     ``replace_substring(_regex)``), called on the array directly, without a Series per step.
     ``normalized``: :func:`_arrow_text` of the array when already computed."""
+    num, bad = _numbers_arrow(s.array._pa_array, decimal, normalized=normalized, dtype=s.dtype)
+    return pd.Series(num, index=s.index, name=s.name), pd.Series(bad, index=s.index, name=s.name)
+
+
+def _numbers_arrow(arr, decimal: str, *, normalized=None, dtype=None) -> tuple[pd.arrays.FloatingArray, np.ndarray]:
+    """:func:`_parse_number_arrow` of an Arrow array: (Float64 values, bad cells)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    t, na, pct = normalized if normalized is not None else _arrow_text(s.array._pa_array)
+    t, na, pct = normalized if normalized is not None else _arrow_text(arr)
     t = pc.replace_substring(t, "." if decimal == "," else ",", "")
     if decimal == ",":
         t = pc.replace_substring(t, ",", ".")
-    t = pc.if_else(pa.array(na), pa.scalar(None, t.type), t)
-    num = _to_float(t, s.dtype).set_axis(s.index).rename(s.name)
-    pct = pd.Series(pct, index=s.index)
-    num = num.where(~pct, num / 100)
-    bad = (num.isna() & ~na).fillna(False).astype(bool)
-    return num.astype("Float64"), bad
+    if na.any():
+        t = pc.if_else(pa.array(na), pa.scalar(None, t.type), t)
+    num = _to_float_array(t, dtype if dtype is not None else pd.StringDtype("pyarrow"))
+    missing = num.isna()
+    if pct.any():  # (Series.where(~pct, num / 100): the values of percent cells divided, the missing kept)
+        values = num.to_numpy(dtype="float64", na_value=np.nan)
+        num = pd.arrays.FloatingArray(np.where(pct, values / 100, values), missing.copy())
+    return num, missing & ~na
 
 
 #: Counts the tables hold exactly (the float64 of a number read from text is whole up to here).
@@ -438,6 +492,20 @@ def to_count(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         bad = pd.Series((np.abs(v - np.round(v)) > 1e-3) | np.isinf(v) | (np.abs(v) >= _MAX_COUNT),
                         index=values.index)
     return values.where(~bad).round().astype("Int64"), bad
+
+
+def _count_array(num: pd.arrays.FloatingArray) -> tuple[pd.arrays.IntegerArray, np.ndarray] | None:
+    """:func:`to_count` of a Float64 array in numpy: (Int64 counts, bad); None when a value is NaN without
+    being missing (then :func:`to_count` decides)."""
+    v = num.to_numpy(dtype="float64", na_value=np.nan)
+    missing = num.isna()
+    if np.isnan(v[~missing]).any():
+        return None
+    with np.errstate(invalid="ignore"):
+        rounded = np.round(v)
+        bad = (np.abs(v - rounded) > 1e-3) | np.isinf(v) | (np.abs(v) >= _MAX_COUNT)
+    hidden = missing | bad
+    return pd.arrays.IntegerArray(np.where(hidden, 0, rounded).astype(np.int64), hidden), bad
 
 
 @per_distinct
@@ -575,9 +643,15 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         """:func:`_label` of a dimension column's kept rows (and :func:`_source_medium` of it with ``split``),
         once per distinct cell of the column: both read a cell by the cell alone."""
         codes, uniques = factors[field]
+        at = np.where(codes < 0, len(uniques), codes)[keep]
+        if _arrow_values(uniques):  # the same steps on the Arrow array, without a Series each
+            import pyarrow as pa
+            got = _label_arrow(pa.concat_arrays(uniques._pa_array.chunks + [pa.nulls(1, uniques._pa_array.type)]))
+            got = _source_medium_arrow(got) if split and got is not None else [got]
+            if got is not None and got[0] is not None:
+                return tuple(pd.Series(pd.array(r.take(at), dtype="string"), index=raw.index) for r in got)
         cells = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([None], dtype="string")],
                           ignore_index=True)
-        at = np.where(codes < 0, len(uniques), codes)[keep]
         got = _label.__wrapped__(cells)
         got = _source_medium.__wrapped__(got) if split else (got,)
         return tuple(pd.Series(r.array.take(at), index=raw.index) for r in got)
@@ -747,24 +821,44 @@ def _source_medium(sm: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``"google / organic"`` -> (source, medium); ``"(not set)"`` alone is both."""
     if _arrow(sm) and len(sm):
         import pyarrow as pa
-        import pyarrow.compute as pc
-        arr = pa.chunked_array(sm.array._pa_array).combine_chunks()
-        plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_SOURCE_MEDIUM), False)
-        if pc.any(plain).as_py():  # plain cells split at " / " (no regex groups), the others by the pattern
-            pair = pc.split_pattern(pc.if_else(plain, arr, pa.scalar(None, arr.type)), " / ", max_splits=1)
-            parts = [pc.list_element(pair, i) for i in (0, 1)]
-            other = pc.and_(pc.invert(plain), pc.is_valid(arr))
-            if pc.any(other).as_py():  # the pattern's parts put in place of those cells' nulls (stripped below)
-                odd = other.to_numpy(zero_copy_only=False)
-                if odd.sum() <= _FEW_CELLS:
-                    rest = [pa.array(r, type=arr.type) for r in _source_medium_few(arr.filter(other).to_pylist())]
-                else:
-                    rest = [pa.chunked_array(r.array._pa_array).combine_chunks()
-                            for r in _source_medium_regex(sm[odd])]
-                parts = [pc.replace_with_mask(p, other, r.cast(p.type)) for p, r in zip(parts, rest)]
-            return tuple(pd.Series(pd.array(p, dtype=sm.dtype), index=sm.index, name=i).str.strip()
-                         for i, p in enumerate(parts))
+        parts = _source_medium_arrow(pa.chunked_array(sm.array._pa_array).combine_chunks())
+        if parts is not None:
+            return tuple(pd.Series(pd.array(p, dtype=sm.dtype), index=sm.index, name=i) for i, p in enumerate(parts))
     return _source_medium_regex(sm)
+
+
+def _source_medium_arrow(arr) -> list | None:
+    """:func:`_source_medium` of an Arrow string array: the two Arrow arrays (stripped), or None when no cell is
+    plain (``_PLAIN_SOURCE_MEDIUM``; then the pattern reads every cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_SOURCE_MEDIUM), False)
+    if not pc.any(plain).as_py():
+        return None
+    # plain cells split at " / " (no regex groups), the others by the pattern
+    pair = pc.split_pattern(pc.if_else(plain, arr, pa.scalar(None, arr.type)), " / ", max_splits=1)
+    parts = [pc.list_element(pair, i) for i in (0, 1)]
+    other = pc.and_(pc.invert(plain), pc.is_valid(arr))
+    if pc.any(other).as_py():  # the pattern's parts put in place of those cells' nulls (stripped below)
+        odd = other.to_numpy(zero_copy_only=False)
+        if odd.sum() <= _FEW_CELLS:
+            rest = [pa.array(r, type=arr.type) for r in _source_medium_few(arr.filter(other).to_pylist())]
+        else:
+            rest = [pa.chunked_array(r.array._pa_array).combine_chunks()
+                    for r in _source_medium_regex(pd.Series(pd.array(arr.filter(other), dtype="string")))]
+        parts = [pc.replace_with_mask(p, other, r.cast(p.type)) for p, r in zip(parts, rest)]
+    return [pc.utf8_trim_whitespace(p) for p in parts]
+
+
+def _label_arrow(arr):
+    """:func:`_label` of an Arrow string array (``str.strip``: ``utf8_trim_whitespace``, ``mask``: ``if_else``),
+    or None when a cell starts with ``'`` (the formula guard: then :func:`_label` reads the cells)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    t = pc.utf8_trim_whitespace(arr)
+    if pc.any(pc.starts_with(t, "'")).as_py():
+        return None
+    return pc.if_else(pc.equal(t, ""), pa.scalar(None, t.type), t)
 
 
 #: ``_SOURCE_MEDIUM`` for Python's ``re``: what pandas' ``str.extract`` runs cell by cell (the tests' oracle).
