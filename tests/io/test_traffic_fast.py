@@ -164,3 +164,36 @@ def test_labels_of_a_report_by_arrow_functions_equal_label_and_source_medium_of_
     pd.testing.assert_series_equal(t["source"], source, check_names=False, check_exact=True)
     pd.testing.assert_series_equal(t["medium"], medium, check_names=False, check_exact=True)
     pd.testing.assert_series_equal(t["landing_page"], pd.Series([f"/p{i}" for i in range(2000)], dtype="string"), check_names=False, check_exact=True)
+
+
+@pytest.mark.parametrize("errors", ["raise", "reject"])
+def test_report_downloads_made_in_the_tables_column_order_equal_the_frames_finish_traffic_reorders(monkeypatch,
+                                                                                                   errors):
+    # traffic_rows(canonical=True) (used for GA4 and UA downloads) against the frames made before it
+    import toolkit as tk
+    from toolkit.errors import ExportFormatError
+    from toolkit.io import _report_download
+
+    from ._traffic_util import FIX
+
+    def load(path):
+        try:
+            ds = tk.load(path, tz="UTC", errors=errors, progress=False)
+        except ExportFormatError as exc:
+            return str(exc)
+        return ds.traffic, ds.rejected, [r.get("notes") for r in ds.load_report.to_dict("records")]
+
+    files = sorted(p for d in ("ua", "ga4") for p in (FIX / d).rglob("*.csv"))
+    assert len(files) > 5
+    new = [load(p) for p in files]
+    orig = _report_download.traffic_rows
+    monkeypatch.setattr(_report_download, "traffic_rows", lambda *a, **k: orig(*a, **{**k, "canonical": False}))
+    for p, got in zip(files, new):
+        want = load(p)
+        assert type(got) is type(want), p
+        if isinstance(want, str):
+            assert got == want
+            continue
+        pd.testing.assert_frame_equal(got[0], want[0], check_exact=True)
+        pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
+        assert got[2] == want[2]

@@ -204,7 +204,8 @@ def _read_sections(source: Source, ctx: Context, parsed: Parsed, bodies: list[st
         if unknown:
             parsed.notes.append(f"columns not loaded: {unknown}")
         frames.append(traffic_rows(recs.frame, recs.lines, found, source=source, ctx=ctx, parsed=parsed,
-                                   tool=tool, meta=own, day_formats=day_formats, goal_pattern=goal_pattern))
+                                   tool=tool, meta=own, day_formats=day_formats, goal_pattern=goal_pattern,
+                                   canonical=True))
     return finish_traffic(frames)
 
 

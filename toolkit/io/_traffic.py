@@ -595,7 +595,8 @@ def _totals_arrow(codes: np.ndarray, uniques) -> tuple[np.ndarray, np.ndarray]:
 def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *, source: Source,
                  ctx: Context, parsed: Parsed, tool: str, meta: dict, decimal: str | None = None,
                  day_formats: tuple[str, ...] = ("%Y%m%d", "%Y-%m-%d"),
-                 lower_campaign: bool = False, goal_pattern: re.Pattern | None = None) -> pd.DataFrame:
+                 lower_campaign: bool = False, goal_pattern: re.Pattern | None = None,
+                 canonical: bool = False) -> pd.DataFrame:
     """Turn a report table (strings, one column per header field) into canonical traffic rows.
 
     ``found`` maps canonical names (dimensions ``date`` (+ ``date_to``), ``nth_day``, ``year_month``, ``channel``,
@@ -606,6 +607,9 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     counted as skipped (with a note when they do not match the sum of the other rows); bad cells
     raise or are rejected (``ctx.errors``). Without a total conversions column, the per-goal columns
     matching ``goal_pattern`` are added up. ``parsed.rows_read`` is increased by the rows of this table.
+    With ``canonical``, the frame holds every column of the traffic table in its order (those the report
+    does not give all <NA>, as :func:`finish_traffic` adds them) and no ``_line`` column: the frames
+    :func:`finish_traffic` would only reorder.
     """
     dims_present = [k for k in ("date", "nth_day", "year_month", "channel", "source_medium", "source", "medium",
                                 "campaign", "content", "landing_page") if k in found]
@@ -722,22 +726,28 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
             cur = cells.first_currency(metric_fields.index(found["revenue"]), rows)
     breakdown = [d for d in DIMENSIONS if d in found or (d == "date" and ({"nth_day", "year_month"} & set(found)))
                  or (d in ("source", "medium") and "source_medium" in found)]
-    out["_line"] = lines
-    out = probs.finish(pd.DataFrame(out, index=raw.index, copy=False), ctx, parsed)
+    if canonical and not probs.items:  # no bad cell: the columns go into the one frame made below
+        cols, index = out, raw.index
+    else:
+        out["_line"] = lines
+        frame = probs.finish(pd.DataFrame(out, index=raw.index, copy=False), ctx, parsed)
+        cols, index = {c: frame[c] for c in frame.columns if not (canonical and c == "_line")}, frame.index
     # Columns with one value for the whole section (and the dimensions it is not broken down by) are
     # added after the bad rows are dropped, each as one shared block of strings (``constant``).
-    m = len(out)
+    m = len(index)
     const = {"tool": tool, "property": meta.get("property"), "segment": meta.get("segment"),
              "tz": meta.get("tz"), "breakdown": ",".join(breakdown) if breakdown else "total",
              "source_file": source.name}
     if "revenue" in values:
         const["currency"] = cur
     for name in ("channel", "source", "medium", "campaign", "content", "landing_page", "currency"):
-        if name not in out.columns and name not in const:
+        if name not in cols and name not in const:
             const[name] = None
-    out = pd.DataFrame({**{c: out[c] for c in out.columns},
-                        **{name: constant(value, m, out.index) for name, value in const.items()}},
-                       index=out.index, copy=False)
+    columns = {**cols, **{name: constant(value, m, index) for name, value in const.items()}}
+    if canonical:  # the table's columns in its order (absent ones as finish_traffic adds them), then the others
+        columns = {**{c.name: columns[c.name] if c.name in columns else _missing(index, c) for c in TRAFFIC.columns},
+                   **{k: v for k, v in columns.items() if k not in TRAFFIC.names}}
+    out = pd.DataFrame(columns, index=index, copy=False)
     if n and out["date"].isna().all() and "date" not in breakdown:
         parsed.notes.append("the export does not say which period it covers: date is <NA>")
     return out
@@ -904,17 +914,30 @@ def finish_traffic(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return TRAFFIC.empty()
-    out = pd.concat(frames, ignore_index=True).drop(columns=["_line"], errors="ignore")
+    if len(frames) == 1 and "_line" not in frames[0].columns:  # (what concatenating one frame gives)
+        out = frames[0]
+    else:
+        out = pd.concat(frames, ignore_index=True).drop(columns=["_line"], errors="ignore")
     if _canonical(out):  # what conform would return: its casts would leave every column as it is
         missing = {c.name: _missing(out.index, c) for c in TRAFFIC.columns if c.name not in out.columns}
         if missing:  # added as conform adds them (all <NA> in the column's dtype)
             out = pd.concat([out, pd.DataFrame(missing, index=out.index)], axis=1)
         extra = [c for c in out.columns if c not in TRAFFIC.names]
-        return out[TRAFFIC.names + extra].reset_index(drop=True)
+        if list(out.columns) != TRAFFIC.names + extra:  # (traffic_rows(canonical=True) made them in order)
+            out = out[TRAFFIC.names + extra]
+        return out.reset_index(drop=True)
     return TRAFFIC.conform(out)
 
 
 _DAY_NS = 86_400 * 10**9
+_DTYPE_NAMES: dict = {}
+
+
+def _dtype_name(spec) -> str:
+    """``str(pd.api.types.pandas_dtype(spec))``, once per spec."""
+    if spec not in _DTYPE_NAMES:
+        _DTYPE_NAMES[spec] = str(pd.api.types.pandas_dtype(spec))
+    return _DTYPE_NAMES[spec]
 
 
 def _canonical(frame: pd.DataFrame) -> bool:
@@ -922,14 +945,14 @@ def _canonical(frame: pd.DataFrame) -> bool:
     missing columns: every canonical column present has its dtype (compared by name, as conform does), and
     the ``date`` columns, which conform always casts, are naive ``datetime64[ns]`` midnights (cast: the same
     values)."""
+    dtypes = dict(zip(frame.columns, frame.dtypes))
     for c in TRAFFIC.columns:
-        if c.name not in frame.columns:
+        if c.name not in dtypes:
             continue
-        s = frame[c.name]
-        if str(s.dtype) != str(pd.api.types.pandas_dtype(c.pandas_dtype)):
+        if str(dtypes[c.name]) != _dtype_name(c.pandas_dtype):
             return False
         if c.dtype == "date":
-            ns = s.to_numpy(dtype="datetime64[ns]").view("int64")
+            ns = frame[c.name].to_numpy(dtype="datetime64[ns]").view("int64")
             if ((ns[ns != np.iinfo(np.int64).min] % _DAY_NS) != 0).any():
                 return False
     return True
