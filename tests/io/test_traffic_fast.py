@@ -6,6 +6,7 @@ mark answered from a first look at a few cells, the currency symbol read from th
 """
 
 import random
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -197,3 +198,35 @@ def test_report_downloads_made_in_the_tables_column_order_equal_the_frames_finis
         pd.testing.assert_frame_equal(got[0], want[0], check_exact=True)
         pd.testing.assert_frame_equal(got[1], want[1], check_exact=True)
         assert got[2] == want[2]
+
+
+def test_bounces_in_numpy_equal_the_pandas_steps():
+    from toolkit.io._traffic import _bounces
+    rates = [0.5, 0.2266, None, 1.0, 0.0, 1e300, -0.5, 0.125, 0.375, 2.5, float("inf"), 0.3333]
+    counts = [10, 2962, 4, None, 0, 7, 3, 4, 4, 3, 1, 2**52]
+    rng = np.random.default_rng(15)
+    for _ in range(200):
+        n = int(rng.integers(0, 30))
+        r = pd.Series(pd.array(list(rng.choice(np.array(rates, dtype=object), n)), dtype="Float64"))
+        c = pd.Series(pd.array(list(rng.choice(np.array(counts, dtype=object), n)), dtype="Int64"))
+        try:
+            want = (r * c.astype("Float64")).round().astype("Int64")
+        except (TypeError, ValueError, OverflowError) as exc:
+            with pytest.raises(type(exc)):
+                _bounces(r, c)
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no warning pandas' steps would not give
+            got = _bounces(r, c)
+        pd.testing.assert_series_equal(got, want, check_exact=True)
+
+
+def test_first_currency_found_after_the_first_look_equals_the_first_cell_with_a_symbol():
+    from toolkit.io._traffic import _FIRST_LOOK, _first_currency
+    for cells in (["12.5"] * (_FIRST_LOOK + 5) + ["4 EUR", "$1"], ["1"] * 3 + [None] * _FIRST_LOOK + ["uſ$ 2"],
+                  ["1"] * 100, [None] * 70, ["CHF 3"] + ["$1"] * 70):
+        cols = [pd.Series(["$9"] * len(cells), dtype="string"), pd.Series(cells, dtype="string")]
+        cells_ = _Distinct(cols)
+        assert cells_.first_currency(1) == _first_currency(cols[1])
+        keep = np.arange(len(cells)) % 2 == 1
+        assert cells_.first_currency(1, keep) == _first_currency(cols[1][keep])

@@ -131,49 +131,54 @@ class _Distinct:
     """
 
     def __init__(self, columns: list[pd.Series]) -> None:
-        strings = [s.astype("string") for s in columns]
         self.index = [s.index for s in columns]
         self._marks: tuple[np.ndarray, np.ndarray] | None = None
         self._parsed: dict[str, tuple] = {}
         self._bytes: np.ndarray | None = None
-        if strings and all(_arrow(s) for s in strings):
+        self._series: pd.Series | None = None
+        self._pa = None
+        if columns and all(_arrow_values(s.array) for s in columns):
             # Arrow strings: the cells of all columns encoded at once (one dictionary, shared: a cell in
             # two columns is read once); every column's codes point into it
             import pyarrow as pa
             import pyarrow.compute as pc
             chunks = [c if c.type == pa.large_string() else c.cast(pa.large_string())
-                      for s in strings for c in s.array._pa_array.chunks]
+                      for s in columns for c in s.array._pa_array.chunks]
             enc = pc.dictionary_encode(pa.concat_arrays(chunks) if chunks else pa.array([], pa.large_string()))
             codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
-            ends = np.cumsum([len(s) for s in strings])
+            ends = np.cumsum([len(s) for s in columns])
             self.missing = len(enc.dictionary)  # position of the <NA> cell
             self.codes = [(c, 0) for c in np.split(codes, ends[:-1])]
-            self.sizes = [self.missing] * len(strings)
-            self.cells = pd.Series(pd.array(pa.concat_arrays([enc.dictionary, pa.nulls(1, pa.large_string())]),
-                                            dtype="string"))
+            self.sizes = [self.missing] * len(columns)
+            self._pa = pa.chunked_array([enc.dictionary, pa.nulls(1, pa.large_string())])
             return
         parts, self.codes, self.sizes, offset = [], [], [], 0
-        for s in strings:
-            codes, uniques = s.array.factorize()
+        for s in columns:
+            codes, uniques = s.astype("string").array.factorize()
             parts.append(pd.Series(uniques, dtype="string"))
             self.codes.append((codes, offset))
             self.sizes.append(len(uniques))
             offset += len(uniques)
         self.missing = offset  # position of the <NA> cell
-        self.cells = pd.concat(parts + [pd.Series([None], dtype="string")], ignore_index=True)
+        self._series = pd.concat(parts + [pd.Series([None], dtype="string")], ignore_index=True)
+
+    @property
+    def cells(self) -> pd.Series:
+        """The distinct cells and a last <NA>, a ``string`` Series."""
+        if self._series is None:
+            self._series = pd.Series(pd.array(self._pa, dtype="string"))
+        return self._series
 
     def _cell_marks(self, at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Per distinct cell (without the last <NA>), or of the cells at positions ``at`` only (Arrow):
         (looks German, looks English), matched as :func:`decimal_mark` matches them."""
         if at is None and self._marks is not None:
             return self._marks
-        cells = self.cells[:self.missing]
-        if _arrow(cells):
+        if self._pa is not None:
             import pyarrow.compute as pc
-            arr, norm = cells.array._pa_array, self._normalized()[0].slice(0, self.missing)
+            arr, norm = self._pa.slice(0, self.missing), self._normalized()[0].slice(0, self.missing)
             if at is not None:
                 arr, norm = arr.take(at), norm.take(at)
-                cells = cells.iloc[at]
             t = _dm_text(arr, norm, letters=self._letters())
             if pc.all(pc.string_is_ascii(t)).as_py() is not False:
                 # ASCII cells: pandas' str.fullmatch runs this RE2 pattern itself (\d needs Python only
@@ -181,10 +186,11 @@ class _Distinct:
                 marks = tuple(pc.match_substring_regex(t, f"^(({p})$)").to_numpy(zero_copy_only=False)
                               for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
             else:
-                t = pd.Series(pd.array(t, dtype=cells.dtype))
+                t = pd.Series(pd.array(t, dtype="string"))
                 marks = tuple(t.str.fullmatch(p).to_numpy(dtype=bool, na_value=False)
                               for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
         else:
+            cells = self.cells[:self.missing]
             t = cells.str.replace(_CURRENCY, "", regex=True)
             t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
             marks = tuple(t.str.fullmatch(p).to_numpy(dtype=bool, na_value=False)
@@ -201,13 +207,13 @@ class _Distinct:
     def _cell_bytes(self) -> np.ndarray:
         """:func:`_cell_bytes` of the Arrow cells, once."""
         if self._bytes is None:
-            self._bytes = _cell_bytes(self.cells.array._pa_array)
+            self._bytes = _cell_bytes(self._pa)
         return self._bytes
 
     def _normalized(self):
         """(cells without %, currency and spaces, not-reported mask, percent mask) of the Arrow cells."""
         if "_norm" not in self._parsed:
-            self._parsed["_norm"] = _arrow_text(self.cells.array._pa_array, present=self._cell_bytes())
+            self._parsed["_norm"] = _arrow_text(self._pa, present=self._cell_bytes())
         return self._parsed["_norm"]
 
     def _used(self, columns: list[int] | None, rows: np.ndarray | None) -> np.ndarray:
@@ -224,7 +230,7 @@ class _Distinct:
         """:func:`decimal_mark` of the columns (those at ``columns`` and the ``rows`` selected by a boolean
         mask, else all): ``","`` when some cell looks German and none English."""
         used = self._used(columns, rows)
-        if self._marks is None and _arrow(self.cells):
+        if self._marks is None and self._pa is not None:
             # a first look at a few of the cells in use: one that looks English answers (usually the first)
             first = np.flatnonzero(used)[:_FIRST_LOOK]
             if len(first) and self._cell_marks(first)[1].any():
@@ -235,9 +241,9 @@ class _Distinct:
     def _numbers(self, decimal: str) -> tuple[pd.arrays.FloatingArray, np.ndarray]:
         """:func:`parse_number` of every distinct cell, computed once per decimal mark."""
         if decimal not in self._parsed:
-            if _arrow(self.cells):
-                self._parsed[decimal] = _numbers_arrow(self.cells.array._pa_array, decimal,
-                                                       normalized=self._normalized(), dtype=self.cells.dtype)
+            if self._pa is not None:
+                self._parsed[decimal] = _numbers_arrow(self._pa, decimal, normalized=self._normalized(),
+                                                       dtype=pd.StringDtype("pyarrow"))
                 return self._parsed[decimal]
             num, bad = parse_number.__wrapped__(self.cells, decimal=decimal)
             self._parsed[decimal] = (num.array, bad.to_numpy(dtype=bool))
@@ -249,19 +255,39 @@ class _Distinct:
         num, bad = self._numbers(decimal)
         return self._spread(num, bad, k, rows, index)
 
+    def column_arrays(self, k: int, decimal: str, rows: np.ndarray | None = None):
+        """:meth:`column` as arrays: (Float64 values, bad cells)."""
+        num, bad = self._numbers(decimal)
+        return self._spread_arrays(num, bad, k, rows)
+
     def _spread(self, values, flags: np.ndarray, k: int, rows: np.ndarray | None, index: pd.Index | None
                 ) -> tuple[pd.Series, pd.Series]:
         """Per-distinct-cell ``values`` and ``flags`` spread to the cells of column ``k`` (its ``rows``)."""
+        values, flags = self._spread_arrays(values, flags, k, rows)
+        index = self.index[k] if index is None else index
+        return pd.Series(values, index=index, copy=False), pd.Series(flags, index=index, copy=False)
+
+    def _spread_arrays(self, values, flags: np.ndarray, k: int, rows: np.ndarray | None):
+        """:meth:`_spread` as arrays."""
         codes, offset = self.codes[k]
         at = np.where(codes < 0, self.missing, codes + offset)
         if rows is not None:
             at = at[rows]
-        index = self.index[k] if index is None else index
-        return pd.Series(values.take(at), index=index, copy=False), pd.Series(flags[at], index=index, copy=False)
+        return values.take(at), flags[at]
 
     def count_column(self, k: int, decimal: str, rows: np.ndarray | None = None,
                      index: pd.Index | None = None) -> tuple[pd.Series, pd.Series]:
         """:func:`to_count` of :meth:`column` (a cell's count depends on the cell alone: once per cell)."""
+        counts, frac = self._counts(decimal)
+        return self._spread(counts, frac, k, rows, index)
+
+    def count_arrays(self, k: int, decimal: str, rows: np.ndarray | None = None):
+        """:meth:`count_column` as arrays: (Int64 counts, not whole)."""
+        counts, frac = self._counts(decimal)
+        return self._spread_arrays(counts, frac, k, rows)
+
+    def _counts(self, decimal: str):
+        """:func:`to_count` of every distinct cell's number, once per decimal mark."""
         key = decimal + "count"
         if key not in self._parsed:
             num = self._numbers(decimal)[0]
@@ -270,31 +296,30 @@ class _Distinct:
                 counts, frac = to_count(pd.Series(num))
                 got = (counts.array, frac.to_numpy(dtype=bool))
             self._parsed[key] = got
-        counts, frac = self._parsed[key]
-        return self._spread(counts, frac, k, rows, index)
+        return self._parsed[key]
 
     def first_currency(self, k: int, rows: np.ndarray | None = None) -> str | None:
         """:func:`_first_currency` of column ``k`` (of its ``rows``), matched once per distinct cell."""
         codes, offset = self.codes[k]
         if rows is not None:
             codes = codes[rows]
-        own = self.cells[offset:offset + self.sizes[k]]
-        if not _arrow(own):
+        own = self.cells[offset:offset + self.sizes[k]] if self._pa is None else None
+        if own is not None:
             return _first_currency(pd.Series(own.array.take(codes, allow_fill=True), dtype="string"))
         import pyarrow.compute as pc
         # the first cells by Python's re (usually the first holds the symbol), then Arrow over all of them
         head = codes[:_FIRST_LOOK]
         head = head[head >= 0]
-        for cell in own.array._pa_array.take(head).to_pylist():
+        own = self._pa.slice(0, self.missing)
+        for cell in own.take(head).to_pylist():
             m = _CURRENCY_RE.search(cell)
             if m is not None:
                 return m.group(0)
-        hit = pc.fill_null(pc.match_substring_regex(own.array._pa_array, _CURRENCY), False).to_numpy(
-            zero_copy_only=False)
+        hit = pc.fill_null(pc.match_substring_regex(own, _CURRENCY), False).to_numpy(zero_copy_only=False)
         where = np.flatnonzero((codes >= 0) & hit[np.maximum(codes, 0)] if len(hit) else np.zeros(0, dtype=bool))
         if not len(where):
             return None
-        return _CURRENCY_RE.search(own.iloc[int(codes[where[0]])]).group(0)
+        return _CURRENCY_RE.search(own[int(codes[where[0]])].as_py()).group(0)
 
     def parse(self, decimal: str) -> list[tuple[pd.Series, pd.Series]]:
         """:func:`parse_number` of each column, in the order given."""
@@ -626,8 +651,9 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     cells = _Distinct([raw[f] for f in metric_fields])
     if tot.sum() == 1 and "sessions" in found and (~tot).any():
         k = metric_fields.index(found["sessions"])
-        v, _ = cells.column(k, decimal or cells.decimal_mark([k]))
-        total, rest = v[tot].iloc[0], v[~tot].sum()
+        v, _ = cells.column_arrays(k, decimal or cells.decimal_mark([k]))
+        t = tot.to_numpy()
+        total, rest = v[np.flatnonzero(t)[0]], v[~t].sum()
         if pd.notna(total) and abs(total - rest) > max(1.0, 0.005 * total):
             parsed.notes.append(f"the totals row says {total:,.0f} sessions, the rows add up to {rest:,.0f} "
                                 f"(rows below the tool's row limit or thresholds are missing)")
@@ -693,18 +719,22 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         out["campaign"] = out["campaign"].str.lower()
     rows = None if keep.all() else keep
     dec = decimal or cells.decimal_mark(rows=rows)
-    numbers = {f: cells.column(k, dec, rows, raw.index) for k, f in enumerate(metric_fields)}
+    # (arrays here, a Series only for a column of the table; a problem's cells are looked up only if it has any)
+    numbers = {f: cells.column_arrays(k, dec, rows) for k, f in enumerate(metric_fields)}
     values: dict[str, pd.Series] = {}
     for m in (*_METRICS_INT, "bounce_rate", "revenue"):
         if m not in found:
             continue
         k = metric_fields.index(found[m])
         v, bad = numbers[found[m]]
-        probs.add(bad, found[m], raw[found[m]], "a number" + (" (decimal comma)" if dec == "," else ""))
+        if bad.any():
+            probs.add(bad, found[m], raw[found[m]], "a number" + (" (decimal comma)" if dec == "," else ""))
         if m in _METRICS_INT:
-            v, frac = cells.count_column(k, dec, rows, raw.index)  # to_count(v), per distinct cell
-            probs.add(frac & ~bad, found[m], raw[found[m]], "a whole number")
-        values[m] = v
+            v, frac = cells.count_arrays(k, dec, rows)  # to_count(v), per distinct cell
+            frac = frac & ~bad
+            if frac.any():
+                probs.add(frac, found[m], raw[found[m]], "a whole number")
+        values[m] = pd.Series(v, index=raw.index, copy=False)
     for m in _METRICS_INT:
         if m in values:
             out[m] = values[m]
@@ -712,12 +742,13 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         total = pd.Series(0, index=raw.index, dtype="Int64")
         for g in goals:
             v, bad = numbers[g]
-            probs.add(bad, g, raw[g], "a number")
-            total = total + to_count(v)[0]
+            if bad.any():
+                probs.add(bad, g, raw[g], "a number")
+            total = total + to_count(pd.Series(v, index=raw.index, copy=False))[0]
         out["conversions"] = total
         parsed.notes.append(f"conversions = the sum of the goal columns {goals}")
     if "bounces" not in values and "bounce_rate" in values and "sessions" in values:
-        out["bounces"] = (values["bounce_rate"] * values["sessions"].astype("Float64")).round().astype("Int64")
+        out["bounces"] = _bounces(values["bounce_rate"], values["sessions"])
         parsed.notes.append("bounces = bounce rate x sessions (rounded): the export gives the rate only")
     if "revenue" in values:
         out["revenue"] = values["revenue"]
@@ -728,10 +759,13 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
                  or (d in ("source", "medium") and "source_medium" in found)]
     if canonical and not probs.items:  # no bad cell: the columns go into the one frame made below
         cols, index = out, raw.index
+        day = out["date"]
+        no_date = len(index) == 0 or (day.isna().all() if isinstance(day, pd.Series) else pd.isna(day))
     else:
         out["_line"] = lines
         frame = probs.finish(pd.DataFrame(out, index=raw.index, copy=False), ctx, parsed)
         cols, index = {c: frame[c] for c in frame.columns if not (canonical and c == "_line")}, frame.index
+        no_date = bool(frame["date"].isna().all())
     # Columns with one value for the whole section (and the dimensions it is not broken down by) are
     # added after the bad rows are dropped, each as one shared block of strings (``constant``).
     m = len(index)
@@ -748,9 +782,25 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
         columns = {**{c.name: columns[c.name] if c.name in columns else _missing(index, c) for c in TRAFFIC.columns},
                    **{k: v for k, v in columns.items() if k not in TRAFFIC.names}}
     out = pd.DataFrame(columns, index=index, copy=False)
-    if n and out["date"].isna().all() and "date" not in breakdown:
+    if n and no_date and "date" not in breakdown:
         parsed.notes.append("the export does not say which period it covers: date is <NA>")
     return out
+
+
+def _bounces(rate: pd.Series, sessions: pd.Series) -> pd.Series:
+    """``(rate * sessions.astype("Float64")).round().astype("Int64")`` (Float64 rates, Int64 sessions), in numpy
+    when every product is finite and below 2**53 (else by pandas, which decides)."""
+    r, ra = rate.to_numpy(dtype="float64", na_value=np.nan), rate.array
+    c, ca = sessions.to_numpy(dtype="float64", na_value=np.nan), sessions.array
+    if isinstance(ra, pd.arrays.FloatingArray) and isinstance(ca, pd.arrays.IntegerArray):
+        hidden = ra.isna() | ca.isna()
+        with np.errstate(all="ignore"):  # (as pandas' own operations)
+            product = r * c
+            shown = product[~hidden]
+            if np.isfinite(shown).all() and (np.abs(shown) < _MAX_COUNT).all():
+                whole = np.where(hidden, 0, np.round(product)).astype(np.int64)
+                return pd.Series(pd.arrays.IntegerArray(whole, hidden), index=rate.index, copy=False)
+    return (rate * sessions.astype("Float64")).round().astype("Int64")
 
 
 def _ns(day) -> pd.Timestamp:
