@@ -68,6 +68,7 @@ def map_columns(header: list[str], aliases: dict[str, str]) -> tuple[dict[str, s
 
 _DECIMAL_COMMA = r"-?\d+,\d+|-?\d{1,3}(?:\.\d{3})+(?:,\d+)?"
 _DECIMAL_POINT = r"-?\d+\.\d{1,2}|-?\d+\.\d{4,}|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+_DECIMAL_POINT_RE = re.compile(_DECIMAL_POINT)
 
 
 def decimal_mark(values: list[pd.Series]) -> str:
@@ -199,6 +200,14 @@ class _Distinct:
             self._marks = marks
         return marks
 
+    def _looks_english(self, at: np.ndarray) -> bool:
+        """Whether one of the Arrow cells at positions ``at`` (a few) looks English, matched by Python's ``re``
+        as :func:`decimal_mark` matches it (``str.fullmatch``; Arrow's RE2 matches ASCII cells the same way,
+        but compiles its pattern on every call)."""
+        texts = _dm_text(self._pa.slice(0, self.missing).take(at), self._normalized()[0].slice(0, self.missing).take(at),
+                         letters=self._letters())
+        return any(t is not None and _DECIMAL_POINT_RE.fullmatch(t) is not None for t in texts.to_pylist())
+
     def _letters(self) -> bool:
         """Whether a cell may hold a letter (any byte beyond ASCII counts as one): see :func:`_cell_bytes`."""
         b = self._cell_bytes()
@@ -233,7 +242,7 @@ class _Distinct:
         if self._marks is None and self._pa is not None:
             # a first look at a few of the cells in use: one that looks English answers (usually the first)
             first = np.flatnonzero(used)[:_FIRST_LOOK]
-            if len(first) and self._cell_marks(first)[1].any():
+            if len(first) and self._looks_english(first):
                 return "."
         de, en = self._cell_marks()
         return "," if de[used].any() and not en[used].any() else "."
@@ -359,6 +368,9 @@ _WS_BYTES[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _WS_BYTES[0x80:] = True
 
 
+_NA_SETS: dict = {}  # _NA_TOKENS as an Arrow array, per string type
+
+
 def _arrow_text(arr, *, present: np.ndarray | None = None):
     """The steps of :func:`parse_number` before the decimal mark matters, on an Arrow array: the cells
     stripped (``str.strip``: ``utf8_trim_whitespace``), without ``%``, currency and spaces (``str.replace``:
@@ -372,7 +384,9 @@ def _arrow_text(arr, *, present: np.ndarray | None = None):
     if present is None:
         present = _cell_bytes(arr)
     stripped = pc.utf8_trim_whitespace(arr)
-    tokens = pc.is_in(stripped, value_set=pa.array(sorted(_NA_TOKENS), type=stripped.type))
+    if stripped.type not in _NA_SETS:
+        _NA_SETS[stripped.type] = pa.array(sorted(_NA_TOKENS), type=stripped.type)
+    tokens = pc.is_in(stripped, value_set=_NA_SETS[stripped.type])
     na = arr.is_null().to_numpy(zero_copy_only=False) | pc.fill_null(tokens, False).to_numpy(zero_copy_only=False)
     t = pc.fill_null(stripped, "")
     pct = pc.ends_with(t, "%").to_numpy(zero_copy_only=False)
