@@ -230,3 +230,31 @@ def test_first_currency_found_after_the_first_look_equals_the_first_cell_with_a_
         assert cells_.first_currency(1) == _first_currency(cols[1])
         keep = np.arange(len(cells)) % 2 == 1
         assert cells_.first_currency(1, keep) == _first_currency(cols[1][keep])
+
+
+def test_totals_rows_of_ascii_cells_found_without_the_pattern_equal_a_check_of_every_stripped_cell():
+    from toolkit.io._traffic import TOTAL_WORDS, _no_total_word, norm_header, totals_mask
+    pools = [["google / organic", "(direct) / (none)", "", "  ", None, "20240301", "a - b"],
+             ["google / organic", "Grand total", " TOTAL ", "Totals", "summe", "x", None],
+             ["google / organic", "to", "t", "ges", "amt", "sum", "me"],  # the words only across cells
+             ["Gesamt", "insgesamt ", "TOTAAL", "Eindtotaal", "google / cpc"]]
+    rng = np.random.default_rng(16)
+    seen = set()
+    for pool in pools:
+        for _ in range(20):
+            raw = pd.DataFrame({"a": rng.choice(np.array(pool, dtype=object), 300),
+                                "b": rng.choice(np.array(pool, dtype=object), 300)}).astype("string")
+            if raw["a"].dtype.storage != "pyarrow":
+                pytest.skip("Arrow strings only")
+            seen.add(_no_total_word(raw["a"].array._pa_array))
+            want_empty, want_word, want_rest = np.ones(300, bool), np.zeros(300, bool), np.ones(300, bool)
+            for f in ("a", "b"):
+                t = raw[f].fillna("").str.strip()
+                blank = (t == "").to_numpy(dtype=bool)
+                total = np.array([norm_header(v) in TOTAL_WORDS for v in t])
+                want_empty &= blank
+                want_word |= total
+                want_rest &= blank | total
+            want = want_empty | (want_word & want_rest)
+            assert totals_mask(raw, ["a", "b"]).to_numpy().tolist() == want.tolist()
+    assert seen == {True, False}

@@ -138,6 +138,7 @@ class _Distinct:
         self._bytes: np.ndarray | None = None
         self._series: pd.Series | None = None
         self._pa = None
+        self._english: int | None = None  # position of a distinct cell seen looking English
         if columns and all(_arrow_values(s.array) for s in columns):
             # Arrow strings: the cells of all columns encoded at once (one dictionary, shared: a cell in
             # two columns is read once); every column's codes point into it
@@ -206,7 +207,11 @@ class _Distinct:
         but compiles its pattern on every call)."""
         texts = _dm_text(self._pa.slice(0, self.missing).take(at), self._normalized()[0].slice(0, self.missing).take(at),
                          letters=self._letters())
-        return any(t is not None and _DECIMAL_POINT_RE.fullmatch(t) is not None for t in texts.to_pylist())
+        for pos, t in zip(at, texts.to_pylist()):
+            if t is not None and _DECIMAL_POINT_RE.fullmatch(t) is not None:
+                self._english = int(pos)
+                return True
+        return False
 
     def _letters(self) -> bool:
         """Whether a cell may hold a letter (any byte beyond ASCII counts as one): see :func:`_cell_bytes`."""
@@ -241,6 +246,8 @@ class _Distinct:
         used = self._used(columns, rows)
         if self._marks is None and self._pa is not None:
             # a first look at a few of the cells in use: one that looks English answers (usually the first)
+            if self._english is not None and used[self._english]:  # a cell already seen looking English
+                return "."
             first = np.flatnonzero(used)[:_FIRST_LOOK]
             if len(first) and self._looks_english(first):
                 return "."
@@ -579,8 +586,13 @@ def totals_mask(raw: pd.DataFrame, dim_fields: list[str], *, factors: dict | Non
     """Rows whose dimension cells are all empty or a totals word (``Grand total``, ``Gesamtsumme``,
     ...) in any of them: GA4 and UA write such rows under the header or at the end of a section.
     ``factors``: ``{field: (codes, uniques)}`` of the columns' ``factorize()`` when already made."""
+    return pd.Series(_totals(raw, dim_fields, factors), index=raw.index)
+
+
+def _totals(raw: pd.DataFrame, dim_fields: list[str], factors: dict | None) -> np.ndarray:
+    """:func:`totals_mask` as a numpy array."""
     if not dim_fields or raw.empty:
-        return pd.Series(False, index=raw.index)
+        return np.zeros(len(raw), dtype=bool)
     empty = np.ones(len(raw), dtype=bool)
     word = np.zeros(len(raw), dtype=bool)
     rest_empty = np.ones(len(raw), dtype=bool)
@@ -606,12 +618,33 @@ def totals_mask(raw: pd.DataFrame, dim_fields: list[str], *, factors: dict | Non
         empty &= blank
         word |= total
         rest_empty &= blank | total
-    return pd.Series(empty | (word & rest_empty), index=raw.index)
+    return empty | (word & rest_empty)
 
 
 def _arrow_values(values) -> bool:
     """Whether ``values`` (an array of a Series) holds Arrow strings."""
     return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+
+
+def _no_total_word(arr) -> bool:
+    """Whether no cell of an Arrow string array can hold ``tot``, ``gesamt`` or ``summe`` in any case: its cells
+    are ASCII (no BOM, and none of the characters beyond ASCII that Unicode case folding matches to a letter
+    of these words, such as ``ſ``) and their bytes, joined and lower-cased, hold none of the three."""
+    import pyarrow as pa
+    for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]):
+        if not len(chunk):
+            continue
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        off = np.frombuffer(chunk.buffers()[1], dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
+        if chunk.buffers()[2] is None or off[-1] == off[0]:
+            continue
+        data = bytes(memoryview(chunk.buffers()[2])[off[0]:off[-1]])
+        if not data.isascii():
+            return False
+        low = data.lower()
+        if b"tot" in low or b"gesamt" in low or b"summe" in low:
+            return False
+    return True
 
 
 def _totals_arrow(codes: np.ndarray, uniques) -> tuple[np.ndarray, np.ndarray]:
@@ -621,9 +654,13 @@ def _totals_arrow(codes: np.ndarray, uniques) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
     uniq = pc.utf8_trim_whitespace(uniques._pa_array)
     blank = np.append(pc.equal(uniq, "").to_numpy(zero_copy_only=False), True)  # (last: a missing cell)
-    maybe = pc.match_substring_regex(pc.replace_substring(uniq, "\ufeff", ""), "tot|gesamt|summe", ignore_case=True)
     hits = np.zeros(len(uniq) + 1, dtype=bool)
-    where = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
+    if _no_total_word(uniq):
+        where = []
+    else:
+        maybe = pc.match_substring_regex(pc.replace_substring(uniq, "\ufeff", ""), "tot|gesamt|summe",
+                                         ignore_case=True)
+        where = np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
     if len(where):
         for i, cell in zip(where, uniq.take(where).to_pylist()):
             hits[i] = norm_header(cell) in TOTAL_WORDS
@@ -656,25 +693,24 @@ def traffic_rows(raw: pd.DataFrame, lines: np.ndarray, found: dict[str, str], *,
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(raw)
     # each dimension column's distinct cells, found once for the totals rows and the labels
     factors = {f: raw[f].astype("string").array.factorize() for f in dict.fromkeys(dim_fields)}
-    tot = totals_mask(raw, dim_fields, factors=factors)
+    tot = _totals(raw, dim_fields, factors)
     goals = [c for c in raw.columns if goal_pattern is not None and "conversions" not in found
              and goal_pattern.search(norm_header(c))]
     metric_fields = [found[m] for m in (*_METRICS_INT, "bounce_rate", "revenue") if m in found] + goals
     # every metric column's distinct cells (the totals rows' too), matched and parsed once for both the
     # totals check (the sessions column, all rows) and the rows kept
     cells = _Distinct([raw[f] for f in metric_fields])
-    if tot.sum() == 1 and "sessions" in found and (~tot).any():
+    if tot.sum() == 1 and "sessions" in found and not tot.all():
         k = metric_fields.index(found["sessions"])
         v, _ = cells.column_arrays(k, decimal or cells.decimal_mark([k]))
-        t = tot.to_numpy()
-        total, rest = v[np.flatnonzero(t)[0]], v[~t].sum()
+        total, rest = v[np.flatnonzero(tot)[0]], v[~tot].sum()
         if pd.notna(total) and abs(total - rest) > max(1.0, 0.005 * total):
             parsed.notes.append(f"the totals row says {total:,.0f} sessions, the rows add up to {rest:,.0f} "
                                 f"(rows below the tool's row limit or thresholds are missing)")
-    for ln in lines[tot.to_numpy()]:
+    for ln in lines[tot]:
         parsed.rejected.append({"table": "traffic", "line": int(ln), "column": dim_fields[0] if dim_fields else None,
                                 "kind": "skipped", "reason": "totals row (the sum of the other rows)"})
-    keep = ~tot.to_numpy()
+    keep = ~tot
     at = np.flatnonzero(keep)
     if len(at) and at[-1] - at[0] + 1 == len(at):  # totals rows only above and below: a slice, not a copy
         raw = raw.iloc[at[0]:at[-1] + 1].reset_index(drop=True)
