@@ -258,3 +258,24 @@ def test_totals_rows_of_ascii_cells_found_without_the_pattern_equal_a_check_of_e
             want = want_empty | (want_word & want_rest)
             assert totals_mask(raw, ["a", "b"]).to_numpy().tolist() == want.tolist()
     assert seen == {True, False}
+
+
+def test_ascii_characters_dropped_from_the_bytes_equal_replace_substring():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from toolkit.io._traffic import _drop_ascii
+    rng = random.Random(18)
+    pieces = ["1", ",", ".", "%", "$", " ", "€", "ü", "\u202f", "x", "%%", "$,"]
+    for _ in range(300):
+        cells = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 20))]
+        cells += [None] * rng.randint(0, 2)
+        rng.shuffle(cells)
+        a = pa.array(cells, type=rng.choice([pa.large_string(), pa.string()]))
+        chars = "".join(rng.sample(["%", "$", ",", "."], rng.randint(0, 3)))
+        for x in (a, a.slice(1), pa.chunked_array([a, a.slice(2)], type=a.type)):
+            want = x
+            for c in chars:
+                want = pc.replace_substring(want, c, "")
+            got = _drop_ascii(x, chars)
+            assert got.type == x.type and got.to_pylist() == want.to_pylist()

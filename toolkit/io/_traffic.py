@@ -397,15 +397,41 @@ def _arrow_text(arr, *, present: np.ndarray | None = None):
     na = arr.is_null().to_numpy(zero_copy_only=False) | pc.fill_null(tokens, False).to_numpy(zero_copy_only=False)
     t = pc.fill_null(stripped, "")
     pct = pc.ends_with(t, "%").to_numpy(zero_copy_only=False)
-    if present[ord("%")]:
-        t = pc.replace_substring(t, "%", "")
-    if (present & _CURRENCY_FIRST & ~_DOLLAR).any():
+    currency = (present & _CURRENCY_FIRST & ~_DOLLAR).any()
+    # "%" removed, then "$" when it is the only character of a match (the pattern's matches are the "$"s)
+    t = _drop_ascii(t, ("%" if present[ord("%")] else "") + ("$" if present[ord("$")] and not currency else ""))
+    if currency:
         t = pc.replace_substring_regex(t, _CURRENCY, "")
-    elif present[ord("$")]:  # "$" the only character of a match: the pattern's matches are the "$"s
-        t = pc.replace_substring(t, "$", "")
     if (present & _WS_BYTES).any():
         t = pc.replace_substring_regex(t, _SPACES_TEXT, "")
     return t, na, pct
+
+
+def _drop_ascii(arr, chars: str):
+    """``replace_substring(arr, c, "")`` for each ASCII character ``c`` of ``chars``, in one pass over the bytes
+    (an ASCII byte is never part of a longer UTF-8 character, so dropping the bytes drops the characters)."""
+    import pyarrow as pa
+    if not chars:
+        return arr
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    n = len(arr)
+    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    off = np.frombuffer(arr.buffers()[1], dtype=kind)[arr.offset:arr.offset + n + 1].astype(np.int64)
+    if not n or off[-1] == off[0]:
+        return arr
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[off[0]:off[-1]]
+    drop = data == ord(chars[0])
+    for c in chars[1:]:
+        drop |= data == ord(c)
+    if not drop.any():
+        return arr
+    dropped = np.concatenate(([0], np.cumsum(drop, dtype=np.int64)))
+    off = off - off[0]
+    offsets = (off - dropped[off]).astype(kind)
+    valid = None if not arr.null_count else pa.array(arr.is_valid()).buffers()[1]
+    return type(arr).from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data[~drop]), valid,
+                                  null_count=arr.null_count)
 
 
 _DOLLAR = np.zeros(256, dtype=bool)
@@ -513,7 +539,7 @@ def _numbers_arrow(arr, decimal: str, *, normalized=None, dtype=None) -> tuple[p
     import pyarrow as pa
     import pyarrow.compute as pc
     t, na, pct = normalized if normalized is not None else _arrow_text(arr)
-    t = pc.replace_substring(t, "." if decimal == "," else ",", "")
+    t = _drop_ascii(t, "." if decimal == "," else ",")
     if decimal == ",":
         t = pc.replace_substring(t, ",", ".")
     if na.any():
