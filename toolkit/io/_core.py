@@ -16,6 +16,8 @@ import tarfile
 import warnings
 import zipfile
 import zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import TABLES, _dtype_name, _odd_platforms
 from .._engine import check_engine
-from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
+from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders, read_ahead
 from ._pool import parsing_pool
 
 _STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
@@ -367,9 +369,15 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         sizes = [_size(file) for file, _ in entries]
         bar = tqdm(total=sum(sizes), desc="loading exports", unit="B", unit_scale=True, unit_divisor=1024,
                    disable=not wanted(progress), delay=0 if progress else 2)
-        for k, ((file, shown), size) in enumerate(zip(entries, sizes), start=1):
-            bar.set_postfix_str(f"file {k}/{len(entries)}: {shown}", refresh=k == 1 or bool(progress))
-            for item in _sources(file, shown):
+        # One thread parses the next CSV file while this one is checked (read_ahead: toolkit/io/_base.py).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="toolkit-read-ahead") as ahead:
+            for event, k, shown, item in _looking_ahead(_events(entries, sizes), ahead.submit):
+                if event == "file":
+                    bar.set_postfix_str(f"file {k}/{len(entries)}: {shown}", refresh=k == 1 or bool(progress))
+                    continue
+                if event == "done":
+                    bar.update(item)
+                    continue
                 if isinstance(item, Source):
                     large = len(item.data) >= _TRIM_AFTER_BYTES
                     item = _read_one(item, ctx, strict=strict or alone)
@@ -381,7 +389,6 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
                     skipped.append(item)
                 else:
                     parts.append(item)
-            bar.update(size)
         bar.close()
         parts = _run_deferred(parts, skipped, ctx, strict=strict or alone)
         if not parts:
@@ -437,6 +444,40 @@ def _run_deferred(parts: list[tuple[str, Parsed]], skipped: list, ctx: Context, 
 
 
 # --- walking the inputs ----------------------------------------------------------------------------
+
+
+def _events(entries: list, sizes: list[int]):
+    """``("file", k, shown, None)``, then ``("item", k, shown, Source or _Unreadable)`` per file or
+    archive member, then ``("done", k, shown, size)``, for every entry in order."""
+    for k, ((file, shown), size) in enumerate(zip(entries, sizes), start=1):
+        yield "file", k, shown, None
+        for item in _sources(file, shown):
+            yield "item", k, shown, item
+        yield "done", k, shown, size
+
+
+def _looking_ahead(events, submit):
+    """``events`` in their order; before a Source is handed out, the next one is read from disk
+    and its CSV parse started in the background (:func:`read_ahead`)."""
+    it = iter(events)
+    buf: deque = deque()
+
+    def is_source(ev) -> bool:
+        return ev[0] == "item" and isinstance(ev[3], Source)
+    while True:
+        if not buf:
+            ev = next(it, None)
+            if ev is None:
+                return
+            buf.append(ev)
+        ev = buf.popleft()
+        if is_source(ev) and not any(is_source(e) for e in buf):
+            for nxt in it:
+                buf.append(nxt)
+                if is_source(nxt):
+                    read_ahead(nxt[3], submit)
+                    break
+        yield ev
 
 
 def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
