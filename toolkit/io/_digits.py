@@ -84,22 +84,35 @@ def template(fmt: str, aware: bool) -> Template | None:
     return Template(pos, fields, literals, sign)
 
 
-def _matrix(chunk, width: int) -> np.ndarray | None:
-    """The cells of an Arrow string chunk as an ``n x width`` byte matrix; None unless every cell is
-    there (no nulls) and ``width`` bytes long."""
+def cell_bytes(chunk) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(offsets, data)`` of an Arrow string chunk, without a copy: ``offsets`` has ``len(chunk) + 1``
+    entries (cell ``i`` is ``data[offsets[i] - offsets[0]:offsets[i + 1] - offsets[0]]``) and ``data``
+    holds exactly the bytes the chunk's cells use (a slice's offset applied; the bytes under a missing
+    cell, if any, too). None for another type (string views, binary)."""
     import pyarrow as pa
-    n = len(chunk)
-    if not n or chunk.null_count:
-        return None
     wide = pa.types.is_large_string(chunk.type)
     if not (wide or pa.types.is_string(chunk.type)):
         return None
     buffers = chunk.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + n + 1]
-    if int(offsets[1] - offsets[0]) != width or int(offsets[-1] - offsets[0]) != n * width or \
-            not (np.diff(offsets) == width).all():
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+    if buffers[2] is None or not len(offsets):
+        return offsets, np.zeros(0, dtype=np.uint8)
+    return offsets, np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+
+
+def _matrix(chunk, width: int) -> np.ndarray | None:
+    """The cells of an Arrow string chunk as an ``n x width`` byte matrix; None unless every cell is
+    there (no nulls) and ``width`` bytes long."""
+    n = len(chunk)
+    if not n or chunk.null_count:
         return None
-    return np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, width)
+    got = cell_bytes(chunk)
+    if got is None:
+        return None
+    offsets, data = got
+    if int(offsets[1] - offsets[0]) != width or len(data) != n * width or not (np.diff(offsets) == width).all():
+        return None
+    return data.reshape(n, width)
 
 
 def fits(chunk, tpl: Template) -> np.ndarray | None:
