@@ -253,24 +253,4 @@ class ReportDownload(Loader):
             day_formats=self.day_formats, derived=self.derived, first_user=self.first_user,
             goal_pattern=self.goal_pattern)
         parsed.rows_read.setdefault("traffic", 0)
-        if len(source.data) >= _RELEASE_AFTER_BYTES:
-            _release_arrow_memory()
         return parsed
-
-
-#: A report download at least this large is followed by :func:`_release_arrow_memory`.
-_RELEASE_AFTER_BYTES = 256 * 1024
-
-
-def _release_arrow_memory() -> None:
-    """Return the memory Arrow's pool holds freed to the system (``MemoryPool.release_unused``; about 0.5 ms).
-
-    Reading a report makes and frees many Arrow arrays of a few hundred KB (the cells of a column at
-    each step); the default pool (mimalloc) keeps the freed pages resident, between the arrays the
-    table keeps. Twenty 5,000-row UA downloads: without it the peak is about 20 MB higher (with
-    ``ARROW_DEFAULT_MEMORY_POOL=system`` it is not)."""
-    try:
-        import pyarrow as pa
-    except ImportError:  # (no Arrow: nothing to release)
-        return
-    pa.default_memory_pool().release_unused()
