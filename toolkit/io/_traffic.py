@@ -1051,6 +1051,9 @@ def finish_traffic(frames: list[pd.DataFrame]) -> pd.DataFrame:
         extra = [c for c in out.columns if c not in TRAFFIC.names]
         if list(out.columns) != TRAFFIC.names + extra:  # (traffic_rows(canonical=True) made them in order)
             out = out[TRAFFIC.names + extra]
+        index = out.index
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+            return out  # (what reset_index(drop=True) would give)
         return out.reset_index(drop=True)
     return TRAFFIC.conform(out)
 
