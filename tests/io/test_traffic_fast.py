@@ -20,7 +20,7 @@ from toolkit.io._traffic import (_FEW_CELLS, _Distinct, _label, _parse_number_ar
 #: kind (NBSP, thin and narrow no-break space, line separators), digits beyond ASCII, currency words
 #: and symbols, '%' inside a currency word, exponents, whole percents, blanks and not-reported tokens.
 TRICKY = ["1,204", "1.204", "66,67 %", "66,67\xa0%", "1.234,5 %", "1.234,5\u202f%", "€ 1.234", "€\u20091.234,56",
-          "1\u2009234", "$1,112.15", "US$ 0,00", "uſ$ 3", "12 CHF", "Fr. 4", "E%UR 3", "3 EU%R", "US%D 4", "1e3",
+          "1\u2009234", "$1,112.15", "US$ 0,00", "uſ$ 3", "12 CHF", "Fr. 4", "E%UR 3", "3 EU%R", "US%D 4", "1e3", "1e5",
           "1E-2", "2.5e+3", "50%", "100%", "6%", "0%", "-", "--", "(not set)", "", " ", None, "N/A", "n/a", "abc",
           "3,215", "0.5", "46.92%", "12", "007", "-1", "+2", "-0", "123456789012345", "1234567890123456",
           "0.12345678901234", "12345678.123456", "٣,٥", "١٢", "١٢.٥", "1\u202f000", "\u2003 8 \u2003", "inf", "nan",
