@@ -129,6 +129,11 @@ class _Distinct:
     fifth of the string operations for a report of five metrics. The decimal mark of some of the
     columns, or of some rows only (without a totals row), is answered from the same per-cell matches;
     the parsed values of each decimal mark are kept, so no cell is read twice.
+
+    Arrow strings: the cells of all columns are dictionary-encoded at once (a cell in two columns is one
+    distinct cell; every column's codes point into the one dictionary, offset 0); the Series of the cells
+    is made only when asked for, the steps run on the Arrow arrays. The decimal mark is first answered
+    from a few cells in use (one that looks English decides), the marks of every cell only when needed.
     """
 
     def __init__(self, columns: list[pd.Series]) -> None:
@@ -171,16 +176,14 @@ class _Distinct:
             self._series = pd.Series(pd.array(self._pa, dtype="string"))
         return self._series
 
-    def _cell_marks(self, at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Per distinct cell (without the last <NA>), or of the cells at positions ``at`` only (Arrow):
-        (looks German, looks English), matched as :func:`decimal_mark` matches them."""
-        if at is None and self._marks is not None:
+    def _cell_marks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per distinct cell (without the last <NA>): (looks German, looks English), matched as
+        :func:`decimal_mark` matches them."""
+        if self._marks is not None:
             return self._marks
         if self._pa is not None:
             import pyarrow.compute as pc
             arr, norm = self._pa.slice(0, self.missing), self._normalized()[0].slice(0, self.missing)
-            if at is not None:
-                arr, norm = arr.take(at), norm.take(at)
             t = _dm_text(arr, norm, letters=self._letters())
             if pc.all(pc.string_is_ascii(t)).as_py() is not False:
                 # ASCII cells: pandas' str.fullmatch runs this RE2 pattern itself (\d needs Python only
@@ -197,16 +200,15 @@ class _Distinct:
             t = t.str.replace("%", "", regex=False).str.replace(_SPACES_TEXT, "", regex=True)
             marks = tuple(t.str.fullmatch(p).to_numpy(dtype=bool, na_value=False)
                           for p in (_DECIMAL_COMMA, _DECIMAL_POINT))
-        if at is None:
-            self._marks = marks
+        self._marks = marks
         return marks
 
     def _looks_english(self, at: np.ndarray) -> bool:
         """Whether one of the Arrow cells at positions ``at`` (a few) looks English, matched by Python's ``re``
         as :func:`decimal_mark` matches it (``str.fullmatch``; Arrow's RE2 matches ASCII cells the same way,
         but compiles its pattern on every call)."""
-        texts = _dm_text(self._pa.slice(0, self.missing).take(at), self._normalized()[0].slice(0, self.missing).take(at),
-                         letters=self._letters())
+        texts = _dm_text(self._pa.slice(0, self.missing).take(at),
+                         self._normalized()[0].slice(0, self.missing).take(at), letters=self._letters())
         for pos, t in zip(at, texts.to_pylist()):
             if t is not None and _DECIMAL_POINT_RE.fullmatch(t) is not None:
                 self._english = int(pos)
