@@ -366,8 +366,6 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     group_key = key_of[combo[gfirst]]
     n_groups = len(guniq)
 
-    agg = keys.drop(columns="currency").iloc[group_key].reset_index(drop=True)
-    agg.insert(0, "date", day[gfirst])
     visitor_names = pd.Series([], dtype="string")
     visitors = np.full(n, -1, dtype=np.int64)
     if "visitorId" in v.columns:
@@ -375,41 +373,40 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     has = visitors >= 0
     nv = len(visitor_names) + 1
     pairs = pd.unique(group[has].astype(np.int64) * nv + visitors[has])  # each (row, visitor) once
-    bounce = (_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy()
+    bounce = np.asarray((_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(), dtype=bool)
     conv = _numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))).to_numpy()
     rev = _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy()
-    agg["sessions"] = np.bincount(group, minlength=n_groups)
-    agg["users"] = np.bincount(pairs // nv, minlength=n_groups)
-    agg["bounces"] = np.bincount(group[np.asarray(bounce, dtype=bool)], minlength=n_groups)
     # sums that stay NaN when no visit of the group reports a value: pandas' sums (compensated: the same
     # floats as a groupby on the keys), by the codes in the order the rows first occur, put in row order
-    agg["conversions"] = pd.Series(conv).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
-    agg["revenue"] = pd.Series(rev).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
-    if "visitorId" not in v.columns:
-        agg["users"] = pd.NA
-    if "actions" not in v.columns:
-        agg["bounces"] = pd.NA
-    agg["conversions"] = to_count(agg["conversions"].astype("Float64"))[0]
-    agg["tool"] = _TOOL
+    conversions = pd.Series(conv).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
+    revenue = pd.Series(rev).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
     # each site's currency (its first visit that names one), where the site's rows report revenue
     # (the first visit of a site naming a currency is the first of a combination that names it)
     cur = combos["currency"].groupby(combos["property"], dropna=False).first()
-    has_rev = agg.groupby("property", dropna=False)["revenue"].transform(lambda r: r.notna().any()).astype(bool)
-    agg["currency"] = agg["property"].map(cur).where(has_rev)
-    agg["date_to"] = agg["date"]
-    agg["tz"] = tz
+    site = pd.factorize(keys["property"], use_na_sentinel=False)[0]
+    with_rev = np.bincount(site[group_key][~pd.isna(revenue)], minlength=int(site.max()) + 1 if len(site) else 0)
+    keys["currency"] = keys["property"].map(cur).where(with_rev[site] > 0)
+    keys = keys.astype("string")  # (as the table holds them: the cast conform would make of each row)
     dims = ["date", "channel", "source", "medium", "campaign", "content"] + (["landing_page"] if landing is not None
                                                                              else [])
-    agg["breakdown"] = ",".join(dims)
-    agg["source_file"] = source.name
+    breakdown = ",".join(dims)
+    date = _days_ns(day[gfirst])
+    agg = pd.DataFrame({
+        "date": date, **{c: keys[c].array.take(group_key) for c in _DIMS},
+        "sessions": pd.array(np.bincount(group, minlength=n_groups), dtype="Int64"),
+        "users": _counts(np.bincount(pairs // nv, minlength=n_groups), "visitorId" in v.columns),
+        "bounces": _counts(np.bincount(group[bounce], minlength=n_groups), "actions" in v.columns),
+        "conversions": to_count(pd.Series(conversions).astype("Float64"))[0].array,
+        "revenue": pd.Series(revenue).astype("Float64").array,
+        "tool": _repeat(_TOOL, n_groups), "currency": keys["currency"].array.take(group_key),
+        "date_to": date, "tz": _repeat(tz, n_groups), "breakdown": _repeat(breakdown, n_groups),
+        "source_file": _repeat(source.name, n_groups)})
     # what load() needs to add up the visits of several files once (merge_visits_logs): codes and
     # numbers of their own, 21-33 bytes per visit
-    keys["currency"] = agg["currency"].iloc[np.unique(group_key, return_index=True)[1]].reset_index(drop=True)
     parsed.visits = Visits(
-        keys, day[gfirst], group_key.astype(np.int32), str(tz), agg["breakdown"].iloc[0] if len(agg) else "",
+        keys, date, group_key.astype(np.int32), str(tz), breakdown,
         group.astype(np.int32), _visit_ids(_stripped(v["idVisit"])), visitors.astype(np.int32),
-        visitor_names,
-        np.array(bounce, dtype=bool), _values(pd.Series(conv)), _values(pd.Series(rev)),
+        visitor_names, bounce, _values(pd.Series(conv)), _values(pd.Series(rev)),
         "visitorId" in v.columns, "actions" in v.columns)
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(agg)
     has_campaign_fields = any(c in v.columns for c in ("campaignSource", "campaignName", "campaignMedium"))
@@ -423,6 +420,27 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
 _VISIT_RAW = ("referrerType", "referrerName", "campaignSource", "campaignMedium", "campaignName", "campaignContent",
               "siteName", "idSite", "siteCurrency")
 _DIMS = ["channel", "source", "medium", "campaign", "content", "landing_page", "property"]
+
+
+def _days_ns(days: np.ndarray) -> np.ndarray:
+    """Days as ``datetime64[ns]`` (the table's unit); a day beyond its range stays as it is (the table's
+    cast then says so, as it always did)."""
+    try:
+        return pd.Series(days).astype("datetime64[ns]").to_numpy()
+    except (ValueError, OverflowError):
+        return days
+
+
+def _counts(values: np.ndarray, reported: bool):
+    """Counts as the table's Int64; all <NA> when the export lacks the column."""
+    if reported:
+        return pd.array(values, dtype="Int64")
+    return pd.arrays.IntegerArray(np.zeros(len(values), dtype=np.int64), np.ones(len(values), dtype=bool))
+
+
+def _repeat(value: str | None, n: int):
+    """A text column of ``n`` times ``value`` in the table's string dtype (one cell, taken n times)."""
+    return pd.array([value], dtype="string").take(np.zeros(n, dtype=np.intp))
 
 
 def _visit_keys(v: pd.DataFrame, landing: pd.Series | None) -> pd.DataFrame:
@@ -695,9 +713,7 @@ def _merge(members: list) -> None:
     gid_of_row = rank[codes]
     first = _first_rows(codes)[by_key]  # each merged row's first file row (the first file holding it)
     n = len(uniq)
-    out = keys.iloc[key_row[first]].reset_index(drop=True)  # (the currency that file gives)
-    out.insert(0, "date", day[first])
-    out["tz"], out["breakdown"] = visits[0].tz, visits[0].breakdown
+    row_key = key_row[first]  # each merged row's keys (and currency) as its first file gives them
     starts = np.cumsum([0] + [len(v.key) for v in visits])
     gid = np.concatenate([gid_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
     sizes = [len(v.group) for v in visits]
@@ -711,36 +727,49 @@ def _merge(members: list) -> None:
     keep = ~dup
     names, visitor = _global_visitors(visits)
     gid, visitor = gid[keep], visitor[keep]
-    out["sessions"] = np.bincount(gid, minlength=n)
     # each (row, visitor) pair once; a hash table (pd.unique) finds the same set as sorting (np.unique), faster
     pairs = pd.unique(gid[visitor >= 0].astype(np.int64) * (len(names) + 1) + visitor[visitor >= 0])
-    out["users"] = np.bincount((pairs // (len(names) + 1)).astype(np.int64), minlength=n)
-    out["bounces"] = np.bincount(gid[np.concatenate([v.bounce for v in visits])[keep]], minlength=n)
+    sums = {}
     for col in ("conversions", "revenue"):
         vals = np.concatenate([getattr(v, col) if getattr(v, col) is not None else np.full(len(v.group), np.nan)
                                for v in visits])[keep]
         has = ~np.isnan(vals)
         total = np.bincount(gid[has], weights=vals[has], minlength=n)
-        out[col] = np.where(np.bincount(gid[has], minlength=n) > 0, total, np.nan)
-    if not visits[0].has_visitors:
-        out["users"] = pd.NA
-    if not visits[0].has_actions:
-        out["bounces"] = pd.NA
-    out["bounces"] = out["bounces"].astype("Int64") if visits[0].has_actions else out["bounces"]
-    out["conversions"] = to_count(out["conversions"].astype("Float64"))[0]
-    has_rev = out.groupby("property", dropna=False)["revenue"].transform(lambda r: r.notna().any())
-    cur = out.groupby("property", dropna=False)["currency"].transform("first")
-    out["currency"] = cur.where(has_rev.astype(bool))
-    out["tool"] = _TOOL
-    out["date_to"] = out["date"]
+        sums[col] = np.where(np.bincount(gid[has], minlength=n) > 0, total, np.nan)
+    # each site's currency: the first a row of the site names (rows in order), where the site's rows report revenue
+    site = site_of_key[row_key]
+    currency = keys["currency"].array.take(row_key)
+    named = np.flatnonzero(~pd.isna(currency))
+    first_named = np.full(int(site_of_key.max()) + 1, -1)
+    named_sites, at_first = np.unique(site[named], return_index=True)
+    first_named[named_sites] = named[at_first]
+    with_rev = np.bincount(site[~np.isnan(sums["revenue"])], minlength=len(first_named)) > 0
+    at = np.where(with_rev[site], first_named[site], -1)
+    currency = currency.take(at, allow_fill=True) if len(named) else _repeat(None, n)
+    day_of_row = day[first]
+    out = pd.DataFrame({
+        "date": day_of_row, **{c: keys[c].array.take(row_key) for c in _DIMS},
+        "sessions": pd.array(np.bincount(gid, minlength=n), dtype="Int64"),
+        "users": _counts(np.bincount((pairs // (len(names) + 1)).astype(np.int64), minlength=n),
+                         visits[0].has_visitors),
+        "bounces": _counts(np.bincount(gid[np.concatenate([v.bounce for v in visits])[keep]], minlength=n),
+                           visits[0].has_actions),
+        "conversions": to_count(pd.Series(sums["conversions"]).astype("Float64"))[0].array,
+        "revenue": pd.Series(sums["revenue"]).astype("Float64").array,
+        "tool": _repeat(_TOOL, n), "currency": currency, "date_to": day_of_row,
+        "tz": _repeat(visits[0].tz, n), "breakdown": _repeat(visits[0].breakdown, n)})
     # each row's last file holding one of its (counted) visits; the visits are in file order
     last = np.full(n, -1, dtype=np.int64)
     bounds = np.cumsum([0] + [int(keep[a:a + s].sum()) for a, s in zip(np.cumsum([0] + sizes), sizes)])
     for k in range(len(visits)):
         last[np.bincount(gid[bounds[k]:bounds[k + 1]], minlength=n) > 0] = k
+    by_file = np.argsort(last, kind="stable")  # each file's rows together, in row order
+    out = out.take(by_file)
+    edges = np.searchsorted(last[by_file], np.arange(len(visits) + 1))
     n_dup = int(dup.sum())
     for k, (_, name, parsed) in enumerate(members):
-        mine = out.loc[last == k].assign(source_file=name)
+        mine = out.iloc[edges[k]:edges[k + 1]]
+        mine = mine.assign(source_file=_repeat(name, len(mine)))
         before = len(parsed.tables["traffic"])
         parsed.tables["traffic"] = finish_traffic([mine])
         parsed.merged = max(before - len(mine), 0)
