@@ -345,7 +345,7 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
 
     # each visit's combination of raw referrer and site cells (and landing page), as one integer
     raw = [c for c in _VISIT_RAW if c in v.columns]
-    parts = [pd.factorize(v[c].array) for c in raw]
+    parts = [_factorize(v[c]) for c in raw]
     if landing is not None:
         parts.append(pd.factorize(landing.loc[v.index].array))
     combo, _ = pd.factorize(_combined([c for c, _ in parts], [len(u) for _, u in parts], n))
@@ -405,7 +405,8 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     # numbers of their own, 21-33 bytes per visit
     parsed.visits = Visits(
         keys, date, group_key.astype(np.int32), str(tz), breakdown,
-        group.astype(np.int32), _visit_ids(_stripped(v["idVisit"])), visitors.astype(np.int32),
+        group.astype(np.int32), _visit_ids(v["idVisit"] if _plain_digits(v["idVisit"]) else _stripped(v["idVisit"])),
+        visitors.astype(np.int32),
         visitor_names, bounce, _values(pd.Series(conv)), _values(pd.Series(rev)),
         "visitorId" in v.columns, "actions" in v.columns)
     parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(agg)
@@ -488,6 +489,17 @@ def _stripped(s: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+def _factorize(s: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize(s.array)``; a column of one value throughout (the site's name, id and currency, as a
+    rule) is seen by one comparison instead of a hash table."""
+    if _arrow(s) and len(s) and s.array._pa_array.null_count == 0:
+        import pyarrow.compute as pc
+        arr = s.array._pa_array
+        if pc.all(pc.equal(arr, arr[0])).as_py():
+            return np.zeros(len(s), dtype=np.intp), s.array[:1]
+    return pd.factorize(s.array)
+
+
 def _visitor_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Series | np.ndarray]:
     """Each visit's code into the distinct visitorIds (stripped, blank -> none: -1), and those ids (as
     uint64 when every cell is Matomo's 16 hex digits: :func:`_hex_ids`)."""
@@ -531,22 +543,34 @@ def _arrow(s: pd.Series) -> bool:
 
 def _numeric(s: pd.Series) -> pd.Series:
     """``pd.to_numeric(s, errors="coerce")``, once per distinct cell (``per_distinct``: revenues, action and
-    conversion counts repeat; the type pandas infers depends on which values occur, the same either way)."""
+    conversion counts repeat; the type pandas infers depends on which values occur, the same either way).
+    A column of plain digits is cast at once (what :func:`_numeric_cells` does with it, without finding
+    the distinct cells first)."""
+    if _plain_digits(s):
+        return _digits(s)
     return _numeric_cells(s).rename(s.name)
+
+
+def _plain_digits(s: pd.Series) -> bool:
+    """Whether ``s`` is Arrow strings, none missing, each ``[0-9]{1,18}`` (what Arrow casts as pandas reads it)."""
+    return _arrow(s) and len(s) > 0 and s.array._pa_array.null_count == 0 and _all_plain_digits(s.array._pa_array)
+
+
+def _digits(s: pd.Series) -> pd.Series:
+    """A column of plain digits (:func:`_plain_digits`) as ``pd.to_numeric`` gives it: int64, or Int64 for
+    pandas' ``string`` dtype (missing value <NA>)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    ints = pc.cast(s.array._pa_array, pa.int64()).to_numpy()
+    return pd.Series(ints if s.dtype.na_value is np.nan else pd.array(ints, dtype="Int64"), index=s.index, name=s.name)
 
 
 @per_distinct
 def _numeric_cells(s: pd.Series) -> pd.Series:
     """``pd.to_numeric(s, errors="coerce")``; a column of plain digits only (no sign, space or missing cell,
     at most 18 digits: what the Visits Log writes for times and counts) is cast by Arrow, to the same values."""
-    if _arrow(s) and len(s) and s.array._pa_array.null_count == 0:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        arr = s.array._pa_array
-        if _all_plain_digits(arr):
-            ints = pc.cast(arr, pa.int64()).to_numpy()
-            return pd.Series(ints if s.dtype.na_value is np.nan else pd.array(ints, dtype="Int64"), index=s.index,
-                             name=s.name)
+    if _plain_digits(s):
+        return _digits(s)
     return pd.to_numeric(s, errors="coerce")
 
 
