@@ -142,6 +142,6 @@ def test_hex_visitor_ids_read_as_numbers_one_to_one():
     assert nums.dtype == np.uint64 and nums[0] == 0x4DAD2986CE834960 and nums[2] == 2 ** 64 - 1
     assert _hex_text(nums).tolist() == ids
     for odd in ["4DAD2986CE834960", "4dad2986ce83496", " 4dad2986ce834960", "4dad2986ce83496g", "",
-                "4dad2986ce8349\u00e9", None]:
+                "4dad2986ce8349\u00e9", "4dad2986 ce83496", "4dad2986\tce83496", "4dad2986ce83\u0664\u0669", None]:
         assert _hex_ids(pd.Series([ids[0], odd], dtype="string[pyarrow]")) is None, odd
     assert _hex_ids(pd.Series(ids, dtype="object")) is None

@@ -378,7 +378,9 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     rev = _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy()
     # sums that stay NaN when no visit of the group reports a value: pandas' sums (compensated: the same
     # floats as a groupby on the keys), by the codes in the order the rows first occur, put in row order
-    conversions = pd.Series(conv).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
+    conversions = _int_sums(conv, group, n_groups)
+    if conversions is None:
+        conversions = pd.Series(conv).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
     revenue = pd.Series(rev).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
     # each site's currency (its first visit that names one), where the site's rows report revenue
     # (the first visit of a site naming a currency is the first of a combination that names it)
@@ -421,6 +423,15 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
 _VISIT_RAW = ("referrerType", "referrerName", "campaignSource", "campaignMedium", "campaignName", "campaignContent",
               "siteName", "idSite", "siteCurrency")
 _DIMS = ["channel", "source", "medium", "campaign", "content", "landing_page", "property"]
+
+
+def _int_sums(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray | None:
+    """Each group's sum of small whole numbers (an int64 array, no value missing), exactly (every partial sum
+    below 2**53); None for other values (pandas sums them)."""
+    if values.dtype != np.int64 or not len(values) or \
+            max(-int(values.min()), int(values.max())) * len(values) >= 2 ** 53:
+        return None
+    return np.bincount(group, weights=values, minlength=n).astype(np.int64)
 
 
 def _days_ns(days: np.ndarray) -> np.ndarray:
@@ -581,10 +592,6 @@ def _all_plain_digits(arr) -> bool:
     return bool(pc.all(pc.and_(pc.ascii_is_decimal(arr), pc.less_equal(pc.binary_length(arr), 18))).as_py())
 
 
-_HEX = np.full(256, 255, dtype=np.uint8)
-_HEX[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
-
-
 def _hex_ids(s: pd.Series) -> np.ndarray | None:
     """Matomo's visitorIds (16 lower-case hex digits each) as the uint64 they spell, one to one; None when a
     cell is anything else (missing, blank, padded, upper case, another length): those go by their text."""
@@ -598,13 +605,18 @@ def _hex_ids(s: pd.Series) -> np.ndarray | None:
     bufs = arr.buffers()
     offsets = np.frombuffer(bufs[1], dtype=np.int64 if arr.type == pa.large_string() else np.int32)
     offsets = offsets[arr.offset:arr.offset + len(arr) + 1]
-    if not (np.diff(offsets) == 16).all():
+    if offsets[-1] - offsets[0] != 16 * len(arr) or not (np.diff(offsets) == 16).all():
         return None
-    nibbles = _HEX[np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0]:offsets[-1]]]
-    if (nibbles == 255).any():
+    text = bufs[2].to_pybytes()[offsets[0]:offsets[-1]]  # all the ids back to back
+    if text != text.lower():  # (upper-case digits are other ids)
         return None
-    pairs = nibbles.reshape(-1, 8, 2)
-    return (pairs[:, :, 0] << 4 | pairs[:, :, 1]).view(">u8").ravel().astype(np.uint64)
+    try:  # C speed; a character that is no hex digit raises, ASCII blanks (skipped by fromhex) shorten it
+        raw = bytes.fromhex(text.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if len(raw) != 8 * len(arr):
+        return None
+    return np.frombuffer(raw, dtype=">u8").astype(np.uint64)
 
 
 def _hex_text(ids: np.ndarray) -> pd.Series:
