@@ -370,9 +370,6 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     visitors = np.full(n, -1, dtype=np.int64)
     if "visitorId" in v.columns:
         visitors, visitor_names = _visitor_codes(v["visitorId"])
-    has = visitors >= 0
-    nv = len(visitor_names) + 1
-    pairs = pd.unique(group[has].astype(np.int64) * nv + visitors[has])  # each (row, visitor) once
     bounce = np.asarray((_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(), dtype=bool)
     conv = _numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))).to_numpy()
     rev = _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy()
@@ -396,7 +393,7 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     agg = pd.DataFrame({
         "date": date, **{c: keys[c].array.take(group_key) for c in _DIMS},
         "sessions": pd.array(np.bincount(group, minlength=n_groups), dtype="Int64"),
-        "users": _counts(np.bincount(pairs // nv, minlength=n_groups), "visitorId" in v.columns),
+        "users": _counts(_users(group, visitors, n_groups), "visitorId" in v.columns),
         "bounces": _counts(np.bincount(group[bounce], minlength=n_groups), "actions" in v.columns),
         "conversions": to_count(pd.Series(conversions).astype("Float64"))[0].array,
         "revenue": pd.Series(revenue).astype("Float64").array,
@@ -758,13 +755,11 @@ def _merge(members: list) -> None:
     ids = pd.concat([v.ids.astype("string") if any(w.ids.dtype != v.ids.dtype for w in visits) else v.ids
                      for v in visits], ignore_index=True)
     # a visit in several files counts once: the last file read that holds it (files are read in order)
-    dup = _duplicated_visits(site, ids)
+    dup = _duplicated_visits(site, ids, sizes)
     del site, ids
     keep = ~dup
     names, visitor = _global_visitors(visits)
     gid, visitor = gid[keep], visitor[keep]
-    # each (row, visitor) pair once; a hash table (pd.unique) finds the same set as sorting (np.unique), faster
-    pairs = pd.unique(gid[visitor >= 0].astype(np.int64) * (len(names) + 1) + visitor[visitor >= 0])
     sums = {}
     for col in ("conversions", "revenue"):
         vals = np.concatenate([getattr(v, col) if getattr(v, col) is not None else np.full(len(v.group), np.nan)
@@ -786,8 +781,7 @@ def _merge(members: list) -> None:
     out = pd.DataFrame({
         "date": day_of_row, **{c: keys[c].array.take(row_key) for c in _DIMS},
         "sessions": pd.array(np.bincount(gid, minlength=n), dtype="Int64"),
-        "users": _counts(np.bincount((pairs // (len(names) + 1)).astype(np.int64), minlength=n),
-                         visits[0].has_visitors),
+        "users": _counts(_users(gid, visitor, n), visits[0].has_visitors),
         "bounces": _counts(np.bincount(gid[np.concatenate([v.bounce for v in visits])[keep]], minlength=n),
                            visits[0].has_actions),
         "conversions": to_count(pd.Series(sums["conversions"]).astype("Float64"))[0].array,
@@ -816,14 +810,49 @@ def _merge(members: list) -> None:
         parsed.visits = None
 
 
-def _duplicated_visits(site: np.ndarray, ids: pd.Series) -> np.ndarray:
+def _users(group: np.ndarray, visitor: np.ndarray, n: int) -> np.ndarray:
+    """Distinct visitors (codes; -1: none) per row: a visitor of one visit counts 1 where it is, the others
+    once per (row, visitor) pair (a hash table: ``pd.unique``)."""
+    has = visitor >= 0
+    group, visitor = group[has], visitor[has]
+    if not len(visitor):
+        return np.zeros(n, dtype=np.int64)
+    seen = np.bincount(visitor)
+    once = seen[visitor] == 1
+    users = np.bincount(group[once], minlength=n)
+    if not once.all():
+        span = len(seen)
+        pairs = pd.unique(group[~once].astype(np.int64) * span + visitor[~once])
+        users += np.bincount(pairs // span, minlength=n)
+    return users
+
+
+def _duplicated_visits(site: np.ndarray, ids: pd.Series, sizes: list[int]) -> np.ndarray:
     """Visits (site code, idVisit) that a later visit repeats; a visit without an id repeats none."""
     if ids.dtype == np.int64 and len(ids):
         nums = ids.to_numpy()
+        if _apart(nums, sizes):
+            return np.zeros(len(nums), dtype=bool)
         sites = int(site.max()) + 1
         if nums.min() >= 0 and int(nums.max()) < 2 ** 62 // sites:  # one int64 per (site, id)
             return pd.Series(nums * sites + site).duplicated(keep="last").to_numpy()
     return pd.DataFrame({"site": site, "id": ids}).duplicated(keep="last").to_numpy() & ids.notna().to_numpy()
+
+
+def _apart(ids: np.ndarray, sizes: list[int]) -> bool:
+    """Whether no id occurs twice, seen without a hash table: each file's ids rise (or fall) strictly and the
+    files' ranges do not overlap (pages of one export, as Matomo writes them)."""
+    ranges = []
+    for end, size in zip(np.cumsum(sizes), sizes):
+        part = ids[end - size:end]
+        if not size:
+            continue
+        step = np.diff(part)
+        if not ((step > 0).all() or (step < 0).all()):
+            return False
+        ranges.append((min(part[0], part[-1]), max(part[0], part[-1])))
+    ranges.sort()
+    return all(lo > prev_hi for (_, prev_hi), (lo, _) in zip(ranges, ranges[1:]))
 
 
 def _global_visitors(visits: list) -> tuple[object, np.ndarray]:
