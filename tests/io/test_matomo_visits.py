@@ -168,3 +168,21 @@ def test_visit_ids_counted_once_whatever_the_order_of_the_pages(tmp_path, order)
     pd.testing.assert_frame_equal(got, want, check_exact=False)
     repeats = "counted once" in ds.load_report.notes.iloc[0]  # (a visit repeats only within its site)
     assert bool(want.sessions.sum() < 2000) == repeats == (order in ("repeat inside a file", "ranges overlap"))
+
+
+def test_json_visits_without_actions_or_numbers_are_read(tmp_path):
+    # a visit of the JSON log with "actions": null (or none at all) used to fail the file with
+    # "boolean value of NA is ambiguous" (a loader bug): it is no bounce, and reports no conversions
+    # or revenue where those are null
+    import json
+    base = {"idSite": "1", "siteName": "Shop", "siteCurrency": "EUR", "referrerType": "direct", "referrerName": ""}
+    visits = [dict(base, idVisit="1", visitorId="4dad2986ce834960", firstActionTimestamp=1721582073, actions=3,
+                   goalConversions=1, totalEcommerceRevenue="2.50"),
+              dict(base, idVisit="2", visitorId="4dad2986ce834961", firstActionTimestamp=1721582075, actions=None,
+                   goalConversions=None, totalEcommerceRevenue=None),
+              dict(base, idVisit="3", visitorId="4dad2986ce834962", firstActionTimestamp=1721582079, actions=1)]
+    (tmp_path / "visits.json").write_text(json.dumps(visits), encoding="utf-8")
+    ds = tk.load(tmp_path, tz="UTC", progress=False)
+    t = ds.traffic
+    assert t[["sessions", "users", "bounces", "conversions"]].values.tolist() == [[3, 3, 1, 1]]
+    assert t.revenue.tolist() == [2.5] and t.currency.tolist() == ["EUR"]

@@ -370,9 +370,10 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
     visitors = np.full(n, -1, dtype=np.int64)
     if "visitorId" in v.columns:
         visitors, visitor_names = _visitor_codes(v["visitorId"])
-    bounce = np.asarray((_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(), dtype=bool)
-    conv = _numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))).to_numpy()
-    rev = _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy()
+    # (a visit without a number of actions is no bounce: <NA> == 1 is False here, not an error)
+    bounce = (_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(dtype=bool, na_value=False)
+    conv = _values_of(_numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))))
+    rev = _values_of(_numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))))
     # sums that stay NaN when no visit of the group reports a value: pandas' sums (compensated: the same
     # floats as a groupby on the keys), by the codes in the order the rows first occur, put in row order
     conversions = _int_sums(conv, group, n_groups)
@@ -420,6 +421,14 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
 _VISIT_RAW = ("referrerType", "referrerName", "campaignSource", "campaignMedium", "campaignName", "campaignContent",
               "siteName", "idSite", "siteCurrency")
 _DIMS = ["channel", "source", "medium", "campaign", "content", "landing_page", "property"]
+
+
+def _values_of(s: pd.Series) -> np.ndarray:
+    """A numeric column as a NumPy array: as it is (int64, float64), or float64 with NaN for pandas' nullable
+    Int64/Float64 (a JSON log's null cells)."""
+    if isinstance(s.dtype, np.dtype):
+        return s.to_numpy()
+    return s.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _int_sums(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray | None:
