@@ -186,3 +186,16 @@ def test_json_visits_without_actions_or_numbers_are_read(tmp_path):
     t = ds.traffic
     assert t[["sessions", "users", "bounces", "conversions"]].values.tolist() == [[3, 3, 1, 1]]
     assert t.revenue.tolist() == [2.5] and t.currency.tolist() == ["EUR"]
+
+
+def test_combined_codes_equal_exactly_when_every_code_is_equal():
+    # one int64 per row from several code columns; past 2**62 combinations the codes so far are renumbered
+    from toolkit.io.matomo import _combined
+    rng = np.random.default_rng(4)
+    for sizes in ([3, 5, 1], [2 ** 20] * 5, [7] * 30):
+        codes = [rng.integers(-1, m, 5000) for m in sizes]
+        codes = [np.concatenate([c, c[:50]]) for c in codes]  # some rows repeated exactly
+        key = _combined(codes, sizes, 5050)
+        rows = pd.DataFrame(np.column_stack(codes))
+        want = rows.groupby(list(rows.columns), sort=False).ngroup().to_numpy()
+        assert (pd.factorize(key)[0] == want).all(), sizes
