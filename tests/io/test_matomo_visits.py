@@ -199,3 +199,28 @@ def test_combined_codes_equal_exactly_when_every_code_is_equal():
         rows = pd.DataFrame(np.column_stack(codes))
         want = rows.groupby(list(rows.columns), sort=False).ngroup().to_numpy()
         assert (pd.factorize(key)[0] == want).all(), sizes
+
+
+@pytest.mark.parametrize("name", ["Fruehling24", "Frühling24"])
+def test_utf16_log_read_from_its_low_bytes_equals_the_same_log_in_utf8(tmp_path, name):
+    # a large UTF-16 Visits Log of ASCII characters is parsed from the low bytes of its UTF-16 units
+    # (no decode to a Python string); one with another character is read from its text as before
+    visits = _visits(12000, seed=6)
+    visits.loc[5, "referrerName"] = name
+    text = visits.to_csv(index=False)
+    (tmp_path / "u16").mkdir()
+    (tmp_path / "u8").mkdir()
+    (tmp_path / "u16" / "visits.csv").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    (tmp_path / "u8" / "visits.csv").write_bytes(text.encode("utf-8"))
+    assert (tmp_path / "u16" / "visits.csv").stat().st_size > 1 << 20
+    a = tk.load(tmp_path / "u16", tz="UTC", progress=False)
+    b = tk.load(tmp_path / "u8", tz="UTC", progress=False)
+    cols = [c for c in TRAFFIC.names if c != "source_file"]
+    pd.testing.assert_frame_equal(a.traffic[cols], b.traffic[cols], check_exact=True)
+    pd.testing.assert_frame_equal(a.load_report.drop(columns="file"), b.load_report.drop(columns="file"))
+    pd.testing.assert_frame_equal(_got(a.traffic), _oracle([visits], "UTC"), check_exact=True)
+    from toolkit.io import Source
+    from toolkit.io.matomo import _visit_records
+    src = Source("visits.csv", (tmp_path / "u16" / "visits.csv").read_bytes())
+    _visit_records(src)
+    assert (src._text is None) is name.isascii()  # (ASCII: never decoded to a Python string)

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, per_distinct, read_csv_records, register
+from ._base import Context, Loader, Parsed, Source, per_distinct, read_csv_records, read_source_records, register
 from ._traffic import finish_traffic, map_columns, norm_header, to_count, traffic_rows
 
 __all__ = ["MatomoCSV", "MatomoAPIJSON", "MatomoVisitsLog", "MATOMO_COLUMNS", "CHANNEL_LABELS"]
@@ -669,7 +669,7 @@ class MatomoVisitsLog(Loader):
             landing = pd.Series(firsts, index=records.index, dtype="string")
             lines = np.arange(1, len(records) + 1)
         else:
-            recs = read_csv_records(source.text.lstrip("\ufeff"), source=source)
+            recs = _visit_records(source)
             parsed.rejected += [{"table": "traffic", **b} for b in recs.bad]
             parsed.rows_read["traffic"] = len(recs.bad)
             records, lines = recs.frame, recs.lines
@@ -679,6 +679,26 @@ class MatomoVisitsLog(Loader):
         parsed.tables["traffic"] = finish_traffic([agg])
         return parsed
 
+
+
+def _visit_records(source: Source):
+    """The CSV records of a Visits Log. Matomo writes UTF-16 with a BOM; when every character is ASCII (ids,
+    times, numbers, referrer names as a rule), the text's UTF-8 bytes are the low bytes of its UTF-16 units,
+    and those are parsed (``read_source_records``: the same records, lines and notes) without decoding the
+    file into a Python string and encoding it again. Any other file is read from its text as always."""
+    data = source.data
+    if source._text is None and len(data) >= _UTF16_MIN_BYTES and data.startswith(b"\xff\xfe") and not len(data) % 2:
+        units = np.frombuffer(data, dtype="<u2", offset=2)
+        if int(units.max()) < 128:
+            plain = Source(source.name, units.astype(np.uint8).tobytes(), modified=source.modified)
+            recs = read_source_records(plain)
+            source.notes.extend(plain.notes)
+            return recs
+    return read_csv_records(source.text.lstrip("\ufeff"), source=source)
+
+
+#: UTF-16 files at least this large are read from their low bytes (:func:`_visit_records`).
+_UTF16_MIN_BYTES = 1 << 20
 
 
 # --- Visits Log in several files ------------------------------------------------------------------
