@@ -789,7 +789,7 @@ def _merge(members: list) -> None:
     dup = _duplicated_visits(site, ids, sizes)
     del site, ids
     keep = ~dup
-    names, visitor = _global_visitors(visits)
+    visitor = _global_visitors(visits)[1]
     gid, visitor = gid[keep], visitor[keep]
     sums = {}
     for col in ("conversions", "revenue"):
@@ -800,32 +800,29 @@ def _merge(members: list) -> None:
         sums[col] = np.where(np.bincount(gid[has], minlength=n) > 0, total, np.nan)
     # each site's currency: the first a row of the site names (rows in order), where the site's rows report revenue
     site = site_of_key[row_key]
-    currency = keys["currency"].array.take(row_key)
-    named = np.flatnonzero(~pd.isna(currency))
+    named = np.flatnonzero(keys["currency"].notna().to_numpy()[row_key])
     first_named = np.full(int(site_of_key.max()) + 1, -1)
     named_sites, at_first = np.unique(site[named], return_index=True)
-    first_named[named_sites] = named[at_first]
+    first_named[named_sites] = row_key[named[at_first]]  # (its row of keys)
     with_rev = np.bincount(site[~np.isnan(sums["revenue"])], minlength=len(first_named)) > 0
-    at = np.where(with_rev[site], first_named[site], -1)
-    currency = currency.take(at, allow_fill=True) if len(named) else _repeat(None, n)
-    day_of_row = day[first]
-    out = pd.DataFrame({
-        "date": day_of_row, **{c: keys[c].array.take(row_key) for c in _DIMS},
-        "sessions": pd.array(np.bincount(gid, minlength=n), dtype="Int64"),
-        "users": _counts(_users(gid, visitor, n), visits[0].has_visitors),
-        "bounces": _counts(np.bincount(gid[np.concatenate([v.bounce for v in visits])[keep]], minlength=n),
-                           visits[0].has_actions),
-        "conversions": to_count(pd.Series(sums["conversions"]).astype("Float64"))[0].array,
-        "revenue": pd.Series(sums["revenue"]).astype("Float64").array,
-        "tool": _repeat(_TOOL, n), "currency": currency, "date_to": day_of_row,
-        "tz": _repeat(visits[0].tz, n), "breakdown": _repeat(visits[0].breakdown, n)})
+    currency_key = np.where(with_rev[site], first_named[site], -1)
     # each row's last file holding one of its (counted) visits; the visits are in file order
     last = np.full(n, -1, dtype=np.int64)
     bounds = np.cumsum([0] + [int(keep[a:a + s].sum()) for a, s in zip(np.cumsum([0] + sizes), sizes)])
     for k in range(len(visits)):
         last[np.bincount(gid[bounds[k]:bounds[k + 1]], minlength=n) > 0] = k
-    by_file = np.argsort(last, kind="stable")  # each file's rows together, in row order
-    out = out.take(by_file)
+    by_file = np.argsort(last, kind="stable")  # each file's rows together, in row order: the frame is made so
+    day_of_row = day[first][by_file]
+    out = pd.DataFrame({
+        "date": day_of_row, **{c: keys[c].array.take(row_key[by_file]) for c in _DIMS},
+        "sessions": pd.array(np.bincount(gid, minlength=n)[by_file], dtype="Int64"),
+        "users": _counts(_users(gid, visitor, n)[by_file], visits[0].has_visitors),
+        "bounces": _counts(np.bincount(gid[np.concatenate([v.bounce for v in visits])[keep]], minlength=n)[by_file],
+                           visits[0].has_actions),
+        "conversions": to_count(pd.Series(sums["conversions"][by_file]).astype("Float64"))[0].array,
+        "revenue": pd.Series(sums["revenue"][by_file]).astype("Float64").array,
+        "tool": _repeat(_TOOL, n), "currency": keys["currency"].array.take(currency_key[by_file], allow_fill=True),
+        "date_to": day_of_row, "tz": _repeat(visits[0].tz, n), "breakdown": _repeat(visits[0].breakdown, n)})
     edges = np.searchsorted(last[by_file], np.arange(len(visits) + 1))
     n_dup = int(dup.sum())
     for k, (_, name, parsed) in enumerate(members):
