@@ -220,13 +220,14 @@ def test_labels_made_once_per_distinct_cell_with_the_totals_rows_equal_labels_of
     pd.testing.assert_series_equal(t["medium"], medium, check_names=False, check_exact=True)
 
 
-@pytest.mark.xfail(strict=True, reason="known bug (2026-12-07): report downloads are split with str.splitlines and the "
-                   "sections joined with '\\n', so U+2028 (and \\x0b, \\x0c, \\x1c-\\x1e, \\x85, U+2029) inside a quoted "
-                   "cell becomes a newline")
-def test_a_line_separator_inside_a_quoted_cell_is_kept(tmp_path):
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c"])
+def test_a_line_separator_inside_a_quoted_cell_is_kept(tmp_path, sep):
+    """Bug: sections were split with str.splitlines and joined with newlines, so these characters inside a
+    quoted cell became newlines (and moved later line numbers)."""
     f = tmp_path / "Analytics All Web Site Data Landing Pages 20190401-20190401.csv"
     f.write_text("# ----------------------------------------\n# All Web Site Data\n# Landing Pages\n# 20190401-20190401\n"
-                 "# ----------------------------------------\n\nLanding Page,Sessions\n\"/a\u2028b\",3\n/c,4\n",
+                 "# ----------------------------------------\n\nLanding Page,Sessions\n\"/a" + sep + "b\",3\n/c,x\n",
                  encoding="utf-8")
-    t = tk.load(f, tz="UTC", progress=False).traffic
-    assert t.landing_page.tolist() == ["/a\u2028b", "/c"]
+    ds = tk.load(f, tz="UTC", progress=False, errors="reject")
+    assert ds.traffic.landing_page.tolist() == ["/a" + sep + "b"]
+    assert ds.rejected["line"].tolist() == [9]  # the line an editor shows ("x" is not a number)
