@@ -190,6 +190,13 @@ _CONFORM_CASES = {
     "daily, seconds": (DAILY, pd.DataFrame({"date": pd.Series(pd.to_datetime(["2024-01-02"])).astype("datetime64[s]"),
                                             "value": [1.0], "metric": ["a"]})),
     "comments, extra columns first": (COMMENTS, pd.DataFrame({"z": [1], "comment_id": [5], "is_owner": [None]})),
+    # canonical already, in order (the one look at the dtypes): other index, extra columns after
+    "posts, canonical with a labelled index": (POSTS, POSTS.conform(_posts()).set_axis([9, 4], axis=0).assign(zz=[1, 2])),
+    "daily, canonical in order": (DAILY, DAILY.conform(pd.DataFrame({"date": ["2024-01-02", "2024-01-03"], "value": [1.0, 2.0],
+                                                                     "metric": ["a", "b"]}))),
+    "daily, canonical but a time of day": (DAILY, DAILY.conform(pd.DataFrame({"date": ["2024-01-02"], "value": [1.0],
+                                                                              "metric": ["a"]})).assign(
+        date=pd.to_datetime(["2024-01-02 13:00"]))),
 }
 
 

@@ -183,6 +183,9 @@ class Table:
         insert costs about as much as the cast; a file of a few hundred rows paid more for them than
         for reading). tests/test_schema.py compares both ways."""
         index = frame.index
+        if self._canonical_already(frame):  # (a loader that made the table in order: nothing to cast)
+            out = frame.copy(deep=False)
+            return out.reset_index(drop=True) if not _plain_index(index) else out
         cols: dict[str, pd.Series] = {}
         problems = []
         for c in self.columns:
@@ -210,6 +213,20 @@ class Table:
         out = pd.DataFrame(cols, index=index, copy=False)  # (index given: no union of the columns' indexes)
         out.columns = pd.Index(list(cols))
         return out.reset_index(drop=True).__finalize__(frame)
+
+    def _canonical_already(self, frame: pd.DataFrame) -> bool:
+        """Whether ``frame`` starts with this table's columns, in order, each of its canonical dtype
+        (what :meth:`_conform_at_once` would keep as it is): one look at ``frame.dtypes``."""
+        n = len(self.columns)
+        if len(frame.columns) < n or list(frame.columns[:n]) != self.names:
+            return False
+        for c, dtype in zip(self.columns, frame.dtypes.iloc[:n]):
+            if c.dtype == "date":
+                if not _days(frame[c.name]):
+                    return False
+            elif str(dtype) != _dtype_name(c.pandas_dtype):
+                return False
+        return True
 
     def validate(self, frame: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
         """Check ``frame`` against the schema and return it unchanged if it passes.
@@ -285,6 +302,11 @@ def _fixed_dtype(spec):
     """``pd.api.types.pandas_dtype(spec)`` for the specs whose dtype does not depend on pandas' options
     (``"string"`` does: its storage), looked up once; other specs are returned as they are."""
     return spec if spec == "string" else pd.api.types.pandas_dtype(spec)
+
+
+def _plain_index(index: pd.Index) -> bool:
+    """Whether ``index`` is already what ``reset_index(drop=True)`` gives: 0, 1, ..., n - 1."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and index.name is None
 
 
 def _days(s: pd.Series) -> bool:

@@ -835,6 +835,21 @@ def _check_container(source: Source) -> None:
         raise _too_big(source.name, size, "its parts would unpack to")
 
 
+#: Per table, the columns :func:`_check` looks at (counts, numbers, platform, required columns).
+_CHECKED: dict[str, tuple] = {}
+
+
+def _checked_columns(table) -> tuple:
+    """The columns of ``table`` that :func:`_check` has a rule for: counts and numbers (range),
+    ``platform`` (a platform name) and the required ones (not empty); ``source_file`` is filled in
+    by ``load()``. Any other column would only be looked up to find nothing."""
+    if table.name not in _CHECKED:
+        _CHECKED[table.name] = tuple(
+            c for c in table.columns if c.name != "source_file"
+            and (c.dtype in ("Int64", "Float64") or c.name == "platform" or (not c.nullable and c.dtype != "bool")))
+    return _CHECKED[table.name]
+
+
 def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
     """Cast each table to the schema and apply the rules every loader shares.
 
@@ -854,9 +869,7 @@ def _check(parsed: Parsed, source: Source, ctx: Context) -> None:
         if "text" in frame.columns and frame["text"].hasnans:
             frame["text"] = frame["text"].fillna("")  # no text is "", never <NA>
         drop = np.zeros(len(frame), dtype=bool)
-        for col in table.columns:
-            if col.name == "source_file" or not len(frame):  # source_file is filled in by load()
-                continue
+        for col in _checked_columns(table) if len(frame) else ():
             s = frame[col.name]
             why = ""
             if col.dtype == "Int64" and isinstance(s.array, pd.arrays.IntegerArray) and s.dtype == "Int64":
