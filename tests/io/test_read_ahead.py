@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import toolkit as tk
-from toolkit.io import _base, _core
+from toolkit.io import _base, _core, _report_download
 from toolkit.io._base import Source, read_source_records
 
 FIX = Path(__file__).parent.parent / "fixtures" / "io"
@@ -23,6 +23,7 @@ def _load(path, monkeypatch, *, ahead: bool, **kw):
     """tk.load with every CSV read ahead (and the fast path on any size), or none."""
     monkeypatch.setattr(_base, "FAST_MIN_CHARS", 64)
     monkeypatch.setattr(_base, "AHEAD_MIN_BYTES", 0 if ahead else 1 << 62)
+    monkeypatch.setattr(_report_download, "AHEAD_MIN_BYTES", 0 if ahead else 1 << 62)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return tk.load(path, tz="UTC", progress=False, **kw)
@@ -141,3 +142,32 @@ def test_an_error_while_reading_ahead_comes_after_the_events_before_it(tmp_path)
         for ev in _core._looking_ahead(events(), pool.submit):
             seen.append(ev)
     assert _shape(seen) == _shape(list(_core._events(entries, sizes))[:3])
+
+
+def test_report_downloads_are_read_ahead_in_the_worker_with_their_notes(tmp_path, monkeypatch):
+    """GA4/UA downloads: decoding, sections and records made by the worker (parse_sections_ahead)."""
+    import shutil
+
+    for sub in ("ua", "ga4"):
+        for f in sorted((FIX / sub).glob("*.csv")):
+            shutil.copy(f, tmp_path / f"{sub}_{f.name}")
+    # a UTF-8 copy with one cp1252 byte in a cell: its decoding note is made by the worker and must
+    # reach the load report
+    data = sorted((FIX / "ua").glob("*.csv"))[0].read_bytes()
+    at = data.rindex(b"\n/") + 2
+    (tmp_path / "ua_zz_one_cp1252_byte.csv").write_bytes(data[:at] + b"\xfc" + data[at:])
+    threads = []
+    real = _report_download.read_csv_records
+
+    def spy(*args, **kwargs):  # a real read, remembering the thread
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(_report_download, "read_csv_records", spy)
+    got = _load(tmp_path, monkeypatch, ahead=True, errors="reject")
+    assert threads and all(t.startswith("toolkit-read-ahead") for t in threads)
+    threads.clear()
+    want = _load(tmp_path, monkeypatch, ahead=False, errors="reject")
+    assert threads and not any(t.startswith("toolkit-read-ahead") for t in threads)
+    _same(got, want)
+    assert len(got.traffic) > 0
+    assert got.load_report["notes"].str.contains("that are not UTF-8").any()

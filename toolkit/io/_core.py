@@ -32,6 +32,7 @@ from ..schema import TABLES, _dtype_name, _odd_platforms
 from .._engine import check_engine
 from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders, parse_ahead
 from ._pool import parsing_pool
+from ._report_download import parse_sections_ahead
 
 _STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
 
@@ -471,7 +472,7 @@ def _looking_ahead(events, submit):
             for ev in it:
                 got.append(ev)
                 if ev[0] == "item" and isinstance(ev[3], Source):
-                    parse_ahead(ev[3])
+                    _ = parse_sections_ahead(ev[3]) or parse_ahead(ev[3])  # a GA4/UA download, or any CSV
                     break
         except BaseException as exc:  # noqa: BLE001 - raised in the main thread, in its place
             return got, exc

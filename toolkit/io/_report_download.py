@@ -178,11 +178,12 @@ def _bodies(all_lines: list[str], secs: list[tuple[list[str], int, int]]) -> lis
     return ["\n".join(all_lines[:end]) for _, _, end in secs]
 
 
-def _read_sections(source: Source, ctx: Context, parsed: Parsed, bodies: list[str],
+def _read_sections(source: Source, ctx: Context, parsed: Parsed, bodies: list[str] | None,
                    secs: list[tuple[list[str], int, int]], *, tool: str, columns: dict, meta: dict,
                    day_formats: tuple[str, ...], derived: set[str], first_user: re.Pattern | None = None,
-                   goal_pattern: re.Pattern | None = None) -> pd.DataFrame:
-    """:func:`read_report_sections` of the file's lines and sections, split once by the caller."""
+                   goal_pattern: re.Pattern | None = None, records: list | None = None) -> pd.DataFrame:
+    """:func:`read_report_sections` of the file's lines and sections, split once by the caller
+    (``records``: each section's records, read ahead by :func:`parse_sections_ahead`)."""
     if not secs:
         raise ExportFormatError(f"{source.name}: the file has a '#' header block but no table. Was the download "
                                 f"cut off? Download the report again.", file=source.name)
@@ -191,9 +192,12 @@ def _read_sections(source: Source, ctx: Context, parsed: Parsed, bodies: list[st
         own = dict(meta)
         if k and comments:  # a later section may restate the period or the segment
             own.update({key: v for key, v in preamble_meta(comments).items() if key in ("start", "end", "segment")})
-        body, bodies[k] = bodies[k], ""  # the section's text is freed once read
-        recs = read_csv_records(body, source=source, skip_lines=start)
-        del body
+        if records is not None:
+            recs, records[k] = records[k], None
+        else:
+            body, bodies[k] = bodies[k], ""  # the section's text is freed once read
+            recs = read_csv_records(body, source=source, skip_lines=start)
+            del body
         parsed.rejected += [{"table": "traffic", **b} for b in recs.bad]
         parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(recs.bad)
         found, unknown = map_columns(recs.header, columns)
@@ -235,6 +239,53 @@ def _is_text(values: pd.Series) -> bool:
     return bool(len(t)) and not t.str.fullmatch(r"[-+]?[\d.,\s\u00a0\u202f%€$£:]+").all()
 
 
+#: Report downloads at least this large are parsed ahead (:func:`parse_sections_ahead`).
+AHEAD_MIN_BYTES = 1 << 16
+
+
+def parse_sections_ahead(source: Source) -> bool:
+    """Read a GA4/UA report download's sections now, in :func:`toolkit.io.load`'s worker thread,
+    for :meth:`ReportDownload.read` to take later (what :func:`toolkit.io._base.parse_ahead` does
+    for other CSV files).
+
+    Works on a copy of the source (the bytes are shared): decoding, lines, sections and each
+    section's records, with the copy's notes. A file without the ``#`` preamble of a download, or
+    that raises, is left to the main thread, which reads it exactly as without this. True when the
+    file is a download (read ahead or not: no other parse of it is worth starting).
+    """
+    if source.suffix not in (".csv", ".tsv", ".txt") or len(source.data) < AHEAD_MIN_BYTES or source._text is not None:
+        return False
+    shadow = Source(source.name, source.data, modified=source.modified)
+    try:
+        if preamble_kind(shadow.head(4096)) is None:
+            return False
+        lines = _lines(shadow.text)
+        preamble, secs = _sections(lines)
+        bodies = _bodies(lines, secs)
+        del lines
+        records = []
+        for k, (_, start, _) in enumerate(secs):
+            body, bodies[k] = bodies[k], ""
+            records.append(read_csv_records(body, source=shadow, skip_lines=start))
+            del body
+    except Exception:  # noqa: BLE001 - the main thread reads the file again and raises what it must
+        return True
+    source.__dict__["_ahead_sections"] = (preamble, secs, records, shadow)
+    return True
+
+
+def _ahead_sections(source: Source):
+    """``(preamble, sections, records)`` that :func:`parse_sections_ahead` made for ``source``, with
+    the copy's text, encoding and notes handed over; None when the file is to be read here."""
+    ahead = source.__dict__.pop("_ahead_sections", None)
+    if ahead is None or source._text is not None:
+        return None
+    preamble, secs, records, shadow = ahead
+    source._text, source._encoding, source._plain = shadow._text, shadow._encoding, shadow._plain
+    source.notes.extend(shadow.notes)
+    return preamble, secs, records
+
+
 class ReportDownload(Loader):
     """A report download with a ``#`` header block (GA4 and Universal Analytics share the reading)."""
 
@@ -255,10 +306,16 @@ class ReportDownload(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         parsed = Parsed(self.format)
-        lines = _lines(source.text)
-        preamble, secs = _sections(lines)
-        bodies = _bodies(lines, secs)
-        del lines  # the lines (a string object each) are not needed once the sections' texts are joined
+        ahead = _ahead_sections(source)
+        if ahead is not None:  # read and parsed by load()'s worker while the file before was checked
+            preamble, secs, records = ahead
+            bodies = None
+        else:
+            lines = _lines(source.text)
+            preamble, secs = _sections(lines)
+            bodies = _bodies(lines, secs)
+            records = None
+            del lines  # the lines (a string object each) are not needed once the sections' texts are joined
         meta = self.meta(preamble)
         meta["tz"] = ctx.zone_for(source, parsed.notes)
         if "title" in meta:
@@ -266,6 +323,6 @@ class ReportDownload(Loader):
         parsed.tables["traffic"] = _read_sections(
             source, ctx, parsed, bodies, secs, tool=self.tool, columns=self.columns, meta=meta,
             day_formats=self.day_formats, derived=self.derived, first_user=self.first_user,
-            goal_pattern=self.goal_pattern)
+            goal_pattern=self.goal_pattern, records=records)
         parsed.rows_read.setdefault("traffic", 0)
         return parsed
