@@ -65,7 +65,7 @@ from ._coerce import to_datetime
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
 from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
-from ._locale import DE, DERIVED_KEY, _intact_digits, repair_ids
+from ._locale import DE, DERIVED_KEY, EN, _intact_digits, repair_ids
 from ._numbers import date_style, int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
@@ -250,9 +250,14 @@ class XActivityCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
         out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
-        style, numbers = number_columns(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
-                                         | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found
-                                            else {}), parsed.notes)
+        counts = _plain_counts(raw, [found[n] for n in _ACTIVITY_INTS if n in found], found.get("_engagement_rate"),
+                               recs.delimiter)
+        if counts is None:  # (anything but X's own writing: the style decided and the cells read in general)
+            style, numbers = number_columns(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
+                                             | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found
+                                                else {}), parsed.notes)
+        else:
+            style = EN
         tcol = found["published_at"]
         dates = date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
                            allow_german=recs.delimiter == ";" or style is DE)
@@ -271,12 +276,95 @@ class XActivityCSV(Loader):
         acc = _account_from_link(out["permalink"], _STATUS_LINK)
         m = re.match(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", source.basename)
         out["account"] = acc.fillna(m.group(1)) if m else acc
-        int_columns(out, numbers, found, _ACTIVITY_INTS, probs, style=style)
+        if counts is None:
+            int_columns(out, numbers, found, _ACTIVITY_INTS, probs, style=style)
+        else:
+            out.update((n, counts[found[n]]) for n in _ACTIVITY_INTS if n in found)
         out = probs.finish(pd.DataFrame(out, index=raw.index), ctx, parsed,
                            hint="Fix the cell or export the file again")
         parsed.tables["posts"] = out
         parsed.exported_at = _range_end(source.basename)
         return parsed
+
+
+def _cell_bytes(arr) -> np.ndarray:
+    """The UTF-8 bytes of all cells of an Arrow ``large_string`` array without missing cells, one after
+    the other (a view of its data buffer, no copy)."""
+    _, offsets, data = arr.buffers()
+    lo, hi = (int(v) for v in np.frombuffer(offsets, dtype=np.int64)[[arr.offset, arr.offset + len(arr)]])
+    if data is None or hi == lo:
+        return np.zeros(0, dtype=np.uint8)
+    return np.frombuffer(data, dtype=np.uint8)[lo:hi]
+
+
+def _byte_count(b: np.ndarray, byte: int) -> int:
+    """How many bytes of ``b`` are ``byte`` (in blocks: no large temporary array)."""
+    step = 1 << 16
+    return sum(int(np.count_nonzero(b[k:k + step] == byte)) for k in range(0, len(b), step))
+
+
+def _plain_counts(frame: pd.DataFrame, counts: list[str], rate: str | None, delimiter: str
+                  ) -> dict[str, pd.api.extensions.ExtensionArray] | None:
+    """The count columns ``counts`` of a tweet activity file as :func:`number_columns` and
+    :func:`int_columns` read them, when their answer is certain without them: then style English
+    without a note, no bad cell, Int64 values (blank = <NA>). None otherwise (they decide).
+
+    Certain when the file is not ``;``-separated, no cell is missing, every count cell fits
+    ``_locale._PLAIN_COUNT`` of the English style (``""``, ``"3656"``, ``"3656.0"``: X's own writing;
+    none of them is German evidence) and no cell of the engagement rate column ``rate`` holds a ``,``
+    or two ``.`` (every German pattern of ``_locale._STYLE_PAIR`` needs one of them). The values are
+    ``_plain_count_cells``' (a cast via float64, exact below 2**53), for all columns in one cast.
+
+    The pattern is checked without a regex, over all count cells at once: every byte is ``.`` or
+    ``0``-``9`` (or ``/``), every non-blank cell is a number Arrow casts to float64 (so not ``/`` nor
+    ``1.2.0``: at most one ``.``), there are as many ``.`` as cells ending in ``.0`` (so no other
+    cell has one), no such cell is ``.0`` itself, and none holds more than 15 digits. Arrow kernels,
+    numpy reductions and small blocks only: Arrow's memory pool keeps its buffers, where large numpy
+    temporaries are fresh pages in every file (what costs most in a fresh process).
+    tests/io/test_x.py compares both paths on tricky cells.
+    """
+    if delimiter == ";" or not counts or not len(frame):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    arrays = []
+    for c in counts + ([rate] if rate is not None else []):
+        s = frame[c]
+        if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and s.dtype.na_value is pd.NA):
+            return None
+        arr = s.array._pa_array
+        if arr.null_count:
+            return None
+        arrays.append(arr)
+    if len({a.type for a in arrays}) != 1 or not pa.types.is_large_string(arrays[0].type):
+        return None
+    if rate is not None:
+        cells = arrays[-1].combine_chunks()
+        if _byte_count(_cell_bytes(cells), 44) or pc.max(pc.count_substring(cells, ".")).as_py() > 1:
+            return None  # a ',' or two '.' in a cell: maybe German evidence
+    chunks = [ch for a in arrays[:len(counts)] for ch in a.chunks]
+    cells = pa.concat_arrays(chunks) if len(chunks) > 1 else chunks[0]
+    b = _cell_bytes(cells)
+    if len(b) and (b.min() < 46 or b.max() > 57):  # a byte other than '.', '/' and '0'-'9'
+        return None
+    ends = pc.ends_with(cells, ".0")
+    size = pc.binary_length(cells)
+    if _byte_count(b, 46) != pc.sum(ends).as_py() or pc.any(pc.and_(ends, pc.less(size, 3))).as_py():
+        return None  # a '.' elsewhere than in a '.0' ending, or the cell '.0'
+    if pc.max(size).as_py() > 15 and pc.max(pc.subtract(size, pc.multiply(ends.cast(pa.int64()), 2))).as_py() > 15:
+        return None  # more than 15 digits
+    blank = pc.equal(size, 0)
+    if pc.any(blank).as_py():
+        cells = pc.if_else(blank, pa.scalar(None, cells.type), cells)
+    try:
+        values = cells.cast(pa.float64()).cast(pa.int64())
+    except pa.ArrowInvalid:  # '/', '1.2.0', '12.': not a count
+        return None
+    n = len(frame)
+    return {c: pd.Int64Dtype().__from_arrow__(values.slice(i * n, n)) for i, c in enumerate(counts)}
 
 
 def _post_ids(raw_ids: pd.Series, column: str, out: dict | pd.DataFrame, probs: CellProblems, parsed: Parsed
