@@ -139,3 +139,47 @@ def test_activity_file_loads_as_with_the_general_path(tmp_path, monkeypatch, odd
     for a, b in zip(fast, general):
         pd.testing.assert_frame_equal(a, b)
 
+
+
+ID_CELLS = [["1900000000000000001", "1"], ["0012", "7"], ["1900000000000000000", "1"], ["1,73784E+18", "1"],
+            ["١٢٣", "1"], ["1900000000000000001", ""], [""], ["12 ", "1"], ["1900000000000000001", None],
+            ["1234567890123450000", "1234567890123460000"], ["1234567890123450", "1"], ["12345678901234500", "7"],
+            ["1234567890123456000", "1234567890123450000"], ["link-0123456789abcdef", "5"], ["x", "5"], ["1/2"],
+            ["１２"], ["12.0"], ["-1"], ["1e18"], ["\u00a01"]]
+
+
+@pytest.mark.parametrize("cells", ID_CELLS)
+def test_intact_ids_equal_intact_digits(cells):
+    from toolkit.io._locale import _intact_digits
+
+    for dtype in ("string", "str", object):
+        ids = pd.Series(cells, dtype=dtype)
+        assert x._intact_ids(ids) is _intact_digits(ids)
+        # the same cells in two chunks (as a concatenation makes them)
+        if dtype == "string":
+            two = pd.concat([ids, ids], ignore_index=True)
+            assert x._intact_ids(two) is _intact_digits(two)
+
+
+@pytest.mark.parametrize("cells", [["2024-02-17 17:47 +0000"], ["17.02.2024 17:47", "2024-02-17 17:47 +0000"],
+                                   ["02/17/2024 17:47"], ["31/12/2024 17:47"], ["", None], ["2024-02-17T17:47:00.5Z"]])
+def test_date_style_shortcut_equals_date_style(cells):
+    from toolkit.io._numbers import date_style
+
+    for dtype in ("string", "str", object):
+        s = pd.Series(cells, dtype=dtype)
+        for native in (("%Y-%m-%d %H:%M %z", None), ("%m/%d/%Y %H:%M",)):
+            for german in (True, False):
+                assert x._date_style(s, native, column="time", allow_german=german) == \
+                    date_style(s, native, column="time", allow_german=german)
+
+
+@pytest.mark.parametrize("cells", [["plain", "text"], ["a &amp; b", "c"], ["&", None], [None, ""], ["&#128512; &lt;3"],
+                                   ["Grüße &auml;"], ["no entity & here"]])
+def test_unescape_equals_html_unescape_per_cell(cells):
+    import html
+
+    for dtype in ("string", "str"):
+        s = pd.Series(cells, dtype=dtype)
+        want = s.fillna("").map(html.unescape).astype(s.dtype)
+        pd.testing.assert_series_equal(x._unescape(s), want)

@@ -65,7 +65,7 @@ from ._coerce import to_datetime
 from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
 from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
-from ._locale import DE, DERIVED_KEY, EN, _intact_digits, repair_ids
+from ._locale import DE, DERIVED_KEY, EN, DateStyle, repair_ids
 from ._numbers import date_style, int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
@@ -212,6 +212,8 @@ def _unescape(texts: pd.Series) -> pd.Series:
     """HTML entities (``&amp;``) decoded, as ``texts.fillna("").map(html.unescape)`` does, but only in
     the cells that hold an ``&`` (``html.unescape`` returns every other cell unchanged)."""
     t = texts.fillna("")
+    if _no_byte(t, 38):  # (no '&' in the column's bytes: the usual file, no pass per cell)
+        return t
     has = t.str.contains("&", regex=False).to_numpy(dtype=bool)
     if not has.any():
         return t
@@ -259,8 +261,8 @@ class XActivityCSV(Loader):
         else:
             style = EN
         tcol = found["published_at"]
-        dates = date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
-                           allow_german=recs.delimiter == ";" or style is DE)
+        dates = _date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
+                            allow_german=recs.delimiter == ";" or style is DE)
         when, _, bad = parse_datetime(raw[tcol], tz="UTC", formats=dates.formats)
         probs.add(bad | when.isna(), tcol, raw[tcol], "a time like '2021-12-21 18:00 +0000'")
         if dates.note:
@@ -301,6 +303,57 @@ def _byte_count(b: np.ndarray, byte: int) -> int:
     """How many bytes of ``b`` are ``byte`` (in blocks: no large temporary array)."""
     step = 1 << 16
     return sum(int(np.count_nonzero(b[k:k + step] == byte)) for k in range(0, len(b), step))
+
+
+def _no_byte(s: pd.Series, byte: int) -> bool:
+    """True when no cell of an Arrow string column holds the ASCII character ``byte`` (read from the
+    column's buffers: missing cells' bytes too, which can only make the answer False); False when
+    not known (another dtype)."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return False
+    import pyarrow as pa
+
+    for chunk in s.array._pa_array.chunks:
+        if not pa.types.is_large_string(chunk.type) or _byte_count(_cell_bytes(chunk), byte):
+            return False
+    return True
+
+
+def _date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool) -> DateStyle:
+    """``_numbers.date_style``: without a ``.`` or ``/`` in the column its answer (the native formats,
+    no note) from the bytes, without a pass per cell."""
+    if _no_byte(s, 46) and _no_byte(s, 47):
+        return DateStyle(tuple(native), False, None)
+    return date_style(s, native, column=column, allow_german=allow_german)
+
+
+def _intact_ids(ids: pd.Series) -> bool:
+    """``_locale._intact_digits(ids)`` (ASCII digits only, no id cut to 15 digits and zeros) from the
+    bytes, without a regex: every byte a digit and no cell empty is Arrow's ``ascii_is_decimal`` of
+    every cell; the tails after 15 digits of the long ids are all zeros when their bytes are.
+    tests/io/test_x_speed.py compares both."""
+    if not (isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow") or not len(ids):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = ids.array._pa_array
+    if arr.null_count:
+        return False
+    for chunk in arr.chunks:
+        if not pa.types.is_large_string(chunk.type):
+            return False
+        b = _cell_bytes(chunk)
+        if len(b) and (b.min() < 48 or b.max() > 57):
+            return False
+    size = pc.binary_length(arr)  # (ASCII: bytes = characters)
+    if pc.min(size).as_py() == 0:
+        return False
+    long = pc.greater_equal(size, 16)
+    if not pc.any(long).as_py():
+        return True
+    tails = _cell_bytes(pc.utf8_slice_codeunits(arr.filter(long), 15).combine_chunks())
+    return not (tails.min() == tails.max() == 48 and len(tails) >= 3)
 
 
 def _plain_counts(frame: pd.DataFrame, counts: list[str], rate: str | None, delimiter: str
@@ -372,7 +425,7 @@ def _post_ids(raw_ids: pd.Series, column: str, out: dict | pd.DataFrame, probs: 
     """Post ids as text; ids a spreadsheet turned into scientific notation are recovered from the
     permalink (``/status/<id>``) or replaced by a derived key (noted); other non-digit ids are bad cells."""
     ids = raw_ids.fillna("").str.strip()
-    if _intact_digits(ids):  # what repair_ids returns for them (unchanged, no note), and no bad cell below
+    if _intact_ids(ids):  # what repair_ids returns for them (unchanged, no note), and no bad cell below
         return ids
     ids, unresolved, note = repair_ids(ids, platform=_PLATFORM, column=column, permalink=out.get("permalink"),
                                        published_at=out.get("published_at"), text=out.get("text"))
