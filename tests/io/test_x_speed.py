@@ -99,7 +99,8 @@ def _activity_csv(path, rows: int, odd: dict[str, str]) -> None:
     for i in range(rows):
         tid = str(1900000000000000000 + i * 1000)
         cells = {"Tweet id": tid, "Tweet permalink": f"https://twitter.com/acct/status/{tid}",
-                 "Tweet text": f'"Post {i} &amp; more, ""quoted"""', "time": f"2024-02-{1 + i % 28:02d} 17:{i % 60:02d} +0000",
+                 "Tweet text": f'"Post {i} &amp; more, ""quoted"""',
+                 "time": f"2024-02-{1 + i % 28:02d} 17:{i % 60:02d} +0000",
                  "engagement rate": f"{(i % 97) / 1000:.4f}"}
         row = [cells.get(h, f"{(i * 7 + j) % 500}.0") for j, h in enumerate(header)]
         if i == 5:
