@@ -62,11 +62,12 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, link_segments, parse_datetime, paused_gc,
                     read_source_records, register, utc_times)
 from ._coerce import to_datetime
-from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
+from ._daily import (_byte_count, _cell_bytes, _date_style, _no_byte, _plain_counts, daily_from_wide,  # noqa: F401
+                     metric_name)  # (metric_name: public here before)
 from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
-from ._locale import DE, DERIVED_KEY, EN, DateStyle, repair_ids
-from ._numbers import date_style, int_columns, number_columns
+from ._locale import DE, DERIVED_KEY, EN, repair_ids
+from ._numbers import int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
            "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
@@ -289,44 +290,6 @@ class XActivityCSV(Loader):
         return parsed
 
 
-def _cell_bytes(arr) -> np.ndarray:
-    """The UTF-8 bytes of all cells of an Arrow ``large_string`` array without missing cells, one after
-    the other (a view of its data buffer, no copy)."""
-    _, offsets, data = arr.buffers()
-    lo, hi = (int(v) for v in np.frombuffer(offsets, dtype=np.int64)[[arr.offset, arr.offset + len(arr)]])
-    if data is None or hi == lo:
-        return np.zeros(0, dtype=np.uint8)
-    return np.frombuffer(data, dtype=np.uint8)[lo:hi]
-
-
-def _byte_count(b: np.ndarray, byte: int) -> int:
-    """How many bytes of ``b`` are ``byte`` (in blocks: no large temporary array)."""
-    step = 1 << 16
-    return sum(int(np.count_nonzero(b[k:k + step] == byte)) for k in range(0, len(b), step))
-
-
-def _no_byte(s: pd.Series, byte: int) -> bool:
-    """True when no cell of an Arrow string column holds the ASCII character ``byte`` (read from the
-    column's buffers: missing cells' bytes too, which can only make the answer False); False when
-    not known (another dtype)."""
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
-        return False
-    import pyarrow as pa
-
-    for chunk in s.array._pa_array.chunks:
-        if not pa.types.is_large_string(chunk.type) or _byte_count(_cell_bytes(chunk), byte):
-            return False
-    return True
-
-
-def _date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool) -> DateStyle:
-    """``_numbers.date_style``: without a ``.`` or ``/`` in the column its answer (the native formats,
-    no note) from the bytes, without a pass per cell."""
-    if _no_byte(s, 46) and _no_byte(s, 47):
-        return DateStyle(tuple(native), False, None)
-    return date_style(s, native, column=column, allow_german=allow_german)
-
-
 def _intact_ids(ids: pd.Series) -> bool:
     """``_locale._intact_digits(ids)`` (ASCII digits only, no id cut to 15 digits and zeros) from the
     bytes, without a regex: every byte a digit and no cell empty is Arrow's ``ascii_is_decimal`` of
@@ -354,70 +317,6 @@ def _intact_ids(ids: pd.Series) -> bool:
         return True
     tails = _cell_bytes(pc.utf8_slice_codeunits(arr.filter(long), 15).combine_chunks())
     return not (tails.min() == tails.max() == 48 and len(tails) >= 3)
-
-
-def _plain_counts(frame: pd.DataFrame, counts: list[str], rate: str | None, delimiter: str
-                  ) -> dict[str, pd.api.extensions.ExtensionArray] | None:
-    """The count columns ``counts`` of a tweet activity file as :func:`number_columns` and
-    :func:`int_columns` read them, when their answer is certain without them: then style English
-    without a note, no bad cell, Int64 values (blank = <NA>). None otherwise (they decide).
-
-    Certain when the file is not ``;``-separated, no cell is missing, every count cell fits
-    ``_locale._PLAIN_COUNT`` of the English style (``""``, ``"3656"``, ``"3656.0"``: X's own writing;
-    none of them is German evidence) and no cell of the engagement rate column ``rate`` holds a ``,``
-    or two ``.`` (every German pattern of ``_locale._STYLE_PAIR`` needs one of them). The values are
-    ``_plain_count_cells``' (a cast via float64, exact below 2**53), for all columns in one cast.
-
-    The pattern is checked without a regex, over all count cells at once: every byte is ``.`` or
-    ``0``-``9`` (or ``/``), every non-blank cell is a number Arrow casts to float64 (so not ``/`` nor
-    ``1.2.0``: at most one ``.``), there are as many ``.`` as cells ending in ``.0`` (so no other
-    cell has one), no such cell is ``.0`` itself, and none holds more than 15 digits. Arrow kernels,
-    numpy reductions and small blocks only: Arrow's memory pool keeps its buffers, where large numpy
-    temporaries are fresh pages in every file (what costs most in a fresh process).
-    tests/io/test_x.py compares both paths on tricky cells.
-    """
-    if delimiter == ";" or not counts or not len(frame):
-        return None
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:
-        return None
-    arrays = []
-    for c in counts + ([rate] if rate is not None else []):
-        s = frame[c]
-        if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and s.dtype.na_value is pd.NA):
-            return None
-        arr = s.array._pa_array
-        if arr.null_count:
-            return None
-        arrays.append(arr)
-    if len({a.type for a in arrays}) != 1 or not pa.types.is_large_string(arrays[0].type):
-        return None
-    if rate is not None:
-        cells = arrays[-1].combine_chunks()
-        if _byte_count(_cell_bytes(cells), 44) or pc.max(pc.count_substring(cells, ".")).as_py() > 1:
-            return None  # a ',' or two '.' in a cell: maybe German evidence
-    chunks = [ch for a in arrays[:len(counts)] for ch in a.chunks]
-    cells = pa.concat_arrays(chunks) if len(chunks) > 1 else chunks[0]
-    b = _cell_bytes(cells)
-    if len(b) and (b.min() < 46 or b.max() > 57):  # a byte other than '.', '/' and '0'-'9'
-        return None
-    ends = pc.ends_with(cells, ".0")
-    size = pc.binary_length(cells)
-    if _byte_count(b, 46) != pc.sum(ends).as_py() or pc.any(pc.and_(ends, pc.less(size, 3))).as_py():
-        return None  # a '.' elsewhere than in a '.0' ending, or the cell '.0'
-    if pc.max(size).as_py() > 15 and pc.max(pc.subtract(size, pc.multiply(ends.cast(pa.int64()), 2))).as_py() > 15:
-        return None  # more than 15 digits
-    blank = pc.equal(size, 0)
-    if pc.any(blank).as_py():
-        cells = pc.if_else(blank, pa.scalar(None, cells.type), cells)
-    try:
-        values = cells.cast(pa.float64()).cast(pa.int64())
-    except pa.ArrowInvalid:  # '/', '1.2.0', '12.': not a count
-        return None
-    n = len(frame)
-    return {c: pd.Int64Dtype().__from_arrow__(values.slice(i * n, n)) for i, c in enumerate(counts)}
 
 
 def _post_ids(raw_ids: pd.Series, column: str, out: dict | pd.DataFrame, probs: CellProblems, parsed: Parsed
@@ -551,7 +450,7 @@ def _parse_x_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     t = s.fillna("").str.strip()
     out = to_datetime(t, format="%a, %b %d, %Y")
     # (the column's style is only needed when cells are left)
-    extra = date_style(t, (), column="Date", allow_german=german).formats if out.isna().any() else ()
+    extra = _date_style(t, (), column="Date", allow_german=german).formats if out.isna().any() else ()
     for fmt in ("%b %d, %Y", "ISO8601") + extra:
         todo = out.isna()
         if not todo.any():

@@ -44,12 +44,12 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, _fixed_width_times, localize, paused_gc,
                     read_source_records, register, utc_times)
 from ._coerce import to_datetime
-from ._daily import daily_from_wide
+from ._daily import _constant, _date_style, _plain_counts, daily_from_wide
 from ._filebar import tracked
 from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, EN, NumberStyle, count, number
-from ._numbers import date_style, float_columns, number_columns
+from ._numbers import float_columns, number_columns
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -81,8 +81,24 @@ def _studio_zip(source: Source) -> tuple[str | None, pd.Timestamp | None]:
     m = re.match(r"^.+? (\S+?)_(\S+?) (.+?)\.zip$", archive, flags=re.I)
     if not m:
         return None, None
-    end = pd.to_datetime(m.group(2), errors="coerce")
+    end = _range_day(m.group(2))
     return m.group(3).strip(), (end.tz_localize("UTC") if pd.notna(end) else None)
+
+
+def _range_day(text: str):
+    """``pd.to_datetime(text, errors="coerce")`` of the range end in a zip's name: ``2025-12-31`` (Studio's
+    form) read by ``pd.Timestamp`` (a few µs; ``to_datetime`` guesses the format: about 0.4 ms, for each of
+    the three files of a zip); anything else, or a day that does not exist, by ``to_datetime`` itself.
+    tests/io/test_youtube_speed.py compares both."""
+    if _ISO_DAY.match(text):
+        try:
+            return pd.Timestamp(text)
+        except ValueError:
+            pass
+    return pd.to_datetime(text, errors="coerce")
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def _hms_seconds(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
@@ -184,22 +200,32 @@ class YouTubeStudioTable(Loader):
             parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
                                     "kind": "skipped", "reason": "totals row"})
         keep = ~total.to_numpy()
-        style, numbers = number_columns(recs, {found[n]: "int" for n in _INTS if n in found and n != "duration_s"}
-                                         | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
-        raw = raw.loc[keep].reset_index(drop=True)
-        numbers = numbers.rows(keep, raw)
-        ids = ids[keep].reset_index(drop=True)
+        ints = [found[n] for n in _INTS if n in found and n != "duration_s"]
+        # Studio's own counts (digits only; no decimal column): read at once (toolkit.io._daily._plain_counts)
+        counts = None if any(n in found for n in _FLOATS) else _plain_counts(raw, ints, None, recs.delimiter)
+        if counts is None:
+            style, numbers = number_columns(recs, {c: "int" for c in ints}
+                                             | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
+        else:
+            style = EN
+        first = len(keep) > 1 and not keep[0] and keep[1:].all()  # (the usual file: the Total row first)
+        raw = (raw.iloc[1:] if first else raw.loc[keep]).reset_index(drop=True)
+        if counts is None:
+            numbers = numbers.rows(keep, raw)
+        else:
+            counts = {c: v[1:] if first else v[keep] for c, v in counts.items()}
+        ids = (ids.iloc[1:] if first else ids[keep]).reset_index(drop=True)
         lines = recs.lines[keep]
         probs = CellProblems(source, lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
-        out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
-        out["account"] = pd.Series(account if account else pd.NA, index=raw.index, dtype="string")
+        out["platform"] = _constant(_PLATFORM, raw.index)  # (in its canonical dtype: no cast)
+        out["account"] = _constant(account if account else pd.NA, raw.index)
         probs.add(~ids.str.fullmatch(r"[A-Za-z0-9_-]{6,}"), found["post_id"], raw[found["post_id"]],
                   "a video ID like 'dQw4w9WgXcQ'")
         out["post_id"] = ids
         tcol = found["published_at"]
         t = raw[tcol].fillna("").str.strip()
-        dates = date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
+        dates = _date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
         if dates.note:
             parsed.notes.append(dates.note)
         formats = tuple((f, ":" in f) for f in dates.formats if f) + _TIME_FORMATS
@@ -216,7 +242,7 @@ class YouTubeStudioTable(Loader):
         out["published_at"] = when
         out["date_only"] = date_only.astype(bool)
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
-        out["media_type"] = pd.Series("video", index=raw.index, dtype="string")
+        out["media_type"] = _constant("video", raw.index)
         out["permalink"] = "https://www.youtube.com/watch?v=" + ids
         for name in _INTS:
             if name not in found:
@@ -224,6 +250,9 @@ class YouTubeStudioTable(Loader):
             col = found[name]
             if name == "duration_s":
                 vals, bad = _hms_seconds(raw[col], style)
+            elif counts is not None:  # (digits only: a net change or not, the same counts, no bad cell)
+                out[name] = counts[col]
+                continue
             else:  # subscribers is a net change: it can be negative
                 vals, bad = numbers.count(col, style, negative=name == "subscribers")
             probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank = not reported)")
@@ -233,7 +262,8 @@ class YouTubeStudioTable(Loader):
             vals, bad = _hms_seconds(raw[col], style)
             probs.add(bad, col, raw[col], "a duration like '0:03:41'")
             out["avg_view_duration_s"] = vals
-        float_columns(out, numbers, found, _FLOATS, probs, style=style)
+        if counts is None:  # (with counts read at once there is no decimal column)
+            float_columns(out, numbers, found, _FLOATS, probs, style=style)
         out = probs.finish(pd.DataFrame(out, index=raw.index), ctx, parsed)
         parsed.tables["posts"] = out
         return parsed
@@ -251,7 +281,7 @@ def _studio_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     out = to_datetime(t, format="ISO8601")
     formats = ("%b %d, %Y",)
     if out.isna().any():  # (the column's style is only needed when cells are left)
-        formats += date_style(t, (), column="Date", allow_german=german).formats
+        formats += _date_style(t, (), column="Date", allow_german=german).formats
     for fmt in formats:
         todo = out.isna()
         if not todo.any():

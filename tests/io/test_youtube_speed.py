@@ -1,0 +1,101 @@
+"""The shortcuts of toolkit/io/youtube.py give what the code they stand in for gives (issue #14.1)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import toolkit.io.youtube as yt
+
+
+@pytest.mark.parametrize("text", ["2025-12-31", "2024-02-29", "2025-02-29", "2025-02-30", "2025-13-01", "2025-00-10",
+                                  "0001-01-01", "2262-04-12", "1677-09-20", "9999-12-31", "2025-12-31T10:00", "20251231",
+                                  "2025-1-31", "2025-12-31 ", "x", "", "٢٠٢٥-١٢-٣١", "2025-12-31\n"])
+def test_range_day_equals_to_datetime(text):
+    want = pd.to_datetime(text, errors="coerce")
+    got = yt._range_day(text)
+    if pd.isna(want):
+        assert pd.isna(got)
+    else:
+        assert got == want and got.unit == want.unit and type(got) is type(want)
+
+
+def _table_csv(rows: int, odd: dict[str, str], *, total: str = "first", extra: dict[str, str] | None = None) -> str:
+    """A Studio ``Table data.csv`` of ``rows`` videos (large enough for the fast CSV reader): the Total row
+    first (``total="first"``), in the middle or absent; row 5 with the ``odd`` cells (quoted)."""
+    header = ["Content", "Video title", "Video publish time", "Views", "Impressions", "Likes", "Comments added",
+              "Shares"] + list(extra or {})
+    lines = [",".join(header)]
+    body = []
+    for i in range(rows):
+        row = [f"vid{i:08d}", f"\"Title {i}, part {i % 7}\"", f"2025-05-{1 + i % 28:02d} 16:{i % 60:02d}:00",
+               str(i % 1000), str(i * 13), str(i % 50), str(i % 9), str(i % 4)] + list((extra or {}).values())
+        if i == 5:
+            row = ['"' + odd[h] + '"' if h in odd else v for h, v in zip(header, row)]
+        body.append(",".join(row))
+    tot = "Total,,," + ",".join(["12345"] * 5) + "".join("," for _ in (extra or {}))
+    if total == "first":
+        body.insert(0, tot)
+    elif total == "middle":
+        body.insert(rows // 2, tot)
+    return "\n".join(lines + body) + "\n"
+
+
+@pytest.mark.parametrize("odd", [{}, {"Views": ""}, {"Likes": "12.0"}, {"Likes": "1.234"}, {"Shares": "1,234"},
+                                 {"Views": "-3"}, {"Impressions": "1e5"}, {"Likes": "١٢"}, {"Views": "12345678901234567"},
+                                 {"Video publish time": "20.05.2025 16:00"}, {"Content": "Total"}])
+@pytest.mark.parametrize("total", ["first", "middle", "none"])
+@pytest.mark.parametrize("errors", ["raise", "reject"])
+def test_studio_table_loads_as_with_the_general_path(tmp_path, monkeypatch, odd, total, errors):
+    """Whole zips (fast CSV reader): the same tables, notes, rejects and errors with the shortcuts and without."""
+    import warnings
+    import zipfile
+
+    from toolkit.errors import ToolkitError
+    import toolkit as tk
+
+    f = tmp_path / "Content 2025-01-01_2025-12-31 Chan nel.zip"
+    with zipfile.ZipFile(f, "w") as zf:
+        zf.writestr("Table data.csv", _table_csv(1500, odd, total=total))
+
+    def load():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ds = tk.load(f, errors=errors, progress=False, tz="Europe/Berlin")
+        except ToolkitError as exc:
+            return type(exc).__name__, str(exc)
+        return ds.posts, ds.load_report, ds.rejected
+
+    answers = []
+    shortcut = yt._plain_counts
+    monkeypatch.setattr(yt, "_plain_counts", lambda *args: answers.append(shortcut(*args)) or answers[-1])
+    fast = load()
+    taken = odd in ({}, {"Views": ""}, {"Likes": "12.0"}, {"Video publish time": "20.05.2025 16:00"}, {"Content": "Total"})
+    assert answers and all((a is not None) is taken for a in answers)  # (read once, or again to report an error)
+    monkeypatch.setattr(yt, "_plain_counts", lambda *args: None)
+    general = load()
+    if isinstance(general, tuple) and isinstance(general[0], str):
+        assert fast == general
+        return
+    for a, b in zip(fast, general):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_studio_table_with_decimal_columns_keeps_the_general_path(tmp_path):
+    """A decimal column (watch time) takes part in the style decision: no shortcut then."""
+    import toolkit as tk
+
+    f = tmp_path / "Table data.csv"
+    f.write_text(_table_csv(1500, {}, extra={"Watch time (hours)": "40.2"}), encoding="utf-8")
+    ds = tk.load(f, progress=False, tz="UTC")
+    assert ds.posts.watch_time_hours.eq(40.2).all() and len(ds.posts) == 1500
+
+
+@pytest.mark.parametrize("value", ["youtube", "", "Grüße 🎉", pd.NA])
+@pytest.mark.parametrize("n", [0, 1, 7])
+def test_constant_equals_a_string_series(value, n):
+    from toolkit.io._daily import _constant
+
+    index = pd.RangeIndex(3, 3 + n)
+    pd.testing.assert_series_equal(_constant(value, index), pd.Series(value, index=index, dtype="string"))
