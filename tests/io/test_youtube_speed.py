@@ -99,3 +99,63 @@ def test_constant_equals_a_string_series(value, n):
 
     index = pd.RangeIndex(3, 3 + n)
     pd.testing.assert_series_equal(_constant(value, index), pd.Series(value, index=index, dtype="string"))
+
+
+@pytest.mark.parametrize("cells", [["2024-01-01", "2024-02-29", "2025-12-31"], ["2024-02-30", "2024-01-01"], ["2024-1-05"],
+                                   [" 2024-01-01"], ["2024-01-01", None], ["", "2024-01-01"], ["1677-01-01"], ["1678-01-01"],
+                                   ["2261-12-31"], ["2262-05-01"], ["Sep 20, 2026"], ["20.09.2026"], ["2024-01-01T00:00"],
+                                   ["١٩٩٩-٠١-٠١"], ["2024-01-01\n"], ["+2024-01-01"], ["20240101"]])
+@pytest.mark.parametrize("german", [False, True])
+def test_iso_days_equal_the_general_reading(monkeypatch, cells, german):
+    s = pd.Series(cells, dtype="string", name="0")
+
+    def day():
+        try:
+            return yt._studio_day(s, german=german)
+        except Exception as exc:  # (a day pandas cannot hold in nanoseconds: the same error both ways)
+            return type(exc).__name__
+
+    fast = day()
+    monkeypatch.setattr(yt, "_iso_days", lambda s: None)
+    general = day()
+    if isinstance(general, str):
+        assert fast == general
+    else:
+        pd.testing.assert_series_equal(fast, general)
+
+
+def _old_daily(raw: pd.DataFrame, cols: dict[str, str], dates: pd.Series, platform: str, account) -> pd.DataFrame:
+    """daily_from_wide's table as it was made before (a frame per metric, concatenated), from the
+    general number reading: the oracle of the one-frame build (rows without a bad cell)."""
+    from toolkit.io._numbers import NumberColumns
+
+    numbers = NumberColumns(raw, {c: "float" for c in cols.values()})
+    style, _ = numbers.style(delimiter=",")
+    frames = []
+    for name, h in cols.items():
+        vals, bad = numbers.number(h, style)
+        keep = ~(bad | dates.isna()).to_numpy()
+        frames.append(pd.DataFrame({"platform": platform, "account": account, "date": dates[keep].to_numpy(),
+                                    "metric": name, "value": vals[keep].to_numpy()}))
+    out = pd.concat(frames, ignore_index=True)
+    out["account"] = out["account"].astype("string")
+    return out
+
+
+@pytest.mark.parametrize("rows", [[("2024-01-01", "5", "7")], [("2024-01-01", "5", ""), ("2024-01-02", "", "3.0")],
+                                  [("2024-01-01", "5", "7"), ("bad day", "1", "2")], [("bad day", "1", "2")],
+                                  [("2024-01-01", "1.5", "2")], [("2024-01-01", "1,234", "2")]])
+@pytest.mark.parametrize("account", ["Chan nel", pd.NA])
+def test_daily_from_wide_equals_a_frame_per_metric(rows, account):
+    from toolkit.io._base import Context, Parsed, Source, read_source_records
+    from toolkit.io._daily import daily_from_wide
+
+    text = "Date,Views,Watch time (hours)\n" + "".join(",".join(f'"{c}"' for c in r) + "\n" for r in rows)
+    recs = read_source_records(Source("Totals.csv", text.encode()))
+    date_col, views, hours = recs.frame.columns
+    dates = yt._studio_day(recs.frame[date_col])
+    parsed = daily_from_wide(recs, Source("Totals.csv", text.encode()), Context(tz="UTC", errors="reject"),
+                             Parsed("youtube_studio_totals"), platform="youtube", account=account, dates=dates,
+                             date_hint="a day", kind=lambda name: "float")
+    want = _old_daily(recs.frame, {"views": views, "watch_time_hours": hours}, dates, "youtube", account)
+    pd.testing.assert_frame_equal(parsed.tables["daily"], want)

@@ -45,38 +45,60 @@ def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed,
     for b in recs.bad:
         parsed.rejected += [{"table": "daily", **b} for _ in range(n)]
     parsed.notes.append(f"{n} metric(s) per day {list(cols)}; rows counted per (day, metric)")
-    style, numbers = number_columns(recs, {c: kind(name) for name, c in cols.items()}, parsed.notes,
-                                     german_dates=german_dates)
-    bad_date = dates.isna()
+    # the usual file (digits only): its numbers at once, without the distinct cells (_plain_counts)
+    plain = None if german_dates else _plain_counts(raw, list(cols.values()), None, recs.delimiter, dtype="Float64")
+    if plain is None:
+        style, numbers = number_columns(recs, {c: kind(name) for name, c in cols.items()}, parsed.notes,
+                                         german_dates=german_dates)
+    else:
+        style = EN
+    bad_date = dates.isna().to_numpy(dtype=bool)
     if bad_date.any() and ctx.errors == "raise":
-        i = int(np.flatnonzero(bad_date.to_numpy())[0])
+        i = int(np.flatnonzero(bad_date)[0])
         line = int(recs.lines[i])
         raise ExportFormatError(
             f"{source.name}, line {line}, column '{date_col}': cannot read {raw[date_col].iloc[i]!r} as "
             f"{date_hint} ({int(bad_date.sum())} bad date(s) in all). Fix the cell or export the file "
             f"again; or pass errors='reject' to load().", file=source.name, line=line, column=date_col)
-    frames = []
+    # each metric's kept days and values, made one frame at the end (a frame per metric and a concat
+    # cost more than the values of a small file)
+    day_values = dates.to_numpy()
+    days, values, sizes = [], [], []
     for name, h in cols.items():
-        vals, bad = numbers.number(h, style)
+        if plain is None:
+            vals, bad = numbers.number(h, style)
+            bad = bad.to_numpy(dtype=bool)
+        else:
+            vals, bad = plain[h], np.zeros(len(raw), dtype=bool)
         if bad.any() and ctx.errors == "raise":
-            i = int(np.flatnonzero(bad.to_numpy())[0])
+            i = int(np.flatnonzero(bad)[0])
             line = int(recs.lines[i])
             raise ExportFormatError(
                 f"{source.name}, line {line}, column '{h}': cannot read {raw[h].iloc[i]!r} as a number in "
                 f"{style.name} format ({int(bad.sum())} bad cell(s) in this column). Fix the cell or export the "
                 f"file again; or pass errors='reject' to load().", file=source.name, line=line, column=h)
         drop = bad | bad_date
-        for i in np.flatnonzero(drop.to_numpy()):
-            why = f"cannot read {raw[date_col].iloc[i]!r} as {date_hint}" if bad_date.iloc[i] else \
+        for i in np.flatnonzero(drop):
+            why = f"cannot read {raw[date_col].iloc[i]!r} as {date_hint}" if bad_date[i] else \
                 f"cannot read {raw[h].iloc[i]!r} as a number"
             parsed.rejected.append({"table": "daily", "line": int(recs.lines[i]),
-                                    "column": date_col if bad_date.iloc[i] else h, "reason": why})
-        keep = ~drop.to_numpy()
-        frames.append(pd.DataFrame({"platform": platform, "account": account, "date": dates[keep].to_numpy(),
-                                    "metric": name, "value": vals[keep].to_numpy()}))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["platform", "account", "date", "metric", "value"])
-    out["account"] = out["account"].astype("string")
+                                    "column": date_col if bad_date[i] else h, "reason": why})
+        keep = ~drop
+        days.append(day_values[keep])
+        values.append(vals[keep].to_numpy())
+        sizes.append(int(keep.sum()))
+    if sum(sizes):
+        out = pd.DataFrame({"platform": platform, "account": account, "date": np.concatenate(days),
+                            "metric": np.repeat(np.array(list(cols), dtype=object), sizes),
+                            "value": np.concatenate(values)})
+        out["account"] = _constant(account, out.index) if isinstance(account, str) or account is pd.NA else \
+            out["account"].astype("string")
+    else:  # (no row: the dtypes a frame per metric gives; none at all without a metric)
+        frames = [pd.DataFrame({"platform": platform, "account": account, "date": d, "metric": name, "value": v})
+                  for name, d, v in zip(cols, days, values)]
+        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=["platform", "account", "date", "metric", "value"])
+        out["account"] = out["account"].astype("string")
     parsed.tables["daily"] = out
     return parsed
 
@@ -158,13 +180,14 @@ def _date_style(s: pd.Series, native: tuple, *, column: str, allow_german: bool)
     return date_style(s, native, column=column, allow_german=allow_german)
 
 
-def _plain_counts(frame: pd.DataFrame, counts: list[str], decimals: str | None, delimiter: str
-                  ) -> dict[str, pd.api.extensions.ExtensionArray] | None:
+def _plain_counts(frame: pd.DataFrame, counts: list[str], decimals: str | None, delimiter: str, *,
+                  dtype: str = "Int64") -> dict[str, pd.api.extensions.ExtensionArray] | None:
     """The count columns ``counts`` of a frame of Arrow string cells as :func:`number_columns` (the style
     of ``counts`` and of the column of decimals ``decimals``) and then :func:`int_columns` read them,
     when their answer is certain without them: then style English without a note, no bad cell, Int64
     values (blank = <NA>). None otherwise (they decide). ``decimals`` (X's engagement rate) only takes
-    part in the style decision here; it is not read.
+    part in the style decision here; it is not read. ``dtype="Float64"``: the values ``number`` gives for
+    such cells (:func:`daily_from_wide`'s).
 
     Certain when the file is not ``;``-separated, no cell is missing, every count cell fits
     ``_locale._PLAIN_COUNT`` of the English style (``""``, ``"3656"``, ``"3656.0"``: X's and YouTube
@@ -215,11 +238,13 @@ def _plain_counts(frame: pd.DataFrame, counts: list[str], decimals: str | None, 
     if pc.any(blank).as_py():
         cells = pc.if_else(blank, pa.scalar(None, cells.type), cells)
     try:
-        values = cells.cast(pa.float64()).cast(pa.int64())
+        values = cells.cast(pa.float64())
+        if dtype == "Int64":
+            values = values.cast(pa.int64())
     except pa.ArrowInvalid:  # '/', '1.2.0', '12.': not a count
         return None
-    n = len(frame)
-    return {c: pd.Int64Dtype().__from_arrow__(values.slice(i * n, n)) for i, c in enumerate(counts)}
+    n, make = len(frame), (pd.Int64Dtype() if dtype == "Int64" else pd.Float64Dtype()).__from_arrow__
+    return {c: make(values.slice(i * n, n)) for i, c in enumerate(counts)}
 
 
 def _constant(value, index: pd.Index) -> pd.Series:
