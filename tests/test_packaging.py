@@ -177,3 +177,16 @@ def test_wheel_installs_into_a_fresh_venv_and_renders_the_report(tmp_path):
 def _hashes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_sources_compile_without_warnings():
+    """An invalid escape such as "\\d" in a plain string is a DeprecationWarning now and a
+    SyntaxWarning in Python 3.12 (an error later): every module of the package and of bench/
+    compiles cleanly."""
+    import warnings
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted([*root.joinpath("toolkit").rglob("*.py"), *root.joinpath("bench").glob("*.py")]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")

@@ -79,6 +79,32 @@ def test_a_column_in_several_chunks_and_a_random_sample_equal_pandas():
     pd.testing.assert_series_equal(fast, _pandas(chunked.tolist(), "%m/%d/%Y %H:%M", False))
 
 
+@pytest.mark.parametrize("fmt, aware", [("%m/%d/%Y %H:%M", False), ("%Y-%m-%d %H:%M %z", True),
+                                         ("%Y-%m-%d %H:%M:%S", False), ("%Y%m%d", False)])
+def test_columns_longer_than_a_block_equal_pandas_and_an_odd_cell_in_a_later_block_is_seen(fmt, aware):
+    """Cells are read block by block (_digits.BLOCK rows): every block counts, the last one short."""
+    rng = np.random.default_rng(11)
+    n = 2 * _digits.BLOCK + 777
+    ns = rng.integers(pd.Timestamp("1678-01-02").value, pd.Timestamp("2261-12-30").value, n)
+    ns[:4] = [pd.Timestamp(t).value for t in ("2000-02-29 23:59", "1900-03-01", "2100-02-28 12:00", "1970-01-01")]
+    times = pd.Series(pd.to_datetime(ns))
+    if aware:  # offsets of both signs, up to 14 hours
+        cells = [t.strftime("%Y-%m-%d %H:%M") + f" {'+-'[k % 2]}{k % 15:02d}{(k * 7) % 60:02d}"
+                 for k, t in enumerate(times)]
+    else:
+        cells = times.dt.strftime(fmt).tolist()
+    col = pd.Series(cells, dtype=ARROW)
+    fast = _base._fixed_width_times(col, fmt, aware)
+    assert fast is not None
+    pd.testing.assert_series_equal(fast, _pandas(cells, fmt, aware))
+    for at in (_digits.BLOCK + 5, n - 1):  # an impossible date in the second or the last block
+        odd = list(cells)
+        bad = {"%m/%d/%Y %H:%M": "02/30/2024 10:00", "%Y-%m-%d %H:%M %z": "2025-12-19 17:34 +1500",
+               "%Y-%m-%d %H:%M:%S": "2024-13-01 00:00:00", "%Y%m%d": "20240431"}[fmt]
+        odd[at] = bad
+        assert _base._fixed_width_times(pd.Series(odd, dtype=ARROW), fmt, aware) is None
+
+
 def test_missing_cells_and_other_storage_are_left_to_pandas():
     assert _base._fixed_width_times(pd.Series(["12/14/2024 02:52", None], dtype=ARROW),
                                     "%m/%d/%Y %H:%M", False) is None

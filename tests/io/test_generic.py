@@ -107,6 +107,23 @@ def test_the_quick_id_test_never_misses_a_destroyed_id(cell):
     assert not truncated(s).any() or generic._could_be_destroyed(s)
 
 
+@pytest.mark.parametrize("cell", IDS)
+def test_the_quick_id_test_on_sliced_and_chunked_columns(cell):
+    """The byte test looks at the cells' own bytes, in each chunk, from a slice's offset on."""
+    from toolkit.io import generic
+    from toolkit.io._locale import mangled
+    whole = pd.concat([pd.Series(["p0", "1.5E+15"], dtype="string"), pd.Series(["é1", cell, "p9"], dtype="string")],
+                      ignore_index=True)
+    assert whole.array._pa_array.num_chunks == 2
+    for s in (whole, whole.iloc[2:], whole.iloc[3:4], whole.iloc[2:3]):
+        exact = bool(mangled(s).any()) or \
+            bool(s.fillna("").str.strip().str.fullmatch(r"\d{16,}").fillna(False).any())
+        if exact:
+            assert generic._could_be_destroyed(s)
+        assert generic._maybe_destroyed(s) == exact
+    assert not generic._could_be_destroyed(pd.Series(["é1", "ü2", "p3"], dtype="string").iloc[1:])
+
+
 @pytest.mark.parametrize("cells", [["facebook", " X ", "", None, "Insta gram", "tik-tok", "1x", "ünï"]])
 def test_platform_cells_per_distinct_value_equal_cell_by_cell(cells):
     from toolkit.io import generic

@@ -98,6 +98,16 @@ def test_columns_without_a_mark_give_no_style_evidence_as_before(cells):
     assert got == _locale._evidence(s.astype(object), "int")
 
 
+def test_no_marks_looks_at_the_cells_of_each_chunk_and_slice():
+    from toolkit.io import _locale
+    whole = pd.concat([pd.Series(["1", "2,5"], dtype="string"), pd.Series(["3", None, "4.0", "5"], dtype="string")],
+                      ignore_index=True)
+    assert whole.array._pa_array.num_chunks == 2
+    assert not _locale._no_marks(whole)
+    assert _locale._no_marks(whole.iloc[2:4]) and _locale._no_marks(whole.iloc[5:]) and _locale._no_marks(whole.iloc[:1])
+    assert not _locale._no_marks(whole.iloc[1:3]) and not _locale._no_marks(whole.iloc[3:5])
+
+
 def test_count_keeps_the_cell_parser_as_wrapped_for_callers_holding_distinct_cells():
     s = pd.Series(["1", "12,400", "-", "x"], dtype="string")
     vals, bad = count.__wrapped__(s, EN)

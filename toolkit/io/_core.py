@@ -16,6 +16,8 @@ import tarfile
 import warnings
 import zipfile
 import zlib
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,7 +29,8 @@ from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import TABLES, _dtype_name, _odd_platforms
 from .._engine import check_engine
-from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders
+from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders, read_ahead
+from ._pool import parsing_pool
 
 _STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
 
@@ -352,47 +355,53 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
     owners = (owner,) if isinstance(owner, str) else tuple(owner or ())
     ctx = Context(tz=check_tz(tz), errors=errors, columns=dict(columns or {}), year=year, owner=owners,
                   dayfirst=dayfirst)
-    FILE_PROGRESS.set(progress)  # a bar inside each large file too (read_csv_records), as progress= says
-    single = isinstance(path, (str, os.PathLike))
-    paths = [Path(path)] if single else [Path(p) for p in path]
-    entries = _entries(paths)
-    # A file named alone is read strictly: its own error is the most useful answer.
-    alone = single and paths[0].is_file() and not _archive_kind(paths[0].name)
-    parts: list[tuple[str, Parsed]] = []
-    skipped: list[_Unreadable] = []
-    # By default the bar appears only when loading takes longer than two seconds. It advances by
-    # bytes (one large export is most of the work) and names the file being read and its place.
-    sizes = [_size(file) for file, _ in entries]
-    bar = tqdm(total=sum(sizes), desc="loading exports", unit="B", unit_scale=True, unit_divisor=1024,
-               disable=not wanted(progress), delay=0 if progress else 2)
-    for k, ((file, shown), size) in enumerate(zip(entries, sizes), start=1):
-        bar.set_postfix_str(f"file {k}/{len(entries)}: {shown}", refresh=k == 1 or bool(progress))
-        for item in _sources(file, shown):
-            if isinstance(item, Source):
-                large = len(item.data) >= _TRIM_AFTER_BYTES
-                item = _read_one(item, ctx, strict=strict or alone)
-                if large:
-                    _trim_heap()  # what reading a large file freed goes back to the system, not to the peak
-            if isinstance(item, _Unreadable):
-                if alone or (strict and item.format == UNREADABLE):
-                    raise item.error
-                skipped.append(item)
-            else:
-                parts.append(item)
-        bar.update(size)
-    bar.close()
-    parts = _run_deferred(parts, skipped, ctx, strict=strict or alone)
-    if not parts:
-        raise _nothing_readable(paths, skipped)
-    bad = [s for s in skipped if s.format == UNREADABLE]
-    if bad:
-        total = len(parts) + len(skipped)
-        names = ", ".join(f"{s.name} ({_short_reason(s)})" for s in bad[:5]) + \
-            (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-        warnings.warn(f"load(): {len(bad)} of {total} file(s) could not be read and were skipped: {names}. "
-                      f"Everything else was loaded; Dataset.unreadable says why and what to do (or pass "
-                      f"strict=True to stop at the first such file).", stacklevel=2)
-    dataset = _assemble(parts, skipped, ctx)
+    with parsing_pool():  # jemalloc while parsing: toolkit/io/_pool.py says why
+        FILE_PROGRESS.set(progress)  # a bar inside each large file too (read_csv_records), as progress= says
+        single = isinstance(path, (str, os.PathLike))
+        paths = [Path(path)] if single else [Path(p) for p in path]
+        entries = _entries(paths)
+        # A file named alone is read strictly: its own error is the most useful answer.
+        alone = single and paths[0].is_file() and not _archive_kind(paths[0].name)
+        parts: list[tuple[str, Parsed]] = []
+        skipped: list[_Unreadable] = []
+        # By default the bar appears only when loading takes longer than two seconds. It advances by
+        # bytes (one large export is most of the work) and names the file being read and its place.
+        sizes = [_size(file) for file, _ in entries]
+        bar = tqdm(total=sum(sizes), desc="loading exports", unit="B", unit_scale=True, unit_divisor=1024,
+                   disable=not wanted(progress), delay=0 if progress else 2)
+        # One thread parses the next CSV file while this one is checked (read_ahead: toolkit/io/_base.py).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="toolkit-read-ahead") as ahead:
+            for event, k, shown, item in _looking_ahead(_events(entries, sizes), ahead.submit):
+                if event == "file":
+                    bar.set_postfix_str(f"file {k}/{len(entries)}: {shown}", refresh=k == 1 or bool(progress))
+                    continue
+                if event == "done":
+                    bar.update(item)
+                    continue
+                if isinstance(item, Source):
+                    large = len(item.data) >= _TRIM_AFTER_BYTES
+                    item = _read_one(item, ctx, strict=strict or alone)
+                    if large:
+                        _trim_heap()  # what reading a large file freed goes back to the system, not to the peak
+                if isinstance(item, _Unreadable):
+                    if alone or (strict and item.format == UNREADABLE):
+                        raise item.error
+                    skipped.append(item)
+                else:
+                    parts.append(item)
+        bar.close()
+        parts = _run_deferred(parts, skipped, ctx, strict=strict or alone)
+        if not parts:
+            raise _nothing_readable(paths, skipped)
+        bad = [s for s in skipped if s.format == UNREADABLE]
+        if bad:
+            total = len(parts) + len(skipped)
+            names = ", ".join(f"{s.name} ({_short_reason(s)})" for s in bad[:5]) + \
+                (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+            warnings.warn(f"load(): {len(bad)} of {total} file(s) could not be read and were skipped: {names}. "
+                          f"Everything else was loaded; Dataset.unreadable says why and what to do (or pass "
+                          f"strict=True to stop at the first such file).", stacklevel=2)
+        dataset = _assemble(parts, skipped, ctx)
     logger.info("load: %d file(s) read, %d skipped; %d posts, %d comments, %d daily rows", len(parts),
                 len(skipped), len(dataset.posts), len(dataset.comments), len(dataset.daily))
     return dataset
@@ -435,6 +444,40 @@ def _run_deferred(parts: list[tuple[str, Parsed]], skipped: list, ctx: Context, 
 
 
 # --- walking the inputs ----------------------------------------------------------------------------
+
+
+def _events(entries: list, sizes: list[int]):
+    """``("file", k, shown, None)``, then ``("item", k, shown, Source or _Unreadable)`` per file or
+    archive member, then ``("done", k, shown, size)``, for every entry in order."""
+    for k, ((file, shown), size) in enumerate(zip(entries, sizes), start=1):
+        yield "file", k, shown, None
+        for item in _sources(file, shown):
+            yield "item", k, shown, item
+        yield "done", k, shown, size
+
+
+def _looking_ahead(events, submit):
+    """``events`` in their order; before a Source is handed out, the next one is read from disk
+    and its CSV parse started in the background (:func:`read_ahead`)."""
+    it = iter(events)
+    buf: deque = deque()
+
+    def is_source(ev) -> bool:
+        return ev[0] == "item" and isinstance(ev[3], Source)
+    while True:
+        if not buf:
+            ev = next(it, None)
+            if ev is None:
+                return
+            buf.append(ev)
+        ev = buf.popleft()
+        if is_source(ev) and not any(is_source(e) for e in buf):
+            for nxt in it:
+                buf.append(nxt)
+                if is_source(nxt):
+                    read_ahead(nxt[3], submit)
+                    break
+        yield ev
 
 
 def _entries(paths: list[Path]) -> list[tuple[Path, str]]:

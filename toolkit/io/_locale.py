@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ._base import _WS, is_na_token, parse_float, parse_int, per_distinct
+from ._digits import cell_bytes
 
 __all__: list[str] = []  # package-internal
 
@@ -74,15 +75,21 @@ def _marked(s: pd.Series) -> pd.Series:
 
 
 def _no_marks(s: pd.Series) -> bool:
-    """True when no cell of an Arrow string column holds a '.' or ',' (one pass in C); False when
-    some does or the storage is another."""
+    """True when no cell of an Arrow string column holds a '.' or ',' (a search of the bytes its
+    cells use); False when some does (or a missing cell's bytes do) or the storage is another."""
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         return False
     import pyarrow.compute as pc
-    arr = s.array._pa_array
-    if not arr.null_count and pc.all(pc.ascii_is_decimal(arr)).as_py():  # digits only (one cheap pass)
-        return True
-    return not any(pc.any(pc.match_substring(arr, mark)).as_py() for mark in ".,")
+    for chunk in s.array._pa_array.chunks:
+        got = cell_bytes(chunk)
+        if got is None:
+            if any(pc.any(pc.match_substring(chunk, mark)).as_py() for mark in ".,"):
+                return False
+            continue
+        used = got[1].tobytes()  # the cells' bytes (in UTF-8 no other character holds these two bytes)
+        if b"." in used or b"," in used:
+            return False
+    return True
 
 
 def _plain_counts(s: pd.Series) -> tuple[pd.Series, pd.Series] | None:

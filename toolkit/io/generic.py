@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
@@ -45,6 +46,7 @@ from ..schema import METRICS, TABLES
 from ._base import (_WS, CellProblems, Context, Loader, Parsed, Source, iso_with_zone, parse_bool, parse_datetime,
                     per_distinct, read_source_records,
                     register)
+from ._digits import cell_bytes
 from ._headers import unique_columns
 from ._locale import DERIVED_KEY, count, mangled, number, number_style, repair_ids
 from ._resolve import defer, match_derived_keys
@@ -182,7 +184,7 @@ class GenericCSV(Loader):
             parsed.notes.append(f"extra columns kept: {extra}")
         raw = recs.frame.rename(columns={k: v for k, v in mapping.items()})
         raw = raw.loc[:, ~raw.columns.duplicated()]
-        out = pd.DataFrame(index=raw.index)
+        out: dict = {}  # the columns, made into a frame at once (inserting them one by one cost more)
         probs = CellProblems(source, recs.lines, table)
         spec = TABLES[table]
         kinds = {c: ("int" if spec.column(c).dtype == "Int64" else "float") for c in raw.columns
@@ -242,6 +244,7 @@ class GenericCSV(Loader):
                 if not spec.column(col).nullable and col != "text":
                     probs.add(vals.isna(), _orig(mapping, col), s, f"a {col} (the cell is empty)")
                 out[col] = vals
+        out = pd.DataFrame(out, index=raw.index, copy=False)
         kept = [c for c in dict.fromkeys(extra) if c not in out.columns and normalise_name(c) not in spec.names]
         if kept:  # one concat: inserting thousands of columns one by one took minutes
             out = pd.concat([out, raw[kept]], axis=1)
@@ -260,8 +263,10 @@ class GenericCSV(Loader):
         a stable key (:func:`toolkit.io._locale.repair_ids`); a destroyed reference (a comment's
         ``post_id``/``parent_id``) cannot be rebuilt and becomes ``<NA>``, noted."""
         own = "post_id" if table == "posts" else "comment_id" if table == "comments" else None
+        intact = set()
         if own and own in out.columns and not _maybe_destroyed(out[own]):
-            own = None  # no id of any platform is in scientific notation or has 16+ digits: nothing to repair
+            intact.add(own)  # no id of any platform is in scientific notation or has 16+ digits: nothing to repair
+            own = None
         if own and own in out.columns:
             plats = out["platform"].fillna("").astype(str) if "platform" in out.columns else \
                 pd.Series("", index=out.index)
@@ -286,7 +291,7 @@ class GenericCSV(Loader):
                       "an ID (turned into scientific notation by a spreadsheet program, and the row has no "
                       "permalink or time to derive a key from; export again and do not re-save it)")
         for ref in ("post_id", "parent_id"):
-            if ref == own or ref not in out.columns:
+            if ref == own or ref in intact or ref not in out.columns:
                 continue
             if not _could_be_destroyed(out[ref]):
                 continue
@@ -330,16 +335,31 @@ def _maybe_destroyed(ids: pd.Series) -> bool:
 
 def _could_be_destroyed(ids: pd.Series) -> bool:
     """False when no cell has an ``e``/``E`` (scientific notation needs one) nor 16 characters (a
-    cut id has 16+ digits): one pass in C (Arrow strings) that spares the exact tests of most id columns."""
+    cut id has 16+ digits): spares the exact tests of most id columns. For Arrow strings it looks
+    at the bytes the cells use (a cell of 16 characters has at least 16 bytes; a byte ``e`` is the
+    letter in UTF-8), without a pass per test."""
     if not (isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow"):
         return True
     import pyarrow.compute as pc
     arr = ids.array._pa_array
     if not len(arr):
         return True
-    if pc.any(pc.greater_equal(pc.utf8_length(arr), 16)).as_py():
-        return True
-    return any(pc.any(pc.match_substring(arr, e)).as_py() for e in "eE")
+    for chunk in arr.chunks:
+        if not len(chunk):
+            continue
+        got = cell_bytes(chunk)
+        if got is None:
+            if pc.any(pc.greater_equal(pc.utf8_length(chunk), 16)).as_py() or \
+                    any(pc.any(pc.match_substring(chunk, e)).as_py() for e in "eE"):
+                return True
+            continue
+        offsets, data = got
+        if (np.diff(offsets) >= 16).any():
+            return True
+        used = data.tobytes()
+        if b"e" in used or b"E" in used:  # (the bytes under missing cells too: at worst a "maybe")
+            return True
+    return False
 
 
 def _has_naive(s: pd.Series) -> bool:

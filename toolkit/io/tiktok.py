@@ -337,7 +337,7 @@ _STUDIO_LINK = r"^https://www\.tiktok\.com/@[^/?]+/video/[0-9]+$"
 
 
 def _video_ids_and_accounts(link: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``extract(link, r"/video/(\d+)")`` and ``extract(link, r"tiktok\.com/@([^/?]+)")`` (first group,
+    r"""``extract(link, r"/video/(\d+)")`` and ``extract(link, r"tiktok\.com/@([^/?]+)")`` (first group,
     as "string"); when every link has Studio's own form (:data:`_STUDIO_LINK`), cut from its segments."""
     segments = link_segments(link, _STUDIO_LINK, (5, 3))
     if segments is not None:
