@@ -159,3 +159,16 @@ def test_daily_from_wide_equals_a_frame_per_metric(rows, account):
                              date_hint="a day", kind=lambda name: "float")
     want = _old_daily(recs.frame, {"views": views, "watch_time_hours": hours}, dates, "youtube", account)
     pd.testing.assert_frame_equal(parsed.tables["daily"], want)
+
+
+@pytest.mark.parametrize("cells", [["dQw4w9WgXcQ", "-abcDEF1234"], ["abc_de"], ["abcde"], ["dQw4w9WgXcQ", ""],
+                                   ["dQw4w9WgXcQ", None], ["dQw4w9WgXcQ\n"], ["dQw4w9 gXcQ"], ["dQw4w9WgXcQ!"], ["Grüße1234"],
+                                   ["１２３４５６"], ["abc\u00a0def"], ["Total", "dQw4w9WgXcQ"], ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]])
+def test_video_ids_equal_fullmatch(cells):
+    for dtype in ("string", "str", object):
+        ids = pd.Series(cells, dtype=dtype)
+        want = bool(ids.str.fullmatch(r"[A-Za-z0-9_-]{6,}").fillna(False).all()) and dtype != object
+        assert yt._video_ids(ids) is want
+        if dtype == "string":
+            two = pd.concat([ids, ids], ignore_index=True)
+            assert yt._video_ids(two) is want

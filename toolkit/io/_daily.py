@@ -228,19 +228,27 @@ def _plain_counts(frame: pd.DataFrame, counts: list[str], decimals: str | None, 
     b = _cell_bytes(cells)
     if len(b) and (b.min() < 46 or b.max() > 57):  # a byte other than '.', '/' and '0'-'9'
         return None
-    ends = pc.ends_with(cells, ".0")
+    dots = _byte_count(b, 46)
     size = pc.binary_length(cells)
-    if _byte_count(b, 46) != pc.sum(ends).as_py() or pc.any(pc.and_(ends, pc.less(size, 3))).as_py():
-        return None  # a '.' elsewhere than in a '.0' ending, or the cell '.0'
-    if pc.max(size).as_py() > 15 and pc.max(pc.subtract(size, pc.multiply(ends.cast(pa.int64()), 2))).as_py() > 15:
+    if dots:
+        ends = pc.ends_with(cells, ".0")
+        if dots != pc.sum(ends).as_py() or pc.any(pc.and_(ends, pc.less(size, 3))).as_py():
+            return None  # a '.' elsewhere than in a '.0' ending, or the cell '.0'
+        digits = pc.subtract(size, pc.multiply(ends.cast(pa.int64()), 2))
+    if pc.max(size).as_py() > 15 and (not dots or pc.max(digits).as_py() > 15):
         return None  # more than 15 digits
     blank = pc.equal(size, 0)
     if pc.any(blank).as_py():
         cells = pc.if_else(blank, pa.scalar(None, cells.type), cells)
     try:
-        values = cells.cast(pa.float64())
-        if dtype == "Int64":
-            values = values.cast(pa.int64())
+        if dots:
+            values = cells.cast(pa.float64())
+            if dtype == "Int64":
+                values = values.cast(pa.int64())
+        else:  # digits only: the same numbers (below 2**53) read as whole numbers, a cheaper parse
+            values = cells.cast(pa.int64())
+            if dtype != "Int64":
+                values = values.cast(pa.float64())
     except pa.ArrowInvalid:  # '/', '1.2.0', '12.': not a count
         return None
     n, make = len(frame), (pd.Int64Dtype() if dtype == "Int64" else pd.Float64Dtype()).__from_arrow__
