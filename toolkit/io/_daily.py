@@ -87,12 +87,17 @@ def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed,
         days.append(day_values[keep])
         values.append(vals[keep].to_numpy())
         sizes.append(int(keep.sum()))
-    if sum(sizes):
+    total = sum(sizes)
+    if total and isinstance(platform, str) and (isinstance(account, str) or account is pd.NA):
+        index = pd.RangeIndex(total)  # (object arrays of str: the dtype pandas gives the scalar, cheaper)
+        out = pd.DataFrame({"platform": np.full(total, platform, dtype=object), "account": _constant(account, index),
+                            "date": np.concatenate(days), "metric": np.repeat(np.array(list(cols), dtype=object), sizes),
+                            "value": np.concatenate(values)}, index=index)
+    elif total:
         out = pd.DataFrame({"platform": platform, "account": account, "date": np.concatenate(days),
                             "metric": np.repeat(np.array(list(cols), dtype=object), sizes),
                             "value": np.concatenate(values)})
-        out["account"] = _constant(account, out.index) if isinstance(account, str) or account is pd.NA else \
-            out["account"].astype("string")
+        out["account"] = out["account"].astype("string")
     else:  # (no row: the dtypes a frame per metric gives; none at all without a metric)
         frames = [pd.DataFrame({"platform": platform, "account": account, "date": d, "metric": name, "value": v})
                   for name, d, v in zip(cols, days, values)]
