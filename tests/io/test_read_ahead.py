@@ -1,5 +1,6 @@
-"""load() parses the next CSV file in a background thread while it checks this one (read_ahead in
-toolkit/io/_base.py): the same tables, load report, rejected rows and notes as without it."""
+"""load() reads and parses the next file in a worker thread while it checks this one (_looking_ahead
+in toolkit/io/_core.py, parse_ahead in toolkit/io/_base.py): the same tables, load report, rejected
+rows and notes as without it."""
 
 from __future__ import annotations
 
@@ -69,25 +70,17 @@ def test_notes_and_rejected_rows_of_a_file_read_ahead_are_kept(tmp_path, monkeyp
     assert len(got.posts) == 11_999
 
 
-def test_the_parse_runs_in_the_background_and_is_taken_once(tmp_path, monkeypatch):
+def test_a_parse_made_ahead_is_taken_once(monkeypatch):
     monkeypatch.setattr(_base, "FAST_MIN_CHARS", 64)
-    src = Source("posts.csv", _posts_csv(2000).encode("utf-8"))
-    threads = []
-    real = _base._ahead_parse
-
-    def parse(shadow):  # a real parse, recording the thread it runs in
-        threads.append(threading.current_thread().name)
-        return real(shadow)
-    monkeypatch.setattr(_base, "_ahead_parse", parse)
     monkeypatch.setattr(_base, "AHEAD_MIN_BYTES", 0)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1, thread_name_prefix="ahead") as pool:
-        _base.read_ahead(src, pool.submit)
-        recs = read_source_records(src)
-    assert threads and threads[0].startswith("ahead")
-    assert "_ahead" not in src.__dict__  # taken: a second read parses again, to the same records
+    src = Source("posts.csv", _posts_csv(2000).encode("utf-8"))
+    _base.parse_ahead(src)
+    made = src.__dict__["_ahead"][0]
+    recs = read_source_records(src)
+    assert recs is made  # taken, not parsed again
+    assert "_ahead" not in src.__dict__  # a second read parses again, to the same records
     again = read_source_records(src)
+    assert again is not made
     pd.testing.assert_frame_equal(recs.frame, again.frame)
     assert recs.lines.tolist() == again.lines.tolist()
     assert src.encoding == "utf-8"
@@ -98,31 +91,53 @@ def test_other_arguments_parse_in_the_main_thread(monkeypatch):
     monkeypatch.setattr(_base, "AHEAD_MIN_BYTES", 0)
     text = "Report title\n" + _posts_csv(2000).replace(",", ";")
     src = Source("report.csv", text.encode("utf-8"))
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        _base.read_ahead(src, pool.submit)
-        recs = read_source_records(src, delimiter=";", skip_lines=1)
+    _base.parse_ahead(src)
+    recs = read_source_records(src, delimiter=";", skip_lines=1)
     assert recs.header[:3] == ["platform", "account", "post_id"]
     assert recs.header_line == 2 and len(recs.frame) == 2000
 
 
-def test_looking_ahead_keeps_the_order_and_starts_each_next_csv_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(_base, "AHEAD_MIN_BYTES", 0)
+def _folder(tmp_path):
     for name in ("a.csv", "b.json", "c.csv", "d.csv"):
         (tmp_path / name).write_text(_posts_csv(50) if name.endswith(".csv") else "{}", encoding="utf-8")
     entries = _core._entries([tmp_path])
-    sizes = [_core._size(f) for f, _ in entries]
-    started = []
+    return entries, [_core._size(f) for f, _ in entries]
 
-    def submit(fn, *args):  # run at once, remembering which file
-        started.append(args[-1].basename)
-        from concurrent.futures import Future
 
-        fut = Future()
-        fut.set_result(fn(*args))
-        return fut
-    def shape(events):
-        return [(e[0], e[1], e[2], getattr(e[3], "name", e[3])) for e in events]
-    assert shape(_core._looking_ahead(_core._events(entries, sizes), submit)) == shape(_core._events(entries, sizes))
-    assert started == ["c.csv", "d.csv"]  # a.csv is read first, in the main thread; JSON is never read ahead
+def _shape(events):
+    return [(e[0], e[1], e[2], getattr(e[3], "name", e[3])) for e in events]
+
+
+def test_looking_ahead_keeps_the_order_reads_in_the_worker_and_parses_each_csv_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(_base, "AHEAD_MIN_BYTES", 0)
+    entries, sizes = _folder(tmp_path)
+    parsed = []
+    real = _base._fast_source_records
+
+    def spy(source, *args):  # a real parse, remembering the file and the thread
+        parsed.append((source.basename, threading.current_thread().name))
+        return real(source, *args)
+    monkeypatch.setattr(_base, "_fast_source_records", spy)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="ahead") as pool:
+        got = list(_core._looking_ahead(_core._events(entries, sizes), pool.submit))
+    assert _shape(got) == _shape(_core._events(entries, sizes))
+    assert [name for name, _ in parsed] == ["a.csv", "c.csv", "d.csv"]  # JSON is never parsed ahead
+    assert all(thread.startswith("ahead") for _, thread in parsed)
+    assert all("_ahead" in e[3].__dict__ for e in got if e[0] == "item" and e[3].suffix == ".csv")
+
+
+def test_an_error_while_reading_ahead_comes_after_the_events_before_it(tmp_path):
+    entries, sizes = _folder(tmp_path)
+
+    def events():
+        yield from list(_core._events(entries, sizes))[:3]
+        raise OSError("disk gone")
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen = []
+    with ThreadPoolExecutor(1) as pool, pytest.raises(OSError, match="disk gone"):
+        for ev in _core._looking_ahead(events(), pool.submit):
+            seen.append(ev)
+    assert _shape(seen) == _shape(list(_core._events(entries, sizes))[:3])

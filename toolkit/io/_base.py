@@ -434,7 +434,7 @@ def read_source_records(source: Source, *, delimiter: str | None = None, skip_li
     with one emoji is a Python string of 4 bytes per character (a 16 MB export: 62 MB and 40 ms
     to make) that nothing else needs. Any other file (UTF-16, cp1252 bytes, a small file, one
     that needs the careful path) goes through :func:`read_csv_records` unchanged. A parse that
-    :func:`read_ahead` started for the file is taken when it is done with the same arguments.
+    :func:`parse_ahead` made of the file is taken when it was made with the same arguments.
 
     Parameters
     ----------
@@ -454,7 +454,7 @@ def read_source_records(source: Source, *, delimiter: str | None = None, skip_li
     >>> read_source_records(src).frame["likes"].tolist()
     ['2']
     """
-    ahead = source.__dict__.pop("_ahead", None)  # the file's parse started by read_ahead, if any
+    ahead = source.__dict__.pop("_ahead", None)  # the file's parse done by parse_ahead, if any
     got = None
     if ahead is not None and (delimiter, skip_lines, duplicate_columns) == (None, 0, "first"):
         got = _ahead_result(source, ahead)
@@ -502,42 +502,37 @@ def _fast_source_records(source: Source, delimiter: str | None, skip_lines: int,
     return None
 
 
-#: Files at least this large are read ahead (:func:`read_ahead`): below, the parse costs less than
+#: Files at least this large are parsed ahead (:func:`parse_ahead`): below, the parse costs less than
 #: handing it to a thread.
 AHEAD_MIN_BYTES = 1 << 20
 
 
-def read_ahead(source: Source, submit) -> None:
-    """Start parsing a CSV file's records in the background while the previous file is checked.
+def parse_ahead(source: Source) -> None:
+    """Parse a CSV file's records now, in a worker thread, for :func:`read_source_records` to take later.
 
-    :func:`toolkit.io.load` calls it for the next file of a folder; ``submit(fn, *args)`` is a
-    one-thread executor's ``submit``. The C parts of reading (UTF-8 check, record scan, Arrow's CSV
-    parser) let go of the GIL, so on two cores the next file's parse runs beside this file's checks.
-    The parse works on a copy of the source (the bytes are shared, nothing else is), so nothing the
-    main thread does with the file meanwhile can meet it; the first :func:`read_source_records` of
-    the file with the default arguments (every CSV loader but Meta's Business Suite report) takes the
-    result and the copy's notes, any other call parses as before. Only the fast path runs ahead: a
-    file it does not read, or that raises, is read by the main thread exactly as without it.
+    :func:`toolkit.io.load` reads the next file of a folder from disk and calls this in a worker
+    thread while the main thread checks the current file. The C parts of reading (UTF-8 check,
+    record scan, Arrow's CSV parser) let go of the GIL, so on two cores the next file's parse runs
+    beside this file's checks. The parse works on a copy of the source (the bytes are shared,
+    nothing else is). The first :func:`read_source_records` of the file with the default arguments
+    (every CSV loader but Meta's Business Suite report) takes the result and the copy's notes; any
+    other call parses as before. Only the fast path runs ahead: a file it does not read, or that
+    raises, is read by the main thread exactly as without it.
     """
     if source.suffix not in (".csv", ".tsv") or len(source.data) < AHEAD_MIN_BYTES or source._text is not None:
         return
     shadow = Source(source.name, source.data, modified=source.modified)
-    ctx = contextvars.copy_context()  # the file's own progress bar follows load(progress=)
-    source.__dict__["_ahead"] = (submit(ctx.run, _ahead_parse, shadow), shadow)
-
-
-def _ahead_parse(shadow: Source):
     try:
-        return _fast_source_records(shadow, None, 0, "first")
+        got = _fast_source_records(shadow, None, 0, "first")
     except Exception:  # noqa: BLE001 - the main thread reads the file again and raises what it must
-        return None
+        got = None
+    source.__dict__["_ahead"] = (got, shadow)
 
 
 def _ahead_result(source: Source, ahead):
-    """What :func:`read_ahead` found for ``source`` (Records or :data:`_CAREFUL`, with the copy's
+    """What :func:`parse_ahead` found for ``source`` (Records or :data:`_CAREFUL`, with the copy's
     encoding and notes handed over), or None when the main thread must read the file itself."""
-    future, shadow = ahead
-    got = future.result()
+    got, shadow = ahead
     if got is None or source._text is not None:
         return None
     source._encoding, source._plain = shadow._encoding, shadow._plain

@@ -7,6 +7,7 @@ the reason and the remedy instead of stopping the load. See :func:`load` for the
 
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 import lzma
@@ -29,7 +30,7 @@ from .._progress import logger, wanted
 from ..errors import ExportFormatError, InputFileError, ParameterError, SchemaError, ToolkitError
 from ..schema import TABLES, _dtype_name, _odd_platforms
 from .._engine import check_engine
-from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders, read_ahead
+from ._base import FILE_PROGRESS, LIMITS, MAX_COUNT, Context, Parsed, Source, check_tz, loaders, parse_ahead
 from ._pool import parsing_pool
 
 _STORE_MANIFEST = "toolkit-store.json"  # a folder holding it is a Parquet store (toolkit/io/_store.py)
@@ -369,7 +370,7 @@ def load(path: str | os.PathLike | list, *, tz: str | None = None, columns: dict
         sizes = [_size(file) for file, _ in entries]
         bar = tqdm(total=sum(sizes), desc="loading exports", unit="B", unit_scale=True, unit_divisor=1024,
                    disable=not wanted(progress), delay=0 if progress else 2)
-        # One thread parses the next CSV file while this one is checked (read_ahead: toolkit/io/_base.py).
+        # One thread reads and parses the next file while this one is checked (_looking_ahead).
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="toolkit-read-ahead") as ahead:
             for event, k, shown, item in _looking_ahead(_events(entries, sizes), ahead.submit):
                 if event == "file":
@@ -457,27 +458,34 @@ def _events(entries: list, sizes: list[int]):
 
 
 def _looking_ahead(events, submit):
-    """``events`` in their order; before a Source is handed out, the next one is read from disk
-    and its CSV parse started in the background (:func:`read_ahead`)."""
+    """``events`` in their order, read one file ahead: while the caller checks a file, a worker
+    (``submit``: a one-thread executor's) reads the next file or archive member from disk and parses
+    its CSV records (:func:`parse_ahead`). Only the worker advances ``events``, one step at a
+    time; an exception it meets is raised here after the events before it."""
     it = iter(events)
-    buf: deque = deque()
+    ctx = contextvars.copy_context()  # the worker's own bar for a large file follows load(progress=)
 
-    def is_source(ev) -> bool:
-        return ev[0] == "item" and isinstance(ev[3], Source)
-    while True:
-        if not buf:
-            ev = next(it, None)
-            if ev is None:
-                return
-            buf.append(ev)
-        ev = buf.popleft()
-        if is_source(ev) and not any(is_source(e) for e in buf):
-            for nxt in it:
-                buf.append(nxt)
-                if is_source(nxt):
-                    read_ahead(nxt[3], submit)
+    def pull():
+        got = []
+        try:
+            for ev in it:
+                got.append(ev)
+                if ev[0] == "item" and isinstance(ev[3], Source):
+                    parse_ahead(ev[3])
                     break
-        yield ev
+        except BaseException as exc:  # noqa: BLE001 - raised in the main thread, in its place
+            return got, exc
+        return got, None
+    pending = submit(ctx.run, pull)
+    while True:
+        got, exc = pending.result()
+        if exc is None and got:
+            pending = submit(ctx.run, pull)  # the next file, while the caller works on this one
+        yield from got
+        if exc is not None:
+            raise exc
+        if not got:
+            return
 
 
 def _entries(paths: list[Path]) -> list[tuple[Path, str]]:
