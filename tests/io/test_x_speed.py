@@ -184,3 +184,21 @@ def test_unescape_equals_html_unescape_per_cell(cells):
         s = pd.Series(cells, dtype=dtype)
         want = s.fillna("").map(html.unescape).astype(s.dtype)
         pd.testing.assert_series_equal(x._unescape(s), want)
+
+
+@pytest.mark.parametrize("links", [
+    ["https://twitter.com/acct0/status/1900000000000000000", "https://x.com/Ab_c/status/2"],
+    ["https://twitter.com/a?b/status/1"], ["https://x.com/a/status/1?s=20"], ["https://x.com/grüße/status/12"],
+    ["https://x.com/a\nb/status/1"], ["https://x.com/status/1"], ["https://x.com//status/1"], ["https://x.com/a/status/"],
+    ["https://x.com/a/status/١"], ["https://x.com/a/b/status/1"], ["https://x.com/a/status/status/1"],
+    ["https://www.x.com/a/status/1"], ["https://twitter.com/x.com/status/1"], ["https://x.com/a/status/1", ""],
+    ["https://x.com/a/status/1", None], ["https://x.com/a/statuses/1"], ["https://X.com/a/status/1"]])
+def test_account_from_link_cut_by_offsets_equals_extract(links):
+    """X's own permalinks cut at the offsets of '/status/' give what the status-link pattern finds."""
+    from toolkit.io._base import extract
+    from toolkit.io.x import _STATUS_LINK, _account_from_link
+
+    for s in (pd.Series(links * 3, dtype="string", index=range(2, 2 + 3 * len(links))),
+              pd.concat([pd.Series(links, dtype="string")] * 2, ignore_index=True)):
+        want = extract(s.fillna(""), r"(twitter|x)\.com/([^/]+)/status/")[1].astype("string")
+        pd.testing.assert_series_equal(_account_from_link(s, _STATUS_LINK), want)

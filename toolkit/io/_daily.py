@@ -273,3 +273,53 @@ def _constant(value, index: pd.Index) -> pd.Series:
     cells = pa.nulls(len(index), pa.large_string()) if value is pd.NA else \
         pa.repeat(pa.scalar(value, pa.large_string()), len(index))
     return pd.Series(dtype.__from_arrow__(cells), index=index)
+
+
+def _cut_links(link: pd.Series, prefixes: tuple[str, ...], marker: str, *, forbid: str = ""):
+    """(the part between the prefix and ``marker``, the digits after ``marker``) of every cell of an
+    Arrow string column whose every cell is ``<prefix><part><marker><digits>`` (a permalink of a
+    platform's own form: ``https://www.tiktok.com/@`` user ``/video/`` 7300...), as Arrow arrays; None
+    when a cell does not fit (or when not known), for the caller's general reading.
+
+    Fits: the cell starts with one of ``prefixes`` (none a prefix of another, all with the same
+    number of ``/``), ``marker`` (which starts and ends with ``/``) comes after at least one more
+    byte, the column holds no more ``/`` than the prefixes and markers (so the part and the digits
+    hold none: the part is ``[^/]+``), no character of ``forbid``, and what follows ``marker`` is
+    ASCII digits to the end of the cell. Decided without a regex; the part and the digits are cut by
+    offsets into the column's bytes (one copy each)."""
+    if not (isinstance(link.dtype, pd.StringDtype) and link.dtype.storage == "pyarrow") or not len(link):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    slashes = {p.count("/") for p in prefixes}
+    arr = link.array._pa_array
+    if arr.null_count or not pa.types.is_large_string(arr.type) or len(slashes) != 1:
+        return None
+    arr = arr.combine_chunks()
+    n = len(arr)
+    head = np.zeros(n, dtype=np.int64)
+    for p in prefixes:
+        head[pc.starts_with(arr, p).to_numpy(zero_copy_only=False)] = len(p.encode("utf-8"))
+    if not head.all():
+        return None
+    b = _cell_bytes(arr)
+    if _byte_count(b, ord("/")) != (slashes.pop() + marker.count("/")) * n or \
+            any(_byte_count(b, ord(c)) for c in forbid):
+        return None
+    pos = pc.find_substring(arr, marker).to_numpy(zero_copy_only=False)  # (bytes into the cell; -1: none)
+    if (pos <= head).any():
+        return None
+    off = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    every_other = pa.array(np.arange(0, 2 * n, 2))
+
+    def cut(starts: np.ndarray, ends: np.ndarray):
+        # cells [start, end) of the bytes, the bytes between them as cells in between (dropped)
+        bounds = np.empty(2 * n + 1, dtype=np.int64)
+        bounds[0:2 * n:2], bounds[1:2 * n:2], bounds[2 * n] = starts, ends, off[-1]
+        cells = pa.Array.from_buffers(pa.large_string(), 2 * n, [None, pa.py_buffer(bounds), arr.buffers()[2]])
+        return cells.take(every_other)
+    digits = cut(off[:-1] + pos + len(marker), off[1:])
+    if not pc.all(pc.ascii_is_decimal(digits)).as_py():  # (false for an empty cell too)
+        return None
+    return cut(off[:-1] + head, off[:-1] + pos), digits

@@ -58,7 +58,7 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, link_segments, parse_datetime,
                     read_source_records, register)
 from ._coerce import to_datetime
-from ._daily import _byte_count, _cell_bytes, _date_style, _plain_counts, daily_from_wide
+from ._daily import _cell_bytes, _cut_links, _date_style, _plain_counts, daily_from_wide
 from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell
 from ._locale import DE, EN
 from ._numbers import date_style, number_columns
@@ -356,43 +356,13 @@ _STUDIO_PREFIX = "https://www.tiktok.com/@"
 
 def _studio_link_parts(link: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     """(video ids, accounts) of an Arrow string column whose every link has Studio's own form
-    (:data:`_STUDIO_LINK`), as :func:`_video_ids_and_accounts` gives them, without a regex: every link
-    starts with ``https://www.tiktok.com/@``, its first ``/video/`` comes after at least one more
-    byte, the column holds five ``/`` a link and no ``?`` (so the account holds neither) and what
-    follows ``/video/`` is ASCII digits. The account and the id are cut by offsets into the
-    column's own bytes (one copy each). None when a link does not fit or when not known.
-    tests/io/test_tiktok_speed.py compares both."""
-    if not (isinstance(link.dtype, pd.StringDtype) and link.dtype.storage == "pyarrow") or not len(link):
+    (:data:`_STUDIO_LINK`), as :func:`_video_ids_and_accounts` gives them, cut from the links' bytes
+    without a regex (:func:`toolkit.io._daily._cut_links`; ``[^/?]+``: no ``?`` in the account).
+    None when a link does not fit or when not known. tests/io/test_tiktok_speed.py compares both."""
+    parts = _cut_links(link, (_STUDIO_PREFIX,), "/video/", forbid="?")
+    if parts is None:
         return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = link.array._pa_array
-    if arr.null_count or not pa.types.is_large_string(arr.type):
-        return None
-    arr = arr.combine_chunks()
-    if not pc.all(pc.starts_with(arr, _STUDIO_PREFIX)).as_py():
-        return None
-    b = _cell_bytes(arr)
-    n, head = len(arr), len(_STUDIO_PREFIX)
-    if _byte_count(b, ord("/")) != 5 * n or _byte_count(b, ord("?")):
-        return None
-    pos = pc.find_substring(arr, "/video/").to_numpy(zero_copy_only=False)  # (bytes into the link; -1: none)
-    if pos.min() <= head:
-        return None
-    off = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
-    every_other = pa.array(np.arange(0, 2 * n, 2))
-
-    def cut(starts: np.ndarray, ends: np.ndarray):
-        # cells [start, end) of the bytes, with the bytes between them as cells in between (dropped)
-        bounds = np.empty(2 * n + 1, dtype=np.int64)
-        bounds[0:2 * n:2], bounds[1:2 * n:2], bounds[2 * n] = starts, ends, off[-1]
-        cells = pa.Array.from_buffers(pa.large_string(), 2 * n, [None, pa.py_buffer(bounds), arr.buffers()[2]])
-        return cells.take(every_other)
-    ids = cut(off[:-1] + pos + 7, off[1:])
-    if not pc.all(pc.ascii_is_decimal(ids)).as_py():  # (false for an empty cell too)
-        return None
-    accounts = cut(off[:-1] + head, off[:-1] + pos)
+    accounts, ids = parts
     dtype = pd.StringDtype()
     return (pd.Series(dtype.__from_arrow__(ids), index=link.index, name=0),
             pd.Series(dtype.__from_arrow__(accounts), index=link.index, name=0))

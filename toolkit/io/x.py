@@ -62,8 +62,8 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, link_segments, parse_datetime, paused_gc,
                     read_source_records, register, utc_times)
 from ._coerce import to_datetime
-from ._daily import (_byte_count, _cell_bytes, _date_style, _no_byte, _plain_counts, daily_from_wide,  # noqa: F401
-                     metric_name)  # (metric_name: public here before)
+from ._daily import (_byte_count, _cell_bytes, _cut_links, _date_style, _no_byte, _plain_counts,  # noqa: F401
+                     daily_from_wide, metric_name)  # (metric_name: public here before)
 from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, DERIVED_KEY, EN, repair_ids
@@ -117,6 +117,9 @@ _OWN_STATUS_LINK = r"^https://(?:twitter|x)\.com/[^/]+/status/[0-9]+$"
 def _account_from_link(links: pd.Series, pattern: str) -> pd.Series:
     t = links.fillna("")
     if pattern == _STATUS_LINK:
+        parts = _cut_links(t, ("https://twitter.com/", "https://x.com/"), "/status/")  # (_OWN_STATUS_LINK, no regex)
+        if parts is not None:
+            return pd.Series(pd.StringDtype().__from_arrow__(parts[0]), index=t.index, name=1)
         segments = link_segments(t, _OWN_STATUS_LINK, (3,))  # every link of X's own form: cut, not searched
         if segments is not None:
             return segments[0].astype("string").rename(1)  # (as extract names it)
