@@ -85,25 +85,42 @@ def daily_from_wide(recs: Records, source: Source, ctx: Context, parsed: Parsed,
                                     "column": date_col if bad_date[i] else h, "reason": why})
         keep = ~drop
         days.append(day_values[keep])
-        values.append(vals[keep].to_numpy())
+        values.append(vals[keep] if plain is not None else vals[keep].to_numpy())
         sizes.append(int(keep.sum()))
     total = sum(sizes)
-    if total and isinstance(platform, str) and (isinstance(account, str) or account is pd.NA):
-        index = pd.RangeIndex(total)  # (object arrays of str: the dtype pandas gives the scalar, cheaper)
-        out = pd.DataFrame({"platform": np.full(total, platform, dtype=object), "account": _constant(account, index),
-                            "date": np.concatenate(days), "metric": np.repeat(np.array(list(cols), dtype=object), sizes),
-                            "value": np.concatenate(values)}, index=index)
-    elif total:
-        out = pd.DataFrame({"platform": platform, "account": account, "date": np.concatenate(days),
-                            "metric": np.repeat(np.array(list(cols), dtype=object), sizes),
-                            "value": np.concatenate(values)})
-        out["account"] = out["account"].astype("string")
-    else:  # (no row: the dtypes a frame per metric gives; none at all without a metric)
-        frames = [pd.DataFrame({"platform": platform, "account": account, "date": d, "metric": name, "value": v})
-                  for name, d, v in zip(cols, days, values)]
-        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-            columns=["platform", "account", "date", "metric", "value"])
-        out["account"] = out["account"].astype("string")
+    simple = total and isinstance(platform, str) and (isinstance(account, str) or account is pd.NA)
+    if simple and plain is not None:
+        # counts read at once (whole numbers, no NaN): the columns made in the dtypes schema.conform
+        # casts them to ("string", Float64), so that it has none to cast
+        import pyarrow as pa
+
+        index = pd.RangeIndex(total)
+        metric = pa.chunked_array([pa.repeat(pa.scalar(name, pa.large_string()), k) for name, k in zip(cols, sizes)],
+                                  type=pa.large_string())
+        out = pd.DataFrame({"platform": _constant(platform, index), "account": _constant(account, index),
+                            "date": np.concatenate(days),
+                            "metric": pd.Series(pd.StringDtype().__from_arrow__(metric), index=index),
+                            "value": type(values[0])._concat_same_type(values)}, index=index)
+    else:
+        if plain is not None:  # (as the general reading gives them)
+            values = [v.to_numpy() for v in values]
+        if simple:
+            index = pd.RangeIndex(total)  # (object arrays of str: the dtype pandas gives the scalar, cheaper)
+            out = pd.DataFrame({"platform": np.full(total, platform, dtype=object),
+                                "account": _constant(account, index), "date": np.concatenate(days),
+                                "metric": np.repeat(np.array(list(cols), dtype=object), sizes),
+                                "value": np.concatenate(values)}, index=index)
+        elif total:
+            out = pd.DataFrame({"platform": platform, "account": account, "date": np.concatenate(days),
+                                "metric": np.repeat(np.array(list(cols), dtype=object), sizes),
+                                "value": np.concatenate(values)})
+            out["account"] = out["account"].astype("string")
+        else:  # (no row: the dtypes a frame per metric gives; none at all without a metric)
+            frames = [pd.DataFrame({"platform": platform, "account": account, "date": d, "metric": name, "value": v})
+                      for name, d, v in zip(cols, days, values)]
+            out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+                columns=["platform", "account", "date", "metric", "value"])
+            out["account"] = out["account"].astype("string")
     parsed.tables["daily"] = out
     return parsed
 
