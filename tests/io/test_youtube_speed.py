@@ -217,3 +217,20 @@ def test_studio_days_load_as_with_the_general_path(tmp_path, monkeypatch, cells,
         return
     for a, b in zip(fast, general):
         pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("cells", [["dQw4w9WgXcQ", "Total"], [" -abcDEF1234", "x"], ["a ", "b"], ["a\tb", "c"], ["", "a"],
+                                   ["a", None], ["Grüße"], ["a\u00a0"], ["\u2009a"], ["2025-05-28 16:17:00"], ["a\x1f"],
+                                   ["~"], ["a\x7f"]])
+def test_stripped_and_prefixed_equal_pandas(cells):
+    from toolkit.io._daily import _prefixed, _stripped
+
+    for dtype in ("string", "str", object):
+        s = pd.Series(cells, dtype=dtype, name="Content", index=range(3, 3 + len(cells)))
+        pd.testing.assert_series_equal(_stripped(s), s.fillna("").str.strip())
+        t = s.fillna("")
+        pd.testing.assert_series_equal(_prefixed("https://www.youtube.com/watch?v=", t),
+                                       "https://www.youtube.com/watch?v=" + t)
+        if dtype == "string":
+            two = pd.concat([s, s])
+            pd.testing.assert_series_equal(_stripped(two), two.fillna("").str.strip())

@@ -340,3 +340,63 @@ def _cut_links(link: pd.Series, prefixes: tuple[str, ...], marker: str, *, forbi
     if not pc.all(pc.ascii_is_decimal(digits)).as_py():  # (false for an empty cell too)
         return None
     return cut(off[:-1] + head, off[:-1] + pos), digits
+
+
+def _ascii_visible(s: pd.Series) -> bool:
+    """True when every cell of an Arrow string column is present and holds only printable ASCII
+    without spaces (``!``..``~``): then ``fillna("")`` and ``str.strip()`` leave it as it is."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return False
+    import pyarrow as pa
+
+    arr = s.array._pa_array
+    if arr.null_count:
+        return False
+    for chunk in arr.chunks:
+        if not pa.types.is_large_string(chunk.type):
+            return False
+        b = _cell_bytes(chunk)
+        if len(b) and (b.min() < 0x21 or b.max() > 0x7E):
+            return False
+    return True
+
+
+def _stripped(s: pd.Series) -> pd.Series:
+    """``s.fillna("").str.strip()``; ``s`` itself when nothing is missing, every byte is ASCII (below
+    ``\x7f``) and no cell is empty or starts or ends with a control character or space (checked on the
+    first and last byte of each cell: no pass over the text)."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and len(s):
+        import pyarrow as pa
+
+        arr = s.array._pa_array
+        ok = not arr.null_count
+        for chunk in arr.chunks if ok else ():
+            if not pa.types.is_large_string(chunk.type) or not len(chunk):
+                ok = False
+                break
+            b = _cell_bytes(chunk)
+            off = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset:chunk.offset + len(chunk) + 1]
+            off = off - off[0]
+            size = np.diff(off)
+            if not len(b) or size.min() == 0 or b.max() > 0x7E or b[off[:-1]].min() <= 0x20 or \
+                    b[off[1:] - 1].min() <= 0x20:
+                ok = False
+                break
+        if ok:
+            return s
+    return s.fillna("").str.strip()
+
+
+def _prefixed(prefix: str, s: pd.Series) -> pd.Series:
+    """``prefix + s`` of an Arrow string column without a missing cell, joined by Arrow (pandas' own
+    ``+`` goes the long way round); ``prefix + s`` itself otherwise."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and s.dtype.na_value is pd.NA:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = s.array._pa_array
+        if not arr.null_count and pa.types.is_large_string(arr.type):
+            joined = pc.binary_join_element_wise(pa.scalar(prefix, pa.large_string()), arr,
+                                                 pa.scalar("", pa.large_string()))
+            return pd.Series(s.dtype.__from_arrow__(joined), index=s.index, name=s.name)
+    return prefix + s

@@ -58,7 +58,7 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Records, Source, extract, link_segments, parse_datetime,
                     read_source_records, register)
 from ._coerce import to_datetime
-from ._daily import _cell_bytes, _cut_links, _date_style, _plain_counts, daily_from_wide
+from ._daily import _ascii_visible, _cut_links, _date_style, _plain_counts, daily_from_wide
 from ._headers import _head_fields, _map_header, _require, _unknown_note, first_data_cell
 from ._locale import DE, EN
 from ._numbers import date_style, number_columns
@@ -366,25 +366,6 @@ def _studio_link_parts(link: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     dtype = pd.StringDtype()
     return (pd.Series(dtype.__from_arrow__(ids), index=link.index, name=0),
             pd.Series(dtype.__from_arrow__(accounts), index=link.index, name=0))
-
-
-def _ascii_visible(s: pd.Series) -> bool:
-    """True when every cell of an Arrow string column is present and holds only printable ASCII
-    without spaces (``!``..``~``): then ``fillna("")`` and ``str.strip()`` leave it as it is."""
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
-        return False
-    import pyarrow as pa
-
-    arr = s.array._pa_array
-    if arr.null_count:
-        return False
-    for chunk in arr.chunks:
-        if not pa.types.is_large_string(chunk.type):
-            return False
-        b = _cell_bytes(chunk)
-        if len(b) and (b.min() < 0x21 or b.max() > 0x7E):
-            return False
-    return True
 
 
 def _no_blank(s: pd.Series) -> bool:

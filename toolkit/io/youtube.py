@@ -44,7 +44,7 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, _fixed_width_times, localize, paused_gc,
                     read_source_records, register, utc_times)
 from ._coerce import to_datetime
-from ._daily import _cell_bytes, _constant, _date_style, _plain_counts, daily_from_wide
+from ._daily import _cell_bytes, _constant, _date_style, _plain_counts, _prefixed, _stripped, daily_from_wide
 from ._filebar import tracked
 from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
@@ -222,7 +222,7 @@ class YouTubeStudioTable(Loader):
         parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
         _unknown_note(parsed, unknown)
         raw = recs.frame
-        ids = raw[found["post_id"]].fillna("").str.strip()
+        ids = _stripped(raw[found["post_id"]])
         total = ids.str.lower().eq("total")
         for line in recs.lines[total.to_numpy()]:
             parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
@@ -253,7 +253,7 @@ class YouTubeStudioTable(Loader):
                       "a video ID like 'dQw4w9WgXcQ'")
         out["post_id"] = ids
         tcol = found["published_at"]
-        t = raw[tcol].fillna("").str.strip()
+        t = _stripped(raw[tcol])
         dates = _date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
         if dates.note:
             parsed.notes.append(dates.note)
@@ -272,7 +272,7 @@ class YouTubeStudioTable(Loader):
         out["date_only"] = date_only.astype(bool)
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
         out["media_type"] = _constant("video", raw.index)
-        out["permalink"] = "https://www.youtube.com/watch?v=" + ids
+        out["permalink"] = _prefixed("https://www.youtube.com/watch?v=", ids)
         for name in _INTS:
             if name not in found:
                 continue
