@@ -230,3 +230,21 @@ def _outcome(fn, *args):
         return fn(*args)
     except AttributeError as exc:  # a categorical of no string (all missing): pandas' .str refuses it
         return str(exc)
+
+
+@pytest.mark.parametrize("index", [pd.RangeIndex(5), pd.Index(["a", "b", "c"]), pd.RangeIndex(0)],
+                         ids=["range", "labels", "empty"])
+def test_missing_columns_equal_a_series_of_na_in_the_dtype(index):
+    """_missing makes Arrow string columns from Arrow's nulls: the same as a Series of <NA> cast to it."""
+    from toolkit.schema import TABLES, _fixed_dtype, _missing
+    for table in TABLES.values():
+        for c in table.columns:
+            got = _missing(index, c)
+            na = pd.NaT if c.dtype in ("utc", "date") else pd.NA
+            try:
+                want = pd.Series(na, index=index, dtype=_fixed_dtype(c.pandas_dtype))
+            except (TypeError, ValueError):
+                want = pd.Series(na, index=index, dtype=object)
+            pd.testing.assert_series_equal(got, want, obj=f"{table.name}.{c.name}")
+            if isinstance(got.dtype, pd.StringDtype) and got.dtype.storage == "pyarrow":
+                assert got.array._pa_array.type == want.array._pa_array.type

@@ -300,6 +300,10 @@ def _missing(index: pd.Index, c: Column) -> pd.Series:
     """An all-missing column of ``c``'s dtype (<NA>, or NaT for times)."""
     if c.dtype in ("utc", "date"):
         return pd.Series(pd.NaT, index=index, dtype=_fixed_dtype(c.pandas_dtype))
+    if c.pandas_dtype == "string" and pd.StringDtype().storage == "pyarrow":  # Arrow's nulls: no cell made
+        import pyarrow as pa
+        arr = pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(len(index), pa.large_string())]))
+        return pd.Series(arr, index=index)
     try:
         return pd.Series(pd.NA, index=index, dtype=_fixed_dtype(c.pandas_dtype))
     except (TypeError, ValueError):

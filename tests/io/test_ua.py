@@ -218,3 +218,16 @@ def test_labels_made_once_per_distinct_cell_with_the_totals_rows_equal_labels_of
     assert len(t) == 3000
     pd.testing.assert_series_equal(t["source"], source, check_names=False, check_exact=True)
     pd.testing.assert_series_equal(t["medium"], medium, check_names=False, check_exact=True)
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c"])
+def test_a_line_separator_inside_a_quoted_cell_is_kept(tmp_path, sep):
+    """Bug: sections were split with str.splitlines and joined with newlines, so these characters inside a
+    quoted cell became newlines (and moved later line numbers)."""
+    f = tmp_path / "Analytics All Web Site Data Landing Pages 20190401-20190401.csv"
+    f.write_text("# ----------------------------------------\n# All Web Site Data\n# Landing Pages\n# 20190401-20190401\n"
+                 "# ----------------------------------------\n\nLanding Page,Sessions\n\"/a" + sep + "b\",3\n/c,x\n",
+                 encoding="utf-8")
+    ds = tk.load(f, tz="UTC", progress=False, errors="reject")
+    assert ds.traffic.landing_page.tolist() == ["/a" + sep + "b"]
+    assert ds.rejected["line"].tolist() == [9]  # the line an editor shows ("x" is not a number)

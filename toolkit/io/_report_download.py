@@ -32,13 +32,28 @@ _KEYVAL = re.compile(r"^#\s*(Account|Konto|Compte|Property|Propriété|Eigenscha
                      re.IGNORECASE)
 
 
+def _lines(text: str) -> list[str]:
+    """The text's lines, split at CR LF, CR or LF only, as a CSV reader counts them.
+
+    ``str.splitlines`` also splits at U+2028, U+2029, ``\x85``, ``\x0b``, ``\x0c`` and ``\x1c``-``\x1e``,
+    which a quoted cell may hold (a page title pasted from a web page): the sections are joined again
+    with newlines, so such a character became a newline in the cell and moved every later line
+    number by one."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def preamble_kind(head: str) -> str | None:
     """``"ga4"``, ``"ua"`` or None from the ``#`` lines at the top of a file.
 
     Universal Analytics puts its date range inside the first dash block (view, report, range);
     GA4 puts it after the block (``# Start date: ...`` or an exploration's ``# YYYYMMDD-YYYYMMDD``).
     """
-    lines = head.lstrip("\ufeff").splitlines()
+    lines = _lines(head.lstrip("\ufeff"))
     if not lines or not _DASH.match(lines[0].strip()):
         return None
     dashes = 0
@@ -58,10 +73,10 @@ def preamble_kind(head: str) -> str | None:
 def sections(text: str) -> tuple[list[str], list[tuple[list[str], int, int]]]:
     """Split a report download into ``(preamble lines, [(comment lines, first line, end line)])``.
 
-    A section is a run of non-blank, non-``#`` lines; line numbers are 0-based indices into
-    ``text.splitlines()``, end exclusive. Comment lines before a section belong to it.
+    A section is a run of non-blank, non-``#`` lines; line numbers are 0-based indices into the
+    text's lines (:func:`_lines`), end exclusive. Comment lines before a section belong to it.
     """
-    return _sections(text.splitlines())
+    return _sections(_lines(text))
 
 
 #: First characters of a line that may be a comment, blank or a table's end: ``#``, a BOM, whitespace.
@@ -69,7 +84,7 @@ _ODD_FIRST = frozenset("#\ufeff" + "".join(c for c in map(chr, range(0x3000 + 1)
 
 
 def _sections(lines: list[str]) -> tuple[list[str], list[tuple[list[str], int, int]]]:
-    """:func:`sections` of ``text.splitlines()``.
+    """:func:`sections` of the text's lines.
 
     Only lines that are empty or start with ``#``, a BOM or whitespace can be a comment, blank or the
     end of a table; every other line is a table row. Those few lines are found in one pass, the
@@ -149,7 +164,7 @@ def read_report_sections(source: Source, ctx: Context, parsed: Parsed, *, tool: 
                          first_user: re.Pattern | None = None, goal_pattern: re.Pattern | None = None
                          ) -> pd.DataFrame:
     """Every CSV section of a GA4/UA download as traffic rows (the shared reading of both tools)."""
-    all_lines = source.text.splitlines()
+    all_lines = _lines(source.text)
     secs = _sections(all_lines)[1]
     bodies = _bodies(all_lines, secs)
     del all_lines
@@ -204,7 +219,8 @@ def _read_sections(source: Source, ctx: Context, parsed: Parsed, bodies: list[st
         if unknown:
             parsed.notes.append(f"columns not loaded: {unknown}")
         frames.append(traffic_rows(recs.frame, recs.lines, found, source=source, ctx=ctx, parsed=parsed,
-                                   tool=tool, meta=own, day_formats=day_formats, goal_pattern=goal_pattern))
+                                   tool=tool, meta=own, day_formats=day_formats, goal_pattern=goal_pattern,
+                                   canonical=True))
     return finish_traffic(frames)
 
 
@@ -239,7 +255,7 @@ class ReportDownload(Loader):
 
     def read(self, source: Source, ctx: Context) -> Parsed:
         parsed = Parsed(self.format)
-        lines = source.text.splitlines()
+        lines = _lines(source.text)
         preamble, secs = _sections(lines)
         bodies = _bodies(lines, secs)
         del lines  # the lines (a string object each) are not needed once the sections' texts are joined

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportFormatError
-from ._base import Context, Loader, Parsed, Source, per_distinct, read_csv_records, register
+from ._base import Context, Loader, Parsed, Source, per_distinct, read_csv_records, read_source_records, register
 from ._traffic import finish_traffic, map_columns, norm_header, to_count, traffic_rows
 
 __all__ = ["MatomoCSV", "MatomoAPIJSON", "MatomoVisitsLog", "MATOMO_COLUMNS", "CHANNEL_LABELS"]
@@ -312,6 +312,13 @@ _VISIT_FIELDS = ("idVisit", "firstActionTimestamp", "referrerType")
 
 def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx: Context,
                   parsed: Parsed, landing: pd.Series | None) -> pd.DataFrame:
+    """A Visits Log's visits (string cells) -> traffic rows, one per local day and referrer.
+
+    The referrer fields repeat: a few hundred distinct combinations in 100,000 visits. Each visit's
+    combination of raw cells is found from integer codes, the keys (stripped, blank -> missing, the
+    source / campaign rules) are worked out once per combination, and the visits are added up by
+    integer group codes (``np.bincount``; pandas' own sums where the result must be its), so no
+    string column is grouped or cast per visit."""
     missing = [c for c in _VISIT_FIELDS if c not in records.columns]
     if missing:
         raise ExportFormatError(f"{source.name}: this looks like a Matomo Visits Log but the column(s) {missing} "
@@ -333,82 +340,220 @@ def _visits_frame(records: pd.DataFrame, lines: np.ndarray, source: Source, ctx:
                                     "reason": f"cannot read {records['firstActionTimestamp'].iloc[j]!r} as a Unix time"})
     v = records.loc[~bad.to_numpy()] if bad.any() else records  # read only below: no copy
     when = pd.to_datetime(ts[~bad].astype("int64"), unit="s", utc=True)
-    day = when.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
+    day = when.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize().to_numpy()
+    n = len(v)
 
+    # each visit's combination of raw referrer and site cells (and landing page), as one integer
+    raw = [c for c in _VISIT_RAW if c in v.columns]
+    parts = [_factorize(v[c]) for c in raw]
+    if landing is not None:
+        parts.append(pd.factorize(landing.loc[v.index].array))
+    combo, _ = pd.factorize(_combined([c for c, _ in parts], [len(u) for _, u in parts], n))
+    firsts = _first_rows(combo)  # the first visit of each combination (in the order they first occur)
+    few = v[raw].iloc[firsts]
+    combos = _visit_keys(few, landing.loc[v.index].iloc[firsts] if landing is not None else None)
+    # the distinct keys in traffic row order; each combination's and each visit's row
+    key_of = combos.groupby(_DIMS, dropna=False, sort=True).ngroup().to_numpy()
+    keys = combos.iloc[np.unique(key_of, return_index=True)[1]].reset_index(drop=True)
+    days = day.astype("datetime64[D]").astype(np.int64)
+    gkey = (days - (days.min() if n else 0)) * len(keys) + key_of[combo]
+    gcodes, guniq = pd.factorize(gkey)
+    rank = np.empty(len(guniq), dtype=np.intp)
+    by_key = np.argsort(guniq, kind="stable")
+    rank[by_key] = np.arange(len(guniq))
+    group = rank[gcodes]  # each visit's traffic row (rows sorted by day and keys)
+    gfirst = _first_rows(gcodes)[by_key]  # each row's first visit
+    group_key = key_of[combo[gfirst]]
+    n_groups = len(guniq)
+
+    visitor_names = pd.Series([], dtype="string")
+    visitors = np.full(n, -1, dtype=np.int64)
+    if "visitorId" in v.columns:
+        visitors, visitor_names = _visitor_codes(v["visitorId"])
+    # (a visit without a number of actions is no bounce: <NA> == 1 is False here, not an error)
+    bounce = (_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(dtype=bool, na_value=False)
+    conv = _values_of(_numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))))
+    rev = _values_of(_numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))))
+    # sums that stay NaN when no visit of the group reports a value: pandas' sums (compensated: the same
+    # floats as a groupby on the keys), by the codes in the order the rows first occur, put in row order
+    conversions = _int_sums(conv, group, n_groups)
+    if conversions is None:
+        conversions = pd.Series(conv).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
+    revenue = pd.Series(rev).groupby(gcodes, sort=False).sum(min_count=1).to_numpy()[by_key]
+    # each site's currency (its first visit that names one), where the site's rows report revenue
+    # (the first visit of a site naming a currency is the first of a combination that names it)
+    cur = combos["currency"].groupby(combos["property"], dropna=False).first()
+    site = pd.factorize(keys["property"], use_na_sentinel=False)[0]
+    with_rev = np.bincount(site[group_key][~pd.isna(revenue)], minlength=int(site.max()) + 1 if len(site) else 0)
+    keys["currency"] = keys["property"].map(cur).where(with_rev[site] > 0)
+    keys = keys.astype("string")  # (as the table holds them: the cast conform would make of each row)
+    dims = ["date", "channel", "source", "medium", "campaign", "content"] + (["landing_page"] if landing is not None
+                                                                             else [])
+    breakdown = ",".join(dims)
+    date = _days_ns(day[gfirst])
+    agg = pd.DataFrame({
+        "date": date, **{c: keys[c].array.take(group_key) for c in _DIMS},
+        "sessions": pd.array(np.bincount(group, minlength=n_groups), dtype="Int64"),
+        "users": _counts(_users(group, visitors, n_groups), "visitorId" in v.columns),
+        "bounces": _counts(np.bincount(group[bounce], minlength=n_groups), "actions" in v.columns),
+        "conversions": to_count(pd.Series(conversions).astype("Float64"))[0].array,
+        "revenue": pd.Series(revenue).astype("Float64").array,
+        "tool": _repeat(_TOOL, n_groups), "currency": keys["currency"].array.take(group_key),
+        "date_to": date, "tz": _repeat(tz, n_groups), "breakdown": _repeat(breakdown, n_groups),
+        "source_file": _repeat(source.name, n_groups)})
+    # what load() needs to add up the visits of several files once (merge_visits_logs): codes and
+    # numbers of their own, 17-33 bytes per visit (and 8 per distinct visitor: Matomo's hex ids as uint64)
+    parsed.visits = Visits(
+        keys, date, group_key.astype(np.int32), str(tz), breakdown,
+        group.astype(np.int32), _visit_ids(v["idVisit"] if _plain_digits(v["idVisit"]) else _stripped(v["idVisit"])),
+        visitors.astype(np.int32),
+        visitor_names, bounce, _values(pd.Series(conv)), _values(pd.Series(rev)),
+        "visitorId" in v.columns, "actions" in v.columns)
+    parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(agg)
+    has_campaign_fields = any(c in v.columns for c in ("campaignSource", "campaignName", "campaignMedium"))
+    parsed.notes.append(f"Visits Log: {len(v):,} visit(s) added up into {len(agg):,} traffic row(s) per local day "
+                        f"({tz}) and referrer" + ("" if has_campaign_fields else
+                                                  "; no campaign source/medium fields (plugin not installed)"))
+    return agg
+
+
+#: The Visits Log fields a traffic row's keys come from (and the site's currency).
+_VISIT_RAW = ("referrerType", "referrerName", "campaignSource", "campaignMedium", "campaignName", "campaignContent",
+              "siteName", "idSite", "siteCurrency")
+_DIMS = ["channel", "source", "medium", "campaign", "content", "landing_page", "property"]
+
+
+def _values_of(s: pd.Series) -> np.ndarray:
+    """A numeric column as a NumPy array: as it is (int64, float64), or float64 with NaN for pandas' nullable
+    Int64/Float64 (a JSON log's null cells)."""
+    if isinstance(s.dtype, np.dtype):
+        return s.to_numpy()
+    return s.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _int_sums(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray | None:
+    """Each group's sum of small whole numbers (an int64 array, no value missing), exactly (every partial sum
+    below 2**53); None for other values (pandas sums them)."""
+    if values.dtype != np.int64 or not len(values) or \
+            max(-int(values.min()), int(values.max())) * len(values) >= 2 ** 53:
+        return None
+    return np.bincount(group, weights=values, minlength=n).astype(np.int64)
+
+
+def _days_ns(days: np.ndarray) -> np.ndarray:
+    """Days as ``datetime64[ns]`` (the table's unit); a day beyond its range stays as it is (the table's
+    cast then says so, as it always did)."""
+    try:
+        return pd.Series(days).astype("datetime64[ns]").to_numpy()
+    except (ValueError, OverflowError):
+        return days
+
+
+def _counts(values: np.ndarray, reported: bool):
+    """Counts as the table's Int64; all <NA> when the export lacks the column."""
+    if reported:
+        return pd.array(values, dtype="Int64")
+    return pd.arrays.IntegerArray(np.zeros(len(values), dtype=np.int64), np.ones(len(values), dtype=bool))
+
+
+def _repeat(value: str | None, n: int):
+    """A text column of ``n`` times ``value`` in the table's string dtype (one cell, taken n times)."""
+    return pd.array([value], dtype="string").take(np.zeros(n, dtype=np.intp))
+
+
+def _visit_keys(v: pd.DataFrame, landing: pd.Series | None) -> pd.DataFrame:
+    """The traffic keys (and currency) of visits: cells stripped, blank -> missing; the source is the campaign
+    source, else the referrer name of a visit that is no campaign; the campaign (lower case) is the campaign
+    name, else the referrer name of a campaign visit; the property is the site name, else its id."""
     cols: dict[str, pd.Series] = {}
 
     def col(name):
         if name not in v.columns:
             return pd.Series(pd.NA, index=v.index, dtype="string")
-        if name not in cols:  # stripped, blank -> <NA> (in Arrow when the column is: one pass, no pandas mask)
-            s = v[name].astype("string")
-            if _arrow(s):
-                import pyarrow as pa
-                import pyarrow.compute as pc
-                t = pc.utf8_trim_whitespace(s.array._pa_array)  # what Series.str.strip() runs
-                t = pc.if_else(pc.equal(t, ""), pa.scalar(None, t.type), t)
-                cols[name] = pd.Series(pd.array(t, dtype=s.dtype), index=s.index, name=s.name)
-            else:
-                s = s.str.strip()
-                cols[name] = s.mask(s == "")
+        if name not in cols:
+            cols[name] = _stripped(v[name])
         return cols[name]
     rtype = col("referrerType")
-    has_campaign_fields = any(c in v.columns for c in ("campaignSource", "campaignName", "campaignMedium"))
     source_ = col("campaignSource").fillna(col("referrerName").where(rtype != "campaign"))
     campaign = col("campaignName").fillna(col("referrerName").where(rtype == "campaign")).str.lower()
+
     def strings(s: pd.Series):
         # the values as the object array DataFrame() used to infer its column from: pandas' "str" dtype
         # (NaN for missing), built from the Arrow array without a round trip through Python objects
         return pd.array(s.array, dtype=pd.StringDtype(na_value=np.nan)) if _arrow(s) else s.to_numpy()
 
-    g = pd.DataFrame({
-        "date": day.to_numpy(), "channel": strings(rtype), "source": strings(source_),
+    return pd.DataFrame({
+        "channel": strings(rtype), "source": strings(source_),
         "medium": strings(col("campaignMedium")), "campaign": strings(campaign),
         "content": strings(col("campaignContent")),
-        "landing_page": (landing.loc[v.index] if landing is not None else
+        "landing_page": (landing.set_axis(v.index) if landing is not None else
                          pd.Series(pd.NA, index=v.index, dtype="string")).to_numpy(),
         "property": strings(col("siteName").fillna(col("idSite"))),  # a log of several sites (idSite=all)
-        "_visitor": strings(col("visitorId")),
-        "_bounce": (_numeric(v.get("actions", pd.Series(np.nan, index=v.index))) == 1).to_numpy(),
-        "_conv": _numeric(v.get("goalConversions", pd.Series(np.nan, index=v.index))).to_numpy(),
-        "_rev": _numeric(v.get("totalEcommerceRevenue", pd.Series(np.nan, index=v.index))).to_numpy(),
+        "currency": strings(col("siteCurrency")),
     })
-    keys = ["date", "channel", "source", "medium", "campaign", "content", "landing_page", "property"]
-    grouped = g.groupby(keys, dropna=False, sort=True)
-    agg = grouped.agg(sessions=("date", "size"), users=("_visitor", "nunique"), bounces=("_bounce", "sum")
-                      ).reset_index()
-    # sums that stay NaN when no visit of the group reports a value (vectorised: no Python call per group)
-    agg["conversions"] = grouped["_conv"].sum(min_count=1).to_numpy()
-    agg["revenue"] = grouped["_rev"].sum(min_count=1).to_numpy()
-    if "visitorId" not in v.columns:
-        agg["users"] = pd.NA
-    if "actions" not in v.columns:
-        agg["bounces"] = pd.NA
-    agg["conversions"] = to_count(agg["conversions"].astype("Float64"))[0]
-    agg["tool"] = _TOOL
-    # each site's currency (its first visit that names one), where the site's rows report revenue
-    cur = pd.Series(strings(col("siteCurrency")), index=g.index).groupby(g["property"], dropna=False).first()
-    has_rev = agg.groupby("property", dropna=False)["revenue"].transform(lambda r: r.notna().any()).astype(bool)
-    agg["currency"] = agg["property"].map(cur).where(has_rev)
-    agg["date_to"] = agg["date"]
-    agg["tz"] = tz
-    dims = ["date", "channel", "source", "medium", "campaign", "content"] + (["landing_page"] if landing is not None
-                                                                             else [])
-    agg["breakdown"] = ",".join(dims)
-    agg["source_file"] = source.name
-    visitors, visitor_names = pd.factorize(g["_visitor"], use_na_sentinel=True)
-    # what load() needs to add up the visits of several files once (merge_visits_logs): codes and
-    # numbers of their own (copies, so the frames they came from are freed), 21-33 bytes per visit
-    parsed.visits = Visits(
-        agg[keys + ["currency", "tz", "breakdown"]].copy(), grouped.ngroup().to_numpy(np.int32),
-        _visit_ids(col("idVisit")), visitors.astype(np.int32), pd.Series(visitor_names),
-        np.array(g["_bounce"], dtype=bool), _values(g["_conv"]), _values(g["_rev"]),
-        "visitorId" in v.columns, "actions" in v.columns)
-    parsed.rows_read["traffic"] = parsed.rows_read.get("traffic", 0) + len(agg)
-    parsed.notes.append(f"Visits Log: {len(v):,} visit(s) added up into {len(agg):,} traffic row(s) per local day "
-                        f"({tz}) and referrer" + ("" if has_campaign_fields else
-                                                  "; no campaign source/medium fields (plugin not installed)"))
-    return agg
+
+
+def _stripped(s: pd.Series) -> pd.Series:
+    """The cells stripped, blank -> <NA> (in Arrow when the column is: one pass, no pandas mask)."""
+    s = s.astype("string")
+    if _arrow(s):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        t = pc.utf8_trim_whitespace(s.array._pa_array)  # what Series.str.strip() runs
+        t = pc.if_else(pc.equal(t, ""), pa.scalar(None, t.type), t)
+        return pd.Series(pd.array(t, dtype=s.dtype), index=s.index, name=s.name)
+    s = s.str.strip()
+    return s.mask(s == "")
+
+
+def _factorize(s: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize(s.array)``; a column of one value throughout (the site's name, id and currency, as a
+    rule) is seen by one comparison instead of a hash table."""
+    if _arrow(s) and len(s) and s.array._pa_array.null_count == 0:
+        import pyarrow.compute as pc
+        arr = s.array._pa_array
+        if pc.all(pc.equal(arr, arr[0])).as_py():
+            return np.zeros(len(s), dtype=np.intp), s.array[:1]
+    return pd.factorize(s.array)
+
+
+def _visitor_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Series | np.ndarray]:
+    """Each visit's code into the distinct visitorIds (stripped, blank -> none: -1), and those ids (as
+    uint64 when every cell is Matomo's 16 hex digits: :func:`_hex_ids`)."""
+    hexed = _hex_ids(ids)
+    if hexed is not None:
+        codes, uniques = pd.factorize(hexed)
+        return codes.astype(np.int64), uniques
+    codes, uniques = pd.factorize(ids.array)
+    names = _stripped(pd.Series(uniques, dtype=ids.dtype))
+    if names.isna().any() or not names.equals(pd.Series(uniques, dtype=ids.dtype)):
+        # cells that differ only in blanks around them are one visitor; a blank cell is none
+        again, names = pd.factorize(names.array)
+        codes = np.where(codes >= 0, again[np.maximum(codes, 0)], -1) if len(again) else codes
+    return codes.astype(np.int64), pd.Series(names)
+
+
+def _combined(codes: list[np.ndarray], sizes: list[int], n: int) -> np.ndarray:
+    """One int64 per row, equal for two rows exactly when each of ``codes`` (-1: missing) is."""
+    key = np.zeros(n, dtype=np.int64)
+    span = 1
+    for c, m in zip(codes, sizes):
+        if span * (m + 1) >= 2 ** 62:  # renumber the combinations so far (they fit in n codes)
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max()) + 1 if n else 1
+        key *= m + 1  # (in place: no temporary arrays)
+        key += c
+        key += 1
+        span *= m + 1
+    return key
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The first position of each code of ``pd.factorize`` (codes 0, 1, ... in the order they first occur)."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.intp)
+    top = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.diff(top, prepend=-1) > 0)
 
 
 def _arrow(s: pd.Series) -> bool:
@@ -417,23 +562,80 @@ def _arrow(s: pd.Series) -> bool:
 
 def _numeric(s: pd.Series) -> pd.Series:
     """``pd.to_numeric(s, errors="coerce")``, once per distinct cell (``per_distinct``: revenues, action and
-    conversion counts repeat; the type pandas infers depends on which values occur, the same either way)."""
+    conversion counts repeat; the type pandas infers depends on which values occur, the same either way).
+    A column of plain digits is cast at once (what :func:`_numeric_cells` does with it, without finding
+    the distinct cells first)."""
+    if _plain_digits(s):
+        return _digits(s)
     return _numeric_cells(s).rename(s.name)
+
+
+def _plain_digits(s: pd.Series) -> bool:
+    """Whether ``s`` is Arrow strings, none missing, each ``[0-9]{1,18}`` (what Arrow casts as pandas reads it)."""
+    return _arrow(s) and len(s) > 0 and s.array._pa_array.null_count == 0 and _all_plain_digits(s.array._pa_array)
+
+
+def _digits(s: pd.Series) -> pd.Series:
+    """A column of plain digits (:func:`_plain_digits`) as ``pd.to_numeric`` gives it: int64, or Int64 for
+    pandas' ``string`` dtype (missing value <NA>)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    ints = pc.cast(s.array._pa_array, pa.int64()).to_numpy()
+    return pd.Series(ints if s.dtype.na_value is np.nan else pd.array(ints, dtype="Int64"), index=s.index, name=s.name)
 
 
 @per_distinct
 def _numeric_cells(s: pd.Series) -> pd.Series:
     """``pd.to_numeric(s, errors="coerce")``; a column of plain digits only (no sign, space or missing cell,
     at most 18 digits: what the Visits Log writes for times and counts) is cast by Arrow, to the same values."""
-    if _arrow(s) and len(s) and s.array._pa_array.null_count == 0:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        arr = s.array._pa_array
-        if pc.all(pc.match_substring_regex(arr, r"^[0-9]{1,18}$")).as_py():
-            ints = pc.cast(arr, pa.int64()).to_numpy()
-            return pd.Series(ints if s.dtype.na_value is np.nan else pd.array(ints, dtype="Int64"), index=s.index,
-                             name=s.name)
+    if _plain_digits(s):
+        return _digits(s)
     return pd.to_numeric(s, errors="coerce")
+
+
+def _all_plain_digits(arr) -> bool:
+    """Whether every cell of an Arrow string array matches ``[0-9]{1,18}`` (ASCII digits only: no sign, space,
+    NBSP or other script's digit), without a regex: an ASCII-digit test and a length test, ~10x cheaper."""
+    import pyarrow.compute as pc
+    return bool(pc.all(pc.and_(pc.ascii_is_decimal(arr), pc.less_equal(pc.binary_length(arr), 18))).as_py())
+
+
+def _hex_ids(s: pd.Series) -> np.ndarray | None:
+    """Matomo's visitorIds (16 lower-case hex digits each) as the uint64 they spell, one to one; None when a
+    cell is anything else (missing, blank, padded, upper case, another length): those go by their text."""
+    if not _arrow(s) or not len(s):
+        return None
+    import pyarrow as pa
+    arr = s.array._pa_array
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if arr.null_count or arr.type not in (pa.string(), pa.large_string()):
+        return None
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64 if arr.type == pa.large_string() else np.int32)
+    offsets = offsets[arr.offset:arr.offset + len(arr) + 1]
+    if offsets[-1] - offsets[0] != 16 * len(arr) or not (np.diff(offsets) == 16).all():
+        return None
+    text = bufs[2].to_pybytes()[offsets[0]:offsets[-1]]  # all the ids back to back
+    if text != text.lower():  # (an id with upper-case letters is another id, as text)
+        return None
+    try:  # C speed; a character that is no hex digit raises, ASCII blanks (skipped by fromhex) shorten it
+        raw = bytes.fromhex(text.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if len(raw) != 8 * len(arr):
+        return None
+    return np.frombuffer(raw, dtype=">u8").astype(np.uint64)
+
+
+def _hex_text(ids: np.ndarray) -> pd.Series:
+    """The visitorIds that :func:`_hex_ids` read, as text again (16 lower-case hex digits each)."""
+    import pyarrow as pa
+    digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    b = ids.astype(">u8").view(np.uint8).reshape(-1, 8)
+    chars = digits[np.stack([b >> 4, b & 15], axis=2)].reshape(-1)
+    offsets = np.arange(len(ids) + 1, dtype=np.int32) * 16
+    arr = pa.StringArray.from_buffers(len(ids), pa.py_buffer(offsets.tobytes()), pa.py_buffer(chars.tobytes()))
+    return pd.Series(pd.array(arr, dtype=pd.StringDtype("pyarrow")))
 
 
 @register
@@ -467,7 +669,7 @@ class MatomoVisitsLog(Loader):
             landing = pd.Series(firsts, index=records.index, dtype="string")
             lines = np.arange(1, len(records) + 1)
         else:
-            recs = read_csv_records(source.text.lstrip("\ufeff"), source=source)
+            recs = _visit_records(source)
             parsed.rejected += [{"table": "traffic", **b} for b in recs.bad]
             parsed.rows_read["traffic"] = len(recs.bad)
             records, lines = recs.frame, recs.lines
@@ -479,6 +681,26 @@ class MatomoVisitsLog(Loader):
 
 
 
+def _visit_records(source: Source):
+    """The CSV records of a Visits Log. Matomo writes UTF-16 with a BOM; when every character is ASCII (ids,
+    times, numbers, referrer names as a rule), the text's UTF-8 bytes are the low bytes of its UTF-16 units,
+    and those are parsed (``read_source_records``: the same records, lines and notes) without decoding the
+    file into a Python string and encoding it again. Any other file is read from its text as always."""
+    data = source.data
+    if source._text is None and len(data) >= _UTF16_MIN_BYTES and data.startswith(b"\xff\xfe") and not len(data) % 2:
+        units = np.frombuffer(data, dtype="<u2", offset=2)
+        if int(units.max()) < 128:
+            plain = Source(source.name, units.astype(np.uint8).tobytes(), modified=source.modified)
+            recs = read_source_records(plain)
+            source.notes.extend(plain.notes)
+            return recs
+    return read_csv_records(source.text.lstrip("\ufeff"), source=source)
+
+
+#: UTF-16 files at least this large are read from their low bytes (:func:`_visit_records`).
+_UTF16_MIN_BYTES = 1 << 20
+
+
 # --- Visits Log in several files ------------------------------------------------------------------
 
 @dataclass
@@ -486,11 +708,15 @@ class Visits:
     """The visits of one Visits Log file, kept small (codes and numbers, no strings per visit), so that
     :func:`merge_visits_logs` can add up the visits of several files at once."""
 
-    groups: pd.DataFrame  # the file's traffic rows (keys and constant columns), in group order
-    group: np.ndarray  # each visit's row in ``groups``
+    keys: pd.DataFrame  # the file's distinct traffic keys (``_DIMS``) and the currency its rows give, sorted
+    day: np.ndarray  # each traffic row's day (the file's rows in order: by day, then keys)
+    key: np.ndarray  # each traffic row's keys (row of ``keys``)
+    tz: str
+    breakdown: str
+    group: np.ndarray  # each visit's traffic row
     ids: pd.Series  # idVisit (int64 when all digits, else strings)
     visitor: np.ndarray  # each visit's code into ``visitor_names`` (-1: none)
-    visitor_names: pd.Series
+    visitor_names: pd.Series | np.ndarray  # (uint64: hex ids, :func:`_hex_ids`)
     bounce: np.ndarray
     conversions: np.ndarray | None  # NaN where the visit reports none; None: no visit reports one
     revenue: np.ndarray | None
@@ -511,9 +737,6 @@ def _visit_ids(ids: pd.Series) -> pd.Series:
     return ids.astype("string").reset_index(drop=True)
 
 
-_KEYS = ["date", "channel", "source", "medium", "campaign", "content", "landing_page", "property", "tz", "breakdown"]
-
-
 def merge_visits_logs(parts: list) -> None:
     """Add up the visits of several Visits Log files of one load together (``load()`` calls this).
 
@@ -530,9 +753,8 @@ def merge_visits_logs(parts: list) -> None:
     groups: dict[tuple, list] = {}
     for order, (name, parsed) in enumerate(parts):
         v = getattr(parsed, "visits", None)
-        if v is not None and "traffic" in parsed.tables and len(v.groups):
-            meta = v.groups.iloc[0]
-            key = (str(meta["tz"]), str(meta["breakdown"]), v.has_visitors, v.has_actions)
+        if v is not None and "traffic" in parsed.tables and len(v.key):
+            key = (v.tz, v.breakdown, v.has_visitors, v.has_actions)
             groups.setdefault(key, []).append((order, name, parsed))
     for members in groups.values():
         if len(members) > 1:
@@ -541,51 +763,71 @@ def merge_visits_logs(parts: list) -> None:
 
 def _merge(members: list) -> None:
     visits = [p.visits for _, _, p in members]
-    rows = pd.concat([v.groups for v in visits], ignore_index=True)
-    gid_of_row = rows.groupby(_KEYS, dropna=False, sort=True).ngroup().to_numpy()  # rows of all files -> key
-    first = ~pd.Index(gid_of_row).duplicated()
-    out = rows.loc[first].iloc[np.argsort(gid_of_row[first], kind="stable")].reset_index(drop=True)  # key order
-    n = len(out)
-    starts = np.cumsum([0] + [len(v.groups) for v in visits])
+    # the files' traffic rows -> the rows of all files (by day and keys, in that order), with integer codes
+    keys = pd.concat([v.keys for v in visits], ignore_index=True)
+    key_of = keys.groupby(_DIMS, dropna=False, sort=True).ngroup().to_numpy()
+    kstarts = np.cumsum([0] + [len(v.keys) for v in visits])
+    key_row = np.concatenate([v.key.astype(np.int64) + kstarts[i] for i, v in enumerate(visits)])  # row of keys
+    day = np.concatenate([v.day for v in visits])
+    days = day.astype("datetime64[D]").astype(np.int64)
+    codes, uniq = pd.factorize((days - days.min()) * (int(key_of.max()) + 1) + key_of[key_row])
+    by_key = np.argsort(uniq, kind="stable")
+    rank = np.empty(len(uniq), dtype=np.intp)
+    rank[by_key] = np.arange(len(uniq))
+    gid_of_row = rank[codes]
+    first = _first_rows(codes)[by_key]  # each merged row's first file row (the first file holding it)
+    n = len(uniq)
+    row_key = key_row[first]  # each merged row's keys (and currency) as its first file gives them
+    starts = np.cumsum([0] + [len(v.key) for v in visits])
     gid = np.concatenate([gid_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
-    order = np.concatenate([np.full(len(v.group), k, dtype=np.int32) for k, v in enumerate(visits)])
-    site_of_row = pd.factorize(rows["property"], use_na_sentinel=False)[0]  # each visit's site (its row's)
-    site = np.concatenate([site_of_row[starts[i]:starts[i + 1]][v.group] for i, v in enumerate(visits)])
+    sizes = [len(v.group) for v in visits]
+    site_of_key = pd.factorize(keys["property"], use_na_sentinel=False)[0]
+    site = np.concatenate([site_of_key[key_row[starts[i]:starts[i + 1]]][v.group] for i, v in enumerate(visits)])
     ids = pd.concat([v.ids.astype("string") if any(w.ids.dtype != v.ids.dtype for w in visits) else v.ids
                      for v in visits], ignore_index=True)
     # a visit in several files counts once: the last file read that holds it (files are read in order)
-    dup = pd.DataFrame({"site": site, "id": ids}).duplicated(keep="last").to_numpy() & ids.notna().to_numpy()
+    dup = _duplicated_visits(site, ids, sizes)
     del site, ids
     keep = ~dup
-    names, visitor = _global_visitors(visits)
-    gid, order, visitor = gid[keep], order[keep], visitor[keep]
-    out["sessions"] = np.bincount(gid, minlength=n)
-    # each (row, visitor) pair once; a hash table (pd.unique) finds the same set as sorting (np.unique), faster
-    pairs = pd.unique(gid[visitor >= 0].astype(np.int64) * (len(names) + 1) + visitor[visitor >= 0])
-    out["users"] = np.bincount((pairs // (len(names) + 1)).astype(np.int64), minlength=n)
-    out["bounces"] = np.bincount(gid, weights=np.concatenate([v.bounce for v in visits])[keep], minlength=n)
+    visitor = _global_visitors(visits)[1]
+    gid, visitor = gid[keep], visitor[keep]
+    sums = {}
     for col in ("conversions", "revenue"):
         vals = np.concatenate([getattr(v, col) if getattr(v, col) is not None else np.full(len(v.group), np.nan)
                                for v in visits])[keep]
         has = ~np.isnan(vals)
         total = np.bincount(gid[has], weights=vals[has], minlength=n)
-        out[col] = np.where(np.bincount(gid[has], minlength=n) > 0, total, np.nan)
-    if not visits[0].has_visitors:
-        out["users"] = pd.NA
-    if not visits[0].has_actions:
-        out["bounces"] = pd.NA
-    out["bounces"] = out["bounces"].astype("Int64") if visits[0].has_actions else out["bounces"]
-    out["conversions"] = to_count(out["conversions"].astype("Float64"))[0]
-    has_rev = out.groupby("property", dropna=False)["revenue"].transform(lambda r: r.notna().any())
-    cur = out.groupby("property", dropna=False)["currency"].transform("first")
-    out["currency"] = cur.where(has_rev.astype(bool))
-    out["tool"] = _TOOL
-    out["date_to"] = out["date"]
+        sums[col] = np.where(np.bincount(gid[has], minlength=n) > 0, total, np.nan)
+    # each site's currency: the first a row of the site names (rows in order), where the site's rows report revenue
+    site = site_of_key[row_key]
+    named = np.flatnonzero(keys["currency"].notna().to_numpy()[row_key])
+    first_named = np.full(int(site_of_key.max()) + 1, -1)
+    named_sites, at_first = np.unique(site[named], return_index=True)
+    first_named[named_sites] = row_key[named[at_first]]  # (its row of keys)
+    with_rev = np.bincount(site[~np.isnan(sums["revenue"])], minlength=len(first_named)) > 0
+    currency_key = np.where(with_rev[site], first_named[site], -1)
+    # each row's last file holding one of its (counted) visits; the visits are in file order
     last = np.full(n, -1, dtype=np.int64)
-    np.maximum.at(last, gid, order)
+    bounds = np.cumsum([0] + [int(keep[a:a + s].sum()) for a, s in zip(np.cumsum([0] + sizes), sizes)])
+    for k in range(len(visits)):
+        last[np.bincount(gid[bounds[k]:bounds[k + 1]], minlength=n) > 0] = k
+    by_file = np.argsort(last, kind="stable")  # each file's rows together, in row order: the frame is made so
+    day_of_row = day[first][by_file]
+    out = pd.DataFrame({
+        "date": day_of_row, **{c: keys[c].array.take(row_key[by_file]) for c in _DIMS},
+        "sessions": pd.array(np.bincount(gid, minlength=n)[by_file], dtype="Int64"),
+        "users": _counts(_users(gid, visitor, n)[by_file], visits[0].has_visitors),
+        "bounces": _counts(np.bincount(gid[np.concatenate([v.bounce for v in visits])[keep]], minlength=n)[by_file],
+                           visits[0].has_actions),
+        "conversions": to_count(pd.Series(sums["conversions"][by_file]).astype("Float64"))[0].array,
+        "revenue": pd.Series(sums["revenue"][by_file]).astype("Float64").array,
+        "tool": _repeat(_TOOL, n), "currency": keys["currency"].array.take(currency_key[by_file], allow_fill=True),
+        "date_to": day_of_row, "tz": _repeat(visits[0].tz, n), "breakdown": _repeat(visits[0].breakdown, n)})
+    edges = np.searchsorted(last[by_file], np.arange(len(visits) + 1))
     n_dup = int(dup.sum())
     for k, (_, name, parsed) in enumerate(members):
-        mine = out.loc[last == k].assign(source_file=name)
+        mine = out.iloc[edges[k]:edges[k + 1]]
+        mine = mine.assign(source_file=_repeat(name, len(mine)))
         before = len(parsed.tables["traffic"])
         parsed.tables["traffic"] = finish_traffic([mine])
         parsed.merged = max(before - len(mine), 0)
@@ -596,9 +838,58 @@ def _merge(members: list) -> None:
         parsed.visits = None
 
 
+def _users(group: np.ndarray, visitor: np.ndarray, n: int) -> np.ndarray:
+    """Distinct visitors (codes; -1: none) per row: a visitor of one visit counts 1 where it is, the others
+    once per (row, visitor) pair (a hash table: ``pd.unique``)."""
+    has = visitor >= 0
+    group, visitor = group[has], visitor[has]
+    if not len(visitor):
+        return np.zeros(n, dtype=np.int64)
+    seen = np.bincount(visitor)
+    once = seen[visitor] == 1
+    users = np.bincount(group[once], minlength=n)
+    if not once.all():
+        span = len(seen)
+        pairs = pd.unique(group[~once].astype(np.int64) * span + visitor[~once])
+        users += np.bincount(pairs // span, minlength=n)
+    return users
+
+
+def _duplicated_visits(site: np.ndarray, ids: pd.Series, sizes: list[int]) -> np.ndarray:
+    """Visits (site code, idVisit) that a later visit repeats; a visit without an id repeats none."""
+    if ids.dtype == np.int64 and len(ids):
+        nums = ids.to_numpy()
+        if _apart(nums, sizes):
+            return np.zeros(len(nums), dtype=bool)
+        sites = int(site.max()) + 1
+        if nums.min() >= 0 and int(nums.max()) < 2 ** 62 // sites:  # one int64 per (site, id)
+            return pd.Series(nums * sites + site).duplicated(keep="last").to_numpy()
+    return pd.DataFrame({"site": site, "id": ids}).duplicated(keep="last").to_numpy() & ids.notna().to_numpy()
+
+
+def _apart(ids: np.ndarray, sizes: list[int]) -> bool:
+    """Whether no id occurs twice, seen without a hash table: each file's ids rise (or fall) strictly and the
+    files' ranges do not overlap (pages of one export, as Matomo writes them)."""
+    ranges = []
+    for end, size in zip(np.cumsum(sizes), sizes):
+        part = ids[end - size:end]
+        if not size:
+            continue
+        step = np.diff(part)
+        if not ((step > 0).all() or (step < 0).all()):
+            return False
+        ranges.append((min(part[0], part[-1]), max(part[0], part[-1])))
+    ranges.sort()
+    return all(lo > prev_hi for (_, prev_hi), (lo, _) in zip(ranges, ranges[1:]))
+
+
 def _global_visitors(visits: list) -> tuple[object, np.ndarray]:
     """One code per distinct visitorId over all files (-1 for none), for each visit."""
-    codes, uniq = pd.factorize(pd.concat([v.visitor_names for v in visits], ignore_index=True))
+    if all(isinstance(v.visitor_names, np.ndarray) for v in visits):  # Matomo's hex ids: as numbers
+        codes, uniq = pd.factorize(np.concatenate([v.visitor_names for v in visits]))
+    else:
+        codes, uniq = pd.factorize(pd.concat([_hex_text(v.visitor_names) if isinstance(v.visitor_names, np.ndarray)
+                                              else v.visitor_names for v in visits], ignore_index=True))
     starts = np.cumsum([0] + [len(v.visitor_names) for v in visits])
     out = []
     for i, v in enumerate(visits):
