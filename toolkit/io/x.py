@@ -62,11 +62,12 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, extract, link_segments, parse_datetime, paused_gc,
                     read_source_records, register, utc_times)
 from ._coerce import to_datetime
-from ._daily import daily_from_wide, metric_name  # noqa: F401  (metric_name: public here before)
+from ._daily import (_byte_count, _cell_bytes, _cut_links, _date_style, _no_byte, _plain_counts,  # noqa: F401
+                     daily_from_wide, metric_name)  # (metric_name: public here before)
 from ._filebar import tracked
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
-from ._locale import DE, DERIVED_KEY, _intact_digits, repair_ids
-from ._numbers import date_style, int_columns, number_columns
+from ._locale import DE, DERIVED_KEY, EN, repair_ids
+from ._numbers import int_columns, number_columns
 
 __all__ = ["XActivityCSV", "XContentCSV", "XOverviewCSV", "XArchiveJS", "XAccountJS",
            "snowflake_time", "SNOWFLAKE_EPOCH_MS", "daily_from_wide", "metric_name"]
@@ -116,6 +117,9 @@ _OWN_STATUS_LINK = r"^https://(?:twitter|x)\.com/[^/]+/status/[0-9]+$"
 def _account_from_link(links: pd.Series, pattern: str) -> pd.Series:
     t = links.fillna("")
     if pattern == _STATUS_LINK:
+        parts = _cut_links(t, ("https://twitter.com/", "https://x.com/"), "/status/")  # (_OWN_STATUS_LINK, no regex)
+        if parts is not None:
+            return pd.Series(pd.StringDtype().__from_arrow__(parts[0]), index=t.index, name=1)
         segments = link_segments(t, _OWN_STATUS_LINK, (3,))  # every link of X's own form: cut, not searched
         if segments is not None:
             return segments[0].astype("string").rename(1)  # (as extract names it)
@@ -212,6 +216,8 @@ def _unescape(texts: pd.Series) -> pd.Series:
     """HTML entities (``&amp;``) decoded, as ``texts.fillna("").map(html.unescape)`` does, but only in
     the cells that hold an ``&`` (``html.unescape`` returns every other cell unchanged)."""
     t = texts.fillna("")
+    if _no_byte(t, 38):  # (no '&' in the column's bytes: the usual file, no pass per cell)
+        return t
     has = t.str.contains("&", regex=False).to_numpy(dtype=bool)
     if not has.any():
         return t
@@ -250,12 +256,17 @@ class XActivityCSV(Loader):
         probs = CellProblems(source, recs.lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
         out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
-        style, numbers = number_columns(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
-                                         | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found
-                                            else {}), parsed.notes)
+        counts = _plain_counts(raw, [found[n] for n in _ACTIVITY_INTS if n in found], found.get("_engagement_rate"),
+                               recs.delimiter)
+        if counts is None:  # (anything but X's own writing: the style decided and the cells read in general)
+            style, numbers = number_columns(recs, {found[n]: "int" for n in _ACTIVITY_INTS if n in found}
+                                             | ({found["_engagement_rate"]: "float"} if "_engagement_rate" in found
+                                                else {}), parsed.notes)
+        else:
+            style = EN
         tcol = found["published_at"]
-        dates = date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
-                           allow_german=recs.delimiter == ";" or style is DE)
+        dates = _date_style(raw[tcol], ("%Y-%m-%d %H:%M %z", None), column=tcol,
+                            allow_german=recs.delimiter == ";" or style is DE)
         when, _, bad = parse_datetime(raw[tcol], tz="UTC", formats=dates.formats)
         probs.add(bad | when.isna(), tcol, raw[tcol], "a time like '2021-12-21 18:00 +0000'")
         if dates.note:
@@ -271,7 +282,10 @@ class XActivityCSV(Loader):
         acc = _account_from_link(out["permalink"], _STATUS_LINK)
         m = re.match(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", source.basename)
         out["account"] = acc.fillna(m.group(1)) if m else acc
-        int_columns(out, numbers, found, _ACTIVITY_INTS, probs, style=style)
+        if counts is None:
+            int_columns(out, numbers, found, _ACTIVITY_INTS, probs, style=style)
+        else:
+            out.update((n, counts[found[n]]) for n in _ACTIVITY_INTS if n in found)
         out = probs.finish(pd.DataFrame(out, index=raw.index), ctx, parsed,
                            hint="Fix the cell or export the file again")
         parsed.tables["posts"] = out
@@ -279,12 +293,41 @@ class XActivityCSV(Loader):
         return parsed
 
 
+def _intact_ids(ids: pd.Series) -> bool:
+    """``_locale._intact_digits(ids)`` (ASCII digits only, no id cut to 15 digits and zeros) from the
+    bytes, without a regex: every byte a digit and no cell empty is Arrow's ``ascii_is_decimal`` of
+    every cell; the tails after 15 digits of the long ids are all zeros when their bytes are.
+    tests/io/test_x_speed.py compares both."""
+    if not (isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow") or not len(ids):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = ids.array._pa_array
+    if arr.null_count:
+        return False
+    for chunk in arr.chunks:
+        if not pa.types.is_large_string(chunk.type):
+            return False
+        b = _cell_bytes(chunk)
+        if len(b) and (b.min() < 48 or b.max() > 57):
+            return False
+    size = pc.binary_length(arr)  # (ASCII: bytes = characters)
+    if pc.min(size).as_py() == 0:
+        return False
+    long = pc.greater_equal(size, 16)
+    if not pc.any(long).as_py():
+        return True
+    tails = _cell_bytes(pc.utf8_slice_codeunits(arr.filter(long), 15).combine_chunks())
+    return not (tails.min() == tails.max() == 48 and len(tails) >= 3)
+
+
 def _post_ids(raw_ids: pd.Series, column: str, out: dict | pd.DataFrame, probs: CellProblems, parsed: Parsed
               ) -> pd.Series:
     """Post ids as text; ids a spreadsheet turned into scientific notation are recovered from the
     permalink (``/status/<id>``) or replaced by a derived key (noted); other non-digit ids are bad cells."""
     ids = raw_ids.fillna("").str.strip()
-    if _intact_digits(ids):  # what repair_ids returns for them (unchanged, no note), and no bad cell below
+    if _intact_ids(ids):  # what repair_ids returns for them (unchanged, no note), and no bad cell below
         return ids
     ids, unresolved, note = repair_ids(ids, platform=_PLATFORM, column=column, permalink=out.get("permalink"),
                                        published_at=out.get("published_at"), text=out.get("text"))
@@ -410,7 +453,7 @@ def _parse_x_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     t = s.fillna("").str.strip()
     out = to_datetime(t, format="%a, %b %d, %Y")
     # (the column's style is only needed when cells are left)
-    extra = date_style(t, (), column="Date", allow_german=german).formats if out.isna().any() else ()
+    extra = _date_style(t, (), column="Date", allow_german=german).formats if out.isna().any() else ()
     for fmt in ("%b %d, %Y", "ISO8601") + extra:
         todo = out.isna()
         if not todo.any():

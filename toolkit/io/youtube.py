@@ -44,12 +44,12 @@ from ..errors import ExportFormatError
 from ._base import (CellProblems, Context, Loader, Parsed, Source, _fixed_width_times, localize, paused_gc,
                     read_source_records, register, utc_times)
 from ._coerce import to_datetime
-from ._daily import daily_from_wide
+from ._daily import _cell_bytes, _constant, _date_style, _plain_counts, _prefixed, _stripped, daily_from_wide
 from ._filebar import tracked
 from ._html import html_to_text
 from ._headers import _head_fields, _map_header, _norm, _require, _unknown_note
 from ._locale import DE, EN, NumberStyle, count, number
-from ._numbers import date_style, float_columns, number_columns
+from ._numbers import float_columns, number_columns
 
 __all__ = ["YouTubeStudioTable", "YouTubeStudioTotals", "YouTubeStudioChart", "YouTubeCommentThreads"]
 
@@ -81,8 +81,24 @@ def _studio_zip(source: Source) -> tuple[str | None, pd.Timestamp | None]:
     m = re.match(r"^.+? (\S+?)_(\S+?) (.+?)\.zip$", archive, flags=re.I)
     if not m:
         return None, None
-    end = pd.to_datetime(m.group(2), errors="coerce")
+    end = _range_day(m.group(2))
     return m.group(3).strip(), (end.tz_localize("UTC") if pd.notna(end) else None)
+
+
+def _range_day(text: str):
+    """``pd.to_datetime(text, errors="coerce")`` of the range end in a zip's name: ``2025-12-31`` (Studio's
+    form) read by ``pd.Timestamp`` (a few µs; ``to_datetime`` guesses the format: about 0.4 ms, for each of
+    the three files of a zip); anything else, or a day that does not exist, by ``to_datetime`` itself.
+    tests/io/test_youtube_speed.py compares both."""
+    if _ISO_DAY.match(text):
+        try:
+            return pd.Timestamp(text)
+        except ValueError:
+            pass
+    return pd.to_datetime(text, errors="coerce")
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 def _hms_seconds(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.Series]:
@@ -93,6 +109,34 @@ def _hms_seconds(s: pd.Series, style: NumberStyle = EN) -> tuple[pd.Series, pd.S
     out = secs.where(parts[2].notna(), plain)
     bad = parts[2].isna() & plain_bad
     return out.astype("Int64"), bad.astype(bool)
+
+
+#: The bytes of a video ID (``[A-Za-z0-9_-]``) marked in a table of all 256.
+_ID_BYTES = np.zeros(256, dtype=bool)
+_ID_BYTES[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", dtype=np.uint8)] = True
+
+
+def _video_ids(ids: pd.Series) -> bool:
+    """True when every cell of an Arrow string column fits ``[A-Za-z0-9_-]{6,}`` (what
+    ``ids.str.fullmatch`` checks), decided from its bytes and lengths without a regex; False when
+    some cell does not or when not known (another dtype, a missing cell). tests/io/test_youtube_speed.py
+    compares both."""
+    if not (isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow") or not len(ids):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = ids.array._pa_array
+    if arr.null_count or pc.min(pc.binary_length(arr)).as_py() < 6:
+        return False
+    step = 1 << 16
+    for chunk in arr.chunks:
+        if not pa.types.is_large_string(chunk.type):
+            return False
+        b = _cell_bytes(chunk)
+        if not all(_ID_BYTES[b[k:k + step]].all() for k in range(0, len(b), step)):
+            return False
+    return True
 
 
 #: Formats without a time of day: they cannot read a cell holding ':'.
@@ -178,28 +222,39 @@ class YouTubeStudioTable(Loader):
         parsed.rows_read["posts"] = len(recs.frame) + len(recs.bad)
         _unknown_note(parsed, unknown)
         raw = recs.frame
-        ids = raw[found["post_id"]].fillna("").str.strip()
+        ids = _stripped(raw[found["post_id"]])
         total = ids.str.lower().eq("total")
         for line in recs.lines[total.to_numpy()]:
             parsed.rejected.append({"table": "posts", "line": int(line), "column": found["post_id"],
                                     "kind": "skipped", "reason": "totals row"})
         keep = ~total.to_numpy()
-        style, numbers = number_columns(recs, {found[n]: "int" for n in _INTS if n in found and n != "duration_s"}
-                                         | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
-        raw = raw.loc[keep].reset_index(drop=True)
-        numbers = numbers.rows(keep, raw)
-        ids = ids[keep].reset_index(drop=True)
+        ints = [found[n] for n in _INTS if n in found and n != "duration_s"]
+        # Studio's own counts (digits only; no decimal column): read at once (toolkit.io._daily._plain_counts)
+        counts = None if any(n in found for n in _FLOATS) else _plain_counts(raw, ints, None, recs.delimiter)
+        if counts is None:
+            style, numbers = number_columns(recs, {c: "int" for c in ints}
+                                             | {found[n]: "float" for n in _FLOATS if n in found}, parsed.notes)
+        else:
+            style = EN
+        first = len(keep) > 1 and not keep[0] and keep[1:].all()  # (the usual file: the Total row first)
+        raw = (raw.iloc[1:] if first else raw.loc[keep]).reset_index(drop=True)
+        if counts is None:
+            numbers = numbers.rows(keep, raw)
+        else:
+            counts = {c: v[1:] if first else v[keep] for c, v in counts.items()}
+        ids = (ids.iloc[1:] if first else ids[keep]).reset_index(drop=True)
         lines = recs.lines[keep]
         probs = CellProblems(source, lines, "posts")
         out: dict = {}  # the columns in order, made a frame at once (an insert per column costs as much as a cast)
-        out["platform"] = pd.Series(_PLATFORM, index=raw.index, dtype="string")  # (in its canonical dtype: no cast)
-        out["account"] = pd.Series(account if account else pd.NA, index=raw.index, dtype="string")
-        probs.add(~ids.str.fullmatch(r"[A-Za-z0-9_-]{6,}"), found["post_id"], raw[found["post_id"]],
-                  "a video ID like 'dQw4w9WgXcQ'")
+        out["platform"] = _constant(_PLATFORM, raw.index)  # (in its canonical dtype: no cast)
+        out["account"] = _constant(account if account else pd.NA, raw.index)
+        if not _video_ids(ids):  # (else every id fits: no bad cell)
+            probs.add(~ids.str.fullmatch(r"[A-Za-z0-9_-]{6,}"), found["post_id"], raw[found["post_id"]],
+                      "a video ID like 'dQw4w9WgXcQ'")
         out["post_id"] = ids
         tcol = found["published_at"]
-        t = raw[tcol].fillna("").str.strip()
-        dates = date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
+        t = _stripped(raw[tcol])
+        dates = _date_style(t, (), column=tcol, allow_german=recs.delimiter == ";" or style is DE)
         if dates.note:
             parsed.notes.append(dates.note)
         formats = tuple((f, ":" in f) for f in dates.formats if f) + _TIME_FORMATS
@@ -216,14 +271,17 @@ class YouTubeStudioTable(Loader):
         out["published_at"] = when
         out["date_only"] = date_only.astype(bool)
         out["text"] = raw[found["text"]].fillna("") if "text" in found else ""
-        out["media_type"] = pd.Series("video", index=raw.index, dtype="string")
-        out["permalink"] = "https://www.youtube.com/watch?v=" + ids
+        out["media_type"] = _constant("video", raw.index)
+        out["permalink"] = _prefixed("https://www.youtube.com/watch?v=", ids)
         for name in _INTS:
             if name not in found:
                 continue
             col = found[name]
             if name == "duration_s":
                 vals, bad = _hms_seconds(raw[col], style)
+            elif counts is not None:  # (digits only: a net change or not, the same counts, no bad cell)
+                out[name] = counts[col]
+                continue
             else:  # subscribers is a net change: it can be negative
                 vals, bad = numbers.count(col, style, negative=name == "subscribers")
             probs.add(bad, col, raw[col], f"a whole number in {style.name} format (blank = not reported)")
@@ -233,7 +291,8 @@ class YouTubeStudioTable(Loader):
             vals, bad = _hms_seconds(raw[col], style)
             probs.add(bad, col, raw[col], "a duration like '0:03:41'")
             out["avg_view_duration_s"] = vals
-        float_columns(out, numbers, found, _FLOATS, probs, style=style)
+        if counts is None:  # (with counts read at once there is no decimal column)
+            float_columns(out, numbers, found, _FLOATS, probs, style=style)
         out = probs.finish(pd.DataFrame(out, index=raw.index), ctx, parsed)
         parsed.tables["posts"] = out
         return parsed
@@ -247,17 +306,46 @@ def _first_is_date(source: Source) -> bool:
 def _studio_day(s: pd.Series, *, german: bool = False) -> pd.Series:
     """Studio's day (ISO or ``Sep 20, 2026``; re-saved ``20.09.2026`` when ``german`` and most of
     the column is written so)."""
+    days = _iso_days(s)
+    if days is not None:  # (Studio's own writing)
+        return days
     t = s.fillna("").str.strip()
     out = to_datetime(t, format="ISO8601")
     formats = ("%b %d, %Y",)
     if out.isna().any():  # (the column's style is only needed when cells are left)
-        formats += date_style(t, (), column="Date", allow_german=german).formats
+        formats += _date_style(t, (), column="Date", allow_german=german).formats
     for fmt in formats:
         todo = out.isna()
         if not todo.any():
             break
         out = out.fillna(to_datetime(t.where(todo, ""), format=fmt))
     return out.astype("datetime64[ns]").dt.normalize()
+
+
+#: The days a ``datetime64[ns]`` column holds whole (pandas' bounds are 1677-09-21 and 2262-04-11).
+_NS_DAYS = (np.datetime64("1678-01-01"), np.datetime64("2262-01-01"))
+
+
+def _iso_days(s: pd.Series) -> pd.Series | None:
+    """:func:`_studio_day` of an Arrow string column whose every cell is a day ``YYYY-MM-DD`` (what
+    Arrow's cast to ``date32`` accepts: exactly that form, real days only), read by that cast: the
+    same midnights, without pandas' parsing and ``normalize`` (most of the time of the 30 days of a
+    Totals.csv). None for any other column (a missing cell, a blank, another form, a day outside
+    ``_NS_DAYS``), for the general reading. tests/io/test_youtube_speed.py compares both."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or not len(s):
+        return None
+    import pyarrow as pa
+
+    arr = s.array._pa_array
+    if arr.null_count:
+        return None
+    try:
+        days = arr.cast(pa.date32()).combine_chunks().to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if days.min() < _NS_DAYS[0] or days.max() >= _NS_DAYS[1]:
+        return None
+    return pd.Series(days.astype("datetime64[ns]"), index=s.index, name=s.name)
 
 
 def _metric_kind(name: str) -> str:
