@@ -22,6 +22,7 @@ SAMPLES = Path(__file__).parent.parent.parent / "data" / "samples"
 def _load(path, monkeypatch, *, ahead: bool, **kw):
     """tk.load with every CSV read ahead (and the fast path on any size), or none."""
     monkeypatch.setattr(_base, "FAST_MIN_CHARS", 64)
+    monkeypatch.setattr(_core, "READ_AHEAD", True)  # whatever the machine's load
     monkeypatch.setattr(_base, "AHEAD_MIN_BYTES", 0 if ahead else 1 << 62)
     monkeypatch.setattr(_report_download, "AHEAD_MIN_BYTES", 0 if ahead else 1 << 62)
     with warnings.catch_warnings():
@@ -171,3 +172,41 @@ def test_report_downloads_are_read_ahead_in_the_worker_with_their_notes(tmp_path
     _same(got, want)
     assert len(got.traffic) > 0
     assert got.load_report["notes"].str.contains("that are not UTF-8").any()
+
+
+def test_read_ahead_only_when_a_core_is_free(monkeypatch):
+    monkeypatch.delenv("TOOLKIT_READ_AHEAD", raising=False)
+    monkeypatch.setattr(_core, "READ_AHEAD", None)
+    monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(_core.os, "getloadavg", lambda: (0.9, 0.5, 0.5))
+    assert _core._read_ahead_now()  # two cores, one free
+    monkeypatch.setattr(_core.os, "getloadavg", lambda: (3.5, 3.0, 2.0))
+    assert not _core._read_ahead_now()  # both busy: the worker would only compete for a core and the GIL
+    monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(_core.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not _core._read_ahead_now()  # one core
+    monkeypatch.setenv("TOOLKIT_READ_AHEAD", "on")
+    assert _core._read_ahead_now()
+    monkeypatch.setenv("TOOLKIT_READ_AHEAD", "off")
+    monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert not _core._read_ahead_now()
+    monkeypatch.setattr(_core, "READ_AHEAD", True)
+    assert _core._read_ahead_now()
+
+
+def test_without_read_ahead_nothing_runs_in_the_worker(tmp_path, monkeypatch):
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(_posts_csv(3000), encoding="utf-8")
+    monkeypatch.setattr(_core, "READ_AHEAD", False)
+    threads = []
+    real = _base._fast_source_records
+
+    def spy(source, *args):
+        threads.append(threading.current_thread().name)
+        return real(source, *args)
+    monkeypatch.setattr(_base, "_fast_source_records", spy)
+    monkeypatch.setattr(_base, "FAST_MIN_CHARS", 64)
+    monkeypatch.setattr(_base, "AHEAD_MIN_BYTES", 0)
+    ds = tk.load(tmp_path, tz="UTC", progress=False)
+    assert len(ds.posts) == 3000 and threads and threading.main_thread().name in threads
+    assert not any(t.startswith("toolkit-read-ahead") for t in threads)
