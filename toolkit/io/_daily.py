@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import ExportFormatError
 from ._base import CellProblems, Context, Parsed, Records, Source, parse_datetime
+from ._digits import cell_bytes
 from ._headers import _norm, choose_column
 from ._locale import EN, DateStyle, NumberStyle, number
 from ._numbers import date_style, number_columns
@@ -165,13 +166,9 @@ def daily_values(long: pd.DataFrame, source: Source, ctx: Context, parsed: Parse
 # what costs most in a fresh process.
 
 def _cell_bytes(arr) -> np.ndarray:
-    """The UTF-8 bytes of all cells of an Arrow ``large_string`` array without missing cells, one after
-    the other (a view of its data buffer, no copy)."""
-    _, offsets, data = arr.buffers()
-    lo, hi = (int(v) for v in np.frombuffer(offsets, dtype=np.int64)[[arr.offset, arr.offset + len(arr)]])
-    if data is None or hi == lo:
-        return np.zeros(0, dtype=np.uint8)
-    return np.frombuffer(data, dtype=np.uint8)[lo:hi]
+    """The UTF-8 bytes of all cells of an Arrow string chunk, one after the other (a view of its data
+    buffer, no copy; :func:`toolkit.io._digits.cell_bytes`)."""
+    return cell_bytes(arr)[1]
 
 
 def _byte_count(b: np.ndarray, byte: int) -> int:
@@ -345,6 +342,12 @@ def _cut_links(link: pd.Series, prefixes: tuple[str, ...], marker: str, *, forbi
 def _ascii_visible(s: pd.Series) -> bool:
     """True when every cell of an Arrow string column is present and holds only printable ASCII
     without spaces (``!``..``~``): then ``fillna("")`` and ``str.strip()`` leave it as it is."""
+    return _bytes_between(s, 0x21, 0x7E)
+
+
+def _bytes_between(s: pd.Series, low: int, high: int) -> bool:
+    """True when ``s`` is an Arrow string column without missing cells whose every byte is from
+    ``low`` to ``high`` (one look at the bytes its cells use)."""
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
         return False
     import pyarrow as pa
@@ -356,7 +359,7 @@ def _ascii_visible(s: pd.Series) -> bool:
         if not pa.types.is_large_string(chunk.type):
             return False
         b = _cell_bytes(chunk)
-        if len(b) and (b.min() < 0x21 or b.max() > 0x7E):
+        if len(b) and (b.min() < low or b.max() > high):
             return False
     return True
 

@@ -94,7 +94,8 @@ def cell_bytes(chunk) -> tuple[np.ndarray, np.ndarray] | None:
     if not (wide or pa.types.is_string(chunk.type)):
         return None
     buffers = chunk.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+    kind = np.int64 if wide else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
     if buffers[2] is None or not len(offsets):
         return offsets, np.zeros(0, dtype=np.uint8)
     return offsets, np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0]:offsets[-1]]

@@ -17,6 +17,7 @@ import pandas as pd
 from ..schema import TRAFFIC, _missing
 from ._base import _NA_TOKENS, _WS, CellProblems, Context, Parsed, Source, extract, is_na_token, per_distinct
 from ._coerce import to_datetime
+from ._digits import cell_bytes
 
 __all__: list[str] = []  # package-internal
 
@@ -355,15 +356,9 @@ def _cell_bytes(arr) -> np.ndarray:
     import pyarrow as pa
     present = np.zeros(256, dtype=bool)
     for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]):
-        if not len(chunk):
-            continue
-        bufs = chunk.buffers()
-        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(bufs[1], dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
-        if bufs[2] is None or offsets[-1] == offsets[0]:
-            continue
-        data = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-        present |= np.bincount(data, minlength=256).astype(bool)
+        data = cell_bytes(chunk)[1] if len(chunk) else None
+        if data is not None and len(data):
+            present |= np.bincount(data, minlength=256).astype(bool)
     return present
 
 
