@@ -7,6 +7,8 @@ import pytest
 
 import toolkit.io.youtube as yt
 
+from ._util import assert_same_answer, load_or_error
+
 
 @pytest.mark.parametrize("text", ["2025-12-31", "2024-02-29", "2025-02-29", "2025-02-30", "2025-13-01", "2025-00-10",
                                   "0001-01-01", "2262-04-12", "1677-09-20", "9999-12-31", "2025-12-31T10:00", "20251231",
@@ -48,24 +50,14 @@ def _table_csv(rows: int, odd: dict[str, str], *, total: str = "first", extra: d
 @pytest.mark.parametrize("errors", ["raise", "reject"])
 def test_studio_table_loads_as_with_the_general_path(tmp_path, monkeypatch, odd, total, errors):
     """Whole zips (fast CSV reader): the same tables, notes, rejects and errors with the shortcuts and without."""
-    import warnings
     import zipfile
-
-    from toolkit.errors import ToolkitError
-    import toolkit as tk
 
     f = tmp_path / "Content 2025-01-01_2025-12-31 Chan nel.zip"
     with zipfile.ZipFile(f, "w") as zf:
         zf.writestr("Table data.csv", _table_csv(1500, odd, total=total))
 
     def load():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ds = tk.load(f, errors=errors, progress=False, tz="Europe/Berlin")
-        except ToolkitError as exc:
-            return type(exc).__name__, str(exc)
-        return ds.posts, ds.load_report, ds.rejected
+        return load_or_error(f, errors=errors, tz="Europe/Berlin")
 
     answers = []
     shortcut = yt._plain_counts
@@ -75,11 +67,7 @@ def test_studio_table_loads_as_with_the_general_path(tmp_path, monkeypatch, odd,
     assert answers and all((a is not None) is taken for a in answers)  # (read once, or again to report an error)
     monkeypatch.setattr(yt, "_plain_counts", lambda *args: None)
     general = load()
-    if isinstance(general, tuple) and isinstance(general[0], str):
-        assert fast == general
-        return
-    for a, b in zip(fast, general):
-        pd.testing.assert_frame_equal(a, b)
+    assert_same_answer(fast, general)
 
 
 def test_studio_table_with_decimal_columns_keeps_the_general_path(tmp_path):
@@ -186,12 +174,9 @@ def test_video_ids_equal_fullmatch(cells):
 def test_studio_days_load_as_with_the_general_path(tmp_path, monkeypatch, cells, errors):
     """A zip's Totals.csv and Chart data.csv: the same daily table, report and rejects with the counts read
     at once (and the rows made in canonical dtypes) and without."""
-    import warnings
     import zipfile
 
-    import toolkit as tk
     import toolkit.io._daily as daily
-    from toolkit.errors import ToolkitError
 
     f = tmp_path / "Content 2025-01-01_2025-12-31 Chan nel.zip"
     with zipfile.ZipFile(f, "w") as zf:
@@ -201,22 +186,12 @@ def test_studio_days_load_as_with_the_general_path(tmp_path, monkeypatch, cells,
         zf.writestr("Chart data.csv", "Date,Views\n2024-01-01,3\n2024-01-02,\n")
 
     def load():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ds = tk.load(f, errors=errors, progress=False, tz="UTC")
-        except ToolkitError as exc:
-            return type(exc).__name__, str(exc)
-        return ds.daily, ds.load_report, ds.rejected
+        return load_or_error(f, errors=errors, tz="UTC", table="daily")
 
     fast = load()
     monkeypatch.setattr(daily, "_plain_counts", lambda *args, **kwargs: None)
     general = load()
-    if isinstance(general, tuple) and isinstance(general[0], str):
-        assert fast == general
-        return
-    for a, b in zip(fast, general):
-        pd.testing.assert_frame_equal(a, b)
+    assert_same_answer(fast, general)
 
 
 @pytest.mark.parametrize("cells", [["dQw4w9WgXcQ", "Total"], [" -abcDEF1234", "x"], ["a ", "b"], ["a\tb", "c"], ["", "a"],
