@@ -178,9 +178,9 @@ def test_read_ahead_only_when_a_core_is_free(monkeypatch):
     monkeypatch.delenv("TOOLKIT_READ_AHEAD", raising=False)
     monkeypatch.setattr(_core, "READ_AHEAD", None)
     monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(_core.os, "getloadavg", lambda: (0.9, 0.5, 0.5))
-    assert _core._read_ahead_now()  # two cores, one free
-    monkeypatch.setattr(_core.os, "getloadavg", lambda: (3.5, 3.0, 2.0))
+    monkeypatch.setattr(_core.os, "getloadavg", lambda: (1.9, 0.5, 0.5))
+    assert _core._read_ahead_now()  # two cores, this load() and a little more
+    monkeypatch.setattr(_core.os, "getloadavg", lambda: (2.6, 3.0, 2.0))
     assert not _core._read_ahead_now()  # both busy: the worker would only compete for a core and the GIL
     monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     monkeypatch.setattr(_core.os, "getloadavg", lambda: (0.0, 0.0, 0.0))

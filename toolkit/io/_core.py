@@ -469,7 +469,7 @@ READ_AHEAD: bool | None = None
 def _read_ahead_now() -> bool:
     """Whether to read ahead in this :func:`load`. Unless :data:`READ_AHEAD` or ``TOOLKIT_READ_AHEAD``
     decide, when the process may run on two cores or more and the system's load average (last
-    minute) leaves one free. On a machine whose cores are all busy the worker only competes with
+    minute) is at most their number. On a machine whose cores are all busy the worker only competes with
     the main thread for the GIL and a core: a YouTube Studio folder took 1.22 s with it against
     0.42 s without at load 3-5 on two cores, where on a free machine it takes a third off a folder
     of large CSV files."""
@@ -485,7 +485,7 @@ def _read_ahead_now() -> bool:
         busy = os.getloadavg()[0]
     except (AttributeError, OSError):  # (Windows: no load average)
         return True
-    return busy <= cores - 1
+    return busy <= cores  # (a load() that runs counts about one itself: with more, the cores are taken)
 
 
 def _looking_ahead(events, submit):
