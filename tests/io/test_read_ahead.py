@@ -177,21 +177,24 @@ def test_report_downloads_are_read_ahead_in_the_worker_with_their_notes(tmp_path
 def test_read_ahead_only_when_a_core_is_free(monkeypatch):
     monkeypatch.delenv("TOOLKIT_READ_AHEAD", raising=False)
     monkeypatch.setattr(_core, "READ_AHEAD", None)
+    big = [(Path(f"f{i}.csv"), 5 << 20) for i in range(3)]
+    entries, sizes = big, [size for _, size in big]
     monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(_core.os, "getloadavg", lambda: (1.9, 0.5, 0.5))
-    assert _core._read_ahead_now()  # two cores, this load() and a little more
+    assert _core._read_ahead_now(entries, sizes)  # two cores, this load() and a little more
+    assert not _core._read_ahead_now(entries[:1], sizes[:1])  # one file: nothing to read ahead
     monkeypatch.setattr(_core.os, "getloadavg", lambda: (2.6, 3.0, 2.0))
-    assert not _core._read_ahead_now()  # both busy: the worker would only compete for a core and the GIL
+    assert not _core._read_ahead_now(entries, sizes)  # both busy: the worker would only compete for a core and the GIL
     monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     monkeypatch.setattr(_core.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert not _core._read_ahead_now()  # one core
+    assert not _core._read_ahead_now(entries, sizes)  # one core
     monkeypatch.setenv("TOOLKIT_READ_AHEAD", "on")
-    assert _core._read_ahead_now()
+    assert _core._read_ahead_now(entries, sizes)
     monkeypatch.setenv("TOOLKIT_READ_AHEAD", "off")
     monkeypatch.setattr(_core.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
-    assert not _core._read_ahead_now()
+    assert not _core._read_ahead_now(entries, sizes)
     monkeypatch.setattr(_core, "READ_AHEAD", True)
-    assert _core._read_ahead_now()
+    assert _core._read_ahead_now(entries, sizes)
 
 
 def test_without_read_ahead_nothing_runs_in_the_worker(tmp_path, monkeypatch):
@@ -210,3 +213,13 @@ def test_without_read_ahead_nothing_runs_in_the_worker(tmp_path, monkeypatch):
     ds = tk.load(tmp_path, tz="UTC", progress=False)
     assert len(ds.posts) == 3000 and threads and threading.main_thread().name in threads
     assert not any(t.startswith("toolkit-read-ahead") for t in threads)
+
+
+def test_reading_ahead_is_for_folders_with_something_to_parse(tmp_path):
+    small = [(tmp_path / f"s{i}.csv", 10_000) for i in range(5)]
+    assert not _core._worth_reading_ahead(small, [size for _, size in small])
+    assert _core._worth_reading_ahead([*small, (tmp_path / "big.csv", 70_000)], [10_000] * 5 + [70_000])
+    zips = [(tmp_path / f"z{i}.zip", 300_000) for i in range(10)]  # a channel's YouTube Studio zips
+    assert not _core._worth_reading_ahead(zips, [300_000] * 10)
+    assert _core._worth_reading_ahead(zips + [(tmp_path / "dl.zip", 5 << 20)], [300_000] * 10 + [5 << 20])
+    assert not _core._worth_reading_ahead([(tmp_path / "one.csv", 50 << 20)], [50 << 20])  # nothing after it
