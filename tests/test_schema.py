@@ -143,31 +143,6 @@ def test_require_columns_refuses_naive_or_text_times_with_the_fix():
         require_columns(text, ["published_at"], where="g(comments)", table="comments")
 
 
-def _conform_one_by_one(table, frame):
-    """Table.conform as it was: each column inserted into a copy of the frame, then reordered."""
-    from toolkit.schema import _cast, _missing
-    out = frame.copy(deep=False)
-    problems = []
-    for c in table.columns:
-        if c.name not in out.columns:
-            if c.dtype == "bool":
-                out[c.name] = False
-            elif c.dtype == "string" and c.name == "text":
-                out[c.name] = ""
-            else:
-                out[c.name] = _missing(out.index, c)
-        elif c.dtype != "date" and str(out[c.name].dtype) == str(pd.api.types.pandas_dtype(c.pandas_dtype)):
-            continue
-        try:
-            out[c.name] = _cast(out[c.name], c)
-        except (TypeError, ValueError) as exc:
-            problems.append(f"column '{c.name}': cannot cast to {c.dtype} ({exc})")
-    if problems:
-        raise SchemaError(f"table '{table.name}': " + "; ".join(problems), problems=problems)
-    extra = [col for col in out.columns if col not in table.names]
-    return out[table.names + extra].reset_index(drop=True)
-
-
 _CONFORM_CASES = {
     "posts, object cells": (POSTS, pd.DataFrame({"platform": ["x", "x"], "post_id": ["1", "2"], "likes": [1.0, None],
                                                  "zz": [1, 2], "published_at": ["2024-01-01T00:00Z", None]},
@@ -205,7 +180,7 @@ def test_conform_at_once_equals_one_by_one(name):
     table, frame = _CONFORM_CASES[name]
     frame.attrs["note"] = "kept"
     try:
-        want = _conform_one_by_one(table, frame)
+        want = table._conform_one_by_one(frame)
     except SchemaError as exc:
         with pytest.raises(SchemaError) as got:
             table.conform(frame)

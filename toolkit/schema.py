@@ -156,6 +156,12 @@ class Table:
         """
         if frame.columns.is_unique and frame.index.is_unique:
             return self._conform_at_once(frame)
+        return self._conform_one_by_one(frame)
+
+    def _conform_one_by_one(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """:meth:`conform` of any frame (repeated column names or index labels too): each column
+        inserted into a copy of the frame, then reordered. :meth:`_conform_at_once` must give the same
+        for frames it takes (tests/test_schema.py compares them)."""
         out = frame.copy(deep=False)  # copy-on-write: the columns cast below never touch ``frame``
         problems = []
         for c in self.columns:
